@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Shared pieces of the kansa program: the command table entry, exit codes,
+ * diagnostics, JSON output and passphrase input. The CLI sees only kansa.h
+ * and jansson; it never prints a secret.
+ */
+#ifndef KANSA_CLI_H
+#define KANSA_CLI_H
+
+#include <stdbool.h>
+#include <getopt.h>
+#include <jansson.h>
+
+#include "kansa.h"
+
+/* Exit status (design §7). */
+enum {
+	EXIT_OK = 0,       /* allowed, valid, verified */
+	EXIT_NO = 1,       /* denied, invalid, tampering found */
+	EXIT_USAGE = 2,    /* bad option or argument */
+	EXIT_INPUT = 3,    /* unreadable or malformed input */
+	EXIT_ENV = 4,      /* I/O, wrong key or passphrase, busy */
+	EXIT_INTERNAL = 5, /* a bug */
+};
+
+typedef struct {
+	const char *group;    /* "keys" */
+	const char *name;     /* "generate" (NULL for a one-word command) */
+	int (*run)(int argc, char **argv);
+	const char *summary;  /* one line for `kansa --help` */
+} cli_command;
+
+/* The name of the command being run ("keys generate"), for diagnostics. */
+extern const char *cli_cmd_name;
+
+/* Map a library error code to an exit status. */
+int cli_exit_code(int error);
+
+/* "kansa: keys generate: <message>" on stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Report the library's last error on stderr (or as JSON when json is set)
+ * and return the exit status for it. */
+int cli_fail(int error, bool json, const char *schema);
+
+/* A usage error: message plus a pointer to --help; returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print one JSON object with sorted keys, plus "schema"; steals obj. */
+void cli_json_print(json_t *obj, const char *schema);
+
+/* Hex of bytes as a new json string. */
+json_t *cli_json_hex(const uint8_t *p, size_t len);
+
+/*
+ * A passphrase: from --passphrase-file, else $KANSA_PASSPHRASE_FILE, else a
+ * prompt on /dev/tty with echo off (asked twice when confirm is set).
+ */
+int cli_passphrase(kansa_secret **out, const char *file, const char *prompt, bool confirm);
+
+/* Load a key file, asking for its passphrase only if it is encrypted. */
+int cli_load_key(kansa_key **out, const char *path, const char *passphrase_file);
+
+/* Common option handling: returns true and prints help if -h/--help. */
+bool cli_is_help(int argc, char **argv);
+
+int cmd_keys_generate(int argc, char **argv);
+int cmd_keys_show(int argc, char **argv);
+
+#endif

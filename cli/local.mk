@@ -1,0 +1,3 @@
+# cli/: the kansa program. Uses only include/kansa.h and jansson.
+kansa_SOURCES += cli/main.c cli/cli.h cli/util.c cli/json.c cli/passphrase.c \
+	cli/cmd_keys.c

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kansa: the command-line program. A table maps "<group> <command>" to a
+ * cmd_<group>_<command>() function in cli/cmd_<group>.c; this file only
+ * dispatches and prints the overview.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const cli_command commands[] = {
+	{ "keys", "generate", cmd_keys_generate, "make a member key pair (FILE and FILE.pub)" },
+	{ "keys", "show", cmd_keys_show, "print a key file's kid and public key" },
+	/* @@CLI_COMMANDS@@ */
+};
+
+static void overview(FILE *f)
+{
+	fprintf(f,
+	    "usage: kansa <group> <command> [options]\n"
+	    "\n"
+	    "kansa makes an oversight commission's approval of metadata queries and\n"
+	    "neutralizations enforceable and auditable.\n"
+	    "\n"
+	    "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		char name[48];
+		snprintf(name, sizeof(name), "%s%s%s", commands[i].group,
+		    commands[i].name ? " " : "", commands[i].name ? commands[i].name : "");
+		fprintf(f, "  %-22s %s\n", name, commands[i].summary);
+	}
+	fprintf(f,
+	    "\n"
+	    "Run 'kansa <group> <command> --help' for a command's options and an example.\n"
+	    "Exit status: 0 ok/allowed/verified, 1 denied/invalid/tampered, 2 usage,\n"
+	    "3 malformed input, 4 environment (I/O, wrong key, busy), 5 internal error.\n");
+}
+
+static const cli_command *lookup(const char *group, const char *name, int *used)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		const cli_command *c = &commands[i];
+		if (strcmp(c->group, group) != 0)
+			continue;
+		if (c->name == NULL) {
+			*used = 1;
+			return c;
+		}
+		if (name && strcmp(c->name, name) == 0) {
+			*used = 2;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static bool group_exists(const char *group)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].group, group) == 0)
+			return true;
+	return false;
+}
+
+static char cmd_name_buf[64];
+
+int main(int argc, char **argv)
+{
+	const cli_command *c;
+	int used = 0, rc;
+
+	/* A small secure heap for passphrases and raw keys (kansa_secret). */
+	kansa_global_init();
+
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		overview(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("kansa %s\n", kansa_version());
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		static char help_opt[] = "--help";
+		char *hargv[2] = { NULL, help_opt };
+		if (argc < 3) {
+			overview(stdout);
+			return EXIT_OK;
+		}
+		if ((c = lookup(argv[2], argc > 3 ? argv[3] : NULL, &used)) == NULL) {
+			fprintf(stderr, "kansa: no such command: %s%s%s\n", argv[2],
+			    argc > 3 ? " " : "", argc > 3 ? argv[3] : "");
+			return EXIT_USAGE;
+		}
+		hargv[0] = argv[2];
+		return c->run(2, hargv);
+	}
+	if ((c = lookup(argv[1], argc > 2 ? argv[2] : NULL, &used)) == NULL) {
+		if (group_exists(argv[1]))
+			fprintf(stderr, "kansa: %s: %s command%s%s; see 'kansa --help'\n", argv[1],
+			    argc > 2 ? "unknown" : "missing", argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
+		else
+			fprintf(stderr, "kansa: unknown command '%s'; see 'kansa --help'\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	snprintf(cmd_name_buf, sizeof(cmd_name_buf), "%s%s%s", c->group,
+	    c->name ? " " : "", c->name ? c->name : "");
+	cli_cmd_name = cmd_name_buf;
+	rc = c->run(argc - used, argv + used);
+	kansa_global_shutdown();
+	return rc;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Every bound that kansa puts on untrusted input, in one place (as SQLite's
+ * sqliteLimit.h). Each says what it protects against. A parser that meets a
+ * bound fails with KANSA_ELIMIT and names the bound; it never truncates.
+ */
+#ifndef KANSA_LIMITS_H
+#define KANSA_LIMITS_H
+
+/* Any CBOR input to a decoder of signed data (design §3): a bigger input is
+ * refused before a byte of it is parsed, so memory is bounded by the caller. */
+#define KANSA_MAX_CBOR_BYTES (1024 * 1024)
+
+/* Nesting of CBOR arrays, maps and tags (design §3). Documents are shallow;
+ * the bound keeps the explicit decoder stack fixed and small. */
+#define KANSA_MAX_CBOR_DEPTH 16
+
+/* A signed document (policy, warrant, revocation) as COSE bytes. */
+#define KANSA_MAX_DOC_BYTES KANSA_MAX_CBOR_BYTES
+
+/* One ledger entry in canonical CBOR. */
+#define KANSA_MAX_ENTRY_BYTES KANSA_MAX_CBOR_BYTES
+
+/* A PEM key file: an Ed25519 key is well under 1 KiB even encrypted. */
+#define KANSA_MAX_PEM_BYTES (16 * 1024)
+
+/* A passphrase or key file line. */
+#define KANSA_MAX_SECRET_BYTES 1024
+
+/* A JSON input file of the CLI. */
+#define KANSA_MAX_JSON_BYTES (1024 * 1024)
+
+/* Signatures on one COSE_Sign document: more than any commission has members. */
+#define KANSA_MAX_SIGNATURES 64
+
+/* Members of one policy. */
+#define KANSA_MAX_MEMBERS 256
+
+/* Targets of a warrant's scope, and hosts of a neutralize warrant. */
+#define KANSA_MAX_SCOPE_ITEMS 4096
+
+/* The upper bound of a policy's max_targets for requests. */
+#define KANSA_MAX_REQUEST_TARGETS 4096
+
+/* Names in a field or op vocabulary. */
+#define KANSA_MAX_VOCABULARY 256
+
+/* A text string inside a document (names, case numbers, reasons). */
+#define KANSA_MAX_TEXT_BYTES 4096
+
+_Static_assert(KANSA_MAX_CBOR_DEPTH <= 64, "the decoder stack is fixed size");
+_Static_assert(KANSA_MAX_CBOR_BYTES <= (1 << 24), "CBOR inputs stay small");
+_Static_assert(KANSA_MAX_SECRET_BYTES <= 4096, "secrets live in the secure heap");
+_Static_assert(KANSA_MAX_SIGNATURES <= 256, "signature sets stay small");
+
+#endif

@@ -1,0 +1,1 @@
+# ledger/: sources and tests of the ledger module

@@ -1,0 +1,1 @@
+# policy/: sources and tests of the policy module

@@ -1,0 +1,10 @@
+# tests/: unit tests (Criterion, one binary per module), CLI scripts, fuzz.
+TESTS += tests/check-includes.sh tests/check-banned.sh
+EXTRA_DIST += tests/check-includes.sh tests/check-banned.sh tests/valgrind-wrap.sh \
+	tests/cli/lib.sh
+
+check_PROGRAMS += tests/unit/test_common
+tests_unit_test_common_SOURCES = tests/unit/common/test_error.c
+tests_unit_test_common_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_common_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_common

@@ -1,0 +1,5 @@
+#!/bin/sh
+# Run a test program under valgrind memcheck: any error or leak fails it.
+exec valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect --trace-children=yes \
+	--suppressions="${KANSA_SRCDIR}/tests/valgrind.supp" "$@"
