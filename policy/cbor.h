@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Canonical CBOR for signed data (design §3, RFC 8949 §4.2.1), on top of
+ * libcbor's item model.
+ *
+ * Decoding: kansa_cbor__decode() first runs a strict, non-recursive
+ * validator over the raw bytes (explicit fixed-size stack), and only then
+ * hands the bytes to libcbor's cbor_load. The validator rejects, with
+ * KANSA_EFORMAT and a message "cbor: offset N: <what>": non-shortest integer,
+ * length or tag heads; indefinite lengths; map keys not sorted by their
+ * encoded bytes, or duplicated; floats and simple values other than
+ * false/true/null (undefined is rejected); lengths or counts larger than the
+ * bytes left; trailing bytes; invalid UTF-8 in text strings; reserved
+ * additional-info values 28..30. It rejects with KANSA_ELIMIT: inputs over
+ * KANSA_MAX_CBOR_BYTES (before reading a byte), nesting deeper than
+ * KANSA_MAX_CBOR_DEPTH, more than KANSA_MAX_CBOR_ITEMS items.
+ *
+ * Encoding: kansa_cbor__encode() serialises an item tree canonically:
+ * every head at its shortest width (libcbor's cbor_encode_uint & co. pick
+ * the width from the value), definite lengths even for libcbor's growable
+ * ("indefinite") containers, map entries sorted by the bytes of their
+ * encoded keys. It refuses floats, undefined and duplicate map keys with
+ * KANSA_EINVAL. Build trees with the helpers below, which also pick the
+ * smallest width.
+ *
+ * Ownership: items returned by builders and decode are owned by the caller
+ * (cbor_decref). Functions that take a "stolen" item take over the caller's
+ * reference even when they fail. Readers return borrowed items.
+ */
+#ifndef KANSA_POLICY_CBOR_H
+#define KANSA_POLICY_CBOR_H
+
+#include <cbor.h>
+
+#include "common/common.h"
+
+/* Items in one decoded input: bounds the memory libcbor allocates. */
+#define KANSA_MAX_CBOR_ITEMS 100000
+
+/* Validate that in[0..len) is exactly one canonical CBOR data item. */
+int kansa_cbor__validate(const uint8_t *in, size_t len);
+
+/* Validate, then decode into a libcbor item tree (owned by the caller). */
+int kansa_cbor__decode(cbor_item_t **out, const uint8_t *in, size_t len);
+
+/* Canonical encoding of an item tree. *out is malloc'd, owned by the caller. */
+int kansa_cbor__encode(uint8_t **out, size_t *out_len, const cbor_item_t *item);
+
+/* Builders (NULL on out of memory, with the error set). */
+cbor_item_t *kansa_cbor__uint(uint64_t v);
+cbor_item_t *kansa_cbor__int(int64_t v);
+cbor_item_t *kansa_cbor__text(const char *s);                  /* NUL-terminated UTF-8 */
+cbor_item_t *kansa_cbor__bytes(const uint8_t *p, size_t len);
+cbor_item_t *kansa_cbor__bool(bool v);
+cbor_item_t *kansa_cbor__map(void);                            /* growable */
+cbor_item_t *kansa_cbor__array(void);                          /* growable */
+cbor_item_t *kansa_cbor__tag(uint64_t tag, cbor_item_t *item); /* item stolen */
+
+/* Add to containers; key and value (item) are stolen, even on failure. */
+int kansa_cbor__map_add(cbor_item_t *map, cbor_item_t *key, cbor_item_t *value);
+int kansa_cbor__map_put(cbor_item_t *map, const char *key, cbor_item_t *value);
+int kansa_cbor__map_put_int(cbor_item_t *map, int64_t key, cbor_item_t *value);
+int kansa_cbor__array_push(cbor_item_t *array, cbor_item_t *item);
+
+/* Readers. map_get* return a borrowed value or NULL when the key is absent. */
+cbor_item_t *kansa_cbor__map_get(const cbor_item_t *map, const char *key);
+cbor_item_t *kansa_cbor__map_get_int(const cbor_item_t *map, int64_t key);
+/* KANSA_EFORMAT when the item is not of that type or out of range. */
+int kansa_cbor__get_int(int64_t *out, const cbor_item_t *item);
+int kansa_cbor__get_uint(uint64_t *out, const cbor_item_t *item);
+int kansa_cbor__get_bool(bool *out, const cbor_item_t *item);
+/* A text string as a malloc'd NUL-terminated copy; refuses embedded NUL. */
+int kansa_cbor__get_text(char **out, const cbor_item_t *item);
+/* A byte string: borrowed pointer and length (valid while the item lives). */
+int kansa_cbor__get_bytes(const uint8_t **out, size_t *out_len, const cbor_item_t *item);
+
+#endif

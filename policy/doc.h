@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The commission's documents in memory (design §4): policy, warrant,
+ * revocation, ratification, and the integrator's request. Parsers fill these
+ * from canonical CBOR (strictly: unknown keys, wrong types, missing required
+ * fields are KANSA_EFORMAT naming the field, e.g. "scope.targets[2]: not an
+ * IP prefix"); builders turn the JSON form into canonical CBOR. The decision
+ * function (policy/decide.c) reads only these structs, so it stays pure.
+ *
+ * Every struct owns what it points to and is released by its _dispose.
+ */
+#ifndef KANSA_POLICY_DOC_H
+#define KANSA_POLICY_DOC_H
+
+#include "common/common.h"
+#include "policy/cose.h"
+
+/* Actions; the first two are what a warrant or request may name. */
+typedef enum {
+	KANSA_ACT_METADATA_QUERY = 0, /* "metadata-query" */
+	KANSA_ACT_NEUTRALIZE = 1,     /* "neutralize" */
+	KANSA_ACT_REVOKE = 2,         /* "revoke": quorum for revocations and ratifications */
+	KANSA_ACT_POLICY = 3,         /* "policy": quorum for the next policy version */
+	KANSA_ACT_COUNT = 4,
+} kansa_action;
+
+/* "metadata-query" -> KANSA_ACT_METADATA_QUERY; -1 when unknown. */
+int kansa_action__from_name(const char *name);
+const char *kansa_action__name(int action);
+
+/* An IPv4 or IPv6 prefix (an address is a prefix of length 32 or 128). */
+typedef struct {
+	uint8_t family;   /* 4 or 6 */
+	uint8_t len;      /* prefix length in bits: <= 32 or <= 128 */
+	uint8_t addr[16]; /* network bytes; bits past len are zero (host bits set is an error) */
+} kansa_prefix;
+
+/* Parse "203.0.113.0/24", "203.0.113.7", "2001:db8::/32": strict, host bits
+ * must be zero. RFC 9164 CBOR: tag 52/54, address = bstr, prefix =
+ * [len, bstr without trailing zero bytes]. */
+int kansa_prefix__parse_text(kansa_prefix *out, const char *text);
+void kansa_prefix__format(char out[64], const kansa_prefix *p);
+/* Whether inner lies wholly inside outer (same family only). */
+bool kansa_prefix__contains(const kansa_prefix *outer, const kansa_prefix *inner);
+
+typedef struct {
+	char *name;                 /* member name */
+	kansa_key *key;             /* public key, owned */
+	uint8_t kid[KANSA_KID_LEN]; /* key id */
+} kansa_member;
+
+typedef struct {
+	char *commission;                    /* "jp-ccisc" */
+	uint64_t version;                    /* 1, 2, ... */
+	kansa_member *members;               /* n_members entries */
+	size_t n_members;
+	uint64_t quorum[KANSA_ACT_COUNT];    /* distinct members needed per action */
+	int64_t max_validity[2];             /* seconds, per warrant action; 0 = no limit set */
+	char **fields;                       /* allowed metadata fields */
+	size_t n_fields;
+	char **forbidden_fields;             /* content fields, never allowed */
+	size_t n_forbidden_fields;
+	char **ops;                          /* allowed neutralize operations */
+	size_t n_ops;
+	uint64_t max_targets;                /* per request; default 256 */
+	int64_t emergency[2];                /* ratification window in seconds per action; 0 = no emergency acts */
+} kansa_policy_doc;
+
+typedef struct {
+	uint8_t cti[16];        /* warrant id (CWT claim 7) */
+	char *commission;       /* iss (1) */
+	char *subject;          /* sub (2): who may act */
+	int action;             /* kansa_action: metadata-query or neutralize */
+	char *case_id;          /* "case" */
+	char *basis;            /* legal basis */
+	int64_t not_before;     /* nbf (5) */
+	int64_t expires;        /* exp (4) */
+	int64_t issued_at;      /* iat (6) */
+	uint64_t max_uses;      /* 0 = no limit */
+	kansa_prefix *targets;  /* metadata-query: scope.targets */
+	size_t n_targets;
+	char **fields;          /* metadata-query: scope.fields */
+	size_t n_fields;
+	int64_t window[2];      /* metadata-query: scope.window [from, to] */
+	kansa_prefix *hosts;    /* neutralize: scope.hosts (addresses) */
+	size_t n_hosts;
+	char **ops;             /* neutralize: scope.ops */
+	size_t n_ops;
+} kansa_warrant_doc;
+
+typedef struct {
+	char *commission;
+	uint8_t warrant_cti[16]; /* the revoked warrant */
+	char *reason;
+} kansa_revocation_doc;
+
+typedef struct {
+	char *commission;
+	uint8_t entry[KANSA_HASH_LEN]; /* leaf hash of the emergency entry */
+	bool approved;
+	char *reason;
+} kansa_ratification_doc;
+
+typedef struct {
+	char *requester;       /* must equal the warrant's subject */
+	char *officer;         /* the named person acting; non-empty */
+	int action;            /* kansa_action */
+	char *justification;   /* non-empty */
+	bool emergency;        /* an emergency act without a warrant */
+	kansa_prefix *targets; /* metadata-query */
+	size_t n_targets;
+	char **fields;         /* metadata-query */
+	size_t n_fields;
+	bool has_window;
+	int64_t window[2];     /* metadata-query */
+	bool has_host;
+	kansa_prefix host;     /* neutralize */
+	char *op;              /* neutralize */
+} kansa_request_doc;
+
+/* A signed document of any kind: the COSE envelope plus its parsed payload. */
+typedef enum {
+	KANSA_KIND_POLICY = 1,
+	KANSA_KIND_WARRANT = 2,
+	KANSA_KIND_REVOCATION = 3,
+	KANSA_KIND_RATIFICATION = 4,
+} kansa_doc_kind;
+
+typedef struct {
+	kansa_doc_kind kind;
+	kansa_cose_sign *cose;          /* owned */
+	uint8_t hash[KANSA_HASH_LEN];   /* SHA-256 of the whole COSE bytes */
+	union {
+		kansa_policy_doc policy;
+		kansa_warrant_doc warrant;
+		kansa_revocation_doc revocation;
+		kansa_ratification_doc ratification;
+	} u;
+} kansa_signed_doc;
+
+/* Parse COSE bytes of the expected kind (0 = any) and its payload, strictly.
+ * Wrong kind -> KANSA_EFORMAT "document is a revocation, not a warrant". */
+int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t len, int expected_kind);
+void kansa_signed_doc__free(kansa_signed_doc *d);
+
+/* Check every signature against the policy's members: any failing signature
+ * or non-member kid -> KANSA_EVERIFY (whole document invalid). On success
+ * *distinct_out is the number of distinct members that signed. */
+int kansa_signed_doc__verify_signers(size_t *distinct_out, const kansa_signed_doc *d,
+    const kansa_policy_doc *policy);
+
+/* Requests: canonical CBOR map (design §4 names as text keys). */
+int kansa_request__parse(kansa_request_doc *out, const uint8_t *in, size_t len);
+void kansa_request__dispose(kansa_request_doc *r);
+
+#endif

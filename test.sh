@@ -1,0 +1,62 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Run every test of kansa on a fresh Debian 12 machine:
+#   1. install packages, build with -Werror, make check;
+#   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. the suite under valgrind memcheck (no leaks, no errors);
+#   4. a short libFuzzer run of every fuzz target (clang);
+#   5. make distcheck.
+# Set KANSA_QUICK=1 to run step 1 only.
+set -eu
+cd "$(dirname "$0")"
+top=$(pwd)
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+./scripts/deps.sh
+[ -x configure ] && [ configure -nt configure.ac ] || ./autogen.sh >/dev/null 2>&1
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+build() { # dir, configure args...
+	d=$1; shift
+	mkdir -p "$d"
+	(cd "$d" && "$top/configure" -q --enable-werror "$@" >/dev/null && make -s -j"$JOBS" >/dev/null)
+}
+
+check() { # dir label [make target]
+	if (cd "$1" && make -s -j"$JOBS" "${3:-check}" >/dev/null 2>&1); then
+		"$top/scripts/summarize.sh" "$1" "$2"
+	else
+		"$top/scripts/summarize.sh" "$1" "$2"
+		echo "FAILED: $2; the failing logs:"
+		grep -l -E '^(FAIL|ERROR)' "$1"/test-suite.log >/dev/null 2>&1 && sed -n '/^FAIL\|^ERROR/,/^$/p' "$1"/test-suite.log | head -200
+		find "$1" -name '*.log' ! -name config.log -newer "$1/Makefile" -exec grep -l -E '^(FAIL|not ok|\[FAIL\]|.*Failing: [1-9])' {} + 2>/dev/null | head -20 |
+			while read -r f; do echo "--- $f"; tail -40 "$f"; done
+		exit 1
+	fi
+}
+
+step "build and test (gcc, -Werror)"
+build build
+check build "unit+cli"
+[ "${KANSA_QUICK:-0}" = 1 ] && exit 0
+
+step "sanitizers (address, undefined)"
+build build-san --enable-sanitizers
+check build-san "sanitizers"
+
+step "valgrind memcheck"
+check build "valgrind" check-valgrind
+
+if command -v clang >/dev/null 2>&1 && grep -q '^fuzz:' tests/fuzz/local.mk 2>/dev/null; then
+	step "fuzz (libFuzzer, ${FUZZ_SECONDS:=10} s per target)"
+	build build-fuzz --enable-fuzzing CC=clang
+	(cd build-fuzz && make -s fuzz FUZZ_SECONDS="$FUZZ_SECONDS")
+fi
+
+step "distcheck"
+(cd build && make -s -j"$JOBS" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >/dev/null 2>&1) ||
+	{ echo "FAILED: make distcheck"; (cd build && make distcheck 2>&1 | tail -60); exit 1; }
+echo "distcheck: ok"
+
+printf '\n'
+"$top/scripts/summarize.sh" build "all"
