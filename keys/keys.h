@@ -30,4 +30,40 @@ void kansa_sha256_free(kansa_sha256_ctx *c);
  * drains and clears OpenSSL's error queue. Returns @p code. */
 int kansa_error_openssl(int code, const char *fmt, ...) KANSA_PRINTF(2, 3);
 
+/*
+ * Standard base64 (RFC 4648 section 4, with '=' padding), through OpenSSL's
+ * EVP_EncodeBlock/EVP_DecodeBlock. Added for signed notes and proof text.
+ */
+
+/* Characters of the base64 encoding of @p len bytes, without the NUL. */
+size_t kansa_base64_encoded_len(size_t len);
+
+/*
+ * Encode @p len bytes into @p out, which holds @p out_size chars; the
+ * result is NUL-terminated. Returns 0, or KANSA_ELIMIT when out_size is less
+ * than kansa_base64_encoded_len(len) + 1 or len is too large for OpenSSL.
+ */
+int kansa_base64_encode(char *out, size_t out_size, const uint8_t *data, size_t len);
+
+/*
+ * Decode exactly @p in_len chars of strict base64 into @p out (room for
+ * @p out_size bytes); *len_out gets the decoded length. Strict: the length
+ * is a multiple of 4, only the RFC 4648 alphabet, no whitespace or line
+ * breaks, '=' only as one or two final pad characters, and the unused bits
+ * before the padding are zero (the canonical encoding). Empty input decodes
+ * to zero bytes. Returns 0, KANSA_EFORMAT (not strict base64) or
+ * KANSA_ELIMIT (the decoded bytes do not fit in out_size).
+ */
+int kansa_base64_decode(uint8_t *out, size_t out_size, size_t *len_out,
+    const char *in, size_t in_len);
+
+/*
+ * scrypt (RFC 7914) via EVP_KDF "SCRYPT": derive @p out_len bytes from a
+ * passphrase and salt. @p n must be a power of two; OpenSSL's memory cap is
+ * raised to what n, r, p need. The caller wipes @p out after use.
+ * Returns 0, KANSA_EINVAL, KANSA_ELIMIT or KANSA_ERROR (OpenSSL failure).
+ */
+int kansa_kdf_scrypt(uint8_t *out, size_t out_len, const kansa_secret *passphrase,
+    const uint8_t *salt, size_t salt_len, uint64_t n, uint32_t r, uint32_t p);
+
 #endif
