@@ -305,6 +305,217 @@ KANSA_EXTERN(int) kansa_file_read(uint8_t **out, size_t *len_out, const char *pa
 KANSA_EXTERN(int) kansa_file_write(const char *path, const void *data, size_t len,
     unsigned mode, int flags);
 
+/* ---------------------------------------------------------------------- */
+/* Merkle proofs and checkpoints (RFC 9162, C2SP signed-note)              */
+/* ---------------------------------------------------------------------- */
+
+/** Most hashes in a proof: PATH has at most 64 for a 64-bit tree size, PROOF 65. */
+#define KANSA_MERKLE_MAX_PROOF 65
+
+/** Longest proof text accepted by kansa_merkle_proof_parse() (65 hashes need about 3 KiB). */
+#define KANSA_MAX_PROOF_TEXT_BYTES 4096
+
+/**
+ * RFC 9162 leaf hash: SHA-256(0x00 || data).
+ * @return 0, KANSA_EINVAL (data NULL with len > 0) or KANSA_ERROR.
+ */
+KANSA_EXTERN(int) kansa_merkle_leaf_hash(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len);
+
+/**
+ * Verify an inclusion proof (RFC 9162 §2.1.3.2): that @p leaf_hash is leaf
+ * @p index of the tree of @p size leaves whose root is @p root. The proof
+ * lists the audit path leaf side first. Hashes are compared in constant time.
+ * @return 0; KANSA_EVERIFY (index >= size, a proof too long or too short, or
+ * a root mismatch: the message says which); KANSA_EINVAL (a NULL argument).
+ */
+KANSA_EXTERN(int) kansa_merkle_verify_inclusion(uint64_t index, uint64_t size,
+    const uint8_t leaf_hash[KANSA_HASH_LEN], const uint8_t (*proof)[KANSA_HASH_LEN],
+    size_t proof_len, const uint8_t root[KANSA_HASH_LEN]);
+
+/**
+ * Verify a consistency proof (RFC 9162 §2.1.4.2): that the tree of @p size1
+ * leaves with root @p root1 is a prefix of the tree of @p size2 leaves with
+ * root @p root2. As in transparency-dev, size1 == 0 never verifies, and
+ * size1 == size2 verifies only with an empty proof and equal roots.
+ * @return 0; KANSA_EVERIFY (size1 == 0, size1 > size2, a wrong proof length,
+ * or a root mismatch); KANSA_EINVAL (a NULL argument).
+ */
+KANSA_EXTERN(int) kansa_merkle_verify_consistency(uint64_t size1, uint64_t size2,
+    const uint8_t root1[KANSA_HASH_LEN], const uint8_t root2[KANSA_HASH_LEN],
+    const uint8_t (*proof)[KANSA_HASH_LEN], size_t proof_len);
+
+/** The kinds of kansa_merkle_proof. */
+enum {
+	KANSA_PROOF_INCLUSION = 1,   /**< a leaf is in a tree */
+	KANSA_PROOF_CONSISTENCY = 2, /**< a tree is a prefix of a larger one */
+};
+
+/**
+ * A proof as read from or written to text (docs/formats.md, "Proofs").
+ * Caller-allocated and self-contained (no pointers): no dispose needed.
+ */
+typedef struct {
+	int kind;          /**< KANSA_PROOF_INCLUSION or KANSA_PROOF_CONSISTENCY */
+	uint64_t index;    /**< inclusion: the 0-based leaf index; else 0 */
+	uint64_t old_size; /**< consistency: the smaller tree size (size1); else 0 */
+	uint64_t size;     /**< the tree size (consistency: the larger size, size2) */
+	size_t len;        /**< hashes in use */
+	uint8_t hashes[KANSA_MERKLE_MAX_PROOF][KANSA_HASH_LEN]; /**< leaf side first */
+} kansa_merkle_proof;
+
+/**
+ * Parse proof text strictly: the header lines, then one base64 hash per
+ * line, every line ending in "\n", nothing else (docs/formats.md "Proofs").
+ * Syntax only: whether the hashes prove anything is for
+ * kansa_merkle_proof_verify().
+ * @param[out] out filled on success, zeroed on error.
+ * @return 0; KANSA_EFORMAT (the message names the line); KANSA_ELIMIT (more
+ * than KANSA_MAX_PROOF_TEXT_BYTES bytes or KANSA_MERKLE_MAX_PROOF hashes).
+ */
+KANSA_EXTERN(int) kansa_merkle_proof_parse(kansa_merkle_proof *out, const char *text, size_t len);
+
+/**
+ * Format a proof as text.
+ * @param[out] out NUL-terminated text, owned by the caller: free with free().
+ * @param[out] len_out its length without the NUL (may be NULL).
+ * @return 0, KANSA_EINVAL (unknown kind or len too large), KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_merkle_proof_format(char **out, size_t *len_out,
+    const kansa_merkle_proof *proof);
+
+/**
+ * Verify a parsed proof. For an inclusion proof @p hash is the leaf hash and
+ * @p root the tree's root; for a consistency proof @p hash is the old root
+ * and @p root the new one.
+ * @return as kansa_merkle_verify_inclusion() or kansa_merkle_verify_consistency().
+ */
+KANSA_EXTERN(int) kansa_merkle_proof_verify(const kansa_merkle_proof *proof,
+    const uint8_t hash[KANSA_HASH_LEN], const uint8_t root[KANSA_HASH_LEN]);
+
+/** Largest signed note accepted (C2SP asks for room for 16 post-quantum signatures). */
+#define KANSA_NOTE_MAX_BYTES (256 * 1024)
+/** Most signature lines in a note (as Go's golang.org/x/mod/sumdb/note; C2SP requires >= 16). */
+#define KANSA_NOTE_MAX_SIGNATURES 100
+/** Longest note key name, in bytes. */
+#define KANSA_NOTE_MAX_NAME 255
+/** Longest checkpoint origin line, in bytes. */
+#define KANSA_CHECKPOINT_MAX_ORIGIN 255
+/** Most verifier keys given to one verification (the bits of verified_mask). */
+#define KANSA_NOTE_MAX_VERIFIERS 64
+
+/**
+ * A note verifier key: a name and an Ed25519 public key, written as the
+ * C2SP verifier key string "name+hex(key ID)+base64(0x01 || public key)".
+ */
+typedef struct kansa_note_verifier kansa_note_verifier;
+
+/**
+ * Parse a verifier key string (split at the first two '+'; the base64 may
+ * contain more). The key ID must match the name and key.
+ * @param[out] out owned by the caller: free with kansa_note_verifier_free().
+ * @return 0, KANSA_EFORMAT (bad syntax, name, key ID, signature type or key
+ * length: the message says which), KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_note_verifier_parse(kansa_note_verifier **out, const char *vkey, size_t len);
+
+/**
+ * The verifier for @p key's public part under @p name (a valid note key
+ * name; the log's key name should be its origin).
+ * @return 0, KANSA_EFORMAT (invalid name), KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_note_verifier_from_key(kansa_note_verifier **out, const kansa_key *key,
+    const char *name);
+
+/**
+ * The verifier key string.
+ * @param[out] out NUL-terminated, owned by the caller: free with free().
+ * @return 0 or KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_note_verifier_format(char **out, const kansa_note_verifier *v);
+
+/** The key name; borrowed, valid until @p v is freed. */
+KANSA_EXTERN(const char *) kansa_note_verifier_name(const kansa_note_verifier *v);
+
+/** Free a verifier. Accepts NULL. */
+KANSA_EXTERN(void) kansa_note_verifier_free(kansa_note_verifier *v);
+
+/** What a note verification found. */
+typedef struct {
+	size_t text_len;        /**< the note text is the first text_len bytes of the note */
+	size_t signatures;      /**< distinct signature lines */
+	size_t unknown;         /**< distinct lines from keys not given, ignored as C2SP requires */
+	uint64_t verified_mask; /**< bit i set: verifiers[i] signed and the signature verified */
+} kansa_note_report;
+
+/**
+ * Verify a signed note. Signatures whose name and key ID match no verifier
+ * are ignored (counted in unknown); every matching one must verify.
+ * @param[out] out filled on success, zeroed on error.
+ * @param verifiers at most KANSA_NOTE_MAX_VERIFIERS keys; the first
+ *        @p n_required of them must each have signed (with n_required 0, at
+ *        least one of them must).
+ * @return 0; KANSA_EFORMAT (malformed note); KANSA_ELIMIT (over
+ * KANSA_NOTE_MAX_BYTES or KANSA_NOTE_MAX_SIGNATURES); KANSA_EVERIFY (a known
+ * key's signature fails, no known key signed, or a required key did not);
+ * KANSA_EINVAL; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_note_verify(kansa_note_report *out, const char *note, size_t len,
+    const kansa_note_verifier *const *verifiers, size_t n_verifiers, size_t n_required);
+
+/**
+ * Sign a note text (non-empty, ending in "\n", UTF-8 without control
+ * characters other than newline) with an Ed25519 key under @p name.
+ * @param[out] out the signed note, NUL-terminated, owned by the caller:
+ *             free with free(). @param[out] len_out its length (may be NULL).
+ * @return 0, KANSA_EFORMAT (bad text or name), KANSA_EINVAL (a public key),
+ * KANSA_ELIMIT, KANSA_ENOMEM, KANSA_ERROR.
+ */
+KANSA_EXTERN(int) kansa_note_sign(char **out, size_t *len_out, const char *text, size_t text_len,
+    const kansa_key *key, const char *name);
+
+/**
+ * Add an Ed25519 signature line (type 0x01, as a witness's or commission
+ * member's) to a signed note. The existing signatures are not verified
+ * here: verify the note first.
+ * @param[out] out the new note, owned by the caller: free with free().
+ * @return as kansa_note_sign(), plus KANSA_EEXISTS (this name and key
+ * already signed) and the errors of parsing the note.
+ */
+KANSA_EXTERN(int) kansa_note_add_signature(char **out, size_t *len_out, const char *note,
+    size_t len, const kansa_key *key, const char *name);
+
+/** A verified checkpoint (c2sp.org/tlog-checkpoint). */
+typedef struct {
+	char origin[KANSA_CHECKPOINT_MAX_ORIGIN + 1]; /**< the origin line, NUL-terminated */
+	uint64_t size;                                /**< tree size */
+	uint8_t root[KANSA_HASH_LEN];                 /**< RFC 9162 root hash */
+	size_t extensions;                            /**< extension lines (not returned) */
+	kansa_note_report note;                       /**< which keys signed */
+} kansa_checkpoint;
+
+/**
+ * Make a signed checkpoint: "origin\nsize\nbase64(root)\n", signed with
+ * @p key under @p name (NULL: the origin).
+ * @param[out] out the signed note, NUL-terminated, owned by the caller:
+ *             free with free(). @param[out] len_out its length (may be NULL).
+ * @return 0, KANSA_EFORMAT (origin empty or not one line of UTF-8 text,
+ * bad name), KANSA_ELIMIT (origin too long), KANSA_EINVAL (a public key),
+ * KANSA_ENOMEM, KANSA_ERROR.
+ */
+KANSA_EXTERN(int) kansa_checkpoint_sign(char **out, size_t *len_out, const kansa_key *key,
+    const char *name, const char *origin, uint64_t size, const uint8_t root[KANSA_HASH_LEN]);
+
+/**
+ * Verify a signed checkpoint (see kansa_note_verify() for the signature
+ * rules), then parse its body: origin, decimal size without leading zeros,
+ * base64 of a 32-byte root, non-empty extension lines. Nothing of the body
+ * is returned unless the signatures verified.
+ * @param[out] out filled on success, zeroed on error.
+ * @return as kansa_note_verify(), plus KANSA_EFORMAT for a bad body.
+ */
+KANSA_EXTERN(int) kansa_checkpoint_verify(kansa_checkpoint *out, const char *note, size_t len,
+    const kansa_note_verifier *const *verifiers, size_t n_verifiers, size_t n_required);
+
 /* @@KANSA_API_MORE@@ later modules add their declarations above this line */
 
 #ifdef __cplusplus
