@@ -1,3 +1,22 @@
 # ledger/: sources and tests of the ledger module
 
 # Merkle tree (RFC 9162), signed notes and checkpoints (C2SP). keys/base64.c
+# is listed here (not in keys/local.mk) only because it arrived with them.
+libkansa_internal_la_SOURCES += ledger/merkle.h ledger/merkle.c ledger/note.h ledger/note.c \
+	keys/base64.c
+
+check_PROGRAMS += tests/unit/test_merkle tests/unit/test_note tests/tools/merkle_dump
+tests_unit_test_merkle_SOURCES = tests/unit/merkle/test_merkle.c tests/unit/merkle/test_proof_text.c \
+	tests/unit/merkle/vectors.h
+tests_unit_test_merkle_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_merkle_LDADD = $(TEST_LDADD)
+tests_unit_test_note_SOURCES = tests/unit/note/test_note.c tests/unit/note/test_base64.c \
+	tests/unit/merkle/vectors.h
+tests_unit_test_note_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_note_LDADD = $(TEST_LDADD)
+tests_tools_merkle_dump_SOURCES = tests/tools/merkle_dump.c
+tests_tools_merkle_dump_CFLAGS = $(TEST_CFLAGS)
+tests_tools_merkle_dump_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_merkle tests/unit/test_note tests/cli/merkle-independent.sh
+EXTRA_DIST += tests/cli/merkle-independent.sh tests/merkle_ref.py \
+	tests/fuzz/fuzz_note.c tests/fuzz/fuzz_proof.c tests/fuzz/corpus/note tests/fuzz/corpus/proof
