@@ -20,3 +20,9 @@ tests_tools_merkle_dump_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_merkle tests/unit/test_note tests/cli/merkle-independent.sh
 EXTRA_DIST += tests/cli/merkle-independent.sh tests/merkle_ref.py \
 	tests/fuzz/fuzz_note.c tests/fuzz/fuzz_proof.c tests/fuzz/corpus/note tests/fuzz/corpus/proof
+
+# Storage: SQLCipher database, schema, group commit (docs/ledger.md "Storage").
+# keys/kdf.c (scrypt for passphrase key files) is listed here, not in
+# keys/local.mk, only because it arrived with the store.
+libkansa_internal_la_SOURCES += ledger/store.h ledger/store_impl.h ledger/store.c ledger/group.c \
+	keys/kdf.c

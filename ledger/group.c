@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Group commit for kansa_store__append (design §6 and §8): many threads
+ * appending to one store share one write transaction and its one fsync.
+ *
+ * Callers queue in FIFO order. Whoever finds no batch running becomes the
+ * leader: it takes up to KANSA_STORE_MAX_BATCH queued callers, runs
+ * BEGIN IMMEDIATE, re-reads the head, runs each caller's build callback in
+ * queue order (each sees the seq, prev hash and time that the one before it
+ * produced), inserts, COMMITs (synchronous=FULL), and then wakes every caller
+ * of the batch. Callers that arrive while a batch runs queue for the next
+ * one, so batches grow with concurrency and a lone caller is not delayed.
+ * A leader that saw more concurrent callers last time waits at most
+ * KANSA_STORE_BATCH_WAIT_US for them to queue again.
+ *
+ * This file must never let a caller return 0 before the COMMIT holding its
+ * entry has returned, and never commit part of a batch: on any error the
+ * whole transaction is rolled back and every caller in it gets the error.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "keys/keys.h"
+#include "ledger/store_impl.h"
+
+/* REQ: LEDGER-6 leaf hash = SHA-256(0x00 || entry) */
+static int check_leaf(const kansa_store_entry *e, uint64_t seq)
+{
+	static const uint8_t zero = 0x00;
+	kansa_sha256_ctx *c = NULL;
+	uint8_t h[KANSA_HASH_LEN];
+	int error;
+
+	if ((error = kansa_sha256_new(&c)) < 0)
+		return error;
+	if ((error = kansa_sha256_update(c, &zero, 1)) == 0 &&
+	    (error = kansa_sha256_update(c, e->body, e->body_len)) == 0 &&
+	    (error = kansa_sha256_final(h, c)) == 0 &&
+	    !kansa_ct_equal(h, e->leaf_hash, sizeof(h)))
+		error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
+		    "entry %llu: leaf hash does not match its body", (unsigned long long)seq);
+	kansa_sha256_free(c);
+	return error;
+}
+
+/* Build and insert one entry at *pos, then advance *pos past it. */
+static int build_one(kansa_store *s, store_waiter *w, kansa_store_pos *pos)
+{
+	kansa_store_entry e;
+	int error;
+
+	memset(&e, 0, sizeof(e));
+	error = w->build(w->ctx, s, pos, &e);
+	if (error > 0 || (error < 0 && kansa_error_last()->code != error))
+		error = kansa_error_set(error < 0 ? error : KANSA_ERROR, KANSA_ERRCLASS_LEDGER,
+		    "entry %llu: build callback failed (%d)", (unsigned long long)pos->seq, error);
+	if (error < 0)
+		goto out;
+	/* REQ: LEDGER-7 entry times never go backwards (design §5) */
+	if (e.time < pos->last_time) {
+		error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
+		    "entry %llu: time %lld is before the previous entry's %lld",
+		    (unsigned long long)pos->seq, (long long)e.time, (long long)pos->last_time);
+		goto out;
+	}
+	if (e.body == NULL || e.body_len == 0) {
+		error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
+		    "entry %llu: empty body", (unsigned long long)pos->seq);
+		goto out;
+	}
+	if (e.body_len > KANSA_MAX_ENTRY_BYTES) {
+		error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
+		    "entry %llu: larger than %d bytes", (unsigned long long)pos->seq,
+		    KANSA_MAX_ENTRY_BYTES);
+		goto out;
+	}
+	if ((error = check_leaf(&e, pos->seq)) < 0 ||
+	    (error = kansa_store__insert(s, pos->seq, &e)) < 0)
+		goto out;
+	w->seq = pos->seq;
+	pos->seq++;
+	memcpy(pos->prev, e.leaf_hash, KANSA_HASH_LEN);
+	pos->last_time = e.time;
+out:
+	free(e.body); /* the store takes the body in every case */
+	return error;
+}
+
+/*
+ * One transaction for @p n callers. On success every waiter's seq is set;
+ * on failure nothing of the batch remains in the database.
+ */
+static int run_batch(kansa_store *s, store_waiter **batch, size_t n)
+{
+	kansa_store_pos pos;
+	int error;
+
+	pthread_mutex_lock(&s->db_mu);
+	if (s->flags & KANSA_STORE_READONLY) {
+		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER,
+		    "cannot append: ledger is read-only");
+		goto out;
+	}
+	/* REQ: LEDGER-FORK-1 one writer at a time across processes, head read under the lock */
+	if ((error = kansa_store__exec(s, "BEGIN IMMEDIATE", "cannot append")) < 0)
+		goto out;
+	if ((error = kansa_store__read_head(&pos, s)) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (pos.seq >= (uint64_t)INT64_MAX) {
+			error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER, "ledger is full");
+			goto out;
+		}
+		if ((error = build_one(s, batch[i], &pos)) < 0)
+			goto out;
+	}
+	/* REQ: LEDGER-DURABLE-1 COMMIT returns after the WAL fsync (synchronous=FULL) */
+	error = kansa_store__exec(s, "COMMIT", "cannot commit");
+out:
+	/* REQ: LEDGER-FAILCLOSED-1 on any error the whole batch is rolled back */
+	if (error < 0 && !sqlite3_get_autocommit(s->db)) {
+		kansa_error saved = *kansa_error_last();
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		kansa_error_set(saved.code, saved.klass, "%s", saved.message);
+	}
+	pthread_mutex_unlock(&s->db_mu);
+	return error;
+}
+
+/* Lead one batch. Called and returns with q_mu held. */
+static void lead(kansa_store *s)
+{
+	store_waiter *batch[KANSA_STORE_MAX_BATCH];
+	size_t n = 0, want;
+	kansa_error detail;
+	int error;
+
+	s->leading = true;
+	want = s->expect < KANSA_STORE_MAX_BATCH ? s->expect : KANSA_STORE_MAX_BATCH;
+	if (s->q_len < want) {
+		/* More callers were about last time: give them a moment to queue again. */
+		struct timespec deadline;
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_nsec += KANSA_STORE_BATCH_WAIT_US * 1000L;
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
+		while (s->q_len < want)
+			if (pthread_cond_timedwait(&s->lead_cv, &s->q_mu, &deadline) == ETIMEDOUT)
+				break;
+	}
+	while (n < KANSA_STORE_MAX_BATCH && s->q_head != NULL) {
+		batch[n++] = s->q_head;
+		s->q_head = s->q_head->next;
+		s->q_len--;
+	}
+	if (s->q_head == NULL)
+		s->q_tail = NULL;
+	pthread_mutex_unlock(&s->q_mu);
+
+	error = run_batch(s, batch, n);
+	detail = *kansa_error_last();
+	if (error < 0 && detail.code != error) { /* keep code and message together */
+		kansa_error_set(error, KANSA_ERRCLASS_LEDGER, "append failed (%d)", error);
+		detail = *kansa_error_last();
+	}
+
+	pthread_mutex_lock(&s->q_mu);
+	for (size_t i = 0; i < n; i++) {
+		batch[i]->error = error;
+		if (error < 0)
+			batch[i]->detail = detail;
+		batch[i]->done = true;
+	}
+	if (error == 0) {
+		s->commits++;
+		s->appends += n;
+	}
+	s->expect = s->active; /* callers inside append now: the next batch's likely size */
+	s->leading = false;
+	pthread_cond_broadcast(&s->q_cv);
+}
+
+int kansa_store__append(kansa_store *s, kansa_store_build_fn build, void *ctx, uint64_t *seq_out)
+{
+	store_waiter w;
+
+	if (seq_out)
+		*seq_out = 0;
+	if (s == NULL || build == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "append: invalid arguments");
+	memset(&w, 0, sizeof(w));
+	w.build = build;
+	w.ctx = ctx;
+
+	pthread_mutex_lock(&s->q_mu);
+	s->active++;
+	if (s->q_tail)
+		s->q_tail->next = &w;
+	else
+		s->q_head = &w;
+	s->q_tail = &w;
+	s->q_len++;
+	pthread_cond_signal(&s->lead_cv); /* a leader waiting for more callers re-checks */
+	while (!w.done) {
+		if (!s->leading)
+			lead(s);
+		else
+			pthread_cond_wait(&s->q_cv, &s->q_mu);
+	}
+	s->active--;
+	pthread_mutex_unlock(&s->q_mu);
+
+	if (w.error < 0) /* the batch's error, on this caller's thread too */
+		return kansa_error_set(w.detail.code, w.detail.klass, "%s", w.detail.message);
+	if (seq_out)
+		*seq_out = w.seq;
+	return 0;
+}
+
+void kansa_store__stats(kansa_store *s, uint64_t *commits, uint64_t *appends)
+{
+	pthread_mutex_lock(&s->q_mu);
+	if (commits)
+		*commits = s->commits;
+	if (appends)
+		*appends = s->appends;
+	pthread_mutex_unlock(&s->q_mu);
+}

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ledger's storage layer: one SQLCipher database file (design §6).
+ *
+ * It stores bytes the layer above made: entries (body, time, kind, leaf
+ * hash), documents by hash, meta values, Merkle nodes and checkpoints. It
+ * knows nothing of CBOR, warrants or decisions. What it guarantees:
+ *
+ *  - durability: kansa_store__append() returns only after the COMMIT that
+ *    holds the entry (synchronous=FULL: the WAL is fsync'd);
+ *  - one chain: entries get seq 0, 1, 2 ... with no gaps, each one sees the
+ *    previous entry's leaf hash and time, re-read inside the write
+ *    transaction, so concurrent threads and processes never fork the chain;
+ *  - group commit: concurrent appenders on one store share a transaction
+ *    and its fsync;
+ *  - fail closed: on any error the whole batch rolls back and every caller
+ *    in it gets the error; nothing half-written remains.
+ *
+ * It never prints, never logs key material, and never opens a file other
+ * than the one it was given (and SQLite's -wal/-shm/-journal beside it).
+ * See docs/ledger.md ("Storage").
+ */
+#ifndef KANSA_LEDGER_STORE_H
+#define KANSA_LEDGER_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/common.h"
+
+typedef struct kansa_store kansa_store;
+
+/* Flags of kansa_store__open(). */
+enum {
+	KANSA_STORE_CREATE = 1 << 0,   /* make a new ledger; KANSA_EEXISTS if the file exists */
+	KANSA_STORE_READONLY = 1 << 1, /* read only: every write fails with KANSA_EIO */
+};
+
+#define KANSA_STORE_SCHEMA_VERSION 1   /* in meta "store.schema_version" */
+#define KANSA_STORE_MAX_BATCH 256      /* entries per group commit at most */
+#define KANSA_STORE_BATCH_WAIT_US 1000 /* longest wait of a leader for more callers */
+#define KANSA_STORE_BUSY_MS 5000       /* wait for another process's write lock */
+#define KANSA_STORE_MAX_DOCS 2         /* documents stored with one entry */
+#define KANSA_STORE_CTI_LEN 16         /* a warrant id (cti) */
+
+/* scrypt parameters for passphrase key files (docs/ledger.md). */
+#define KANSA_STORE_SCRYPT_N ((uint64_t)1 << 15)
+#define KANSA_STORE_SCRYPT_R 8u
+#define KANSA_STORE_SCRYPT_P 1u
+#define KANSA_STORE_SALT_LEN 16        /* SQLCipher's per-database salt: bytes 0..15 of the file */
+
+/*
+ * Open (or, with KANSA_STORE_CREATE, create) a ledger database.
+ * @param key the contents of the database key file: exactly 64 hex digits
+ * are a raw 256-bit key, anything else is a passphrase run through scrypt
+ * with the database's salt. Borrowed; not kept in plain memory.
+ * A new file is created mode 0600 with O_EXCL.
+ * @return 0; KANSA_ENOTFOUND (no file and no CREATE); KANSA_EEXISTS (CREATE
+ * and the file exists); KANSA_EKEY ("wrong database key (or not a kansa
+ * ledger)"); KANSA_EFORMAT (decrypts, but not a kansa ledger or an unknown
+ * schema version); KANSA_ELOCKED; KANSA_EIO; KANSA_ENOMEM; KANSA_EINVAL.
+ * On error *out is NULL and a file made by this call is removed again.
+ */
+int kansa_store__open(kansa_store **out, const char *path, const kansa_secret *key, int flags);
+
+/* Close the store (waits for nothing: no append may be in progress). Accepts NULL. */
+void kansa_store__close(kansa_store *s);
+
+/*
+ * Re-encrypt the whole database under a new key (same key-file rules as
+ * open; a passphrase keeps the database's salt). Needs exclusive use of the
+ * file: no other process may have it open (KANSA_ELOCKED otherwise).
+ * @return 0, KANSA_ELOCKED, KANSA_EIO, KANSA_EINVAL (read-only store), KANSA_ERROR.
+ */
+int kansa_store__rekey(kansa_store *s, const kansa_secret *new_key);
+
+/* ---------------------------------------------------------------------- */
+/* Appending                                                               */
+/* ---------------------------------------------------------------------- */
+
+/* What the build callback sees: the head of the chain it extends. */
+typedef struct {
+	uint64_t seq;                 /* seq of the new entry, equal to the number of entries so far */
+	uint8_t prev[KANSA_HASH_LEN]; /* leaf hash of entry seq-1; zeros for seq 0 */
+	int64_t last_time;            /* time of entry seq-1 (INT64_MIN for seq 0) */
+} kansa_store_pos;
+
+/* A document to store once, keyed by SHA-256(body), with an entry. */
+typedef struct {
+	const uint8_t *body; /* borrowed: valid until kansa_store__append returns */
+	size_t len;          /* 1 .. KANSA_MAX_DOC_BYTES */
+	int kind;            /* the caller's document kind */
+} kansa_store_doc;
+
+/* What the build callback produces. The store zeroes it before the call. */
+typedef struct {
+	uint8_t *body;                     /* the entry bytes, malloc'd: the store frees it, always */
+	size_t body_len;                   /* 1 .. KANSA_MAX_ENTRY_BYTES */
+	int64_t time;                      /* must be >= pos->last_time */
+	int kind;                          /* the caller's entry kind */
+	uint8_t leaf_hash[KANSA_HASH_LEN]; /* the caller's leaf hash of body */
+	bool has_decision;                 /* a decision entry: fills the decision column */
+	bool allowed;                      /* the decision; with has_warrant, uses += 1 */
+	bool has_warrant;                  /* the entry refers to a warrant */
+	uint8_t warrant_hash[KANSA_HASH_LEN];   /* its hash (with has_warrant) */
+	uint8_t warrant_cti[KANSA_STORE_CTI_LEN]; /* its cti (with has_warrant) */
+	bool is_revocation;                /* the entry revokes a warrant */
+	uint8_t revoked_cti[KANSA_STORE_CTI_LEN]; /* the revoked cti (with is_revocation) */
+	size_t n_docs;                     /* documents in docs[] */
+	kansa_store_doc docs[KANSA_STORE_MAX_DOCS];
+} kansa_store_entry;
+
+/*
+ * Build the entry at @p pos. Runs INSIDE the write transaction, possibly on
+ * another thread than the caller's (the batch leader's), so it must not use
+ * thread-local state of the caller, nor call kansa_store__append(). It may
+ * call the read functions below on @p s (kansa_store__uses,
+ * kansa_store__is_revoked, kansa_store__doc_get, ...), which see the
+ * earlier entries of the same, still uncommitted, batch.
+ * @return 0, or a negative kansa error code (set with kansa_error_set):
+ * the whole batch then rolls back and every caller in it gets that error.
+ */
+typedef int (*kansa_store_build_fn)(void *ctx, kansa_store *s, const kansa_store_pos *pos,
+    kansa_store_entry *out);
+
+/*
+ * Append one entry, durably. Safe to call from many threads on one store
+ * (group commit) and from many processes on one file (the write lock is
+ * taken with BEGIN IMMEDIATE; the head is re-read inside it).
+ * @param[out] seq_out the entry's seq (may be NULL).
+ * @return 0 once the entry is committed; otherwise nothing of the batch
+ * remains and the error is one of: the callback's code, KANSA_EIO (I/O,
+ * disk full, read-only), KANSA_ELOCKED (busy past KANSA_STORE_BUSY_MS),
+ * KANSA_EINVAL (an invalid entry: empty body, time going backwards, ...),
+ * KANSA_ELIMIT, KANSA_ENOMEM, KANSA_EVERIFY (corrupt database), KANSA_ERROR.
+ */
+int kansa_store__append(kansa_store *s, kansa_store_build_fn build, void *ctx, uint64_t *seq_out);
+
+/* Commits and appended entries since open (appends/commits = mean batch size). */
+void kansa_store__stats(kansa_store *s, uint64_t *commits, uint64_t *appends);
+
+/* ---------------------------------------------------------------------- */
+/* Reading                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* One entry as stored. */
+typedef struct {
+	uint64_t seq;                      /* its position */
+	int64_t time;                      /* decision time */
+	int kind;                          /* the caller's entry kind */
+	uint8_t leaf_hash[KANSA_HASH_LEN]; /* as given at append (not recomputed) */
+	uint8_t *body;                     /* the entry bytes (see the function for ownership) */
+	size_t body_len;                   /* bytes in body */
+} kansa_store_row;
+
+/*
+ * Entry @p seq. body is malloc'd, owned by the caller: free it with
+ * kansa_store__row_dispose(). @return 0, KANSA_ENOTFOUND, KANSA_EIO, ...
+ */
+int kansa_store__get(kansa_store_row *out, kansa_store *s, uint64_t seq);
+void kansa_store__row_dispose(kansa_store_row *row);
+
+/* Number of entries (= next seq). O(log n). */
+int kansa_store__count(uint64_t *out, kansa_store *s);
+
+/* The head: next seq, last leaf hash (zeros when empty), last time. */
+int kansa_store__head(kansa_store_pos *out, kansa_store *s);
+
+/* Allowed uses recorded for a warrant (0 when never used). */
+int kansa_store__uses(uint64_t *out, kansa_store *s, const uint8_t warrant_hash[KANSA_HASH_LEN]);
+
+/* Whether a revocation of warrant @p cti is in the ledger; its seq in *seq_out (may be NULL). */
+int kansa_store__is_revoked(bool *out, uint64_t *seq_out, kansa_store *s,
+    const uint8_t cti[KANSA_STORE_CTI_LEN]);
+
+/*
+ * Stream entries in seq order from @p from_seq, on a read snapshot taken at
+ * iter_new (its own connection: appends go on meanwhile and are not seen).
+ * Memory does not grow with the ledger. Free with kansa_store__iter_free.
+ */
+typedef struct kansa_store_iter kansa_store_iter;
+int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_seq);
+/*
+ * The next entry. @return 1 with *row filled (body borrowed: valid until the
+ * next call or iter_free), 0 at the end, or a negative error.
+ */
+int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it);
+void kansa_store__iter_free(kansa_store_iter *it);
+
+/* ---------------------------------------------------------------------- */
+/* Documents, meta, Merkle nodes, checkpoints                              */
+/* ---------------------------------------------------------------------- */
+
+/* Store a document once; its key is SHA-256(body), returned in hash_out (may be NULL). */
+int kansa_store__doc_put(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
+    const uint8_t *body, size_t len);
+/* A document by hash; *body_out malloc'd, owned by the caller. KANSA_ENOTFOUND. */
+int kansa_store__doc_get(uint8_t **body_out, size_t *len_out, int *kind_out, kansa_store *s,
+    const uint8_t hash[KANSA_HASH_LEN]);
+
+/*
+ * Meta values (e.g. the ledger's signing key, which lives only inside the
+ * encrypted database). Keys starting with "store." are the store's own and
+ * cannot be written (KANSA_EINVAL). put replaces an existing value.
+ */
+int kansa_store__meta_put(kansa_store *s, const char *key, const uint8_t *value, size_t len);
+/* *value_out malloc'd (NUL-terminated, not counted), owned by the caller. KANSA_ENOTFOUND. */
+int kansa_store__meta_get(uint8_t **value_out, size_t *len_out, kansa_store *s, const char *key);
+/* The same into a kansa_secret, for secret values (no plain-heap copy made by kansa). */
+int kansa_store__meta_get_secret(kansa_secret **out, kansa_store *s, const char *key);
+
+/* Merkle tree nodes (hash at level, index); put replaces. get: KANSA_ENOTFOUND. */
+int kansa_store__node_put(kansa_store *s, uint32_t level, uint64_t idx,
+    const uint8_t hash[KANSA_HASH_LEN]);
+int kansa_store__node_get(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t level,
+    uint64_t idx);
+
+/*
+ * Checkpoints (signed notes) by tree size. put: KANSA_EEXISTS when a
+ * different note is stored for that size (the same note again is OK).
+ * get/latest: *note_out malloc'd, owned by the caller; KANSA_ENOTFOUND.
+ */
+int kansa_store__checkpoint_put(kansa_store *s, uint64_t size, const uint8_t *note, size_t len);
+int kansa_store__checkpoint_get(uint8_t **note_out, size_t *len_out, kansa_store *s, uint64_t size);
+int kansa_store__checkpoint_latest(uint64_t *size_out, uint8_t **note_out, size_t *len_out,
+    kansa_store *s);
+
+#endif
