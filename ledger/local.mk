@@ -26,3 +26,13 @@ EXTRA_DIST += tests/cli/merkle-independent.sh tests/merkle_ref.py \
 # keys/local.mk, only because it arrived with the store.
 libkansa_internal_la_SOURCES += ledger/store.h ledger/store_impl.h ledger/store.c ledger/group.c \
 	keys/kdf.c
+
+check_PROGRAMS += tests/unit/test_store tests/unit/store_tool
+tests_unit_test_store_SOURCES = tests/unit/store/test_store.c tests/unit/store/helpers.h
+tests_unit_test_store_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_store_LDADD = $(TEST_LDADD)
+tests_unit_store_tool_SOURCES = tests/unit/store/store_tool.c
+tests_unit_store_tool_CFLAGS = $(TEST_CFLAGS)
+tests_unit_store_tool_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_store tests/cli/store-encryption.sh
+EXTRA_DIST += tests/cli/store-encryption.sh
