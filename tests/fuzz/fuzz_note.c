@@ -13,8 +13,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A fixed log key, and a verifier for the Go test key PeterNeumann, so that
- * seeds signed by it reach the signature-checking code. */
+/* Verifiers for the Go test key PeterNeumann and the real sum.golang.org
+ * key, so that the seeds signed by them reach the signature checks. */
 static const char *const VKEYS[] = {
 	"PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
 	"sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8",
