@@ -516,6 +516,163 @@ KANSA_EXTERN(int) kansa_checkpoint_sign(char **out, size_t *len_out, const kansa
 KANSA_EXTERN(int) kansa_checkpoint_verify(kansa_checkpoint *out, const char *note, size_t len,
     const kansa_note_verifier *const *verifiers, size_t n_verifiers, size_t n_required);
 
+/* ---------------------------------------------------------------------- */
+/* Signed documents: policies, warrants, revocations, ratifications        */
+/* ---------------------------------------------------------------------- */
+
+/** Kinds of signed document (the COSE content type application/kansa-<kind>+cbor). */
+enum {
+	KANSA_DOC_POLICY = 1,       /**< the commission's standing rules */
+	KANSA_DOC_WARRANT = 2,      /**< an approval to act */
+	KANSA_DOC_REVOCATION = 3,   /**< withdraws a warrant */
+	KANSA_DOC_RATIFICATION = 4, /**< approves or refuses an emergency act */
+};
+
+/** A parsed signed document of any kind (COSE_Sign, design §3-§4). */
+typedef struct kansa_doc kansa_doc;
+
+/** A policy whose signatures and quorum were verified (see kansa_policy_load()). */
+typedef struct kansa_policy kansa_policy;
+
+/**
+ * Build a draft (a document without signatures) from its JSON form
+ * (docs/documents.md). Times may be RFC 3339 or relative to @p now ("now",
+ * "+30d", "-2h"); a warrant gets issued_at = @p now and a random 16-byte
+ * cti. A policy member's "public_key" is PEM text, or a PEM file name taken
+ * relative to @p base_dir; with @p base_dir NULL no file is ever read.
+ * @param[out] out the COSE bytes, owned by the caller: free with free().
+ * @param kind a KANSA_DOC_* kind.
+ * @return 0; KANSA_EFORMAT (the message names the field, e.g.
+ * "scope.targets[2]: not an IP prefix: 203.0.113.0/33"); KANSA_ELIMIT (a
+ * bound of kansa_limits.h); KANSA_ENOTFOUND or KANSA_EIO (a key file);
+ * KANSA_EINVAL (unknown kind); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_doc_create_json(uint8_t **out, size_t *out_len, int kind,
+    const char *json, size_t json_len, const char *base_dir, int64_t now);
+
+/**
+ * Parse a signed document strictly (canonical CBOR, known keys, exact
+ * types). Nothing is verified yet: see kansa_doc_verify().
+ * @param expected_kind a KANSA_DOC_* kind, or 0 for any.
+ * @param[out] out owned by the caller: free with kansa_doc_free(). The input
+ * is copied; it may be freed at once.
+ * @return 0; KANSA_EFORMAT (malformed, or of another kind: "document is a
+ * revocation, not a warrant"); KANSA_ELIMIT; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_doc_parse(kansa_doc **out, const uint8_t *cose, size_t len,
+    int expected_kind);
+
+/**
+ * Add one signature by @p key (a private key) to a document, leaving the
+ * other signatures byte for byte. The document is parsed strictly first.
+ * If this key already signed, *already is set and *out is a copy of the
+ * input (not an error).
+ * @param[out] out the new COSE bytes, owned by the caller: free with free().
+ * @return 0; KANSA_EFORMAT; KANSA_ELIMIT (KANSA_MAX_SIGNATURES); KANSA_EINVAL
+ * (a public key); KANSA_ENOMEM; KANSA_ERROR.
+ */
+KANSA_EXTERN(int) kansa_doc_sign(uint8_t **out, size_t *out_len, bool *already,
+    const uint8_t *cose, size_t len, const kansa_key *key);
+
+/** The document's kind (KANSA_DOC_*). */
+KANSA_EXTERN(int) kansa_doc_kind(const kansa_doc *d);
+
+/** SHA-256 of the document's COSE bytes, as given to kansa_doc_parse(). */
+KANSA_EXTERN(void) kansa_doc_hash(uint8_t out[KANSA_HASH_LEN], const kansa_doc *d);
+
+/** The number of signatures on the document (0 for a draft). */
+KANSA_EXTERN(size_t) kansa_doc_signature_count(const kansa_doc *d);
+
+/**
+ * Verify a document against a policy at time @p now: every signature
+ * verifies and is by a member, the commission matches, and enough distinct
+ * members signed (a warrant: its action's quorum; a revocation or
+ * ratification: the "revoke" quorum; a policy: the "policy" quorum of the
+ * previous version @p policy, or of itself for version 1 with @p policy
+ * NULL). For a warrant also not_before <= now < expires and the policy's
+ * max_validity.
+ * @return 0; KANSA_EVERIFY (bad signature, non-member, wrong commission, no
+ * quorum, version gap, validity too long); KANSA_EEXPIRED (not yet valid or
+ * expired); KANSA_EINVAL (@p policy NULL where one is needed). The reason
+ * is in kansa_error_last().
+ */
+KANSA_EXTERN(int) kansa_doc_verify(const kansa_doc *d, const kansa_policy *policy, int64_t now);
+
+/**
+ * The document as one JSON object (what `show --json` prints): kind,
+ * hash, the content (commission, cti, subject, action, case, validity,
+ * scope, max_uses, ...), signers (each kid, name, valid) and, when a policy
+ * is given (or for a policy of version 1, its own), quorum {have, need} and
+ * valid / problem.
+ * @param[out] out NUL-terminated compact JSON with sorted keys, owned by
+ * the caller: free with free().
+ * @return 0 or KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_doc_to_json(char **out, const kansa_doc *d, const kansa_policy *policy,
+    int64_t now);
+
+/** Free a document. Accepts NULL. */
+KANSA_EXTERN(void) kansa_doc_free(kansa_doc *d);
+
+/**
+ * Load a policy and verify it: version 1 (@p previous NULL) must carry the
+ * "policy" quorum of its own members; version n+1 must be of the same
+ * commission and carry the "policy" quorum of @p previous (version n).
+ * @param[out] out owned by the caller: free with kansa_policy_free(); it
+ * does not borrow @p previous or the input.
+ * @return 0; KANSA_EFORMAT (malformed, not a policy); KANSA_EVERIFY (a bad
+ * signature, a non-member, no quorum, another commission, a version that
+ * does not follow); KANSA_ELIMIT; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_policy_load(kansa_policy **out, const uint8_t *cose, size_t len,
+    const kansa_policy *previous);
+
+/** The policy's version (1, 2, ...). */
+KANSA_EXTERN(uint64_t) kansa_policy_version(const kansa_policy *p);
+
+/** The policy's commission; borrowed, valid until @p p is freed. */
+KANSA_EXTERN(const char *) kansa_policy_commission(const kansa_policy *p);
+
+/** SHA-256 of the policy's COSE bytes. */
+KANSA_EXTERN(void) kansa_policy_hash(uint8_t out[KANSA_HASH_LEN], const kansa_policy *p);
+
+/** Free a policy. Accepts NULL. */
+KANSA_EXTERN(void) kansa_policy_free(kansa_policy *p);
+
+/**
+ * Verify a warrant against a verified policy at time @p now (design §5 rows
+ * 1-6, in that order): well-formed, every signature by a member and valid,
+ * same commission, the action's quorum of distinct members, not_before <=
+ * now < expires, and no longer than the policy's max_validity.
+ * @return 0 (valid now); KANSA_EFORMAT (malformed, or not a warrant);
+ * KANSA_EVERIFY (bad signature, non-member, wrong commission, no quorum,
+ * validity too long); KANSA_EEXPIRED (not yet valid, or expired);
+ * KANSA_ELIMIT; KANSA_ENOMEM. The reason is in kansa_error_last().
+ */
+KANSA_EXTERN(int) kansa_warrant_verify(const kansa_policy *p, const uint8_t *cose, size_t len,
+    int64_t now);
+
+/**
+ * Build a request's canonical CBOR (what kansa_check() takes) from its JSON
+ * form (design §4). Window times may be relative to @p now. At most
+ * KANSA_MAX_REQUEST_TARGETS targets (the policy's max_targets is checked by
+ * the decision).
+ * @param[out] out owned by the caller: free with free().
+ * @return 0; KANSA_EFORMAT (naming the field); KANSA_ELIMIT; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_request_from_json(uint8_t **out, size_t *out_len, const char *json,
+    size_t json_len, int64_t now);
+
+/**
+ * Parse a time as documents write it: RFC 3339 ("2026-05-01T09:00:00Z",
+ * "2026-05-01T18:00:00+09:00"), "now", or an offset from @p now ("+30d",
+ * "-2h", "+15m", "+90s"). @return 0 or KANSA_EFORMAT.
+ */
+KANSA_EXTERN(int) kansa_time_parse(int64_t *out, const char *text, int64_t now);
+
+/** Format a time as RFC 3339 UTC ("2026-05-01T00:00:00Z"). */
+KANSA_EXTERN(void) kansa_time_format(char out[32], int64_t t);
+
 /* @@KANSA_API_MORE@@ later modules add their declarations above this line */
 
 #ifdef __cplusplus

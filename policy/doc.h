@@ -124,10 +124,10 @@ typedef enum {
 	KANSA_KIND_WARRANT = 2,
 	KANSA_KIND_REVOCATION = 3,
 	KANSA_KIND_RATIFICATION = 4,
-} kansa_doc_kind;
+} kansa_signed_doc_kind; /* was kansa_doc_kind: that name is the public kansa_doc_kind() */
 
 typedef struct {
-	kansa_doc_kind kind;
+	kansa_signed_doc_kind kind;
 	kansa_cose_sign *cose;          /* owned */
 	uint8_t hash[KANSA_HASH_LEN];   /* SHA-256 of the whole COSE bytes */
 	union {
@@ -152,5 +152,92 @@ int kansa_signed_doc__verify_signers(size_t *distinct_out, const kansa_signed_do
 /* Requests: canonical CBOR map (design §4 names as text keys). */
 int kansa_request__parse(kansa_request_doc *out, const uint8_t *in, size_t len);
 void kansa_request__dispose(kansa_request_doc *r);
+
+/* ---------------------------------------------------------------------- */
+/* Additions of the "Signed documents" work (policy/prefix.c, doc*.c)      */
+/* ---------------------------------------------------------------------- */
+
+struct cbor_item_t; /* libcbor's item; doc.h does not pull in <cbor.h> */
+
+/* RFC 9164 CBOR of an address (len 32/128: tag 52/54 + 4/16-byte bstr) or a
+ * prefix (tag 52/54 + [len, bstr with trailing zero bytes dropped]). A new
+ * item owned by the caller, NULL on out of memory. */
+struct cbor_item_t *kansa_prefix__to_cbor(const kansa_prefix *p);
+/* Decode strictly: the tag, an address bstr of exactly 4/16 bytes, or a
+ * prefix [len < 32/128, bstr] with no trailing zero byte and no bit set past
+ * len. A full-length prefix must be written as an address (one encoding per
+ * value). When @p address_only, a prefix is refused. KANSA_EFORMAT. */
+int kansa_prefix__from_cbor(kansa_prefix *out, const struct cbor_item_t *item, bool address_only);
+/* Whether two prefixes are the same (family, length and bytes). */
+bool kansa_prefix__equal(const kansa_prefix *a, const kansa_prefix *b);
+
+/* Content types of the COSE body ("application/kansa-warrant+cbor"); NULL
+ * for an unknown kind. kansa_doc_kind__from_content_type: 0 when unknown. */
+const char *kansa_doc_kind__content_type(int kind);
+const char *kansa_doc_kind__name(int kind); /* "warrant"; "unknown" */
+int kansa_doc_kind__from_content_type(const char *ctyp);
+
+/* Times (design §3): RFC 3339 ("2026-05-01T00:00:00Z", "...+09:00"), "now",
+ * or an offset from now: [+-]N followed by s, m, h or d. KANSA_EFORMAT. */
+int kansa_time__parse(int64_t *out, const char *text, int64_t now);
+/* "2026-05-01T00:00:00Z" (UTC). */
+void kansa_time__format(char out[32], int64_t t);
+/* A positive duration: N followed by s, m, h or d ("90d"). KANSA_EFORMAT. */
+int kansa_duration__parse(int64_t *out, const char *text);
+/* "29d 23h", "5h 10m", "42s": a short human duration. */
+void kansa_duration__format(char out[32], int64_t seconds);
+
+/* JSON form -> canonical CBOR payload (policy/doc_json.c). Policy member
+ * keys named by path are read relative to @p base_dir; with base_dir NULL
+ * only PEM text is accepted (no file is read). Warrants get iat = now and a
+ * random cti. Errors: KANSA_EFORMAT (the message names the field),
+ * KANSA_ELIMIT, KANSA_ENOMEM, and for key files KANSA_ENOTFOUND/KANSA_EIO. */
+int kansa_doc__payload_from_json(uint8_t **out, size_t *out_len, int kind, const char *json,
+    size_t json_len, const char *base_dir, int64_t now);
+int kansa_request__from_json(uint8_t **out, size_t *out_len, const char *json, size_t json_len,
+    int64_t now);
+
+/* Payload parsers of each kind (policy/doc.c); the struct is zeroed first
+ * and emptied again on error. */
+int kansa_policy_doc__parse(kansa_policy_doc *out, const uint8_t *in, size_t len);
+void kansa_policy_doc__dispose(kansa_policy_doc *p);
+int kansa_warrant_doc__parse(kansa_warrant_doc *out, const uint8_t *in, size_t len);
+void kansa_warrant_doc__dispose(kansa_warrant_doc *w);
+int kansa_revocation_doc__parse(kansa_revocation_doc *out, const uint8_t *in, size_t len);
+void kansa_revocation_doc__dispose(kansa_revocation_doc *r);
+int kansa_ratification_doc__parse(kansa_ratification_doc *out, const uint8_t *in, size_t len);
+void kansa_ratification_doc__dispose(kansa_ratification_doc *r);
+
+/* The member of @p policy with this kid (constant-time compare), or NULL. */
+const kansa_member *kansa_policy_doc__member_by_kid(const kansa_policy_doc *policy,
+    const uint8_t kid[KANSA_KID_LEN]);
+
+/*
+ * Verification against a policy (design §3, §4, §5 rows 2-6):
+ *  - kansa_signed_doc__verify_quorum: signers (verify_signers), commission,
+ *    and the distinct-member quorum: warrant -> its action's quorum;
+ *    revocation and ratification -> "revoke"; a policy -> see below.
+ *    *have_out and *need_out (either may be NULL) are filled as far as known.
+ *    Returns 0, KANSA_EVERIFY (the message says why), KANSA_EINVAL.
+ *  - kansa_policy_doc__verify_next: a policy document as version 1 (prev
+ *    NULL: version must be 1, signed by its own "policy" quorum of its own
+ *    members) or as version n+1 of prev (same commission, version + 1, the
+ *    "policy" quorum of prev's members). KANSA_EVERIFY.
+ *  - kansa_warrant_doc__check_validity: not_before <= now < expires
+ *    (KANSA_EEXPIRED), and expires - not_before <= the policy's max_validity
+ *    for the action (KANSA_EVERIFY).
+ */
+int kansa_signed_doc__verify_quorum(size_t *have_out, size_t *need_out,
+    const kansa_signed_doc *d, const kansa_policy_doc *policy);
+int kansa_policy_doc__verify_next(size_t *have_out, size_t *need_out,
+    const kansa_signed_doc *next, const kansa_policy_doc *prev);
+int kansa_warrant_doc__check_validity(const kansa_warrant_doc *w, const kansa_policy_doc *policy,
+    int64_t now);
+
+/* Accessors of the public opaque types (kansa.h), for the ledger. Borrowed,
+ * valid until the object is freed; NULL for NULL. */
+const kansa_policy_doc *kansa_policy__doc(const kansa_policy *p);
+const kansa_signed_doc *kansa_policy__signed(const kansa_policy *p);
+const kansa_signed_doc *kansa_doc__signed(const kansa_doc *d);
 
 #endif
