@@ -5,7 +5,9 @@
  * kansa_cbor__validate() is the gate in front of libcbor: a single forward
  * pass over the raw bytes with an explicit, fixed-size stack (no recursion on
  * input, after QCBOR) that accepts exactly one data item in core
- * deterministic encoding and nothing else. Only bytes it accepted ever reach
+ * deterministic encoding and nothing else (it also refuses tags 6..20,
+ * which libcbor 0.8 cannot decode, and bignums that are not in preferred
+ * form, as CDE asks). Only bytes it accepted ever reach
  * cbor_load(), and its bounds (bytes, depth, items) are what caps libcbor's
  * allocations: Debian's libcbor 0.8 is built without CBOR_CUSTOM_ALLOC, so a
  * capping allocator is not available, and replacing the process-wide
@@ -233,6 +235,11 @@ int kansa_cbor__validate(const uint8_t *in, size_t len)
 			val *= 2;
 			break;
 		case 6:
+			/* libcbor 0.8 cannot decode the unassigned tags 6..20 written
+			 * in the head byte; refuse them here rather than let
+			 * cbor_load fail with no reason */
+			if (val >= 6 && val <= 20)
+				return ERR_FORMAT(start, "tag %u is not supported", (unsigned)val);
 			push = true;
 			break;
 		}
@@ -477,6 +484,9 @@ static int enc_item(kansa_buf *b, const cbor_item_t *item, size_t depth)
 
 		if (depth >= KANSA_MAX_CBOR_DEPTH)
 			break;
+		if (cbor_tag_value(item) >= 6 && cbor_tag_value(item) <= 20)
+			return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_CBOR,
+			    "cbor: encode: tag %u is not supported", (unsigned)cbor_tag_value(item));
 		if ((error = put_head(b, cbor_encode_tag(cbor_tag_value(item), h, sizeof(h)), h)) < 0)
 			return error;
 		inner = cbor_tag_item(item); /* a new reference */
