@@ -66,4 +66,14 @@ int kansa_cose__add_signature(uint8_t **out, size_t *out_len, bool *already,
 /* The canonical Sig_structure bytes for signature i (for tests and tools). */
 int kansa_cose__sig_structure(uint8_t **out, size_t *out_len, const kansa_cose_sign *c, size_t i);
 
+/* The canonical Sig_structure of RFC 9052 §4.4 from its parts, for any
+ * COSE_Sign signer (used by kansa_cose__sig_structure, and by tests against
+ * upstream vectors whose headers the kansa profile refuses). *out is
+ * malloc'd. Returns 0, KANSA_ENOMEM or KANSA_ELIMIT. */
+int kansa_cose__sig_structure_raw(uint8_t **out, size_t *out_len,
+    const uint8_t *body_protected, size_t body_protected_len,
+    const uint8_t *sign_protected, size_t sign_protected_len,
+    const uint8_t *external_aad, size_t external_aad_len,
+    const uint8_t *payload, size_t payload_len);
+
 #endif
