@@ -8,3 +8,4 @@ tests_unit_test_common_SOURCES = tests/unit/common/test_error.c
 tests_unit_test_common_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_common_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_common
+include tests/fuzz/local.mk

@@ -1,0 +1,104 @@
+# tests/fuzz/: libFuzzer targets (style.md §9), built two ways.
+#
+# 1. Always: tests/fuzz/replay_<t> links tests/fuzz/standalone.c with
+#    tests/fuzz/fuzz_<t>.c and runs in `make check` over every file in
+#    tests/fuzz/corpus/<t>/ (one line per file; fails when the corpus is empty).
+#    Every crash ever found goes into that corpus and stays a regression test.
+#    By hand: tests/fuzz/replay_cose DIR-OR-FILE...
+#
+# 2. With libFuzzer, ASan and UBSan:
+#      mkdir /tmp/build-fuzz && cd /tmp/build-fuzz
+#      /work/main/configure CC=clang --enable-fuzzing && make -j4
+#      make fuzz FUZZ_SECONDS=60           # every target, 60 s each (default)
+#      make fuzz FUZZ_TARGETS=cose         # just one
+#    `make fuzz` compiles the library sources and each target with
+#    -fsanitize=fuzzer,address,undefined into tests/fuzz/bin/, then runs each
+#    target for FUZZ_SECONDS over a scratch copy of its corpus
+#    (tests/fuzz/work/<t>/, so new inputs never land in the source tree).
+#    Crashes are written to tests/fuzz/crashes/<t>-crash-<sha1>; copy them
+#    into tests/fuzz/corpus/<t>/ once fixed. Run one binary by hand with
+#    e.g. tests/fuzz/bin/fuzz_cose -max_total_time=600 tests/fuzz/work/cose
+#
+# Adding a target <t>: write tests/fuzz/fuzz_<t>.c, seed tests/fuzz/corpus/<t>/,
+# and add one block like those below:
+#      FUZZ_REPLAYS += tests/fuzz/replay_<t>
+#      tests_fuzz_replay_<t>_SOURCES = tests/fuzz/fuzz_<t>.c $(FUZZ_STANDALONE)
+#      tests_fuzz_replay_<t>_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+#      tests_fuzz_replay_<t>_LDADD = $(FUZZ_REPLAY_LDADD)
+# Everything else (make check, make fuzz) follows from FUZZ_REPLAYS. (automake
+# needs each program's name, sources and, short of changing the global LDADD,
+# its libraries spelled out literally; it cannot derive them from a list.)
+
+FUZZ_STANDALONE = tests/fuzz/standalone.c
+FUZZ_REPLAY_CFLAGS = $(TEST_CFLAGS)
+FUZZ_REPLAY_LDADD = $(TEST_LDADD)
+
+FUZZ_REPLAYS = tests/fuzz/replay_cbor
+tests_fuzz_replay_cbor_SOURCES = tests/fuzz/fuzz_cbor.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_cbor_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_cbor_LDADD = $(FUZZ_REPLAY_LDADD)
+
+FUZZ_REPLAYS += tests/fuzz/replay_cose
+tests_fuzz_replay_cose_SOURCES = tests/fuzz/fuzz_cose.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_cose_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_cose_LDADD = $(FUZZ_REPLAY_LDADD)
+
+check_PROGRAMS += $(FUZZ_REPLAYS)
+TESTS += $(FUZZ_REPLAYS)
+EXTRA_DIST += tests/fuzz/corpus/cbor tests/fuzz/corpus/cose
+
+FUZZ_SECONDS = 60
+FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_FLAGS = $(FUZZ_SAN) -fsanitize=fuzzer,address,undefined
+FUZZ_LIB_FLAGS = $(FUZZ_SAN) -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_CPPFLAGS = $(AM_CPPFLAGS) $(DEP_CFLAGS) $(JANSSON_CFLAGS)
+FUZZ_LIBS = $(DEP_LIBS) $(JANSSON_LIBS)
+
+if FUZZING
+# FUZZ_TARGETS defaults to every replay program's target name.
+fuzz: fuzz-build
+	@set -e; \
+	targets='$(FUZZ_TARGETS)'; \
+	if test -z "$$targets"; then \
+	  for r in $(FUZZ_REPLAYS); do targets="$$targets $${r#tests/fuzz/replay_}"; done; \
+	fi; \
+	for t in $$targets; do \
+	  mkdir -p tests/fuzz/work/$$t tests/fuzz/crashes; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  tests/fuzz/bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=tests/fuzz/crashes/$$t- \
+	    tests/fuzz/work/$$t $(srcdir)/tests/fuzz/corpus/$$t; \
+	done
+
+# The library is compiled once with the fuzzer flags (coverage needs it
+# instrumented too), then linked into each target.
+fuzz-build:
+	@set -e; \
+	targets='$(FUZZ_TARGETS)'; \
+	if test -z "$$targets"; then \
+	  for r in $(FUZZ_REPLAYS); do targets="$$targets $${r#tests/fuzz/replay_}"; done; \
+	fi; \
+	mkdir -p tests/fuzz/bin/obj; objs=; \
+	for s in $(libkansa_internal_la_SOURCES); do \
+	  case $$s in *.c) ;; *) continue ;; esac; \
+	  o=tests/fuzz/bin/obj/`echo $$s | sed 's|/|_|g; s|\.c$$|.o|'`; \
+	  case " $$objs " in *" $$o "*) continue ;; esac; \
+	  objs="$$objs $$o"; \
+	  if test ! -f $$o || test $(srcdir)/$$s -nt $$o; then \
+	    echo "  CC (fuzz) $$s"; \
+	    $(CC) -std=c11 $(FUZZ_LIB_FLAGS) $(FUZZ_CPPFLAGS) -c -o $$o $(srcdir)/$$s; \
+	  fi; \
+	done; \
+	for t in $$targets; do \
+	  echo "  CCLD (fuzz) tests/fuzz/bin/fuzz_$$t"; \
+	  $(CC) -std=c11 $(FUZZ_FLAGS) $(FUZZ_CPPFLAGS) -o tests/fuzz/bin/fuzz_$$t \
+	    $(srcdir)/tests/fuzz/fuzz_$$t.c $$objs $(FUZZ_LIBS); \
+	done
+else
+fuzz fuzz-build:
+	@echo "make fuzz needs: configure CC=clang --enable-fuzzing" >&2; exit 1
+endif
+
+clean-fuzz:
+	rm -rf tests/fuzz/bin tests/fuzz/work tests/fuzz/crashes
+.PHONY: fuzz fuzz-build clean-fuzz
