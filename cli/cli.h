@@ -67,4 +67,19 @@ bool cli_is_help(int argc, char **argv);
 int cmd_keys_generate(int argc, char **argv);
 int cmd_keys_show(int argc, char **argv);
 
+/* cli/cmd_doc.c: signed documents */
+int cmd_policy_create(int argc, char **argv);
+int cmd_policy_sign(int argc, char **argv);
+int cmd_policy_show(int argc, char **argv);
+int cmd_warrant_create(int argc, char **argv);
+int cmd_warrant_sign(int argc, char **argv);
+int cmd_warrant_show(int argc, char **argv);
+int cmd_warrant_verify(int argc, char **argv);
+int cmd_revocation_create(int argc, char **argv);
+int cmd_revocation_sign(int argc, char **argv);
+int cmd_revocation_show(int argc, char **argv);
+int cmd_ratification_create(int argc, char **argv);
+int cmd_ratification_sign(int argc, char **argv);
+int cmd_ratification_show(int argc, char **argv);
+
 #endif

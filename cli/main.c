@@ -12,6 +12,19 @@
 static const cli_command commands[] = {
 	{ "keys", "generate", cmd_keys_generate, "make a member key pair (FILE and FILE.pub)" },
 	{ "keys", "show", cmd_keys_show, "print a key file's kid and public key" },
+	{ "policy", "create", cmd_policy_create, "make a draft policy from JSON" },
+	{ "policy", "sign", cmd_policy_sign, "add your signature to a policy" },
+	{ "policy", "show", cmd_policy_show, "print a policy, its signers and quorum" },
+	{ "warrant", "create", cmd_warrant_create, "make a draft warrant from JSON" },
+	{ "warrant", "sign", cmd_warrant_sign, "add your signature to a warrant" },
+	{ "warrant", "show", cmd_warrant_show, "print a warrant, its signers and quorum" },
+	{ "warrant", "verify", cmd_warrant_verify, "is a warrant valid now under a policy?" },
+	{ "revocation", "create", cmd_revocation_create, "make a draft revocation of a warrant" },
+	{ "revocation", "sign", cmd_revocation_sign, "add your signature to a revocation" },
+	{ "revocation", "show", cmd_revocation_show, "print a revocation and its signers" },
+	{ "ratification", "create", cmd_ratification_create, "make a draft ratification of an emergency act" },
+	{ "ratification", "sign", cmd_ratification_sign, "add your signature to a ratification" },
+	{ "ratification", "show", cmd_ratification_show, "print a ratification and its signers" },
 	/* @@CLI_COMMANDS@@ */
 };
 

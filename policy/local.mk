@@ -10,3 +10,24 @@ tests_unit_test_cose_SOURCES = tests/unit/cose/test_cose.c tests/unit/cbor/helpe
 tests_unit_test_cose_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cose_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_cbor tests/unit/test_cose
+
+# Signed documents (policy, warrant, revocation, ratification, request):
+# prefixes, times, JSON -> CBOR builders, strict parsers, verification, the
+# public kansa_doc/kansa_policy API. policy/ uses jansson for the JSON forms.
+libkansa_internal_la_SOURCES += policy/doc.h policy/prefix.c policy/doc_time.c policy/doc.c \
+	policy/doc_json.c policy/doc_api.c
+libkansa_internal_la_CFLAGS += $(JANSSON_CFLAGS)
+libkansa_internal_la_LIBADD += $(JANSSON_LIBS)
+libkansa_la_LIBADD += $(JANSSON_LIBS)
+
+check_PROGRAMS += tests/unit/test_doc
+tests_unit_test_doc_SOURCES = tests/unit/doc/test_prefix.c tests/unit/doc/test_json.c \
+	tests/unit/doc/test_verify.c tests/unit/doc/helpers.h
+tests_unit_test_doc_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_doc_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_doc
+TESTS += tests/cli/documents.sh tests/cli/cose-independent.sh
+EXTRA_DIST += tests/cli/documents.sh tests/cli/cose-independent.sh tests/cose_ref.py \
+	tests/fuzz/fuzz_policy.c tests/fuzz/fuzz_warrant.c tests/fuzz/fuzz_revocation.c \
+	tests/fuzz/fuzz_request.c tests/fuzz/corpus/policy tests/fuzz/corpus/warrant \
+	tests/fuzz/corpus/revocation tests/fuzz/corpus/request

@@ -1,0 +1,694 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kansa {policy|warrant|revocation|ratification} {create|sign|show} and
+ * kansa warrant verify: the commission's signed documents (design §4, §7).
+ *
+ * create turns the JSON form into a draft (COSE_Sign without signatures),
+ * sign adds exactly one signature in place (atomically), show prints a
+ * document for a person or, with --json, as one object, and verify says
+ * whether a warrant is valid now under a policy. All the rules live in the
+ * library; this file reads files, asks for passphrases and prints.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+
+#define CLI_MAX_DOC_BYTES (1024 * 1024)  /* as KANSA_MAX_DOC_BYTES */
+#define CLI_MAX_JSON_BYTES (1024 * 1024) /* as KANSA_MAX_JSON_BYTES */
+#define MAX_POLICY_CHAIN 64              /* --policy given at most this often */
+
+static const char *kind_name(int kind)
+{
+	switch (kind) {
+	case KANSA_DOC_POLICY: return "policy";
+	case KANSA_DOC_WARRANT: return "warrant";
+	case KANSA_DOC_REVOCATION: return "revocation";
+	case KANSA_DOC_RATIFICATION: return "ratification";
+	default: return "document";
+	}
+}
+
+static void schema_name(char out[64], int kind, const char *verb)
+{
+	snprintf(out, 64, "kansa.%s.%s/1", kind_name(kind), verb);
+}
+
+/* Read a document file (or stdin for "-"). */
+static int read_doc(uint8_t **out, size_t *len, const char *path)
+{
+	int error = kansa_file_read(out, len, path, CLI_MAX_DOC_BYTES, 0);
+
+	if (error < 0 && kansa_error_last()->message[0] == '\0')
+		kansa_error_set_str(error, path);
+	return error;
+}
+
+/*
+ * Load the policy chain named by repeated --policy options: the first is
+ * verified as version 1 (its own quorum), each next one against the one
+ * before. The last one is the policy in force.
+ */
+static int load_policies(kansa_policy **out, char *const *files, size_t n)
+{
+	kansa_policy *prev = NULL, *cur = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int error = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if ((error = read_doc(&buf, &len, files[i])) < 0)
+			goto fail;
+		error = kansa_policy_load(&cur, buf, len, prev);
+		free(buf);
+		buf = NULL;
+		if (error < 0) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "policy %.60s: %.180s", files[i], kansa_error_last()->message);
+			kansa_error_set_str(error, msg);
+			goto fail;
+		}
+		kansa_policy_free(prev);
+		prev = cur;
+		cur = NULL;
+	}
+	*out = prev;
+	return 0;
+fail:
+	kansa_policy_free(prev);
+	return error;
+}
+
+/* ---------------------------------------------------------------------- */
+/* create                                                                  */
+/* ---------------------------------------------------------------------- */
+
+static void help_create(int kind)
+{
+	const char *k = kind_name(kind);
+
+	printf("usage: kansa %s create --in %s.json --out %s.cose [--json]\n\n", k, k, k);
+	printf("Make a draft %s (a COSE_Sign document without signatures) from its JSON\n"
+	    "form (docs/documents.md). Times may be RFC 3339 (2026-05-01T09:00:00Z) or\n"
+	    "relative to now (\"now\", \"+30d\", \"-2h\", \"+15m\"); they are fixed when the\n"
+	    "draft is made. The output file is never overwritten.\n", k);
+	if (kind == KANSA_DOC_POLICY)
+		printf("Each member's \"public_key\" is a PEM file, relative to the JSON file's\n"
+		    "directory, or the PEM text itself.\n");
+	if (kind == KANSA_DOC_WARRANT)
+		printf("The warrant gets a fresh random id (cti) and issued_at = now.\n");
+	printf("\noptions:\n"
+	    "  --in FILE    the JSON form (- for stdin)\n"
+	    "  --out FILE   the draft to write (- for stdout)\n"
+	    "  --json       print the result as one JSON object\n"
+	    "\nexample:\n"
+	    "  kansa %s create --in %s.json --out %s.cose\n"
+	    "  kansa %s sign %s.cose --key member-a.key\n", k, k, k, k, k);
+}
+
+static int doc_create(int kind, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "in", required_argument, NULL, 'i' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *in = NULL, *outpath = NULL;
+	char schema[64], *base = NULL, *shown = NULL;
+	uint8_t *json = NULL, *cose = NULL;
+	size_t json_len = 0, cose_len = 0;
+	kansa_doc *d = NULL;
+	bool as_json = false;
+	int c, error;
+
+	schema_name(schema, kind, "create");
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': in = optarg; break;
+		case 'o': outpath = optarg; break;
+		case 'j': as_json = true; break;
+		case 'h': help_create(kind); return EXIT_OK;
+		default: return cli_usage_error("invalid option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("unexpected argument '%s'", argv[optind]);
+	if (in == NULL || outpath == NULL)
+		return cli_usage_error("--in FILE and --out FILE are required");
+
+	/* key files named in a policy are relative to the JSON file */
+	if (strcmp(in, "-") == 0 || strrchr(in, '/') == NULL) {
+		base = strdup(".");
+	} else {
+		size_t n = (size_t)(strrchr(in, '/') - in);
+
+		base = strndup(in, n == 0 ? 1 : n);
+	}
+	if (base == NULL) {
+		error = KANSA_ENOMEM;
+		goto out;
+	}
+	if ((error = kansa_file_read(&json, &json_len, in, CLI_MAX_JSON_BYTES, 0)) < 0 ||
+	    (error = kansa_doc_create_json(&cose, &cose_len, kind, (const char *)json, json_len, base,
+		(int64_t)time(NULL))) < 0)
+		goto out;
+	if (strcmp(outpath, "-") == 0) {
+		if (fwrite(cose, 1, cose_len, stdout) != cose_len || fflush(stdout) != 0) {
+			error = kansa_error_set_str(KANSA_EIO, "cannot write to stdout");
+			goto out;
+		}
+	} else if ((error = kansa_file_write(outpath, cose, cose_len, 0644, 0)) < 0) {
+		goto out;
+	}
+	if (strcmp(outpath, "-") == 0)
+		goto out; /* the document itself is the output */
+	if ((error = kansa_doc_parse(&d, cose, cose_len, kind)) < 0 ||
+	    (error = kansa_doc_to_json(&shown, d, NULL, (int64_t)time(NULL))) < 0)
+		goto out;
+	{
+		json_t *o = json_loads(shown, 0, NULL);
+		json_t *cti = o ? json_object_get(o, "cti") : NULL;
+		json_t *hash = o ? json_object_get(o, "hash") : NULL;
+
+		if (as_json) {
+			json_t *r = json_object();
+
+			json_object_set_new(r, "ok", json_true());
+			json_object_set_new(r, "file", json_string(outpath));
+			json_object_set_new(r, "kind", json_string(kind_name(kind)));
+			json_object_set_new(r, "signatures", json_integer(0));
+			json_object_set(r, "hash", hash ? hash : json_null());
+			if (cti)
+				json_object_set(r, "cti", cti);
+			cli_json_print(r, schema);
+		} else {
+			printf("wrote %s: draft %s, no signatures yet\n", outpath, kind_name(kind));
+			if (cti)
+				printf("  cti:  %s\n", json_string_value(cti));
+			if (hash)
+				printf("  hash: %s\n", json_string_value(hash));
+			printf("next: each member runs 'kansa %s sign %s --key KEY'\n", kind_name(kind), outpath);
+		}
+		json_decref(o);
+	}
+out:
+	if (error < 0)
+		error = -cli_fail(error, as_json, schema);
+	free(base);
+	free(json);
+	free(cose);
+	free(shown);
+	kansa_doc_free(d);
+	return error < 0 ? -error : EXIT_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* sign                                                                    */
+/* ---------------------------------------------------------------------- */
+
+static void help_sign(int kind)
+{
+	const char *k = kind_name(kind);
+
+	printf("usage: kansa %s sign FILE --key KEY [--passphrase-file PATH] [--json]\n\n", k);
+	printf("Add one signature with KEY (a member's private key) to the %s in FILE,\n"
+	    "in place and atomically. The other signatures are kept byte for byte.\n"
+	    "Signing twice with the same key changes nothing (a notice, exit 0).\n"
+	    "Members sign in turn: two members signing the same file at the same\n"
+	    "moment may lose one signature.\n"
+	    "\noptions:\n"
+	    "  --key KEY               the member's private key file\n"
+	    "  --passphrase-file PATH  its passphrase (else $KANSA_PASSPHRASE_FILE or a prompt)\n"
+	    "  --json                  print the result as one JSON object\n"
+	    "\nexample:\n"
+	    "  kansa %s sign %s.cose --key member-a.key\n", k, k, k);
+}
+
+static int doc_sign(int kind, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *keypath = NULL, *pfile = NULL, *file;
+	char schema[64], kid_hex[2 * KANSA_KID_LEN + 1];
+	uint8_t *in = NULL, *signed_doc = NULL, kid[KANSA_KID_LEN];
+	size_t in_len = 0, out_len = 0, nsig = 0;
+	kansa_doc *d = NULL;
+	kansa_key *key = NULL;
+	bool as_json = false, already = false;
+	int c, error;
+
+	schema_name(schema, kind, "sign");
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': keypath = optarg; break;
+		case 'p': pfile = optarg; break;
+		case 'j': as_json = true; break;
+		case 'h': help_sign(kind); return EXIT_OK;
+		default: return cli_usage_error("invalid option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("expected one document FILE");
+	if (keypath == NULL)
+		return cli_usage_error("--key KEY is required");
+	file = argv[optind];
+	if (strcmp(file, "-") == 0)
+		return cli_usage_error("sign changes FILE in place; '-' is not a file");
+
+	if ((error = read_doc(&in, &in_len, file)) < 0 ||
+	    (error = kansa_doc_parse(&d, in, in_len, kind)) < 0 ||
+	    (error = cli_load_key(&key, keypath, pfile)) < 0)
+		goto out;
+	if (!kansa_key_is_private(key)) {
+		error = kansa_error_set_str(KANSA_EINVAL, "signing needs a private key, not a public key");
+		goto out;
+	}
+	if ((error = kansa_doc_sign(&signed_doc, &out_len, &already, in, in_len, key)) < 0)
+		goto out;
+	kansa_key_kid(kid, key);
+	kansa_hex_encode(kid_hex, kid, sizeof(kid));
+	nsig = kansa_doc_signature_count(d) + (already ? 0 : 1);
+	if (already) {
+		cli_warn("%s already carries a signature by kid %s%s%s; nothing changed", file, kid_hex,
+		    *kansa_key_name(key) ? " " : "", kansa_key_name(key));
+	} else if ((error = kansa_file_write(file, signed_doc, out_len, 0644, KANSA_FILE_REPLACE)) < 0) {
+		goto out;
+	}
+	if (as_json) {
+		json_t *r = json_object();
+
+		json_object_set_new(r, "ok", json_true());
+		json_object_set_new(r, "file", json_string(file));
+		json_object_set_new(r, "kid", json_string(kid_hex));
+		json_object_set_new(r, "name", *kansa_key_name(key) ? json_string(kansa_key_name(key)) : json_null());
+		json_object_set_new(r, "already", json_boolean(already));
+		json_object_set_new(r, "signatures", json_integer((json_int_t)nsig));
+		cli_json_print(r, schema);
+	} else if (!already) {
+		printf("signed %s as %s (kid %s): %zu signature%s\n", file,
+		    *kansa_key_name(key) ? kansa_key_name(key) : "an unnamed key", kid_hex, nsig,
+		    nsig == 1 ? "" : "s");
+	}
+out:
+	if (error < 0)
+		error = -cli_fail(error, as_json, schema);
+	free(in);
+	free(signed_doc);
+	kansa_doc_free(d);
+	kansa_key_free(key);
+	return error < 0 ? -error : EXIT_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* show                                                                    */
+/* ---------------------------------------------------------------------- */
+
+static void fmt_duration(char out[32], long long s)
+{
+	if (s >= 86400)
+		snprintf(out, 32, "%lldd %lldh", s / 86400, s / 3600 % 24);
+	else if (s >= 3600)
+		snprintf(out, 32, "%lldh %lldm", s / 3600, s / 60 % 60);
+	else if (s >= 60)
+		snprintf(out, 32, "%lldm %llds", s / 60, s % 60);
+	else
+		snprintf(out, 32, "%llds", s);
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "-";
+}
+
+static void print_list(const char *label, const json_t *a)
+{
+	size_t i;
+	json_t *e;
+
+	printf("%-13s", label);
+	if (json_array_size(a) == 0)
+		printf("(none)");
+	json_array_foreach(a, i, e) {
+		printf("%s%s", i ? ", " : "", json_is_string(e) ? json_string_value(e) : "?");
+	}
+	printf("\n");
+}
+
+static void print_per_action(const char *label, const json_t *o)
+{
+	const char *k;
+	json_t *v;
+	bool any = false;
+
+	printf("%-13s", label);
+	json_object_foreach((json_t *)(uintptr_t)o, k, v) {
+		printf("%s%s %s", any ? ", " : "", k, json_string_value(v) ? json_string_value(v) : "?");
+		any = true;
+	}
+	printf("%s\n", any ? "" : "(none)");
+}
+
+/* The human form of show, from the library's JSON. */
+static void print_doc(const json_t *o, bool with_policy)
+{
+	const char *kind = jstr(o, "kind");
+	json_t *signers = json_object_get(o, "signers"), *e;
+	size_t i;
+
+	printf("%-13s%s\n", "kind", kind);
+	if (strcmp(kind, "warrant") == 0) {
+		json_t *v = json_object_get(o, "validity"), *s = json_object_get(o, "scope");
+		const char *state = jstr(v, "state");
+		char left[32];
+
+		printf("%-13s%s\n", "cti", jstr(o, "cti"));
+		printf("%-13s%s\n", "commission", jstr(o, "commission"));
+		printf("%-13s%s\n", "subject", jstr(o, "subject"));
+		printf("%-13s%s\n", "action", jstr(o, "action"));
+		printf("%-13s%s\n", "case", jstr(o, "case"));
+		printf("%-13s%s\n", "basis", jstr(o, "basis"));
+		fmt_duration(left, (long long)json_integer_value(json_object_get(v, "seconds_left")));
+		printf("%-13s%s to %s (%s", "validity", jstr(v, "not_before"), jstr(v, "expires"), state);
+		if (strcmp(state, "valid") == 0)
+			printf(", %s left", left);
+		printf(")\n");
+		if (json_is_integer(json_object_get(o, "max_uses")))
+			printf("%-13s%lld\n", "max uses", (long long)json_integer_value(json_object_get(o, "max_uses")));
+		else
+			printf("%-13s%s\n", "max uses", "no limit");
+		if (json_object_get(s, "targets")) {
+			json_t *w = json_object_get(s, "window");
+
+			print_list("targets", json_object_get(s, "targets"));
+			print_list("fields", json_object_get(s, "fields"));
+			printf("%-13s%s to %s\n", "window", json_string_value(json_array_get(w, 0)),
+			    json_string_value(json_array_get(w, 1)));
+		} else {
+			print_list("hosts", json_object_get(s, "hosts"));
+			print_list("ops", json_object_get(s, "ops"));
+		}
+	} else if (strcmp(kind, "policy") == 0) {
+		json_t *m = json_object_get(o, "members"), *q = json_object_get(o, "quorum_rules");
+		const char *k;
+		json_t *v;
+
+		printf("%-13s%s\n", "commission", jstr(o, "commission"));
+		printf("%-13s%lld\n", "version", (long long)json_integer_value(json_object_get(o, "version")));
+		printf("members\n");
+		json_array_foreach(m, i, e)
+			printf("  %-20s kid %s\n", jstr(e, "name"), jstr(e, "kid"));
+		printf("%-13s", "quorum rules");
+		i = 0;
+		json_object_foreach(q, k, v)
+			printf("%s%s %lld", i++ ? ", " : "", k, (long long)json_integer_value(v));
+		printf("\n");
+		print_per_action("max validity", json_object_get(o, "max_validity"));
+		print_per_action("emergency", json_object_get(o, "emergency"));
+		print_list("fields", json_object_get(o, "fields"));
+		print_list("forbidden", json_object_get(o, "forbidden_fields"));
+		print_list("ops", json_object_get(o, "ops"));
+		printf("%-13s%lld\n", "max targets", (long long)json_integer_value(json_object_get(o, "max_targets")));
+	} else if (strcmp(kind, "revocation") == 0) {
+		printf("%-13s%s\n", "commission", jstr(o, "commission"));
+		printf("%-13s%s\n", "warrant", jstr(o, "warrant"));
+		printf("%-13s%s\n", "reason", jstr(o, "reason"));
+	} else {
+		printf("%-13s%s\n", "commission", jstr(o, "commission"));
+		printf("%-13s%s\n", "entry", jstr(o, "entry"));
+		printf("%-13s%s\n", "approved", json_is_true(json_object_get(o, "approved")) ? "yes" : "no");
+		printf("%-13s%s\n", "reason", jstr(o, "reason"));
+	}
+	printf("%-13s%s\n", "hash", jstr(o, "hash"));
+	printf("signers      %zu\n", json_array_size(signers));
+	json_array_foreach(signers, i, e) {
+		json_t *valid = json_object_get(e, "valid");
+		const char *name = json_string_value(json_object_get(e, "name"));
+
+		printf("  %-20s kid %s  %s\n", name ? name : (json_is_null(valid) ? "?" : "(not a member)"),
+		    jstr(e, "kid"),
+		    json_is_null(valid) ? "not checked (no --policy)" : json_is_true(valid) ? "valid" : "INVALID");
+	}
+	if (json_object_get(o, "quorum")) {
+		json_t *q = json_object_get(o, "quorum");
+
+		printf("quorum: %lld of %lld required signatures\n",
+		    (long long)json_integer_value(json_object_get(q, "have")),
+		    (long long)json_integer_value(json_object_get(q, "need")));
+		if (json_is_true(json_object_get(o, "valid")))
+			printf("status: valid\n");
+		else
+			printf("status: invalid: %s\n", jstr(o, "problem"));
+	} else if (!with_policy && strcmp(kind, "policy") != 0) {
+		printf("(give --policy POLICY.cose to check the signers and the quorum)\n");
+	}
+}
+
+static void help_show(int kind)
+{
+	const char *k = kind_name(kind);
+
+	printf("usage: kansa %s show FILE [--policy POLICY.cose ...] [--json]\n\n", k);
+	printf("Print a %s for a person: its content, its signers (member name, kid,\n"
+	    "whether each signature verifies) and, with --policy, the quorum\n"
+	    "(\"quorum: 2 of 3 required signatures\") and whether it is valid now.\n"
+	    "A policy of version 1 is checked against its own members. Give --policy\n"
+	    "once per version, oldest first, to check a later version of the chain.\n"
+	    "Exit status 0 when the document could be read, whatever its validity\n"
+	    "(use 'kansa warrant verify' for a verdict).\n"
+	    "\noptions:\n"
+	    "  --policy FILE   the policy to check against (repeat for a chain: v1, v2, ...)\n"
+	    "  --json          print one JSON object (schema kansa.%s.show/1)\n"
+	    "\nexample:\n"
+	    "  kansa %s show %s.cose --policy policy.cose\n", k, k, k, k);
+}
+
+static int doc_show(int kind, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'P' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	char *policies[MAX_POLICY_CHAIN];
+	size_t npol = 0;
+	char schema[64], *text = NULL;
+	uint8_t *in = NULL;
+	size_t in_len = 0;
+	kansa_policy *policy = NULL;
+	kansa_doc *d = NULL;
+	bool as_json = false;
+	int c, error;
+
+	schema_name(schema, kind, "show");
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'P':
+			if (npol == MAX_POLICY_CHAIN)
+				return cli_usage_error("--policy given more than %d times", MAX_POLICY_CHAIN);
+			policies[npol++] = optarg;
+			break;
+		case 'j': as_json = true; break;
+		case 'h': help_show(kind); return EXIT_OK;
+		default: return cli_usage_error("invalid option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("expected one document FILE");
+	if ((error = read_doc(&in, &in_len, argv[optind])) < 0 ||
+	    (error = kansa_doc_parse(&d, in, in_len, kind)) < 0 ||
+	    (error = load_policies(&policy, policies, npol)) < 0 ||
+	    (error = kansa_doc_to_json(&text, d, policy, (int64_t)time(NULL))) < 0)
+		goto out;
+	{
+		json_error_t jerr;
+		json_t *o = json_loads(text, 0, &jerr);
+
+		if (o == NULL) {
+			error = kansa_error_set_str(KANSA_ERROR, "internal error: the document's JSON does not parse");
+			goto out;
+		}
+		if (as_json) {
+			json_object_set_new(o, "ok", json_true());
+			json_object_set_new(o, "file", json_string(argv[optind]));
+			cli_json_print(o, schema);
+		} else {
+			print_doc(o, npol > 0);
+			json_decref(o);
+		}
+	}
+out:
+	if (error < 0)
+		error = -cli_fail(error, as_json, schema);
+	free(in);
+	free(text);
+	kansa_doc_free(d);
+	kansa_policy_free(policy);
+	return error < 0 ? -error : EXIT_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* warrant verify                                                          */
+/* ---------------------------------------------------------------------- */
+
+static void help_verify(void)
+{
+	printf(
+	    "usage: kansa warrant verify FILE --policy POLICY.cose [--policy NEXT.cose ...]\n"
+	    "                            [--at TIME] [--json]\n"
+	    "\n"
+	    "Say whether the warrant in FILE is valid now under the policy: every\n"
+	    "signature verifies and is by a member, the commission is the policy's,\n"
+	    "enough distinct members signed for its action, now is within\n"
+	    "[not_before, expires), and its validity is within the policy's\n"
+	    "max_validity. Revocations are in the ledger, not checked here.\n"
+	    "Give --policy once per version, oldest first; the last is in force.\n"
+	    "\n"
+	    "options:\n"
+	    "  --policy FILE   the policy (version 1 first when giving a chain)\n"
+	    "  --at TIME       verify at TIME instead of now (RFC 3339 or +/-offset)\n"
+	    "  --json          print one JSON object (schema kansa.warrant.verify/1)\n"
+	    "\n"
+	    "exit status: 0 valid now; 1 invalid, expired, not yet valid or no quorum;\n"
+	    "3 malformed warrant or policy; 4 a file cannot be read.\n"
+	    "\n"
+	    "example:\n"
+	    "  kansa warrant verify warrant.cose --policy policy.cose\n");
+}
+
+int cmd_warrant_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'P' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	static const char schema[] = "kansa.warrant.verify/1";
+	char *policies[MAX_POLICY_CHAIN];
+	size_t npol = 0;
+	const char *at = NULL;
+	char *text = NULL, reason[256];
+	uint8_t *in = NULL;
+	size_t in_len = 0;
+	kansa_policy *policy = NULL;
+	kansa_doc *d = NULL;
+	bool as_json = false;
+	int64_t now = (int64_t)time(NULL);
+	int c, error, verdict;
+	json_t *o = NULL;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'P':
+			if (npol == MAX_POLICY_CHAIN)
+				return cli_usage_error("--policy given more than %d times", MAX_POLICY_CHAIN);
+			policies[npol++] = optarg;
+			break;
+		case 'a': at = optarg; break;
+		case 'j': as_json = true; break;
+		case 'h': help_verify(); return EXIT_OK;
+		default: return cli_usage_error("invalid option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("expected one warrant FILE");
+	if (npol == 0)
+		return cli_usage_error("--policy POLICY.cose is required");
+	if (at != NULL && kansa_time_parse(&now, at, now) < 0)
+		return cli_usage_error("--at: %s", kansa_error_last()->message);
+
+	if ((error = read_doc(&in, &in_len, argv[optind])) < 0 ||
+	    (error = kansa_doc_parse(&d, in, in_len, KANSA_DOC_WARRANT)) < 0 ||
+	    (error = load_policies(&policy, policies, npol)) < 0)
+		goto out;
+	verdict = kansa_warrant_verify(policy, in, in_len, now);
+	snprintf(reason, sizeof(reason), "%s", verdict == 0 ? "" : kansa_error_last()->message);
+	if ((error = kansa_doc_to_json(&text, d, policy, now)) < 0)
+		goto out;
+	if ((o = json_loads(text, 0, NULL)) == NULL) {
+		error = kansa_error_set_str(KANSA_ERROR, "internal error: the document's JSON does not parse");
+		goto out;
+	}
+	if (as_json) {
+		json_object_set_new(o, "ok", json_boolean(verdict == 0));
+		json_object_set_new(o, "valid", json_boolean(verdict == 0));
+		json_object_set_new(o, "file", json_string(argv[optind]));
+		json_object_set_new(o, "verified_at", json_integer((json_int_t)now));
+		if (verdict < 0)
+			json_object_set_new(o, "error", json_pack("{s:s, s:s}", "code",
+			    kansa_error_name(verdict), "message", reason));
+		cli_json_print(o, schema);
+		o = NULL;
+	} else if (verdict == 0) {
+		json_t *q = json_object_get(o, "quorum");
+		char left[32];
+
+		fmt_duration(left, (long long)json_integer_value(
+		    json_object_get(json_object_get(o, "validity"), "seconds_left")));
+		printf("valid: warrant %s (%s for %s, case %s)\n", jstr(o, "cti"), jstr(o, "action"),
+		    jstr(o, "subject"), jstr(o, "case"));
+		printf("quorum: %lld of %lld required signatures\n",
+		    (long long)json_integer_value(json_object_get(q, "have")),
+		    (long long)json_integer_value(json_object_get(q, "need")));
+		printf("expires %s (%s left)\n", jstr(o, "expires"), left);
+	} else {
+		printf("invalid: %s\n", reason);
+	}
+	if (verdict < 0)
+		cli_warn("%s", reason);
+	error = 0;
+	json_decref(o);
+	o = NULL;
+	if (verdict < 0) {
+		free(in);
+		free(text);
+		kansa_doc_free(d);
+		kansa_policy_free(policy);
+		return cli_exit_code(verdict);
+	}
+out:
+	json_decref(o);
+	if (error < 0)
+		error = -cli_fail(error, as_json, schema);
+	free(in);
+	free(text);
+	kansa_doc_free(d);
+	kansa_policy_free(policy);
+	return error < 0 ? -error : EXIT_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The command table's entry points                                        */
+/* ---------------------------------------------------------------------- */
+
+int cmd_policy_create(int argc, char **argv) { return doc_create(KANSA_DOC_POLICY, argc, argv); }
+int cmd_policy_sign(int argc, char **argv) { return doc_sign(KANSA_DOC_POLICY, argc, argv); }
+int cmd_policy_show(int argc, char **argv) { return doc_show(KANSA_DOC_POLICY, argc, argv); }
+int cmd_warrant_create(int argc, char **argv) { return doc_create(KANSA_DOC_WARRANT, argc, argv); }
+int cmd_warrant_sign(int argc, char **argv) { return doc_sign(KANSA_DOC_WARRANT, argc, argv); }
+int cmd_warrant_show(int argc, char **argv) { return doc_show(KANSA_DOC_WARRANT, argc, argv); }
+int cmd_revocation_create(int argc, char **argv) { return doc_create(KANSA_DOC_REVOCATION, argc, argv); }
+int cmd_revocation_sign(int argc, char **argv) { return doc_sign(KANSA_DOC_REVOCATION, argc, argv); }
+int cmd_revocation_show(int argc, char **argv) { return doc_show(KANSA_DOC_REVOCATION, argc, argv); }
+int cmd_ratification_create(int argc, char **argv) { return doc_create(KANSA_DOC_RATIFICATION, argc, argv); }
+int cmd_ratification_sign(int argc, char **argv) { return doc_sign(KANSA_DOC_RATIFICATION, argc, argv); }
+int cmd_ratification_show(int argc, char **argv) { return doc_show(KANSA_DOC_RATIFICATION, argc, argv); }
