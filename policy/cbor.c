@@ -244,10 +244,11 @@ int kansa_cbor__validate(const uint8_t *in, size_t len)
 			break;
 		}
 
+		/* REQ: CBOR-DEPTH fixed stack; deeper nesting is refused. Every
+		 * array, map and tag counts, empty ones too (as in the encoder). */
+		if (major >= 4 && major <= 6 && depth == KANSA_MAX_CBOR_DEPTH)
+			return ERR_LIMIT(start, "nesting deeper than %d", KANSA_MAX_CBOR_DEPTH);
 		if (push) {
-			/* REQ: CBOR-DEPTH fixed stack; deeper nesting is refused */
-			if (depth == KANSA_MAX_CBOR_DEPTH)
-				return ERR_LIMIT(start, "nesting deeper than %d", KANSA_MAX_CBOR_DEPTH);
 			stack[depth].kind = major == 4 ? FRAME_ARRAY : major == 5 ? FRAME_MAP : FRAME_TAG;
 			stack[depth].bignum = major == 6 && (val == 2 || val == 3);
 			stack[depth].left = major == 6 ? 1 : val;
