@@ -64,7 +64,15 @@ int cli_load_key(kansa_key **out, const char *path, const char *passphrase_file)
 /* Common option handling: returns true and prints help if -h/--help. */
 bool cli_is_help(int argc, char **argv);
 
+/* Open a ledger with the key from key_file or $KANSA_DB_KEY_FILE. */
+int cli_open_ledger(kansa_ledger **out, const char *db, const char *key_file, int flags);
+
 int cmd_keys_generate(int argc, char **argv);
+int cmd_ledger_init(int argc, char **argv);
+int cmd_ledger_info(int argc, char **argv);
+int cmd_ledger_policy(int argc, char **argv);
+int cmd_ledger_revoke(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_keys_show(int argc, char **argv);
 
 /* cli/cmd_doc.c: signed documents */

@@ -25,6 +25,11 @@ static const cli_command commands[] = {
 	{ "ratification", "create", cmd_ratification_create, "make a draft ratification of an emergency act" },
 	{ "ratification", "sign", cmd_ratification_sign, "add your signature to a ratification" },
 	{ "ratification", "show", cmd_ratification_show, "print a ratification and its signers" },
+	{ "ledger", "init", cmd_ledger_init, "create an encrypted ledger with a signed policy" },
+	{ "ledger", "policy", cmd_ledger_policy, "activate the next policy version" },
+	{ "ledger", "revoke", cmd_ledger_revoke, "record a signed revocation" },
+	{ "ledger", "info", cmd_ledger_info, "size, head, root, policy version, log key" },
+	{ "check", NULL, cmd_check, "decide on a request and record the decision" },
 	/* @@CLI_COMMANDS@@ */
 };
 

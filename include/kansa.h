@@ -306,6 +306,144 @@ KANSA_EXTERN(int) kansa_file_write(const char *path, const void *data, size_t le
     unsigned mode, int flags);
 
 /* ---------------------------------------------------------------------- */
+/* Decisions                                                               */
+/* ---------------------------------------------------------------------- */
+
+/** The answer to a request. */
+typedef enum {
+	KANSA_DENY = 0,
+	KANSA_ALLOW = 1,
+} kansa_verdict;
+
+/**
+ * Why a request was allowed or denied (design §5). Denial reasons are listed
+ * in the order the checks run. Never renumbered; append only.
+ */
+typedef enum {
+	KANSA_REASON_ALLOWED = 0,              /**< "allowed": inside the warrant and the policy */
+	KANSA_REASON_EMERGENCY = 1,            /**< "emergency": allowed without a warrant, to be ratified */
+	KANSA_REASON_MALFORMED_REQUEST = 2,    /**< "malformed-request" */
+	KANSA_REASON_MALFORMED_WARRANT = 3,    /**< "malformed-warrant" */
+	KANSA_REASON_BAD_SIGNATURE = 4,        /**< "bad-signature" */
+	KANSA_REASON_WRONG_COMMISSION = 5,     /**< "wrong-commission" */
+	KANSA_REASON_NO_QUORUM = 6,            /**< "no-quorum" */
+	KANSA_REASON_NOT_YET_VALID = 7,        /**< "not-yet-valid" */
+	KANSA_REASON_EXPIRED = 8,              /**< "expired" */
+	KANSA_REASON_VALIDITY_TOO_LONG = 9,    /**< "validity-too-long" */
+	KANSA_REASON_REVOKED = 10,             /**< "revoked" */
+	KANSA_REASON_WRONG_REQUESTER = 11,     /**< "wrong-requester" */
+	KANSA_REASON_WRONG_ACTION = 12,        /**< "wrong-action" */
+	KANSA_REASON_FORBIDDEN_FIELD = 13,     /**< "forbidden-field" */
+	KANSA_REASON_FIELD_OUT_OF_SCOPE = 14,  /**< "field-out-of-scope" */
+	KANSA_REASON_TARGET_OUT_OF_SCOPE = 15, /**< "target-out-of-scope" */
+	KANSA_REASON_WINDOW_OUT_OF_SCOPE = 16, /**< "window-out-of-scope" */
+	KANSA_REASON_OP_NOT_ALLOWED = 17,      /**< "op-not-allowed" */
+	KANSA_REASON_USES_EXHAUSTED = 18,      /**< "uses-exhausted" */
+	KANSA_REASON_COUNT = 19,
+} kansa_reason;
+
+/** The reason's name as in the design and the ledger ("target-out-of-scope"); "unknown" otherwise. */
+KANSA_EXTERN(const char *) kansa_reason_name(int reason);
+
+/** The reason for a name, or -1. */
+KANSA_EXTERN(int) kansa_reason_from_name(const char *name);
+
+/* ---------------------------------------------------------------------- */
+/* Ledger and checks                                                       */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * An open ledger: one SQLCipher database file (design §6). Safe to share
+ * between threads: kansa_check() may be called from many threads at once,
+ * and concurrent calls share commits (group commit).
+ */
+typedef struct kansa_ledger kansa_ledger;
+
+/** What kansa_check() (and the other appends) answer: the recorded entry. */
+typedef struct {
+	int verdict;                        /**< KANSA_ALLOW or KANSA_DENY */
+	int reason;                         /**< kansa_reason */
+	uint64_t seq;                       /**< the entry's position in the ledger */
+	uint8_t leaf_hash[KANSA_HASH_LEN];  /**< SHA-256(0x00 || entry) */
+	int64_t time;                       /**< the recorded decision time */
+	int64_t ratify_by;                  /**< emergency acts: ratification deadline, else 0 */
+	char detail[200];                   /**< why, for people ("target 198.51.100.1 is not inside ...") */
+} kansa_receipt;
+
+/** Flags for kansa_ledger_open(). */
+enum {
+	KANSA_LEDGER_READONLY = 1 << 0, /**< open for reading only (audit) */
+};
+
+/**
+ * Create a new ledger at @p path: an encrypted database keyed by @p db_key
+ * (the contents of a key file: 64 hex digits are a raw 256-bit key,
+ * anything else a passphrase put through scrypt), a fresh Ed25519 ledger
+ * signing key kept inside the database, and the policy (version 1, which
+ * must carry its own quorum of signatures) as entry 0.
+ * @return 0; KANSA_EEXISTS; KANSA_EVERIFY (policy signatures or quorum);
+ * KANSA_EFORMAT (policy malformed); KANSA_EIO.
+ */
+KANSA_EXTERN(int) kansa_ledger_init(const char *path, const kansa_secret *db_key,
+    const uint8_t *policy, size_t policy_len);
+
+/**
+ * Open an existing ledger.
+ * @return 0; KANSA_ENOTFOUND; KANSA_EKEY (wrong key, or not a kansa ledger);
+ * KANSA_ELOCKED; KANSA_EIO; KANSA_EFORMAT (unknown schema version).
+ */
+KANSA_EXTERN(int) kansa_ledger_open(kansa_ledger **out, const char *path,
+    const kansa_secret *db_key, int flags);
+
+/** Close a ledger. Accepts NULL. Must not race with calls on it. */
+KANSA_EXTERN(void) kansa_ledger_close(kansa_ledger *lg);
+
+/**
+ * Decide on a request and record the decision before answering (design §5,
+ * §6). @p warrant is the warrant's COSE bytes, or NULL/0 for an emergency
+ * act; @p request the request's canonical CBOR.
+ *
+ * @return 0 when the decision (allow or deny) is durably in the ledger,
+ * with @p out filled. Any other value means nothing was recorded; the
+ * caller must treat the request as denied (out->verdict is KANSA_DENY):
+ * KANSA_EIO, KANSA_ELOCKED, KANSA_EKEY, KANSA_ENOMEM.
+ * Thread-safe; concurrent calls share one commit.
+ */
+KANSA_EXTERN(int) kansa_check(kansa_receipt *out, kansa_ledger *lg,
+    const uint8_t *warrant, size_t warrant_len, const uint8_t *request, size_t request_len);
+
+/**
+ * Activate the next policy version: it must be version n+1 of the same
+ * commission and carry the `policy` quorum of version n.
+ * @return 0 (recorded); KANSA_EVERIFY; KANSA_EFORMAT; environment errors.
+ */
+KANSA_EXTERN(int) kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg,
+    const uint8_t *policy, size_t policy_len);
+
+/**
+ * Record a revocation (signed by the `revoke` quorum of the policy in force).
+ * Every later request under the revoked warrant is denied.
+ * @return 0 (recorded); KANSA_EVERIFY; KANSA_EFORMAT; environment errors.
+ */
+KANSA_EXTERN(int) kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg,
+    const uint8_t *revocation, size_t revocation_len);
+
+/** A summary of a ledger. */
+typedef struct {
+	uint64_t size;                 /**< number of entries */
+	uint8_t head[KANSA_HASH_LEN];  /**< leaf hash of the last entry */
+	uint8_t root[KANSA_HASH_LEN];  /**< RFC 9162 Merkle root over all entries */
+	uint64_t policy_version;       /**< version of the policy in force */
+	char commission[128];          /**< the policy's commission */
+	char origin[128];              /**< checkpoint origin line: the log's name */
+	char log_key[256];             /**< signed-note verifier key: name+hash+base64 */
+	int64_t last_time;             /**< time of the last entry */
+} kansa_ledger_info;
+
+/** Fill @p out with the ledger's summary. */
+KANSA_EXTERN(int) kansa_ledger_get_info(kansa_ledger_info *out, kansa_ledger *lg);
+
+/* ---------------------------------------------------------------------- */
 /* Merkle proofs and checkpoints (RFC 9162, C2SP signed-note)              */
 /* ---------------------------------------------------------------------- */
 

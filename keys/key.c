@@ -448,3 +448,19 @@ void kansa_key_free(kansa_key *key)
 	OPENSSL_cleanse(key, sizeof(*key));
 	free(key);
 }
+
+int kansa_key__seed(kansa_secret **out, const kansa_key *key)
+{
+	uint8_t seed[32];
+	size_t len = sizeof(seed);
+	int error;
+
+	*out = NULL;
+	if (key == NULL || !key->priv)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_CRYPTO, "not a private key");
+	if (EVP_PKEY_get_raw_private_key(key->pkey, seed, &len) != 1 || len != sizeof(seed))
+		return kansa_error_openssl(KANSA_ERROR, "cannot read the private key");
+	error = kansa_secret_from(out, seed, sizeof(seed));
+	OPENSSL_cleanse(seed, sizeof(seed));
+	return error;
+}

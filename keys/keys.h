@@ -66,4 +66,8 @@ int kansa_base64_decode(uint8_t *out, size_t out_size, size_t *len_out,
 int kansa_kdf_scrypt(uint8_t *out, size_t out_len, const kansa_secret *passphrase,
     const uint8_t *salt, size_t salt_len, uint64_t n, uint32_t r, uint32_t p);
 
+/* The 32-byte RFC 8032 seed of a private key, into a new secret (for
+ * keeping the ledger's signing key inside the encrypted database). */
+int kansa_key__seed(kansa_secret **out, const kansa_key *key);
+
 #endif

@@ -36,3 +36,6 @@ tests_unit_store_tool_CFLAGS = $(TEST_CFLAGS)
 tests_unit_store_tool_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_store tests/cli/store-encryption.sh
 EXTRA_DIST += tests/cli/store-encryption.sh
+
+# Entries, the ledger and kansa_check (lead).
+libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c

@@ -40,9 +40,9 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_ENTRY_GET] = "SELECT time, kind, body, leaf_hash FROM entries WHERE seq = ?1",
 	[ST_DOC_INSERT] = "INSERT OR IGNORE INTO documents(hash, kind, body) VALUES(?1, ?2, ?3)",
 	[ST_DOC_GET] = "SELECT kind, body FROM documents WHERE hash = ?1",
-	[ST_USES_GET] = "SELECT count FROM uses WHERE warrant_hash = ?1",
-	[ST_USES_INIT] = "INSERT OR IGNORE INTO uses(warrant_hash, count) VALUES(?1, 0)",
-	[ST_USES_INC] = "UPDATE uses SET count = count + 1 WHERE warrant_hash = ?1",
+	[ST_USES_GET] = "SELECT count FROM uses WHERE cti = ?1",
+	[ST_USES_INIT] = "INSERT OR IGNORE INTO uses(cti, count) VALUES(?1, 0)",
+	[ST_USES_INC] = "UPDATE uses SET count = count + 1 WHERE cti = ?1",
 	[ST_REVOKED_GET] = "SELECT seq FROM revocations WHERE cti = ?1",
 	[ST_REVOKED_INSERT] = "INSERT OR IGNORE INTO revocations(cti, seq) VALUES(?1, ?2)",
 };
@@ -57,7 +57,7 @@ static const char schema_sql[] =
 	" leaf_hash BLOB NOT NULL, warrant_hash BLOB, decision INTEGER, warrant_cti BLOB);"
 	"CREATE INDEX entries_warrant ON entries(warrant_hash) WHERE warrant_hash IS NOT NULL;"
 	"CREATE INDEX entries_cti ON entries(warrant_cti) WHERE warrant_cti IS NOT NULL;"
-	"CREATE TABLE uses(warrant_hash BLOB PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE uses(cti BLOB PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE revocations(cti BLOB PRIMARY KEY,"
 	" seq INTEGER NOT NULL REFERENCES entries(seq)) WITHOUT ROWID;"
 	"CREATE TABLE merkle_nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL,"
@@ -704,12 +704,14 @@ int kansa_store__insert(kansa_store *s, uint64_t seq, const kansa_store_entry *e
 		    e->docs[i].len)) < 0)
 			return kansa_error_prefix("entry %llu", (unsigned long long)seq);
 
-	/* REQ: LEDGER-STORE-6 the use counter moves in the same transaction as the entry */
+	/* REQ: LEDGER-STORE-6 the use counter moves in the same transaction as the
+	 * entry. Uses are counted per warrant id (cti), not per document hash: a
+	 * re-signed copy of a warrant must not get a fresh max_uses. */
 	if (e->has_warrant && e->allowed) {
 		sqlite3_stmt *init = s->st[ST_USES_INIT], *inc = s->st[ST_USES_INC];
-		if ((error = bind_blob(init, 1, e->warrant_hash, KANSA_HASH_LEN)) < 0 ||
+		if ((error = bind_blob(init, 1, e->warrant_cti, 16)) < 0 ||
 		    (error = step_done(s, init, "cannot count use")) < 0 ||
-		    (error = bind_blob(inc, 1, e->warrant_hash, KANSA_HASH_LEN)) < 0 ||
+		    (error = bind_blob(inc, 1, e->warrant_cti, 16)) < 0 ||
 		    (error = step_done(s, inc, "cannot count use")) < 0) {
 			kansa_store__reset(init);
 			kansa_store__reset(inc);
@@ -809,7 +811,7 @@ int kansa_store__count(uint64_t *out, kansa_store *s)
 	return 0;
 }
 
-int kansa_store__uses(uint64_t *out, kansa_store *s, const uint8_t warrant_hash[KANSA_HASH_LEN])
+int kansa_store__uses(uint64_t *out, kansa_store *s, const uint8_t cti[16])
 {
 	sqlite3_stmt *st;
 	int rc, error = 0;
@@ -817,7 +819,7 @@ int kansa_store__uses(uint64_t *out, kansa_store *s, const uint8_t warrant_hash[
 	*out = 0;
 	lock(s);
 	st = s->st[ST_USES_GET];
-	if ((error = bind_blob(st, 1, warrant_hash, KANSA_HASH_LEN)) < 0)
+	if ((error = bind_blob(st, 1, cti, 16)) < 0)
 		goto out;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {

@@ -167,8 +167,8 @@ int kansa_store__count(uint64_t *out, kansa_store *s);
 /* The head: next seq, last leaf hash (zeros when empty), last time. */
 int kansa_store__head(kansa_store_pos *out, kansa_store *s);
 
-/* Allowed uses recorded for a warrant (0 when never used). */
-int kansa_store__uses(uint64_t *out, kansa_store *s, const uint8_t warrant_hash[KANSA_HASH_LEN]);
+/* Allowed uses recorded for a warrant, by its cti (0 when never used). */
+int kansa_store__uses(uint64_t *out, kansa_store *s, const uint8_t cti[16]);
 
 /* Whether a revocation of warrant @p cti is in the ledger; its seq in *seq_out (may be NULL). */
 int kansa_store__is_revoked(bool *out, uint64_t *seq_out, kansa_store *s,

@@ -31,3 +31,11 @@ EXTRA_DIST += tests/cli/documents.sh tests/cli/cose-independent.sh tests/cose_re
 	tests/fuzz/fuzz_policy.c tests/fuzz/fuzz_warrant.c tests/fuzz/fuzz_revocation.c \
 	tests/fuzz/fuzz_request.c tests/fuzz/corpus/policy tests/fuzz/corpus/warrant \
 	tests/fuzz/corpus/revocation tests/fuzz/corpus/request
+
+# The decision function (design §5) and its table-driven tests.
+libkansa_internal_la_SOURCES += policy/decide.h policy/decide.c
+check_PROGRAMS += tests/unit/test_decide
+tests_unit_test_decide_SOURCES = tests/unit/decide/test_evaluate.c
+tests_unit_test_decide_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_decide_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_decide

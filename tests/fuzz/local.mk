@@ -43,6 +43,36 @@ tests_fuzz_replay_cose_SOURCES = tests/fuzz/fuzz_cose.c $(FUZZ_STANDALONE)
 tests_fuzz_replay_cose_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
 tests_fuzz_replay_cose_LDADD = $(FUZZ_REPLAY_LDADD)
 
+FUZZ_REPLAYS += tests/fuzz/replay_note
+tests_fuzz_replay_note_SOURCES = tests/fuzz/fuzz_note.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_note_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_note_LDADD = $(FUZZ_REPLAY_LDADD)
+
+FUZZ_REPLAYS += tests/fuzz/replay_proof
+tests_fuzz_replay_proof_SOURCES = tests/fuzz/fuzz_proof.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_proof_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_proof_LDADD = $(FUZZ_REPLAY_LDADD)
+
+FUZZ_REPLAYS += tests/fuzz/replay_policy
+tests_fuzz_replay_policy_SOURCES = tests/fuzz/fuzz_policy.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_policy_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_policy_LDADD = $(FUZZ_REPLAY_LDADD)
+
+FUZZ_REPLAYS += tests/fuzz/replay_warrant
+tests_fuzz_replay_warrant_SOURCES = tests/fuzz/fuzz_warrant.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_warrant_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_warrant_LDADD = $(FUZZ_REPLAY_LDADD)
+
+FUZZ_REPLAYS += tests/fuzz/replay_revocation
+tests_fuzz_replay_revocation_SOURCES = tests/fuzz/fuzz_revocation.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_revocation_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_revocation_LDADD = $(FUZZ_REPLAY_LDADD)
+
+FUZZ_REPLAYS += tests/fuzz/replay_request
+tests_fuzz_replay_request_SOURCES = tests/fuzz/fuzz_request.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_request_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_request_LDADD = $(FUZZ_REPLAY_LDADD)
+
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
 EXTRA_DIST += tests/fuzz/corpus/cbor tests/fuzz/corpus/cose

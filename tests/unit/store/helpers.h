@@ -81,7 +81,7 @@ static inline int tbuild(void *ctx, kansa_store *s, const kansa_store_pos *pos,
 
 	t->seen = *pos;
 	if (t->query) {
-		int e1 = kansa_store__uses(&t->seen_uses, s, t->warrant_hash);
+		int e1 = kansa_store__uses(&t->seen_uses, s, t->warrant_cti);
 		int e2 = kansa_store__is_revoked(&t->seen_revoked, NULL, s, t->warrant_cti);
 		if (e1 < 0 || e2 < 0)
 			return e1 < 0 ? e1 : e2;

@@ -523,13 +523,13 @@ Test(store_append, uses_and_revocations_visible_within_batch)
 	cr_expect_eq(b[1].t.seen.seq, 2);
 
 	/* After the commit: a denied use does not count. */
-	cr_assert_eq(kansa_store__uses(&uses, s, w), 0);
+	cr_assert_eq(kansa_store__uses(&uses, s, cti), 0);
 	cr_expect_eq(uses, 1);
 	cr_assert_eq(kansa_store__is_revoked(&revoked, &rseq, s, cti), 0);
 	cr_expect(revoked);
 	cr_expect_eq(rseq, 2);
-	memset(w, 0xcc, sizeof(w));
-	cr_assert_eq(kansa_store__uses(&uses, s, w), 0);
+	memset(cti, 0xcc, sizeof(cti));
+	cr_assert_eq(kansa_store__uses(&uses, s, cti), 0);
 	cr_expect_eq(uses, 0);
 
 	/* The document came with C, keyed by its SHA-256. */

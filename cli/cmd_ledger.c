@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kansa ledger init | policy | revoke | info, and kansa check: the
+ * encrypted ledger from the command line. The database key comes from
+ * --db-key-file or $KANSA_DB_KEY_FILE (mode 0600), never from argv.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+
+typedef struct {
+	const char *db;       /* --db */
+	const char *key_file; /* --db-key-file */
+	bool json;            /* --json */
+} ledger_opts;
+
+static int db_key(kansa_secret **out, const ledger_opts *o)
+{
+	const char *f = o->key_file ? o->key_file : getenv("KANSA_DB_KEY_FILE");
+
+	*out = NULL;
+	if (f == NULL || *f == '\0')
+		return kansa_error_set_str(KANSA_EINVAL,
+		    "no database key: give --db-key-file FILE or set KANSA_DB_KEY_FILE "
+		    "(a mode 0600 file holding 64 hex digits or a passphrase)");
+	return kansa_secret_read_file(out, f);
+}
+
+int cli_open_ledger(kansa_ledger **out, const char *db, const char *key_file, int flags)
+{
+	ledger_opts o = { db, key_file, false };
+	kansa_secret *key = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = db_key(&key, &o)) < 0)
+		return error;
+	error = kansa_ledger_open(out, db, key, flags);
+	kansa_secret_free(key);
+	return error;
+}
+
+static void print_receipt(const kansa_receipt *r, const char *what)
+{
+	char hex[2 * KANSA_HASH_LEN + 1];
+
+	kansa_hex_encode(hex, r->leaf_hash, KANSA_HASH_LEN);
+	printf("%s: %s (%s)\n", what, r->verdict == KANSA_ALLOW ? "allow" : "deny", kansa_reason_name(r->reason));
+	if (r->detail[0])
+		printf("detail:    %s\n", r->detail);
+	printf("seq:       %llu\n", (unsigned long long)r->seq);
+	printf("leaf hash: %s\n", hex);
+	if (r->ratify_by)
+		printf("ratify by: %lld (emergency act: the commission must ratify it)\n", (long long)r->ratify_by);
+}
+
+static json_t *receipt_json(const kansa_receipt *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "decision", json_string(r->verdict == KANSA_ALLOW ? "allow" : "deny"));
+	json_object_set_new(o, "reason", json_string(kansa_reason_name(r->reason)));
+	json_object_set_new(o, "detail", json_string(r->detail));
+	json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
+	json_object_set_new(o, "leaf_hash", cli_json_hex(r->leaf_hash, KANSA_HASH_LEN));
+	json_object_set_new(o, "time", json_integer(r->time));
+	if (r->ratify_by)
+		json_object_set_new(o, "ratify_by", json_integer(r->ratify_by));
+	return o;
+}
+
+/* Parse the options every ledger command shares; returns -1 to go on,
+ * or an exit status. extra handles command-specific options. */
+static int parse_opts(int argc, char **argv, ledger_opts *o, const struct option *extra_opts,
+    int (*extra)(int c, const char *arg, void *ctx), void *ctx, void (*help)(void))
+{
+	struct option opts[16];
+	size_t n = 0;
+	int c;
+
+	static const struct option base[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "db-key-file", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++)
+		opts[n++] = base[i];
+	for (; extra_opts && extra_opts[n - 4].name && n < 15; n++)
+		opts[n] = extra_opts[n - 4];
+	memset(&opts[n], 0, sizeof(opts[n]));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db = optarg; break;
+		case 'k': o->key_file = optarg; break;
+		case 'j': o->json = true; break;
+		case 'h': help(); return EXIT_OK;
+		case '?': return cli_usage_error("invalid option");
+		default:
+			if (extra == NULL || extra(c, optarg, ctx) != 0)
+				return cli_usage_error("invalid option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("unexpected argument '%s'", argv[optind]);
+	if (o->db == NULL)
+		return cli_usage_error("--db DB is required");
+	return -1;
+}
+
+/* Read a whole input file given by an option, with its name for errors. */
+static int read_input(uint8_t **out, size_t *len, const char *path, size_t max)
+{
+	return kansa_file_read(out, len, path, max, 0);
+}
+
+/* ---- ledger init ---------------------------------------------------- */
+
+static void help_init(void)
+{
+	printf("usage: kansa ledger init --db DB --policy POLICY.cose [--db-key-file FILE] [--json]\n"
+	    "\n"
+	    "Create a new encrypted ledger. The policy (version 1, signed by its own\n"
+	    "quorum of members) becomes entry 0; a fresh Ed25519 ledger signing key is made\n"
+	    "and kept inside the encrypted database. The database key file (mode 0600)\n"
+	    "holds 64 hex digits (a raw 256-bit key) or a passphrase (run through scrypt).\n"
+	    "\n"
+	    "options:\n"
+	    "  --db DB              database file to create (must not exist)\n"
+	    "  --policy FILE        the signed policy (COSE)\n"
+	    "  --db-key-file FILE   database key (default: $KANSA_DB_KEY_FILE)\n"
+	    "  --json               print the result as one JSON object\n"
+	    "\n"
+	    "example:\n"
+	    "  openssl rand -hex 32 > ledger.keyfile && chmod 600 ledger.keyfile\n"
+	    "  kansa ledger init --db ledger.db --policy policy.cose --db-key-file ledger.keyfile\n");
+}
+
+static int opt_policy(int c, const char *arg, void *ctx)
+{
+	if (c != 'P')
+		return -1;
+	*(const char **)ctx = arg;
+	return 0;
+}
+
+static void print_info(const kansa_ledger_info *in, bool json, const char *schema)
+{
+	char head[2 * KANSA_HASH_LEN + 1], root[2 * KANSA_HASH_LEN + 1];
+
+	kansa_hex_encode(head, in->head, KANSA_HASH_LEN);
+	kansa_hex_encode(root, in->root, KANSA_HASH_LEN);
+	if (json) {
+		json_t *o = json_object();
+		json_object_set_new(o, "ok", json_true());
+		json_object_set_new(o, "size", json_integer((json_int_t)in->size));
+		json_object_set_new(o, "head", json_string(head));
+		json_object_set_new(o, "root", json_string(root));
+		json_object_set_new(o, "policy_version", json_integer((json_int_t)in->policy_version));
+		json_object_set_new(o, "commission", json_string(in->commission));
+		json_object_set_new(o, "origin", json_string(in->origin));
+		json_object_set_new(o, "log_key", json_string(in->log_key));
+		json_object_set_new(o, "last_time", json_integer(in->last_time));
+		cli_json_print(o, schema);
+		return;
+	}
+	printf("commission:     %s\n", in->commission);
+	printf("policy version: %llu\n", (unsigned long long)in->policy_version);
+	printf("entries:        %llu\n", (unsigned long long)in->size);
+	printf("head:           %s\n", head);
+	printf("root:           %s\n", root);
+	printf("origin:         %s\n", in->origin);
+	printf("log key:        %s\n", in->log_key);
+}
+
+int cmd_ledger_init(int argc, char **argv)
+{
+	static const struct option extra[] = { { "policy", required_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
+	ledger_opts o = { 0 };
+	const char *policy = NULL;
+	kansa_secret *key = NULL;
+	kansa_ledger *lg = NULL;
+	kansa_ledger_info info;
+	uint8_t *doc = NULL;
+	size_t len = 0;
+	int rc, error;
+
+	if ((rc = parse_opts(argc, argv, &o, extra, opt_policy, &policy, help_init)) >= 0)
+		return rc;
+	if (policy == NULL)
+		return cli_usage_error("--policy POLICY.cose is required");
+	if ((error = db_key(&key, &o)) < 0 ||
+	    (error = read_input(&doc, &len, policy, 1024 * 1024)) < 0 ||
+	    (error = kansa_ledger_init(o.db, key, doc, len)) < 0 ||
+	    (error = kansa_ledger_open(&lg, o.db, key, KANSA_LEDGER_READONLY)) < 0 ||
+	    (error = kansa_ledger_get_info(&info, lg)) < 0)
+		goto out;
+	if (!o.json)
+		printf("created ledger %s\n", o.db);
+	print_info(&info, o.json, "kansa.ledger.init/1");
+out:
+	kansa_ledger_close(lg);
+	kansa_secret_free(key);
+	free(doc);
+	return error < 0 ? cli_fail(error, o.json, "kansa.ledger.init/1") : EXIT_OK;
+}
+
+/* ---- ledger info ---------------------------------------------------- */
+
+static void help_info(void)
+{
+	printf("usage: kansa ledger info --db DB [--db-key-file FILE] [--json]\n"
+	    "\n"
+	    "Print the ledger's size, head hash, Merkle root, policy version and the\n"
+	    "ledger's public key in signed-note verifier form (name+hash+base64), which\n"
+	    "auditors and witnesses use to check checkpoints without the database key.\n"
+	    "\n"
+	    "example:\n"
+	    "  kansa ledger info --db ledger.db --db-key-file ledger.keyfile --json\n");
+}
+
+int cmd_ledger_info(int argc, char **argv)
+{
+	ledger_opts o = { 0 };
+	kansa_ledger *lg = NULL;
+	kansa_ledger_info info;
+	int rc, error;
+
+	if ((rc = parse_opts(argc, argv, &o, NULL, NULL, NULL, help_info)) >= 0)
+		return rc;
+	if ((error = cli_open_ledger(&lg, o.db, o.key_file, KANSA_LEDGER_READONLY)) < 0 ||
+	    (error = kansa_ledger_get_info(&info, lg)) < 0)
+		goto out;
+	print_info(&info, o.json, "kansa.ledger.info/1");
+out:
+	kansa_ledger_close(lg);
+	return error < 0 ? cli_fail(error, o.json, "kansa.ledger.info/1") : EXIT_OK;
+}
+
+/* ---- ledger policy / revoke ----------------------------------------- */
+
+static void help_policy(void)
+{
+	printf("usage: kansa ledger policy --db DB --policy NEW_POLICY.cose [--db-key-file FILE] [--json]\n"
+	    "\n"
+	    "Activate the next policy version. It must be version n+1 of the same\n"
+	    "commission, signed by the 'policy' quorum of the version in force.\n"
+	    "\n"
+	    "example:\n"
+	    "  kansa ledger policy --db ledger.db --policy policy-v2.cose\n");
+}
+
+static void help_revoke(void)
+{
+	printf("usage: kansa ledger revoke --db DB --revocation REVOCATION.cose [--db-key-file FILE] [--json]\n"
+	    "\n"
+	    "Record a revocation signed by the 'revoke' quorum. Every later request under\n"
+	    "the revoked warrant is denied with reason 'revoked'.\n"
+	    "\n"
+	    "example:\n"
+	    "  kansa ledger revoke --db ledger.db --revocation revoke-0042.cose\n");
+}
+
+static int opt_doc(int c, const char *arg, void *ctx)
+{
+	if (c != 'P' && c != 'R')
+		return -1;
+	*(const char **)ctx = arg;
+	return 0;
+}
+
+static int append_doc(int argc, char **argv, bool is_policy)
+{
+	static const struct option pol[] = { { "policy", required_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
+	static const struct option rev[] = { { "revocation", required_argument, NULL, 'R' }, { 0, 0, 0, 0 } };
+	const char *schema = is_policy ? "kansa.ledger.policy/1" : "kansa.ledger.revoke/1";
+	ledger_opts o = { 0 };
+	const char *file = NULL;
+	kansa_ledger *lg = NULL;
+	kansa_receipt r;
+	uint8_t *doc = NULL;
+	size_t len = 0;
+	int rc, error;
+
+	if ((rc = parse_opts(argc, argv, &o, is_policy ? pol : rev, opt_doc, &file,
+	    is_policy ? help_policy : help_revoke)) >= 0)
+		return rc;
+	if (file == NULL)
+		return cli_usage_error(is_policy ? "--policy FILE is required" : "--revocation FILE is required");
+	if ((error = read_input(&doc, &len, file, 1024 * 1024)) < 0 ||
+	    (error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0)
+		goto out;
+	error = is_policy ? kansa_ledger_activate_policy(&r, lg, doc, len)
+	    : kansa_ledger_revoke(&r, lg, doc, len);
+	if (error < 0)
+		goto out;
+	if (o.json) {
+		json_t *j = receipt_json(&r);
+		json_object_set_new(j, "ok", json_true());
+		cli_json_print(j, schema);
+	} else {
+		print_receipt(&r, is_policy ? "policy activated" : "revocation recorded");
+	}
+out:
+	kansa_ledger_close(lg);
+	free(doc);
+	return error < 0 ? cli_fail(error, o.json, schema) : EXIT_OK;
+}
+
+int cmd_ledger_policy(int argc, char **argv) { return append_doc(argc, argv, true); }
+int cmd_ledger_revoke(int argc, char **argv) { return append_doc(argc, argv, false); }
+
+/* ---- check ---------------------------------------------------------- */
+
+static void help_check(void)
+{
+	printf("usage: kansa check --db DB --request REQUEST.json [--warrant WARRANT.cose]\n"
+	    "                   [--db-key-file FILE] [--json]\n"
+	    "\n"
+	    "Decide on one request and record the decision in the ledger before answering.\n"
+	    "Exit status: 0 allowed, 1 denied (the reason is printed), 3 malformed input\n"
+	    "file, 4 the ledger could not be written (the request is then denied and\n"
+	    "nothing is recorded). Without --warrant only an emergency request\n"
+	    "(\"emergency\": true) can be allowed, if the policy permits it.\n"
+	    "\n"
+	    "options:\n"
+	    "  --db DB              the ledger\n"
+	    "  --warrant FILE       the signed warrant (COSE)\n"
+	    "  --request FILE       the request (JSON as in docs/documents.md, or CBOR with --cbor)\n"
+	    "  --cbor               the request file is canonical CBOR, not JSON\n"
+	    "  --db-key-file FILE   database key (default: $KANSA_DB_KEY_FILE)\n"
+	    "  --json               print {decision, reason, seq, leaf_hash, ...}\n"
+	    "\n"
+	    "example:\n"
+	    "  kansa check --db ledger.db --warrant warrant.cose --request request.json --json\n");
+}
+
+typedef struct {
+	const char *warrant, *request;
+	bool cbor;
+} check_args;
+
+static int opt_check(int c, const char *arg, void *ctx)
+{
+	check_args *a = ctx;
+
+	switch (c) {
+	case 'W': a->warrant = arg; return 0;
+	case 'Q': a->request = arg; return 0;
+	case 'C': a->cbor = true; return 0;
+	default: return -1;
+	}
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option extra[] = {
+		{ "warrant", required_argument, NULL, 'W' },
+		{ "request", required_argument, NULL, 'Q' },
+		{ "cbor", no_argument, NULL, 'C' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *schema = "kansa.check/1";
+	ledger_opts o = { 0 };
+	check_args a = { 0 };
+	kansa_ledger *lg = NULL;
+	kansa_receipt r;
+	uint8_t *warrant = NULL, *req_in = NULL, *req = NULL;
+	size_t wlen = 0, rinlen = 0, rlen = 0;
+	int rc, error;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = parse_opts(argc, argv, &o, extra, opt_check, &a, help_check)) >= 0)
+		return rc;
+	if (a.request == NULL)
+		return cli_usage_error("--request FILE is required");
+	if ((a.warrant && (error = read_input(&warrant, &wlen, a.warrant, 1024 * 1024)) < 0) ||
+	    (error = read_input(&req_in, &rinlen, a.request, 1024 * 1024)) < 0)
+		goto out;
+	if (a.cbor) {
+		req = req_in;
+		rlen = rinlen;
+		req_in = NULL;
+	} else if ((error = kansa_request_from_json(&req, &rlen, (const char *)req_in, rinlen,
+	    (int64_t)time(NULL))) < 0) {
+		goto out;
+	}
+	if ((error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0)
+		goto out;
+	if ((error = kansa_check(&r, lg, warrant, wlen, req, rlen)) < 0)
+		goto out;
+	if (o.json) {
+		json_t *j = receipt_json(&r);
+		json_object_set_new(j, "ok", json_boolean(r.verdict == KANSA_ALLOW));
+		cli_json_print(j, schema);
+	} else {
+		print_receipt(&r, "decision");
+	}
+out:
+	kansa_ledger_close(lg);
+	free(warrant);
+	free(req_in);
+	free(req);
+	if (error < 0) {
+		/* fail closed: nothing recorded, so the answer is deny */
+		if (!o.json)
+			printf("decision: deny (nothing was recorded: %s)\n", kansa_strerror(error));
+		return cli_fail(error, o.json, schema);
+	}
+	return r.verdict == KANSA_ALLOW ? EXIT_OK : EXIT_NO;
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Encoding and strict decoding of ledger entries (see entry.h). The decoder
+ * is what replay and verify trust: it accepts only canonical CBOR with
+ * exactly the keys of the entry's kind.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys/keys.h"
+#include "ledger/entry.h"
+#include "policy/cbor.h"
+
+static const char *const kind_names[] = {
+	[KANSA_ENTRY_DECISION] = "decision",
+	[KANSA_ENTRY_POLICY] = "policy",
+	[KANSA_ENTRY_REVOCATION] = "revocation",
+	[KANSA_ENTRY_RATIFICATION] = "ratification",
+};
+
+const char *kansa_entry__kind_name(int kind)
+{
+	if (kind < KANSA_ENTRY_DECISION || kind > KANSA_ENTRY_RATIFICATION)
+		return "unknown";
+	return kind_names[kind];
+}
+
+static int kind_from_name(const char *s)
+{
+	for (int k = KANSA_ENTRY_DECISION; k <= KANSA_ENTRY_RATIFICATION; k++)
+		if (strcmp(kind_names[k], s) == 0)
+			return k;
+	return -1;
+}
+
+int kansa_entry__leaf_hash(uint8_t out[KANSA_HASH_LEN], const uint8_t *bytes, size_t len)
+{
+	static const uint8_t zero = 0x00;
+	kansa_sha256_ctx *c = NULL;
+	int error;
+
+	if ((error = kansa_sha256_new(&c)) < 0)
+		return error;
+	if ((error = kansa_sha256_update(c, &zero, 1)) == 0 &&
+	    (error = kansa_sha256_update(c, bytes, len)) == 0)
+		error = kansa_sha256_final(out, c);
+	kansa_sha256_free(c);
+	return error;
+}
+
+#define PUT(key, item) \
+	do { if ((error = kansa_cbor__map_put(map, (key), (item))) < 0) goto out; } while (0)
+
+int kansa_entry__encode(uint8_t **out, size_t *out_len, const kansa_entry *e)
+{
+	cbor_item_t *map = kansa_cbor__map();
+	int error = 0;
+
+	*out = NULL;
+	*out_len = 0;
+	if (map == NULL)
+		return KANSA_ENOMEM;
+	PUT("seq", kansa_cbor__uint(e->seq));
+	PUT("time", kansa_cbor__int(e->time));
+	PUT("kind", kansa_cbor__text(kansa_entry__kind_name(e->kind)));
+	PUT("prev", kansa_cbor__bytes(e->prev, KANSA_HASH_LEN));
+	switch (e->kind) {
+	case KANSA_ENTRY_DECISION:
+		PUT("request", kansa_cbor__bytes(e->request, e->request_len));
+		if (e->has_warrant)
+			PUT("warrant", kansa_cbor__bytes(e->warrant, KANSA_HASH_LEN));
+		PUT("policy", kansa_cbor__uint(e->policy_version));
+		PUT("decision", kansa_cbor__text(e->verdict == KANSA_ALLOW ? "allow" : "deny"));
+		PUT("reason", kansa_cbor__text(kansa_reason_name(e->reason)));
+		PUT("detail", kansa_cbor__text(e->detail ? e->detail : ""));
+		PUT("uses", kansa_cbor__uint(e->uses));
+		if (e->ratify_by)
+			PUT("ratify_by", kansa_cbor__int(e->ratify_by));
+		break;
+	case KANSA_ENTRY_POLICY:
+		PUT("document", kansa_cbor__bytes(e->document, KANSA_HASH_LEN));
+		PUT("version", kansa_cbor__uint(e->version));
+		break;
+	case KANSA_ENTRY_REVOCATION:
+		PUT("document", kansa_cbor__bytes(e->document, KANSA_HASH_LEN));
+		PUT("cti", kansa_cbor__bytes(e->cti, sizeof(e->cti)));
+		break;
+	case KANSA_ENTRY_RATIFICATION:
+		PUT("document", kansa_cbor__bytes(e->document, KANSA_HASH_LEN));
+		PUT("entry", kansa_cbor__bytes(e->entry, KANSA_HASH_LEN));
+		PUT("approved", kansa_cbor__bool(e->approved));
+		break;
+	default:
+		error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "unknown entry kind %d", e->kind);
+		goto out;
+	}
+	error = kansa_cbor__encode(out, out_len, map);
+out:
+	cbor_decref(&map);
+	return error;
+}
+
+/* Fixed-length byte string field. */
+static int get_fixed(uint8_t *out, size_t len, const cbor_item_t *map, const char *key)
+{
+	const cbor_item_t *v = kansa_cbor__map_get(map, key);
+	const uint8_t *p;
+	size_t n;
+
+	if (v == NULL)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: missing '%s'", key);
+	if (kansa_cbor__get_bytes(&p, &n, v) < 0 || n != len)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+		    "entry: '%s' must be a %zu-byte string", key, len);
+	memcpy(out, p, len);
+	return 0;
+}
+
+static int get_u64(uint64_t *out, const cbor_item_t *map, const char *key)
+{
+	const cbor_item_t *v = kansa_cbor__map_get(map, key);
+
+	if (v == NULL || kansa_cbor__get_uint(out, v) < 0)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+		    "entry: '%s' must be an unsigned integer", key);
+	return 0;
+}
+
+static int get_i64(int64_t *out, const cbor_item_t *map, const char *key)
+{
+	const cbor_item_t *v = kansa_cbor__map_get(map, key);
+
+	if (v == NULL || kansa_cbor__get_int(out, v) < 0)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+		    "entry: '%s' must be an integer", key);
+	return 0;
+}
+
+static int get_text(char **out, const cbor_item_t *map, const char *key)
+{
+	const cbor_item_t *v = kansa_cbor__map_get(map, key);
+
+	if (v == NULL || kansa_cbor__get_text(out, v) < 0)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+		    "entry: '%s' must be a text string", key);
+	return 0;
+}
+
+static int decode_decision(kansa_entry *e, const cbor_item_t *map, size_t *keys)
+{
+	const cbor_item_t *v;
+	const uint8_t *p;
+	char *s = NULL;
+	size_t n;
+	int error;
+
+	if ((v = kansa_cbor__map_get(map, "request")) == NULL || kansa_cbor__get_bytes(&p, &n, v) < 0)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: 'request' must be a byte string");
+	if ((e->request = kansa_memdup(p, n)) == NULL)
+		return KANSA_ENOMEM;
+	e->request_len = n;
+	if (kansa_cbor__map_get(map, "warrant") != NULL) {
+		if ((error = get_fixed(e->warrant, KANSA_HASH_LEN, map, "warrant")) < 0)
+			return error;
+		e->has_warrant = true;
+		(*keys)++;
+	}
+	if ((error = get_u64(&e->policy_version, map, "policy")) < 0 ||
+	    (error = get_u64(&e->uses, map, "uses")) < 0 ||
+	    (error = get_text(&e->detail, map, "detail")) < 0 ||
+	    (error = get_text(&s, map, "decision")) < 0)
+		return error;
+	if (strcmp(s, "allow") == 0)
+		e->verdict = KANSA_ALLOW;
+	else if (strcmp(s, "deny") == 0)
+		e->verdict = KANSA_DENY;
+	else
+		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: 'decision' must be allow or deny");
+	free(s);
+	s = NULL;
+	if (error < 0 || (error = get_text(&s, map, "reason")) < 0)
+		return error;
+	e->reason = kansa_reason_from_name(s);
+	free(s);
+	if (e->reason < 0)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: unknown 'reason'");
+	*keys += 6;
+	if (kansa_cbor__map_get(map, "ratify_by") != NULL) {
+		if ((error = get_i64(&e->ratify_by, map, "ratify_by")) < 0)
+			return error;
+		(*keys)++;
+	}
+	return 0;
+}
+
+int kansa_entry__decode(kansa_entry *e, const uint8_t *in, size_t len)
+{
+	cbor_item_t *map = NULL;
+	char *kind = NULL;
+	size_t keys = 4;
+	int error;
+
+	memset(e, 0, sizeof(*e));
+	if ((error = kansa_cbor__decode(&map, in, len)) < 0)
+		return error;
+	if (!cbor_isa_map(map)) {
+		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: not a map");
+		goto out;
+	}
+	if ((error = get_u64(&e->seq, map, "seq")) < 0 || (error = get_i64(&e->time, map, "time")) < 0 ||
+	    (error = get_fixed(e->prev, KANSA_HASH_LEN, map, "prev")) < 0 ||
+	    (error = get_text(&kind, map, "kind")) < 0)
+		goto out;
+	switch ((e->kind = kind_from_name(kind))) {
+	case KANSA_ENTRY_DECISION:
+		error = decode_decision(e, map, &keys);
+		break;
+	case KANSA_ENTRY_POLICY:
+		if ((error = get_fixed(e->document, KANSA_HASH_LEN, map, "document")) == 0)
+			error = get_u64(&e->version, map, "version");
+		keys += 2;
+		break;
+	case KANSA_ENTRY_REVOCATION:
+		if ((error = get_fixed(e->document, KANSA_HASH_LEN, map, "document")) == 0)
+			error = get_fixed(e->cti, sizeof(e->cti), map, "cti");
+		keys += 2;
+		break;
+	case KANSA_ENTRY_RATIFICATION: {
+		const cbor_item_t *v = kansa_cbor__map_get(map, "approved");
+		if ((error = get_fixed(e->document, KANSA_HASH_LEN, map, "document")) == 0 &&
+		    (error = get_fixed(e->entry, KANSA_HASH_LEN, map, "entry")) == 0 &&
+		    (v == NULL || kansa_cbor__get_bool(&e->approved, v) < 0))
+			error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: 'approved' must be a bool");
+		keys += 3;
+		break;
+	}
+	default:
+		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: unknown kind '%.32s'", kind);
+	}
+	if (error == 0 && cbor_map_size(map) != keys)
+		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+		    "entry: %zu keys, a %s entry has %zu", cbor_map_size(map), kind, keys);
+out:
+	free(kind);
+	cbor_decref(&map);
+	if (error < 0)
+		kansa_entry__dispose(e);
+	return error;
+}
+
+void kansa_entry__dispose(kansa_entry *e)
+{
+	free(e->request);
+	free(e->detail);
+	e->request = NULL;
+	e->detail = NULL;
+}

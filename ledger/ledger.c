@@ -1,0 +1,572 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ledger (design §6): ties the store, the entry format, the Merkle tree
+ * and the decision function together, and is the home of kansa_check().
+ *
+ * Every append builds its entry INSIDE the store's write transaction (the
+ * store's callback), because the decision depends on the ledger state at that
+ * moment: use counts, revocations, the policy in force, the previous entry's
+ * hash and time. The store commits with synchronous=FULL before any caller
+ * returns, so an allow is only ever returned for a durable entry; on any
+ * error nothing of the batch remains and the caller gets the error (deny).
+ *
+ * This file must never return KANSA_ALLOW without a committed entry, nor
+ * decide outside the transaction that records the decision.
+ *
+ * Meta values kept inside the encrypted database:
+ *   log.seed        the ledger's Ed25519 signing key (32-byte seed)
+ *   log.origin      the checkpoint origin line (the log's name)
+ *   policy.version  the version in force (decimal text)
+ *   policy.<n>      SHA-256 of policy version n's COSE bytes
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "keys/keys.h"
+#include "ledger/entry.h"
+#include "ledger/merkle.h"
+#include "ledger/store.h"
+#include "policy/decide.h"
+#include "policy/doc.h"
+
+struct kansa_ledger {
+	kansa_store *store;      /* owned */
+	kansa_key *log_key;      /* owned: the ledger's signing key */
+	char origin[128];        /* checkpoint origin line */
+	pthread_mutex_t lock;    /* guards policy (swapped when a new version is activated) */
+	kansa_policy *policy;    /* the policy in force, verified along its chain */
+	bool readonly;           /* opened with KANSA_LEDGER_READONLY */
+};
+
+/* ---- Merkle nodes in the store ---------------------------------------- */
+
+static int node_source(void *ctx, uint64_t level, uint64_t index, uint8_t out[KANSA_HASH_LEN])
+{
+	return kansa_store__node_get(out, ctx, (uint32_t)level, index);
+}
+
+/* Store leaf @p seq and every perfect node it completes: O(log n). Runs in
+ * the append's transaction, so the nodes roll back with the entry. */
+static int merkle_append(kansa_store *s, uint64_t seq, const uint8_t leaf[KANSA_HASH_LEN])
+{
+	uint8_t cur[KANSA_HASH_LEN], left[KANSA_HASH_LEN];
+	uint64_t idx = seq;
+	uint32_t level = 0;
+	int error;
+
+	memcpy(cur, leaf, sizeof(cur));
+	if ((error = kansa_store__node_put(s, 0, seq, cur)) < 0)
+		return error;
+	while (idx & 1) {
+		if ((error = kansa_store__node_get(left, s, level, idx - 1)) < 0 ||
+		    (error = kansa_merkle__node_hash(cur, left, cur)) < 0)
+			return error;
+		idx >>= 1;
+		level++;
+		if ((error = kansa_store__node_put(s, level, idx, cur)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* ---- meta helpers ---------------------------------------------------- */
+
+static int meta_put_text(kansa_store *s, const char *key, const char *text)
+{
+	return kansa_store__meta_put(s, key, (const uint8_t *)text, strlen(text));
+}
+
+static int meta_get_u64(uint64_t *out, kansa_store *s, const char *key)
+{
+	uint8_t *v = NULL;
+	size_t len = 0;
+	char *end = NULL;
+	int error;
+
+	if ((error = kansa_store__meta_get(&v, &len, s, key)) < 0)
+		return error;
+	*out = strtoull((char *)v, &end, 10);
+	if (len == 0 || end != (char *)v + len)
+		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "ledger: bad meta value '%s'", key);
+	free(v);
+	return error;
+}
+
+/* Load the policy chain 1..n from the store, verifying each link. */
+static int load_policy(kansa_policy **out, kansa_store *s)
+{
+	kansa_policy *prev = NULL, *cur = NULL;
+	uint64_t n = 0;
+	int error;
+
+	*out = NULL;
+	if ((error = meta_get_u64(&n, s, "policy.version")) < 0)
+		return kansa_error_prefix("ledger has no policy (not a kansa ledger?)");
+	for (uint64_t v = 1; v <= n; v++) {
+		uint8_t *hash = NULL, *doc = NULL;
+		size_t hlen = 0, dlen = 0;
+		char key[40];
+		int kind;
+
+		snprintf(key, sizeof(key), "policy.%llu", (unsigned long long)v);
+		if ((error = kansa_store__meta_get(&hash, &hlen, s, key)) == 0) {
+			if (hlen != KANSA_HASH_LEN)
+				error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "ledger: bad %s", key);
+			else
+				error = kansa_store__doc_get(&doc, &dlen, &kind, s, hash);
+		}
+		if (error == 0)
+			error = kansa_policy_load(&cur, doc, dlen, prev);
+		free(hash);
+		free(doc);
+		kansa_policy_free(prev);
+		prev = NULL;
+		if (error < 0)
+			return kansa_error_prefix("ledger: policy version %llu", (unsigned long long)v);
+		prev = cur;
+	}
+	*out = prev;
+	return 0;
+}
+
+/* The policy in force as the transaction sees it; reloads when another
+ * process (or thread) activated a newer version. Caller holds lg->lock. */
+static int current_policy(kansa_ledger *lg, kansa_store *s)
+{
+	uint64_t v = 0;
+	kansa_policy *p = NULL;
+	int error;
+
+	if ((error = meta_get_u64(&v, s, "policy.version")) < 0)
+		return error;
+	if (lg->policy && kansa_policy_version(lg->policy) == v)
+		return 0;
+	if ((error = load_policy(&p, s)) < 0)
+		return error;
+	kansa_policy_free(lg->policy);
+	lg->policy = p;
+	return 0;
+}
+
+static int64_t now_not_before(const kansa_store_pos *pos)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	/* REQ: LEDGER-TIME entry times never go backwards */
+	return (pos->seq > 0 && now < pos->last_time) ? pos->last_time : now;
+}
+
+/* Encode e, hash it, persist its Merkle nodes, hand it to the store. */
+static int finish_entry(kansa_store *s, kansa_entry *e, kansa_store_entry *out, kansa_receipt *r)
+{
+	int error;
+
+	if ((error = kansa_entry__encode(&out->body, &out->body_len, e)) < 0 ||
+	    (error = kansa_entry__leaf_hash(out->leaf_hash, out->body, out->body_len)) < 0 ||
+	    (error = merkle_append(s, e->seq, out->leaf_hash)) < 0)
+		return error;
+	out->time = e->time;
+	out->kind = e->kind;
+	if (r) {
+		r->seq = e->seq;
+		r->time = e->time;
+		memcpy(r->leaf_hash, out->leaf_hash, KANSA_HASH_LEN);
+	}
+	return 0;
+}
+
+/* ---- init / open / close ------------------------------------------- */
+
+typedef struct {
+	kansa_ledger *lg;
+	const uint8_t *doc;          /* the policy bytes */
+	size_t len;
+	kansa_policy *policy;        /* verified */
+	const kansa_secret *seed;    /* init only: the new log key */
+	const char *origin;          /* init only */
+	kansa_receipt *receipt;
+} policy_ctx;
+
+static int build_policy(void *vctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
+{
+	policy_ctx *c = vctx;
+	uint64_t version = kansa_policy_version(c->policy);
+	kansa_entry e;
+	char key[40], val[24];
+	int error;
+
+	memset(&e, 0, sizeof(e));
+	if (c->seed) { /* ledger init: the log key and origin go in with entry 0 */
+		if (pos->seq != 0)
+			return kansa_error_set(KANSA_EEXISTS, KANSA_ERRCLASS_LEDGER, "ledger is not empty");
+		if ((error = kansa_store__meta_put(s, "log.seed", kansa_secret_data(c->seed),
+		    kansa_secret_len(c->seed))) < 0 ||
+		    (error = meta_put_text(s, "log.origin", c->origin)) < 0)
+			return error;
+	} else {
+		uint64_t cur = 0;
+		if ((error = meta_get_u64(&cur, s, "policy.version")) < 0)
+			return error;
+		if (cur + 1 != version)
+			return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
+			    "policy version %llu does not follow version %llu in force",
+			    (unsigned long long)version, (unsigned long long)cur);
+	}
+	kansa_policy_hash(e.document, c->policy);
+	e.seq = pos->seq;
+	e.time = now_not_before(pos);
+	e.kind = KANSA_ENTRY_POLICY;
+	memcpy(e.prev, pos->prev, KANSA_HASH_LEN);
+	e.version = version;
+	snprintf(key, sizeof(key), "policy.%llu", (unsigned long long)version);
+	snprintf(val, sizeof(val), "%llu", (unsigned long long)version);
+	if ((error = kansa_store__meta_put(s, key, e.document, KANSA_HASH_LEN)) < 0 ||
+	    (error = meta_put_text(s, "policy.version", val)) < 0)
+		return error;
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_KIND_POLICY };
+	out->n_docs = 1;
+	if (c->receipt) {
+		c->receipt->verdict = KANSA_ALLOW;
+		c->receipt->reason = KANSA_REASON_ALLOWED;
+		snprintf(c->receipt->detail, sizeof(c->receipt->detail), "policy version %llu in force",
+		    (unsigned long long)version);
+	}
+	return finish_entry(s, &e, out, c->receipt);
+}
+
+int kansa_ledger_init(const char *path, const kansa_secret *db_key, const uint8_t *policy,
+    size_t policy_len)
+{
+	kansa_policy *p = NULL;
+	kansa_store *s = NULL;
+	kansa_key *log = NULL;
+	kansa_secret *seed = NULL;
+	uint8_t id[8];
+	char origin[128], idhex[17];
+	policy_ctx c;
+	int error;
+
+	if (path == NULL || db_key == NULL || policy == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "ledger init: missing argument");
+	/* REQ: LEDGER-INIT the first policy carries its own quorum */
+	if ((error = kansa_policy_load(&p, policy, policy_len, NULL)) < 0)
+		return error;
+	if ((error = kansa_key_generate(&log)) < 0 || (error = kansa_key__seed(&seed, log)) < 0 ||
+	    (error = kansa_random(id, sizeof(id))) < 0)
+		goto out;
+	kansa_hex_encode(idhex, id, sizeof(id));
+	snprintf(origin, sizeof(origin), "kansa/%.64s/%s", kansa_policy_commission(p), idhex);
+	if ((error = kansa_store__open(&s, path, db_key, KANSA_STORE_CREATE)) < 0)
+		goto out;
+	c = (policy_ctx){ NULL, policy, policy_len, p, seed, origin, NULL };
+	error = kansa_store__append(s, build_policy, &c, NULL);
+	kansa_store__close(s);
+	s = NULL;
+	if (error < 0)
+		(void)remove(path); /* a ledger without its policy is no ledger */
+out:
+	kansa_secret_free(seed);
+	kansa_key_free(log);
+	kansa_policy_free(p);
+	return error;
+}
+
+int kansa_ledger_open(kansa_ledger **out, const char *path, const kansa_secret *db_key, int flags)
+{
+	kansa_ledger *lg;
+	kansa_secret *seed = NULL;
+	uint8_t *origin = NULL;
+	size_t olen = 0;
+	int error;
+
+	*out = NULL;
+	if (path == NULL || db_key == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "ledger open: missing argument");
+	if ((lg = calloc(1, sizeof(*lg))) == NULL)
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+	pthread_mutex_init(&lg->lock, NULL);
+	lg->readonly = (flags & KANSA_LEDGER_READONLY) != 0;
+	if ((error = kansa_store__open(&lg->store, path, db_key,
+	    lg->readonly ? KANSA_STORE_READONLY : 0)) < 0)
+		goto out;
+	if ((error = kansa_store__meta_get_secret(&seed, lg->store, "log.seed")) < 0 ||
+	    kansa_secret_len(seed) != 32) {
+		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+		    "'%s' has no ledger signing key: not a kansa ledger, or damaged", path);
+		goto out;
+	}
+	if ((error = kansa_key_from_seed(&lg->log_key, kansa_secret_data(seed))) < 0 ||
+	    (error = kansa_store__meta_get(&origin, &olen, lg->store, "log.origin")) < 0)
+		goto out;
+	snprintf(lg->origin, sizeof(lg->origin), "%.*s", (int)olen, (char *)origin);
+	error = load_policy(&lg->policy, lg->store);
+out:
+	kansa_secret_free(seed);
+	free(origin);
+	if (error < 0) {
+		kansa_ledger_close(lg);
+		return error;
+	}
+	*out = lg;
+	return 0;
+}
+
+void kansa_ledger_close(kansa_ledger *lg)
+{
+	if (lg == NULL)
+		return;
+	kansa_store__close(lg->store);
+	kansa_key_free(lg->log_key);
+	kansa_policy_free(lg->policy);
+	pthread_mutex_destroy(&lg->lock);
+	free(lg);
+}
+
+static void receipt_deny(kansa_receipt *out, int error)
+{
+	memset(out, 0, sizeof(*out));
+	out->verdict = KANSA_DENY;
+	out->reason = KANSA_REASON_MALFORMED_REQUEST;
+	snprintf(out->detail, sizeof(out->detail), "not recorded: %s", kansa_strerror(error));
+}
+
+/* ---- check ---------------------------------------------------------- */
+
+typedef struct {
+	kansa_ledger *lg;
+	const uint8_t *warrant;
+	size_t warrant_len;
+	const uint8_t *request;
+	size_t request_len;
+	kansa_receipt *receipt;
+	kansa_store *store;      /* for the state lookup */
+} check_ctx;
+
+static int warrant_state(void *vctx, const uint8_t hash[KANSA_HASH_LEN], const uint8_t cti[16],
+    kansa_warrant_state *out)
+{
+	check_ctx *c = vctx;
+	uint64_t rseq;
+	int error;
+
+	(void)hash;
+	if ((error = kansa_store__uses(&out->uses, c->store, cti)) < 0)
+		return error;
+	return kansa_store__is_revoked(&out->revoked, &rseq, c->store, cti);
+}
+
+static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
+{
+	check_ctx *c = vctx;
+	kansa_ledger *lg = c->lg;
+	kansa_decision d;
+	kansa_entry e;
+	int error;
+
+	memset(&e, 0, sizeof(e));
+	c->store = s;
+	e.seq = pos->seq;
+	e.time = now_not_before(pos);
+	e.kind = KANSA_ENTRY_DECISION;
+	memcpy(e.prev, pos->prev, KANSA_HASH_LEN);
+
+	pthread_mutex_lock(&lg->lock);
+	if ((error = current_policy(lg, s)) == 0)
+		error = kansa_decide(&d, kansa_policy__doc(lg->policy), c->warrant, c->warrant_len,
+		    c->request, c->request_len, e.time, warrant_state, c);
+	e.policy_version = lg->policy ? kansa_policy_version(lg->policy) : 0;
+	pthread_mutex_unlock(&lg->lock);
+	if (error < 0)
+		return error;
+
+	/* The entry keeps the request as given and the warrant by hash, so that
+	 * replay decides on exactly the same bytes. */
+	e.request = (uint8_t *)c->request;
+	e.request_len = c->request_len;
+	if (c->warrant && c->warrant_len) {
+		e.has_warrant = true;
+		if ((error = kansa_sha256(e.warrant, c->warrant, c->warrant_len)) < 0)
+			return error;
+		out->docs[0] = (kansa_store_doc){ c->warrant, c->warrant_len, KANSA_KIND_WARRANT };
+		out->n_docs = 1;
+	}
+	e.verdict = d.verdict;
+	e.reason = d.reason;
+	e.detail = d.detail;
+	e.ratify_by = d.ratify_by;
+	out->has_decision = true;
+	out->allowed = d.verdict == KANSA_ALLOW;
+	if (d.has_warrant) {
+		out->has_warrant = true;
+		memcpy(out->warrant_hash, d.warrant_hash, KANSA_HASH_LEN);
+		memcpy(out->warrant_cti, d.cti, sizeof(d.cti));
+		/* uses before this entry, as the decision saw them */
+		if ((error = kansa_store__uses(&e.uses, s, d.cti)) < 0)
+			return error;
+	}
+	c->receipt->verdict = d.verdict;
+	c->receipt->reason = d.reason;
+	c->receipt->ratify_by = d.ratify_by;
+	snprintf(c->receipt->detail, sizeof(c->receipt->detail), "%s", d.detail);
+	error = finish_entry(s, &e, out, c->receipt);
+	e.request = NULL; /* borrowed */
+	e.detail = NULL;
+	return error;
+}
+
+int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, size_t warrant_len,
+    const uint8_t *request, size_t request_len)
+{
+	check_ctx c = { lg, warrant, warrant_len, request, request_len, out, NULL };
+	int error;
+
+	if (out == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_check: no receipt");
+	memset(out, 0, sizeof(*out));
+	out->verdict = KANSA_DENY;
+	if (lg == NULL || request == NULL) {
+		receipt_deny(out, KANSA_EINVAL);
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_check: missing argument");
+	}
+	if (request_len > KANSA_MAX_CBOR_BYTES || warrant_len > KANSA_MAX_DOC_BYTES) {
+		receipt_deny(out, KANSA_ELIMIT);
+		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
+		    "request or warrant larger than %d bytes: not recorded", KANSA_MAX_CBOR_BYTES);
+	}
+	if (lg->readonly) {
+		receipt_deny(out, KANSA_EIO);
+		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER, "ledger is open read-only");
+	}
+	/* REQ: LEDGER-DURABLE allow only after the entry's commit */
+	if ((error = kansa_store__append(lg->store, build_check, &c, NULL)) < 0) {
+		receipt_deny(out, error);
+		return error;
+	}
+	return 0;
+}
+
+/* ---- policy and revocation -------------------------------------------- */
+
+int kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg, const uint8_t *policy,
+    size_t policy_len)
+{
+	kansa_policy *next = NULL, *old;
+	policy_ctx c;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&lg->lock);
+	error = current_policy(lg, lg->store);
+	/* REQ: POLICY-CHAIN version n+1 carries the policy quorum of version n */
+	if (error == 0)
+		error = kansa_policy_load(&next, policy, policy_len, lg->policy);
+	pthread_mutex_unlock(&lg->lock);
+	if (error < 0)
+		return error;
+	c = (policy_ctx){ lg, policy, policy_len, next, NULL, NULL, out };
+	if ((error = kansa_store__append(lg->store, build_policy, &c, NULL)) < 0) {
+		kansa_policy_free(next);
+		receipt_deny(out, error);
+		return error;
+	}
+	pthread_mutex_lock(&lg->lock);
+	old = lg->policy;
+	lg->policy = next;
+	pthread_mutex_unlock(&lg->lock);
+	kansa_policy_free(old);
+	return 0;
+}
+
+typedef struct {
+	kansa_ledger *lg;
+	const uint8_t *doc;
+	size_t len;
+	kansa_signed_doc *rev;
+	kansa_receipt *receipt;
+} revoke_ctx;
+
+static int build_revoke(void *vctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
+{
+	revoke_ctx *c = vctx;
+	kansa_entry e;
+	size_t have = 0, need = 0;
+	int error;
+
+	memset(&e, 0, sizeof(e));
+	pthread_mutex_lock(&c->lg->lock);
+	if ((error = current_policy(c->lg, s)) == 0) {
+		/* REQ: REVOKE-QUORUM the revoke quorum of the policy in force */
+		error = kansa_signed_doc__verify_quorum(&have, &need, c->rev, kansa_policy__doc(c->lg->policy));
+		e.policy_version = kansa_policy_version(c->lg->policy);
+	}
+	pthread_mutex_unlock(&c->lg->lock);
+	if (error < 0)
+		return error;
+	e.seq = pos->seq;
+	e.time = now_not_before(pos);
+	e.kind = KANSA_ENTRY_REVOCATION;
+	memcpy(e.prev, pos->prev, KANSA_HASH_LEN);
+	memcpy(e.document, c->rev->hash, KANSA_HASH_LEN);
+	memcpy(e.cti, c->rev->u.revocation.warrant_cti, sizeof(e.cti));
+	out->is_revocation = true;
+	memcpy(out->revoked_cti, e.cti, sizeof(e.cti));
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_KIND_REVOCATION };
+	out->n_docs = 1;
+	c->receipt->verdict = KANSA_ALLOW;
+	c->receipt->reason = KANSA_REASON_ALLOWED;
+	snprintf(c->receipt->detail, sizeof(c->receipt->detail), "revocation recorded (%zu of %zu signatures)",
+	    have, need);
+	return finish_entry(s, &e, out, c->receipt);
+}
+
+int kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg, const uint8_t *revocation,
+    size_t revocation_len)
+{
+	revoke_ctx c = { lg, revocation, revocation_len, NULL, out };
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = kansa_signed_doc__parse(&c.rev, revocation, revocation_len, KANSA_KIND_REVOCATION)) < 0)
+		return error;
+	if ((error = kansa_store__append(lg->store, build_revoke, &c, NULL)) < 0)
+		receipt_deny(out, error);
+	kansa_signed_doc__free(c.rev);
+	return error;
+}
+
+/* ---- info ------------------------------------------------------------ */
+
+int kansa_ledger_get_info(kansa_ledger_info *out, kansa_ledger *lg)
+{
+	kansa_note_verifier *v = NULL;
+	kansa_store_pos pos;
+	char *vkey = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = kansa_store__head(&pos, lg->store)) < 0 ||
+	    (error = kansa_merkle__root(out->root, node_source, lg->store, pos.seq)) < 0)
+		return error;
+	out->size = pos.seq;
+	memcpy(out->head, pos.prev, KANSA_HASH_LEN);
+	out->last_time = pos.seq ? pos.last_time : 0;
+	pthread_mutex_lock(&lg->lock);
+	error = current_policy(lg, lg->store);
+	if (error == 0) {
+		out->policy_version = kansa_policy_version(lg->policy);
+		snprintf(out->commission, sizeof(out->commission), "%s", kansa_policy_commission(lg->policy));
+	}
+	pthread_mutex_unlock(&lg->lock);
+	if (error < 0)
+		return error;
+	snprintf(out->origin, sizeof(out->origin), "%s", lg->origin);
+	if ((error = kansa_note_verifier_from_key(&v, lg->log_key, lg->origin)) == 0 &&
+	    (error = kansa_note_verifier_format(&vkey, v)) == 0)
+		snprintf(out->log_key, sizeof(out->log_key), "%s", vkey);
+	free(vkey);
+	kansa_note_verifier_free(v);
+	return error;
+}
