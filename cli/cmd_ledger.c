@@ -407,9 +407,17 @@ out:
 	free(req);
 	if (error < 0) {
 		/* fail closed: nothing recorded, so the answer is deny */
-		if (!o.json)
-			printf("decision: deny (nothing was recorded: %s)\n", kansa_strerror(error));
-		return cli_fail(error, o.json, schema);
+		const kansa_error *e = kansa_error_last();
+		if (o.json) {
+			json_t *j = json_pack("{s:b, s:s, s:s, s:{s:s, s:s}}", "ok", 0, "decision", "deny",
+			    "reason", "not-recorded", "error", "code", kansa_error_name(error),
+			    "message", e->code == error ? e->message : kansa_strerror(error));
+			cli_json_print(j, schema);
+			cli_warn("%s", e->code == error ? e->message : kansa_strerror(error));
+			return cli_exit_code(error);
+		}
+		printf("decision: deny (nothing was recorded: %s)\n", kansa_strerror(error));
+		return cli_fail(error, false, schema);
 	}
 	return r.verdict == KANSA_ALLOW ? EXIT_OK : EXIT_NO;
 }

@@ -39,3 +39,5 @@ EXTRA_DIST += tests/cli/store-encryption.sh
 
 # Entries, the ledger and kansa_check (lead).
 libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c
+TESTS += tests/cli/ledger.sh
+EXTRA_DIST += tests/cli/ledger.sh

@@ -1,0 +1,175 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The ledger end to end: init, a metadata-query warrant with quorum, allowed
+# requests, then one denied request for each reason of design §5 reachable
+# from the CLI, revocation, emergency acts, --json, and the fault cases
+# (wrong key, disk full) that must deny with exit 4 and append nothing.
+. "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+for m in a b c x; do kansa keys generate --out $m.key --name member-$m --no-passphrase >/dev/null || exit 99; done
+openssl rand -hex 32 > db.key; chmod 600 db.key
+export KANSA_DB_KEY_FILE="$T/db.key"
+
+cat > policy.json <<'JSON'
+{ "commission": "jp-ccisc", "version": 1,
+  "members": [ {"name": "member-a", "public_key": "a.key.pub"},
+               {"name": "member-b", "public_key": "b.key.pub"},
+               {"name": "member-c", "public_key": "c.key.pub"} ],
+  "quorum": {"metadata-query": 2, "neutralize": 3, "revoke": 2, "policy": 3},
+  "max_validity": {"metadata-query": "90d", "neutralize": "7d"},
+  "emergency": {"neutralize": "24h"},
+  "fields": ["src_ip","dst_ip","src_port","dst_port","proto","ts","bytes","command"],
+  "forbidden_fields": ["payload","content","body"],
+  "ops": ["stop-process","delete-file","block-c2","quarantine"] }
+JSON
+kansa policy create --in policy.json --out policy.cose >/dev/null || exit 99
+for m in a b c; do kansa policy sign policy.cose --key $m.key >/dev/null 2>&1 || exit 99; done
+
+# mkdoc KIND NAME SIGNERS... < JSON
+mkdoc() {
+	kind=$1; name=$2; shift 2
+	cat > "$name.json"
+	kansa "$kind" create --in "$name.json" --out "$name.cose" >/dev/null 2>err.txt || { cat err.txt; exit 99; }
+	for s in "$@"; do kansa "$kind" sign "$name.cose" --key "$s.key" >/dev/null 2>&1 || exit 99; done
+}
+warrant_json() { # commission subject nbf exp max_uses
+	cat <<JSON
+{ "commission": "$1", "subject": "$2", "action": "metadata-query", "case": "2026-ACD-0042",
+  "not_before": "$3", "expires": "$4", "max_uses": $5,
+  "scope": { "targets": ["203.0.113.0/24", "2001:db8:1::/48"],
+             "fields": ["src_ip","dst_ip","dst_port","proto","ts","command"],
+             "window": ["-30d", "now"] } }
+JSON
+}
+warrant_json jp-ccisc npa-cyber-3 now +30d 3 | mkdoc warrant w a b
+warrant_json jp-ccisc npa-cyber-3 now +30d 3 | mkdoc warrant w1 a
+warrant_json jp-ccisc npa-cyber-3 now +30d 3 | mkdoc warrant wx x
+warrant_json other-commission npa-cyber-3 now +30d 3 | mkdoc warrant wc a b
+warrant_json jp-ccisc npa-cyber-3 +2d +30d 3 | mkdoc warrant wf a b
+warrant_json jp-ccisc npa-cyber-3 -3d -1d 3 | mkdoc warrant we a b
+warrant_json jp-ccisc npa-cyber-3 now +100d 3 | mkdoc warrant wl a b
+mkdoc warrant wn a b c <<'JSON'
+{ "commission": "jp-ccisc", "subject": "jsdf-cyber-1", "action": "neutralize", "case": "2026-ACD-0043",
+  "not_before": "now", "expires": "+5d", "scope": { "hosts": ["198.51.100.7"], "ops": ["stop-process"] } }
+JSON
+
+request() { # file requester targets fields window
+	cat > "$1" <<JSON
+{ "requester": "$2", "officer": "officer-1207", "action": "metadata-query",
+  "targets": $3, "fields": $4, "window": $5, "justification": "C2 beaconing analysis" }
+JSON
+}
+request ok.json npa-cyber-3 '["203.0.113.17", "203.0.113.64/28"]' '["src_ip","dst_ip"]' '["-7d","-1d"]'
+
+expect_exit 2 "check without --request" -- kansa check --db l.db
+expect_exit 0 "ledger init" -- kansa ledger init --db l.db --policy policy.cose
+[ "$(stat -c %a l.db)" = 600 ] && ok "ledger file is 0600" || not_ok "ledger mode $(stat -c %a l.db)"
+head -c 16 l.db | grep -q "SQLite format" && not_ok "ledger is not encrypted" || ok "ledger is encrypted"
+expect_exit 4 "init refuses an existing ledger" -- kansa ledger init --db l.db --policy policy.cose
+expect_exit 0 "ledger info --json" -- kansa ledger info --db l.db --json
+[ "$(json_get out.txt 'j["size"]')" = 1 ] && ok "one entry: the policy" || not_ok "size after init"
+[ "$(json_get out.txt 'j["policy_version"]')" = 1 ] && ok "policy version 1" || not_ok "policy version"
+json_get out.txt 'j["log_key"]' | grep -Eq '^kansa/jp-ccisc/[0-9a-f]{16}\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$' &&
+	ok "log_key in signed-note verifier form" || not_ok "log_key: $(json_get out.txt 'j["log_key"]')"
+
+expect_exit 0 "allowed request" -- kansa check --db l.db --warrant w.cose --request ok.json --json
+[ "$(json_get out.txt 'j["decision"]')" = allow ] && ok "json decision allow" || not_ok "json decision"
+[ "$(json_get out.txt 'j["reason"]')" = allowed ] && ok "json reason allowed" || not_ok "json reason"
+[ "$(json_get out.txt 'j["seq"]')" = 1 ] && ok "json seq 1" || not_ok "json seq"
+json_get out.txt 'j["leaf_hash"]' | grep -Eq '^[0-9a-f]{64}$' && ok "json leaf_hash" || not_ok "json leaf_hash"
+expect_exit 0 "second use, text output" -- kansa check --db l.db --warrant w.cose --request ok.json
+expect_grep "decision: allow (allowed)" out.txt "text output names decision and reason"
+
+# deny_with REASON DESCRIPTION -- kansa check args...: exit 1 and the reason, in text and JSON
+deny_with() {
+	reason=$1; label=$2; shift 3
+	expect_exit 1 "$label: denied" -- "$@" --json
+	got=$(json_get out.txt 'j["reason"]' 2>/dev/null)
+	[ "$got" = "$reason" ] && ok "$label: reason $reason" || { not_ok "$label: reason '$got', wanted $reason"; cat out.txt err.txt; }
+}
+printf '\377\000garbage' > junk.cbor
+deny_with malformed-request "garbage request bytes" -- kansa check --db l.db --warrant w.cose --request junk.cbor --cbor
+deny_with malformed-warrant "garbage warrant" -- kansa check --db l.db --warrant junk.cbor --request ok.json
+deny_with malformed-warrant "a policy passed as a warrant" -- kansa check --db l.db --warrant policy.cose --request ok.json
+deny_with malformed-warrant "no warrant, not an emergency" -- kansa check --db l.db --request ok.json
+deny_with bad-signature "signed by a non-member" -- kansa check --db l.db --warrant wx.cose --request ok.json
+deny_with wrong-commission "another commission" -- kansa check --db l.db --warrant wc.cose --request ok.json
+deny_with no-quorum "one signature of two" -- kansa check --db l.db --warrant w1.cose --request ok.json
+deny_with not-yet-valid "valid from tomorrow" -- kansa check --db l.db --warrant wf.cose --request ok.json
+deny_with expired "expired yesterday" -- kansa check --db l.db --warrant we.cose --request ok.json
+deny_with validity-too-long "100 days" -- kansa check --db l.db --warrant wl.cose --request ok.json
+request r.json npa-cyber-4 '["203.0.113.17"]' '["src_ip"]' '["-7d","-1d"]'
+deny_with wrong-requester "another unit" -- kansa check --db l.db --warrant w.cose --request r.json
+
+cat > n.json <<'JSON'
+{ "requester": "npa-cyber-3", "officer": "officer-1207", "action": "neutralize",
+  "host": "203.0.113.17", "op": "stop-process", "justification": "wrong action test" }
+JSON
+deny_with wrong-action "neutralize under a query warrant" -- kansa check --db l.db --warrant w.cose --request n.json
+request r.json npa-cyber-3 '["203.0.113.17"]' '["src_ip","payload"]' '["-7d","-1d"]'
+deny_with forbidden-field "payload" -- kansa check --db l.db --warrant w.cose --request r.json
+request r.json npa-cyber-3 '["203.0.113.17"]' '["src_ip","bytes"]' '["-7d","-1d"]'
+deny_with field-out-of-scope "bytes" -- kansa check --db l.db --warrant w.cose --request r.json
+request r.json npa-cyber-3 '["203.0.112.0/23"]' '["src_ip"]' '["-7d","-1d"]'
+deny_with target-out-of-scope "a /23 over the /24" -- kansa check --db l.db --warrant w.cose --request r.json
+request r.json npa-cyber-3 '["203.0.113.17"]' '["src_ip"]' '["-60d","-1d"]'
+deny_with window-out-of-scope "60 days back" -- kansa check --db l.db --warrant w.cose --request r.json
+cat > nd.json <<'JSON'
+{ "requester": "jsdf-cyber-1", "officer": "officer-0815", "action": "neutralize",
+  "host": "198.51.100.7", "op": "delete-file", "justification": "wiper on hospital systems" }
+JSON
+deny_with op-not-allowed "delete-file not in the warrant" -- kansa check --db l.db --warrant wn.cose --request nd.json
+sed 's/delete-file/stop-process/' nd.json > ns.json
+expect_exit 0 "neutralize allowed with three signatures" -- kansa check --db l.db --warrant wn.cose --request ns.json
+expect_exit 0 "third use (max_uses 3)" -- kansa check --db l.db --warrant w.cose --request ok.json
+deny_with uses-exhausted "fourth use" -- kansa check --db l.db --warrant w.cose --request ok.json
+# a re-signed copy of the warrant (one more signature) has the same cti: still exhausted
+cp w.cose w3.cose; kansa warrant sign w3.cose --key c.key >/dev/null 2>&1
+deny_with uses-exhausted "a re-signed copy does not reset max_uses" -- kansa check --db l.db --warrant w3.cose --request ok.json
+
+# emergency act: no warrant, allowed by the policy for neutralize, with a deadline
+sed 's/"op": "stop-process",/"op": "stop-process", "emergency": true,/' ns.json > em.json
+expect_exit 0 "emergency neutralize" -- kansa check --db l.db --request em.json --json
+[ "$(json_get out.txt 'j["reason"]')" = emergency ] && ok "reason emergency" || not_ok "emergency reason"
+json_get out.txt 'j["ratify_by"] - j["time"]' | grep -qx 86400 && ok "ratify_by = time + 24h" || not_ok "ratify_by"
+
+# revocation with the revoke quorum; then the warrant is dead
+warrant_json jp-ccisc npa-cyber-3 now +30d 100 | mkdoc warrant w2 b c
+expect_exit 0 "fresh warrant allowed" -- kansa check --db l.db --warrant w2.cose --request ok.json
+cti=$(kansa warrant show w2.cose --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["cti"])')
+mkdoc revocation rv a <<JSON
+{ "commission": "jp-ccisc", "warrant": "$cti", "reason": "case closed" }
+JSON
+expect_exit 1 "revocation with one signature is refused" -- kansa ledger revoke --db l.db --revocation rv.cose
+kansa revocation sign rv.cose --key b.key >/dev/null 2>&1
+expect_exit 0 "revocation with quorum recorded" -- kansa ledger revoke --db l.db --revocation rv.cose
+deny_with revoked "after revocation" -- kansa check --db l.db --warrant w2.cose --request ok.json
+
+# faults: nothing is appended, the answer is deny with exit 4
+kansa ledger info --db l.db --json > before.json
+size=$(json_get before.json 'j["size"]')
+openssl rand -hex 32 > wrong.key; chmod 600 wrong.key
+expect_exit 4 "wrong database key" -- kansa check --db l.db --db-key-file wrong.key --warrant w2.cose --request ok.json
+expect_grep "wrong database key" err.txt "says the key is wrong"
+expect_exit 4 "wrong key --json still says deny" -- kansa check --db l.db --db-key-file wrong.key --warrant w2.cose --request ok.json --json
+[ "$(json_get out.txt 'j["decision"]')" = deny ] && ok "json decision deny on failure" || not_ok "json on failure: $(cat out.txt)"
+expect_exit 4 "missing ledger" -- kansa check --db nope.db --warrant w2.cose --request ok.json
+# a file-size limit stands in for a full disk (root ignores permissions)
+sh -c 'trap "" XFSZ; ulimit -f 0; exec "$0" check --db l.db --warrant w2.cose --request ok.json' "$KANSA" >/dev/null 2>err.txt
+rc=$?
+[ "$rc" = 4 ] && ok "disk full: exit 4" || { not_ok "disk full: exit $rc"; cat err.txt; }
+kansa ledger info --db l.db --json > after.json
+[ "$(json_get after.json 'j["size"]')" = "$size" ] && ok "nothing appended by the failed checks" || not_ok "size changed"
+[ "$(json_get after.json 'j["root"]')" = "$(json_get before.json 'j["root"]')" ] && ok "root unchanged" || not_ok "root changed"
+
+# the database is readable with sqlcipher and the key, and the chain links up
+if command -v sqlcipher >/dev/null 2>&1; then
+	n=$(printf "PRAGMA key = \"x'%s'\";\nPRAGMA cipher_page_size = 4096;\nSELECT count(*) FROM entries;\n" "$(cat db.key)" | sqlcipher l.db 2>/dev/null | tail -n 1)
+	[ "$n" = "$size" ] && ok "sqlcipher with the key reads $n entries" || not_ok "sqlcipher count '$n' != $size"
+fi
+for c in "ledger init" "ledger info" "ledger policy" "ledger revoke" "check"; do
+	# shellcheck disable=SC2086
+	expect_exit 0 "$c --help" -- kansa $c --help
+	expect_grep "example" out.txt "$c --help has an example"
+done
+finish
