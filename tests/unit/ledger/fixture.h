@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A small commission for ledger tests: three member keys, a policy signed by
+ * all, a metadata-query warrant signed by two, a request, and a new ledger. */
+#ifndef KANSA_TEST_LEDGER_FIXTURE_H
+#define KANSA_TEST_LEDGER_FIXTURE_H
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kansa.h"
+
+typedef struct {
+	char dir[64], db[128];
+	kansa_secret *dbkey;
+	uint8_t *policy, *warrant, *request;
+	size_t policy_len, warrant_len, request_len;
+} ledger_fixture;
+
+static inline char *pem_json(const kansa_key *k)
+{
+	char *pem = NULL, *out;
+	size_t n = 0;
+
+	cr_assert_eq(kansa_key_public_pem(&pem, k), 0);
+	out = malloc(2 * strlen(pem) + 3);
+	out[n++] = '"';
+	for (const char *p = strstr(pem, "-----BEGIN"); *p; p++) {
+		if (*p == '\n') { out[n++] = '\\'; out[n++] = 'n'; } else out[n++] = *p;
+	}
+	out[n++] = '"';
+	out[n] = 0;
+	free(pem);
+	return out;
+}
+
+static inline void sign_all(uint8_t **doc, size_t *len, kansa_key **keys, int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint8_t *next = NULL;
+		size_t nlen = 0;
+		bool already = false;
+		cr_assert_eq(kansa_doc_sign(&next, &nlen, &already, *doc, *len, keys[i]), 0);
+		free(*doc);
+		*doc = next;
+		*len = nlen;
+	}
+}
+
+static inline void fixture_make(ledger_fixture *f, uint64_t max_uses)
+{
+	kansa_key *k[3];
+	char *pem[3], json[4096], uses[48] = "";
+	int64_t now = (int64_t)time(NULL);
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/kansa-ledger-XXXXXX");
+	cr_assert_not_null(mkdtemp(f->dir));
+	snprintf(f->db, sizeof(f->db), "%s/l.db", f->dir);
+	cr_assert_eq(kansa_secret_from(&f->dbkey,
+	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 64), 0);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(kansa_key_generate(&k[i]), 0);
+		pem[i] = pem_json(k[i]);
+	}
+	snprintf(json, sizeof(json),
+	    "{\"commission\":\"jp-ccisc\",\"version\":1,\"members\":["
+	    "{\"name\":\"member-a\",\"public_key\":%s},{\"name\":\"member-b\",\"public_key\":%s},"
+	    "{\"name\":\"member-c\",\"public_key\":%s}],"
+	    "\"quorum\":{\"metadata-query\":2,\"neutralize\":3,\"revoke\":2,\"policy\":3},"
+	    "\"max_validity\":{\"metadata-query\":\"90d\",\"neutralize\":\"7d\"},"
+	    "\"fields\":[\"src_ip\",\"dst_ip\",\"ts\"],\"forbidden_fields\":[\"payload\"],"
+	    "\"ops\":[\"stop-process\"]}", pem[0], pem[1], pem[2]);
+	cr_assert_eq(kansa_doc_create_json(&f->policy, &f->policy_len, KANSA_DOC_POLICY, json,
+	    strlen(json), NULL, now), 0, "%s", kansa_error_last()->message);
+	sign_all(&f->policy, &f->policy_len, k, 3);
+	if (max_uses)
+		snprintf(uses, sizeof(uses), "\"max_uses\":%llu,", (unsigned long long)max_uses);
+	snprintf(json, sizeof(json),
+	    "{\"commission\":\"jp-ccisc\",\"subject\":\"npa-cyber-3\",\"action\":\"metadata-query\","
+	    "\"case\":\"T-1\",\"not_before\":\"-1h\",\"expires\":\"+30d\",%s"
+	    "\"scope\":{\"targets\":[\"203.0.113.0/24\"],\"fields\":[\"src_ip\",\"dst_ip\"],"
+	    "\"window\":[\"-30d\",\"now\"]}}", uses);
+	cr_assert_eq(kansa_doc_create_json(&f->warrant, &f->warrant_len, KANSA_DOC_WARRANT, json,
+	    strlen(json), NULL, now), 0, "%s", kansa_error_last()->message);
+	sign_all(&f->warrant, &f->warrant_len, k, 2);
+	snprintf(json, sizeof(json),
+	    "{\"requester\":\"npa-cyber-3\",\"officer\":\"officer-1\",\"action\":\"metadata-query\","
+	    "\"targets\":[\"203.0.113.17\"],\"fields\":[\"src_ip\"],\"window\":[\"-2d\",\"-1d\"],"
+	    "\"justification\":\"test\"}");
+	cr_assert_eq(kansa_request_from_json(&f->request, &f->request_len, json, strlen(json), now), 0,
+	    "%s", kansa_error_last()->message);
+	cr_assert_eq(kansa_ledger_init(f->db, f->dbkey, f->policy, f->policy_len), 0,
+	    "%s", kansa_error_last()->message);
+	for (int i = 0; i < 3; i++) {
+		kansa_key_free(k[i]);
+		free(pem[i]);
+	}
+}
+
+static inline void fixture_free(ledger_fixture *f)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	cr_expect_eq(system(cmd), 0);
+	kansa_secret_free(f->dbkey);
+	free(f->policy);
+	free(f->warrant);
+	free(f->request);
+}
+
+#endif
