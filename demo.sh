@@ -30,5 +30,52 @@ done
 say "2. Anyone can check a member's public key and key id"
 run keys show member-a.key.pub
 run keys show member-b.key.pub --json
+
+say "3. The commission writes its policy; every member signs it"
+cp "$top/docs/examples/policy.json" policy.json
+run policy create --in policy.json --out policy.cose
+for m in member-a member-b member-c; do
+	run policy sign policy.cose --key "$m.key" --passphrase-file "$m.pass"
+done
+run policy show policy.cose
+
+say "4. A warrant for a metadata query is drafted and signed to quorum (2 of 3)"
+cp "$top/docs/examples/warrant.json" warrant.json
+run warrant create --in warrant.json --out warrant.cose
+run warrant sign warrant.cose --key member-a.key --passphrase-file member-a.pass
+run warrant verify warrant.cose --policy policy.cose || echo "(not yet: one signature is not a quorum)"
+run warrant sign warrant.cose --key member-b.key --passphrase-file member-b.pass
+run warrant show warrant.cose --policy policy.cose
+run warrant verify warrant.cose --policy policy.cose
+
+say "5. The operator creates the encrypted ledger"
+openssl rand -hex 32 > ledger.keyfile
+export KANSA_DB_KEY_FILE="$(pwd)/ledger.keyfile"
+run ledger init --db ledger.db --policy policy.cose
+
+say "6. The police unit asks before each query: allowed ones are recorded..."
+cp "$top/docs/examples/request.json" request.json
+run check --db ledger.db --warrant warrant.cose --request request.json
+run check --db ledger.db --warrant warrant.cose --request request.json --json
+
+say "7. ...and so are the denied ones, with the reason"
+sed 's/"src_ip", "dst_ip"/"src_ip", "payload"/' request.json > content-request.json
+run check --db ledger.db --warrant warrant.cose --request content-request.json || true
+sed 's/"203.0.113.64\/28"/"198.51.100.0\/24"/' request.json > wide-request.json
+run check --db ledger.db --warrant warrant.cose --request wide-request.json || true
+sed 's/npa-cyber-3/npa-cyber-9/' request.json > other-unit.json
+run check --db ledger.db --warrant warrant.cose --request other-unit.json || true
+
+say "8. The commission revokes the warrant; later requests are denied"
+cti=$("$K" warrant show warrant.cose --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["cti"])')
+printf '{"commission": "jp-ccisc", "warrant": "%s", "reason": "case closed"}\n' "$cti" > revocation.json
+run revocation create --in revocation.json --out revocation.cose
+run revocation sign revocation.cose --key member-b.key --passphrase-file member-b.pass
+run revocation sign revocation.cose --key member-c.key --passphrase-file member-c.pass
+run ledger revoke --db ledger.db --revocation revocation.cose
+run check --db ledger.db --warrant warrant.cose --request request.json || true
+
+say "9. The ledger: size, head, Merkle root, and the key auditors verify with"
+run ledger info --db ledger.db
 echo
 echo "demo finished: the files are in $(pwd)"

@@ -48,7 +48,11 @@ static void print_receipt(const kansa_receipt *r, const char *what)
 	char hex[2 * KANSA_HASH_LEN + 1];
 
 	kansa_hex_encode(hex, r->leaf_hash, KANSA_HASH_LEN);
-	printf("%s: %s (%s)\n", what, r->verdict == KANSA_ALLOW ? "allow" : "deny", kansa_reason_name(r->reason));
+	if (strcmp(what, "decision") == 0)
+		printf("%s: %s (%s)\n", what, r->verdict == KANSA_ALLOW ? "allow" : "deny",
+		    kansa_reason_name(r->reason));
+	else
+		printf("%s\n", what);
 	if (r->detail[0])
 		printf("detail:    %s\n", r->detail);
 	printf("seq:       %llu\n", (unsigned long long)r->seq);
