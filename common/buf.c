@@ -148,3 +148,19 @@ int kansa_hex_decode(uint8_t *out, size_t len, const char *hex)
 	}
 	return 0;
 }
+
+int kansa_parse_u64(uint64_t *out, const char *s, size_t len)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 20 || (len > 1 && s[0] == '0'))
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, (uint64_t)(s[i] - '0'), &v))
+			return -1;
+	}
+	*out = v;
+	return 0;
+}

@@ -62,6 +62,10 @@ static inline int kansa_mul_size(size_t *out, size_t a, size_t b)
 	return __builtin_mul_overflow(a, b, out) ? KANSA_ELIMIT : 0;
 }
 
+/* A canonical decimal uint64 from s[0..len): digits only, no sign, no
+ * leading zero except "0" itself, no overflow. Returns 0 or -1. */
+int kansa_parse_u64(uint64_t *out, const char *s, size_t len);
+
 /* Duplicate memory / a string; NULL (and an ENOMEM error) on failure. */
 void *kansa_memdup(const void *p, size_t len);
 char *kansa_strndup(const char *s, size_t len);

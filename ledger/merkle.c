@@ -503,23 +503,6 @@ int kansa_merkle_proof_format(char **out, size_t *len_out, const kansa_merkle_pr
 	return 0;
 }
 
-/* A decimal uint64 with no sign, no leading zero (except "0"), no spaces. */
-static int parse_u64(uint64_t *out, const char *s, size_t len)
-{
-	uint64_t v = 0;
-
-	if (len == 0 || len > 20 || (len > 1 && s[0] == '0'))
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, (uint64_t)(s[i] - '0'), &v))
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 static int proof_error(size_t line, const char *what)
 {
 	return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "proof line %zu: %s", line, what);
@@ -533,7 +516,7 @@ static int proof_field(uint64_t *out, size_t lineno, const char *key, const char
 	if (len <= klen + 1 || strncmp(s, key, klen) != 0 || s[klen] != ' ')
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
 		    "proof line %zu: expected \"%s N\"", lineno, key);
-	if (parse_u64(out, s + klen + 1, len - klen - 1) < 0)
+	if (kansa_parse_u64(out, s + klen + 1, len - klen - 1) < 0)
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
 		    "proof line %zu: %s is not a canonical decimal number below 2^64", lineno, key);
 	return 0;

@@ -559,24 +559,6 @@ out:
 /* Checkpoints                                                             */
 /* ---------------------------------------------------------------------- */
 
-/* A decimal uint64: no sign, no leading zero (except "0"). */
-static int parse_size(uint64_t *out, const char *s, size_t len)
-{
-	uint64_t v = 0;
-
-	/* REQ: tlog-checkpoint: no leading zeroes unless the size is 0 */
-	if (len == 0 || len > 20 || (len > 1 && s[0] == '0'))
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, (uint64_t)(s[i] - '0'), &v))
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 int kansa_checkpoint__parse_text(const char **origin_out, size_t *origin_len_out, uint64_t *size_out,
     uint8_t root_out[KANSA_HASH_LEN], size_t *extensions_out, const char *text, size_t len)
 {
@@ -609,7 +591,8 @@ int kansa_checkpoint__parse_text(const char **origin_out, size_t *origin_len_out
 	if (n[0] > KANSA_CHECKPOINT_MAX_ORIGIN)
 		return note_error(KANSA_ELIMIT, "checkpoint: origin longer than %d bytes",
 		    KANSA_CHECKPOINT_MAX_ORIGIN);
-	if (parse_size(size_out, line[1], n[1]) < 0)
+	/* REQ: tlog-checkpoint: no leading zeroes unless the size is 0 */
+	if (kansa_parse_u64(size_out, line[1], n[1]) < 0)
 		return note_error(KANSA_EFORMAT,
 		    "checkpoint: tree size is not a decimal number without leading zeros below 2^64");
 	/* We keep RFC 9162 SHA-256 trees: the root is exactly 32 bytes. */

@@ -91,3 +91,18 @@ Test(kansa_hex, round_trips_and_rejects_bad_digits)
 	cr_expect_eq(kansa_hex_decode(out, 4, "00ab7ff"), KANSA_EFORMAT);
 	cr_expect_eq(kansa_hex_decode(out, 4, "00ab7ffg"), KANSA_EFORMAT);
 }
+
+Test(kansa_parse_u64, accepts_only_canonical_decimal)
+{
+	uint64_t v = 7;
+
+	cr_expect_eq(kansa_parse_u64(&v, "0", 1), 0);
+	cr_expect_eq(v, 0);
+	cr_expect_eq(kansa_parse_u64(&v, "18446744073709551615", 20), 0);
+	cr_expect_eq(v, UINT64_MAX);
+	cr_expect_eq(kansa_parse_u64(&v, "18446744073709551616", 20), -1); /* overflow */
+	cr_expect_eq(kansa_parse_u64(&v, "012", 3), -1);                   /* leading zero */
+	cr_expect_eq(kansa_parse_u64(&v, "+1", 2), -1);
+	cr_expect_eq(kansa_parse_u64(&v, "1 ", 2), -1);
+	cr_expect_eq(kansa_parse_u64(&v, "", 0), -1);
+}
