@@ -63,7 +63,10 @@ static bool host_bits_set(const uint8_t *addr, size_t nbytes, unsigned len)
 
 		if (first + 8u <= len)
 			continue;
-		mask = first >= len ? 0xff : (uint8_t)(0xffu >> (len - first));
+		if (first >= len)
+			mask = 0xff;
+		else
+			mask = (uint8_t)(0xffu >> (len - first));
 		if (addr[i] & mask)
 			return true;
 	}
