@@ -145,6 +145,19 @@ kansa revocation sign rv.cose --key b.key >/dev/null 2>&1
 expect_exit 0 "revocation with quorum recorded" -- kansa ledger revoke --db l.db --revocation rv.cose
 deny_with revoked "after revocation" -- kansa check --db l.db --warrant w2.cose --request ok.json
 
+# policy succession: version 2 needs the policy quorum (3) of version 1
+sed 's/"version": 1/"version": 2/; s/"bytes",//' policy.json > policy2.json
+kansa policy create --in policy2.json --out policy2.cose >/dev/null || exit 99
+for m in a b; do kansa policy sign policy2.cose --key $m.key >/dev/null 2>&1; done
+expect_exit 1 "policy v2 with 2 of 3 signatures refused" -- kansa ledger policy --db l.db --policy policy2.cose
+kansa policy sign policy2.cose --key c.key >/dev/null 2>&1
+expect_exit 0 "policy v2 with the v1 policy quorum activated" -- kansa ledger policy --db l.db --policy policy2.cose --json
+expect_exit 1 "the same version again is refused" -- kansa ledger policy --db l.db --policy policy2.cose
+expect_exit 0 "info after activation" -- kansa ledger info --db l.db --json
+[ "$(json_get out.txt 'j["policy_version"]')" = 2 ] && ok "policy version 2 in force" || not_ok "policy version after activation"
+warrant_json jp-ccisc npa-cyber-3 now +30d 100 | mkdoc warrant w4 a b
+expect_exit 0 "checks go on under version 2" -- kansa check --db l.db --warrant w4.cose --request ok.json
+
 # faults: nothing is appended, the answer is deny with exit 4
 kansa ledger info --db l.db --json > before.json
 size=$(json_get before.json 'j["size"]')
