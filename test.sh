@@ -50,7 +50,14 @@ check build "valgrind" check-valgrind
 if command -v clang >/dev/null 2>&1 && grep -q '^fuzz:' tests/fuzz/local.mk 2>/dev/null; then
 	step "fuzz (libFuzzer, ${FUZZ_SECONDS:=10} s per target)"
 	build build-fuzz --enable-fuzzing CC=clang
-	(cd build-fuzz && make -s fuzz FUZZ_SECONDS="$FUZZ_SECONDS")
+	if (cd build-fuzz && make -s fuzz FUZZ_SECONDS="$FUZZ_SECONDS" > fuzz.log 2>&1); then
+		grep -E '^(fuzz|==|Done [0-9]+ runs)' build-fuzz/fuzz.log || true
+		echo "fuzz: ok, no crashes"
+	else
+		tail -80 build-fuzz/fuzz.log
+		echo "FAILED: fuzz"
+		exit 1
+	fi
 fi
 
 step "distcheck"

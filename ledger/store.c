@@ -35,8 +35,8 @@
 
 static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_HEAD] = "SELECT seq, leaf_hash, time FROM entries ORDER BY seq DESC LIMIT 1",
-	[ST_ENTRY_INSERT] = "INSERT INTO entries(seq, time, kind, body, leaf_hash, warrant_hash,"
-			    " decision, warrant_cti) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_ENTRY_INSERT] = ("INSERT INTO entries(seq, time, kind, body, leaf_hash, warrant_hash,"
+			    " decision, warrant_cti) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
 	[ST_ENTRY_GET] = "SELECT time, kind, body, leaf_hash FROM entries WHERE seq = ?1",
 	[ST_DOC_INSERT] = "INSERT OR IGNORE INTO documents(hash, kind, body) VALUES(?1, ?2, ?3)",
 	[ST_DOC_GET] = "SELECT kind, body FROM documents WHERE hash = ?1",
