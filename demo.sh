@@ -77,5 +77,9 @@ run check --db ledger.db --warrant warrant.cose --request request.json || true
 
 say "9. The ledger: size, head, Merkle root, and the key auditors verify with"
 run ledger info --db ledger.db
+
+say "10. A signed checkpoint, and a proof that entry 1 is in the ledger"
+run ledger checkpoint --db ledger.db
+run ledger proof --db ledger.db --seq 1
 echo
 echo "demo finished: the files are in $(pwd)"

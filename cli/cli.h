@@ -73,6 +73,8 @@ int cmd_ledger_info(int argc, char **argv);
 int cmd_ledger_policy(int argc, char **argv);
 int cmd_ledger_revoke(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_ledger_checkpoint(int argc, char **argv);
+int cmd_ledger_proof(int argc, char **argv);
 int cmd_keys_show(int argc, char **argv);
 
 /* cli/cmd_doc.c: signed documents */

@@ -425,3 +425,143 @@ out:
 	}
 	return r.verdict == KANSA_ALLOW ? EXIT_OK : EXIT_NO;
 }
+
+/* ---- ledger checkpoint / proof ---------------------------------------- */
+
+static void help_checkpoint(void)
+{
+	printf("usage: kansa ledger checkpoint --db DB [--db-key-file FILE] [--json]\n"
+	    "\n"
+	    "Sign a checkpoint of the ledger as it is now (C2SP tlog-checkpoint: origin,\n"
+	    "size, Merkle root) with the ledger's own key, store it in the ledger and\n"
+	    "print it. Anyone can verify it with the log key of 'kansa ledger info'.\n"
+	    "\n"
+	    "example:\n"
+	    "  kansa ledger checkpoint --db ledger.db > checkpoint\n");
+}
+
+int cmd_ledger_checkpoint(int argc, char **argv)
+{
+	const char *schema = "kansa.ledger.checkpoint/1";
+	ledger_opts o = { 0 };
+	kansa_ledger *lg = NULL;
+	char *note = NULL;
+	size_t len = 0;
+	int rc, error;
+
+	if ((rc = parse_opts(argc, argv, &o, NULL, NULL, NULL, help_checkpoint)) >= 0)
+		return rc;
+	if ((error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0 ||
+	    (error = kansa_ledger_checkpoint(&note, &len, lg)) < 0)
+		goto out;
+	if (o.json) {
+		json_t *j = json_object();
+		json_object_set_new(j, "ok", json_true());
+		json_object_set_new(j, "checkpoint", json_stringn(note, len));
+		cli_json_print(j, schema);
+	} else {
+		fwrite(note, 1, len, stdout);
+	}
+out:
+	free(note);
+	kansa_ledger_close(lg);
+	return error < 0 ? cli_fail(error, o.json, schema) : EXIT_OK;
+}
+
+static void help_proof(void)
+{
+	printf("usage: kansa ledger proof --db DB (--seq N | --old-size N) [--size M]\n"
+	    "                          [--db-key-file FILE] [--json]\n"
+	    "\n"
+	    "Print an RFC 9162 proof from the ledger's Merkle tree: with --seq, that entry\n"
+	    "is included in the tree of the first M entries (default: all); with\n"
+	    "--old-size, the tree of the first N entries is a prefix of the tree of M.\n"
+	    "The text form is in docs/formats.md; --json adds the leaf hash and roots.\n"
+	    "\n"
+	    "example:\n"
+	    "  kansa ledger proof --db ledger.db --seq 42\n"
+	    "  kansa ledger proof --db ledger.db --old-size 100 --size 200 --json\n");
+}
+
+typedef struct {
+	const char *seq, *old_size, *size;
+} proof_args;
+
+static int opt_proof(int c, const char *arg, void *ctx)
+{
+	proof_args *a = ctx;
+
+	switch (c) {
+	case 'S': a->seq = arg; return 0;
+	case 'O': a->old_size = arg; return 0;
+	case 'M': a->size = arg; return 0;
+	default: return -1;
+	}
+}
+
+static bool parse_count(uint64_t *out, const char *s)
+{
+	char *end = NULL;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return false;
+	*out = strtoull(s, &end, 10);
+	return *end == '\0';
+}
+
+int cmd_ledger_proof(int argc, char **argv)
+{
+	static const struct option extra[] = {
+		{ "seq", required_argument, NULL, 'S' },
+		{ "old-size", required_argument, NULL, 'O' },
+		{ "size", required_argument, NULL, 'M' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *schema = "kansa.ledger.proof/1";
+	ledger_opts o = { 0 };
+	proof_args a = { 0 };
+	kansa_ledger *lg = NULL;
+	kansa_merkle_proof p;
+	uint8_t first[KANSA_HASH_LEN], root[KANSA_HASH_LEN];
+	uint64_t seq = 0, old_size = 0, size = 0;
+	char *text = NULL;
+	size_t len = 0;
+	int rc, error;
+
+	if ((rc = parse_opts(argc, argv, &o, extra, opt_proof, &a, help_proof)) >= 0)
+		return rc;
+	if ((a.seq == NULL) == (a.old_size == NULL))
+		return cli_usage_error("give exactly one of --seq N and --old-size N");
+	if ((a.seq && !parse_count(&seq, a.seq)) || (a.old_size && !parse_count(&old_size, a.old_size)) ||
+	    (a.size && !parse_count(&size, a.size)))
+		return cli_usage_error("--seq, --old-size and --size take a whole number");
+	if ((error = cli_open_ledger(&lg, o.db, o.key_file, KANSA_LEDGER_READONLY)) < 0)
+		goto out;
+	error = a.seq ? kansa_ledger_prove_inclusion(&p, first, root, lg, seq, size)
+	    : kansa_ledger_prove_consistency(&p, first, root, lg, old_size, size);
+	if (error < 0 || (error = kansa_merkle_proof_format(&text, &len, &p)) < 0)
+		goto out;
+	if (o.json) {
+		json_t *j = json_object();
+		json_object_set_new(j, "ok", json_true());
+		json_object_set_new(j, "proof", json_stringn(text, len));
+		json_object_set_new(j, "size", json_integer((json_int_t)p.size));
+		json_object_set_new(j, "root", cli_json_hex(root, KANSA_HASH_LEN));
+		if (a.seq) {
+			json_object_set_new(j, "seq", json_integer((json_int_t)p.index));
+			json_object_set_new(j, "leaf_hash", cli_json_hex(first, KANSA_HASH_LEN));
+		} else {
+			json_object_set_new(j, "old_size", json_integer((json_int_t)p.old_size));
+			json_object_set_new(j, "old_root", cli_json_hex(first, KANSA_HASH_LEN));
+		}
+		cli_json_print(j, schema);
+	} else {
+		fwrite(text, 1, len, stdout);
+	}
+out:
+	free(text);
+	kansa_ledger_close(lg);
+	if (error == KANSA_EINVAL)
+		return cli_usage_error("%s", kansa_error_last()->message);
+	return error < 0 ? cli_fail(error, o.json, schema) : EXIT_OK;
+}

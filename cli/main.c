@@ -29,6 +29,8 @@ static const cli_command commands[] = {
 	{ "ledger", "policy", cmd_ledger_policy, "activate the next policy version" },
 	{ "ledger", "revoke", cmd_ledger_revoke, "record a signed revocation" },
 	{ "ledger", "info", cmd_ledger_info, "size, head, root, policy version, log key" },
+	{ "ledger", "checkpoint", cmd_ledger_checkpoint, "sign and store a checkpoint of the ledger" },
+	{ "ledger", "proof", cmd_ledger_proof, "inclusion or consistency proof from the Merkle tree" },
 	{ "check", NULL, cmd_check, "decide on a request and record the decision" },
 	/* @@CLI_COMMANDS@@ */
 };

@@ -811,6 +811,40 @@ KANSA_EXTERN(int) kansa_time_parse(int64_t *out, const char *text, int64_t now);
 /** Format a time as RFC 3339 UTC ("2026-05-01T00:00:00Z"). */
 KANSA_EXTERN(void) kansa_time_format(char out[32], int64_t t);
 
+/* ---------------------------------------------------------------------- */
+/* Ledger checkpoints and proofs                                           */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * Sign a checkpoint of the ledger as it is now (C2SP tlog-checkpoint: the
+ * origin, the size, the Merkle root) with the ledger's own key, and store it
+ * in the ledger. Verify it with the `log_key` of kansa_ledger_get_info().
+ * @param[out] out the signed note, NUL-terminated, owned by the caller
+ * (free()); @param[out] len_out its length (may be NULL).
+ * @return 0; KANSA_EIO (read-only ledger, I/O); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_ledger_checkpoint(char **out, size_t *len_out, kansa_ledger *lg);
+
+/**
+ * An RFC 9162 inclusion proof of entry @p seq in the tree of the first
+ * @p size entries (0 = the whole ledger), with that tree's root and the
+ * entry's leaf hash. O(log n) reads.
+ * @return 0; KANSA_EINVAL (seq >= size, or size larger than the ledger).
+ */
+KANSA_EXTERN(int) kansa_ledger_prove_inclusion(kansa_merkle_proof *out,
+    uint8_t leaf_hash_out[KANSA_HASH_LEN], uint8_t root_out[KANSA_HASH_LEN],
+    kansa_ledger *lg, uint64_t seq, uint64_t size);
+
+/**
+ * An RFC 9162 consistency proof between the trees of the first @p old_size
+ * and @p size entries (0 = the whole ledger), with both roots.
+ * @return 0; KANSA_EINVAL (old_size 0 or larger than size, or size larger
+ * than the ledger).
+ */
+KANSA_EXTERN(int) kansa_ledger_prove_consistency(kansa_merkle_proof *out,
+    uint8_t old_root_out[KANSA_HASH_LEN], uint8_t root_out[KANSA_HASH_LEN],
+    kansa_ledger *lg, uint64_t old_size, uint64_t size);
+
 /* @@KANSA_API_MORE@@ later modules add their declarations above this line */
 
 #ifdef __cplusplus

@@ -158,6 +158,47 @@ expect_exit 0 "info after activation" -- kansa ledger info --db l.db --json
 warrant_json jp-ccisc npa-cyber-3 now +30d 100 | mkdoc warrant w4 a b
 expect_exit 0 "checks go on under version 2" -- kansa check --db l.db --warrant w4.cose --request ok.json
 
+# checkpoints and proofs, checked independently with tests/merkle_ref.py's
+# RFC 9162 verifiers (hashlib only)
+expect_exit 0 "ledger checkpoint" -- kansa ledger checkpoint --db l.db
+sz=$(sed -n 2p out.txt)
+kansa ledger info --db l.db --json > info.json
+[ "$sz" = "$(json_get info.json 'j["size"]')" ] && ok "checkpoint size = ledger size" || not_ok "checkpoint size $sz"
+root64=$(sed -n 3p out.txt)
+python3 -c "import base64,sys; sys.exit(base64.b64decode(sys.argv[1]).hex() != sys.argv[2])" "$root64" \
+	"$(json_get info.json 'j["root"]')" && ok "checkpoint root = ledger root" || not_ok "checkpoint root"
+grep -q "^— $(json_get info.json 'j["origin"]') " out.txt && ok "checkpoint signed by the ledger key" || not_ok "checkpoint signature line"
+cat > verify_proof.py <<'PY2'
+import base64, json, sys
+sys.path.insert(0, sys.argv[1])
+import merkle_ref as m
+j = json.load(open(sys.argv[2]))
+hashes = [base64.b64decode(l) for l in j["proof"].splitlines() if len(l) == 44]
+if "seq" in j:
+    okay = m.verify_inclusion(j["seq"], j["size"], bytes.fromhex(j["leaf_hash"]), hashes, bytes.fromhex(j["root"]))
+else:
+    okay = m.verify_consistency(j["old_size"], j["size"], bytes.fromhex(j["old_root"]), bytes.fromhex(j["root"]), hashes)
+sys.exit(0 if okay else 1)
+PY2
+n=$(json_get info.json 'j["size"]'); bad=0; checked=0
+for seq in $(seq 0 $((n - 1))); do
+	kansa ledger proof --db l.db --seq "$seq" --json > p.json || bad=$((bad + 1))
+	python3 verify_proof.py "$KANSA_SRCDIR/tests" p.json || bad=$((bad + 1))
+	checked=$((checked + 1))
+done
+for old in 1 2 3 $((n / 2)) $((n - 1)) "$n"; do
+	kansa ledger proof --db l.db --old-size "$old" --json > p.json || bad=$((bad + 1))
+	python3 verify_proof.py "$KANSA_SRCDIR/tests" p.json || bad=$((bad + 1))
+	checked=$((checked + 1))
+done
+[ "$bad" = 0 ] && ok "$checked proofs verify with the independent verifier" || not_ok "$bad of $checked proofs failed"
+kansa ledger proof --db l.db --seq 3 --json > p.json
+python3 -c "import json; j=json.load(open('p.json')); j['leaf_hash']='00'*32; json.dump(j, open('p.json','w'))"
+python3 verify_proof.py "$KANSA_SRCDIR/tests" p.json && not_ok "a wrong leaf hash verifies" || ok "a wrong leaf hash does not verify"
+expect_exit 2 "proof of an entry past the end" -- kansa ledger proof --db l.db --seq "$n"
+expect_exit 0 "proof text form" -- kansa ledger proof --db l.db --seq 1
+expect_grep "^kansa-proof/v1 inclusion" out.txt "proof text header"
+
 # faults: nothing is appended, the answer is deny with exit 4
 kansa ledger info --db l.db --json > before.json
 size=$(json_get before.json 'j["size"]')
@@ -180,7 +221,7 @@ if command -v sqlcipher >/dev/null 2>&1; then
 	n=$(printf "PRAGMA key = \"x'%s'\";\nPRAGMA cipher_page_size = 4096;\nSELECT count(*) FROM entries;\n" "$(cat db.key)" | sqlcipher l.db 2>/dev/null | tail -n 1)
 	[ "$n" = "$size" ] && ok "sqlcipher with the key reads $n entries" || not_ok "sqlcipher count '$n' != $size"
 fi
-for c in "ledger init" "ledger info" "ledger policy" "ledger revoke" "check"; do
+for c in "ledger init" "ledger info" "ledger policy" "ledger revoke" "ledger checkpoint" "ledger proof" "check"; do
 	# shellcheck disable=SC2086
 	expect_exit 0 "$c --help" -- kansa $c --help
 	expect_grep "example" out.txt "$c --help has an example"

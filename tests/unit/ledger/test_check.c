@@ -194,3 +194,56 @@ Test(kansa_check, fails_closed_when_the_ledger_cannot_be_written)
 	kansa_secret_free(wrong);
 	fixture_free(&f);
 }
+
+/* Checkpoints verify with the log key of ledger info, and every entry's
+ * inclusion proof and every consistency proof verify against the roots. */
+Test(kansa_ledger_checkpoint, signs_the_root_and_proofs_verify, .timeout = 60)
+{
+	ledger_fixture f;
+	kansa_ledger *lg = NULL;
+	kansa_receipt r;
+	kansa_ledger_info info;
+	kansa_note_verifier *v = NULL;
+	kansa_checkpoint cp;
+	kansa_merkle_proof p;
+	uint8_t leaf[KANSA_HASH_LEN], root[KANSA_HASH_LEN], old_root[KANSA_HASH_LEN];
+	char *note = NULL;
+	size_t len = 0;
+
+	fixture_make(&f, 0);
+	cr_assert_eq(kansa_ledger_open(&lg, f.db, f.dbkey, 0), 0);
+	for (int i = 0; i < 36; i++)
+		cr_assert_eq(kansa_check(&r, lg, f.warrant, f.warrant_len, f.request, f.request_len), 0);
+	cr_assert_eq(kansa_ledger_get_info(&info, lg), 0);
+	cr_assert_eq(info.size, 37);
+	cr_assert_eq(kansa_ledger_checkpoint(&note, &len, lg), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(kansa_note_verifier_parse(&v, info.log_key, strlen(info.log_key)), 0);
+	cr_assert_eq(kansa_checkpoint_verify(&cp, note, len, (const kansa_note_verifier *const *)&v, 1, 1), 0,
+	    "%s", kansa_error_last()->message);
+	cr_expect_eq(cp.size, 37);
+	cr_expect_eq(memcmp(cp.root, info.root, KANSA_HASH_LEN), 0);
+	cr_expect_str_eq(cp.origin, info.origin);
+	note[len / 3] ^= 1; /* a tampered note does not verify */
+	cr_expect_neq(kansa_checkpoint_verify(&cp, note, len, (const kansa_note_verifier *const *)&v, 1, 1), 0);
+
+	for (uint64_t size = 1; size <= 37; size++) {
+		for (uint64_t seq = 0; seq < size; seq++) {
+			cr_assert_eq(kansa_ledger_prove_inclusion(&p, leaf, root, lg, seq, size), 0);
+			cr_expect_eq(kansa_merkle_proof_verify(&p, leaf, root), 0, "seq %llu size %llu",
+			    (unsigned long long)seq, (unsigned long long)size);
+		}
+		cr_assert_eq(kansa_ledger_prove_consistency(&p, old_root, root, lg, size, 37), 0);
+		cr_expect_eq(kansa_merkle_proof_verify(&p, old_root, root), 0, "size %llu", (unsigned long long)size);
+		cr_expect_eq(memcmp(root, info.root, KANSA_HASH_LEN), 0);
+	}
+	cr_assert_eq(kansa_ledger_prove_inclusion(&p, leaf, root, lg, 5, 0), 0);
+	leaf[0] ^= 1;
+	cr_expect_eq(kansa_merkle_proof_verify(&p, leaf, root), KANSA_EVERIFY);
+	cr_expect_eq(kansa_ledger_prove_inclusion(&p, leaf, root, lg, 37, 0), KANSA_EINVAL);
+	cr_expect_eq(kansa_ledger_prove_inclusion(&p, leaf, root, lg, 0, 38), KANSA_EINVAL);
+	cr_expect_eq(kansa_ledger_prove_consistency(&p, old_root, root, lg, 0, 37), KANSA_EINVAL);
+	free(note);
+	kansa_note_verifier_free(v);
+	kansa_ledger_close(lg);
+	fixture_free(&f);
+}
