@@ -343,6 +343,8 @@ typedef struct {
 	size_t request_len;
 	kansa_receipt *receipt;
 	kansa_store *store;      /* for the state lookup */
+	kansa_warrant_state state; /* what the decision saw (recorded as "uses") */
+	bool state_read;           /* the decision looked the state up */
 } check_ctx;
 
 static int warrant_state(void *vctx, const uint8_t hash[KANSA_HASH_LEN], const uint8_t cti[16],
@@ -353,9 +355,12 @@ static int warrant_state(void *vctx, const uint8_t hash[KANSA_HASH_LEN], const u
 	int error;
 
 	(void)hash;
-	if ((error = kansa_store__uses(&out->uses, c->store, cti)) < 0)
+	if ((error = kansa_store__uses(&out->uses, c->store, cti)) < 0 ||
+	    (error = kansa_store__is_revoked(&out->revoked, &rseq, c->store, cti)) < 0)
 		return error;
-	return kansa_store__is_revoked(&out->revoked, &rseq, c->store, cti);
+	c->state = *out;
+	c->state_read = true;
+	return 0;
 }
 
 static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
@@ -368,6 +373,8 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 
 	memset(&e, 0, sizeof(e));
 	c->store = s;
+	memset(&c->state, 0, sizeof(c->state));
+	c->state_read = false;
 	e.seq = pos->seq;
 	e.time = now_not_before(pos);
 	e.kind = KANSA_ENTRY_DECISION;
@@ -403,8 +410,11 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 		out->has_warrant = true;
 		memcpy(out->warrant_hash, d.warrant_hash, KANSA_HASH_LEN);
 		memcpy(out->warrant_cti, d.cti, sizeof(d.cti));
-		/* uses before this entry, as the decision saw them */
-		if ((error = kansa_store__uses(&e.uses, s, d.cti)) < 0)
+		/* uses before this entry: as the decision saw them, or read now when
+		 * it stopped before looking (e.g. bad-signature) */
+		if (c->state_read)
+			e.uses = c->state.uses;
+		else if ((error = kansa_store__uses(&e.uses, s, d.cti)) < 0)
 			return error;
 	}
 	c->receipt->verdict = d.verdict;
@@ -420,7 +430,7 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, size_t warrant_len,
     const uint8_t *request, size_t request_len)
 {
-	check_ctx c = { lg, warrant, warrant_len, request, request_len, out, NULL };
+	check_ctx c = { lg, warrant, warrant_len, request, request_len, out, NULL, { 0, false }, false };
 	int error;
 
 	if (out == NULL)
