@@ -845,6 +845,93 @@ KANSA_EXTERN(int) kansa_ledger_prove_consistency(kansa_merkle_proof *out,
     uint8_t old_root_out[KANSA_HASH_LEN], uint8_t root_out[KANSA_HASH_LEN],
     kansa_ledger *lg, uint64_t old_size, uint64_t size);
 
+/* ---------------------------------------------------------------------- */
+/* Ledger audit: verify, replay, report (design §6)                        */
+/* ---------------------------------------------------------------------- */
+
+/** What an audit can find wrong. kansa_finding_name() gives the stable name. */
+typedef enum {
+	KANSA_FINDING_MALFORMED_ENTRY = 1, /**< "malformed-entry": not a canonical entry of its kind */
+	KANSA_FINDING_BODY_ALTERED,        /**< "body-altered": bytes do not hash to the recorded leaf hash */
+	KANSA_FINDING_LINK_BROKEN,         /**< "link-broken": prev is not the previous entry's leaf hash */
+	KANSA_FINDING_ENTRY_MISSING,       /**< "entry-missing": a gap in the seqs */
+	KANSA_FINDING_REORDERED,           /**< "entries-reordered": an entry's own seq is not its position */
+	KANSA_FINDING_TIME_BACKWARDS,      /**< "time-backwards": earlier than the entry before */
+	KANSA_FINDING_TREE_MISMATCH,       /**< "tree-mismatch": stored Merkle nodes differ from the entries */
+	KANSA_FINDING_CHECKPOINT_ROOT,     /**< "checkpoint-root-mismatch" */
+	KANSA_FINDING_CHECKPOINT_SIGNATURE,/**< "checkpoint-bad-signature": not signed by the ledger key */
+	KANSA_FINDING_TRUNCATED,           /**< "ledger-shorter-than-checkpoint" */
+	KANSA_FINDING_DOCUMENT,            /**< "document-mismatch": missing, altered or invalid document */
+	KANSA_FINDING_DECISION,            /**< "decision-mismatch": replay decides otherwise */
+	KANSA_FINDING_USES,                /**< "uses-mismatch": recorded use count differs */
+	KANSA_FINDING_STATE,               /**< "state-mismatch": derived tables (uses, revocations, policy) differ */
+} kansa_finding_kind;
+
+/** The stable name of a finding kind ("body-altered"), or "unknown". */
+KANSA_EXTERN(const char *) kansa_finding_name(int kind);
+
+/** One problem an audit found. */
+typedef struct {
+	int kind;           /**< kansa_finding_kind */
+	bool has_seq;       /**< the finding is about entry seq (else the ledger as a whole) */
+	uint64_t seq;       /**< the entry, or for checkpoint findings the checkpoint's size */
+	char message[320];  /**< what is wrong, for people */
+} kansa_audit_finding;
+
+/** Audit flags. */
+enum {
+	KANSA_AUDIT_REPLAY = 1 << 0, /**< also re-verify documents and re-run every decision */
+};
+
+/** How to run an audit. All callbacks may be NULL. */
+typedef struct {
+	int flags;                                                        /**< KANSA_AUDIT_* */
+	void (*on_finding)(void *ctx, const kansa_audit_finding *f);      /**< each finding, in seq order */
+	void (*on_progress)(void *ctx, uint64_t done, uint64_t total);    /**< now and then, entries read */
+	void *ctx;                                                        /**< passed to the callbacks */
+} kansa_audit_options;
+
+/** What an audit did. */
+typedef struct {
+	uint64_t entries;       /**< entries read */
+	uint64_t size;          /**< entries the store says it holds */
+	uint64_t checkpoints;   /**< stored checkpoints checked */
+	uint64_t documents;     /**< documents re-verified (replay) */
+	uint64_t decisions;     /**< decisions re-run (replay) */
+	uint64_t findings;      /**< problems found (0: the ledger is whole) */
+	bool has_first_bad;     /**< some finding names an entry */
+	uint64_t first_bad_seq; /**< the lowest seq named by a finding */
+	uint8_t root[KANSA_HASH_LEN]; /**< RFC 9162 root recomputed from the entries read */
+} kansa_audit_summary;
+
+/**
+ * Audit the ledger on a read snapshot: recompute every leaf hash, the hash
+ * chain and the Merkle tree; check every stored checkpoint's signature (the
+ * ledger key) and root, and that the ledger is not shorter than any of
+ * them. With KANSA_AUDIT_REPLAY also re-verify every document against the
+ * policy in force at its entry, re-run the decision function with the
+ * recorded time, use count and revocations, and compare the store's derived
+ * state (uses, revocations) with what the entries imply.
+ * Memory does not grow with the number of entries (only with warrants).
+ * @return 0 when the audit ran to the end (see out->findings); an
+ * environment error (KANSA_EIO, KANSA_ENOMEM, ...) when it could not.
+ */
+KANSA_EXTERN(int) kansa_ledger_audit(kansa_audit_summary *out, kansa_ledger *lg,
+    const kansa_audit_options *opt);
+
+/**
+ * The audit report (replay included) as one JSON object, for overseers:
+ * per warrant (case, subject, action, signers, validity, uses / max uses,
+ * denials by reason), per requester, the denied attempts to look at first,
+ * emergency acts and their ratification state, and the audit summary and
+ * findings. The schema is in docs/audit.md.
+ * @param[out] json NUL-terminated, owned by the caller: free with free().
+ * @param now the time that decides whether a ratification is overdue.
+ * @return as kansa_ledger_audit().
+ */
+KANSA_EXTERN(int) kansa_ledger_report(char **json, kansa_audit_summary *out, kansa_ledger *lg,
+    const kansa_audit_options *opt, int64_t now);
+
 /* @@KANSA_API_MORE@@ later modules add their declarations above this line */
 
 #ifdef __cplusplus

@@ -27,6 +27,7 @@
 
 #include "keys/keys.h"
 #include "ledger/entry.h"
+#include "ledger/ledger_impl.h"
 #include "ledger/merkle.h"
 #include "ledger/store.h"
 #include "policy/decide.h"
@@ -667,4 +668,26 @@ int kansa_ledger_prove_consistency(kansa_merkle_proof *out, uint8_t old_root_out
 	    (error = kansa_merkle__root(old_root_out, node_source, lg->store, old_size)) < 0)
 		return error;
 	return kansa_merkle__root(root_out, node_source, lg->store, size);
+}
+
+/* ---- accessors for the ledger's other files (ledger_impl.h) -------------- */
+
+kansa_store *kansa_ledger__store(kansa_ledger *lg)
+{
+	return lg->store;
+}
+
+const kansa_key *kansa_ledger__log_key(const kansa_ledger *lg)
+{
+	return lg->log_key;
+}
+
+const char *kansa_ledger__origin(const kansa_ledger *lg)
+{
+	return lg->origin;
+}
+
+bool kansa_ledger__readonly(const kansa_ledger *lg)
+{
+	return lg->readonly;
 }

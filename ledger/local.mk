@@ -38,7 +38,7 @@ TESTS += tests/unit/test_store tests/cli/store-encryption.sh
 EXTRA_DIST += tests/cli/store-encryption.sh
 
 # Entries, the ledger and kansa_check (lead).
-libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c
+libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/ledger_impl.h
 TESTS += tests/cli/ledger.sh
 EXTRA_DIST += tests/cli/ledger.sh
 check_PROGRAMS += tests/unit/test_ledger
