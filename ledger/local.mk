@@ -24,7 +24,7 @@ EXTRA_DIST += tests/cli/merkle-independent.sh tests/merkle_ref.py \
 # Storage: SQLCipher database, schema, group commit (docs/ledger.md "Storage").
 # keys/kdf.c (scrypt for passphrase key files) is listed here, not in
 # keys/local.mk, only because it arrived with the store.
-libkansa_internal_la_SOURCES += ledger/store.h ledger/store_impl.h ledger/store.c ledger/group.c \
+libkansa_internal_la_SOURCES += ledger/store.h ledger/store_impl.h ledger/store.c ledger/store_snap.c ledger/group.c \
 	keys/kdf.c
 
 check_PROGRAMS += tests/unit/test_store tests/unit/store_tool

@@ -869,13 +869,6 @@ out:
 /* Iteration: its own read-only connection, one snapshot                   */
 /* ---------------------------------------------------------------------- */
 
-struct kansa_store_iter {
-	sqlite3 *db;       /* private read connection */
-	sqlite3_stmt *st;  /* SELECT ... ORDER BY seq */
-	int pending;       /* the result of the step taken in iter_new, not yet returned */
-	bool started;      /* pending holds a step result */
-};
-
 int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_seq)
 {
 	kansa_store_iter *it;
@@ -942,6 +935,8 @@ void kansa_store__iter_free(kansa_store_iter *it)
 	if (it == NULL)
 		return;
 	sqlite3_finalize(it->st);
+	sqlite3_finalize(it->leaves);
+	sqlite3_finalize(it->doc);
 	if (it->db)
 		sqlite3_exec(it->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(it->db);

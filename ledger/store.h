@@ -188,6 +188,37 @@ int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_
 int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it);
 void kansa_store__iter_free(kansa_store_iter *it);
 
+/*
+ * Queries on an iterator's snapshot (ledger/store_snap.c), for the audit:
+ * they see exactly the ledger the iterator walks, however many appends go
+ * on meanwhile. Returned buffers are malloc'd and owned by the caller.
+ */
+/* Entries in the snapshot (max seq + 1; 0 when empty). */
+int kansa_store__snap_count(uint64_t *out, kansa_store_iter *it);
+/* A document by hash, as kansa_store__doc_get(). KANSA_ENOTFOUND. */
+int kansa_store__snap_doc_get(uint8_t **body_out, size_t *len_out, int *kind_out,
+    kansa_store_iter *it, const uint8_t hash[KANSA_HASH_LEN]);
+/* A Merkle node, as kansa_store__node_get(). KANSA_ENOTFOUND. */
+int kansa_store__snap_node_get(uint8_t out[KANSA_HASH_LEN], kansa_store_iter *it, uint32_t level,
+    uint64_t idx);
+/* The next stored leaf (level-0 node) in index order: 1 with *idx_out and
+ * hash filled, 0 at the end, or an error. */
+int kansa_store__snap_leaf_next(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
+    kansa_store_iter *it);
+/* A meta value, as kansa_store__meta_get(). KANSA_ENOTFOUND. */
+int kansa_store__snap_meta_get(uint8_t **value_out, size_t *len_out, kansa_store_iter *it,
+    const char *key);
+/* Every stored checkpoint, by increasing size. @p fn returns 0 or an error,
+ * which stops the walk and is returned. */
+int kansa_store__snap_checkpoints(kansa_store_iter *it,
+    int (*fn)(void *ctx, uint64_t size, const uint8_t *note, size_t len), void *ctx);
+/* Every row of the uses table (cti, count), and of the revocations table
+ * (cti, seq), in cti order; @p fn as above. */
+int kansa_store__snap_uses(kansa_store_iter *it,
+    int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t count), void *ctx);
+int kansa_store__snap_revocations(kansa_store_iter *it,
+    int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t seq), void *ctx);
+
 /* ---------------------------------------------------------------------- */
 /* Documents, meta, Merkle nodes, checkpoints                              */
 /* ---------------------------------------------------------------------- */

@@ -64,6 +64,17 @@ struct kansa_store {
 	uint64_t appends;             /* committed entries */
 };
 
+/* A read snapshot: the iterator of store.c, and the audit's queries on the
+ * same snapshot (store_snap.c). */
+struct kansa_store_iter {
+	sqlite3 *db;          /* private read connection, inside BEGIN */
+	sqlite3_stmt *st;     /* SELECT ... ORDER BY seq */
+	int pending;          /* the result of the step taken in iter_new, not yet returned */
+	bool started;         /* pending holds a step result */
+	sqlite3_stmt *leaves; /* store_snap.c: level-0 Merkle nodes in order (lazily prepared) */
+	sqlite3_stmt *doc;    /* store_snap.c: a document by hash (lazily prepared) */
+};
+
 /* Map a SQLite result to a kansa error on @p db, with "what: reason". */
 int kansa_store__sqlerr(sqlite3 *db, int rc, const char *what);
 

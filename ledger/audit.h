@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The audit engine (design §6 "Replay"), shared by kansa_ledger_audit()
+ * and kansa_ledger_report(): one pass over a read snapshot that checks the
+ * chain, the tree and the checkpoints (ledger/audit.c) and, with
+ * KANSA_AUDIT_REPLAY, re-verifies the documents and re-runs the decisions
+ * (ledger/replay.c). The report (ledger/report.c) watches the pass through
+ * the hook below.
+ */
+#ifndef KANSA_LEDGER_AUDIT_H
+#define KANSA_LEDGER_AUDIT_H
+
+#include "kansa.h"
+#include "ledger/entry.h"
+#include "ledger/store.h"
+#include "policy/decide.h"
+#include "policy/doc.h"
+
+/* ---- a small map keyed by fixed-size byte strings (audit_map.c) -------- */
+
+/* Open addressing, keys of at most 32 bytes, values owned by the caller.
+ * Slots are placed by SHA-256 of a per-map random seed and the key, so
+ * keys chosen by whoever wrote the ledger cannot make lookups slow. */
+typedef struct {
+	size_t key_len;   /* every key has this length (1..32) */
+	size_t count;     /* keys stored */
+	size_t cap;       /* slots, a power of two (0 before the first put) */
+	uint8_t *keys;    /* cap * key_len bytes */
+	void **vals;      /* cap values; NULL marks a free slot */
+	uint8_t seed[16]; /* random */
+} kansa_audit_map;
+
+int kansa_audit_map__init(kansa_audit_map *m, size_t key_len);
+/* The value stored under @p key, or NULL. */
+void *kansa_audit_map__get(const kansa_audit_map *m, const uint8_t *key);
+/* Store @p val (not NULL) under @p key, replacing. KANSA_ENOMEM. */
+int kansa_audit_map__put(kansa_audit_map *m, const uint8_t *key, void *val);
+/* Call @p fn on every value (in slot order), e.g. to free them. */
+void kansa_audit_map__each(const kansa_audit_map *m, void (*fn)(void *ctx, void *val), void *ctx);
+void kansa_audit_map__dispose(kansa_audit_map *m);
+
+/* ---- replay state ------------------------------------------------------- */
+
+/* A stored document the replay looked at, by hash. */
+typedef struct {
+	uint8_t hash[KANSA_HASH_LEN];
+	uint8_t *bytes;              /* the stored bytes; NULL when missing */
+	size_t len;
+	bool altered;                /* stored bytes do not hash to the key */
+	kansa_signed_doc *doc;       /* parsed, or NULL when malformed/missing */
+	uint64_t first_seq;          /* the first entry that named it */
+} kansa_audit_doc;
+
+/* What the replay knows about one warrant, by cti. */
+typedef struct {
+	uint8_t cti[16];
+	uint64_t uses;               /* allows recorded so far */
+	bool revoked;
+	uint64_t revoked_seq;        /* the revocation entry */
+	kansa_audit_doc *doc;        /* the first well-formed document with this cti */
+	uint64_t allowed;            /* report: allowed entries */
+	uint64_t denied;             /* report: denied entries */
+	uint64_t denied_by[KANSA_REASON_COUNT]; /* report: denials per reason */
+	int64_t first_time, last_time;          /* report: first and last use */
+} kansa_audit_warrant;
+
+/* What one entry looked like to the pass, for the report hook. */
+typedef struct {
+	uint64_t seq;
+	const kansa_entry *entry;          /* decoded; NULL when malformed */
+	const uint8_t *leaf_hash;          /* computed from the bytes */
+	const kansa_decision *replayed;    /* decisions under replay; else NULL */
+	const kansa_request_doc *request;  /* decisions: parsed request, or NULL */
+	kansa_audit_warrant *warrant;      /* decisions with a well-formed warrant; else NULL */
+	const kansa_signed_doc *document;  /* policy/revocation/ratification document, or NULL */
+	const kansa_policy_doc *policy;    /* the policy in force at this entry, or NULL */
+} kansa_audit_view;
+
+typedef struct {
+	void (*entry)(void *ctx, const kansa_audit_view *v);
+	void *ctx;
+} kansa_audit_hook;
+
+/* The replay's state across the pass (replay.c). */
+typedef struct kansa_replay kansa_replay;
+
+int kansa_replay__new(kansa_replay **out);
+void kansa_replay__free(kansa_replay *r);
+
+/* Report one finding (audit.c): counts it, tracks the first bad seq and
+ * passes it to the caller's callback. */
+typedef struct kansa_audit_run kansa_audit_run;
+void kansa_audit__finding(kansa_audit_run *run, int kind, bool has_seq, uint64_t seq,
+    const char *fmt, ...) KANSA_PRINTF(5, 6);
+
+/*
+ * Replay one decoded entry (replay.c): fetch and check its documents on the
+ * snapshot, re-run the decision or re-verify the document, compare, update
+ * the state, and fill the view for the report. Findings go to @p run.
+ * Returns 0, or an environment error (I/O, out of memory) that stops the pass.
+ */
+int kansa_replay__entry(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap,
+    const kansa_entry *e, kansa_audit_view *view);
+
+/* At the end of the pass: compare the store's derived tables (uses,
+ * revocations, policy meta) with the replayed state. */
+int kansa_replay__finish(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap);
+
+/* The replayed warrants by cti, and documents count, for the report. */
+const kansa_audit_map *kansa_replay__warrants(const kansa_replay *r);
+uint64_t kansa_replay__documents(const kansa_replay *r);
+uint64_t kansa_replay__decisions(const kansa_replay *r);
+/* The policy in force now (after the pass), or NULL. */
+const kansa_policy_doc *kansa_replay__policy(const kansa_replay *r);
+
+/*
+ * The pass: what kansa_ledger_audit() does, plus @p hook (may be NULL)
+ * called for every entry after it was checked (and replayed).
+ * @p replay_out (may be NULL) receives the replay state for the report to
+ * read; the caller frees it with kansa_replay__free().
+ */
+int kansa_audit__run(kansa_audit_summary *out, kansa_ledger *lg, const kansa_audit_options *opt,
+    const kansa_audit_hook *hook, kansa_replay **replay_out);
+
+#endif
