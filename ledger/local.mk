@@ -39,6 +39,8 @@ EXTRA_DIST += tests/cli/store-encryption.sh
 
 # Entries, the ledger and kansa_check (lead).
 libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/ledger_impl.h
+# Verified-document cache (docs/performance.md).
+libkansa_internal_la_SOURCES += ledger/cache.h ledger/cache.c
 TESTS += tests/cli/ledger.sh
 EXTRA_DIST += tests/cli/ledger.sh
 check_PROGRAMS += tests/unit/test_ledger
