@@ -41,6 +41,12 @@ EXTRA_DIST += tests/cli/store-encryption.sh
 libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/ledger_impl.h
 # Verified-document cache (docs/performance.md).
 libkansa_internal_la_SOURCES += ledger/cache.h ledger/cache.c
+check_PROGRAMS += tests/unit/test_perf
+tests_unit_test_perf_SOURCES = tests/unit/perf/test_cache.c tests/unit/perf/test_group.c \
+	tests/unit/perf/fixture.h
+tests_unit_test_perf_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_perf_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_perf
 TESTS += tests/cli/ledger.sh
 EXTRA_DIST += tests/cli/ledger.sh
 check_PROGRAMS += tests/unit/test_ledger
