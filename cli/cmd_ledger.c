@@ -11,13 +11,7 @@
 
 #include "cli/cli.h"
 
-typedef struct {
-	const char *db;       /* --db */
-	const char *key_file; /* --db-key-file */
-	bool json;            /* --json */
-} ledger_opts;
-
-static int db_key(kansa_secret **out, const ledger_opts *o)
+static int db_key(kansa_secret **out, const cli_ledger_opts *o)
 {
 	const char *f = o->key_file ? o->key_file : getenv("KANSA_DB_KEY_FILE");
 
@@ -31,7 +25,7 @@ static int db_key(kansa_secret **out, const ledger_opts *o)
 
 int cli_open_ledger(kansa_ledger **out, const char *db, const char *key_file, int flags)
 {
-	ledger_opts o = { db, key_file, false };
+	cli_ledger_opts o = { db, key_file, false };
 	kansa_secret *key = NULL;
 	int error;
 
@@ -76,9 +70,7 @@ static json_t *receipt_json(const kansa_receipt *r)
 	return o;
 }
 
-/* Parse the options every ledger command shares; returns -1 to go on,
- * or an exit status. extra handles command-specific options. */
-static int parse_opts(int argc, char **argv, ledger_opts *o, const struct option *extra_opts,
+int cli_ledger_parse_opts(int argc, char **argv, cli_ledger_opts *o, const struct option *extra_opts,
     int (*extra)(int c, const char *arg, void *ctx), void *ctx, void (*help)(void))
 {
 	struct option opts[16];
@@ -184,7 +176,7 @@ static void print_info(const kansa_ledger_info *in, bool json, const char *schem
 int cmd_ledger_init(int argc, char **argv)
 {
 	static const struct option extra[] = { { "policy", required_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
-	ledger_opts o = { 0 };
+	cli_ledger_opts o = { 0 };
 	const char *policy = NULL;
 	kansa_secret *key = NULL;
 	kansa_ledger *lg = NULL;
@@ -193,7 +185,7 @@ int cmd_ledger_init(int argc, char **argv)
 	size_t len = 0;
 	int rc, error;
 
-	if ((rc = parse_opts(argc, argv, &o, extra, opt_policy, &policy, help_init)) >= 0)
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, extra, opt_policy, &policy, help_init)) >= 0)
 		return rc;
 	if (policy == NULL)
 		return cli_usage_error("--policy POLICY.cose is required");
@@ -229,12 +221,12 @@ static void help_info(void)
 
 int cmd_ledger_info(int argc, char **argv)
 {
-	ledger_opts o = { 0 };
+	cli_ledger_opts o = { 0 };
 	kansa_ledger *lg = NULL;
 	kansa_ledger_info info;
 	int rc, error;
 
-	if ((rc = parse_opts(argc, argv, &o, NULL, NULL, NULL, help_info)) >= 0)
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, NULL, NULL, NULL, help_info)) >= 0)
 		return rc;
 	if ((error = cli_open_ledger(&lg, o.db, o.key_file, KANSA_LEDGER_READONLY)) < 0 ||
 	    (error = kansa_ledger_get_info(&info, lg)) < 0)
@@ -282,7 +274,7 @@ static int append_doc(int argc, char **argv, bool is_policy)
 	static const struct option pol[] = { { "policy", required_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
 	static const struct option rev[] = { { "revocation", required_argument, NULL, 'R' }, { 0, 0, 0, 0 } };
 	const char *schema = is_policy ? "kansa.ledger.policy/1" : "kansa.ledger.revoke/1";
-	ledger_opts o = { 0 };
+	cli_ledger_opts o = { 0 };
 	const char *file = NULL;
 	kansa_ledger *lg = NULL;
 	kansa_receipt r;
@@ -290,7 +282,7 @@ static int append_doc(int argc, char **argv, bool is_policy)
 	size_t len = 0;
 	int rc, error;
 
-	if ((rc = parse_opts(argc, argv, &o, is_policy ? pol : rev, opt_doc, &file,
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, is_policy ? pol : rev, opt_doc, &file,
 	    is_policy ? help_policy : help_revoke)) >= 0)
 		return rc;
 	if (file == NULL)
@@ -369,7 +361,7 @@ int cmd_check(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *schema = "kansa.check/1";
-	ledger_opts o = { 0 };
+	cli_ledger_opts o = { 0 };
 	check_args a = { 0 };
 	kansa_ledger *lg = NULL;
 	kansa_receipt r;
@@ -378,7 +370,7 @@ int cmd_check(int argc, char **argv)
 	int rc, error;
 
 	memset(&r, 0, sizeof(r));
-	if ((rc = parse_opts(argc, argv, &o, extra, opt_check, &a, help_check)) >= 0)
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, extra, opt_check, &a, help_check)) >= 0)
 		return rc;
 	if (a.request == NULL)
 		return cli_usage_error("--request FILE is required");
@@ -443,13 +435,13 @@ static void help_checkpoint(void)
 int cmd_ledger_checkpoint(int argc, char **argv)
 {
 	const char *schema = "kansa.ledger.checkpoint/1";
-	ledger_opts o = { 0 };
+	cli_ledger_opts o = { 0 };
 	kansa_ledger *lg = NULL;
 	char *note = NULL;
 	size_t len = 0;
 	int rc, error;
 
-	if ((rc = parse_opts(argc, argv, &o, NULL, NULL, NULL, help_checkpoint)) >= 0)
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, NULL, NULL, NULL, help_checkpoint)) >= 0)
 		return rc;
 	if ((error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0 ||
 	    (error = kansa_ledger_checkpoint(&note, &len, lg)) < 0)
@@ -518,7 +510,7 @@ int cmd_ledger_proof(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *schema = "kansa.ledger.proof/1";
-	ledger_opts o = { 0 };
+	cli_ledger_opts o = { 0 };
 	proof_args a = { 0 };
 	kansa_ledger *lg = NULL;
 	kansa_merkle_proof p;
@@ -528,7 +520,7 @@ int cmd_ledger_proof(int argc, char **argv)
 	size_t len = 0;
 	int rc, error;
 
-	if ((rc = parse_opts(argc, argv, &o, extra, opt_proof, &a, help_proof)) >= 0)
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, extra, opt_proof, &a, help_proof)) >= 0)
 		return rc;
 	if ((a.seq == NULL) == (a.old_size == NULL))
 		return cli_usage_error("give exactly one of --seq N and --old-size N");

@@ -39,7 +39,18 @@ EXTRA_DIST += tests/cli/store-encryption.sh
 
 # Entries, the ledger and kansa_check (lead).
 libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/ledger_impl.h
-# Verified-document cache (docs/performance.md).
+
+# Audit: verify, replay, report (docs/audit.md).
+libkansa_internal_la_SOURCES += ledger/audit.h ledger/audit.c ledger/audit_map.c ledger/replay.c
+TESTS += tests/cli/ledger.sh tests/cli/tamper.sh
+EXTRA_DIST += tests/cli/ledger.sh tests/cli/tamper.sh
+check_PROGRAMS += tests/unit/test_ledger
+tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledger/fixture.h
+tests_unit_test_ledger_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_ledger_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_ledger
+
+# Verified-document cache, and the performance tests (docs/performance.md).
 libkansa_internal_la_SOURCES += ledger/cache.h ledger/cache.c
 check_PROGRAMS += tests/unit/test_perf
 tests_unit_test_perf_SOURCES = tests/unit/perf/test_cache.c tests/unit/perf/test_group.c \
@@ -47,10 +58,3 @@ tests_unit_test_perf_SOURCES = tests/unit/perf/test_cache.c tests/unit/perf/test
 tests_unit_test_perf_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_perf_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_perf
-TESTS += tests/cli/ledger.sh
-EXTRA_DIST += tests/cli/ledger.sh
-check_PROGRAMS += tests/unit/test_ledger
-tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledger/fixture.h
-tests_unit_test_ledger_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_ledger_LDADD = $(TEST_LDADD)
-TESTS += tests/unit/test_ledger

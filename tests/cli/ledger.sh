@@ -221,7 +221,13 @@ if command -v sqlcipher >/dev/null 2>&1; then
 	n=$(printf "PRAGMA key = \"x'%s'\";\nPRAGMA cipher_page_size = 4096;\nSELECT count(*) FROM entries;\n" "$(cat db.key)" | sqlcipher l.db 2>/dev/null | tail -n 1)
 	[ "$n" = "$size" ] && ok "sqlcipher with the key reads $n entries" || not_ok "sqlcipher count '$n' != $size"
 fi
-for c in "ledger init" "ledger info" "ledger policy" "ledger revoke" "ledger checkpoint" "ledger proof" "check"; do
+# the whole story (policy change, revocation, emergency acts, every
+# denial above) verifies and replays without a finding
+expect_exit 0 "ledger verify of the whole story" -- kansa ledger verify --db l.db --json
+[ "$(json_get out.txt 'j["entries"]')" = "$size" ] && ok "verify read every entry" || not_ok "verify: $(cat out.txt)"
+expect_exit 0 "audit replay of the whole story" -- kansa audit replay --db l.db --json
+[ "$(json_get out.txt 'j["finding_count"]')" = 0 ] && ok "replay: no finding" || not_ok "replay: $(cat out.txt)"
+for c in "ledger init" "ledger info" "ledger policy" "ledger revoke" "ledger checkpoint" "ledger proof" "ledger verify" "audit replay" "check"; do
 	# shellcheck disable=SC2086
 	expect_exit 0 "$c --help" -- kansa $c --help
 	expect_grep "example" out.txt "$c --help has an example"
