@@ -14,6 +14,9 @@
  *   7. each figure as a ratio to its limit, and whether its target is met.
  *
  * Usage: kansa-bench [--quick] [--data DIR] [--json FILE] [--seconds S]
+ *                    [--entries N] [--only SECTIONS]
+ * SECTIONS is a comma-separated list of limits, cold, warm, replay, proofs
+ * (for profiling one of them: perf record -g ./bench/kansa-bench --only warm).
  * The 1,000,000-entry ledger is made once and kept in DIR (bench/data).
  * Uses the public API only (the raw database limits aside, bench/limits.c).
  */
@@ -53,6 +56,38 @@ typedef struct {
 
 static row rows[24];
 static size_t n_rows;
+static const char *only; /* --only: sections to run (NULL: all) */
+
+/* "1M", "2000": the big ledger's size in labels. */
+static const char *size_label(const char *before, uint64_t n, const char *after)
+{
+	static char buf[4][64];
+	static int k;
+	char num[24];
+
+	if (n % 1000000 == 0)
+		snprintf(num, sizeof(num), "%lluM", (unsigned long long)(n / 1000000));
+	else
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s%s%s", before, num, after);
+	return buf[k];
+}
+
+static bool wanted(const char *section)
+{
+	const char *p = only;
+	size_t n = strlen(section);
+
+	if (only == NULL)
+		return true;
+	while ((p = strstr(p, section)) != NULL) {
+		if ((p == only || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+			return true;
+		p += n;
+	}
+	return false;
+}
 
 static row *add_row(const char *key, const char *name, double value, const char *unit)
 {
@@ -186,7 +221,7 @@ static void check_sections(const bench_opts *o, const bench_limits *lim, const b
 		bench_fail("open", error);
 
 	/* 2. cold: a new warrant for every check, one caller and 8 callers */
-	for (int threads = 1; threads <= 8; threads += 7) {
+	for (int threads = 1; threads <= 8 && wanted("cold"); threads += 7) {
 		size_t n = o->quick ? 40 : (threads == 1 ? 4000 : 8000);
 		kansa_ledger *lg = l.lg;
 		memset(&l, 0, sizeof(l));
@@ -218,6 +253,8 @@ static void check_sections(const bench_opts *o, const bench_limits *lim, const b
 		l.warrants = NULL;
 	}
 
+	if (!wanted("warm"))
+		goto out;
 	/* 3. warm, one caller, durable */
 	bench_warrant_make((uint8_t **)&l.warrant, &l.warrant_len, c);
 	l.max_checks = 0;
@@ -252,6 +289,7 @@ static void check_sections(const bench_opts *o, const bench_limits *lim, const b
 		bench_samples_free(&lat);
 	}
 	free((void *)(uintptr_t)l.warrant);
+out:
 	kansa_ledger_close(l.lg);
 }
 
@@ -319,7 +357,8 @@ static void replay_section(const bench_opts *o, const bench_limits *lim, const c
 	char *argv[] = { (char *)(uintptr_t)o->self, (char *)"--replay-child", (char *)(uintptr_t)path, NULL };
 	posix_spawn_file_actions_t fa;
 	unsigned long long entries = 0, findings = 0;
-	double secs = 0, combined = 1 / (1 / lim->scan_per_s + 1 / lim->sha_per_s);
+	double secs = 0, combined = lim->scan_per_s > 0 && lim->sha_per_s > 0 ?
+	    1 / (1 / lim->scan_per_s + 1 / lim->sha_per_s) : 0;
 	struct rusage ru;
 	char buf[256] = "";
 	int pfd[2], status = 0;
@@ -327,7 +366,7 @@ static void replay_section(const bench_opts *o, const bench_limits *lim, const c
 	ssize_t got;
 	row *r, *m;
 
-	r = add_row("replay", "replay, 1M entries", 0, "/s");
+	r = add_row("replay", size_label("replay, ", o->big_entries, " entries"), 0, "/s");
 	r->limit_name = "1/(1/scan + 1/sha)";
 	r->limit = combined;
 	r->target = 0.33;
@@ -388,7 +427,7 @@ static void proof_section(const bench_opts *o, const char *path, const bench_com
 	if (kansa_merkle_verify_inclusion(p.index, p.size, leaf, (const uint8_t (*)[KANSA_HASH_LEN])p.hashes,
 	    p.len, root) != 0)
 		bench_fail("inclusion proof does not verify", KANSA_EVERIFY);
-	r = add_row("inclusion_proof", "inclusion proof at 1M", t / (double)n * 1e3, "ms");
+	r = add_row("inclusion_proof", size_label("inclusion proof at ", size, ""), t / (double)n * 1e3, "ms");
 	r->limit_name = "bound";
 	r->limit = 1;
 	r->target = 1;
@@ -405,7 +444,8 @@ static void proof_section(const bench_opts *o, const char *path, const bench_com
 	if (kansa_merkle_verify_consistency(p.old_size, p.size, old_root, root,
 	    (const uint8_t (*)[KANSA_HASH_LEN])p.hashes, p.len) != 0)
 		bench_fail("consistency proof does not verify", KANSA_EVERIFY);
-	r = add_row("consistency_proof", "consistency proof at 1M", t / (double)n * 1e3, "ms");
+	r = add_row("consistency_proof", size_label("consistency proof at ", size, ""), t / (double)n * 1e3,
+	    "ms");
 	snprintf(r->note, sizeof(r->note), "%.0f proofs/s", (double)n / t);
 	kansa_ledger_close(lg);
 }
@@ -440,7 +480,7 @@ static void print_table(const bench_opts *o)
 		}
 		if (r->target > 0)
 			snprintf(tgt, sizeof(tgt), "%s%.2f %s", r->at_most ? "<" : ">=", r->target,
-			    r->na ? "n/a" : ok ? "met" : "MISSED");
+			    r->na || r->limit <= 0 ? "n/a" : ok ? "met" : "MISSED");
 		printf("%-34s %12s %9s %9s  %-20s %12s %7s %12s  %s\n", r->name, v, p50, p99,
 		    r->limit_name ? r->limit_name : "", lim, ratio, tgt, r->note);
 	}
@@ -478,7 +518,7 @@ static void write_json(const char *file, const bench_opts *o)
 			fprintf(f, "%.4g", q);
 		if (r->target > 0)
 			fprintf(f, ",\"target\":\"%s%.2f\",\"met\":%s", r->at_most ? "<" : ">=", r->target,
-			    r->na ? "null" : ok ? "true" : "false");
+			    r->na || r->limit <= 0 ? "null" : ok ? "true" : "false");
 		fprintf(f, ",\"note\":\"%s\"}", r->note);
 	}
 	fprintf(f, "}}\n");
@@ -506,27 +546,42 @@ int main(int argc, char **argv)
 			json = argv[++i];
 		} else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
 			o.seconds = strtod(argv[++i], NULL);
+		} else if (strcmp(argv[i], "--entries") == 0 && i + 1 < argc) {
+			o.big_entries = strtoull(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+			only = argv[++i];
 		} else {
-			fprintf(stderr, "usage: kansa-bench [--quick] [--data DIR] [--json FILE] [--seconds S]\n");
+			fprintf(stderr, "usage: kansa-bench [--quick] [--data DIR] [--json FILE] [--seconds S]"
+			    " [--entries N] [--only limits,cold,warm,replay,proofs]\n");
 			return 2;
 		}
 	}
 	if (o.seconds <= 0)
 		o.seconds = 0.2;
+	if (o.big_entries < 2)
+		o.big_entries = 2;
 	(void)mkdir(o.data_dir, 0700);
 	bench_commission_make(&c);
 
-	bench_limits_measure(&lim, &o, o.data_dir);
+	memset(&lim, 0, sizeof(lim));
+	if (wanted("limits"))
+		bench_limits_measure(&lim, &o, o.data_dir);
+	else /* ratios need limits: without them, compare with nothing */
+		lim = (bench_limits){ 0, 0, 0, 0, 0 };
 	add_row("ed25519_verify", "limit: Ed25519 verify", lim.verify_per_s, "/s");
 	add_row("sha256_600", "limit: SHA-256 600-byte records", lim.sha_per_s, "/s");
 	add_row("insert_durable", "limit: SQLCipher insert, durable", lim.insert_durable_per_s, "/s");
 	add_row("insert_batched", "limit: SQLCipher insert, 1000/txn", lim.insert_batch_per_s, "/s");
 	add_row("scan", "limit: keyed scan", lim.scan_per_s, "rows/s");
 
-	check_sections(&o, &lim, &c);
-	big_ledger(path, sizeof(path), &o, &c);
-	replay_section(&o, &lim, path);
-	proof_section(&o, path, &c);
+	if (wanted("cold") || wanted("warm"))
+		check_sections(&o, &lim, &c);
+	if (wanted("replay") || wanted("proofs"))
+		big_ledger(path, sizeof(path), &o, &c);
+	if (wanted("replay"))
+		replay_section(&o, &lim, path);
+	if (wanted("proofs"))
+		proof_section(&o, path, &c);
 
 	print_table(&o);
 	write_json(json, &o);
