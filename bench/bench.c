@@ -15,7 +15,8 @@
  *
  * Usage: kansa-bench [--quick] [--data DIR] [--json FILE] [--seconds S]
  *                    [--entries N] [--only SECTIONS]
- * SECTIONS is a comma-separated list of limits, cold, warm, replay, proofs
+ * SECTIONS is a comma-separated list of limits, cold, warm (or warm1, warm8,
+ * warm64), replay, proofs
  * (for profiling one of them: perf record -g ./bench/kansa-bench --only warm).
  * The 1,000,000-entry ledger is made once and kept in DIR (bench/data).
  * Uses the public API only (the raw database limits aside, bench/limits.c).
@@ -158,12 +159,13 @@ static void *load_worker(void *arg)
 	return NULL;
 }
 
-/* Run @p threads callers for o->seconds; checks/s, with latencies in *lat. */
-static double run_load(load_ctx *l, int threads, double seconds, bench_samples *lat)
+/* Run @p threads callers for @p seconds; adds the checks done and the time
+ * taken to *done and *secs, and the latencies to *lat. */
+static void run_load(load_ctx *l, int threads, double seconds, bench_samples *lat, uint64_t *done,
+    double *secs)
 {
 	load_thread *t = calloc((size_t)threads, sizeof(*t));
 	pthread_t *id = calloc((size_t)threads, sizeof(*id));
-	uint64_t done = 0;
 	double t0;
 
 	if (t == NULL || id == NULL)
@@ -178,28 +180,101 @@ static double run_load(load_ctx *l, int threads, double seconds, bench_samples *
 	}
 	for (int i = 0; i < threads; i++) {
 		pthread_join(id[i], NULL);
-		done += t[i].done;
+		*done += t[i].done;
 		bench_samples_merge(lat, &t[i].lat);
 		bench_samples_free(&t[i].lat);
 	}
-	t0 = bench_now() - t0;
+	*secs += bench_now() - t0;
 	pthread_mutex_destroy(&l->mu);
 	free(t);
 	free(id);
-	return (double)done / t0;
 }
 
-static void stats_note(row *r, kansa_ledger *lg, const kansa_ledger_stats *before)
+/* What a figure is paired with (measured in turns with it). */
+enum { PAIR_VERIFY, PAIR_DURABLE, PAIR_BATCH };
+#define ROUNDS 4
+
+/*
+ * Run a load for @p seconds in ROUNDS turns with its limit, each turn first
+ * the limit, then the load, so both see the same machine. Returns checks/s;
+ * *limit_out is the paired limit (for PAIR_VERIFY: verifications/s).
+ */
+static double paired(load_ctx *l, int threads, double seconds, bench_samples *lat, int pair,
+    bench_raw *raw, double *limit_out)
+{
+	uint64_t done = 0, lim_n = 0;
+	double secs = 0, lim_secs = 0;
+
+	for (int i = 0; i < ROUNDS; i++) {
+		if (pair == PAIR_VERIFY)
+			bench_verify_for(seconds / ROUNDS / 2, &lim_n, &lim_secs);
+		else
+			bench_raw_insert_for(raw, seconds / ROUNDS / 2, pair == PAIR_DURABLE ? 1 : 1000,
+			    &lim_n, &lim_secs);
+		run_load(l, threads, seconds / ROUNDS, lat, &done, &secs);
+	}
+	*limit_out = lim_secs > 0 ? (double)lim_n / lim_secs : 0;
+	return secs > 0 ? (double)done / secs : 0;
+}
+
+static void stats_note(row *r, kansa_ledger *lg, const kansa_ledger_stats *before, double first_limit)
 {
 	kansa_ledger_stats s;
 
 	if (kansa_ledger_get_stats(&s, lg) < 0)
 		return;
-	snprintf(r->note, sizeof(r->note), "mean batch %.1f; cache hits %llu, misses %llu",
+	snprintf(r->note, sizeof(r->note), "batch %.1f; cache %llu hit %llu miss; vs (1): %.2f",
 	    s.commits > before->commits ? (double)(s.appends - before->appends) /
 	    (double)(s.commits - before->commits) : 0.0,
 	    (unsigned long long)(s.cache_hits - before->cache_hits),
-	    (unsigned long long)(s.cache_misses - before->cache_misses));
+	    (unsigned long long)(s.cache_misses - before->cache_misses),
+	    first_limit > 0 ? r->value / first_limit : 0.0);
+}
+
+static row *load_row(const char *key, const char *name, double rate, bench_samples *lat)
+{
+	row *r = add_row(key, name, rate, "/s");
+
+	r->p50 = bench_samples_pct(lat, 0.5) * 1e3;
+	r->p99 = bench_samples_pct(lat, 0.99) * 1e3;
+	bench_samples_free(lat);
+	return r;
+}
+
+static void cold_sections(load_ctx *l, const bench_opts *o, const bench_limits *lim)
+{
+	kansa_ledger_stats st;
+	bench_samples lat = { 0 };
+	double rate, limit;
+	row *r;
+
+	/* 2. cold: a new warrant for every check, one caller and 8 callers */
+	for (int threads = 1; threads <= 8; threads += 7) {
+		size_t n = o->quick ? 40 : (threads == 1 ? 6000 : 12000);
+
+		l->warrants = calloc(n, sizeof(*l->warrants));
+		l->warrant_lens = calloc(n, sizeof(*l->warrant_lens));
+		if (l->warrants == NULL || l->warrant_lens == NULL)
+			bench_fail("warrants", KANSA_ENOMEM);
+		for (size_t i = 0; i < n; i++)
+			bench_warrant_make(&l->warrants[i], &l->warrant_lens[i], l->c);
+		l->n_warrants = n;
+		l->next_warrant = 0;
+		(void)kansa_ledger_get_stats(&st, l->lg);
+		rate = paired(l, threads, o->seconds * 2, &lat, PAIR_VERIFY, NULL, &limit);
+		r = load_row(threads == 1 ? "cold_1_thread" : "cold_8_threads",
+		    threads == 1 ? "cold check (k=2), 1 caller" : "cold check (k=2), 8 threads", rate, &lat);
+		r->limit_name = "verify/s / k, paired";
+		r->limit = limit / 2;
+		r->target = threads == 1 ? 0.8 : 0;
+		stats_note(r, l->lg, &st, lim->verify_per_s / 2);
+		for (size_t i = 0; i < n; i++)
+			free(l->warrants[i]);
+		free(l->warrants);
+		free(l->warrant_lens);
+		l->warrants = NULL;
+		l->warrant_lens = NULL;
+	}
 }
 
 static void check_sections(const bench_opts *o, const bench_limits *lim, const bench_commission *c)
@@ -211,85 +286,56 @@ static void check_sections(const bench_opts *o, const bench_limits *lim, const b
 	load_ctx l;
 	kansa_ledger_stats st;
 	bench_samples lat = { 0 };
-	double rate;
+	bench_raw *raw;
+	double rate, limit;
 	row *r;
 	int error;
 
+	memset(&l, 0, sizeof(l));
+	l.c = c;
 	snprintf(path, sizeof(path), "%s/checks.db", o->data_dir);
 	bench_ledger_create(c, path);
 	if ((error = kansa_ledger_open(&l.lg, path, c->db_key, 0)) < 0)
 		bench_fail("open", error);
-
-	/* 2. cold: a new warrant for every check, one caller and 8 callers */
-	for (int threads = 1; threads <= 8 && wanted("cold"); threads += 7) {
-		size_t n = o->quick ? 40 : (threads == 1 ? 4000 : 8000);
-		kansa_ledger *lg = l.lg;
-		memset(&l, 0, sizeof(l));
-		l.lg = lg;
-		l.c = c;
-		l.warrants = calloc(n, sizeof(*l.warrants));
-		l.warrant_lens = calloc(n, sizeof(*l.warrant_lens));
-		if (l.warrants == NULL || l.warrant_lens == NULL)
-			bench_fail("warrants", KANSA_ENOMEM);
-		for (size_t i = 0; i < n; i++)
-			bench_warrant_make(&l.warrants[i], &l.warrant_lens[i], c);
-		l.n_warrants = n;
-		(void)kansa_ledger_get_stats(&st, l.lg);
-		rate = run_load(&l, threads, o->seconds * 4, &lat);
-		r = add_row(threads == 1 ? "cold_1_thread" : "cold_8_threads",
-		    threads == 1 ? "cold check (k=2), 1 caller" : "cold check (k=2), 8 threads",
-		    rate, "/s");
-		r->p50 = bench_samples_pct(&lat, 0.5) * 1e3;
-		r->p99 = bench_samples_pct(&lat, 0.99) * 1e3;
-		r->limit_name = "verify/s / k";
-		r->limit = lim->verify_per_s / 2;
-		r->target = threads == 1 ? 0.8 : 0;
-		stats_note(r, l.lg, &st);
-		bench_samples_free(&lat);
-		for (size_t i = 0; i < n; i++)
-			free(l.warrants[i]);
-		free(l.warrants);
-		free(l.warrant_lens);
-		l.warrants = NULL;
-	}
-
-	if (!wanted("warm"))
+	raw = bench_raw_open(o->data_dir);
+	if (wanted("cold"))
+		cold_sections(&l, o, lim);
+	if (!wanted("warm") && !wanted("warm1") && !wanted("warm8") && !wanted("warm64"))
 		goto out;
+
 	/* 3. warm, one caller, durable */
 	bench_warrant_make((uint8_t **)&l.warrant, &l.warrant_len, c);
-	l.max_checks = 0;
 	{
 		kansa_receipt rc;
 		if ((error = kansa_check(&rc, l.lg, l.warrant, l.warrant_len, c->request,
 		    c->request_len)) < 0) /* the one cold check: the cache is warm after it */
 			bench_fail("check", error);
 	}
-	(void)kansa_ledger_get_stats(&st, l.lg);
-	rate = run_load(&l, 1, o->seconds, &lat);
-	r = add_row("warm_1_caller", "warm check, 1 caller (durable)", rate, "/s");
-	r->p50 = bench_samples_pct(&lat, 0.5) * 1e3;
-	r->p99 = bench_samples_pct(&lat, 0.99) * 1e3;
-	r->limit_name = "durable insert/s";
-	r->limit = lim->insert_durable_per_s;
-	r->target = 0.8;
-	stats_note(r, l.lg, &st);
-	bench_samples_free(&lat);
+	if (wanted("warm") || wanted("warm1")) {
+		(void)kansa_ledger_get_stats(&st, l.lg);
+		rate = paired(&l, 1, o->seconds * 2, &lat, PAIR_DURABLE, raw, &limit);
+		r = load_row("warm_1_caller", "warm check, 1 caller (durable)", rate, &lat);
+		r->limit_name = "durable insert/s, paired";
+		r->limit = limit;
+		r->target = 0.8;
+		stats_note(r, l.lg, &st, lim->insert_durable_per_s);
+	}
 
 	/* 4. warm, 8 and 64 threads, group commit */
 	for (int i = 0; i < 2; i++) {
+		if (!wanted("warm") && !wanted(i ? "warm64" : "warm8"))
+			continue;
 		(void)kansa_ledger_get_stats(&st, l.lg);
-		rate = run_load(&l, counts[i], o->seconds, &lat);
-		r = add_row(keys[i], names[i], rate, "/s");
-		r->p50 = bench_samples_pct(&lat, 0.5) * 1e3;
-		r->p99 = bench_samples_pct(&lat, 0.99) * 1e3;
-		r->limit_name = "batched insert/s";
-		r->limit = lim->insert_batch_per_s;
+		rate = paired(&l, counts[i], o->seconds * 2, &lat, PAIR_BATCH, raw, &limit);
+		r = load_row(keys[i], names[i], rate, &lat);
+		r->limit_name = "batched insert/s, paired";
+		r->limit = limit;
 		r->target = counts[i] == 64 ? 0.5 : 0;
-		stats_note(r, l.lg, &st);
-		bench_samples_free(&lat);
+		stats_note(r, l.lg, &st, lim->insert_batch_per_s);
 	}
 	free((void *)(uintptr_t)l.warrant);
 out:
+	bench_raw_close(raw);
 	kansa_ledger_close(l.lg);
 }
 
@@ -574,7 +620,7 @@ int main(int argc, char **argv)
 	add_row("insert_batched", "limit: SQLCipher insert, 1000/txn", lim.insert_batch_per_s, "/s");
 	add_row("scan", "limit: keyed scan", lim.scan_per_s, "rows/s");
 
-	if (wanted("cold") || wanted("warm"))
+	if (wanted("cold") || wanted("warm") || wanted("warm1") || wanted("warm8") || wanted("warm64"))
 		check_sections(&o, &lim, &c);
 	if (wanted("replay") || wanted("proofs"))
 		big_ledger(path, sizeof(path), &o, &c);

@@ -52,6 +52,18 @@ typedef struct {
 
 void bench_limits_measure(bench_limits *out, const bench_opts *o, const char *dir);
 
+/*
+ * Paired measurements: on a shared machine the limits move from one second
+ * to the next, so a figure is also compared with its limit measured in
+ * turns with it (the counts and seconds are added to the outputs).
+ */
+typedef struct bench_raw bench_raw;
+bench_raw *bench_raw_open(const char *dir);
+void bench_raw_insert_for(bench_raw *r, double seconds, uint64_t per_txn, uint64_t *rows,
+    double *secs);
+void bench_raw_close(bench_raw *r);
+void bench_verify_for(double seconds, uint64_t *n, double *secs);
+
 /* ---- a commission and its ledger (bench/commission.c) ------------------ */
 
 typedef struct {

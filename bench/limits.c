@@ -139,6 +139,68 @@ static double scan_rate(sqlite3 *db, uint64_t *rows)
 	return (double)n / t0;
 }
 
+/* ---- paired measurements: the limit measured in turns with the figure ---- */
+
+struct bench_raw {
+	sqlite3 *db;       /* a limits database of its own */
+	char path[4096];   /* its file */
+	uint64_t next;     /* next seq */
+};
+
+bench_raw *bench_raw_open(const char *dir)
+{
+	bench_raw *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		bench_fail("raw", KANSA_ENOMEM);
+	snprintf(r->path, sizeof(r->path), "%s/paired.db", dir);
+	r->db = open_db(r->path);
+	return r;
+}
+
+void bench_raw_insert_for(bench_raw *r, double seconds, uint64_t per_txn, uint64_t *rows,
+    double *secs)
+{
+	double t0 = bench_now(), t;
+	uint64_t n = 0;
+
+	do {
+		(void)insert_rate(r->db, r->next, per_txn, per_txn);
+		r->next += per_txn;
+		n += per_txn;
+	} while ((t = bench_now() - t0) < seconds);
+	*rows += n;
+	*secs += t;
+}
+
+void bench_verify_for(double seconds, uint64_t *n_out, double *secs)
+{
+	bench_opts o;
+	double t0 = bench_now(), rate;
+
+	memset(&o, 0, sizeof(o));
+	o.seconds = 2 * seconds; /* verify_rate runs for seconds / 2 */
+	rate = verify_rate(&o);
+	t0 = bench_now() - t0;
+	*n_out += (uint64_t)(rate * t0);
+	*secs += t0;
+}
+
+void bench_raw_close(bench_raw *r)
+{
+	char p[4200];
+
+	if (r == NULL)
+		return;
+	sqlite3_close(r->db);
+	unlink(r->path);
+	snprintf(p, sizeof(p), "%s-wal", r->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", r->path);
+	unlink(p);
+	free(r);
+}
+
 void bench_limits_measure(bench_limits *out, const bench_opts *o, const char *dir)
 {
 	char path[4096];
