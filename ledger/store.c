@@ -35,19 +35,27 @@
 
 static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_HEAD] = "SELECT seq, leaf_hash, time FROM entries ORDER BY seq DESC LIMIT 1",
-	[ST_ENTRY_INSERT] = ("INSERT INTO entries(seq, time, kind, body, leaf_hash, warrant_hash,"
-			    " decision, warrant_cti) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+	/*
+	 * OR ROLLBACK / plain INSERT, never OR REPLACE or the default ABORT on
+	 * a multi-row write: those make SQLite keep a statement journal, which
+	 * SQLCipher encrypts page by page, for undoing one statement inside the
+	 * transaction. kansa never keeps part of a batch: any failure rolls the
+	 * whole transaction back anyway (docs/performance.md, "statement journals").
+	 */
+	[ST_ENTRY_INSERT] = ("INSERT OR ROLLBACK INTO entries(seq, time, kind, body, leaf_hash,"
+			    " warrant_hash, decision, warrant_cti) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
 	[ST_ENTRY_GET] = "SELECT time, kind, body, leaf_hash FROM entries WHERE seq = ?1",
 	[ST_DOC_INSERT] = "INSERT OR IGNORE INTO documents(hash, kind, body) VALUES(?1, ?2, ?3)",
 	[ST_DOC_GET] = "SELECT kind, body FROM documents WHERE hash = ?1",
 	[ST_USES_GET] = "SELECT count FROM uses WHERE cti = ?1",
 	[ST_USES_INIT] = "INSERT OR IGNORE INTO uses(cti, count) VALUES(?1, 0)",
-	[ST_USES_INC] = "UPDATE uses SET count = count + 1 WHERE cti = ?1",
+	[ST_USES_INC] = "UPDATE OR ROLLBACK uses SET count = count + 1 WHERE cti = ?1",
 	[ST_REVOKED_GET] = "SELECT seq FROM revocations WHERE cti = ?1",
 	[ST_REVOKED_INSERT] = "INSERT OR IGNORE INTO revocations(cti, seq) VALUES(?1, ?2)",
 	/* prepared once: every append and every proof reads and writes Merkle
 	 * nodes, and every check reads the policy version (docs/performance.md) */
-	[ST_NODE_PUT] = "INSERT OR REPLACE INTO merkle_nodes(level, idx, hash) VALUES(?1, ?2, ?3)",
+	[ST_NODE_PUT] = "INSERT INTO merkle_nodes(level, idx, hash) VALUES(?1, ?2, ?3)",
+	[ST_NODE_SET] = "UPDATE merkle_nodes SET hash = ?3 WHERE level = ?1 AND idx = ?2",
 	[ST_NODE_GET] = "SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2",
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 };
@@ -1110,13 +1118,29 @@ int kansa_store__node_put(kansa_store *s, uint32_t level, uint64_t idx,
 	if (!writable(s, &error) || (error = check_u63(idx, "merkle index")) < 0)
 		return error;
 	lock(s);
-	st = s->st[ST_NODE_PUT];
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)level);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
-	if ((error = bind_blob(st, 3, hash, KANSA_HASH_LEN)) < 0)
-		kansa_store__reset(st);
-	else
-		error = step_done(s, st, "cannot write merkle node");
+	/* A node is written once as the tree grows; "put replaces" is kept by
+	 * an UPDATE when the INSERT finds the node already there. */
+	for (int i = 0; i < 2; i++) {
+		st = s->st[i == 0 ? ST_NODE_PUT : ST_NODE_SET];
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)level);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+		if ((error = bind_blob(st, 3, hash, KANSA_HASH_LEN)) < 0) {
+			kansa_store__reset(st);
+			break;
+		}
+		if (i == 0) {
+			int rc = sqlite3_step(st);
+			kansa_store__reset(st);
+			if (rc == SQLITE_DONE)
+				break;
+			if ((rc & 0xff) != SQLITE_CONSTRAINT) {
+				error = kansa_store__sqlerr(s->db, rc, "cannot write merkle node");
+				break;
+			}
+		} else {
+			error = step_done(s, st, "cannot write merkle node");
+		}
+	}
 	unlock(s);
 	return error;
 }
