@@ -374,7 +374,7 @@ static int replay_revocation(kansa_replay *r, kansa_audit_run *run, kansa_store_
 	if (rd->doc) {
 		view->document = rd->doc;
 		(void)quorum_ok(r, run, rd, e->seq);
-		if (memcmp(rd->doc->u.revocation.warrant_cti, e->cti, 16) != 0)
+		if (!kansa_ct_equal(rd->doc->u.revocation.warrant_cti, e->cti, 16))
 			kansa_audit__finding(run, KANSA_FINDING_DOCUMENT, true, e->seq,
 			    "entry %llu revokes a warrant its revocation document does not name",
 			    (unsigned long long)e->seq);
@@ -404,7 +404,7 @@ static int replay_ratification(kansa_replay *r, kansa_audit_run *run, kansa_stor
 
 		view->document = rd->doc;
 		(void)quorum_ok(r, run, rd, e->seq);
-		if (memcmp(rat->entry, e->entry, KANSA_HASH_LEN) != 0 || rat->approved != e->approved)
+		if (!kansa_ct_equal(rat->entry, e->entry, KANSA_HASH_LEN) || rat->approved != e->approved)
 			kansa_audit__finding(run, KANSA_FINDING_DOCUMENT, true, e->seq,
 			    "entry %llu does not record what its ratification document says",
 			    (unsigned long long)e->seq);
