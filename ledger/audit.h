@@ -49,6 +49,8 @@ typedef struct {
 	bool altered;                /* stored bytes do not hash to the key */
 	kansa_signed_doc *doc;       /* parsed, or NULL when malformed/missing */
 	uint64_t first_seq;          /* the first entry that named it */
+	kansa_warrant_check *check;  /* warrants: parsed and verified against ... */
+	uint64_t check_version;      /* ... this policy version (re-done when it changes) */
 } kansa_audit_doc;
 
 /* What the replay knows about one warrant, by cti. */
