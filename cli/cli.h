@@ -84,6 +84,7 @@ int cmd_ledger_init(int argc, char **argv);
 int cmd_ledger_info(int argc, char **argv);
 int cmd_ledger_policy(int argc, char **argv);
 int cmd_ledger_revoke(int argc, char **argv);
+int cmd_ledger_ratify(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_ledger_checkpoint(int argc, char **argv);
 int cmd_ledger_proof(int argc, char **argv);

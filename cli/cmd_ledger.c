@@ -261,19 +261,47 @@ static void help_revoke(void)
 	    "  kansa ledger revoke --db ledger.db --revocation revoke-0042.cose\n");
 }
 
+static void help_ratify(void)
+{
+	printf("usage: kansa ledger ratify --db DB --ratification RATIFICATION.cose [--db-key-file FILE] [--json]\n"
+	    "\n"
+	    "Record the commission's answer to an emergency act: a ratification that\n"
+	    "names the act's leaf hash (from its receipt or 'kansa audit report'),\n"
+	    "approves or refuses it, and carries the 'revoke' quorum. Until then the\n"
+	    "act is listed as pending, or overdue after its deadline.\n"
+	    "\n"
+	    "example:\n"
+	    "  kansa ratification create --in ratification.json --out rat.cose\n"
+	    "  kansa ratification sign rat.cose --key member-a.key\n"
+	    "  kansa ledger ratify --db ledger.db --ratification rat.cose\n");
+}
+
 static int opt_doc(int c, const char *arg, void *ctx)
 {
-	if (c != 'P' && c != 'R')
+	if (c != 'P' && c != 'R' && c != 'A')
 		return -1;
 	*(const char **)ctx = arg;
 	return 0;
 }
 
-static int append_doc(int argc, char **argv, bool is_policy)
+enum { APPEND_POLICY, APPEND_REVOCATION, APPEND_RATIFICATION };
+
+static const struct {
+	struct option opt[2];
+	const char *schema, *missing, *done;
+	void (*help)(void);
+} append_kinds[] = {
+	[APPEND_POLICY] = { { { "policy", required_argument, NULL, 'P' }, { 0, 0, 0, 0 } },
+	    "kansa.ledger.policy/1", "--policy FILE is required", "policy activated", help_policy },
+	[APPEND_REVOCATION] = { { { "revocation", required_argument, NULL, 'R' }, { 0, 0, 0, 0 } },
+	    "kansa.ledger.revoke/1", "--revocation FILE is required", "revocation recorded", help_revoke },
+	[APPEND_RATIFICATION] = { { { "ratification", required_argument, NULL, 'A' }, { 0, 0, 0, 0 } },
+	    "kansa.ledger.ratify/1", "--ratification FILE is required", "ratification recorded", help_ratify },
+};
+
+static int append_doc(int argc, char **argv, int kind)
 {
-	static const struct option pol[] = { { "policy", required_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
-	static const struct option rev[] = { { "revocation", required_argument, NULL, 'R' }, { 0, 0, 0, 0 } };
-	const char *schema = is_policy ? "kansa.ledger.policy/1" : "kansa.ledger.revoke/1";
+	const char *schema = append_kinds[kind].schema;
 	cli_ledger_opts o = { 0 };
 	const char *file = NULL;
 	kansa_ledger *lg = NULL;
@@ -282,16 +310,20 @@ static int append_doc(int argc, char **argv, bool is_policy)
 	size_t len = 0;
 	int rc, error;
 
-	if ((rc = cli_ledger_parse_opts(argc, argv, &o, is_policy ? pol : rev, opt_doc, &file,
-	    is_policy ? help_policy : help_revoke)) >= 0)
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, append_kinds[kind].opt, opt_doc, &file,
+	    append_kinds[kind].help)) >= 0)
 		return rc;
 	if (file == NULL)
-		return cli_usage_error(is_policy ? "--policy FILE is required" : "--revocation FILE is required");
+		return cli_usage_error("%s", append_kinds[kind].missing);
 	if ((error = read_input(&doc, &len, file, 1024 * 1024)) < 0 ||
 	    (error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0)
 		goto out;
-	error = is_policy ? kansa_ledger_activate_policy(&r, lg, doc, len)
-	    : kansa_ledger_revoke(&r, lg, doc, len);
+	if (kind == APPEND_POLICY)
+		error = kansa_ledger_activate_policy(&r, lg, doc, len);
+	else if (kind == APPEND_REVOCATION)
+		error = kansa_ledger_revoke(&r, lg, doc, len);
+	else
+		error = kansa_ledger_ratify(&r, lg, doc, len);
 	if (error < 0)
 		goto out;
 	if (o.json) {
@@ -299,7 +331,7 @@ static int append_doc(int argc, char **argv, bool is_policy)
 		json_object_set_new(j, "ok", json_true());
 		cli_json_print(j, schema);
 	} else {
-		print_receipt(&r, is_policy ? "policy activated" : "revocation recorded");
+		print_receipt(&r, append_kinds[kind].done);
 	}
 out:
 	kansa_ledger_close(lg);
@@ -307,8 +339,9 @@ out:
 	return error < 0 ? cli_fail(error, o.json, schema) : EXIT_OK;
 }
 
-int cmd_ledger_policy(int argc, char **argv) { return append_doc(argc, argv, true); }
-int cmd_ledger_revoke(int argc, char **argv) { return append_doc(argc, argv, false); }
+int cmd_ledger_policy(int argc, char **argv) { return append_doc(argc, argv, APPEND_POLICY); }
+int cmd_ledger_revoke(int argc, char **argv) { return append_doc(argc, argv, APPEND_REVOCATION); }
+int cmd_ledger_ratify(int argc, char **argv) { return append_doc(argc, argv, APPEND_RATIFICATION); }
 
 /* ---- check ---------------------------------------------------------- */
 

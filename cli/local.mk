@@ -4,7 +4,7 @@ kansa_SOURCES += cli/main.c cli/cli.h cli/util.c cli/json.c cli/passphrase.c \
 # signed documents: {policy|warrant|revocation|ratification} create|sign|show, warrant verify
 kansa_SOURCES += cli/cmd_doc.c
 # ledger verify, audit replay, audit report
-kansa_SOURCES += cli/cmd_audit.c cli/progress.c
+kansa_SOURCES += cli/cmd_audit.c cli/cmd_report.c cli/progress.c
 
 # docs/examples/integrator.c: the program an integrator would copy; built
 # by make check against the public header and libkansa only.

@@ -14,26 +14,6 @@
 
 #include "keys/keys.h"
 
-/*
- * SHA-256 is fetched from the provider once per process: EVP_sha256() makes
- * OpenSSL 3 look the implementation up (a locked hash-table search) at every
- * EVP_Digest, which cost more than hashing a 600-byte record
- * (docs/performance.md). The fetched method is kept until exit.
- */
-static EVP_MD *sha256_md;
-static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
-
-static void sha256_fetch(void)
-{
-	sha256_md = EVP_MD_fetch(NULL, "SHA2-256", NULL);
-}
-
-static const EVP_MD *sha256(void)
-{
-	pthread_once(&sha256_once, sha256_fetch);
-	return sha256_md ? sha256_md : EVP_sha256();
-}
-
 struct kansa_sha256_ctx {
 	EVP_MD_CTX *md; /* owned */
 };
@@ -70,6 +50,23 @@ int kansa_random(uint8_t *out, size_t len)
 	if (len > INT32_MAX || RAND_bytes(out, (int)len) != 1)
 		return kansa_error_openssl(KANSA_ERROR, "random number generator failed");
 	return 0;
+}
+
+/* SHA-256 fetched from the provider once: EVP_sha256() makes every digest
+ * look it up again under a lock (a third of a hash of 64 bytes). Never
+ * freed: one object for the life of the process. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *sha256(void)
+{
+	pthread_once(&sha256_once, sha256_fetch);
+	return sha256_md ? sha256_md : EVP_sha256();
 }
 
 int kansa_sha256(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len)

@@ -31,6 +31,17 @@ typedef struct {
 	bool signed_ok; /* signed by the ledger key, with the ledger's origin */
 } audit_cp;
 
+/* Inner nodes that differ, reported one by one; the rest are counted. */
+#define AUDIT_MAX_NODE_FINDINGS 10
+
+/* The next stored node of one level. */
+typedef struct {
+	bool pending;               /* idx/hash hold the next stored node */
+	bool done;
+	uint64_t idx;
+	uint8_t hash[KANSA_HASH_LEN];
+} audit_cursor;
+
 struct kansa_audit_run {
 	kansa_audit_summary *sum;
 	const kansa_audit_options *opt;
@@ -39,12 +50,11 @@ struct kansa_audit_run {
 	size_t n_cps, cap_cps, next_cp;
 	const kansa_note_verifier *verifier;
 	const char *origin;
-	/* the stored level-0 nodes, merged with the entries */
+	/* the stored Merkle nodes, merged level by level with those the
+	 * entries give (one ordered cursor per level) */
 	kansa_store_iter *it;
-	bool leaf_pending;          /* leaf_idx/leaf_hash hold the next stored leaf */
-	bool leaves_done;
-	uint64_t leaf_idx;
-	uint8_t leaf_hash[KANSA_HASH_LEN];
+	audit_cursor nodes[KANSA_STORE_LEVELS];
+	uint64_t bad_inner;         /* inner nodes that differ (the first few are reported) */
 	/* the chain */
 	kansa_merkle_frontier tree; /* rebuilt from the entries */
 	bool tree_ok;               /* no entry missing so far: the roots are comparable */
@@ -161,19 +171,44 @@ static int check_checkpoints(kansa_audit_run *run)
 
 /* ---- stored Merkle leaves --------------------------------------------- */
 
-static int leaf_peek(kansa_audit_run *run)
+static int node_peek(kansa_audit_run *run, uint32_t level)
 {
+	audit_cursor *c = &run->nodes[level];
 	int rc;
 
-	if (run->leaf_pending || run->leaves_done)
+	if (c->pending || c->done)
 		return 0;
-	rc = kansa_store__snap_leaf_next(&run->leaf_idx, run->leaf_hash, run->it);
+	rc = kansa_store__snap_node_next(&c->idx, c->hash, run->it, level);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
-		run->leaves_done = true;
+		c->done = true;
 	else
-		run->leaf_pending = true;
+		c->pending = true;
+	return 0;
+}
+
+/* Move the cursor of @p level to the stored node @p idx: *found when it is
+ * there (and consumed into @p hash_out). */
+static int node_seek(bool *found, uint8_t hash_out[KANSA_HASH_LEN], kansa_audit_run *run,
+    uint32_t level, uint64_t idx)
+{
+	audit_cursor *c = &run->nodes[level];
+	int error;
+
+	*found = false;
+	for (;;) {
+		if ((error = node_peek(run, level)) < 0)
+			return error;
+		if (!c->pending || c->idx >= idx)
+			break;
+		c->pending = false; /* a node of a missing entry: reported as missing */
+	}
+	if (c->pending && c->idx == idx) {
+		memcpy(hash_out, c->hash, KANSA_HASH_LEN);
+		c->pending = false;
+		*found = true;
+	}
 	return 0;
 }
 
@@ -181,25 +216,43 @@ static int leaf_peek(kansa_audit_run *run)
  * altered body already reported, its recorded) leaf hash. */
 static int check_stored_leaf(kansa_audit_run *run, uint64_t seq, const uint8_t leaf[KANSA_HASH_LEN])
 {
+	uint8_t stored[KANSA_HASH_LEN];
+	bool found;
 	int error;
 
-	for (;;) {
-		if ((error = leaf_peek(run)) < 0)
-			return error;
-		if (!run->leaf_pending || run->leaf_idx >= seq)
-			break;
-		run->leaf_pending = false; /* a leaf of a missing entry: reported as missing */
-	}
-	if (!run->leaf_pending || run->leaf_idx != seq) {
+	if ((error = node_seek(&found, stored, run, 0, seq)) < 0)
+		return error;
+	if (!found)
 		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, true, seq,
 		    "entry %llu has no leaf in the stored Merkle tree", (unsigned long long)seq);
-		return 0;
-	}
-	run->leaf_pending = false;
-	if (!kansa_ct_equal(run->leaf_hash, leaf, KANSA_HASH_LEN))
+	else if (!kansa_ct_equal(stored, leaf, KANSA_HASH_LEN))
 		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, true, seq,
 		    "the stored Merkle leaf of entry %llu is not the entry's leaf hash",
 		    (unsigned long long)seq);
+	return 0;
+}
+
+/* Every inner node an append completes, against the stored one (proofs are
+ * made of them): a frontier emit callback. */
+static int check_inner_node(void *ctx, uint64_t level, uint64_t index, const uint8_t hash[KANSA_HASH_LEN])
+{
+	kansa_audit_run *run = ctx;
+	uint8_t stored[KANSA_HASH_LEN];
+	bool found;
+	int error;
+
+	if (level == 0 || level >= KANSA_STORE_LEVELS)
+		return 0; /* leaves are checked against the entries */
+	if ((error = node_seek(&found, stored, run, (uint32_t)level, index)) < 0)
+		return error;
+	if (found && kansa_ct_equal(stored, hash, KANSA_HASH_LEN))
+		return 0;
+	if (run->bad_inner++ < AUDIT_MAX_NODE_FINDINGS)
+		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, false, 0,
+		    "the stored Merkle node at level %llu, index %llu (entries %llu to %llu) is %s",
+		    (unsigned long long)level, (unsigned long long)index,
+		    (unsigned long long)(index << level), (unsigned long long)(((index + 1) << level) - 1),
+		    found ? "not the hash of the entries" : "missing");
 	return 0;
 }
 
@@ -266,7 +319,7 @@ static int audit_entry(kansa_audit_run *run, const kansa_store_row *row, kansa_r
 	if ((error = check_stored_leaf(run, row->seq, altered ? row->leaf_hash : leaf)) < 0)
 		goto out;
 	if (run->tree_ok) {
-		if ((error = kansa_merkle_frontier_append(&run->tree, leaf, NULL, NULL)) < 0 ||
+		if ((error = kansa_merkle_frontier_append(&run->tree, leaf, check_inner_node, run)) < 0 ||
 		    (error = check_checkpoints(run)) < 0)
 			goto out;
 	}
@@ -308,14 +361,19 @@ static int audit_end(kansa_audit_run *run)
 
 	/* leaves past the last entry: entries deleted from the end */
 	for (;;) {
-		if ((error = leaf_peek(run)) < 0)
+		audit_cursor *c = &run->nodes[0];
+		if ((error = node_peek(run, 0)) < 0)
 			return error;
-		if (!run->leaf_pending)
+		if (!c->pending)
 			break;
-		if (run->leaf_idx >= run->expected && orphans++ == 0)
-			first_orphan = run->leaf_idx;
-		run->leaf_pending = false;
+		if (c->idx >= run->expected && orphans++ == 0)
+			first_orphan = c->idx;
+		c->pending = false;
 	}
+	if (run->bad_inner > AUDIT_MAX_NODE_FINDINGS)
+		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, false, 0,
+		    "%llu more stored Merkle nodes differ from the entries",
+		    (unsigned long long)(run->bad_inner - AUDIT_MAX_NODE_FINDINGS));
 	if (orphans)
 		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, true, first_orphan,
 		    "the stored Merkle tree has %llu leaves from %llu on with no entry: entries deleted from the end?",

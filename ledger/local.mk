@@ -41,7 +41,7 @@ EXTRA_DIST += tests/cli/store-encryption.sh
 libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/ledger_impl.h
 
 # Audit: verify, replay, report (docs/audit.md).
-libkansa_internal_la_SOURCES += ledger/audit.h ledger/audit.c ledger/audit_map.c ledger/replay.c
+libkansa_internal_la_SOURCES += ledger/audit.h ledger/audit.c ledger/audit_map.c ledger/replay.c ledger/report.c
 TESTS += tests/cli/ledger.sh tests/cli/tamper.sh
 EXTRA_DIST += tests/cli/ledger.sh tests/cli/tamper.sh
 check_PROGRAMS += tests/unit/test_ledger
@@ -49,6 +49,11 @@ tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledge
 tests_unit_test_ledger_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_ledger
+check_PROGRAMS += tests/unit/test_audit
+tests_unit_test_audit_SOURCES = tests/unit/ledger/test_audit.c tests/unit/ledger/fixture.h
+tests_unit_test_audit_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_audit_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_audit
 
 # Verified-document cache, and the performance tests (docs/performance.md).
 libkansa_internal_la_SOURCES += ledger/cache.h ledger/cache.c

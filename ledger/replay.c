@@ -7,11 +7,7 @@
  * entries alone; the store's derived tables (uses, revocations, policy
  * meta) are compared with it at the end, never trusted.
  *
- * A decision is re-run by the stages of kansa_decide() (policy/decide.h),
- * the very code kansa_check() runs. As in kansa_check(), the warrant stage
- * (parsing the warrant and verifying its signatures: a pure function of
- * the warrant's and the policy's bytes) is computed once per warrant and
- * policy and kept, not redone for every entry (docs/performance.md).
+ * A decision is re-run by kansa_decide(), the very code kansa_check() runs.
  * Memory grows with the number of distinct documents and emergency acts,
  * never with the number of entries.
  */
@@ -25,7 +21,6 @@ struct kansa_replay {
 	kansa_audit_map warrants;    /* cti -> kansa_audit_warrant */
 	kansa_audit_map docs;        /* hash -> kansa_audit_doc */
 	kansa_audit_map emergencies; /* leaf hash -> kansa_audit_emergency */
-	kansa_audit_map checks;      /* warrant hash -> replay_check: verified once per policy */
 	kansa_policy *policy;        /* the policy in force, verified along its chain */
 	bool no_policy_reported;     /* "decisions without a policy" said once */
 	uint64_t documents;          /* distinct documents checked */
@@ -41,27 +36,16 @@ static void free_val(void *ctx, void *val)
 	free(val);
 }
 
-/* A warrant verified against one policy (the warrant stage of the decision). */
-typedef struct {
-	uint8_t policy_hash[KANSA_HASH_LEN]; /* the policy it was verified against */
-	kansa_warrant_check wc;              /* the result, owned */
-} replay_check;
-
-static void free_check(void *ctx, void *val)
-{
-	replay_check *c = val;
-
-	(void)ctx;
-	kansa_warrant_check__dispose(&c->wc);
-	free(c);
-}
-
 static void free_doc(void *ctx, void *val)
 {
 	kansa_audit_doc *d = val;
 
 	(void)ctx;
 	kansa_signed_doc__free(d->doc);
+	if (d->check) {
+		kansa_warrant_check__dispose(d->check);
+		free(d->check);
+	}
 	free(d->bytes);
 	free(d);
 }
@@ -76,8 +60,7 @@ int kansa_replay__new(kansa_replay **out)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
 	if ((error = kansa_audit_map__init(&r->warrants, 16)) < 0 ||
 	    (error = kansa_audit_map__init(&r->docs, KANSA_HASH_LEN)) < 0 ||
-	    (error = kansa_audit_map__init(&r->emergencies, KANSA_HASH_LEN)) < 0 ||
-	    (error = kansa_audit_map__init(&r->checks, KANSA_HASH_LEN)) < 0) {
+	    (error = kansa_audit_map__init(&r->emergencies, KANSA_HASH_LEN)) < 0) {
 		kansa_replay__free(r);
 		return error;
 	}
@@ -95,8 +78,6 @@ void kansa_replay__free(kansa_replay *r)
 	kansa_audit_map__dispose(&r->docs);
 	kansa_audit_map__each(&r->emergencies, free_val, NULL);
 	kansa_audit_map__dispose(&r->emergencies);
-	kansa_audit_map__each(&r->checks, free_check, NULL);
-	kansa_audit_map__dispose(&r->checks);
 	kansa_policy_free(r->policy);
 	if (r->has_request)
 		kansa_request__dispose(&r->request);
@@ -300,51 +281,19 @@ static int account(kansa_replay *r, const kansa_entry *e, const kansa_decision *
 	return 0;
 }
 
-/* The warrant stage for @p wd under the policy in force: computed on first
- * use and again only when another policy is in force. */
-static int warrant_check(const kansa_warrant_check **out, kansa_replay *r, const kansa_audit_doc *wd)
+/* The warrant parsed and verified against the policy in force, cached on
+ * its document until the policy version changes. */
+static int warrant_check(kansa_audit_doc *wd, kansa_replay *r)
 {
-	replay_check *c = kansa_audit_map__get(&r->checks, wd->hash);
-	uint8_t ph[KANSA_HASH_LEN];
-	int error;
+	uint64_t version = kansa_policy_version(r->policy);
 
-	*out = NULL;
-	kansa_policy_hash(ph, r->policy);
-	if (c != NULL && kansa_ct_equal(c->policy_hash, ph, KANSA_HASH_LEN)) {
-		*out = &c->wc;
+	if (wd->check && wd->check_version == version)
 		return 0;
-	}
-	if (c == NULL) {
-		if ((c = calloc(1, sizeof(*c))) == NULL)
-			return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-		if ((error = kansa_audit_map__put(&r->checks, wd->hash, c)) < 0) {
-			free(c);
-			return error;
-		}
-	}
-	kansa_warrant_check__dispose(&c->wc);
-	memcpy(c->policy_hash, ph, KANSA_HASH_LEN);
-	if ((error = kansa_decide__verify_warrant(&c->wc, kansa_policy__doc(r->policy), wd->bytes,
-	    wd->len)) < 0)
-		return error;
-	*out = &c->wc;
-	return 0;
-}
-
-/* kansa_decide() in its stages, with the warrant stage kept per warrant and policy. */
-static int decide(kansa_decision *d, kansa_replay *r, const kansa_audit_doc *wd, const kansa_entry *e)
-{
-	const kansa_warrant_check *wc = NULL;
-	kansa_request_doc req;
-	int error = 0;
-
-	if (kansa_decide__request(d, &req, e->request, e->request_len)) {
-		if (wd == NULL || (error = warrant_check(&wc, r, wd)) == 0)
-			error = kansa_decide__finish(d, kansa_policy__doc(r->policy), &req, wc, e->time,
-			    state_of, r);
-	}
-	kansa_request__dispose(&req);
-	return error;
+	if (wd->check == NULL && (wd->check = calloc(1, sizeof(*wd->check))) == NULL)
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+	kansa_warrant_check__dispose(wd->check);
+	wd->check_version = version;
+	return kansa_decide__verify_warrant(wd->check, kansa_policy__doc(r->policy), wd->bytes, wd->len);
 }
 
 static int replay_decision(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap,
@@ -353,14 +302,15 @@ static int replay_decision(kansa_replay *r, kansa_audit_run *run, kansa_store_it
 	kansa_audit_doc *wd = NULL;
 	kansa_audit_warrant *w = NULL;
 	kansa_decision *d = &r->decision;
+	bool complete;
 	int error;
 
-	if (r->has_request) {
+	if (r->has_request)
 		kansa_request__dispose(&r->request);
-		r->has_request = false;
-	}
-	r->has_request = kansa_request__parse(&r->request, e->request, e->request_len) == 0;
-	view->request = r->has_request ? &r->request : NULL;
+	r->has_request = true;
+	/* design §5 row 1: the request first (it needs no policy) */
+	complete = kansa_decide__request(d, &r->request, e->request, e->request_len);
+	view->request = d->action >= 0 ? &r->request : NULL;
 	if (r->policy == NULL) {
 		if (!r->no_policy_reported)
 			kansa_audit__finding(run, KANSA_FINDING_DECISION, true, e->seq,
@@ -380,8 +330,15 @@ static int replay_decision(kansa_replay *r, kansa_audit_run *run, kansa_store_it
 		if (wd->bytes == NULL)
 			return 0; /* reported at its first entry; nothing to decide on */
 	}
-	if ((error = decide(d, r, wd != NULL && wd->len > 0 ? wd : NULL, e)) < 0)
-		return error;
+	if (complete) {
+		/* rows 1-2 for the warrant, once per warrant and policy version:
+		 * they depend on nothing else (the same stages kansa_decide runs) */
+		if (wd && (error = warrant_check(wd, r)) < 0)
+			return error;
+		if ((error = kansa_decide__finish(d, view->policy, &r->request, wd ? wd->check : NULL,
+		    e->time, state_of, r)) < 0)
+			return error;
+	}
 	r->decisions++;
 	view->replayed = d;
 	if (d->has_warrant) {
