@@ -5,7 +5,7 @@
  *
  *   1. limits: Ed25519 verify/s, SHA-256 records/s, raw SQLCipher inserts/s
  *      (per-row durable and batched), keyed scan rows/s;
- *   2. cold check (a new warrant each time, quorum k = 2);
+ *   2. cold check (a new warrant each time, quorum k = 2), 1 and 64 callers;
  *   3. warm check, one caller, durable: checks/s, p50/p99;
  *   4. warm check, 8 and 64 threads, group commit: checks/s, p50/p99;
  *   5. replay of a 1,000,000-entry ledger: entries/s, peak RSS (a child
@@ -248,9 +248,14 @@ static void cold_sections(load_ctx *l, const bench_opts *o, const bench_limits *
 	double rate, limit;
 	row *r;
 
-	/* 2. cold: a new warrant for every check, one caller and 8 callers */
-	for (int threads = 1; threads <= 8; threads += 7) {
-		size_t n = o->quick ? 40 : (threads == 1 ? 6000 : 12000);
+	/*
+	 * 2. cold: a new warrant for every check. One caller waits for its own
+	 * commit every time (fsync-bound, like warm-1); 64 callers share commits,
+	 * so the signature verifications are what is left to bound them: the
+	 * target applies there (docs/performance.md).
+	 */
+	for (int threads = 1; threads <= 64; threads += 63) {
+		size_t n = o->quick ? 40 : (threads == 1 ? 6000 : 30000);
 
 		l->warrants = calloc(n, sizeof(*l->warrants));
 		l->warrant_lens = calloc(n, sizeof(*l->warrant_lens));
@@ -262,11 +267,11 @@ static void cold_sections(load_ctx *l, const bench_opts *o, const bench_limits *
 		l->next_warrant = 0;
 		(void)kansa_ledger_get_stats(&st, l->lg);
 		rate = paired(l, threads, o->seconds * 2, &lat, PAIR_VERIFY, NULL, &limit);
-		r = load_row(threads == 1 ? "cold_1_thread" : "cold_8_threads",
-		    threads == 1 ? "cold check (k=2), 1 caller" : "cold check (k=2), 8 threads", rate, &lat);
+		r = load_row(threads == 1 ? "cold_1_caller" : "cold_64_threads",
+		    threads == 1 ? "cold check (k=2), 1 caller" : "cold check (k=2), 64 threads", rate, &lat);
 		r->limit_name = "verify/s / k, paired";
 		r->limit = limit / 2;
-		r->target = threads == 1 ? 0.8 : 0;
+		r->target = threads == 1 ? 0 : 0.8;
 		stats_note(r, l->lg, &st, lim->verify_per_s / 2);
 		for (size_t i = 0; i < n; i++)
 			free(l->warrants[i]);
