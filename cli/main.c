@@ -31,6 +31,7 @@ static const cli_command commands[] = {
 	{ "ledger", "info", cmd_ledger_info, "size, head, root, policy version, log key" },
 	{ "ledger", "checkpoint", cmd_ledger_checkpoint, "sign and store a checkpoint of the ledger" },
 	{ "ledger", "proof", cmd_ledger_proof, "inclusion or consistency proof from the Merkle tree" },
+	{ "ledger", "rekey", cmd_ledger_rekey, "change the database key (the content stays)" },
 	{ "check", NULL, cmd_check, "decide on a request and record the decision" },
 	/* @@CLI_COMMANDS@@ */
 };

@@ -46,3 +46,6 @@ tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledge
 tests_unit_test_ledger_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_ledger
+
+# Hardening (issue 8): database rekey and the ledger's clock.
+libkansa_internal_la_SOURCES += ledger/rekey.c ledger/clock.c
