@@ -10,7 +10,7 @@ EXTRA_DIST += tests/cli/crash-safety.sh
 
 check_PROGRAMS += tests/unit/test_harden
 tests_unit_test_harden_SOURCES = tests/unit/harden/chain.h tests/unit/harden/test_clock.c \
-	tests/unit/harden/test_rekey.c
+	tests/unit/harden/test_rekey.c tests/unit/harden/test_limits.c
 tests_unit_test_harden_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_harden_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_harden
