@@ -21,3 +21,6 @@ tests_tools_harden_tool_CFLAGS = $(TEST_CFLAGS)
 tests_tools_harden_tool_LDADD = $(TEST_LDADD)
 TESTS += tests/cli/rekey-clock.sh
 EXTRA_DIST += tests/cli/rekey-clock.sh
+
+TESTS += tests/cli/secrets.sh
+EXTRA_DIST += tests/cli/secrets.sh tests/scan_secrets.py
