@@ -64,6 +64,18 @@ int cli_load_key(kansa_key **out, const char *path, const char *passphrase_file)
 /* Common option handling: returns true and prints help if -h/--help. */
 bool cli_is_help(int argc, char **argv);
 
+/* The options every command on a ledger takes. */
+typedef struct {
+	const char *db;       /* --db */
+	const char *key_file; /* --db-key-file */
+	bool json;            /* --json */
+} cli_ledger_opts;
+
+/* Parse --db, --db-key-file, --json, --help and the command's @p extra_opts
+ * (handled by @p extra). Returns -1 to go on, or an exit status. */
+int cli_ledger_parse_opts(int argc, char **argv, cli_ledger_opts *o, const struct option *extra_opts,
+    int (*extra)(int c, const char *arg, void *ctx), void *ctx, void (*help)(void));
+
 /* Open a ledger with the key from key_file or $KANSA_DB_KEY_FILE. */
 int cli_open_ledger(kansa_ledger **out, const char *db, const char *key_file, int flags);
 
@@ -77,10 +89,30 @@ int cmd_ledger_init(int argc, char **argv);
 int cmd_ledger_info(int argc, char **argv);
 int cmd_ledger_policy(int argc, char **argv);
 int cmd_ledger_revoke(int argc, char **argv);
+int cmd_ledger_ratify(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_ledger_checkpoint(int argc, char **argv);
 int cmd_ledger_proof(int argc, char **argv);
 int cmd_keys_show(int argc, char **argv);
+
+/* A progress bar on stderr, drawn only when stderr is a terminal (progress.c). */
+typedef struct {
+	const char *label; /* "verify" */
+	bool on;           /* stderr is a terminal */
+	bool drawn;        /* something is on the line */
+	int last_pct;
+} cli_progress;
+
+void cli_progress_init(cli_progress *p, const char *label);
+/* A kansa_audit_options.on_progress callback (ctx = the cli_progress). */
+void cli_progress_update(void *ctx, uint64_t done, uint64_t total);
+/* Clear the bar's line. */
+void cli_progress_done(cli_progress *p);
+
+/* cli/cmd_audit.c: ledger verify, audit replay, audit report */
+int cmd_ledger_verify(int argc, char **argv);
+int cmd_audit_replay(int argc, char **argv);
+int cmd_audit_report(int argc, char **argv);
 
 /* cli/cmd_doc.c: signed documents */
 int cmd_policy_create(int argc, char **argv);

@@ -11,13 +11,7 @@
 
 #include "cli/cli.h"
 
-typedef struct {
-	const char *db;       /* --db */
-	const char *key_file; /* --db-key-file */
-	bool json;            /* --json */
-} ledger_opts;
-
-static int db_key(kansa_secret **out, const ledger_opts *o)
+static int db_key(kansa_secret **out, const cli_ledger_opts *o)
 {
 	const char *f = o->key_file ? o->key_file : getenv("KANSA_DB_KEY_FILE");
 
@@ -31,7 +25,7 @@ static int db_key(kansa_secret **out, const ledger_opts *o)
 
 int cli_open_ledger(kansa_ledger **out, const char *db, const char *key_file, int flags)
 {
-	ledger_opts o = { db, key_file, false };
+	cli_ledger_opts o = { db, key_file, false };
 	kansa_secret *key = NULL;
 	int error;
 
@@ -76,9 +70,7 @@ static json_t *receipt_json(const kansa_receipt *r)
 	return o;
 }
 
-/* Parse the options every ledger command shares; returns -1 to go on,
- * or an exit status. extra handles command-specific options. */
-static int parse_opts(int argc, char **argv, ledger_opts *o, const struct option *extra_opts,
+int cli_ledger_parse_opts(int argc, char **argv, cli_ledger_opts *o, const struct option *extra_opts,
     int (*extra)(int c, const char *arg, void *ctx), void *ctx, void (*help)(void))
 {
 	struct option opts[16];
@@ -188,7 +180,7 @@ static void print_info(const kansa_ledger_info *in, json_t *clock, bool json, co
 int cmd_ledger_init(int argc, char **argv)
 {
 	static const struct option extra[] = { { "policy", required_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
-	ledger_opts o = { 0 };
+	cli_ledger_opts o = { 0 };
 	const char *policy = NULL;
 	kansa_secret *key = NULL;
 	kansa_ledger *lg = NULL;
@@ -197,7 +189,7 @@ int cmd_ledger_init(int argc, char **argv)
 	size_t len = 0;
 	int rc, error;
 
-	if ((rc = parse_opts(argc, argv, &o, extra, opt_policy, &policy, help_init)) >= 0)
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, extra, opt_policy, &policy, help_init)) >= 0)
 		return rc;
 	if (policy == NULL)
 		return cli_usage_error("--policy POLICY.cose is required");
@@ -233,13 +225,13 @@ static void help_info(void)
 
 int cmd_ledger_info(int argc, char **argv)
 {
-	ledger_opts o = { 0 };
+	cli_ledger_opts o = { 0 };
 	kansa_ledger *lg = NULL;
 	kansa_ledger_info info;
 	json_t *clock = NULL;
 	int rc, error;
 
-	if ((rc = parse_opts(argc, argv, &o, NULL, NULL, NULL, help_info)) >= 0)
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, NULL, NULL, NULL, help_info)) >= 0)
 		return rc;
 	if ((error = cli_open_ledger(&lg, o.db, o.key_file, KANSA_LEDGER_READONLY)) < 0 ||
 	    (error = kansa_ledger_get_info(&info, lg)) < 0)
@@ -276,20 +268,48 @@ static void help_revoke(void)
 	    "  kansa ledger revoke --db ledger.db --revocation revoke-0042.cose\n");
 }
 
+static void help_ratify(void)
+{
+	printf("usage: kansa ledger ratify --db DB --ratification RATIFICATION.cose [--db-key-file FILE] [--json]\n"
+	    "\n"
+	    "Record the commission's answer to an emergency act: a ratification that\n"
+	    "names the act's leaf hash (from its receipt or 'kansa audit report'),\n"
+	    "approves or refuses it, and carries the 'revoke' quorum. Until then the\n"
+	    "act is listed as pending, or overdue after its deadline.\n"
+	    "\n"
+	    "example:\n"
+	    "  kansa ratification create --in ratification.json --out rat.cose\n"
+	    "  kansa ratification sign rat.cose --key member-a.key\n"
+	    "  kansa ledger ratify --db ledger.db --ratification rat.cose\n");
+}
+
 static int opt_doc(int c, const char *arg, void *ctx)
 {
-	if (c != 'P' && c != 'R')
+	if (c != 'P' && c != 'R' && c != 'A')
 		return -1;
 	*(const char **)ctx = arg;
 	return 0;
 }
 
-static int append_doc(int argc, char **argv, bool is_policy)
+enum { APPEND_POLICY, APPEND_REVOCATION, APPEND_RATIFICATION };
+
+static const struct {
+	struct option opt[2];
+	const char *schema, *missing, *done;
+	void (*help)(void);
+} append_kinds[] = {
+	[APPEND_POLICY] = { { { "policy", required_argument, NULL, 'P' }, { 0, 0, 0, 0 } },
+	    "kansa.ledger.policy/1", "--policy FILE is required", "policy activated", help_policy },
+	[APPEND_REVOCATION] = { { { "revocation", required_argument, NULL, 'R' }, { 0, 0, 0, 0 } },
+	    "kansa.ledger.revoke/1", "--revocation FILE is required", "revocation recorded", help_revoke },
+	[APPEND_RATIFICATION] = { { { "ratification", required_argument, NULL, 'A' }, { 0, 0, 0, 0 } },
+	    "kansa.ledger.ratify/1", "--ratification FILE is required", "ratification recorded", help_ratify },
+};
+
+static int append_doc(int argc, char **argv, int kind)
 {
-	static const struct option pol[] = { { "policy", required_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
-	static const struct option rev[] = { { "revocation", required_argument, NULL, 'R' }, { 0, 0, 0, 0 } };
-	const char *schema = is_policy ? "kansa.ledger.policy/1" : "kansa.ledger.revoke/1";
-	ledger_opts o = { 0 };
+	const char *schema = append_kinds[kind].schema;
+	cli_ledger_opts o = { 0 };
 	const char *file = NULL;
 	kansa_ledger *lg = NULL;
 	kansa_receipt r;
@@ -297,16 +317,20 @@ static int append_doc(int argc, char **argv, bool is_policy)
 	size_t len = 0;
 	int rc, error;
 
-	if ((rc = parse_opts(argc, argv, &o, is_policy ? pol : rev, opt_doc, &file,
-	    is_policy ? help_policy : help_revoke)) >= 0)
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, append_kinds[kind].opt, opt_doc, &file,
+	    append_kinds[kind].help)) >= 0)
 		return rc;
 	if (file == NULL)
-		return cli_usage_error(is_policy ? "--policy FILE is required" : "--revocation FILE is required");
+		return cli_usage_error("%s", append_kinds[kind].missing);
 	if ((error = read_input(&doc, &len, file, 1024 * 1024)) < 0 ||
 	    (error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0)
 		goto out;
-	error = is_policy ? kansa_ledger_activate_policy(&r, lg, doc, len)
-	    : kansa_ledger_revoke(&r, lg, doc, len);
+	if (kind == APPEND_POLICY)
+		error = kansa_ledger_activate_policy(&r, lg, doc, len);
+	else if (kind == APPEND_REVOCATION)
+		error = kansa_ledger_revoke(&r, lg, doc, len);
+	else
+		error = kansa_ledger_ratify(&r, lg, doc, len);
 	if (error < 0)
 		goto out;
 	if (o.json) {
@@ -314,7 +338,7 @@ static int append_doc(int argc, char **argv, bool is_policy)
 		json_object_set_new(j, "ok", json_true());
 		cli_json_print(j, schema);
 	} else {
-		print_receipt(&r, is_policy ? "policy activated" : "revocation recorded");
+		print_receipt(&r, append_kinds[kind].done);
 	}
 out:
 	kansa_ledger_close(lg);
@@ -322,8 +346,9 @@ out:
 	return error < 0 ? cli_fail(error, o.json, schema) : EXIT_OK;
 }
 
-int cmd_ledger_policy(int argc, char **argv) { return append_doc(argc, argv, true); }
-int cmd_ledger_revoke(int argc, char **argv) { return append_doc(argc, argv, false); }
+int cmd_ledger_policy(int argc, char **argv) { return append_doc(argc, argv, APPEND_POLICY); }
+int cmd_ledger_revoke(int argc, char **argv) { return append_doc(argc, argv, APPEND_REVOCATION); }
+int cmd_ledger_ratify(int argc, char **argv) { return append_doc(argc, argv, APPEND_RATIFICATION); }
 
 /* ---- check ---------------------------------------------------------- */
 
@@ -376,7 +401,7 @@ int cmd_check(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *schema = "kansa.check/1";
-	ledger_opts o = { 0 };
+	cli_ledger_opts o = { 0 };
 	check_args a = { 0 };
 	kansa_ledger *lg = NULL;
 	kansa_receipt r;
@@ -386,7 +411,7 @@ int cmd_check(int argc, char **argv)
 	int rc, error;
 
 	memset(&r, 0, sizeof(r));
-	if ((rc = parse_opts(argc, argv, &o, extra, opt_check, &a, help_check)) >= 0)
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, extra, opt_check, &a, help_check)) >= 0)
 		return rc;
 	if (a.request == NULL)
 		return cli_usage_error("--request FILE is required");
@@ -454,13 +479,13 @@ static void help_checkpoint(void)
 int cmd_ledger_checkpoint(int argc, char **argv)
 {
 	const char *schema = "kansa.ledger.checkpoint/1";
-	ledger_opts o = { 0 };
+	cli_ledger_opts o = { 0 };
 	kansa_ledger *lg = NULL;
 	char *note = NULL;
 	size_t len = 0;
 	int rc, error;
 
-	if ((rc = parse_opts(argc, argv, &o, NULL, NULL, NULL, help_checkpoint)) >= 0)
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, NULL, NULL, NULL, help_checkpoint)) >= 0)
 		return rc;
 	if ((error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0 ||
 	    (error = kansa_ledger_checkpoint(&note, &len, lg)) < 0)
@@ -529,7 +554,7 @@ int cmd_ledger_proof(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *schema = "kansa.ledger.proof/1";
-	ledger_opts o = { 0 };
+	cli_ledger_opts o = { 0 };
 	proof_args a = { 0 };
 	kansa_ledger *lg = NULL;
 	kansa_merkle_proof p;
@@ -539,7 +564,7 @@ int cmd_ledger_proof(int argc, char **argv)
 	size_t len = 0;
 	int rc, error;
 
-	if ((rc = parse_opts(argc, argv, &o, extra, opt_proof, &a, help_proof)) >= 0)
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, extra, opt_proof, &a, help_proof)) >= 0)
 		return rc;
 	if ((a.seq == NULL) == (a.old_size == NULL))
 		return cli_usage_error("give exactly one of --seq N and --old-size N");

@@ -3,6 +3,8 @@ kansa_SOURCES += cli/main.c cli/cli.h cli/util.c cli/json.c cli/passphrase.c \
 	cli/cmd_keys.c cli/cmd_ledger.c
 # signed documents: {policy|warrant|revocation|ratification} create|sign|show, warrant verify
 kansa_SOURCES += cli/cmd_doc.c
+# ledger verify, audit replay, audit report
+kansa_SOURCES += cli/cmd_audit.c cli/cmd_report.c cli/progress.c
 # hardening: ledger rekey, the clock warning of check and ledger info
 kansa_SOURCES += cli/cmd_ledger_rekey.c cli/clock.c
 

@@ -28,9 +28,13 @@ static const cli_command commands[] = {
 	{ "ledger", "init", cmd_ledger_init, "create an encrypted ledger with a signed policy" },
 	{ "ledger", "policy", cmd_ledger_policy, "activate the next policy version" },
 	{ "ledger", "revoke", cmd_ledger_revoke, "record a signed revocation" },
+	{ "ledger", "ratify", cmd_ledger_ratify, "record the commission's answer to an emergency act" },
 	{ "ledger", "info", cmd_ledger_info, "size, head, root, policy version, log key" },
 	{ "ledger", "checkpoint", cmd_ledger_checkpoint, "sign and store a checkpoint of the ledger" },
 	{ "ledger", "proof", cmd_ledger_proof, "inclusion or consistency proof from the Merkle tree" },
+	{ "ledger", "verify", cmd_ledger_verify, "recompute the hash chain, the tree and the checkpoints" },
+	{ "audit", "replay", cmd_audit_replay, "verify, and re-decide every entry" },
+	{ "audit", "report", cmd_audit_report, "per warrant, per requester, denials to look at first" },
 	{ "ledger", "rekey", cmd_ledger_rekey, "change the database key (the content stays)" },
 	{ "check", NULL, cmd_check, "decide on a request and record the decision" },
 	/* @@CLI_COMMANDS@@ */

@@ -428,6 +428,17 @@ KANSA_EXTERN(int) kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger 
 KANSA_EXTERN(int) kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg,
     const uint8_t *revocation, size_t revocation_len);
 
+/**
+ * Record the commission's answer to an emergency act (design §5): a signed
+ * ratification naming the act's leaf hash, approving or refusing it, with
+ * the `revoke` quorum of the policy in force. The named entry must be an
+ * allowed emergency act of this ledger, not yet ratified.
+ * @return 0 (recorded); KANSA_EVERIFY (quorum, or not an emergency act);
+ * KANSA_EEXISTS (already ratified); KANSA_EFORMAT; environment errors.
+ */
+KANSA_EXTERN(int) kansa_ledger_ratify(kansa_receipt *out, kansa_ledger *lg,
+    const uint8_t *ratification, size_t ratification_len);
+
 /** A summary of a ledger. */
 typedef struct {
 	uint64_t size;                 /**< number of entries */

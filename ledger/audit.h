@@ -64,6 +64,18 @@ typedef struct {
 	int64_t first_time, last_time;          /* report: first and last use */
 } kansa_audit_warrant;
 
+/* An emergency act (allowed with reason "emergency") and its ratification. */
+typedef struct {
+	uint8_t leaf[KANSA_HASH_LEN]; /* the act's leaf hash (what a ratification names) */
+	uint64_t seq;
+	int64_t time;
+	int64_t ratify_by;
+	bool ratified;                /* a ratification entry names it */
+	bool approved;                /* ... and approved it */
+	uint64_t ratification_seq;
+	int64_t ratification_time;
+} kansa_audit_emergency;
+
 /* What one entry looked like to the pass, for the report hook. */
 typedef struct {
 	uint64_t seq;
@@ -106,8 +118,10 @@ int kansa_replay__entry(kansa_replay *r, kansa_audit_run *run, kansa_store_iter 
  * revocations, policy meta) with the replayed state. */
 int kansa_replay__finish(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap);
 
-/* The replayed warrants by cti, and documents count, for the report. */
+/* The replayed warrants by cti, emergency acts by leaf hash, and counts,
+ * for the report. */
 const kansa_audit_map *kansa_replay__warrants(const kansa_replay *r);
+const kansa_audit_map *kansa_replay__emergencies(const kansa_replay *r);
 uint64_t kansa_replay__documents(const kansa_replay *r);
 uint64_t kansa_replay__decisions(const kansa_replay *r);
 /* The policy in force now (after the pass), or NULL. */

@@ -548,6 +548,106 @@ int kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg, const uint8_t *rev
 	return error;
 }
 
+/* ---- ratification of emergency acts ------------------------------------ */
+
+typedef struct {
+	kansa_ledger *lg;
+	const uint8_t *doc;
+	size_t len;
+	kansa_signed_doc *rat;
+	kansa_receipt *receipt;
+} ratify_ctx;
+
+/* The entry a ratification names must be an allowed emergency act, not yet
+ * ratified. Runs in the append's transaction. */
+static int check_emergency(kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN], uint64_t *seq_out)
+{
+	kansa_store_row row;
+	kansa_entry e;
+	uint8_t *seen = NULL;
+	size_t len = 0;
+	char key[16 + 2 * KANSA_HASH_LEN];
+	int error;
+
+	if ((error = kansa_store__find_leaf(seq_out, s, leaf)) < 0)
+		return error == KANSA_ENOTFOUND ? kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
+		    "the ratification names an entry that is not in this ledger") : error;
+	if ((error = kansa_store__get(&row, s, *seq_out)) < 0)
+		return error;
+	error = kansa_entry__decode(&e, row.body, row.body_len);
+	kansa_store__row_dispose(&row);
+	if (error < 0)
+		return error;
+	if (e.kind != KANSA_ENTRY_DECISION || e.verdict != KANSA_ALLOW || e.reason != KANSA_REASON_EMERGENCY)
+		error = kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
+		    "entry %llu is not an emergency act: nothing to ratify", (unsigned long long)*seq_out);
+	kansa_entry__dispose(&e);
+	if (error < 0)
+		return error;
+	memcpy(key, "ratified.", 10);
+	kansa_hex_encode(key + 9, leaf, KANSA_HASH_LEN);
+	error = kansa_store__meta_get(&seen, &len, s, key);
+	free(seen);
+	if (error == 0)
+		return kansa_error_set(KANSA_EEXISTS, KANSA_ERRCLASS_LEDGER,
+		    "emergency act %llu is already ratified", (unsigned long long)*seq_out);
+	if (error != KANSA_ENOTFOUND)
+		return error;
+	return meta_put_text(s, key, "1");
+}
+
+static int build_ratify(void *vctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
+{
+	ratify_ctx *c = vctx;
+	const kansa_ratification_doc *rat = &c->rat->u.ratification;
+	uint64_t act = 0;
+	size_t have = 0, need = 0;
+	kansa_entry e;
+	int error;
+
+	memset(&e, 0, sizeof(e));
+	pthread_mutex_lock(&c->lg->lock);
+	/* REQ: RATIFY-QUORUM the revoke quorum of the policy in force */
+	if ((error = current_policy(c->lg, s)) == 0)
+		error = kansa_signed_doc__verify_quorum(&have, &need, c->rat, kansa_policy__doc(c->lg->policy));
+	pthread_mutex_unlock(&c->lg->lock);
+	if (error < 0 || (error = check_emergency(s, rat->entry, &act)) < 0)
+		return error;
+	e.seq = pos->seq;
+	e.time = now_not_before(pos);
+	e.kind = KANSA_ENTRY_RATIFICATION;
+	memcpy(e.prev, pos->prev, KANSA_HASH_LEN);
+	memcpy(e.document, c->rat->hash, KANSA_HASH_LEN);
+	memcpy(e.entry, rat->entry, KANSA_HASH_LEN);
+	e.approved = rat->approved;
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_KIND_RATIFICATION };
+	out->n_docs = 1;
+	c->receipt->verdict = KANSA_ALLOW;
+	c->receipt->reason = KANSA_REASON_ALLOWED;
+	snprintf(c->receipt->detail, sizeof(c->receipt->detail),
+	    "emergency act %llu %s (%zu of %zu signatures)", (unsigned long long)act,
+	    rat->approved ? "ratified" : "refused", have, need);
+	return finish_entry(s, &e, out, c->receipt);
+}
+
+int kansa_ledger_ratify(kansa_receipt *out, kansa_ledger *lg, const uint8_t *ratification,
+    size_t ratification_len)
+{
+	ratify_ctx c = { lg, ratification, ratification_len, NULL, out };
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (lg == NULL || ratification == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_ledger_ratify: missing argument");
+	if ((error = kansa_signed_doc__parse(&c.rat, ratification, ratification_len,
+	    KANSA_KIND_RATIFICATION)) < 0)
+		return error;
+	if ((error = kansa_store__append(lg->store, build_ratify, &c, NULL)) < 0)
+		receipt_deny(out, error);
+	kansa_signed_doc__free(c.rat);
+	return error;
+}
+
 /* ---- info ------------------------------------------------------------ */
 
 int kansa_ledger_get_info(kansa_ledger_info *out, kansa_ledger *lg)

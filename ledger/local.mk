@@ -39,13 +39,21 @@ EXTRA_DIST += tests/cli/store-encryption.sh
 
 # Entries, the ledger and kansa_check (lead).
 libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/ledger_impl.h
-TESTS += tests/cli/ledger.sh
-EXTRA_DIST += tests/cli/ledger.sh
+
+# Audit: verify, replay, report (docs/audit.md).
+libkansa_internal_la_SOURCES += ledger/audit.h ledger/audit.c ledger/audit_map.c ledger/replay.c ledger/report.c
+TESTS += tests/cli/ledger.sh tests/cli/tamper.sh
+EXTRA_DIST += tests/cli/ledger.sh tests/cli/tamper.sh
 check_PROGRAMS += tests/unit/test_ledger
 tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledger/fixture.h
 tests_unit_test_ledger_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_ledger
+check_PROGRAMS += tests/unit/test_audit
+tests_unit_test_audit_SOURCES = tests/unit/ledger/test_audit.c tests/unit/ledger/fixture.h
+tests_unit_test_audit_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_audit_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_audit
 
 # Hardening (issue 8): database rekey and the ledger's clock.
 libkansa_internal_la_SOURCES += ledger/rekey.c ledger/clock.c

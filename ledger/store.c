@@ -865,6 +865,34 @@ out:
 	return error;
 }
 
+int kansa_store__find_leaf(uint64_t *seq_out, kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN])
+{
+	sqlite3_stmt *st = NULL;
+	int rc, error;
+
+	*seq_out = 0;
+	lock(s);
+	rc = sqlite3_prepare_v2(s->db, "SELECT seq FROM entries WHERE leaf_hash = ?1 ORDER BY seq LIMIT 1",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		error = kansa_store__sqlerr(s->db, rc, "cannot search entries");
+		goto out;
+	}
+	if ((error = bind_blob(st, 1, leaf, KANSA_HASH_LEN)) < 0)
+		goto out;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*seq_out = (uint64_t)sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER, "no entry has that leaf hash");
+	else
+		error = kansa_store__sqlerr(s->db, rc, "cannot search entries");
+out:
+	sqlite3_finalize(st);
+	unlock(s);
+	return error;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Iteration: its own read-only connection, one snapshot                   */
 /* ---------------------------------------------------------------------- */
@@ -935,7 +963,8 @@ void kansa_store__iter_free(kansa_store_iter *it)
 	if (it == NULL)
 		return;
 	sqlite3_finalize(it->st);
-	sqlite3_finalize(it->leaves);
+	for (size_t i = 0; i < KANSA_STORE_LEVELS; i++)
+		sqlite3_finalize(it->levels[i]);
 	sqlite3_finalize(it->doc);
 	if (it->db)
 		sqlite3_exec(it->db, "ROLLBACK", NULL, NULL, NULL);

@@ -167,6 +167,10 @@ int kansa_store__count(uint64_t *out, kansa_store *s);
 /* The head: next seq, last leaf hash (zeros when empty), last time. */
 int kansa_store__head(kansa_store_pos *out, kansa_store *s);
 
+/* The entry with this leaf hash (a scan: for rare operations such as
+ * ratification). KANSA_ENOTFOUND. */
+int kansa_store__find_leaf(uint64_t *seq_out, kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN]);
+
 /* Allowed uses recorded for a warrant, by its cti (0 when never used). */
 int kansa_store__uses(uint64_t *out, kansa_store *s, const uint8_t cti[16]);
 
@@ -201,10 +205,12 @@ int kansa_store__snap_doc_get(uint8_t **body_out, size_t *len_out, int *kind_out
 /* A Merkle node, as kansa_store__node_get(). KANSA_ENOTFOUND. */
 int kansa_store__snap_node_get(uint8_t out[KANSA_HASH_LEN], kansa_store_iter *it, uint32_t level,
     uint64_t idx);
-/* The next stored leaf (level-0 node) in index order: 1 with *idx_out and
- * hash filled, 0 at the end, or an error. */
-int kansa_store__snap_leaf_next(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
-    kansa_store_iter *it);
+/* Merkle levels a snapshot can walk (a tree of 2^64 - 1 leaves has 64). */
+#define KANSA_STORE_LEVELS 64
+/* The next stored Merkle node of @p level in index order (one cursor per
+ * level): 1 with *idx_out and hash filled, 0 at the end, or an error. */
+int kansa_store__snap_node_next(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
+    kansa_store_iter *it, uint32_t level);
 /* A meta value, as kansa_store__meta_get(). KANSA_ENOTFOUND. */
 int kansa_store__snap_meta_get(uint8_t **value_out, size_t *len_out, kansa_store_iter *it,
     const char *key);

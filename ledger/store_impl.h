@@ -71,7 +71,7 @@ struct kansa_store_iter {
 	sqlite3_stmt *st;     /* SELECT ... ORDER BY seq */
 	int pending;          /* the result of the step taken in iter_new, not yet returned */
 	bool started;         /* pending holds a step result */
-	sqlite3_stmt *leaves; /* store_snap.c: level-0 Merkle nodes in order (lazily prepared) */
+	sqlite3_stmt *levels[KANSA_STORE_LEVELS]; /* store_snap.c: each level's Merkle nodes in order (lazily) */
 	sqlite3_stmt *doc;    /* store_snap.c: a document by hash (lazily prepared) */
 };
 

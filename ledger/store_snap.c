@@ -119,25 +119,32 @@ int kansa_store__snap_node_get(uint8_t out[KANSA_HASH_LEN], kansa_store_iter *it
 	return error;
 }
 
-int kansa_store__snap_leaf_next(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
-    kansa_store_iter *it)
+int kansa_store__snap_node_next(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
+    kansa_store_iter *it, uint32_t level)
 {
+	sqlite3_stmt **st;
 	int rc, error;
 	int64_t idx;
 
-	if (it->leaves == NULL && (error = snap_prepare(&it->leaves, it,
-	    "SELECT idx, hash FROM merkle_nodes WHERE level = 0 ORDER BY idx")) < 0)
-		return error;
-	rc = sqlite3_step(it->leaves);
+	if (level >= KANSA_STORE_LEVELS)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "merkle level %u", level);
+	st = &it->levels[level];
+	if (*st == NULL) {
+		if ((error = snap_prepare(st, it,
+		    "SELECT idx, hash FROM merkle_nodes WHERE level = ?1 ORDER BY idx")) < 0)
+			return error;
+		sqlite3_bind_int64(*st, 1, (sqlite3_int64)level);
+	}
+	rc = sqlite3_step(*st);
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
-		return kansa_store__sqlerr(it->db, rc, "cannot read merkle leaves");
-	idx = sqlite3_column_int64(it->leaves, 0);
+		return kansa_store__sqlerr(it->db, rc, "cannot read merkle nodes");
+	idx = sqlite3_column_int64(*st, 0);
 	if (idx < 0)
-		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "merkle leaf: negative index");
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "merkle node: negative index");
 	*idx_out = (uint64_t)idx;
-	if ((error = hash_col(hash, it->leaves, 1, "merkle leaf")) < 0)
+	if ((error = hash_col(hash, *st, 1, "merkle node")) < 0)
 		return error;
 	return 1;
 }

@@ -132,6 +132,33 @@ sed 's/"op": "stop-process",/"op": "stop-process", "emergency": true,/' ns.json 
 expect_exit 0 "emergency neutralize" -- kansa check --db l.db --request em.json --json
 [ "$(json_get out.txt 'j["reason"]')" = emergency ] && ok "reason emergency" || not_ok "emergency reason"
 json_get out.txt 'j["ratify_by"] - j["time"]' | grep -qx 86400 && ok "ratify_by = time + 24h" || not_ok "ratify_by"
+em_leaf=$(json_get out.txt 'j["leaf_hash"]')
+expect_exit 0 "second emergency act" -- kansa check --db l.db --request em.json --json
+em2_leaf=$(json_get out.txt 'j["leaf_hash"]')
+expect_exit 0 "third emergency act (left pending)" -- kansa check --db l.db --request em.json
+
+# the commission answers: ratification with the revoke quorum
+ratification() { # name leaf approved signers...
+	n=$1; leaf=$2; appr=$3; shift 3
+	mkdoc ratification "$n" "$@" <<JSON
+{ "commission": "jp-ccisc", "entry": "$leaf", "approved": $appr, "reason": "reviewed by the commission" }
+JSON
+}
+ratification rat1 "$em_leaf" true a
+expect_exit 1 "ratification with one signature is refused" -- kansa ledger ratify --db l.db --ratification rat1.cose
+kansa ratification sign rat1.cose --key b.key >/dev/null 2>&1
+expect_exit 0 "ratification with quorum recorded" -- kansa ledger ratify --db l.db --ratification rat1.cose --json
+json_get out.txt 'j["detail"]' | grep -q "ratified" && ok "receipt says ratified" || not_ok "ratify receipt: $(cat out.txt)"
+ratification rat1b "$em_leaf" false a c
+expect_exit 4 "an act is ratified only once" -- kansa ledger ratify --db l.db --ratification rat1b.cose
+expect_grep "already ratified" err.txt "says it is already ratified"
+ratification rat2 "$em2_leaf" false a c
+expect_exit 0 "refusal recorded" -- kansa ledger ratify --db l.db --ratification rat2.cose
+ratification rat3 "$(kansa ledger info --db l.db --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["head"])')" true a b
+expect_exit 1 "ratifying an entry that is no emergency act is refused" -- kansa ledger ratify --db l.db --ratification rat3.cose
+expect_grep "not an emergency act" err.txt "says it is no emergency act"
+ratification rat4 "$(printf '%064d' 0)" true a b
+expect_exit 1 "ratifying an unknown entry is refused" -- kansa ledger ratify --db l.db --ratification rat4.cose
 
 # revocation with the revoke quorum; then the warrant is dead
 warrant_json jp-ccisc npa-cyber-3 now +30d 100 | mkdoc warrant w2 b c
@@ -221,7 +248,29 @@ if command -v sqlcipher >/dev/null 2>&1; then
 	n=$(printf "PRAGMA key = \"x'%s'\";\nPRAGMA cipher_page_size = 4096;\nSELECT count(*) FROM entries;\n" "$(cat db.key)" | sqlcipher l.db 2>/dev/null | tail -n 1)
 	[ "$n" = "$size" ] && ok "sqlcipher with the key reads $n entries" || not_ok "sqlcipher count '$n' != $size"
 fi
-for c in "ledger init" "ledger info" "ledger policy" "ledger revoke" "ledger checkpoint" "ledger proof" "check"; do
+# the whole story (policy change, revocation, emergency acts, every
+# denial above) verifies and replays without a finding
+expect_exit 0 "ledger verify of the whole story" -- kansa ledger verify --db l.db --json
+[ "$(json_get out.txt 'j["entries"]')" = "$size" ] && ok "verify read every entry" || not_ok "verify: $(cat out.txt)"
+expect_exit 0 "audit replay of the whole story" -- kansa audit replay --db l.db --json
+[ "$(json_get out.txt 'j["finding_count"]')" = 0 ] && ok "replay: no finding" || not_ok "replay: $(cat out.txt)"
+expect_exit 0 "audit report --json" -- kansa audit report --db l.db --json
+[ "$(json_get out.txt '" ".join(e["status"] for e in j["emergencies"])')" = "ratified refused pending" ] &&
+	ok "report: emergency acts ratified, refused, pending" || not_ok "report emergencies: $(json_get out.txt 'j["emergencies"]')"
+[ "$(json_get out.txt 'j["attention"][0]["reason"]')" = forbidden-field ] &&
+	ok "report: forbidden-field attempt listed first" || not_ok "report attention: $(json_get out.txt 'j["attention"][:2]')"
+[ "$(json_get out.txt '[w["uses"] for w in j["warrants"] if w.get("case") and w["uses"] == 3 and w["max_uses"] == 3][0]')" = 3 ] &&
+	ok "report: a warrant's uses 3 / 3" || not_ok "report warrants"
+json_get out.txt '[w for w in j["warrants"] if w["revoked"]][0]["denied_by"]["revoked"]' | grep -qx 1 &&
+	ok "report: the revoked warrant's use after revocation" || not_ok "report revoked warrant"
+[ "$(json_get out.txt '[r["denied"] for r in j["requesters"] if r["requester"] == "npa-cyber-4"][0]')" = 1 ] &&
+	ok "report: per requester" || not_ok "report requesters"
+json_get out.txt '[w["signers"] for w in j["warrants"] if w["case"] == "2026-ACD-0043"][0]' | grep -q "member-a" &&
+	ok "report: signers by name" || not_ok "report signers"
+expect_exit 0 "audit report (text)" -- kansa audit report --db l.db
+expect_grep "Denied attempts to look at first" out.txt "report text: attention table"
+expect_grep "ratify by .*: pending" out.txt "report text: emergency acts"
+for c in "ledger init" "ledger info" "ledger policy" "ledger revoke" "ledger checkpoint" "ledger proof" "ledger verify" "ledger ratify" "audit replay" "audit report" "check"; do
 	# shellcheck disable=SC2086
 	expect_exit 0 "$c --help" -- kansa $c --help
 	expect_grep "example" out.txt "$c --help has an example"

@@ -14,7 +14,8 @@
  * whole (seq without gaps, prev links, recomputed leaf hashes, times never
  * going backwards), the Merkle root of kansa_ledger_get_info() is the root
  * of the leaves, and EVERY allow receipt the child ever reported is in the
- * ledger at its seq with the same leaf hash and an allow decision.
+ * ledger at its seq with the same leaf hash and an allow decision; and
+ * kansa_ledger_audit() finds nothing (with replay, after the last kill).
  *
  * Every third round is also a power-loss round: in mid-load the child is
  * stopped (SIGSTOP), the database and its -wal (and, every other time, its
@@ -212,12 +213,19 @@ static int fail(const char *path, const char *what, uint64_t seq)
 	return -1;
 }
 
+static void on_finding(void *ctx, const kansa_audit_finding *f)
+{
+	fprintf(stderr, "crash-safety: %s: audit: %s at %llu: %s\n", (const char *)ctx,
+	    kansa_finding_name(f->kind), (unsigned long long)f->seq, f->message);
+}
+
 /*
- * Open the ledger at @p path and verify it; count the receipts found.
- * TODO(audit): once ledger/audit.c lands on main, run kansa_ledger_audit()
- * here and require findings == 0 instead of (or besides) this walk.
+ * Open the ledger at @p path and verify it: kansa_ledger_audit() (with
+ * @p replay also re-deciding every entry: the last round) must find nothing; the walk below collects the leaves that the
+ * receipts are checked against (and re-checks chain and root on its own).
  */
-static int verify(uint64_t *entries_out, size_t *found, const char *path, const receipts *rs, size_t upto)
+static int verify(uint64_t *entries_out, size_t *found, const char *path, const receipts *rs, size_t upto,
+    bool replay)
 {
 	kansa_ledger *lg = NULL;
 	kansa_ledger_info info;
@@ -234,6 +242,14 @@ static int verify(uint64_t *entries_out, size_t *found, const char *path, const 
 	if (kansa_ledger_open(&lg, path, C.dbkey, 0) != 0) {
 		fprintf(stderr, "crash-safety: %s: cannot open: %s\n", path, kansa_error_last()->message);
 		return -1;
+	}
+	{
+		kansa_audit_options opt = { replay ? KANSA_AUDIT_REPLAY : 0, on_finding, NULL, (void *)path };
+		kansa_audit_summary sum;
+		if (kansa_ledger_audit(&sum, lg, &opt) != 0 || sum.findings != 0) {
+			error = fail(path, sum.findings ? "the audit found problems" : kansa_error_last()->message, 0);
+			goto out;
+		}
 	}
 	if (kansa_ledger_get_info(&info, lg) != 0 ||
 	    kansa_store__iter_new(&it, kansa_ledger__store(lg), 0) != 0) {
@@ -378,14 +394,14 @@ int main(int argc, char **argv)
 			if (status)
 				break;
 		}
-		if (verify(&entries, &found, db, &rs, rs.n) != 0 || found != rs.n)
+		if (verify(&entries, &found, db, &rs, rs.n, k == kills - 1) != 0 || found != rs.n)
 			status = 1;
 		checked = rs.n;
 		found_total = found;
 		if (powerloss && status == 0) {
 			uint64_t ce = 0;
 			size_t cf = 0;
-			if (verify(&ce, &cf, copy, &rs, copy_upto) != 0 || cf != copy_upto) {
+			if (verify(&ce, &cf, copy, &rs, copy_upto, false) != 0 || cf != copy_upto) {
 				fprintf(stderr, "crash-safety: power-loss copy %s: %zu of %zu receipts\n", copy, cf,
 				    copy_upto);
 				status = 1;

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Walk a ledger's chain for the hardening tests: seq without gaps, prev
- * links, recomputed leaf hashes, times never going backwards.
- * TODO(audit): replace with kansa_ledger_audit() (findings == 0) once
- * ledger/audit.c is on main.
+ * Verify a ledger for the hardening tests: kansa_ledger_audit() with replay
+ * finds nothing, and a walk of the chain (seq without gaps, prev links,
+ * recomputed leaf hashes) collects the entry times, which never go back.
  */
 #ifndef KANSA_TEST_HARDEN_CHAIN_H
 #define KANSA_TEST_HARDEN_CHAIN_H
@@ -46,6 +45,13 @@ static inline uint64_t chain_walk(kansa_ledger *lg, int64_t *times, size_t max_t
 	}
 	cr_assert_eq(rc, 0);
 	kansa_store__iter_free(it);
+	{
+		kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL };
+		kansa_audit_summary sum;
+		cr_assert_eq(kansa_ledger_audit(&sum, lg, &opt), 0, "%s", kansa_error_last()->message);
+		cr_expect_eq(sum.findings, 0, "the audit found %llu problems", (unsigned long long)sum.findings);
+		cr_expect_eq(sum.entries, n);
+	}
 	return n;
 }
 

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kansa ledger verify, kansa audit replay, kansa audit report: the
+ * auditor's commands (design §6, §7; docs/audit.md). The ledger is opened
+ * read-only; the pass runs on one read snapshot, so appends may go on.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+
+/* Findings kept for printing; the count goes on past this. */
+#define AUDIT_MAX_SHOWN 1000
+
+typedef struct {
+	json_t *findings; /* array of {kind, seq?, message} */
+	size_t shown;
+	cli_progress bar;
+} audit_ctx;
+
+static void on_finding(void *vctx, const kansa_audit_finding *f)
+{
+	audit_ctx *c = vctx;
+	json_t *o;
+
+	if (c->shown >= AUDIT_MAX_SHOWN)
+		return;
+	o = json_object();
+	json_object_set_new(o, "kind", json_string(kansa_finding_name(f->kind)));
+	if (f->has_seq)
+		json_object_set_new(o, "seq", json_integer((json_int_t)f->seq));
+	else if (f->kind == KANSA_FINDING_CHECKPOINT_ROOT || f->kind == KANSA_FINDING_CHECKPOINT_SIGNATURE)
+		json_object_set_new(o, "checkpoint_size", json_integer((json_int_t)f->seq));
+	json_object_set_new(o, "message", json_string(f->message));
+	json_array_append_new(c->findings, o);
+	c->shown++;
+}
+
+static json_t *summary_json(const kansa_audit_summary *s, bool replay, json_t *findings)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "ok", json_boolean(s->findings == 0));
+	json_object_set_new(o, "entries", json_integer((json_int_t)s->entries));
+	json_object_set_new(o, "size", json_integer((json_int_t)s->size));
+	json_object_set_new(o, "checkpoints", json_integer((json_int_t)s->checkpoints));
+	json_object_set_new(o, "root", cli_json_hex(s->root, KANSA_HASH_LEN));
+	if (replay) {
+		json_object_set_new(o, "documents", json_integer((json_int_t)s->documents));
+		json_object_set_new(o, "decisions", json_integer((json_int_t)s->decisions));
+	}
+	json_object_set_new(o, "finding_count", json_integer((json_int_t)s->findings));
+	if (s->has_first_bad)
+		json_object_set_new(o, "first_bad_seq", json_integer((json_int_t)s->first_bad_seq));
+	json_object_set_new(o, "findings", json_incref(findings));
+	return o;
+}
+
+static void print_findings(const json_t *findings, uint64_t total)
+{
+	size_t i;
+	json_t *f;
+
+	json_array_foreach(findings, i, f) {
+		json_t *seq = json_object_get(f, "seq");
+		char where[32] = "ledger";
+
+		if (seq)
+			snprintf(where, sizeof(where), "seq %lld", (long long)json_integer_value(seq));
+		printf("  %-12s %-31s %s\n", where, json_string_value(json_object_get(f, "kind")),
+		    json_string_value(json_object_get(f, "message")));
+	}
+	if (total > json_array_size(findings))
+		printf("  ... and %llu more\n", (unsigned long long)(total - json_array_size(findings)));
+}
+
+static void print_summary(const kansa_audit_summary *s, bool replay, const json_t *findings)
+{
+	char root[2 * KANSA_HASH_LEN + 1];
+
+	kansa_hex_encode(root, s->root, KANSA_HASH_LEN);
+	printf("entries:      %llu\n", (unsigned long long)s->entries);
+	printf("checkpoints:  %llu checked\n", (unsigned long long)s->checkpoints);
+	if (replay) {
+		printf("documents:    %llu re-verified\n", (unsigned long long)s->documents);
+		printf("decisions:    %llu re-decided\n", (unsigned long long)s->decisions);
+	}
+	printf("root:         %s\n", root);
+	if (s->findings == 0) {
+		printf("result:       %s\n", replay ? "every entry, document and decision checks out"
+		    : "the chain, the tree and every checkpoint check out");
+		return;
+	}
+	printf("result:       %llu problem%s found", (unsigned long long)s->findings, s->findings == 1 ? "" : "s");
+	if (s->has_first_bad)
+		printf("; the first bad entry is seq %llu", (unsigned long long)s->first_bad_seq);
+	printf("\n");
+	print_findings(findings, s->findings);
+	printf("\nThe ledger was altered or is damaged. Keep this copy for the investigation;\n"
+	    "compare with the anchored checkpoints ('kansa anchor verify --db').\n");
+}
+
+/* verify (replay = false) or replay: one pass, one report. */
+static int run_audit(int argc, char **argv, bool replay, void (*help)(void))
+{
+	const char *schema = replay ? "kansa.audit.replay/1" : "kansa.ledger.verify/1";
+	cli_ledger_opts o = { 0 };
+	kansa_audit_options opt;
+	kansa_audit_summary sum;
+	kansa_ledger *lg = NULL;
+	audit_ctx c;
+	int rc, error;
+
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, NULL, NULL, NULL, help)) >= 0)
+		return rc;
+	memset(&c, 0, sizeof(c));
+	c.findings = json_array();
+	cli_progress_init(&c.bar, replay ? "replay" : "verify");
+	opt = (kansa_audit_options){ replay ? KANSA_AUDIT_REPLAY : 0, on_finding, cli_progress_update, &c };
+	if ((error = cli_open_ledger(&lg, o.db, o.key_file, KANSA_LEDGER_READONLY)) == 0)
+		error = kansa_ledger_audit(&sum, lg, &opt);
+	cli_progress_done(&c.bar);
+	kansa_ledger_close(lg);
+	if (error < 0) {
+		json_decref(c.findings);
+		return cli_fail(error, o.json, schema);
+	}
+	if (o.json)
+		cli_json_print(summary_json(&sum, replay, c.findings), schema);
+	else
+		print_summary(&sum, replay, c.findings);
+	json_decref(c.findings);
+	return sum.findings ? EXIT_NO : EXIT_OK;
+}
+
+static void help_verify(void)
+{
+	printf("usage: kansa ledger verify --db DB [--db-key-file FILE] [--json]\n"
+	    "\n"
+	    "Recompute every entry's leaf hash, the hash chain and the RFC 9162 Merkle\n"
+	    "tree, and check every stored checkpoint's signature (the ledger's key) and\n"
+	    "root. Every problem is listed with the seq of the entry it concerns: body\n"
+	    "altered, link broken, entry missing, entries reordered, time going\n"
+	    "backwards, tree mismatch, checkpoint root mismatch, ledger shorter than a\n"
+	    "signed checkpoint. 'kansa audit replay' also re-decides every entry.\n"
+	    "\n"
+	    "exit status: 0 the ledger is whole, 1 problems found, 4 cannot read it.\n"
+	    "\n"
+	    "example:\n"
+	    "  KANSA_DB_KEY_FILE=ledger.key kansa ledger verify --db ledger.db\n");
+}
+
+static void help_replay(void)
+{
+	printf("usage: kansa audit replay --db DB [--db-key-file FILE] [--json]\n"
+	    "\n"
+	    "Everything 'kansa ledger verify' does, and: re-verify every document an\n"
+	    "entry names (warrants, policies, revocations, ratifications) against the\n"
+	    "policy in force at that entry, re-run the decision function with the\n"
+	    "recorded time, use count and revocations, and compare with the recorded\n"
+	    "decision, reason and use count. Every entry that differs is listed.\n"
+	    "\n"
+	    "exit status: 0 nothing differs, 1 something does, 4 cannot read the ledger.\n"
+	    "\n"
+	    "example:\n"
+	    "  kansa audit replay --db ledger.db --db-key-file ledger.key --json\n");
+}
+
+int cmd_ledger_verify(int argc, char **argv)
+{
+	return run_audit(argc, argv, false, help_verify);
+}
+
+int cmd_audit_replay(int argc, char **argv)
+{
+	return run_audit(argc, argv, true, help_replay);
+}

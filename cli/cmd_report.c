@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kansa audit report: the overseer's tables (docs/audit.md). The library
+ * builds the report as JSON (kansa_ledger_report); --json prints it as it
+ * is, and the text form is drawn from the same object, so both always say
+ * the same thing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+
+static void help_report(void)
+{
+	printf("usage: kansa audit report --db DB [--db-key-file FILE] [--json]\n"
+	    "\n"
+	    "Replay the ledger (as 'kansa audit replay') and report, for overseers:\n"
+	    "  - per warrant: case, subject, action, signers, validity, uses / max uses,\n"
+	    "    denials by reason, revocation;\n"
+	    "  - per requester: allowed and denied requests, denials by reason;\n"
+	    "  - the denied attempts to look at first: forbidden (content) fields, use\n"
+	    "    after revocation or expiry, targets, fields, windows or operations\n"
+	    "    outside the warrant, most serious first;\n"
+	    "  - every emergency act: ratified, refused, pending or overdue;\n"
+	    "  - the audit's findings, if the ledger was tampered with.\n"
+	    "\n"
+	    "exit status: 0 the ledger replays cleanly, 1 the audit found problems\n"
+	    "(the report is printed either way), 4 cannot read the ledger.\n"
+	    "\n"
+	    "example:\n"
+	    "  kansa audit report --db ledger.db --db-key-file ledger.key\n"
+	    "  kansa audit report --db ledger.db --json | jq '.attention[:10]'\n");
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "-";
+}
+
+static long long num(const json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* "expired 2, revoked 1" */
+static void reasons_text(char *out, size_t size, const json_t *by)
+{
+	const char *k;
+	json_t *v;
+	size_t used = 0;
+
+	out[0] = '\0';
+	json_object_foreach((json_t *)by, k, v) {
+		int n = snprintf(out + used, size - used, "%s%s %lld", used ? ", " : "", k,
+		    (long long)json_integer_value(v));
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+	}
+	if (used == 0)
+		snprintf(out, size, "-");
+}
+
+static void print_warrants(const json_t *ws)
+{
+	size_t i;
+	json_t *w;
+
+	printf("\nWarrants (%zu)\n", json_array_size(ws));
+	json_array_foreach(ws, i, w) {
+		char signers[256] = "", reasons[256], uses[48];
+		size_t j, used = 0;
+		json_t *s;
+
+		json_array_foreach(json_object_get(w, "signers"), j, s) {
+			int n = snprintf(signers + used, sizeof(signers) - used, "%s%s", used ? ", " : "",
+			    json_string_value(s));
+			if (n < 0 || (size_t)n >= sizeof(signers) - used)
+				break;
+			used += (size_t)n;
+		}
+		reasons_text(reasons, sizeof(reasons), json_object_get(w, "denied_by"));
+		if (num(w, "max_uses"))
+			snprintf(uses, sizeof(uses), "%lld / %lld", num(w, "uses"), num(w, "max_uses"));
+		else
+			snprintf(uses, sizeof(uses), "%lld (no limit)", num(w, "uses"));
+		printf("  %s  case %s, %s for %s\n", str(w, "cti"), str(w, "case"), str(w, "action"),
+		    str(w, "subject"));
+		printf("      signed by %s; valid %s to %s\n", signers[0] ? signers : "-",
+		    str(w, "not_before"), str(w, "expires"));
+		printf("      uses %s; allowed %lld, denied %lld (%s)%s\n", uses, num(w, "allowed"),
+		    num(w, "denied"), reasons, json_is_true(json_object_get(w, "revoked")) ? "; REVOKED" : "");
+	}
+}
+
+static void print_requesters(const json_t *rs)
+{
+	size_t i;
+	json_t *r;
+
+	printf("\nRequesters (%zu)\n", json_array_size(rs));
+	printf("  %-24s %8s %8s  %s\n", "requester", "allowed", "denied", "denials by reason");
+	json_array_foreach(rs, i, r) {
+		char reasons[256];
+
+		reasons_text(reasons, sizeof(reasons), json_object_get(r, "denied_by"));
+		printf("  %-24s %8lld %8lld  %s\n", str(r, "requester"), num(r, "allowed"), num(r, "denied"),
+		    reasons);
+	}
+}
+
+static void print_attention(const json_t *as, long long total)
+{
+	size_t i;
+	json_t *a;
+
+	printf("\nDenied attempts to look at first (%lld)\n", total);
+	if (total == 0) {
+		printf("  none\n");
+		return;
+	}
+	printf("  %-8s %-20s %-20s %-24s %s\n", "seq", "time", "reason", "requester", "officer");
+	json_array_foreach(as, i, a) {
+		printf("  %-8lld %-20s %-20s %-24s %s\n", num(a, "seq"), str(a, "time"), str(a, "reason"),
+		    str(a, "requester"), str(a, "officer"));
+		printf("           %s\n", str(a, "detail"));
+	}
+	if ((long long)json_array_size(as) < total)
+		printf("  ... and %lld more (see --json)\n", total - (long long)json_array_size(as));
+}
+
+static void print_emergencies(const json_t *es)
+{
+	size_t i;
+	json_t *e;
+
+	printf("\nEmergency acts (%zu)\n", json_array_size(es));
+	json_array_foreach(es, i, e)
+		printf("  seq %-6lld at %s, ratify by %s: %s\n", num(e, "seq"), str(e, "time"),
+		    str(e, "ratify_by"), str(e, "status"));
+}
+
+static void print_report(const json_t *j)
+{
+	const json_t *s = json_object_get(j, "summary");
+	const json_t *fs = json_object_get(j, "findings");
+	char reasons[512];
+	size_t i;
+	json_t *f;
+
+	reasons_text(reasons, sizeof(reasons), json_object_get(s, "denied_by"));
+	printf("Audit report for %s, generated %s\n", str(j, "origin"), str(j, "generated"));
+	printf("  entries %lld, decisions %lld: allowed %lld, denied %lld (%s)\n", num(s, "entries"),
+	    num(s, "decisions"), num(s, "allowed"), num(s, "denied"), reasons);
+	if (json_is_true(json_object_get(s, "ok")))
+		printf("  audit: every entry, document and decision checks out\n");
+	else
+		printf("  audit: %lld PROBLEMS FOUND%s - run 'kansa audit replay' for the details\n",
+		    num(s, "finding_count"), json_object_get(s, "first_bad_seq") ? " (see the first bad seq below)" : "");
+	json_array_foreach(fs, i, f)
+		printf("    %s: %s\n", str(f, "kind"), str(f, "message"));
+	print_attention(json_object_get(j, "attention"), num(j, "attention_count"));
+	print_warrants(json_object_get(j, "warrants"));
+	print_requesters(json_object_get(j, "requesters"));
+	print_emergencies(json_object_get(j, "emergencies"));
+}
+
+int cmd_audit_report(int argc, char **argv)
+{
+	const char *schema = "kansa.audit.report/1";
+	cli_ledger_opts o = { 0 };
+	kansa_audit_summary sum;
+	kansa_audit_options opt;
+	kansa_ledger *lg = NULL;
+	cli_progress bar;
+	char *text = NULL;
+	json_t *j = NULL;
+	int rc, error;
+
+	if ((rc = cli_ledger_parse_opts(argc, argv, &o, NULL, NULL, NULL, help_report)) >= 0)
+		return rc;
+	cli_progress_init(&bar, "report");
+	opt = (kansa_audit_options){ KANSA_AUDIT_REPLAY, NULL, cli_progress_update, &bar };
+	if ((error = cli_open_ledger(&lg, o.db, o.key_file, KANSA_LEDGER_READONLY)) == 0)
+		error = kansa_ledger_report(&text, &sum, lg, &opt, (int64_t)time(NULL));
+	cli_progress_done(&bar);
+	kansa_ledger_close(lg);
+	if (error < 0)
+		return cli_fail(error, o.json, schema);
+	if (o.json) {
+		fputs(text, stdout);
+		fputc('\n', stdout);
+	} else if ((j = json_loads(text, 0, NULL)) != NULL) {
+		print_report(j);
+		json_decref(j);
+	} else {
+		free(text);
+		cli_warn("the report is not valid JSON (a bug)");
+		return EXIT_INTERNAL;
+	}
+	free(text);
+	return sum.findings ? EXIT_NO : EXIT_OK;
+}
