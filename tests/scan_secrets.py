@@ -7,6 +7,8 @@ Each needle is given as hex of its bytes (so that the secret is never on
 this program's command line in clear text). Prints "found LABEL in FILE" for
 every hit and exits 1 if there was any, else prints "clean: N files".
 """
+import mmap
+import os
 import sys
 
 args = sys.argv[1:]
@@ -24,11 +26,13 @@ for s in specs:
         needles.append((label + " (upper)", b.upper()))
 hits = 0
 for f in files:
-    data = open(f, "rb").read()
-    for label, b in needles:
-        if b and b in data:
-            print(f"found {label} in {f}")
-            hits += 1
+    if os.path.getsize(f) == 0:
+        continue
+    with open(f, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        for label, b in needles:
+            if b and data.find(b) >= 0:
+                print(f"found {label} in {f}")
+                hits += 1
 if hits:
     sys.exit(1)
 print(f"clean: {len(files)} files")
