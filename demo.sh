@@ -81,5 +81,20 @@ run ledger info --db ledger.db
 say "10. A signed checkpoint, and a proof that entry 1 is in the ledger"
 run ledger checkpoint --db ledger.db
 run ledger proof --db ledger.db --seq 1
+
+say "11. An emergency act without a warrant, and the commission's ratification"
+cp "$top/docs/examples/neutralize-request.json" neutralize.json
+sed 's/"op": *"stop-process"/"op": "stop-process", "emergency": true/' neutralize.json > emergency.json
+leaf=$("$K" check --db ledger.db --request emergency.json --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["leaf_hash"])')
+printf '{"commission": "jp-ccisc", "entry": "%s", "approved": true, "reason": "necessary and proportionate"}\n' "$leaf" > ratification.json
+run ratification create --in ratification.json --out ratification.cose
+run ratification sign ratification.cose --key member-a.key --passphrase-file member-a.pass
+run ratification sign ratification.cose --key member-c.key --passphrase-file member-c.pass
+run ledger ratify --db ledger.db --ratification ratification.cose
+
+say "12. The auditor verifies the chain, re-decides every entry, and reports"
+run ledger verify --db ledger.db
+run audit replay --db ledger.db
+run audit report --db ledger.db
 echo
 echo "demo finished: the files are in $(pwd)"

@@ -1,4 +1,20 @@
-# bench/: benchmark programs (make bench). Filled by the performance work.
-bench:
-	@echo "no benchmarks yet"
+# bench/: kansa-bench, kansa's figures against the limits measured in the same
+# run (docs/performance.md). Built by make check (for the --quick smoke test
+# tests/cli/bench-smoke.sh); `make bench` runs the full benchmark, which is not
+# a test and takes minutes (the first run also makes a 1,000,000-entry ledger,
+# kept in bench/data/ of the build directory).
+check_PROGRAMS += bench/kansa-bench
+bench_kansa_bench_SOURCES = bench/bench.h bench/bench.c bench/limits.c bench/commission.c bench/util.c
+bench_kansa_bench_CFLAGS = $(AM_CFLAGS) $(SQLCIPHER_CFLAGS)
+# -no-install: no libtool wrapper script, so perf and callgrind see the real program.
+bench_kansa_bench_LDFLAGS = $(AM_LDFLAGS) -no-install
+bench_kansa_bench_LDADD = libkansa.la $(SQLCIPHER_LIBS) -lpthread
+TESTS += tests/cli/bench-smoke.sh
+EXTRA_DIST += tests/cli/bench-smoke.sh
+
+BENCH_FLAGS =
+bench: bench/kansa-bench
+	$(MKDIR_P) bench/data
+	./bench/kansa-bench --data bench/data --json bench/results.json $(BENCH_FLAGS)
 .PHONY: bench
+CLEANFILES += bench/results.json

@@ -38,8 +38,6 @@ static void on_finding(void *vctx, const kansa_audit_finding *f)
 	c->shown++;
 }
 
-/* The audit has one ctx for both callbacks: hand the bar, not the audit_ctx,
- * to the progress bar (UBSan caught the bar reading audit_ctx's bytes). */
 static void on_progress(void *vctx, uint64_t done, uint64_t total)
 {
 	audit_ctx *c = vctx;

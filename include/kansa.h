@@ -944,6 +944,28 @@ KANSA_EXTERN(int) kansa_ledger_report(char **json, kansa_audit_summary *out, kan
     const kansa_audit_options *opt, int64_t now);
 
 /* ---------------------------------------------------------------------- */
+/* Ledger statistics                                                       */
+/* ---------------------------------------------------------------------- */
+
+/** Counters of an open ledger since kansa_ledger_open() (docs/performance.md). */
+typedef struct {
+	uint64_t commits;             /**< write transactions committed (group commits) */
+	uint64_t appends;             /**< entries committed: appends / commits is the mean batch */
+	uint64_t cache_hits;          /**< checks whose warrant verification came from the cache */
+	uint64_t cache_misses;        /**< lookups that had to verify the warrant's signatures */
+	uint64_t cache_evictions;     /**< cached warrants dropped to stay within the bounds */
+	uint64_t cache_invalidations; /**< cached warrants dropped by a revocation or policy change */
+	uint64_t cache_entries;       /**< verified warrants cached now (at most 1024) */
+	uint64_t cache_bytes;         /**< their estimated memory (at most 16 MiB) */
+} kansa_ledger_stats;
+
+/**
+ * Fill @p out with the ledger's counters (this process's handle only).
+ * @return 0 or KANSA_EINVAL (a NULL argument).
+ */
+KANSA_EXTERN(int) kansa_ledger_get_stats(kansa_ledger_stats *out, kansa_ledger *lg);
+
+/* ---------------------------------------------------------------------- */
 /* Hardening: database rekey, clock sanity                                 */
 /* ---------------------------------------------------------------------- */
 

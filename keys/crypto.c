@@ -3,6 +3,7 @@
  * Thin adapters over OpenSSL: SHA-256, randomness, constant-time compare,
  * wiping, and the translation of OpenSSL's error queue into kansa errors.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,9 +52,26 @@ int kansa_random(uint8_t *out, size_t len)
 	return 0;
 }
 
+/* SHA-256 fetched from the provider once: EVP_sha256() makes every digest
+ * look it up again under a lock (a third of a hash of 64 bytes). Never
+ * freed: one object for the life of the process. */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *sha256(void)
+{
+	pthread_once(&sha256_once, sha256_fetch);
+	return sha256_md ? sha256_md : EVP_sha256();
+}
+
 int kansa_sha256(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len)
 {
-	if (EVP_Digest(data, len, out, NULL, EVP_sha256(), NULL) != 1)
+	if (EVP_Digest(data, len, out, NULL, sha256(), NULL) != 1)
 		return kansa_error_openssl(KANSA_ERROR, "sha-256 failed");
 	return 0;
 }
@@ -65,7 +83,7 @@ int kansa_sha256_new(kansa_sha256_ctx **out)
 	*out = NULL;
 	if ((c = OPENSSL_zalloc(sizeof(*c))) == NULL)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-	if ((c->md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(c->md, EVP_sha256(), NULL) != 1) {
+	if ((c->md = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(c->md, sha256(), NULL) != 1) {
 		kansa_sha256_free(c);
 		return kansa_error_openssl(KANSA_ERROR, "sha-256 init failed");
 	}
@@ -86,7 +104,7 @@ int kansa_sha256_final(uint8_t out[KANSA_HASH_LEN], kansa_sha256_ctx *c)
 
 	if (EVP_DigestFinal_ex(c->md, out, NULL) != 1)
 		error = kansa_error_openssl(KANSA_ERROR, "sha-256 final failed");
-	else if (EVP_DigestInit_ex(c->md, EVP_sha256(), NULL) != 1) /* ready for reuse */
+	else if (EVP_DigestInit_ex(c->md, sha256(), NULL) != 1) /* ready for reuse */
 		error = kansa_error_openssl(KANSA_ERROR, "sha-256 init failed");
 	return error;
 }

@@ -19,15 +19,15 @@
 /* ---- a small map keyed by fixed-size byte strings (audit_map.c) -------- */
 
 /* Open addressing, keys of at most 32 bytes, values owned by the caller.
- * Slots are placed by SHA-256 of a per-map random seed and the key, so
- * keys chosen by whoever wrote the ledger cannot make lookups slow. */
+ * Slots are placed by a universal hash keyed with a per-map random seed,
+ * so keys chosen by whoever wrote the ledger cannot make lookups slow. */
 typedef struct {
 	size_t key_len;   /* every key has this length (1..32) */
 	size_t count;     /* keys stored */
 	size_t cap;       /* slots, a power of two (0 before the first put) */
 	uint8_t *keys;    /* cap * key_len bytes */
 	void **vals;      /* cap values; NULL marks a free slot */
-	uint8_t seed[16]; /* random */
+	uint8_t seed[KANSA_HASH_LEN + 8]; /* random: the hash key and multiplier */
 } kansa_audit_map;
 
 int kansa_audit_map__init(kansa_audit_map *m, size_t key_len);
@@ -49,6 +49,8 @@ typedef struct {
 	bool altered;                /* stored bytes do not hash to the key */
 	kansa_signed_doc *doc;       /* parsed, or NULL when malformed/missing */
 	uint64_t first_seq;          /* the first entry that named it */
+	kansa_warrant_check *check;  /* warrants: parsed and verified against ... */
+	uint64_t check_version;      /* ... this policy version (re-done when it changes) */
 } kansa_audit_doc;
 
 /* What the replay knows about one warrant, by cti. */

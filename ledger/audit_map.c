@@ -2,7 +2,7 @@
 /*
  * The audit's map from hashes and warrant ids to replay state (audit.h).
  * Linear probing over a power-of-two table kept at most half full; the slot
- * of a key is taken from SHA-256(seed || key) with a random seed, so the
+ * of a key comes from a universal hash with a random key (slot_of), so the
  * ledger's contents cannot pile keys into one run of slots.
  */
 #include <stdlib.h>
@@ -20,18 +20,23 @@ int kansa_audit_map__init(kansa_audit_map *m, size_t key_len)
 	return kansa_random(m->seed, sizeof(m->seed));
 }
 
+/*
+ * NH (the universal hash of UMAC) over the key's 32-bit words with the
+ * map's random key, then a random odd multiplier: whoever wrote the ledger
+ * does not know the seed, so cannot pile keys into one run of slots.
+ */
 static size_t slot_of(const kansa_audit_map *m, const uint8_t *key)
 {
-	uint8_t buf[16 + KANSA_HASH_LEN], h[KANSA_HASH_LEN];
-	uint64_t v = 0;
+	uint32_t w[KANSA_HASH_LEN / 4] = { 0 }, k[KANSA_HASH_LEN / 4];
+	uint64_t mul, h = 0;
 
-	memcpy(buf, m->seed, sizeof(m->seed));
-	memcpy(buf + sizeof(m->seed), key, m->key_len);
-	if (kansa_sha256(h, buf, sizeof(m->seed) + m->key_len) < 0)
-		memcpy(h, buf, sizeof(h)); /* cannot happen; any slot is still correct */
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | h[i];
-	return (size_t)(v & (m->cap - 1));
+	memcpy(w, key, m->key_len);
+	memcpy(k, m->seed, sizeof(k));
+	memcpy(&mul, m->seed + sizeof(k), sizeof(mul));
+	for (size_t i = 0; i < KANSA_HASH_LEN / 4; i += 2)
+		h += (uint64_t)(uint32_t)(w[i] + k[i]) * (uint64_t)(uint32_t)(w[i + 1] + k[i + 1]);
+	h *= mul | 1;
+	return (size_t)(h >> 32 ^ h) & (m->cap - 1);
 }
 
 static size_t find(const kansa_audit_map *m, const uint8_t *key, bool *found)

@@ -37,8 +37,14 @@ int kansa_entry__leaf_hash(uint8_t out[KANSA_HASH_LEN], const uint8_t *bytes, si
 {
 	static const uint8_t zero = 0x00;
 	kansa_sha256_ctx *c = NULL;
+	uint8_t buf[2048];
 	int error;
 
+	if (len < sizeof(buf)) { /* most entries: one call, no context to allocate */
+		buf[0] = zero;
+		memcpy(buf + 1, bytes, len);
+		return kansa_sha256(out, buf, len + 1);
+	}
 	if ((error = kansa_sha256_new(&c)) < 0)
 		return error;
 	if ((error = kansa_sha256_update(c, &zero, 1)) == 0 &&

@@ -10,8 +10,17 @@
  * returns, so an allow is only ever returned for a durable entry; on any
  * error nothing of the batch remains and the caller gets the error (deny).
  *
+ * The pure, expensive part of a check (parsing the request, parsing the
+ * warrant and verifying its signatures against the policy's members) runs
+ * on the caller's thread BEFORE the transaction, with the warrant check
+ * taken from the verified-document cache (ledger/cache.h) when it is there.
+ * Inside the transaction the policy in force is read again: if it is not
+ * the one the warrant was verified against, it is verified again there.
+ * Time, revocations and use counts are only ever read inside it.
+ *
  * This file must never return KANSA_ALLOW without a committed entry, nor
- * decide outside the transaction that records the decision.
+ * decide outside the transaction that records the decision (only the
+ * policy-and-bytes-determined verification may happen before it).
  *
  * Meta values kept inside the encrypted database:
  *   log.seed        the ledger's Ed25519 signing key (32-byte seed)
@@ -26,6 +35,7 @@
 #include <time.h>
 
 #include "keys/keys.h"
+#include "ledger/cache.h"
 #include "ledger/entry.h"
 #include "ledger/ledger_impl.h"
 #include "ledger/merkle.h"
@@ -37,10 +47,35 @@ struct kansa_ledger {
 	kansa_store *store;      /* owned */
 	kansa_key *log_key;      /* owned: the ledger's signing key */
 	char origin[128];        /* checkpoint origin line */
-	pthread_mutex_t lock;    /* guards policy (swapped when a new version is activated) */
+	pthread_mutex_t lock;    /* guards policy and retired (swapped when a new version is activated) */
 	kansa_policy *policy;    /* the policy in force, verified along its chain */
+	kansa_policy **retired;  /* policies replaced while open: kept until close, because a
+				    check may still verify against one outside the lock */
+	size_t n_retired;        /* entries in retired */
+	kansa_cache *cache;      /* verified warrants by (warrant hash, policy hash) */
 	bool readonly;           /* opened with KANSA_LEDGER_READONLY */
 };
+
+/* Replace the policy in force. Caller holds lg->lock. The old one is kept
+ * (retired) until close; stale cache entries are dropped. */
+static int swap_policy(kansa_ledger *lg, kansa_policy *next)
+{
+	uint8_t h[KANSA_HASH_LEN];
+
+	if (lg->policy) {
+		kansa_policy **r = realloc(lg->retired, (lg->n_retired + 1) * sizeof(*r));
+		if (r == NULL)
+			return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+		lg->retired = r;
+		lg->retired[lg->n_retired++] = lg->policy;
+	}
+	lg->policy = next;
+	kansa_policy_hash(h, next);
+	/* REQ: PERF-CACHE-3 a policy change drops what was verified against another policy */
+	if (lg->cache)
+		(void)kansa_cache__invalidate_policy(lg->cache, h);
+	return 0;
+}
 
 /* ---- Merkle nodes in the store ---------------------------------------- */
 
@@ -147,9 +182,9 @@ static int current_policy(kansa_ledger *lg, kansa_store *s)
 		return 0;
 	if ((error = load_policy(&p, s)) < 0)
 		return error;
-	kansa_policy_free(lg->policy);
-	lg->policy = p;
-	return 0;
+	if ((error = swap_policy(lg, p)) < 0)
+		kansa_policy_free(p);
+	return error;
 }
 
 static int64_t now_not_before(const kansa_store_pos *pos)
@@ -290,6 +325,8 @@ int kansa_ledger_open(kansa_ledger **out, const char *path, const kansa_secret *
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
 	pthread_mutex_init(&lg->lock, NULL);
 	lg->readonly = (flags & KANSA_LEDGER_READONLY) != 0;
+	if ((error = kansa_cache__new(&lg->cache, KANSA_CACHE_MAX_ENTRIES, KANSA_CACHE_MAX_BYTES)) < 0)
+		goto out;
 	if ((error = kansa_store__open(&lg->store, path, db_key,
 	    lg->readonly ? KANSA_STORE_READONLY : 0)) < 0)
 		goto out;
@@ -322,6 +359,10 @@ void kansa_ledger_close(kansa_ledger *lg)
 	kansa_store__close(lg->store);
 	kansa_key_free(lg->log_key);
 	kansa_policy_free(lg->policy);
+	for (size_t i = 0; i < lg->n_retired; i++)
+		kansa_policy_free(lg->retired[i]);
+	free(lg->retired);
+	kansa_cache__free(lg->cache);
 	pthread_mutex_destroy(&lg->lock);
 	free(lg);
 }
@@ -336,6 +377,55 @@ static void receipt_deny(kansa_receipt *out, int error)
 
 /* ---- check ---------------------------------------------------------- */
 
+/* A warrant check: a reference into the cache, or a private result. */
+typedef struct {
+	kansa_cache_entry *ref;           /* cached result (a held reference), or NULL */
+	kansa_warrant_check local;        /* the result when it is not cached */
+	uint8_t policy_hash[KANSA_HASH_LEN]; /* the policy it was verified against */
+	bool have;                        /* a result is held */
+} verified;
+
+static const kansa_warrant_check *verified_value(const verified *v)
+{
+	return v->ref ? kansa_cache_entry__value(v->ref) : &v->local;
+}
+
+static void verified_release(kansa_ledger *lg, verified *v)
+{
+	kansa_cache__release(lg->cache, v->ref);
+	kansa_warrant_check__dispose(&v->local);
+	memset(v, 0, sizeof(*v));
+}
+
+/*
+ * Verify @p warrant (whose hash is @p whash) against @p policy, through the
+ * cache: a hit costs a hash-table lookup; a miss parses and verifies the
+ * signatures (the expensive part) and caches the result when it is a
+ * verified warrant or a bad signature (malformed ones are cheap to redo).
+ */
+static int verify_warrant(verified *out, kansa_ledger *lg, const kansa_policy *policy,
+    const uint8_t *warrant, size_t len, const uint8_t whash[KANSA_HASH_LEN])
+{
+	kansa_warrant_check wc;
+	size_t cost;
+	int error;
+
+	verified_release(lg, out);
+	kansa_policy_hash(out->policy_hash, policy);
+	out->have = true;
+	/* REQ: PERF-CACHE-2 a warrant's signatures are verified once per (warrant, policy) */
+	if ((out->ref = kansa_cache__get(lg->cache, whash, out->policy_hash)) != NULL)
+		return 0;
+	if ((error = kansa_decide__verify_warrant(&wc, kansa_policy__doc(policy), warrant, len)) < 0)
+		return error;
+	/* parsed form: about three times the COSE bytes (copies, strings, prefixes) */
+	if (wc.doc != NULL && kansa_mul_size(&cost, len, 3) == 0 &&
+	    kansa_cache__put(&out->ref, lg->cache, whash, out->policy_hash, &wc, cost) == 0)
+		return 0;
+	out->local = wc; /* not cached: used once, disposed by verified_release */
+	return 0;
+}
+
 typedef struct {
 	kansa_ledger *lg;
 	const uint8_t *warrant;
@@ -343,9 +433,14 @@ typedef struct {
 	const uint8_t *request;
 	size_t request_len;
 	kansa_receipt *receipt;
-	kansa_store *store;      /* for the state lookup */
+	kansa_store *store;        /* for the state lookup */
 	kansa_warrant_state state; /* what the decision saw (recorded as "uses") */
 	bool state_read;           /* the decision looked the state up */
+	kansa_decision first;      /* stage 1 (request), decided before the transaction */
+	kansa_request_doc req;     /* the parsed request */
+	bool req_ok;               /* stage 1 passed */
+	uint8_t whash[KANSA_HASH_LEN]; /* SHA-256 of the warrant bytes */
+	verified v;                /* stage 2, possibly redone inside the transaction */
 } check_ctx;
 
 static int warrant_state(void *vctx, const uint8_t hash[KANSA_HASH_LEN], const uint8_t cti[16],
@@ -364,10 +459,46 @@ static int warrant_state(void *vctx, const uint8_t hash[KANSA_HASH_LEN], const u
 	return 0;
 }
 
+static bool has_warrant(const check_ctx *c)
+{
+	return c->warrant != NULL && c->warrant_len > 0;
+}
+
+/* Stages 2 and 3 inside the transaction, against the policy in force now. */
+static int decide_in_txn(kansa_decision *d, check_ctx *c, kansa_store *s, int64_t time,
+    uint64_t *policy_version)
+{
+	kansa_ledger *lg = c->lg;
+	const kansa_policy *policy;
+	uint8_t ph[KANSA_HASH_LEN];
+	int error;
+
+	pthread_mutex_lock(&lg->lock);
+	error = current_policy(lg, s);
+	policy = lg->policy; /* stays valid after unlock: replaced policies are retired, not freed */
+	pthread_mutex_unlock(&lg->lock);
+	if (error < 0)
+		return error;
+	*policy_version = kansa_policy_version(policy);
+	*d = c->first;
+	if (!c->req_ok)
+		return 0;
+	if (has_warrant(c)) {
+		kansa_policy_hash(ph, policy);
+		/* verified against another policy than the one in force: again, now */
+		if (!c->v.have || !kansa_ct_equal(ph, c->v.policy_hash, KANSA_HASH_LEN)) {
+			if ((error = verify_warrant(&c->v, lg, policy, c->warrant, c->warrant_len,
+			    c->whash)) < 0)
+				return error;
+		}
+	}
+	return kansa_decide__finish(d, kansa_policy__doc(policy), &c->req,
+	    has_warrant(c) ? verified_value(&c->v) : NULL, time, warrant_state, c);
+}
+
 static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
 {
 	check_ctx *c = vctx;
-	kansa_ledger *lg = c->lg;
 	kansa_decision d;
 	kansa_entry e;
 	int error;
@@ -381,23 +512,16 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 	e.kind = KANSA_ENTRY_DECISION;
 	memcpy(e.prev, pos->prev, KANSA_HASH_LEN);
 
-	pthread_mutex_lock(&lg->lock);
-	if ((error = current_policy(lg, s)) == 0)
-		error = kansa_decide(&d, kansa_policy__doc(lg->policy), c->warrant, c->warrant_len,
-		    c->request, c->request_len, e.time, warrant_state, c);
-	e.policy_version = lg->policy ? kansa_policy_version(lg->policy) : 0;
-	pthread_mutex_unlock(&lg->lock);
-	if (error < 0)
+	if ((error = decide_in_txn(&d, c, s, e.time, &e.policy_version)) < 0)
 		return error;
 
 	/* The entry keeps the request as given and the warrant by hash, so that
 	 * replay decides on exactly the same bytes. */
 	e.request = (uint8_t *)c->request;
 	e.request_len = c->request_len;
-	if (c->warrant && c->warrant_len) {
+	if (has_warrant(c)) {
 		e.has_warrant = true;
-		if ((error = kansa_sha256(e.warrant, c->warrant, c->warrant_len)) < 0)
-			return error;
+		memcpy(e.warrant, c->whash, KANSA_HASH_LEN);
 		out->docs[0] = (kansa_store_doc){ c->warrant, c->warrant_len, KANSA_KIND_WARRANT };
 		out->n_docs = 1;
 	}
@@ -431,7 +555,8 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, size_t warrant_len,
     const uint8_t *request, size_t request_len)
 {
-	check_ctx c = { lg, warrant, warrant_len, request, request_len, out, NULL, { 0, false }, false };
+	check_ctx c;
+	const kansa_policy *policy;
 	int error;
 
 	if (out == NULL)
@@ -451,12 +576,35 @@ int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, si
 		receipt_deny(out, KANSA_EIO);
 		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER, "ledger is open read-only");
 	}
-	/* REQ: LEDGER-DURABLE allow only after the entry's commit */
-	if ((error = kansa_store__append(lg->store, build_check, &c, NULL)) < 0) {
-		receipt_deny(out, error);
-		return error;
+	memset(&c, 0, sizeof(c));
+	c.lg = lg;
+	c.warrant = warrant;
+	c.warrant_len = warrant_len;
+	c.request = request;
+	c.request_len = request_len;
+	c.receipt = out;
+
+	/* Before the transaction, on this thread: the request, and the warrant
+	 * against the policy in force now (through the cache). */
+	c.req_ok = kansa_decide__request(&c.first, &c.req, request, request_len);
+	if (c.req_ok && has_warrant(&c)) {
+		pthread_mutex_lock(&lg->lock);
+		policy = lg->policy;
+		pthread_mutex_unlock(&lg->lock);
+		if ((error = kansa_sha256(c.whash, warrant, warrant_len)) < 0 ||
+		    (error = verify_warrant(&c.v, lg, policy, warrant, warrant_len, c.whash)) < 0)
+			goto out;
+	} else if (has_warrant(&c) && (error = kansa_sha256(c.whash, warrant, warrant_len)) < 0) {
+		goto out;
 	}
-	return 0;
+	/* REQ: LEDGER-DURABLE allow only after the entry's commit */
+	error = kansa_store__append(lg->store, build_check, &c, NULL);
+out:
+	verified_release(lg, &c.v);
+	kansa_request__dispose(&c.req);
+	if (error < 0)
+		receipt_deny(out, error);
+	return error;
 }
 
 /* ---- policy and revocation -------------------------------------------- */
@@ -464,7 +612,7 @@ int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, si
 int kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg, const uint8_t *policy,
     size_t policy_len)
 {
-	kansa_policy *next = NULL, *old;
+	kansa_policy *next = NULL;
 	policy_ctx c;
 	int error;
 
@@ -484,11 +632,13 @@ int kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg, const uin
 		return error;
 	}
 	pthread_mutex_lock(&lg->lock);
-	old = lg->policy;
-	lg->policy = next;
+	/* another process's activation may have been loaded meanwhile */
+	if (kansa_policy_version(lg->policy) < kansa_policy_version(next))
+		error = swap_policy(lg, next);
+	else
+		kansa_policy_free(next);
 	pthread_mutex_unlock(&lg->lock);
-	kansa_policy_free(old);
-	return 0;
+	return error;
 }
 
 typedef struct {
@@ -544,6 +694,8 @@ int kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg, const uint8_t *rev
 		return error;
 	if ((error = kansa_store__append(lg->store, build_revoke, &c, NULL)) < 0)
 		receipt_deny(out, error);
+	else /* REQ: PERF-CACHE-4 a revocation drops the revoked warrant's cached checks */
+		(void)kansa_cache__invalidate_cti(lg->cache, c.rev->u.revocation.warrant_cti);
 	kansa_signed_doc__free(c.rev);
 	return error;
 }
@@ -771,6 +923,29 @@ int kansa_ledger_prove_consistency(kansa_merkle_proof *out, uint8_t old_root_out
 }
 
 /* ---- accessors for the ledger's other files (ledger_impl.h) -------------- */
+
+int kansa_ledger_get_stats(kansa_ledger_stats *out, kansa_ledger *lg)
+{
+	kansa_cache_stats cs;
+
+	if (out == NULL || lg == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "stats: missing argument");
+	memset(out, 0, sizeof(*out));
+	kansa_store__stats(lg->store, &out->commits, &out->appends);
+	kansa_cache__stats(&cs, lg->cache);
+	out->cache_hits = cs.hits;
+	out->cache_misses = cs.misses;
+	out->cache_evictions = cs.evictions;
+	out->cache_invalidations = cs.invalidations;
+	out->cache_entries = cs.entries;
+	out->cache_bytes = cs.bytes;
+	return 0;
+}
+
+kansa_cache *kansa_ledger__cache(kansa_ledger *lg)
+{
+	return lg->cache;
+}
 
 kansa_store *kansa_ledger__store(kansa_ledger *lg)
 {

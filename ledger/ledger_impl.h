@@ -10,6 +10,10 @@
 #include "kansa.h"
 #include "ledger/store.h"
 
+/* The ledger's verified-document cache (ledger/cache.h). */
+struct kansa_cache;
+struct kansa_cache *kansa_ledger__cache(kansa_ledger *lg);
+
 /* The ledger's store. */
 kansa_store *kansa_ledger__store(kansa_ledger *lg);
 

@@ -55,5 +55,14 @@ tests_unit_test_audit_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_audit_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_audit
 
+# Verified-document cache, and the performance tests (docs/performance.md).
+libkansa_internal_la_SOURCES += ledger/cache.h ledger/cache.c
+check_PROGRAMS += tests/unit/test_perf
+tests_unit_test_perf_SOURCES = tests/unit/perf/test_cache.c tests/unit/perf/test_group.c \
+	tests/unit/perf/fixture.h
+tests_unit_test_perf_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_perf_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_perf
+
 # Hardening (issue 8): database rekey and the ledger's clock.
 libkansa_internal_la_SOURCES += ledger/rekey.c ledger/clock.c

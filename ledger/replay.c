@@ -42,6 +42,10 @@ static void free_doc(void *ctx, void *val)
 
 	(void)ctx;
 	kansa_signed_doc__free(d->doc);
+	if (d->check) {
+		kansa_warrant_check__dispose(d->check);
+		free(d->check);
+	}
 	free(d->bytes);
 	free(d);
 }
@@ -277,20 +281,36 @@ static int account(kansa_replay *r, const kansa_entry *e, const kansa_decision *
 	return 0;
 }
 
+/* The warrant parsed and verified against the policy in force, cached on
+ * its document until the policy version changes. */
+static int warrant_check(kansa_audit_doc *wd, kansa_replay *r)
+{
+	uint64_t version = kansa_policy_version(r->policy);
+
+	if (wd->check && wd->check_version == version)
+		return 0;
+	if (wd->check == NULL && (wd->check = calloc(1, sizeof(*wd->check))) == NULL)
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+	kansa_warrant_check__dispose(wd->check);
+	wd->check_version = version;
+	return kansa_decide__verify_warrant(wd->check, kansa_policy__doc(r->policy), wd->bytes, wd->len);
+}
+
 static int replay_decision(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap,
     const kansa_entry *e, kansa_audit_view *view)
 {
 	kansa_audit_doc *wd = NULL;
 	kansa_audit_warrant *w = NULL;
 	kansa_decision *d = &r->decision;
+	bool complete;
 	int error;
 
-	if (r->has_request) {
+	if (r->has_request)
 		kansa_request__dispose(&r->request);
-		r->has_request = false;
-	}
-	r->has_request = kansa_request__parse(&r->request, e->request, e->request_len) == 0;
-	view->request = r->has_request ? &r->request : NULL;
+	r->has_request = true;
+	/* design §5 row 1: the request first (it needs no policy) */
+	complete = kansa_decide__request(d, &r->request, e->request, e->request_len);
+	view->request = d->action >= 0 ? &r->request : NULL;
 	if (r->policy == NULL) {
 		if (!r->no_policy_reported)
 			kansa_audit__finding(run, KANSA_FINDING_DECISION, true, e->seq,
@@ -310,9 +330,15 @@ static int replay_decision(kansa_replay *r, kansa_audit_run *run, kansa_store_it
 		if (wd->bytes == NULL)
 			return 0; /* reported at its first entry; nothing to decide on */
 	}
-	if ((error = kansa_decide(d, view->policy, wd ? wd->bytes : NULL, wd ? wd->len : 0,
-	    e->request, e->request_len, e->time, state_of, r)) < 0)
-		return error;
+	if (complete) {
+		/* rows 1-2 for the warrant, once per warrant and policy version:
+		 * they depend on nothing else (the same stages kansa_decide runs) */
+		if (wd && (error = warrant_check(wd, r)) < 0)
+			return error;
+		if ((error = kansa_decide__finish(d, view->policy, &r->request, wd ? wd->check : NULL,
+		    e->time, state_of, r)) < 0)
+			return error;
+	}
 	r->decisions++;
 	view->replayed = d;
 	if (d->has_warrant) {

@@ -45,6 +45,11 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_USES_INC] = "UPDATE uses SET count = count + 1 WHERE cti = ?1",
 	[ST_REVOKED_GET] = "SELECT seq FROM revocations WHERE cti = ?1",
 	[ST_REVOKED_INSERT] = "INSERT OR IGNORE INTO revocations(cti, seq) VALUES(?1, ?2)",
+	/* prepared once: every append and every proof reads and writes Merkle
+	 * nodes, and every check reads the policy version (docs/performance.md) */
+	[ST_NODE_PUT] = "INSERT OR REPLACE INTO merkle_nodes(level, idx, hash) VALUES(?1, ?2, ?3)",
+	[ST_NODE_GET] = "SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2",
+	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 };
 
 /* REQ: LEDGER-STORE-1 the schema of docs/ledger.md, version 1. */
@@ -1075,13 +1080,12 @@ out:
 /* Step a "SELECT value FROM meta WHERE key = ?" statement. */
 static int meta_find(sqlite3_stmt **st, kansa_store *s, const char *key)
 {
-	int rc, error;
+	int rc;
 
 	*st = NULL;
 	if (key == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "meta: no key");
-	if ((error = prepare(st, s, "SELECT value FROM meta WHERE key = ?1")) < 0)
-		return error;
+	*st = s->st[ST_META_GET]; /* the caller resets it (kansa_store__reset) */
 	sqlite3_bind_text(*st, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(*st);
 	if (rc == SQLITE_ROW)
@@ -1102,7 +1106,8 @@ int kansa_store__meta_get(uint8_t **value_out, size_t *len_out, kansa_store *s, 
 	lock(s);
 	if ((error = meta_find(&st, s, key)) == 0)
 		error = blob_out(value_out, len_out, st, 0);
-	sqlite3_finalize(st);
+	if (st)
+		kansa_store__reset(st);
 	unlock(s);
 	return error;
 }
@@ -1119,7 +1124,8 @@ int kansa_store__meta_get_secret(kansa_secret **out, kansa_store *s, const char 
 		int n = sqlite3_column_bytes(st, 0);
 		error = kansa_secret_from(out, p, n > 0 ? (size_t)n : 0);
 	}
-	sqlite3_finalize(st);
+	if (st)
+		kansa_store__reset(st);
 	unlock(s);
 	return error;
 }
@@ -1133,16 +1139,13 @@ int kansa_store__node_put(kansa_store *s, uint32_t level, uint64_t idx,
 	if (!writable(s, &error) || (error = check_u63(idx, "merkle index")) < 0)
 		return error;
 	lock(s);
-	if ((error = prepare(&st, s, "INSERT OR REPLACE INTO merkle_nodes(level, idx, hash)"
-	    " VALUES(?1, ?2, ?3)")) < 0)
-		goto out;
+	st = s->st[ST_NODE_PUT];
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)level);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
 	if ((error = bind_blob(st, 3, hash, KANSA_HASH_LEN)) < 0)
-		goto out;
-	error = step_done(s, st, "cannot write merkle node");
-out:
-	sqlite3_finalize(st);
+		kansa_store__reset(st);
+	else
+		error = step_done(s, st, "cannot write merkle node");
 	unlock(s);
 	return error;
 }
@@ -1156,8 +1159,7 @@ int kansa_store__node_get(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t 
 	if ((error = check_u63(idx, "merkle index")) < 0)
 		return error;
 	lock(s);
-	if ((error = prepare(&st, s, "SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2")) < 0)
-		goto out;
+	st = s->st[ST_NODE_GET];
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)level);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
 	rc = sqlite3_step(st);
@@ -1173,8 +1175,7 @@ int kansa_store__node_get(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t 
 	} else {
 		error = kansa_store__sqlerr(s->db, rc, "cannot read merkle node");
 	}
-out:
-	sqlite3_finalize(st);
+	kansa_store__reset(st);
 	unlock(s);
 	return error;
 }

@@ -277,59 +277,120 @@ static bool request_complete(kansa_decision *out, const kansa_request_doc *req)
 	return true;
 }
 
+bool kansa_decide__request(kansa_decision *out, kansa_request_doc *req, const uint8_t *request,
+    size_t request_len)
+{
+	memset(out, 0, sizeof(*out));
+	memset(req, 0, sizeof(*req));
+	out->verdict = KANSA_DENY;
+	out->action = -1;
+	/* REQ: DECIDE-1 the request first, then the warrant */
+	if (request == NULL || kansa_request__parse(req, request, request_len) < 0) {
+		DENY(out, KANSA_REASON_MALFORMED_REQUEST, "%s",
+		    request ? kansa_error_last()->message : "no request");
+		return false;
+	}
+	out->action = req->action;
+	return request_complete(out, req);
+}
+
+int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_doc *policy,
+    const uint8_t *warrant, size_t warrant_len)
+{
+	if (out == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no output");
+	memset(out, 0, sizeof(*out));
+	out->reason = KANSA_REASON_MALFORMED_WARRANT;
+	if (policy == NULL) {
+		snprintf(out->detail, sizeof(out->detail), "no policy in force");
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy in force");
+	}
+	if (warrant == NULL || warrant_len == 0) {
+		snprintf(out->detail, sizeof(out->detail), "no warrant given");
+		return 0;
+	}
+	if (kansa_signed_doc__parse(&out->doc, warrant, warrant_len, KANSA_KIND_WARRANT) < 0) {
+		snprintf(out->detail, sizeof(out->detail), "%.199s", kansa_error_last()->message);
+		return 0;
+	}
+	memcpy(out->hash, out->doc->hash, KANSA_HASH_LEN);
+	/* REQ: DECIDE-2 every signature verifies and every kid is a member */
+	if (kansa_signed_doc__verify_signers(&out->signers, out->doc, policy) < 0) {
+		out->reason = KANSA_REASON_BAD_SIGNATURE;
+		out->signers = 0;
+		snprintf(out->detail, sizeof(out->detail), "%.199s", kansa_error_last()->message);
+		return 0;
+	}
+	out->reason = KANSA_REASON_ALLOWED;
+	return 0;
+}
+
+void kansa_warrant_check__dispose(kansa_warrant_check *wc)
+{
+	if (wc == NULL)
+		return;
+	kansa_signed_doc__free(wc->doc);
+	memset(wc, 0, sizeof(*wc));
+}
+
+int kansa_decide__finish(kansa_decision *out, const kansa_policy_doc *policy,
+    const kansa_request_doc *req, const kansa_warrant_check *wc, int64_t time,
+    kansa_state_fn state_fn, void *state_ctx)
+{
+	kansa_warrant_state state = { 0, false };
+	int error = 0;
+
+	if (policy == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy in force");
+	if (wc == NULL) {
+		if (req->emergency)
+			decide_emergency(out, policy, req, time);
+		else
+			DENY(out, KANSA_REASON_MALFORMED_WARRANT, "no warrant given");
+		return 0;
+	}
+	if (wc->doc == NULL) {
+		DENY(out, KANSA_REASON_MALFORMED_WARRANT, "%s", wc->detail);
+		return 0;
+	}
+	out->has_warrant = true;
+	memcpy(out->warrant_hash, wc->hash, KANSA_HASH_LEN);
+	memcpy(out->cti, wc->doc->u.warrant.cti, sizeof(out->cti));
+	if (wc->reason != KANSA_REASON_ALLOWED) {
+		DENY(out, wc->reason, "%s", wc->detail);
+		return 0;
+	}
+	if (state_fn && (error = state_fn(state_ctx, out->warrant_hash, out->cti, &state)) < 0) {
+		DENY(out, out->reason, "ledger state unavailable");
+		return error;
+	}
+	kansa_decide__evaluate(out, policy, &wc->doc->u.warrant, wc->signers, req, time, &state);
+	return 0;
+}
+
 int kansa_decide(kansa_decision *out, const kansa_policy_doc *policy,
     const uint8_t *warrant, size_t warrant_len, const uint8_t *request, size_t request_len,
     int64_t time, kansa_state_fn state_fn, void *state_ctx)
 {
 	kansa_request_doc req;
-	kansa_signed_doc *w = NULL;
-	kansa_warrant_state state = { 0, false };
-	size_t signers = 0;
+	kansa_warrant_check wc;
+	bool has_warrant = warrant != NULL && warrant_len > 0;
 	int error = 0;
 
-	memset(out, 0, sizeof(*out));
-	memset(&req, 0, sizeof(req));
-	out->verdict = KANSA_DENY;
-	out->action = -1;
-	if (policy == NULL)
+	memset(&wc, 0, sizeof(wc));
+	if (policy == NULL) {
+		memset(out, 0, sizeof(*out));
+		out->verdict = KANSA_DENY;
+		out->action = -1;
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy in force");
-
-	/* REQ: DECIDE-1 the request first, then the warrant */
-	if (request == NULL || kansa_request__parse(&req, request, request_len) < 0) {
-		DENY(out, KANSA_REASON_MALFORMED_REQUEST, "%s",
-		    request ? kansa_error_last()->message : "no request");
-		goto out;
 	}
-	out->action = req.action;
-	if (!request_complete(out, &req))
-		goto out;
-	if (warrant == NULL || warrant_len == 0) {
-		if (req.emergency)
-			decide_emergency(out, policy, &req, time);
-		else
-			DENY(out, KANSA_REASON_MALFORMED_WARRANT, "no warrant given");
-		goto out;
+	if (kansa_decide__request(out, &req, request, request_len)) {
+		if (has_warrant)
+			(void)kansa_decide__verify_warrant(&wc, policy, warrant, warrant_len);
+		error = kansa_decide__finish(out, policy, &req, has_warrant ? &wc : NULL, time,
+		    state_fn, state_ctx);
 	}
-	if (kansa_signed_doc__parse(&w, warrant, warrant_len, KANSA_KIND_WARRANT) < 0) {
-		DENY(out, KANSA_REASON_MALFORMED_WARRANT, "%s", kansa_error_last()->message);
-		goto out;
-	}
-	out->has_warrant = true;
-	memcpy(out->warrant_hash, w->hash, KANSA_HASH_LEN);
-	memcpy(out->cti, w->u.warrant.cti, sizeof(out->cti));
-
-	/* REQ: DECIDE-2 every signature verifies and every kid is a member */
-	if (kansa_signed_doc__verify_signers(&signers, w, policy) < 0) {
-		DENY(out, KANSA_REASON_BAD_SIGNATURE, "%s", kansa_error_last()->message);
-		goto out;
-	}
-	if (state_fn && (error = state_fn(state_ctx, out->warrant_hash, out->cti, &state)) < 0)
-		goto out;
-	kansa_decide__evaluate(out, policy, &w->u.warrant, signers, &req, time, &state);
-out:
-	if (error < 0)
-		DENY(out, out->reason, "ledger state unavailable");
-	kansa_signed_doc__free(w);
+	kansa_warrant_check__dispose(&wc);
 	kansa_request__dispose(&req);
 	return error;
 }

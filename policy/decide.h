@@ -48,6 +48,55 @@ int kansa_decide(kansa_decision *out, const kansa_policy_doc *policy,
     int64_t time, kansa_state_fn state_fn, void *state_ctx);
 
 /*
+ * The decision in three stages, so that the ledger can run the expensive,
+ * pure part (parsing and verifying the warrant's signatures) outside its
+ * write transaction and cache it by (warrant hash, policy hash). Composed
+ * in order they are exactly kansa_decide(), which is what replay runs:
+ *
+ *   kansa_decide__request()         row 1 for the request (no policy needed)
+ *   kansa_decide__verify_warrant()  rows 1-2 for the warrant (policy members only)
+ *   kansa_decide__finish()          emergency acts, then rows 3-15 (state, time)
+ */
+
+/* A warrant parsed and its signatures checked against one policy's members.
+ * Depends only on the warrant bytes and the policy (members), never on time
+ * or ledger state: that is what makes it cacheable. */
+typedef struct {
+	int reason;                    /* KANSA_REASON_ALLOWED (verified), _MALFORMED_WARRANT or _BAD_SIGNATURE */
+	char detail[200];              /* why it failed, when it did */
+	kansa_signed_doc *doc;         /* the parsed warrant, owned; NULL when malformed */
+	size_t signers;                /* distinct members whose signatures verified */
+	uint8_t hash[KANSA_HASH_LEN];  /* SHA-256 of the COSE bytes (when parsed) */
+} kansa_warrant_check;
+
+/*
+ * Stage 1: parse the request and check it is complete. @p out is reset
+ * first (deny, action -1). Returns true when the request can be decided on;
+ * otherwise *out holds the malformed-request denial. @p req is filled (and
+ * must be disposed with kansa_request__dispose) in both cases.
+ */
+bool kansa_decide__request(kansa_decision *out, kansa_request_doc *req, const uint8_t *request,
+    size_t request_len);
+
+/* Stage 2: parse the warrant and verify every signature against @p policy's
+ * members (REQ: DECIDE-1, DECIDE-2). Always fills *out (dispose it with
+ * kansa_warrant_check__dispose); returns KANSA_EINVAL only for a NULL argument. */
+int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_doc *policy,
+    const uint8_t *warrant, size_t warrant_len);
+void kansa_warrant_check__dispose(kansa_warrant_check *wc);
+
+/*
+ * Stage 3: with *out as stage 1 left it for a complete request: no warrant
+ * (@p wc NULL) decides an emergency act; otherwise the warrant check's
+ * result, the ledger state from @p state_fn, and checks 3 to 15. @p wc must
+ * have been made against @p policy. Returns 0, or state_fn's error (then
+ * the caller must deny).
+ */
+int kansa_decide__finish(kansa_decision *out, const kansa_policy_doc *policy,
+    const kansa_request_doc *req, const kansa_warrant_check *wc, int64_t time,
+    kansa_state_fn state_fn, void *state_ctx);
+
+/*
  * Checks 3 to 15 on parsed documents, for callers that already parsed and
  * verified (the verified-document cache) and for table-driven tests.
  * @p signers is the number of distinct members whose signatures verified.

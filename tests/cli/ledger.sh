@@ -209,8 +209,9 @@ sys.exit(0 if okay else 1)
 PY2
 n=$(json_get info.json 'j["size"]'); bad=0; checked=0
 for seq in $(seq 0 $((n - 1))); do
-	kansa ledger proof --db l.db --seq "$seq" --json > p.json || bad=$((bad + 1))
-	python3 verify_proof.py "$KANSA_SRCDIR/tests" p.json || bad=$((bad + 1))
+	kansa ledger proof --db l.db --seq "$seq" --json > p.json 2> perr.txt || bad=$((bad + 1))
+	python3 verify_proof.py "$KANSA_SRCDIR/tests" p.json ||
+		{ bad=$((bad + 1)); echo "# proof of seq $seq: $(cat p.json) / $(cat perr.txt)"; }
 	checked=$((checked + 1))
 done
 for old in 1 2 3 $((n / 2)) $((n - 1)) "$n"; do

@@ -1,0 +1,24 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Smoke test of the benchmark (not a timed test): kansa-bench --quick runs
+# every section on tiny counts and writes its table and JSON, so the
+# benchmark cannot rot. The figures themselves are not checked.
+. "$KANSA_SRCDIR/tests/cli/lib.sh"
+BENCH="$KANSA_BUILDDIR/bench/kansa-bench"
+
+if [ "${KANSA_VALGRIND:-0}" = 1 ]; then
+	echo "skipped: the benchmark measures nothing under valgrind"
+	exit 77
+fi
+expect_exit 0 "kansa-bench --quick runs every section" -- \
+	"$BENCH" --quick --data "$T/data" --json "$T/bench.json"
+cp out.txt table.txt
+for f in "limit: Ed25519 verify" "cold check" "warm check, 1 caller" "warm check, 64 threads" \
+	"replay, 1M entries" "inclusion proof at 1M" "consistency proof at 1M"; do
+	expect_grep "$f" table.txt "table has '$f'"
+done
+expect_grep '"schema":"kansa.bench/1"' "$T/bench.json" "JSON written"
+if [ -n "${PYTHON3:-}" ]; then
+	expect_exit 0 "JSON parses" -- "$PYTHON3" -c "import json,sys; json.load(open(sys.argv[1]))" "$T/bench.json"
+fi
+finish

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The verified-document cache (ledger/cache.h), on its own and inside
+ * kansa_check: hits, LRU eviction by entries and by bytes, invalidation by
+ * warrant id and by policy, refcounted entries that outlive eviction, many
+ * threads at once; and in the ledger: a warrant is verified once, a
+ * revocation and a policy change drop what they must, and a policy that
+ * removes a signer is never answered from a stale verification.
+ */
+#include <pthread.h>
+
+#include "fixture.h"
+#include "ledger/cache.h"
+#include "ledger/ledger_impl.h"
+#include "policy/doc.h"
+
+/* A verification result of warrant @p w (COSE bytes) against policy @p pol. */
+static kansa_warrant_check check_of(const uint8_t *pol, size_t pol_len, const uint8_t *w, size_t wlen)
+{
+	kansa_policy *p = NULL;
+	kansa_warrant_check wc;
+
+	cr_assert_eq(kansa_policy_load(&p, pol, pol_len, NULL), 0);
+	cr_assert_eq(kansa_decide__verify_warrant(&wc, kansa_policy__doc(p), w, wlen), 0);
+	kansa_policy_free(p);
+	return wc;
+}
+
+static void key_of(uint8_t h[KANSA_HASH_LEN], int n)
+{
+	memset(h, 0, KANSA_HASH_LEN);
+	h[0] = (uint8_t)n;
+	h[31] = (uint8_t)(n >> 8);
+}
+
+/* An entry with no document (cost only). */
+static kansa_cache_entry *put_plain(kansa_cache *c, int w, int p, size_t cost)
+{
+	uint8_t wh[KANSA_HASH_LEN], ph[KANSA_HASH_LEN];
+	kansa_warrant_check wc;
+	kansa_cache_entry *e = NULL;
+
+	memset(&wc, 0, sizeof(wc));
+	wc.signers = (size_t)w;
+	key_of(wh, w);
+	key_of(ph, p);
+	cr_assert_eq(kansa_cache__put(&e, c, wh, ph, &wc, cost), 0);
+	return e;
+}
+
+static bool has(kansa_cache *c, int w, int p)
+{
+	uint8_t wh[KANSA_HASH_LEN], ph[KANSA_HASH_LEN];
+	kansa_cache_entry *e;
+
+	key_of(wh, w);
+	key_of(ph, p);
+	e = kansa_cache__get(c, wh, ph);
+	if (e)
+		cr_expect_eq(kansa_cache_entry__value(e)->signers, (size_t)w, "entry of another key");
+	kansa_cache__release(c, e);
+	return e != NULL;
+}
+
+Test(kansa_cache, hit_and_miss_by_warrant_and_policy)
+{
+	kansa_cache *c = NULL;
+	kansa_cache_stats st;
+
+	cr_assert_eq(kansa_cache__new(&c, 8, 1 << 20), 0);
+	kansa_cache__release(c, put_plain(c, 1, 1, 10));
+	cr_expect(has(c, 1, 1));
+	cr_expect(!has(c, 1, 2), "another policy is another key");
+	cr_expect(!has(c, 2, 1));
+	kansa_cache__stats(&st, c);
+	cr_expect_eq(st.hits, 1);
+	cr_expect_eq(st.misses, 2);
+	cr_expect_eq(st.entries, 1);
+	kansa_cache__free(c);
+}
+
+Test(kansa_cache, evicts_least_recently_used_by_entries)
+{
+	kansa_cache *c = NULL;
+	kansa_cache_stats st;
+
+	/* REQ: PERF-CACHE-1 */
+	cr_assert_eq(kansa_cache__new(&c, 3, 1 << 20), 0);
+	for (int i = 1; i <= 3; i++)
+		kansa_cache__release(c, put_plain(c, i, 0, 10));
+	cr_expect(has(c, 1, 0)); /* 1 is now the most recently used: 2 goes first */
+	kansa_cache__release(c, put_plain(c, 4, 0, 10));
+	cr_expect(!has(c, 2, 0));
+	cr_expect(has(c, 1, 0) && has(c, 3, 0) && has(c, 4, 0));
+	kansa_cache__stats(&st, c);
+	cr_expect_eq(st.entries, 3);
+	cr_expect_eq(st.evictions, 1);
+	kansa_cache__free(c);
+}
+
+Test(kansa_cache, evicts_by_bytes_and_refuses_an_entry_larger_than_the_cache)
+{
+	kansa_cache *c = NULL;
+	kansa_cache_entry *e = NULL;
+	kansa_warrant_check wc;
+	kansa_cache_stats st;
+	uint8_t h[KANSA_HASH_LEN] = { 0 };
+
+	cr_assert_eq(kansa_cache__new(&c, 100, 4096), 0);
+	for (int i = 1; i <= 10; i++)
+		kansa_cache__release(c, put_plain(c, i, 0, 1000));
+	kansa_cache__stats(&st, c);
+	cr_expect_leq(st.bytes, 4096);
+	cr_expect_lt(st.entries, 4);
+	cr_expect(has(c, 10, 0) && !has(c, 1, 0));
+	memset(&wc, 0, sizeof(wc));
+	wc.signers = 77;
+	cr_expect_eq(kansa_cache__put(&e, c, h, h, &wc, 5000), KANSA_ELIMIT);
+	cr_expect_null(e);
+	cr_expect_eq(wc.signers, 77, "the value stays the caller's");
+	kansa_cache__free(c);
+}
+
+Test(kansa_cache, held_entry_outlives_eviction_and_invalidation)
+{
+	kansa_cache *c = NULL;
+	kansa_cache_entry *held, *e2;
+
+	/* REQ: PERF-CACHE-5 refcounted: a held entry is freed on its last release only */
+	cr_assert_eq(kansa_cache__new(&c, 1, 1 << 20), 0);
+	held = put_plain(c, 1, 0, 10);
+	kansa_cache__release(c, put_plain(c, 2, 0, 10)); /* evicts 1 while held */
+	cr_expect(!has(c, 1, 0));
+	cr_expect_eq(kansa_cache_entry__value(held)->signers, 1); /* still valid (ASan/valgrind) */
+	e2 = put_plain(c, 3, 0, 10);
+	cr_expect_eq(kansa_cache__invalidate_policy(c, NULL), 1);
+	cr_expect_eq(kansa_cache_entry__value(e2)->signers, 3);
+	kansa_cache__release(c, held);
+	kansa_cache__release(c, e2);
+	kansa_cache__free(c);
+}
+
+Test(kansa_cache, same_key_twice_keeps_one_copy)
+{
+	kansa_cache *c = NULL;
+	kansa_cache_entry *a, *b;
+	kansa_cache_stats st;
+
+	cr_assert_eq(kansa_cache__new(&c, 8, 1 << 20), 0);
+	a = put_plain(c, 5, 5, 10);
+	b = put_plain(c, 5, 5, 10);
+	cr_expect_eq(a, b);
+	kansa_cache__stats(&st, c);
+	cr_expect_eq(st.entries, 1);
+	kansa_cache__release(c, a);
+	kansa_cache__release(c, b);
+	kansa_cache__free(c);
+}
+
+Test(kansa_cache, invalidates_by_cti_and_by_policy, .timeout = 30)
+{
+	perf_fixture p;
+	kansa_cache *c = NULL;
+	kansa_cache_entry *e = NULL;
+	uint8_t *w2 = NULL, ph1[KANSA_HASH_LEN], ph2[KANSA_HASH_LEN];
+	size_t w2_len = 0;
+	kansa_warrant_check wc;
+
+	perf_fixture_make(&p);
+	perf_warrant(&w2, &w2_len, &p, 2);
+	cr_assert_eq(kansa_cache__new(&c, 8, 1 << 20), 0);
+	key_of(ph1, 1);
+	key_of(ph2, 2);
+	wc = check_of(p.f.policy, p.f.policy_len, p.f.warrant, p.f.warrant_len);
+	cr_assert_eq(wc.reason, KANSA_REASON_ALLOWED);
+	{
+		uint8_t wh[KANSA_HASH_LEN];
+		memcpy(wh, wc.hash, sizeof(wh));
+		cr_assert_eq(kansa_cache__put(&e, c, wh, ph1, &wc, 100), 0);
+		kansa_cache__release(c, e);
+		wc = check_of(p.f.policy, p.f.policy_len, p.f.warrant, p.f.warrant_len);
+		cr_assert_eq(kansa_cache__put(&e, c, wh, ph2, &wc, 100), 0);
+		kansa_cache__release(c, e);
+	}
+	wc = check_of(p.f.policy, p.f.policy_len, w2, w2_len);
+	{
+		uint8_t wh[KANSA_HASH_LEN], cti[16];
+		memcpy(wh, wc.hash, sizeof(wh));
+		memcpy(cti, wc.doc->u.warrant.cti, sizeof(cti));
+		cr_assert_eq(kansa_cache__put(&e, c, wh, ph1, &wc, 100), 0);
+		kansa_cache__release(c, e);
+		/* REQ: PERF-CACHE-4 both policies' entries of one warrant go, the other stays */
+		wc = check_of(p.f.policy, p.f.policy_len, p.f.warrant, p.f.warrant_len);
+		memcpy(cti, wc.doc->u.warrant.cti, sizeof(cti));
+		kansa_warrant_check__dispose(&wc);
+		cr_expect_eq(kansa_cache__invalidate_cti(c, cti), 2);
+		cr_expect_not_null(e = kansa_cache__get(c, wh, ph1));
+		kansa_cache__release(c, e);
+		/* REQ: PERF-CACHE-3 */
+		cr_expect_eq(kansa_cache__invalidate_policy(c, ph2), 1);
+		cr_expect_null(kansa_cache__get(c, wh, ph1));
+	}
+	kansa_cache__free(c);
+	free(w2);
+	perf_fixture_free(&p);
+}
+
+typedef struct {
+	kansa_cache *c;
+	int seed;
+} stress_arg;
+
+static void *stress(void *arg)
+{
+	stress_arg *a = arg;
+	unsigned x = (unsigned)a->seed * 2654435761u + 1;
+
+	for (int i = 0; i < 20000; i++) {
+		uint8_t wh[KANSA_HASH_LEN], ph[KANSA_HASH_LEN];
+		kansa_cache_entry *e;
+		int k;
+
+		x = x * 1103515245u + 12345u;
+		k = (int)((x >> 8) % 64);
+		key_of(wh, k);
+		key_of(ph, 0);
+		if ((e = kansa_cache__get(a->c, wh, ph)) == NULL) {
+			kansa_warrant_check wc;
+			memset(&wc, 0, sizeof(wc));
+			wc.signers = (size_t)k;
+			if (kansa_cache__put(&e, a->c, wh, ph, &wc, 64) < 0)
+				return (void *)1;
+		}
+		if (kansa_cache_entry__value(e)->signers != (size_t)k)
+			return (void *)1;
+		if ((x >> 20) % 97 == 0)
+			(void)kansa_cache__invalidate_policy(a->c, NULL);
+		kansa_cache__release(a->c, e);
+	}
+	return NULL;
+}
+
+Test(kansa_cache, many_threads_get_put_evict_and_invalidate, .timeout = 120)
+{
+	kansa_cache *c = NULL;
+	pthread_t t[8];
+	stress_arg a[8];
+	kansa_cache_stats st;
+
+	cr_assert_eq(kansa_cache__new(&c, 16, 1 << 20), 0);
+	for (int i = 0; i < 8; i++) {
+		a[i] = (stress_arg){ c, i };
+		cr_assert_eq(pthread_create(&t[i], NULL, stress, &a[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		void *rv = NULL;
+		pthread_join(t[i], &rv);
+		cr_expect_null(rv, "thread %d saw a wrong entry", i);
+	}
+	kansa_cache__stats(&st, c);
+	cr_expect_leq(st.entries, 16);
+	cr_expect_gt(st.evictions, 0);
+	kansa_cache__free(c);
+}
+
+/* ---- inside kansa_check -------------------------------------------------- */
+
+static kansa_receipt check(kansa_ledger *lg, const uint8_t *w, size_t wlen, ledger_fixture *f)
+{
+	kansa_receipt r;
+
+	cr_assert_eq(kansa_check(&r, lg, w, wlen, f->request, f->request_len), 0, "%s",
+	    kansa_error_last()->message);
+	return r;
+}
+
+Test(kansa_check_cache, verifies_a_warrant_once, .timeout = 60)
+{
+	perf_fixture p;
+	kansa_ledger *lg = NULL;
+	kansa_ledger_stats st;
+
+	/* REQ: PERF-CACHE-2 */
+	perf_fixture_make(&p);
+	cr_assert_eq(kansa_ledger_open(&lg, p.f.db, p.f.dbkey, 0), 0);
+	for (int i = 0; i < 5; i++)
+		cr_expect_eq(check(lg, p.f.warrant, p.f.warrant_len, &p.f).verdict, KANSA_ALLOW);
+	cr_assert_eq(kansa_ledger_get_stats(&st, lg), 0);
+	cr_expect_eq(st.cache_misses, 1);
+	cr_expect_eq(st.cache_hits, 4);
+	cr_expect_eq(st.cache_entries, 1);
+	cr_expect_gt(st.cache_bytes, 0);
+	kansa_ledger_close(lg);
+	perf_fixture_free(&p);
+}
+
+Test(kansa_check_cache, revocation_drops_the_warrant_and_denies, .timeout = 60)
+{
+	perf_fixture p;
+	kansa_ledger *lg = NULL;
+	kansa_ledger_stats st;
+	kansa_receipt r;
+	kansa_doc *d = NULL;
+	uint8_t *rev = NULL;
+	size_t rev_len = 0;
+	char *json = NULL, *q, cti[33];
+
+	perf_fixture_make(&p);
+	cr_assert_eq(kansa_ledger_open(&lg, p.f.db, p.f.dbkey, 0), 0);
+	cr_expect_eq(check(lg, p.f.warrant, p.f.warrant_len, &p.f).verdict, KANSA_ALLOW);
+	cr_assert_eq(kansa_doc_parse(&d, p.f.warrant, p.f.warrant_len, KANSA_DOC_WARRANT), 0);
+	cr_assert_eq(kansa_doc_to_json(&json, d, NULL, 0), 0);
+	cr_assert_not_null(q = strstr(json, "\"cti\":\""));
+	memcpy(cti, q + 7, 32);
+	cti[32] = 0;
+	perf_revocation(&rev, &rev_len, &p, cti);
+	cr_assert_eq(kansa_ledger_revoke(&r, lg, rev, rev_len), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(kansa_ledger_get_stats(&st, lg), 0);
+	cr_expect_eq(st.cache_entries, 0);
+	cr_expect_eq(st.cache_invalidations, 1);
+	r = check(lg, p.f.warrant, p.f.warrant_len, &p.f);
+	cr_expect_eq(r.verdict, KANSA_DENY);
+	cr_expect_eq(r.reason, KANSA_REASON_REVOKED);
+	free(json);
+	free(rev);
+	kansa_doc_free(d);
+	kansa_ledger_close(lg);
+	perf_fixture_free(&p);
+}
+
+Test(kansa_check_cache, policy_change_never_answers_from_a_stale_verification, .timeout = 60)
+{
+	perf_fixture p;
+	kansa_ledger *lg = NULL, *other = NULL;
+	kansa_ledger_stats st;
+	kansa_receipt r;
+	uint8_t *v2 = NULL;
+	size_t v2_len = 0;
+
+	perf_fixture_make(&p);
+	perf_policy(&v2, &v2_len, &p, 2, false); /* member-b leaves the commission */
+	cr_assert_eq(kansa_ledger_open(&lg, p.f.db, p.f.dbkey, 0), 0);
+	cr_assert_eq(kansa_ledger_open(&other, p.f.db, p.f.dbkey, 0), 0);
+	cr_expect_eq(check(lg, p.f.warrant, p.f.warrant_len, &p.f).verdict, KANSA_ALLOW);
+	cr_expect_eq(check(other, p.f.warrant, p.f.warrant_len, &p.f).verdict, KANSA_ALLOW);
+
+	/* activated through this handle: its cache drops the old policy's entries */
+	cr_assert_eq(kansa_ledger_activate_policy(&r, lg, v2, v2_len), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(kansa_ledger_get_stats(&st, lg), 0);
+	cr_expect_eq(st.cache_entries, 0);
+	r = check(lg, p.f.warrant, p.f.warrant_len, &p.f);
+	cr_expect_eq(r.reason, KANSA_REASON_BAD_SIGNATURE, "member-b's signature no longer counts");
+
+	/* the other handle still caches the v1 verification: inside the
+	 * transaction it sees v2 and verifies again */
+	r = check(other, p.f.warrant, p.f.warrant_len, &p.f);
+	cr_expect_eq(r.verdict, KANSA_DENY);
+	cr_expect_eq(r.reason, KANSA_REASON_BAD_SIGNATURE, "%s", r.detail);
+	cr_assert_eq(kansa_ledger_get_stats(&st, other), 0);
+	cr_expect_eq(st.cache_invalidations, 1, "the reload dropped the v1 entry");
+	free(v2);
+	kansa_ledger_close(other);
+	kansa_ledger_close(lg);
+	perf_fixture_free(&p);
+}
