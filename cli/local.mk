@@ -5,6 +5,8 @@ kansa_SOURCES += cli/main.c cli/cli.h cli/util.c cli/json.c cli/passphrase.c \
 kansa_SOURCES += cli/cmd_doc.c
 # ledger verify, audit replay, audit report
 kansa_SOURCES += cli/cmd_audit.c cli/cmd_report.c cli/progress.c
+# hardening: ledger rekey, the clock warning of check and ledger info
+kansa_SOURCES += cli/cmd_ledger_rekey.c cli/clock.c
 
 # docs/examples/integrator.c: the program an integrator would copy; built
 # by make check against the public header and libkansa only.

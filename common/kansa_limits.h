@@ -15,6 +15,11 @@
  * the bound keeps the explicit decoder stack fixed and small. */
 #define KANSA_MAX_CBOR_DEPTH 16
 
+/* Items (of any kind, at any depth) in one decoded CBOR input: bounds the
+ * memory libcbor allocates for an input of at most KANSA_MAX_CBOR_BYTES
+ * (a 1 MiB array of one-byte items would otherwise be a million items). */
+#define KANSA_MAX_CBOR_ITEMS 100000
+
 /* A signed document (policy, warrant, revocation) as COSE bytes. */
 #define KANSA_MAX_DOC_BYTES KANSA_MAX_CBOR_BYTES
 
@@ -27,7 +32,8 @@
 /* A passphrase or key file line. */
 #define KANSA_MAX_SECRET_BYTES 1024
 
-/* A JSON input file of the CLI. */
+/* A JSON input file of the CLI. Nesting of JSON is bounded by jansson
+ * itself (JSON_PARSER_MAX_DEPTH, 2048) and our documents are 3 deep. */
 #define KANSA_MAX_JSON_BYTES (1024 * 1024)
 
 /* Signatures on one COSE_Sign document: more than any commission has members. */
@@ -52,5 +58,8 @@ _Static_assert(KANSA_MAX_CBOR_DEPTH <= 64, "the decoder stack is fixed size");
 _Static_assert(KANSA_MAX_CBOR_BYTES <= (1 << 24), "CBOR inputs stay small");
 _Static_assert(KANSA_MAX_SECRET_BYTES <= 4096, "secrets live in the secure heap");
 _Static_assert(KANSA_MAX_SIGNATURES <= 256, "signature sets stay small");
+_Static_assert(KANSA_MAX_CBOR_ITEMS <= KANSA_MAX_CBOR_BYTES, "every item takes at least one byte");
+_Static_assert(KANSA_MAX_REQUEST_TARGETS <= KANSA_MAX_SCOPE_ITEMS, "a request is no wider than a warrant");
+_Static_assert(KANSA_MAX_MEMBERS <= 1024, "the quorum count uses a member bitmap on the stack");
 
 #endif

@@ -965,6 +965,54 @@ typedef struct {
  */
 KANSA_EXTERN(int) kansa_ledger_get_stats(kansa_ledger_stats *out, kansa_ledger *lg);
 
+/* ---------------------------------------------------------------------- */
+/* Hardening: database rekey, clock sanity                                 */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * Change the ledger's database key (SQLCipher rekey): every page is
+ * re-encrypted under @p new_key (the contents of a key file: 64 hex digits
+ * are a raw key, anything else a passphrase). The content is untouched.
+ * Afterwards only the new key opens the ledger. @p lg must be open
+ * read-write, and no other process may have the file open.
+ * @return 0; KANSA_ELOCKED (the ledger is in use elsewhere: nothing
+ * changed); KANSA_EINVAL (read-only, or a NULL argument); KANSA_EFORMAT
+ * (an empty key); KANSA_EIO; KANSA_ERROR.
+ */
+KANSA_EXTERN(int) kansa_ledger_rekey(kansa_ledger *lg, const kansa_secret *new_key);
+
+/** The system clock is reported when it is this far after the last entry's time (24 h). */
+#define KANSA_CLOCK_MAX_AHEAD (24 * 3600)
+/** ... or this far before it (5 min): entries then keep the last entry's time. */
+#define KANSA_CLOCK_MAX_BEHIND (5 * 60)
+
+/** States of kansa_clock_status. */
+enum {
+	KANSA_CLOCK_OK = 0,     /**< "ok": within the bounds */
+	KANSA_CLOCK_AHEAD = 1,  /**< "ahead": more than KANSA_CLOCK_MAX_AHEAD after the last entry */
+	KANSA_CLOCK_BEHIND = 2, /**< "behind": more than KANSA_CLOCK_MAX_BEHIND before the last entry */
+};
+
+/** The system clock against the ledger's last entry. */
+typedef struct {
+	int state;          /**< KANSA_CLOCK_* */
+	int64_t now;        /**< the clock the ledger uses for new entries */
+	int64_t last_time;  /**< the last entry's time (now, for an empty ledger) */
+	int64_t skew;       /**< now - last_time, in seconds (saturating) */
+	char message[200];  /**< for people, when state is not KANSA_CLOCK_OK; else "" */
+} kansa_clock_status;
+
+/**
+ * Compare the clock with the last entry's time (docs/ledger.md "Time").
+ * Entry times never go backwards whatever the clock does; this only tells
+ * the caller, so that a wrong clock is seen before entries carry its time.
+ * @return 0 or an error reading the ledger (KANSA_EIO, ...).
+ */
+KANSA_EXTERN(int) kansa_ledger_clock_check(kansa_clock_status *out, kansa_ledger *lg);
+
+/** "ok", "ahead", "behind" or "unknown". */
+KANSA_EXTERN(const char *) kansa_clock_state_name(int state);
+
 /* @@KANSA_API_MORE@@ later modules add their declarations above this line */
 
 #ifdef __cplusplus

@@ -63,3 +63,6 @@ tests_unit_test_perf_SOURCES = tests/unit/perf/test_cache.c tests/unit/perf/test
 tests_unit_test_perf_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_perf_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_perf
+
+# Hardening (issue 8): database rekey and the ledger's clock.
+libkansa_internal_la_SOURCES += ledger/rekey.c ledger/clock.c
