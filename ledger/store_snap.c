@@ -203,7 +203,7 @@ static int checkpoint_row(void *vctx, sqlite3_stmt *st)
 	walk_ctx *w = vctx;
 	const void *note = sqlite3_column_blob(st, 1);
 	int n = sqlite3_column_bytes(st, 1);
-	uint64_t size;
+	uint64_t size = 0;
 	int error;
 
 	if ((error = int_col(&size, st, 0, "checkpoint size")) < 0)
@@ -216,7 +216,7 @@ static int pair_row(void *vctx, sqlite3_stmt *st)
 	walk_ctx *w = vctx;
 	const void *cti = sqlite3_column_blob(st, 0);
 	int n = sqlite3_column_bytes(st, 0);
-	uint64_t v;
+	uint64_t v = 0;
 	int error;
 
 	if ((error = int_col(&v, st, 1, "ledger table")) < 0)
