@@ -32,6 +32,9 @@ static const cli_command commands[] = {
 	{ "ledger", "checkpoint", cmd_ledger_checkpoint, "sign and store a checkpoint of the ledger" },
 	{ "ledger", "proof", cmd_ledger_proof, "inclusion or consistency proof from the Merkle tree" },
 	{ "check", NULL, cmd_check, "decide on a request and record the decision" },
+	{ "anchor", "push", cmd_anchor_push, "commit the ledger's checkpoint to a git repository, push it" },
+	{ "anchor", "verify", cmd_anchor_verify, "verify an anchor repository's history (public keys only)" },
+	{ "anchor", "cosign", cmd_anchor_cosign, "as a witness, cosign the newest anchored checkpoint" },
 	/* @@CLI_COMMANDS@@ */
 };
 

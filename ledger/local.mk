@@ -46,3 +46,9 @@ tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledge
 tests_unit_test_ledger_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_ledger
+
+# Anchoring: signed checkpoints and consistency proofs in a git repository
+# (libgit2), verified by anyone with the log's public key (docs/anchoring.md).
+libkansa_internal_la_SOURCES += ledger/anchor.h ledger/anchor.c ledger/anchor_git.c ledger/anchor_verify.c
+TESTS += tests/cli/anchor.sh
+EXTRA_DIST += tests/cli/anchor.sh
