@@ -212,12 +212,13 @@ static int tip_entry(const char *root, const git_tree_entry *e, void *payload)
 		depth += *p == '/';
 	if (depth > 16)
 		return 1; /* deeper than any origin: do not descend */
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || strcmp(git_tree_entry_name(e), "checkpoint") != 0)
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || strcmp(git_tree_entry_name(e), "checkpoint") != 0 ||
+	    strncmp(root, "logs/", 5) != 0)
 		return 0;
 	for (size_t i = 0; i < t->w->n_logs; i++) {
 		const char *name = t->w->logs[i].key->name;
 		size_t n = strlen(name);
-		if (rlen == 5 + n + 1 && strncmp(root, "logs/", 5) == 0 && strncmp(root + 5, name, n) == 0)
+		if (rlen == 5 + n + 1 && strncmp(root + 5, name, n) == 0)
 			return 0;
 	}
 	t->unverified++;
