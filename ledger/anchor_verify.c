@@ -34,6 +34,7 @@ typedef struct {
 	const kansa_note_verifier *keys[1 + KANSA_MAX_ANCHOR_WITNESSES]; /* [0]: the log in turn */
 	size_t n_keys;
 	const kansa_anchor_checkpoint *state;   /* cosign: the witness's last cosigned, or NULL */
+	git_oid tip;                            /* the commit HEAD named when the walk began */
 	kansa_anchor_summary *sum;
 	const kansa_anchor_verify_options *opt;
 } walk_ctx;
@@ -57,6 +58,7 @@ static int history(hist_item **out, size_t *n_out, walk_ctx *w)
 		return gerr == GIT_ENOTFOUND ? kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_GIT,
 		    "the repository has no commits: nothing is anchored yet") :
 		    kansa_anchor__git_error(gerr, "HEAD");
+	git_oid_cpy(&w->tip, &next);
 	kansa_anchor__oid_hex(w->sum->tip, &next);
 	for (;;) {
 		if (n == KANSA_MAX_ANCHOR_COMMITS) {
@@ -354,9 +356,10 @@ static int cosign_newest(kansa_anchor_cosign_result *out, walk_ctx *w, const log
 	git_oid oid;
 	int gerr, error;
 
-	if ((error = kansa_anchor__head(&head, w->repo)) < 0)
-		goto out;
-	if ((gerr = git_commit_tree(&tree, head)) < 0) {
+	/* the walked tip, not HEAD again: sign only what was verified; the
+	 * commit fails if HEAD moved since */
+	if ((gerr = git_commit_lookup(&head, w->repo, &w->tip)) < 0 ||
+	    (gerr = git_commit_tree(&tree, head)) < 0) {
 		error = kansa_anchor__git_error(gerr, "HEAD tree");
 		goto out;
 	}
