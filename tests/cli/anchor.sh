@@ -121,6 +121,7 @@ expect_exit 0 "verify text names the cosigners" -- kansa anchor verify --repo an
 expect_grep "cosigned by member-a (verified), member-b (unverified" out.txt "cosigners in the text output"
 
 # ---- rollback and fork of the ledger ------------------------------------------
+# REQ: ANCHOR-ROLLBACK REQ: ANCHOR-FORK
 cp a.db snap.db                     # a.db now has 5 entries, anchored at 4 in anch.git
 checks a.db ok.json 2
 expect_exit 0 "push the grown ledger" -- kansa anchor push --db a.db --repo anch.git --remote r1
@@ -137,6 +138,7 @@ expect_exit 1 "verify --db finds the fork" -- kansa anchor verify --repo anch.gi
 expect_exit 0 "verify --db passes for the real ledger" -- kansa anchor verify --repo anch.git --log-key "$KA" --db a.db
 
 # ---- a hand-made commit that does not extend its parent -----------------------
+# REQ: ANCHOR-VERIFY-COMMIT
 git clone -q r1.git hand || exit 99
 n=$(git -C anch.git show HEAD:logs/$OA/checkpoint | sed -n 2p)
 "$KANSA" ledger checkpoint --db snap.db > "hand/logs/$OA/checkpoint" || exit 99
@@ -161,6 +163,7 @@ expect_exit 1 "verify with the key of a log that is not there" -- kansa anchor v
 expect_grep "no checkpoint in the repository" err.txt "missing log: says so"
 
 # ---- a witness refuses what does not extend what it cosigned --------------------
+# REQ: ANCHOR-WITNESS
 expect_exit 0 "witness cosigns the grown log (size 7)" -- kansa anchor cosign --repo anch.git --key a.key --log-key "$KA"
 # A split view: the operator shows the witness another repository holding the
 # forked ledger. It verifies on its own, but does not extend size 7.
