@@ -129,4 +129,9 @@ int cmd_ratification_create(int argc, char **argv);
 int cmd_ratification_sign(int argc, char **argv);
 int cmd_ratification_show(int argc, char **argv);
 
+/* cli/cmd_anchor.c: checkpoints in git */
+int cmd_anchor_push(int argc, char **argv);
+int cmd_anchor_verify(int argc, char **argv);
+int cmd_anchor_cosign(int argc, char **argv);
+
 #endif

@@ -15,3 +15,5 @@ docs_examples_integrator_SOURCES = docs/examples/integrator.c
 docs_examples_integrator_CFLAGS = -std=c11 $(TEST_WARN_CFLAGS) -Wpedantic
 docs_examples_integrator_CPPFLAGS = -I$(top_srcdir)/include
 docs_examples_integrator_LDADD = libkansa.la
+# anchoring: anchor push|verify|cosign
+kansa_SOURCES += cli/cmd_anchor.c
