@@ -96,5 +96,17 @@ say "12. The auditor verifies the chain, re-decides every entry, and reports"
 run ledger verify --db ledger.db
 run audit replay --db ledger.db
 run audit report --db ledger.db
+
+say "13. The checkpoint goes to a git repository that witnesses mirror; member-a cosigns"
+logkey=$("$K" ledger info --db ledger.db --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_key"])')
+git init -q --bare -b main mirror.git
+run anchor push --db ledger.db --repo anchors.git
+git -C anchors.git remote add mirror "$(pwd)/mirror.git"
+run check --db ledger.db --warrant warrant.cose --request other-unit.json >/dev/null || true
+run anchor push --db ledger.db --repo anchors.git --remote mirror
+run anchor cosign --repo anchors.git --key member-a.key --passphrase-file member-a.pass \
+	--log-key "$logkey" --state member-a.witness --remote mirror
+git clone -q mirror.git mirror-clone
+run anchor verify --repo mirror-clone --log-key "$logkey" --witness-key member-a.key.pub --db ledger.db
 echo
 echo "demo finished: the files are in $(pwd)"

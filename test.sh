@@ -38,6 +38,8 @@ check() { # dir label [make target]
 step "build and test (gcc, -Werror)"
 build build
 check build "unit+cli"
+# crash safety (tests/cli/crash-safety.sh): kills and receipts checked
+grep -h '^crash-safety: kills' build/tests/cli/crash-safety.log || { echo "FAILED: no crash-safety summary"; exit 1; }
 [ "${KANSA_QUICK:-0}" = 1 ] && exit 0
 
 step "sanitizers (address, undefined)"
@@ -51,7 +53,10 @@ if command -v clang >/dev/null 2>&1 && grep -q '^fuzz:' tests/fuzz/local.mk 2>/d
 	step "fuzz (libFuzzer, ${FUZZ_SECONDS:=10} s per target)"
 	build build-fuzz --enable-fuzzing CC=clang
 	if (cd build-fuzz && make -s fuzz FUZZ_SECONDS="$FUZZ_SECONDS" > fuzz.log 2>&1); then
-		grep -E '^(fuzz|==|Done [0-9]+ runs)' build-fuzz/fuzz.log || true
+		# one line per target: executions in the time given, and crashes
+		awk '/^fuzz: [a-z_]+ for/ { t = $2 } /^Done [0-9]+ runs/ && t { printf "fuzz: %-10s %10d execs in %s s, 0 crashes\n", t, $2, $5; t = "" }' build-fuzz/fuzz.log
+		n=$(ls build-fuzz/tests/fuzz/crashes 2>/dev/null | wc -l)
+		[ "$n" -eq 0 ] || { echo "FAILED: fuzz: $n crash files in build-fuzz/tests/fuzz/crashes"; exit 1; }
 		echo "fuzz: ok, no crashes"
 	else
 		tail -80 build-fuzz/fuzz.log

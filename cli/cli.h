@@ -79,7 +79,12 @@ int cli_ledger_parse_opts(int argc, char **argv, cli_ledger_opts *o, const struc
 /* Open a ledger with the key from key_file or $KANSA_DB_KEY_FILE. */
 int cli_open_ledger(kansa_ledger **out, const char *db, const char *key_file, int flags);
 
+/* Compare the system clock with the ledger's last entry; warn on stderr
+ * when it is far off. Returns the "clock" object for --json (a new reference). */
+json_t *cli_clock_check(kansa_ledger *lg);
+
 int cmd_keys_generate(int argc, char **argv);
+int cmd_ledger_rekey(int argc, char **argv);
 int cmd_ledger_init(int argc, char **argv);
 int cmd_ledger_info(int argc, char **argv);
 int cmd_ledger_policy(int argc, char **argv);
@@ -123,5 +128,10 @@ int cmd_revocation_show(int argc, char **argv);
 int cmd_ratification_create(int argc, char **argv);
 int cmd_ratification_sign(int argc, char **argv);
 int cmd_ratification_show(int argc, char **argv);
+
+/* cli/cmd_anchor.c: checkpoints in git */
+int cmd_anchor_push(int argc, char **argv);
+int cmd_anchor_verify(int argc, char **argv);
+int cmd_anchor_cosign(int argc, char **argv);
 
 #endif

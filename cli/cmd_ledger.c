@@ -144,7 +144,7 @@ static int opt_policy(int c, const char *arg, void *ctx)
 	return 0;
 }
 
-static void print_info(const kansa_ledger_info *in, bool json, const char *schema)
+static void print_info(const kansa_ledger_info *in, json_t *clock, bool json, const char *schema)
 {
 	char head[2 * KANSA_HASH_LEN + 1], root[2 * KANSA_HASH_LEN + 1];
 
@@ -161,6 +161,8 @@ static void print_info(const kansa_ledger_info *in, bool json, const char *schem
 		json_object_set_new(o, "origin", json_string(in->origin));
 		json_object_set_new(o, "log_key", json_string(in->log_key));
 		json_object_set_new(o, "last_time", json_integer(in->last_time));
+		if (clock)
+			json_object_set(o, "clock", clock);
 		cli_json_print(o, schema);
 		return;
 	}
@@ -171,6 +173,8 @@ static void print_info(const kansa_ledger_info *in, bool json, const char *schem
 	printf("root:           %s\n", root);
 	printf("origin:         %s\n", in->origin);
 	printf("log key:        %s\n", in->log_key);
+	if (clock)
+		printf("clock:          %s\n", json_string_value(json_object_get(clock, "state")));
 }
 
 int cmd_ledger_init(int argc, char **argv)
@@ -197,7 +201,7 @@ int cmd_ledger_init(int argc, char **argv)
 		goto out;
 	if (!o.json)
 		printf("created ledger %s\n", o.db);
-	print_info(&info, o.json, "kansa.ledger.init/1");
+	print_info(&info, NULL, o.json, "kansa.ledger.init/1");
 out:
 	kansa_ledger_close(lg);
 	kansa_secret_free(key);
@@ -224,6 +228,7 @@ int cmd_ledger_info(int argc, char **argv)
 	cli_ledger_opts o = { 0 };
 	kansa_ledger *lg = NULL;
 	kansa_ledger_info info;
+	json_t *clock = NULL;
 	int rc, error;
 
 	if ((rc = cli_ledger_parse_opts(argc, argv, &o, NULL, NULL, NULL, help_info)) >= 0)
@@ -231,8 +236,10 @@ int cmd_ledger_info(int argc, char **argv)
 	if ((error = cli_open_ledger(&lg, o.db, o.key_file, KANSA_LEDGER_READONLY)) < 0 ||
 	    (error = kansa_ledger_get_info(&info, lg)) < 0)
 		goto out;
-	print_info(&info, o.json, "kansa.ledger.info/1");
+	clock = cli_clock_check(lg);
+	print_info(&info, clock, o.json, "kansa.ledger.info/1");
 out:
+	json_decref(clock);
 	kansa_ledger_close(lg);
 	return error < 0 ? cli_fail(error, o.json, "kansa.ledger.info/1") : EXIT_OK;
 }
@@ -398,6 +405,7 @@ int cmd_check(int argc, char **argv)
 	check_args a = { 0 };
 	kansa_ledger *lg = NULL;
 	kansa_receipt r;
+	json_t *clock = NULL;
 	uint8_t *warrant = NULL, *req_in = NULL, *req = NULL;
 	size_t wlen = 0, rinlen = 0, rlen = 0;
 	int rc, error;
@@ -420,16 +428,19 @@ int cmd_check(int argc, char **argv)
 	}
 	if ((error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0)
 		goto out;
+	clock = cli_clock_check(lg); /* before the check: its entry moves the last time */
 	if ((error = kansa_check(&r, lg, warrant, wlen, req, rlen)) < 0)
 		goto out;
 	if (o.json) {
 		json_t *j = receipt_json(&r);
 		json_object_set_new(j, "ok", json_boolean(r.verdict == KANSA_ALLOW));
+		json_object_set(j, "clock", clock);
 		cli_json_print(j, schema);
 	} else {
 		print_receipt(&r, "decision");
 	}
 out:
+	json_decref(clock);
 	kansa_ledger_close(lg);
 	free(warrant);
 	free(req_in);

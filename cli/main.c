@@ -35,7 +35,11 @@ static const cli_command commands[] = {
 	{ "ledger", "verify", cmd_ledger_verify, "recompute the hash chain, the tree and the checkpoints" },
 	{ "audit", "replay", cmd_audit_replay, "verify, and re-decide every entry" },
 	{ "audit", "report", cmd_audit_report, "per warrant, per requester, denials to look at first" },
+	{ "ledger", "rekey", cmd_ledger_rekey, "change the database key (the content stays)" },
 	{ "check", NULL, cmd_check, "decide on a request and record the decision" },
+	{ "anchor", "push", cmd_anchor_push, "commit the ledger's checkpoint to a git repository, push it" },
+	{ "anchor", "verify", cmd_anchor_verify, "verify an anchor repository's history (public keys only)" },
+	{ "anchor", "cosign", cmd_anchor_cosign, "as a witness, cosign the newest anchored checkpoint" },
 	/* @@CLI_COMMANDS@@ */
 };
 

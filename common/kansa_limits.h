@@ -15,6 +15,11 @@
  * the bound keeps the explicit decoder stack fixed and small. */
 #define KANSA_MAX_CBOR_DEPTH 16
 
+/* Items (of any kind, at any depth) in one decoded CBOR input: bounds the
+ * memory libcbor allocates for an input of at most KANSA_MAX_CBOR_BYTES
+ * (a 1 MiB array of one-byte items would otherwise be a million items). */
+#define KANSA_MAX_CBOR_ITEMS 100000
+
 /* A signed document (policy, warrant, revocation) as COSE bytes. */
 #define KANSA_MAX_DOC_BYTES KANSA_MAX_CBOR_BYTES
 
@@ -27,7 +32,8 @@
 /* A passphrase or key file line. */
 #define KANSA_MAX_SECRET_BYTES 1024
 
-/* A JSON input file of the CLI. */
+/* A JSON input file of the CLI. Nesting of JSON is bounded by jansson
+ * itself (JSON_PARSER_MAX_DEPTH, 2048) and our documents are 3 deep. */
 #define KANSA_MAX_JSON_BYTES (1024 * 1024)
 
 /* Signatures on one COSE_Sign document: more than any commission has members. */
@@ -48,9 +54,36 @@
 /* A text string inside a document (names, case numbers, reasons). */
 #define KANSA_MAX_TEXT_BYTES 4096
 
+/* Anchor repositories (ledger/anchor*.c) come from anyone who can push to a
+ * mirror: every blob is sized from its header before it is inflated, and the
+ * walk of the history is bounded, so a hostile repository costs bounded
+ * memory and time. A checkpoint file is a signed note (KANSA_NOTE_MAX_BYTES,
+ * room for many cosignatures); a proof file is proof text. */
+#define KANSA_MAX_ANCHOR_CHECKPOINT_BYTES (256 * 1024)
+#define KANSA_MAX_ANCHOR_PROOF_BYTES 4096
+
+/* Commits walked by anchor verify and cosign: one commit per anchor or
+ * cosignature; a million covers decades of hourly anchoring of many sites. */
+#define KANSA_MAX_ANCHOR_COMMITS (1024 * 1024)
+
+/* Log keys and witness keys given to one verification (each is one bit of a
+ * signed-note verification mask, which has 64). */
+#define KANSA_MAX_ANCHOR_LOGS 256
+#define KANSA_MAX_ANCHOR_WITNESSES 63
+
+/* Remotes one anchor push updates. */
+#define KANSA_MAX_ANCHOR_REMOTES 32
+
 _Static_assert(KANSA_MAX_CBOR_DEPTH <= 64, "the decoder stack is fixed size");
 _Static_assert(KANSA_MAX_CBOR_BYTES <= (1 << 24), "CBOR inputs stay small");
 _Static_assert(KANSA_MAX_SECRET_BYTES <= 4096, "secrets live in the secure heap");
 _Static_assert(KANSA_MAX_SIGNATURES <= 256, "signature sets stay small");
+_Static_assert(KANSA_MAX_CBOR_ITEMS <= KANSA_MAX_CBOR_BYTES, "every item takes at least one byte");
+_Static_assert(KANSA_MAX_REQUEST_TARGETS <= KANSA_MAX_SCOPE_ITEMS, "a request is no wider than a warrant");
+_Static_assert(KANSA_MAX_MEMBERS <= 1024, "the quorum count uses a member bitmap on the stack");
+
+_Static_assert(KANSA_MAX_ANCHOR_CHECKPOINT_BYTES <= (1 << 20), "checkpoint files stay small");
+_Static_assert(KANSA_MAX_ANCHOR_COMMITS <= (1 << 24), "anchor walks stay bounded");
+_Static_assert(KANSA_MAX_ANCHOR_WITNESSES + 1 <= 64, "log key plus witnesses fit one verification mask");
 
 #endif

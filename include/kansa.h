@@ -965,6 +965,181 @@ typedef struct {
  */
 KANSA_EXTERN(int) kansa_ledger_get_stats(kansa_ledger_stats *out, kansa_ledger *lg);
 
+/* ---------------------------------------------------------------------- */
+/* Hardening: database rekey, clock sanity                                 */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * Change the ledger's database key (SQLCipher rekey): every page is
+ * re-encrypted under @p new_key (the contents of a key file: 64 hex digits
+ * are a raw key, anything else a passphrase). The content is untouched.
+ * Afterwards only the new key opens the ledger. @p lg must be open
+ * read-write, and no other process may have the file open.
+ * @return 0; KANSA_ELOCKED (the ledger is in use elsewhere: nothing
+ * changed); KANSA_EINVAL (read-only, or a NULL argument); KANSA_EFORMAT
+ * (an empty key); KANSA_EIO; KANSA_ERROR.
+ */
+KANSA_EXTERN(int) kansa_ledger_rekey(kansa_ledger *lg, const kansa_secret *new_key);
+
+/** The system clock is reported when it is this far after the last entry's time (24 h). */
+#define KANSA_CLOCK_MAX_AHEAD (24 * 3600)
+/** ... or this far before it (5 min): entries then keep the last entry's time. */
+#define KANSA_CLOCK_MAX_BEHIND (5 * 60)
+
+/** States of kansa_clock_status. */
+enum {
+	KANSA_CLOCK_OK = 0,     /**< "ok": within the bounds */
+	KANSA_CLOCK_AHEAD = 1,  /**< "ahead": more than KANSA_CLOCK_MAX_AHEAD after the last entry */
+	KANSA_CLOCK_BEHIND = 2, /**< "behind": more than KANSA_CLOCK_MAX_BEHIND before the last entry */
+};
+
+/** The system clock against the ledger's last entry. */
+typedef struct {
+	int state;          /**< KANSA_CLOCK_* */
+	int64_t now;        /**< the clock the ledger uses for new entries */
+	int64_t last_time;  /**< the last entry's time (now, for an empty ledger) */
+	int64_t skew;       /**< now - last_time, in seconds (saturating) */
+	char message[200];  /**< for people, when state is not KANSA_CLOCK_OK; else "" */
+} kansa_clock_status;
+
+/**
+ * Compare the clock with the last entry's time (docs/ledger.md "Time").
+ * Entry times never go backwards whatever the clock does; this only tells
+ * the caller, so that a wrong clock is seen before entries carry its time.
+ * @return 0 or an error reading the ledger (KANSA_EIO, ...).
+ */
+KANSA_EXTERN(int) kansa_ledger_clock_check(kansa_clock_status *out, kansa_ledger *lg);
+
+/** "ok", "ahead", "behind" or "unknown". */
+KANSA_EXTERN(const char *) kansa_clock_state_name(int state);
+/* Anchoring: signed checkpoints in a git repository (docs/anchoring.md)   */
+/* ---------------------------------------------------------------------- */
+
+/** Hex digits of a commit id, plus the NUL. */
+#define KANSA_ANCHOR_COMMIT_HEX (40 + 1)
+/** Cosigners listed by name in one kansa_anchor_checkpoint (more are counted). */
+#define KANSA_ANCHOR_MAX_LISTED 16
+
+/** A cosignature line on an anchored checkpoint. */
+typedef struct {
+	char name[KANSA_NOTE_MAX_NAME + 1]; /**< the signer's key name (a member's name) */
+	bool verified; /**< a witness key of this name was given and the signature verified */
+} kansa_anchor_cosigner;
+
+/** One anchored checkpoint of one log, as found in a commit. */
+typedef struct {
+	char commit[KANSA_ANCHOR_COMMIT_HEX];         /**< the commit that holds it */
+	char origin[KANSA_CHECKPOINT_MAX_ORIGIN + 1]; /**< the log (its checkpoint origin) */
+	uint64_t old_size;       /**< size anchored before, proven to be a prefix (0: first anchor) */
+	uint64_t size;           /**< tree size */
+	uint8_t root[KANSA_HASH_LEN]; /**< RFC 9162 root */
+	size_t n_cosigners;      /**< signature lines besides the log's own */
+	kansa_anchor_cosigner cosigners[KANSA_ANCHOR_MAX_LISTED]; /**< the first of them */
+} kansa_anchor_checkpoint;
+
+/** What kansa_anchor_push() did. */
+typedef struct {
+	kansa_anchor_checkpoint checkpoint; /**< now anchored (commit: the tip) */
+	bool committed;        /**< a commit was made (false: the repository already held this size) */
+	bool created;          /**< the repository was created */
+	size_t remotes_pushed; /**< remotes updated */
+} kansa_anchor_push_result;
+
+/**
+ * Anchor the ledger: when it grew since the checkpoint its origin has in the
+ * repository at @p repo_path, sign a new checkpoint (kansa_ledger_checkpoint())
+ * and commit it as logs/<origin>/checkpoint with logs/<origin>/consistency-proof
+ * (from the anchored size) on the branch HEAD names; then push that branch to
+ * each named remote. The repository (bare or not) is created when the path
+ * does not exist or is an empty directory: bare when the path ends in ".git".
+ * A ledger that is not an extension of what the repository holds is refused
+ * and nothing is committed or pushed.
+ * @param remotes names of remotes configured in the repository (may be NULL).
+ * @return 0; KANSA_EVERIFY (the ledger is shorter than, or forks from, the
+ * anchored checkpoint; or that checkpoint is not signed by this ledger's
+ * key); KANSA_EFORMAT (a malformed file in the repository); KANSA_ELIMIT;
+ * KANSA_ENOTFOUND (no such remote); KANSA_ELOCKED (the repository is locked
+ * or moved on meanwhile); KANSA_EIO (git or push failure); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_anchor_push(kansa_anchor_push_result *out, kansa_ledger *lg,
+    const char *repo_path, const char *const *remotes, size_t n_remotes);
+
+/** How kansa_anchor_verify() reports. The callback may be NULL. */
+typedef struct {
+	/** each checkpoint change, oldest first, once verified; the pointer is borrowed */
+	void (*on_checkpoint)(void *ctx, const kansa_anchor_checkpoint *c);
+	void *ctx; /**< passed to the callback */
+} kansa_anchor_verify_options;
+
+/** What kansa_anchor_verify() walked. */
+typedef struct {
+	uint64_t commits;      /**< commits walked */
+	uint64_t checkpoints;  /**< checkpoint changes verified */
+	size_t logs;           /**< logs found (each a given log key) */
+	size_t unverified;     /**< logs in the tip with no log key given (not verified) */
+	char tip[KANSA_ANCHOR_COMMIT_HEX];        /**< the commit HEAD names */
+	char bad_commit[KANSA_ANCHOR_COMMIT_HEX]; /**< KANSA_EVERIFY/EFORMAT: the commit at fault */
+} kansa_anchor_summary;
+
+/**
+ * Verify an anchor repository from its first commit to HEAD: history is
+ * linear; for every log key given (its name is the log's origin), each
+ * version of logs/<origin>/checkpoint is signed by that key, and extends the
+ * one before by the consistency proof next to it (same size: the same
+ * root); a log once anchored is never removed. Cosignature lines from the
+ * @p witnesses keys must verify; others are listed as unverified. Needs no
+ * database key: only public keys.
+ * @param logs the logs' verifier keys, at least one.
+ * @param witnesses verifier keys of witnesses (may be NULL).
+ * @return 0 (every log key's log found and verified); KANSA_EVERIFY (the
+ * message and out->bad_commit name the commit); KANSA_EFORMAT (malformed
+ * file, also naming the commit); KANSA_ELIMIT (over a kansa_limits.h
+ * bound); KANSA_ENOTFOUND (no repository, or no commits); KANSA_EIO.
+ */
+KANSA_EXTERN(int) kansa_anchor_verify(kansa_anchor_summary *out, const char *repo_path,
+    const kansa_note_verifier *const *logs, size_t n_logs,
+    const kansa_note_verifier *const *witnesses, size_t n_witnesses,
+    const kansa_anchor_verify_options *opt);
+
+/**
+ * Check a ledger against the newest checkpoint the repository holds for its
+ * origin: that checkpoint is signed by the ledger's own key, and the ledger
+ * is at least that long with the same root at that size (so it was neither
+ * truncated nor rewritten since it was anchored).
+ * @param[out] out the anchored checkpoint (commit: HEAD).
+ * @param[out] size_out the ledger's size now.
+ * @return 0; KANSA_EVERIFY (truncated, forked, or another key);
+ * KANSA_ENOTFOUND (no repository, or this ledger is not anchored in it);
+ * KANSA_EFORMAT; KANSA_EIO.
+ */
+KANSA_EXTERN(int) kansa_anchor_check_ledger(kansa_anchor_checkpoint *out, uint64_t *size_out,
+    kansa_ledger *lg, const char *repo_path);
+
+/** What kansa_anchor_cosign() did. */
+typedef struct {
+	kansa_anchor_checkpoint checkpoint; /**< the checkpoint cosigned (or already cosigned) */
+	uint64_t previous_size; /**< the size this witness cosigned before (0: none) */
+	bool committed;         /**< a commit was made (false: already cosigned by this key) */
+	size_t remotes_pushed;  /**< remotes updated */
+} kansa_anchor_cosign_result;
+
+/**
+ * Cosign, as a witness, the newest checkpoint of the log @p log in the
+ * repository: verify the repository's history of that log as
+ * kansa_anchor_verify() does, and that it passes through the checkpoint
+ * recorded in the witness state file @p state_path (so the newest extends
+ * what this witness cosigned before); record the newest there (mode 0600,
+ * created when missing), then add a signature line by @p witness under its
+ * name (kansa_key_name(), which must be set) and commit it; then push to
+ * each named remote.
+ * @return 0; KANSA_EVERIFY (the newest does not extend what this witness
+ * cosigned: the message says so and names sizes); KANSA_EINVAL (the key is
+ * public or has no name); as kansa_anchor_verify() and kansa_anchor_push().
+ */
+KANSA_EXTERN(int) kansa_anchor_cosign(kansa_anchor_cosign_result *out, const char *repo_path,
+    const kansa_note_verifier *log, const kansa_key *witness, const char *state_path,
+    const char *const *remotes, size_t n_remotes);
+
 /* @@KANSA_API_MORE@@ later modules add their declarations above this line */
 
 #ifdef __cplusplus

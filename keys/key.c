@@ -169,6 +169,38 @@ static bool label_is(const char *l, size_t n, const char *want)
 	return n == strlen(want) && strncmp(l, want, n) == 0;
 }
 
+/*
+ * The Ed25519 key of a PKCS#8 PrivateKeyInfo, taken from its bytes rather
+ * than with EVP_PKCS82PKEY(): OpenSSL 3.0's decoder frees a heap copy of the
+ * inner OCTET STRING (the seed) without wiping it, so the seed outlived the
+ * key in freed memory (found by the core scan of tests/cli/secrets.sh).
+ * RFC 8410 §7: algorithm id-Ed25519 without parameters; privateKey is an
+ * OCTET STRING holding CurvePrivateKey, an OCTET STRING of 32 bytes.
+ */
+static int p8_ed25519(EVP_PKEY **out, const PKCS8_PRIV_KEY_INFO *p8inf)
+{
+	const ASN1_OBJECT *obj = NULL, *aobj = NULL;
+	const X509_ALGOR *alg = NULL;
+	const unsigned char *p = NULL;
+	int plen = 0, ptype = V_ASN1_UNDEF, nid;
+
+	*out = NULL;
+	if (PKCS8_pkey_get0(&obj, &p, &plen, &alg, p8inf) != 1 || alg == NULL)
+		return kansa_error_openssl(KANSA_EFORMAT, "malformed private key");
+	X509_ALGOR_get0(&aobj, &ptype, NULL, alg);
+	if ((nid = OBJ_obj2nid(obj)) != NID_ED25519)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_CRYPTO,
+		    "not an Ed25519 key (found %s); kansa uses Ed25519 keys only: "
+		    "make one with 'kansa keys generate'", nid != NID_undef ? OBJ_nid2sn(nid) : "another type");
+	/* REQ: KEYS-PKCS8 04 20 <32-byte seed>, nothing else */
+	if (ptype != V_ASN1_UNDEF || p == NULL || plen != 34 || p[0] != 0x04 || p[1] != 0x20)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_CRYPTO,
+		    "malformed Ed25519 private key (RFC 8410)");
+	if ((*out = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, p + 2, 32)) == NULL)
+		return kansa_error_openssl(KANSA_EFORMAT, "not a valid ed25519 private key");
+	return 0;
+}
+
 static int parse_private(kansa_key **out, BIO *bio, bool encrypted, const kansa_secret *pass)
 {
 	PKCS8_PRIV_KEY_INFO *p8inf = NULL;
@@ -196,10 +228,8 @@ static int parse_private(kansa_key **out, BIO *bio, bool encrypted, const kansa_
 		return kansa_error_openssl(KANSA_EFORMAT,
 		    "malformed private key (truncated or corrupt PEM)");
 	}
-	if ((pkey = EVP_PKCS82PKEY(p8inf)) == NULL) {
-		error = kansa_error_openssl(KANSA_EFORMAT, "unsupported or malformed private key");
+	if ((error = p8_ed25519(&pkey, p8inf)) < 0)
 		goto out;
-	}
 	error = key_wrap(out, pkey, true);
 out:
 	PKCS8_PRIV_KEY_INFO_free(p8inf);

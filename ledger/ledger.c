@@ -189,7 +189,7 @@ static int current_policy(kansa_ledger *lg, kansa_store *s)
 
 static int64_t now_not_before(const kansa_store_pos *pos)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = kansa_ledger__now();
 
 	/* REQ: LEDGER-TIME entry times never go backwards */
 	return (pos->seq > 0 && now < pos->last_time) ? pos->last_time : now;

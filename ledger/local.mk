@@ -63,3 +63,17 @@ tests_unit_test_perf_SOURCES = tests/unit/perf/test_cache.c tests/unit/perf/test
 tests_unit_test_perf_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_perf_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_perf
+
+# Hardening (issue 8): database rekey and the ledger's clock.
+libkansa_internal_la_SOURCES += ledger/rekey.c ledger/clock.c
+
+# Anchoring: signed checkpoints and consistency proofs in a git repository
+# (libgit2), verified by anyone with the log's public key (docs/anchoring.md).
+libkansa_internal_la_SOURCES += ledger/anchor.h ledger/anchor.c ledger/anchor_git.c ledger/anchor_verify.c
+TESTS += tests/cli/anchor.sh
+EXTRA_DIST += tests/cli/anchor.sh
+check_PROGRAMS += tests/unit/test_anchor
+tests_unit_test_anchor_SOURCES = tests/unit/anchor/test_anchor.c tests/unit/ledger/fixture.h
+tests_unit_test_anchor_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_anchor_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_anchor

@@ -34,9 +34,6 @@
 
 #include "common/common.h"
 
-/* Items in one decoded input: bounds the memory libcbor allocates. */
-#define KANSA_MAX_CBOR_ITEMS 100000
-
 /* Validate that in[0..len) is exactly one canonical CBOR data item. */
 int kansa_cbor__validate(const uint8_t *in, size_t len);
 

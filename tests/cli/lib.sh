@@ -13,7 +13,8 @@ failed=0
 # Under valgrind (make check-valgrind) the program runs through memcheck.
 if [ "${KANSA_VALGRIND:-0}" = 1 ]; then
 	kansa() { valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
-		--show-leak-kinds=definite "$KANSA" "$@"; }
+		--show-leak-kinds=definite \
+		--suppressions="${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/valgrind.supp" "$KANSA" "$@"; }
 else
 	kansa() { "$KANSA" "$@"; }
 fi

@@ -73,9 +73,20 @@ tests_fuzz_replay_request_SOURCES = tests/fuzz/fuzz_request.c $(FUZZ_STANDALONE)
 tests_fuzz_replay_request_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
 tests_fuzz_replay_request_LDADD = $(FUZZ_REPLAY_LDADD)
 
+FUZZ_REPLAYS += tests/fuzz/replay_json
+tests_fuzz_replay_json_SOURCES = tests/fuzz/fuzz_json.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_json_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_json_LDADD = $(FUZZ_REPLAY_LDADD)
+
+FUZZ_REPLAYS += tests/fuzz/replay_entry
+tests_fuzz_replay_entry_SOURCES = tests/fuzz/fuzz_entry.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_entry_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_entry_LDADD = $(FUZZ_REPLAY_LDADD)
+
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
-EXTRA_DIST += tests/fuzz/corpus/cbor tests/fuzz/corpus/cose
+EXTRA_DIST += tests/fuzz/corpus/cbor tests/fuzz/corpus/cose tests/fuzz/fuzz_json.c tests/fuzz/corpus/json \
+	tests/fuzz/fuzz_entry.c tests/fuzz/corpus/entry
 
 FUZZ_SECONDS = 60
 FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined

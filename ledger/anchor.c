@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Anchoring a ledger (design §6, docs/anchoring.md): kansa_anchor_push
+ * commits the ledger's newest signed checkpoint and a consistency proof from
+ * the previously anchored size to a git repository, and
+ * kansa_anchor_check_ledger compares a ledger with what the repository holds.
+ * Both refuse a ledger that does not extend the anchored checkpoint: that is
+ * a rollback or a fork, exactly what anchoring exists to expose.
+ *
+ * The repository gets hashes and signatures only: a checkpoint (origin,
+ * size, root) and proof hashes. Never an entry, a document or a key.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger/anchor.h"
+#include "ledger/ledger_impl.h"
+#include "ledger/note.h"
+
+/* A signature line by the key name of @p v (names are public). */
+static bool name_is(const kansa_note_sig *s, const kansa_note_verifier *v)
+{
+	return s->name_len == v->name_len && strncmp(s->name, v->name, s->name_len) == 0;
+}
+
+int kansa_anchor__checkpoint(kansa_anchor_checkpoint *cp, const char *note, size_t len,
+    const kansa_note_verifier *const *verifiers, size_t n_verifiers)
+{
+	const kansa_note_verifier *log = verifiers[0];
+	kansa_note_parsed parsed;
+	kansa_checkpoint c;
+	int error;
+
+	if ((error = kansa_checkpoint_verify(&c, note, len, verifiers, n_verifiers, 1)) < 0)
+		return error;
+	if (strcmp(c.origin, log->name) != 0)
+		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_GIT,
+		    "checkpoint of origin '%.80s' in the place of log '%.80s'", c.origin, log->name);
+	snprintf(cp->origin, sizeof(cp->origin), "%s", c.origin);
+	cp->size = c.size;
+	memcpy(cp->root, c.root, KANSA_HASH_LEN);
+	cp->n_cosigners = 0;
+	/* list the other signature lines; the verified ones were checked above */
+	if ((error = kansa_note__parse(&parsed, note, len)) < 0)
+		return error;
+	for (size_t i = 0; i < parsed.n_sigs; i++) {
+		const kansa_note_sig *s = &parsed.sigs[i];
+		bool is_log = name_is(s, log);
+		kansa_anchor_cosigner *w;
+
+		if (s->duplicate || (is_log && kansa_ct_equal(s->key_id, log->key_id, KANSA_NOTE_KEY_ID_LEN)))
+			continue;
+		if (cp->n_cosigners++ >= KANSA_ANCHOR_MAX_LISTED)
+			continue;
+		w = &cp->cosigners[cp->n_cosigners - 1];
+		snprintf(w->name, sizeof(w->name), "%.*s", (int)s->name_len, s->name);
+		w->verified = false;
+		for (size_t k = 1; k < n_verifiers; k++)
+			if (name_is(s, verifiers[k]) &&
+			    kansa_ct_equal(s->key_id, verifiers[k]->key_id, KANSA_NOTE_KEY_ID_LEN))
+				w->verified = (c.note.verified_mask >> k) & 1;
+	}
+	kansa_note__parsed_dispose(&parsed);
+	return 0;
+}
+
+int kansa_anchor__check_proof(const char *proof, size_t len, uint64_t old_size,
+    const uint8_t old_root[KANSA_HASH_LEN], const kansa_anchor_checkpoint *cp)
+{
+	kansa_merkle_proof p;
+	int error;
+
+	if ((error = kansa_merkle_proof_parse(&p, proof, len)) < 0)
+		return error;
+	if (p.kind != KANSA_PROOF_CONSISTENCY || p.old_size != old_size || p.size != cp->size)
+		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_GIT,
+		    "the consistency proof is not from size %llu to %llu",
+		    (unsigned long long)old_size, (unsigned long long)cp->size);
+	if (kansa_merkle_proof_verify(&p, old_root, cp->root) < 0)
+		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_GIT,
+		    "checkpoint of size %llu does not extend size %llu: the consistency proof fails",
+		    (unsigned long long)cp->size, (unsigned long long)old_size);
+	return 0;
+}
+
+/* The checkpoint HEAD holds for the log of @p v, verified by it; *found
+ * false when HEAD is unborn or has no checkpoint for that log. */
+static int anchored(kansa_anchor_checkpoint *cp, bool *found, git_repository *repo,
+    git_commit *head, const kansa_note_verifier *v)
+{
+	char path[KANSA_ANCHOR_PATH_MAX];
+	git_tree *tree = NULL;
+	char *note = NULL;
+	size_t len = 0;
+	int gerr, error;
+
+	*found = false;
+	memset(cp, 0, sizeof(*cp));
+	if (head == NULL)
+		return 0;
+	kansa_anchor__oid_hex(cp->commit, git_commit_id(head));
+	if ((error = kansa_anchor__log_path(path, v->name, "checkpoint")) < 0)
+		return error;
+	if ((gerr = git_commit_tree(&tree, head)) < 0)
+		return kansa_anchor__git_error(gerr, "HEAD tree");
+	error = kansa_anchor__read_file(&note, &len, NULL, repo, tree, path,
+	    KANSA_MAX_ANCHOR_CHECKPOINT_BYTES);
+	if (error == KANSA_ENOTFOUND) {
+		error = 0;
+		goto out;
+	}
+	if (error == 0 && (error = kansa_anchor__checkpoint(cp, note, len, &v, 1)) < 0)
+		kansa_error_prefix("%s in commit %.12s (not this ledger's)", path, cp->commit);
+	*found = error == 0;
+out:
+	free(note);
+	git_tree_free(tree);
+	return error;
+}
+
+/* The ledger of @p size entries extends the anchored checkpoint @p cp. */
+static int extends(kansa_ledger *lg, const kansa_anchor_checkpoint *cp, uint64_t size)
+{
+	kansa_merkle_proof p;
+	uint8_t old_root[KANSA_HASH_LEN], root[KANSA_HASH_LEN];
+	int error;
+
+	/* REQ: ANCHOR-ROLLBACK the ledger is never shorter than what was anchored */
+	if (size < cp->size)
+		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
+		    "the ledger has %llu entries but %llu were anchored (commit %.12s): it was truncated "
+		    "or rolled back; do not anchor it, investigate with kansa audit",
+		    (unsigned long long)size, (unsigned long long)cp->size, cp->commit);
+	if (cp->size == 0)
+		return 0;
+	if ((error = kansa_ledger_prove_consistency(&p, old_root, root, lg, cp->size, size)) < 0)
+		return error;
+	/* REQ: ANCHOR-FORK the first entries are the ones that were anchored */
+	if (!kansa_ct_equal(old_root, cp->root, KANSA_HASH_LEN))
+		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
+		    "the ledger's first %llu entries are not the ones anchored (commit %.12s): it was "
+		    "rewritten or forked; do not anchor it, investigate with kansa audit",
+		    (unsigned long long)cp->size, cp->commit);
+	return 0;
+}
+
+static int commit_message(kansa_buf *b, const kansa_anchor_checkpoint *cp, uint64_t old_size,
+    const char *vkey)
+{
+	char root[2 * KANSA_HASH_LEN + 1];
+	int error;
+
+	kansa_hex_encode(root, cp->root, KANSA_HASH_LEN);
+	if ((error = kansa_buf_printf(b, "anchor %s at size %llu\n\n"
+	    "Signed checkpoint of the kansa ledger %s: %llu entries, Merkle root\n%s.\n",
+	    cp->origin, (unsigned long long)cp->size, cp->origin,
+	    (unsigned long long)cp->size, root)) < 0)
+		return error;
+	if (old_size)
+		error = kansa_buf_printf(b, "The consistency proof shows it extends the anchored size %llu.\n",
+		    (unsigned long long)old_size);
+	else
+		error = kansa_buf_printf(b, "First anchor of this ledger.\n");
+	if (error == 0)
+		error = kansa_buf_printf(b, "\nVerify: kansa anchor verify --repo . --log-key %s\n", vkey);
+	if (error == 0)
+		error = kansa_buf_putc(b, 0);
+	return error;
+}
+
+/* Sign a checkpoint of the ledger and commit it with its proof from @p prev. */
+static int anchor_new(kansa_anchor_push_result *out, git_repository *repo, git_commit *head,
+    kansa_ledger *lg, const kansa_note_verifier *v, const kansa_anchor_checkpoint *prev)
+{
+	char cp_path[KANSA_ANCHOR_PATH_MAX], pf_path[KANSA_ANCHOR_PATH_MAX];
+	kansa_buf msg = KANSA_BUF_INIT(4096);
+	kansa_merkle_proof p;
+	uint8_t old_root[KANSA_HASH_LEN], root[KANSA_HASH_LEN];
+	char *note = NULL, *proof = NULL, *vkey = NULL;
+	size_t len = 0, plen = 0;
+	kansa_anchor_file files[2];
+	git_oid oid;
+	int error;
+
+	if ((error = kansa_ledger_checkpoint(&note, &len, lg)) < 0 ||
+	    (error = kansa_anchor__checkpoint(&out->checkpoint, note, len, &v, 1)) < 0 ||
+	    (error = kansa_anchor__log_path(cp_path, v->name, "checkpoint")) < 0 ||
+	    (error = kansa_anchor__log_path(pf_path, v->name, "consistency-proof")) < 0)
+		goto out;
+	if (prev->size && ((error = kansa_ledger_prove_consistency(&p, old_root, root, lg, prev->size,
+	    out->checkpoint.size)) < 0 || (error = kansa_merkle_proof_format(&proof, &plen, &p)) < 0))
+		goto out;
+	out->checkpoint.old_size = prev->size;
+	files[0] = (kansa_anchor_file){ cp_path, note, len };
+	files[1] = (kansa_anchor_file){ pf_path, proof, plen }; /* none before the first anchor */
+	if ((error = kansa_note_verifier_format(&vkey, v)) < 0 ||
+	    (error = commit_message(&msg, &out->checkpoint, prev->size, vkey)) < 0 ||
+	    (error = kansa_anchor__commit(&oid, repo, head, files, 2, (const char *)msg.ptr)) < 0)
+		goto out;
+	kansa_anchor__oid_hex(out->checkpoint.commit, &oid);
+	out->committed = true;
+out:
+	kansa_buf_dispose(&msg);
+	free(vkey);
+	free(proof);
+	free(note);
+	return error;
+}
+
+static int push_locked(kansa_anchor_push_result *out, kansa_ledger *lg, const char *repo_path,
+    const char *const *remotes, size_t n_remotes)
+{
+	git_repository *repo = NULL;
+	git_commit *head = NULL;
+	kansa_note_verifier *v = NULL;
+	kansa_anchor_checkpoint prev;
+	kansa_ledger_info info;
+	bool found;
+	int error;
+
+	if ((error = kansa_note_verifier_from_key(&v, kansa_ledger__log_key(lg),
+	    kansa_ledger__origin(lg))) < 0 ||
+	    (error = kansa_anchor__open(&repo, &out->created, repo_path, true)) < 0 ||
+	    (error = kansa_anchor__head(&head, repo)) < 0 ||
+	    (error = anchored(&prev, &found, repo, head, v)) < 0 ||
+	    (error = kansa_ledger_get_info(&info, lg)) < 0 ||
+	    (found && (error = extends(lg, &prev, info.size)) < 0))
+		goto out;
+	if (found && prev.size == info.size) {
+		out->checkpoint = prev; /* nothing new: the repository already holds it */
+		out->checkpoint.old_size = prev.size;
+	} else if ((error = anchor_new(out, repo, head, lg, v, &prev)) < 0) {
+		goto out;
+	}
+	error = kansa_anchor__push(&out->remotes_pushed, repo, remotes, n_remotes);
+out:
+	git_commit_free(head);
+	git_repository_free(repo);
+	kansa_note_verifier_free(v);
+	return error;
+}
+
+int kansa_anchor_push(kansa_anchor_push_result *out, kansa_ledger *lg, const char *repo_path,
+    const char *const *remotes, size_t n_remotes)
+{
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (lg == NULL || repo_path == NULL || (n_remotes && remotes == NULL))
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_GIT, "anchor push: missing argument");
+	if (kansa_ledger__readonly(lg))
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_GIT,
+		    "anchor push: the ledger is open read-only (a checkpoint is stored in it)");
+	if ((error = kansa_anchor__init()) < 0)
+		return error;
+	error = push_locked(out, lg, repo_path, remotes, n_remotes);
+	kansa_anchor__shutdown();
+	return error;
+}
+
+int kansa_anchor_check_ledger(kansa_anchor_checkpoint *out, uint64_t *size_out, kansa_ledger *lg,
+    const char *repo_path)
+{
+	git_repository *repo = NULL;
+	git_commit *head = NULL;
+	kansa_note_verifier *v = NULL;
+	kansa_ledger_info info;
+	bool found = false, created;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	*size_out = 0;
+	if ((error = kansa_anchor__init()) < 0)
+		return error;
+	if ((error = kansa_note_verifier_from_key(&v, kansa_ledger__log_key(lg),
+	    kansa_ledger__origin(lg))) < 0 ||
+	    (error = kansa_anchor__open(&repo, &created, repo_path, false)) < 0 ||
+	    (error = kansa_anchor__head(&head, repo)) < 0 ||
+	    (error = anchored(out, &found, repo, head, v)) < 0 ||
+	    (error = kansa_ledger_get_info(&info, lg)) < 0)
+		goto out;
+	*size_out = info.size;
+	if (!found) {
+		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_GIT,
+		    "ledger %s is not anchored in %s: run kansa anchor push first", v->name, repo_path);
+		goto out;
+	}
+	error = extends(lg, out, info.size);
+out:
+	git_commit_free(head);
+	git_repository_free(repo);
+	kansa_note_verifier_free(v);
+	kansa_anchor__shutdown();
+	return error;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Anchoring, internal to the ledger: the libgit2 adapter (anchor_git.c) and
+ * what the push (anchor.c) and the verifier and witness (anchor_verify.c)
+ * share. libgit2 types and errors stay behind this header: every libgit2
+ * failure is translated into a kansa error here, and git_* allocations are
+ * freed by the file that made them.
+ *
+ * Nothing here trusts a file read from a repository: sizes are checked from
+ * the object header before a blob is inflated, and a checkpoint counts only
+ * once its signature verified.
+ */
+#ifndef KANSA_LEDGER_ANCHOR_H
+#define KANSA_LEDGER_ANCHOR_H
+
+#include <git2.h>
+
+#include "common/common.h"
+
+/* Longest repository path of a log's file: "logs/" origin "/consistency-proof". */
+#define KANSA_ANCHOR_PATH_MAX (KANSA_CHECKPOINT_MAX_ORIGIN + 64)
+
+/* One file to write in a commit; data NULL removes the path. */
+typedef struct {
+	const char *path; /* repository path, '/'-separated */
+	const char *data; /* borrowed bytes, or NULL to remove */
+	size_t len;       /* bytes of data */
+} kansa_anchor_file;
+
+/* Map the last libgit2 error after a call that returned @p gerr: locks to
+ * KANSA_ELOCKED, missing things to KANSA_ENOTFOUND, the rest to KANSA_EIO,
+ * with "what: libgit2's message". Returns the kansa code. */
+int kansa_anchor__git_error(int gerr, const char *what);
+
+/* Open the repository at @p path (bare or not; the path itself, no search
+ * upwards). With @p create, a missing path or empty directory becomes a new
+ * repository, bare when the path ends in ".git", HEAD on "main". */
+int kansa_anchor__open(git_repository **out, bool *created, const char *path, bool create);
+
+/* HEAD's commit, or *out NULL when HEAD is unborn (no commits yet). */
+int kansa_anchor__head(git_commit **out, git_repository *repo);
+
+/* "logs/<origin>/<file>" into @p out, after checking that every '/'-separated
+ * part of the origin is a plain name ([A-Za-z0-9._@-], not starting with '.').
+ * Returns 0 or KANSA_EFORMAT. */
+int kansa_anchor__log_path(char out[KANSA_ANCHOR_PATH_MAX], const char *origin, const char *file);
+
+/* Read the blob at @p path of @p tree, at most @p max bytes (checked from the
+ * object header before it is inflated), NUL-terminated into *out (free()).
+ * KANSA_ENOTFOUND when there is no such file, KANSA_EFORMAT when it is not a
+ * regular file, KANSA_ELIMIT when too large. When @p oid_out is not NULL it
+ * gets the blob id (also the only thing filled when @p out is NULL). */
+int kansa_anchor__read_file(char **out, size_t *len_out, git_oid *oid_out, git_repository *repo,
+    git_tree *tree, const char *path, size_t max);
+
+/* Commit @p files on top of @p parent (NULL: the first commit) and move HEAD's
+ * branch there, failing with KANSA_ELOCKED if it moved meanwhile. In a
+ * repository with a working tree the new files are checked out safely
+ * (local changes to other files are kept). */
+int kansa_anchor__commit(git_oid *out, git_repository *repo, git_commit *parent,
+    const kansa_anchor_file *files, size_t n_files, const char *message);
+
+/* Push HEAD's branch to each named remote. *pushed counts the remotes done. */
+int kansa_anchor__push(size_t *pushed, git_repository *repo, const char *const *remotes,
+    size_t n_remotes);
+
+/* The 40 hex digits of @p oid. */
+void kansa_anchor__oid_hex(char out[KANSA_ANCHOR_COMMIT_HEX], const git_oid *oid);
+
+/* Verify a checkpoint note read from a repository: signed by verifiers[0]
+ * (the log), with cosignatures from the others checked when present, and
+ * its origin equal to the log key's name. Fills @p cp (origin, size, root,
+ * cosigners), leaving commit and old_size alone. */
+int kansa_anchor__checkpoint(kansa_anchor_checkpoint *cp, const char *note, size_t len,
+    const kansa_note_verifier *const *verifiers, size_t n_verifiers);
+
+/* Parse and verify the consistency proof text @p proof: from (old_size,
+ * old_root) to (cp->size, cp->root). KANSA_EFORMAT or KANSA_EVERIFY. */
+int kansa_anchor__check_proof(const char *proof, size_t len, uint64_t old_size,
+    const uint8_t old_root[KANSA_HASH_LEN], const kansa_anchor_checkpoint *cp);
+
+/* libgit2 init/shutdown, reference counted (as git_libgit2_init). */
+int kansa_anchor__init(void);
+void kansa_anchor__shutdown(void);
+
+#endif

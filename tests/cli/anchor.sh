@@ -1,0 +1,197 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Anchoring end to end (docs/anchoring.md): anchor push into a new repository
+# and to local bare remotes, a clone made with real git is fsck-clean and
+# verifies; two ledgers in one repository verify with one command; rollback
+# and fork of the ledger are refused by push and found by verify --db; a
+# hand-made commit whose checkpoint does not extend its parent fails verify
+# naming the commit; witnesses cosign, and refuse what does not extend the
+# size they cosigned.
+. "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+export HOME="$T" GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME=
+# Under ASan, unwind fully so tests/lsan.supp can name the libgit2 frame of
+# libgit2 1.5's known regexp leak (pcre2 has no frame pointers).
+[ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
+git config --global user.name tester && git config --global user.email tester@example.org || exit 99
+git config --global init.defaultBranch main || exit 99
+
+for m in a b c; do kansa keys generate --out $m.key --name member-$m --no-passphrase >/dev/null || exit 99; done
+openssl rand -hex 32 > db.key; chmod 600 db.key
+export KANSA_DB_KEY_FILE="$T/db.key"
+cat > policy.json <<'JSON'
+{ "commission": "jp-ccisc", "version": 1,
+  "members": [ {"name": "member-a", "public_key": "a.key.pub"}, {"name": "member-b", "public_key": "b.key.pub"},
+               {"name": "member-c", "public_key": "c.key.pub"} ],
+  "quorum": {"metadata-query": 2, "neutralize": 3, "revoke": 2, "policy": 3},
+  "max_validity": {"metadata-query": "90d", "neutralize": "7d"},
+  "fields": ["src_ip","dst_ip","proto"], "forbidden_fields": ["payload"], "ops": ["stop-process"] }
+JSON
+cat > w.json <<'JSON'
+{ "commission": "jp-ccisc", "subject": "npa-cyber-3", "action": "metadata-query", "case": "2026-ACD-0042",
+  "not_before": "now", "expires": "+30d", "max_uses": 1000,
+  "scope": { "targets": ["203.0.113.0/24"], "fields": ["src_ip","dst_ip"], "window": ["-30d", "now"] } }
+JSON
+{ kansa policy create --in policy.json --out policy.cose && kansa warrant create --in w.json --out w.cose &&
+  for m in a b c; do kansa policy sign policy.cose --key $m.key; done &&
+  kansa warrant sign w.cose --key a.key && kansa warrant sign w.cose --key b.key; } >/dev/null 2>&1 || exit 99
+request() { # file officer
+	printf '{ "requester": "npa-cyber-3", "officer": "%s", "action": "metadata-query", "targets": ["203.0.113.17"],
+  "fields": ["src_ip"], "window": ["-7d", "-1d"], "justification": "C2 beaconing analysis" }\n' "$2" > "$1"
+}
+request ok.json officer-1207
+request fork.json officer-9999
+checks() { # db request n
+	i=0; while [ $i -lt "$3" ]; do "$KANSA" check --db "$1" --warrant w.cose --request "$2" >/dev/null || exit 99; i=$((i + 1)); done
+}
+logkey() { "$KANSA" ledger info --db "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_key"])'; }
+"$KANSA" ledger init --db a.db --policy policy.cose >/dev/null || exit 99
+"$KANSA" ledger init --db b.db --policy policy.cose >/dev/null || exit 99
+KA=$(logkey a.db); KB=$(logkey b.db)
+OA=${KA%%+*}
+git init -q --bare r1.git && git init -q --bare r2.git || exit 99
+
+# ---- usage and help --------------------------------------------------------
+for c in push verify cosign; do
+	expect_exit 0 "anchor $c --help" -- kansa anchor $c --help
+	expect_grep "example:" out.txt "anchor $c --help has an example"
+done
+expect_exit 2 "push without --repo" -- kansa anchor push --db a.db
+expect_exit 2 "verify without --log-key" -- kansa anchor verify --repo anch.git
+expect_exit 2 "cosign without --key" -- kansa anchor cosign --repo anch.git --log-key "$KA"
+
+# ---- push: a new bare repository, then remotes ----------------------------
+expect_exit 0 "first push creates the repository" -- kansa anchor push --db a.db --repo anch.git --json
+[ "$(json_get out.txt 'j["created"], j["committed"], j["size"], j["old_size"]')" = "True True 1 0" ] &&
+	ok "first anchor: created, committed, size 1" || not_ok "first push: $(cat out.txt)"
+[ "$(git -C anch.git rev-parse --is-bare-repository)" = true ] && ok "PATH.git is created bare" || not_ok "not bare"
+git -C anch.git remote add r1 "$T/r1.git" && git -C anch.git remote add r2 "$T/r2.git"
+checks a.db ok.json 3
+expect_exit 0 "push to two remotes" -- kansa anchor push --db a.db --repo anch.git --remote r1 --remote r2 --json
+[ "$(json_get out.txt 'j["committed"], j["size"], j["old_size"], j["remotes_pushed"]')" = "True 4 1 2" ] &&
+	ok "anchored size 4, extending 1, pushed twice" || not_ok "push: $(cat out.txt)"
+expect_exit 0 "push with nothing new" -- kansa anchor push --db a.db --repo anch.git --remote r1 --json
+[ "$(json_get out.txt 'j["committed"]')" = False ] && ok "no-op push makes no commit" || not_ok "no-op push committed"
+expect_exit 4 "push to an unknown remote" -- kansa anchor push --db a.db --repo anch.git --remote nowhere
+expect_grep "git remote add nowhere" err.txt "unknown remote: says how to add it"
+git -C anch.git show HEAD:logs/$OA/consistency-proof > proof.txt
+expect_grep "^kansa-proof/v1 consistency" proof.txt "consistency-proof in the kansa proof format"
+git -C anch.git log -1 --format=%B > msg.txt
+expect_grep "anchor $OA at size 4" msg.txt "commit message names the log and size"
+
+# ---- a second site in the same repository ---------------------------------
+checks b.db ok.json 2
+expect_exit 0 "second ledger anchors into the same repository" -- kansa anchor push --db b.db --repo anch.git --remote r1
+expect_exit 0 "federation verified with one command" -- kansa anchor verify --repo anch.git --log-key "$KA" --log-key "$KB" --json
+[ "$(json_get out.txt 'j["logs"], j["unverified_logs"]')" = "2 0" ] && ok "two logs verified" || not_ok "federation: $(cat out.txt)"
+printf '%s\n%s\n' "$KA" "$KB" > logkeys.txt
+expect_exit 0 "log keys from a file" -- kansa anchor verify --repo anch.git --log-key logkeys.txt
+expect_exit 0 "one log verified, the other reported" -- kansa anchor verify --repo anch.git --log-key "$KA"
+expect_grep "1 log in the repository had no --log-key" err.txt "unverified log is reported"
+
+# ---- clone with real git ----------------------------------------------------
+git clone -q r1.git clone1 2>err.txt || not_ok "git clone"
+git -C clone1 fsck --strict > fsck.txt 2>&1 && ok "git fsck --strict of the clone" || { not_ok "git fsck"; cat fsck.txt; }
+[ -s fsck.txt ] && not_ok "git fsck printed: $(cat fsck.txt)" || ok "git fsck is silent"
+expect_exit 0 "anchor verify on the clone" -- kansa anchor verify --repo clone1 --log-key "$KA" --log-key "$KB"
+git -C clone1 grep -q -e npa-cyber -e officer -e 203.0.113 && not_ok "ledger content in the repository" ||
+	ok "no ledger content in the repository"
+expect_exit 0 "push into a new repository with a working tree" -- kansa anchor push --db a.db --repo work
+[ -f "work/logs/$OA/checkpoint" ] && [ -z "$(git -C work status --porcelain)" ] &&
+	ok "working tree checked out and clean" || not_ok "working tree: $(git -C work status --porcelain)"
+checks a.db ok.json 1
+expect_exit 0 "second push into the working tree repository" -- kansa anchor push --db a.db --repo work
+[ -f "work/logs/$OA/consistency-proof" ] && [ -z "$(git -C work status --porcelain)" ] &&
+	ok "working tree follows the new commit" || not_ok "working tree after push: $(git -C work status --porcelain)"
+
+# ---- witnesses ---------------------------------------------------------------
+expect_exit 0 "member-a cosigns" -- kansa anchor cosign --repo anch.git --key a.key --log-key "$KA" --remote r1 --json
+STATE="$T/.config/kansa/witness/$(echo "$OA" | tr / _)"
+[ "$(stat -c %a "$STATE" 2>/dev/null)" = 600 ] && ok "witness state created 0600" || not_ok "state: $(ls -l "$STATE")"
+[ "$(json_get out.txt 'j["committed"], j["size"], j["witness"]')" = "True 4 member-a" ] && ok "cosigned size 4" ||
+	not_ok "cosign: $(cat out.txt)"
+expect_exit 0 "cosign again: already done" -- kansa anchor cosign --repo anch.git --key a.key --log-key "$KA" --json
+[ "$(json_get out.txt 'j["committed"]')" = False ] && ok "no second cosignature" || not_ok "cosigned twice"
+expect_exit 0 "member-b cosigns with its own state" -- kansa anchor cosign --repo anch.git --key b.key --log-key "$KA" --state b.state
+expect_exit 0 "verify shows the cosigners" -- kansa anchor verify --repo anch.git --log-key "$KA" --log-key "$KB" \
+	--witness-key a.key.pub --json
+json_get out.txt '[(c["name"], c["verified"]) for h in j["history"] for c in h["cosigners"]][-2:]' > cos.txt
+expect_grep "('member-a', True), ('member-b', False)" cos.txt "member-a verified, member-b listed unverified"
+expect_exit 0 "verify text names the cosigners" -- kansa anchor verify --repo anch.git --log-key "$KA" --witness-key a.key.pub
+expect_grep "cosigned by member-a (verified), member-b (unverified" out.txt "cosigners in the text output"
+
+# ---- rollback and fork of the ledger ------------------------------------------
+# REQ: ANCHOR-ROLLBACK REQ: ANCHOR-FORK
+cp a.db snap.db                     # a.db now has 5 entries, anchored at 4 in anch.git
+checks a.db ok.json 2
+expect_exit 0 "push the grown ledger" -- kansa anchor push --db a.db --repo anch.git --remote r1
+expect_exit 1 "push refuses a rolled-back ledger" -- kansa anchor push --db snap.db --repo anch.git
+expect_grep "truncated or rolled back" err.txt "rollback: says what happened"
+expect_exit 1 "verify --db finds the rollback" -- kansa anchor verify --repo anch.git --log-key "$KA" --db snap.db
+checks snap.db fork.json 4      # same log key, 9 entries, different from the 8th on
+head=$(git -C anch.git rev-parse HEAD)
+expect_exit 1 "push refuses a forked ledger" -- kansa anchor push --db snap.db --repo anch.git --remote r1
+expect_grep "rewritten or forked" err.txt "fork: says what happened"
+[ "$(git -C anch.git rev-parse HEAD)" = "$head" ] && ok "nothing committed for the fork" || not_ok "fork committed"
+expect_exit 1 "verify --db finds the fork" -- kansa anchor verify --repo anch.git --log-key "$KA" --db snap.db --json
+[ "$(json_get out.txt 'j["ok"]')" = False ] && ok "verify --json: ok false" || not_ok "verify --json on fork"
+expect_exit 0 "verify --db passes for the real ledger" -- kansa anchor verify --repo anch.git --log-key "$KA" --db a.db
+
+# ---- a hand-made commit that does not extend its parent -----------------------
+# REQ: ANCHOR-VERIFY-COMMIT
+git clone -q r1.git hand || exit 99
+n=$(git -C anch.git show HEAD:logs/$OA/checkpoint | sed -n 2p)
+"$KANSA" ledger checkpoint --db snap.db > "hand/logs/$OA/checkpoint" || exit 99
+"$KANSA" ledger proof --db snap.db --old-size "$n" > "hand/logs/$OA/consistency-proof" || exit 99
+git -C hand commit -q -am "a checkpoint of a forked ledger, signed by the same key" || exit 99
+bad=$(git -C hand rev-parse HEAD)
+expect_exit 1 "verify fails on the forked checkpoint" -- kansa anchor verify --repo hand --log-key "$KA" --json
+expect_grep "$bad" err.txt "the failure names the commit id"
+[ "$(json_get out.txt 'j["bad_commit"]')" = "$bad" ] && ok "bad_commit in --json" || not_ok "bad_commit: $(cat out.txt)"
+git -C hand reset -q --hard HEAD~1
+git -C anch.git show HEAD~3:logs/$OA/checkpoint > "hand/logs/$OA/checkpoint"
+git -C hand commit -q -am "an older checkpoint again" || exit 99
+expect_exit 1 "verify fails on a rolled-back checkpoint" -- kansa anchor verify --repo hand --log-key "$KA"
+expect_grep "$(git -C hand rev-parse HEAD).*went back" err.txt "rollback commit named"
+git -C hand reset -q --hard HEAD~1
+echo garbage >> "hand/logs/$OA/checkpoint"
+git -C hand commit -q -am "a damaged checkpoint" || exit 99
+expect_exit 3 "verify fails on a malformed checkpoint (exit 3)" -- kansa anchor verify --repo hand --log-key "$KA"
+expect_grep "$(git -C hand rev-parse HEAD)" err.txt "malformed checkpoint: commit named"
+"$KANSA" ledger init --db c.db --policy policy.cose >/dev/null || exit 99
+expect_exit 1 "verify with the key of a log that is not there" -- kansa anchor verify --repo clone1 --log-key "$(logkey c.db)"
+expect_grep "no checkpoint in the repository" err.txt "missing log: says so"
+
+# ---- a witness refuses what does not extend what it cosigned --------------------
+# REQ: ANCHOR-WITNESS
+expect_exit 0 "witness cosigns the grown log (size 7)" -- kansa anchor cosign --repo anch.git --key a.key --log-key "$KA"
+# A split view: the operator shows the witness another repository holding the
+# forked ledger. It verifies on its own, but does not extend size 7.
+expect_exit 0 "the forked ledger anchors into a repository of its own" -- kansa anchor push --db snap.db --repo split.git
+expect_exit 0 "that repository verifies on its own" -- kansa anchor verify --repo split.git --log-key "$KA"
+expect_exit 1 "witness refuses the split view" -- kansa anchor cosign --repo split.git --key a.key --log-key "$KA"
+expect_grep "does not pass through size 7" err.txt "refusal names the cosigned size"
+git -C split.git remote add r2 "$T/r2.git"
+expect_exit 4 "a remote with other anchor history refuses the push" -- kansa anchor push --db snap.db --repo split.git --remote r2
+expect_grep "git pull --ff-only r2" err.txt "rejected push: says to fetch and fast-forward"
+expect_exit 1 "witness refuses a repository whose newest is older" -- kansa anchor cosign --repo clone1 --key a.key \
+	--log-key "$KA"
+expect_grep "size 4, smaller than the size 7" err.txt "rollback refusal names both sizes"
+
+# A known witness's signature that does not verify fails the whole checkpoint.
+git clone -q anch.git hand2 || exit 99
+python3 - "hand2/logs/$OA/checkpoint" <<'PY' || exit 99
+import base64, sys
+p = sys.argv[1]
+lines = open(p, encoding="utf-8").read().split("\n")
+for i, l in enumerate(lines):
+    if l.startswith("\u2014 member-a "):
+        b = bytearray(base64.b64decode(l.split(" ")[2])); b[10] ^= 1
+        lines[i] = "\u2014 member-a " + base64.b64encode(bytes(b)).decode()
+open(p, "w", encoding="utf-8").write("\n".join(lines))
+PY
+git -C hand2 commit -q -am "a bad cosignature" || exit 99
+expect_exit 1 "verify fails on a known witness's bad signature" -- kansa anchor verify --repo hand2 --log-key "$KA" \
+	--witness-key a.key.pub
+expect_exit 0 "without that witness key the line is only listed" -- kansa anchor verify --repo hand2 --log-key "$KA"
+finish
