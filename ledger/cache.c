@@ -14,6 +14,7 @@
  * This file must never return an entry with another key.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@ struct kansa_cache_entry {
 	size_t cost;                       /* estimated bytes, counted in c->bytes while linked */
 	size_t refs;                       /* the table's (while linked) plus each holder's */
 	bool linked;                       /* in the table and the LRU list */
+	atomic_bool stored;                /* the warrant's bytes are committed in the ledger */
 	kansa_cache_entry *lru_prev;       /* towards the most recently used */
 	kansa_cache_entry *lru_next;       /* towards the least recently used */
 	kansa_cache_entry *chain;          /* next entry in the same bucket */
@@ -243,6 +245,16 @@ void kansa_cache__release(kansa_cache *c, kansa_cache_entry *e)
 const kansa_warrant_check *kansa_cache_entry__value(const kansa_cache_entry *e)
 {
 	return &e->value;
+}
+
+bool kansa_cache_entry__is_stored(const kansa_cache_entry *e)
+{
+	return atomic_load(&e->stored);
+}
+
+void kansa_cache_entry__mark_stored(kansa_cache_entry *e)
+{
+	atomic_store(&e->stored, true);
 }
 
 size_t kansa_cache__invalidate_cti(kansa_cache *c, const uint8_t cti[16])

@@ -70,6 +70,12 @@ void kansa_cache__release(kansa_cache *c, kansa_cache_entry *e);
 /* The verification result; borrowed, valid while the reference is held. */
 const kansa_warrant_check *kansa_cache_entry__value(const kansa_cache_entry *e);
 
+/* Whether the warrant's bytes are known to be committed in the ledger (set
+ * after a check that stored them committed), so later checks need not
+ * insert the document again. */
+bool kansa_cache_entry__is_stored(const kansa_cache_entry *e);
+void kansa_cache_entry__mark_stored(kansa_cache_entry *e);
+
 /* Drop every entry of warrant id @p cti (a revocation). Returns how many. */
 size_t kansa_cache__invalidate_cti(kansa_cache *c, const uint8_t cti[16]);
 

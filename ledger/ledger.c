@@ -522,8 +522,12 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 	if (has_warrant(c)) {
 		e.has_warrant = true;
 		memcpy(e.warrant, c->whash, KANSA_HASH_LEN);
-		out->docs[0] = (kansa_store_doc){ c->warrant, c->warrant_len, KANSA_KIND_WARRANT };
-		out->n_docs = 1;
+		/* Documents are stored once: skip the insert (a hash and a statement
+		 * in the serialized append) once a committed check stored it. */
+		if (c->v.ref == NULL || !kansa_cache_entry__is_stored(c->v.ref)) {
+			out->docs[0] = (kansa_store_doc){ c->warrant, c->warrant_len, KANSA_KIND_WARRANT };
+			out->n_docs = 1;
+		}
 	}
 	e.verdict = d.verdict;
 	e.reason = d.reason;
@@ -599,6 +603,8 @@ int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, si
 	}
 	/* REQ: LEDGER-DURABLE allow only after the entry's commit */
 	error = kansa_store__append(lg->store, build_check, &c, NULL);
+	if (error == 0 && c.v.ref != NULL && has_warrant(&c))
+		kansa_cache_entry__mark_stored(c.v.ref); /* committed with (or before) this entry */
 out:
 	verified_release(lg, &c.v);
 	kansa_request__dispose(&c.req);

@@ -291,6 +291,19 @@ Test(kansa_check_cache, verifies_a_warrant_once, .timeout = 60)
 	cr_expect_eq(st.cache_entries, 1);
 	cr_expect_gt(st.cache_bytes, 0);
 	kansa_ledger_close(lg);
+
+	/* the warrant was inserted once (later checks skip it): replay finds
+	 * every document and every decision as recorded */
+	{
+		kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL };
+		kansa_audit_summary sum;
+
+		cr_assert_eq(kansa_ledger_open(&lg, p.f.db, p.f.dbkey, KANSA_LEDGER_READONLY), 0);
+		cr_assert_eq(kansa_ledger_audit(&sum, lg, &opt), 0, "%s", kansa_error_last()->message);
+		cr_expect_eq(sum.findings, 0);
+		cr_expect_eq(sum.decisions, 5);
+		kansa_ledger_close(lg);
+	}
 	perf_fixture_free(&p);
 }
 
