@@ -365,11 +365,18 @@ out:
 	}
 	free_verifiers(logs, n_logs);
 	free_verifiers(wit, n_wit);
-	if (error < 0 && j) {
+	if (error == 0)
+		return EXIT_OK;
+	if (j) {
 		cli_warn("%s", kansa_error_last()->message);
-		return cli_exit_code(error);
+		rc = cli_exit_code(error);
+	} else {
+		rc = cli_fail(error, false, schema);
 	}
-	return error < 0 ? cli_fail(error, false, schema) : EXIT_OK;
+	if (sum.bad_commit[0])
+		cli_warn("history before commit %.12s verified; do not trust checkpoints from it on, and "
+		    "report it to the commission", sum.bad_commit);
+	return rc;
 }
 
 /* ---- anchor cosign ----------------------------------------------------- */

@@ -221,6 +221,18 @@ int kansa_store__append(kansa_store *s, kansa_store_build_fn build, void *ctx, u
 	return 0;
 }
 
+size_t kansa_store__queued(kansa_store *s, bool *leading)
+{
+	size_t n;
+
+	pthread_mutex_lock(&s->q_mu);
+	n = s->q_len;
+	if (leading)
+		*leading = s->leading;
+	pthread_mutex_unlock(&s->q_mu);
+	return n;
+}
+
 void kansa_store__stats(kansa_store *s, uint64_t *commits, uint64_t *appends)
 {
 	pthread_mutex_lock(&s->q_mu);

@@ -137,6 +137,9 @@ typedef int (*kansa_store_build_fn)(void *ctx, kansa_store *s, const kansa_store
  */
 int kansa_store__append(kansa_store *s, kansa_store_build_fn build, void *ctx, uint64_t *seq_out);
 
+/* Callers queued for the next batch, and whether a batch is running (tests). */
+size_t kansa_store__queued(kansa_store *s, bool *leading);
+
 /* Commits and appended entries since open (appends/commits = mean batch size). */
 void kansa_store__stats(kansa_store *s, uint64_t *commits, uint64_t *appends);
 

@@ -11,6 +11,8 @@ tool="$KANSA_BUILDDIR/tests/tools/crash_safety"
 kills=${KANSA_CRASH_KILLS:-30}
 if [ "${KANSA_VALGRIND:-0}" = 1 ]; then
 	kills=${KANSA_CRASH_KILLS:-3}
+	# a child under valgrind needs seconds to open the ledger and get going
+	KANSA_CRASH_MAX_MS=${KANSA_CRASH_MAX_MS:-6000}; export KANSA_CRASH_MAX_MS
 	tool="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite $tool"
 fi
 expect_exit 0 "SIGKILL during kansa_check load: every allow receipt is in the ledger" -- \

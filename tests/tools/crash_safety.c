@@ -4,13 +4,13 @@
  * tests/cli/crash-safety.sh:
  *
  *   crash_safety DIR [KILLS [THREADS]]     (or $KANSA_CRASH_KILLS, ..._THREADS,
- *                                           $KANSA_CRASH_SEED)
+ *                                           $KANSA_CRASH_SEED, ..._MAX_MS)
  *
  * KILLS times: a child process opens the ledger DIR/l.db and runs kansa_check
  * from THREADS threads without pause (three allowed requests to one denied);
  * each thread writes every allow receipt (seq, leaf hash) to a pipe as soon
  * as kansa_check returns. The parent kills the child with SIGKILL after a
- * random 2-150 ms, then re-opens the ledger and verifies it: the chain is
+ * random 2-150 ms (up to $KANSA_CRASH_MAX_MS: longer under valgrind), then re-opens the ledger and verifies it: the chain is
  * whole (seq without gaps, prev links, recomputed leaf hashes, times never
  * going backwards), the Merkle root of kansa_ledger_get_info() is the root
  * of the leaves, and EVERY allow receipt the child ever reported is in the
@@ -325,7 +325,7 @@ int main(int argc, char **argv)
 {
 	receipts rs = { NULL, 0, 0 };
 	char db[512], copy[600], from[600], to[700];
-	long kills, threads;
+	long kills, threads, max_ms;
 	unsigned seed;
 	uint64_t entries = 0, checked = 0, found_total = 0, copies = 0;
 	int status = 0;
@@ -337,7 +337,8 @@ int main(int argc, char **argv)
 	kills = argc > 2 ? strtol(argv[2], NULL, 10) : env_or("KANSA_CRASH_KILLS", 30);
 	threads = argc > 3 ? strtol(argv[3], NULL, 10) : env_or("KANSA_CRASH_THREADS", 4);
 	seed = (unsigned)env_or("KANSA_CRASH_SEED", (long)time(NULL) ^ getpid());
-	if (kills < 1 || threads < 1 || threads > 64)
+	max_ms = env_or("KANSA_CRASH_MAX_MS", 150);
+	if (kills < 1 || threads < 1 || threads > 64 || max_ms < 3 || max_ms > 600000)
 		return 2;
 	printf("crash-safety: seed %u (KANSA_CRASH_SEED), %ld kills, %ld threads\n", seed, kills, threads);
 	fflush(stdout);
@@ -348,7 +349,7 @@ int main(int argc, char **argv)
 
 	for (long k = 0; k < kills && status == 0; k++) {
 		bool powerloss = k % 3 == 1, with_shm = k % 6 == 1;
-		int64_t start, delay = 2 + rand() % 149;
+		int64_t start, delay = 2 + rand() % (max_ms - 1);
 		size_t copy_upto = 0, found = 0;
 		int p[2], ws = 0;
 		pid_t pid;

@@ -435,7 +435,9 @@ typedef struct {
 
 static int gate_build(void *ctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
 {
-	usleep(300 * 1000);
+	/* hold the batch until the three callers queued (at most 10 s) */
+	for (int i = 0; i < 10000 && kansa_store__queued(s, NULL) < 3; i++)
+		usleep(1000);
 	return tbuild(ctx, s, pos, out);
 }
 
@@ -453,6 +455,20 @@ static void *batch_worker(void *p)
 	return NULL;
 }
 
+/* Wait (up to 10 s) until @p n callers are queued behind a running batch:
+ * a loaded machine may take long to start a thread, so no fixed sleep. */
+static void wait_queued(kansa_store *s, size_t n)
+{
+	bool leading = false;
+
+	for (int i = 0; i < 10000; i++) {
+		if (kansa_store__queued(s, &leading) == n && leading)
+			return;
+		usleep(1000);
+	}
+	cr_assert_fail("%zu callers never queued behind the gate", n);
+}
+
 /* Run the gate, then B, C, D in that order (each queued before the next starts). */
 static void run_batch_of_three(kansa_store *s, gate_arg *b)
 {
@@ -460,11 +476,11 @@ static void run_batch_of_three(kansa_store *s, gate_arg *b)
 	pthread_t tg, tb[3];
 
 	cr_assert_eq(pthread_create(&tg, NULL, gate_worker, &gate), 0);
-	usleep(50 * 1000); /* the gate is leading and asleep */
+	wait_queued(s, 0); /* the gate is leading and asleep */
 	for (int i = 0; i < 3; i++) {
 		b[i].s = s;
 		cr_assert_eq(pthread_create(&tb[i], NULL, batch_worker, &b[i]), 0);
-		usleep(20 * 1000); /* keep FIFO order B, C, D */
+		wait_queued(s, (size_t)i + 1); /* keep FIFO order B, C, D */
 	}
 	pthread_join(tg, NULL);
 	for (int i = 0; i < 3; i++)
