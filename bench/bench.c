@@ -41,22 +41,7 @@
 
 extern char **environ;
 
-typedef struct {
-	const char *key;       /* JSON name */
-	const char *name;      /* table label */
-	double value;          /* the figure */
-	const char *unit;      /* "/s", "ms", "MiB" */
-	double p50, p99;       /* latency in ms; < 0 when not measured */
-	const char *limit_name;/* what it is compared with */
-	double limit;          /* that limit, same unit; <= 0: no ratio */
-	double target;         /* required ratio (0: none) */
-	bool at_most;          /* the target is an upper bound (latency, memory) */
-	bool na;               /* not measured */
-	char note[96];         /* why not, or what else to know */
-} row;
 
-static row rows[24];
-static size_t n_rows;
 static const char *only; /* --only: sections to run (NULL: all) */
 
 /* "1M", "2000": the big ledger's size in labels. */
@@ -90,18 +75,6 @@ static bool wanted(const char *section)
 	return false;
 }
 
-static row *add_row(const char *key, const char *name, double value, const char *unit)
-{
-	row *r = &rows[n_rows++];
-
-	memset(r, 0, sizeof(*r));
-	r->key = key;
-	r->name = name;
-	r->value = value;
-	r->unit = unit;
-	r->p50 = r->p99 = -1;
-	return r;
-}
 
 /* ---- checks under load --------------------------------------------------- */
 
@@ -217,7 +190,7 @@ static double paired(load_ctx *l, int threads, double seconds, bench_samples *la
 	return secs > 0 ? (double)done / secs : 0;
 }
 
-static void stats_note(row *r, kansa_ledger *lg, const kansa_ledger_stats *before, double first_limit)
+static void stats_note(bench_row *r, kansa_ledger *lg, const kansa_ledger_stats *before, double first_limit)
 {
 	kansa_ledger_stats s;
 
@@ -231,9 +204,9 @@ static void stats_note(row *r, kansa_ledger *lg, const kansa_ledger_stats *befor
 	    first_limit > 0 ? r->value / first_limit : 0.0);
 }
 
-static row *load_row(const char *key, const char *name, double rate, bench_samples *lat)
+static bench_row *load_row(const char *key, const char *name, double rate, bench_samples *lat)
 {
-	row *r = add_row(key, name, rate, "/s");
+	bench_row *r = bench_add_row(key, name, rate, "/s");
 
 	r->p50 = bench_samples_pct(lat, 0.5) * 1e3;
 	r->p99 = bench_samples_pct(lat, 0.99) * 1e3;
@@ -246,7 +219,7 @@ static void cold_sections(load_ctx *l, const bench_opts *o, const bench_limits *
 	kansa_ledger_stats st;
 	bench_samples lat = { 0 };
 	double rate, limit;
-	row *r;
+	bench_row *r;
 
 	/*
 	 * 2. cold: a new warrant for every check. One caller waits for its own
@@ -293,7 +266,7 @@ static void check_sections(const bench_opts *o, const bench_limits *lim, const b
 	bench_samples lat = { 0 };
 	bench_raw *raw;
 	double rate, limit;
-	row *r;
+	bench_row *r;
 	int error;
 
 	memset(&l, 0, sizeof(l));
@@ -415,13 +388,13 @@ static void replay_section(const bench_opts *o, const bench_limits *lim, const c
 	int pfd[2], status = 0;
 	pid_t pid;
 	ssize_t got;
-	row *r, *m;
+	bench_row *r, *m;
 
-	r = add_row("replay", size_label("replay, ", o->big_entries, " entries"), 0, "/s");
+	r = bench_add_row("replay", size_label("replay, ", o->big_entries, " entries"), 0, "/s");
 	r->limit_name = "1/(1/scan + 1/sha)";
 	r->limit = combined;
 	r->target = 0.33;
-	m = add_row("replay_peak_rss", "replay peak RSS", 0, "MiB");
+	m = bench_add_row("replay_peak_rss", "replay peak RSS", 0, "MiB");
 	m->limit_name = "bound";
 	m->limit = 64;
 	m->target = 1;
@@ -463,7 +436,7 @@ static void proof_section(const bench_opts *o, const char *path, const bench_com
 	uint8_t leaf[KANSA_HASH_LEN], root[KANSA_HASH_LEN], old_root[KANSA_HASH_LEN];
 	uint64_t n = 0, size = o->big_entries, x = 0x9e3779b97f4a7c15ull;
 	double t0, t;
-	row *r;
+	bench_row *r;
 	int error;
 
 	if ((error = kansa_ledger_open(&lg, path, c->db_key, KANSA_LEDGER_READONLY)) < 0)
@@ -478,7 +451,8 @@ static void proof_section(const bench_opts *o, const char *path, const bench_com
 	if (kansa_merkle_verify_inclusion(p.index, p.size, leaf, (const uint8_t (*)[KANSA_HASH_LEN])p.hashes,
 	    p.len, root) != 0)
 		bench_fail("inclusion proof does not verify", KANSA_EVERIFY);
-	r = add_row("inclusion_proof", size_label("inclusion proof at ", size, ""), t / (double)n * 1e3, "ms");
+	r = bench_add_row("inclusion_proof", size_label("inclusion proof at ", size, ""),
+	    t / (double)n * 1e3, "ms");
 	r->limit_name = "bound";
 	r->limit = 1;
 	r->target = 1;
@@ -495,85 +469,10 @@ static void proof_section(const bench_opts *o, const char *path, const bench_com
 	if (kansa_merkle_verify_consistency(p.old_size, p.size, old_root, root,
 	    (const uint8_t (*)[KANSA_HASH_LEN])p.hashes, p.len) != 0)
 		bench_fail("consistency proof does not verify", KANSA_EVERIFY);
-	r = add_row("consistency_proof", size_label("consistency proof at ", size, ""), t / (double)n * 1e3,
-	    "ms");
+	r = bench_add_row("consistency_proof", size_label("consistency proof at ", size, ""),
+	    t / (double)n * 1e3, "ms");
 	snprintf(r->note, sizeof(r->note), "%.0f proofs/s", (double)n / t);
 	kansa_ledger_close(lg);
-}
-
-/* ---- output ------------------------------------------------------------------ */
-
-static bool met(const row *r, double *ratio)
-{
-	*ratio = r->limit > 0 ? r->value / r->limit : 0;
-	return r->at_most ? *ratio < r->target : *ratio >= r->target;
-}
-
-static void print_table(const bench_opts *o)
-{
-	printf("%-34s %12s %9s %9s  %-20s %12s %7s %7s  %s\n", "figure", "value", "p50 ms", "p99 ms",
-	    "limit (same run)", "limit", "ratio", "target", "note");
-	for (size_t i = 0; i < n_rows; i++) {
-		const row *r = &rows[i];
-		char v[32], p50[16] = "", p99[16] = "", lim[32] = "", ratio[16] = "", tgt[24] = "";
-		double q;
-		bool ok = met(r, &q);
-
-		snprintf(v, sizeof(v), r->na ? "n/a" : "%.*f %s", r->value >= 100 ? 0 : 3, r->value, r->unit);
-		if (r->p50 >= 0) {
-			snprintf(p50, sizeof(p50), "%.3f", r->p50);
-			snprintf(p99, sizeof(p99), "%.3f", r->p99);
-		}
-		if (r->limit > 0) {
-			snprintf(lim, sizeof(lim), "%.0f", r->limit);
-			if (!r->na)
-				snprintf(ratio, sizeof(ratio), "%.2f", q);
-		}
-		if (r->target > 0)
-			snprintf(tgt, sizeof(tgt), "%s%.2f %s", r->at_most ? "<" : ">=", r->target,
-			    r->na || r->limit <= 0 ? "n/a" : ok ? "met" : "MISSED");
-		printf("%-34s %12s %9s %9s  %-20s %12s %7s %12s  %s\n", r->name, v, p50, p99,
-		    r->limit_name ? r->limit_name : "", lim, ratio, tgt, r->note);
-	}
-	printf("(%s run; %.1f s per section; figures are noisy on a shared machine: compare ratios)\n",
-	    o->quick ? "quick" : "full", o->seconds);
-}
-
-static void write_json(const char *file, const bench_opts *o)
-{
-	FILE *f = fopen(file, "w");
-
-	if (f == NULL) {
-		fprintf(stderr, "kansa-bench: cannot write %s: %s\n", file, strerror(errno));
-		exit(4);
-	}
-	fprintf(f, "{\"schema\":\"kansa.bench/1\",\"quick\":%s,\"seconds\":%.2f,\"big_entries\":%llu,"
-	    "\"figures\":{", o->quick ? "true" : "false", o->seconds,
-	    (unsigned long long)o->big_entries);
-	for (size_t i = 0; i < n_rows; i++) {
-		const row *r = &rows[i];
-		double q;
-		bool ok = met(r, &q);
-
-		fprintf(f, "%s\"%s\":{\"name\":\"%s\",\"unit\":\"%s\"", i ? "," : "", r->key, r->name, r->unit);
-		if (r->na)
-			fprintf(f, ",\"value\":null");
-		else
-			fprintf(f, ",\"value\":%.6g", r->value);
-		if (r->p50 >= 0)
-			fprintf(f, ",\"p50_ms\":%.6g,\"p99_ms\":%.6g", r->p50, r->p99);
-		if (r->limit > 0)
-			fprintf(f, ",\"limit\":%.6g,\"limit_name\":\"%s\",\"ratio\":%s", r->limit,
-			    r->limit_name, r->na ? "null" : "");
-		if (r->limit > 0 && !r->na)
-			fprintf(f, "%.4g", q);
-		if (r->target > 0)
-			fprintf(f, ",\"target\":\"%s%.2f\",\"met\":%s", r->at_most ? "<" : ">=", r->target,
-			    r->na || r->limit <= 0 ? "null" : ok ? "true" : "false");
-		fprintf(f, ",\"note\":\"%s\"}", r->note);
-	}
-	fprintf(f, "}}\n");
-	fclose(f);
 }
 
 int main(int argc, char **argv)
@@ -619,11 +518,11 @@ int main(int argc, char **argv)
 		bench_limits_measure(&lim, &o, o.data_dir);
 	else /* ratios need limits: without them, compare with nothing */
 		lim = (bench_limits){ 0, 0, 0, 0, 0 };
-	add_row("ed25519_verify", "limit: Ed25519 verify", lim.verify_per_s, "/s");
-	add_row("sha256_600", "limit: SHA-256 600-byte records", lim.sha_per_s, "/s");
-	add_row("insert_durable", "limit: SQLCipher insert, durable", lim.insert_durable_per_s, "/s");
-	add_row("insert_batched", "limit: SQLCipher insert, 1000/txn", lim.insert_batch_per_s, "/s");
-	add_row("scan", "limit: keyed scan", lim.scan_per_s, "rows/s");
+	bench_add_row("ed25519_verify", "limit: Ed25519 verify", lim.verify_per_s, "/s");
+	bench_add_row("sha256_600", "limit: SHA-256 600-byte records", lim.sha_per_s, "/s");
+	bench_add_row("insert_durable", "limit: SQLCipher insert, durable", lim.insert_durable_per_s, "/s");
+	bench_add_row("insert_batched", "limit: SQLCipher insert, 1000/txn", lim.insert_batch_per_s, "/s");
+	bench_add_row("scan", "limit: keyed scan", lim.scan_per_s, "rows/s");
 
 	if (wanted("cold") || wanted("warm") || wanted("warm1") || wanted("warm8") || wanted("warm64"))
 		check_sections(&o, &lim, &c);
@@ -634,8 +533,8 @@ int main(int argc, char **argv)
 	if (wanted("proofs"))
 		proof_section(&o, path, &c);
 
-	print_table(&o);
-	write_json(json, &o);
+	bench_print_table(&o);
+	bench_write_json(json, &o);
 	bench_commission_free(&c);
 	return 0;
 }

@@ -87,4 +87,26 @@ void bench_ledger_fill(const bench_commission *c, const char *path, uint64_t n, 
 /* The benchmark's fixed raw database key (its ledgers hold no secrets). */
 #define BENCH_DB_KEY "6b616e73612d62656e63682d6b65792d6b616e73612d62656e63682d6b657921"
 
+/* ---- the table (bench/report.c) ------------------------------------- */
+
+typedef struct {
+	const char *key;       /* JSON name */
+	const char *name;      /* table label */
+	double value;          /* the figure */
+	const char *unit;      /* "/s", "ms", "MiB" */
+	double p50, p99;       /* latency in ms; < 0 when not measured */
+	const char *limit_name;/* what it is compared with */
+	double limit;          /* that limit, same unit; <= 0: no ratio */
+	double target;         /* required ratio (0: none) */
+	bool at_most;          /* the target is an upper bound (latency, memory) */
+	bool na;               /* not measured */
+	char note[96];         /* why not, or what else to know */
+} bench_row;
+
+/* A new row of the table (at most 24). */
+bench_row *bench_add_row(const char *key, const char *name, double value, const char *unit);
+/* The table on stdout, and as JSON in @p file. */
+void bench_print_table(const bench_opts *o);
+void bench_write_json(const char *file, const bench_opts *o);
+
 #endif
