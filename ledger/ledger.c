@@ -79,7 +79,7 @@ static int swap_policy(kansa_ledger *lg, kansa_policy *next)
 
 /* ---- Merkle nodes in the store ---------------------------------------- */
 
-static int node_source(void *ctx, uint64_t level, uint64_t index, uint8_t out[KANSA_HASH_LEN])
+int kansa_ledger__node_source(void *ctx, uint64_t level, uint64_t index, uint8_t out[KANSA_HASH_LEN])
 {
 	return kansa_store__node_get(out, ctx, (uint32_t)level, index);
 }
@@ -110,7 +110,7 @@ static int merkle_append(kansa_store *s, uint64_t seq, const uint8_t leaf[KANSA_
 
 /* ---- meta helpers ---------------------------------------------------- */
 
-static int meta_put_text(kansa_store *s, const char *key, const char *text)
+int kansa_ledger__meta_put_text(kansa_store *s, const char *key, const char *text)
 {
 	return kansa_store__meta_put(s, key, (const uint8_t *)text, strlen(text));
 }
@@ -187,7 +187,7 @@ static int current_policy(kansa_ledger *lg, kansa_store *s)
 	return error;
 }
 
-static int64_t now_not_before(const kansa_store_pos *pos)
+int64_t kansa_ledger__entry_time(const kansa_store_pos *pos)
 {
 	int64_t now = kansa_ledger__now();
 
@@ -196,7 +196,7 @@ static int64_t now_not_before(const kansa_store_pos *pos)
 }
 
 /* Encode e, hash it, persist its Merkle nodes, hand it to the store. */
-static int finish_entry(kansa_store *s, kansa_entry *e, kansa_store_entry *out, kansa_receipt *r)
+int kansa_ledger__finish_entry(kansa_store *s, kansa_entry *e, kansa_store_entry *out, kansa_receipt *r)
 {
 	int error;
 
@@ -240,7 +240,7 @@ static int build_policy(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 			return kansa_error_set(KANSA_EEXISTS, KANSA_ERRCLASS_LEDGER, "ledger is not empty");
 		if ((error = kansa_store__meta_put(s, "log.seed", kansa_secret_data(c->seed),
 		    kansa_secret_len(c->seed))) < 0 ||
-		    (error = meta_put_text(s, "log.origin", c->origin)) < 0)
+		    (error = kansa_ledger__meta_put_text(s, "log.origin", c->origin)) < 0)
 			return error;
 	} else {
 		uint64_t cur = 0;
@@ -253,14 +253,14 @@ static int build_policy(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	}
 	kansa_policy_hash(e.document, c->policy);
 	e.seq = pos->seq;
-	e.time = now_not_before(pos);
+	e.time = kansa_ledger__entry_time(pos);
 	e.kind = KANSA_ENTRY_POLICY;
 	memcpy(e.prev, pos->prev, KANSA_HASH_LEN);
 	e.version = version;
 	snprintf(key, sizeof(key), "policy.%llu", (unsigned long long)version);
 	snprintf(val, sizeof(val), "%llu", (unsigned long long)version);
 	if ((error = kansa_store__meta_put(s, key, e.document, KANSA_HASH_LEN)) < 0 ||
-	    (error = meta_put_text(s, "policy.version", val)) < 0)
+	    (error = kansa_ledger__meta_put_text(s, "policy.version", val)) < 0)
 		return error;
 	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_KIND_POLICY };
 	out->n_docs = 1;
@@ -270,7 +270,7 @@ static int build_policy(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 		snprintf(c->receipt->detail, sizeof(c->receipt->detail), "policy version %llu in force",
 		    (unsigned long long)version);
 	}
-	return finish_entry(s, &e, out, c->receipt);
+	return kansa_ledger__finish_entry(s, &e, out, c->receipt);
 }
 
 int kansa_ledger_init(const char *path, const kansa_secret *db_key, const uint8_t *policy,
@@ -367,7 +367,7 @@ void kansa_ledger_close(kansa_ledger *lg)
 	free(lg);
 }
 
-static void receipt_deny(kansa_receipt *out, int error)
+void kansa_ledger__receipt_deny(kansa_receipt *out, int error)
 {
 	memset(out, 0, sizeof(*out));
 	out->verdict = KANSA_DENY;
@@ -508,7 +508,7 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 	memset(&c->state, 0, sizeof(c->state));
 	c->state_read = false;
 	e.seq = pos->seq;
-	e.time = now_not_before(pos);
+	e.time = kansa_ledger__entry_time(pos);
 	e.kind = KANSA_ENTRY_DECISION;
 	memcpy(e.prev, pos->prev, KANSA_HASH_LEN);
 
@@ -550,7 +550,7 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 	c->receipt->reason = d.reason;
 	c->receipt->ratify_by = d.ratify_by;
 	snprintf(c->receipt->detail, sizeof(c->receipt->detail), "%s", d.detail);
-	error = finish_entry(s, &e, out, c->receipt);
+	error = kansa_ledger__finish_entry(s, &e, out, c->receipt);
 	e.request = NULL; /* borrowed */
 	e.detail = NULL;
 	return error;
@@ -568,16 +568,16 @@ int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, si
 	memset(out, 0, sizeof(*out));
 	out->verdict = KANSA_DENY;
 	if (lg == NULL || request == NULL) {
-		receipt_deny(out, KANSA_EINVAL);
+		kansa_ledger__receipt_deny(out, KANSA_EINVAL);
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_check: missing argument");
 	}
 	if (request_len > KANSA_MAX_CBOR_BYTES || warrant_len > KANSA_MAX_DOC_BYTES) {
-		receipt_deny(out, KANSA_ELIMIT);
+		kansa_ledger__receipt_deny(out, KANSA_ELIMIT);
 		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
 		    "request or warrant larger than %d bytes: not recorded", KANSA_MAX_CBOR_BYTES);
 	}
 	if (lg->readonly) {
-		receipt_deny(out, KANSA_EIO);
+		kansa_ledger__receipt_deny(out, KANSA_EIO);
 		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER, "ledger is open read-only");
 	}
 	memset(&c, 0, sizeof(c));
@@ -609,7 +609,7 @@ out:
 	verified_release(lg, &c.v);
 	kansa_request__dispose(&c.req);
 	if (error < 0)
-		receipt_deny(out, error);
+		kansa_ledger__receipt_deny(out, error);
 	return error;
 }
 
@@ -634,7 +634,7 @@ int kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg, const uin
 	c = (policy_ctx){ lg, policy, policy_len, next, NULL, NULL, out };
 	if ((error = kansa_store__append(lg->store, build_policy, &c, NULL)) < 0) {
 		kansa_policy_free(next);
-		receipt_deny(out, error);
+		kansa_ledger__receipt_deny(out, error);
 		return error;
 	}
 	pthread_mutex_lock(&lg->lock);
@@ -647,285 +647,34 @@ int kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg, const uin
 	return error;
 }
 
-typedef struct {
-	kansa_ledger *lg;
-	const uint8_t *doc;
-	size_t len;
-	kansa_signed_doc *rev;
-	kansa_receipt *receipt;
-} revoke_ctx;
+/* ---- for the ledger's other files (ledger_impl.h) ----------------------- */
 
-static int build_revoke(void *vctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
+int kansa_ledger__policy_quorum(size_t *have, size_t *need, uint64_t *version, kansa_ledger *lg,
+    kansa_store *s, const kansa_signed_doc *d)
 {
-	revoke_ctx *c = vctx;
-	kansa_entry e;
-	size_t have = 0, need = 0;
 	int error;
 
-	memset(&e, 0, sizeof(e));
-	pthread_mutex_lock(&c->lg->lock);
-	if ((error = current_policy(c->lg, s)) == 0) {
-		/* REQ: REVOKE-QUORUM the revoke quorum of the policy in force */
-		error = kansa_signed_doc__verify_quorum(&have, &need, c->rev, kansa_policy__doc(c->lg->policy));
-		e.policy_version = kansa_policy_version(c->lg->policy);
-	}
-	pthread_mutex_unlock(&c->lg->lock);
-	if (error < 0)
-		return error;
-	e.seq = pos->seq;
-	e.time = now_not_before(pos);
-	e.kind = KANSA_ENTRY_REVOCATION;
-	memcpy(e.prev, pos->prev, KANSA_HASH_LEN);
-	memcpy(e.document, c->rev->hash, KANSA_HASH_LEN);
-	memcpy(e.cti, c->rev->u.revocation.warrant_cti, sizeof(e.cti));
-	out->is_revocation = true;
-	memcpy(out->revoked_cti, e.cti, sizeof(e.cti));
-	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_KIND_REVOCATION };
-	out->n_docs = 1;
-	c->receipt->verdict = KANSA_ALLOW;
-	c->receipt->reason = KANSA_REASON_ALLOWED;
-	snprintf(c->receipt->detail, sizeof(c->receipt->detail), "revocation recorded (%zu of %zu signatures)",
-	    have, need);
-	return finish_entry(s, &e, out, c->receipt);
-}
-
-int kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg, const uint8_t *revocation,
-    size_t revocation_len)
-{
-	revoke_ctx c = { lg, revocation, revocation_len, NULL, out };
-	int error;
-
-	memset(out, 0, sizeof(*out));
-	if ((error = kansa_signed_doc__parse(&c.rev, revocation, revocation_len, KANSA_KIND_REVOCATION)) < 0)
-		return error;
-	if ((error = kansa_store__append(lg->store, build_revoke, &c, NULL)) < 0)
-		receipt_deny(out, error);
-	else /* REQ: PERF-CACHE-4 a revocation drops the revoked warrant's cached checks */
-		(void)kansa_cache__invalidate_cti(lg->cache, c.rev->u.revocation.warrant_cti);
-	kansa_signed_doc__free(c.rev);
-	return error;
-}
-
-/* ---- ratification of emergency acts ------------------------------------ */
-
-typedef struct {
-	kansa_ledger *lg;
-	const uint8_t *doc;
-	size_t len;
-	kansa_signed_doc *rat;
-	kansa_receipt *receipt;
-} ratify_ctx;
-
-/* The entry a ratification names must be an allowed emergency act, not yet
- * ratified. Runs in the append's transaction. */
-static int check_emergency(kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN], uint64_t *seq_out)
-{
-	kansa_store_row row;
-	kansa_entry e;
-	uint8_t *seen = NULL;
-	size_t len = 0;
-	char key[16 + 2 * KANSA_HASH_LEN];
-	int error;
-
-	if ((error = kansa_store__find_leaf(seq_out, s, leaf)) < 0)
-		return error == KANSA_ENOTFOUND ? kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
-		    "the ratification names an entry that is not in this ledger") : error;
-	if ((error = kansa_store__get(&row, s, *seq_out)) < 0)
-		return error;
-	error = kansa_entry__decode(&e, row.body, row.body_len);
-	kansa_store__row_dispose(&row);
-	if (error < 0)
-		return error;
-	if (e.kind != KANSA_ENTRY_DECISION || e.verdict != KANSA_ALLOW || e.reason != KANSA_REASON_EMERGENCY)
-		error = kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
-		    "entry %llu is not an emergency act: nothing to ratify", (unsigned long long)*seq_out);
-	kansa_entry__dispose(&e);
-	if (error < 0)
-		return error;
-	memcpy(key, "ratified.", 10);
-	kansa_hex_encode(key + 9, leaf, KANSA_HASH_LEN);
-	error = kansa_store__meta_get(&seen, &len, s, key);
-	free(seen);
-	if (error == 0)
-		return kansa_error_set(KANSA_EEXISTS, KANSA_ERRCLASS_LEDGER,
-		    "emergency act %llu is already ratified", (unsigned long long)*seq_out);
-	if (error != KANSA_ENOTFOUND)
-		return error;
-	return meta_put_text(s, key, "1");
-}
-
-static int build_ratify(void *vctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
-{
-	ratify_ctx *c = vctx;
-	const kansa_ratification_doc *rat = &c->rat->u.ratification;
-	uint64_t act = 0;
-	size_t have = 0, need = 0;
-	kansa_entry e;
-	int error;
-
-	memset(&e, 0, sizeof(e));
-	pthread_mutex_lock(&c->lg->lock);
-	/* REQ: RATIFY-QUORUM the revoke quorum of the policy in force */
-	if ((error = current_policy(c->lg, s)) == 0)
-		error = kansa_signed_doc__verify_quorum(&have, &need, c->rat, kansa_policy__doc(c->lg->policy));
-	pthread_mutex_unlock(&c->lg->lock);
-	if (error < 0 || (error = check_emergency(s, rat->entry, &act)) < 0)
-		return error;
-	e.seq = pos->seq;
-	e.time = now_not_before(pos);
-	e.kind = KANSA_ENTRY_RATIFICATION;
-	memcpy(e.prev, pos->prev, KANSA_HASH_LEN);
-	memcpy(e.document, c->rat->hash, KANSA_HASH_LEN);
-	memcpy(e.entry, rat->entry, KANSA_HASH_LEN);
-	e.approved = rat->approved;
-	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_KIND_RATIFICATION };
-	out->n_docs = 1;
-	c->receipt->verdict = KANSA_ALLOW;
-	c->receipt->reason = KANSA_REASON_ALLOWED;
-	snprintf(c->receipt->detail, sizeof(c->receipt->detail),
-	    "emergency act %llu %s (%zu of %zu signatures)", (unsigned long long)act,
-	    rat->approved ? "ratified" : "refused", have, need);
-	return finish_entry(s, &e, out, c->receipt);
-}
-
-int kansa_ledger_ratify(kansa_receipt *out, kansa_ledger *lg, const uint8_t *ratification,
-    size_t ratification_len)
-{
-	ratify_ctx c = { lg, ratification, ratification_len, NULL, out };
-	int error;
-
-	memset(out, 0, sizeof(*out));
-	if (lg == NULL || ratification == NULL)
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_ledger_ratify: missing argument");
-	if ((error = kansa_signed_doc__parse(&c.rat, ratification, ratification_len,
-	    KANSA_KIND_RATIFICATION)) < 0)
-		return error;
-	if ((error = kansa_store__append(lg->store, build_ratify, &c, NULL)) < 0)
-		receipt_deny(out, error);
-	kansa_signed_doc__free(c.rat);
-	return error;
-}
-
-/* ---- info ------------------------------------------------------------ */
-
-int kansa_ledger_get_info(kansa_ledger_info *out, kansa_ledger *lg)
-{
-	kansa_note_verifier *v = NULL;
-	kansa_store_pos pos;
-	char *vkey = NULL;
-	int error;
-
-	memset(out, 0, sizeof(*out));
-	if ((error = kansa_store__head(&pos, lg->store)) < 0 ||
-	    (error = kansa_merkle__root(out->root, node_source, lg->store, pos.seq)) < 0)
-		return error;
-	out->size = pos.seq;
-	memcpy(out->head, pos.prev, KANSA_HASH_LEN);
-	out->last_time = pos.seq ? pos.last_time : 0;
 	pthread_mutex_lock(&lg->lock);
-	error = current_policy(lg, lg->store);
-	if (error == 0) {
-		out->policy_version = kansa_policy_version(lg->policy);
-		snprintf(out->commission, sizeof(out->commission), "%s", kansa_policy_commission(lg->policy));
+	if ((error = current_policy(lg, s)) == 0) {
+		error = kansa_signed_doc__verify_quorum(have, need, d, kansa_policy__doc(lg->policy));
+		if (version)
+			*version = kansa_policy_version(lg->policy);
 	}
 	pthread_mutex_unlock(&lg->lock);
-	if (error < 0)
-		return error;
-	snprintf(out->origin, sizeof(out->origin), "%s", lg->origin);
-	if ((error = kansa_note_verifier_from_key(&v, lg->log_key, lg->origin)) == 0 &&
-	    (error = kansa_note_verifier_format(&vkey, v)) == 0)
-		snprintf(out->log_key, sizeof(out->log_key), "%s", vkey);
-	free(vkey);
-	kansa_note_verifier_free(v);
 	return error;
 }
 
-/* ---- checkpoints and proofs ------------------------------------------ */
-
-/* The ledger's size now, and @p size resolved (0 = all) and bounded by it. */
-static int resolve_size(uint64_t *size, kansa_ledger *lg)
+int kansa_ledger__policy_summary(uint64_t *version, char *commission, size_t size, kansa_ledger *lg)
 {
-	kansa_store_pos pos;
 	int error;
 
-	if ((error = kansa_store__head(&pos, lg->store)) < 0)
-		return error;
-	if (*size == 0)
-		*size = pos.seq;
-	if (*size > pos.seq)
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
-		    "size %llu is larger than the ledger (%llu entries)",
-		    (unsigned long long)*size, (unsigned long long)pos.seq);
-	return 0;
-}
-
-int kansa_ledger_checkpoint(char **out, size_t *len_out, kansa_ledger *lg)
-{
-	uint8_t root[KANSA_HASH_LEN];
-	uint64_t size = 0;
-	size_t len = 0;
-	int error;
-
-	*out = NULL;
-	if (lg->readonly)
-		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER,
-		    "ledger is open read-only: a checkpoint is stored in it");
-	if ((error = resolve_size(&size, lg)) < 0 ||
-	    (error = kansa_merkle__root(root, node_source, lg->store, size)) < 0 ||
-	    (error = kansa_checkpoint_sign(out, &len, lg->log_key, lg->origin, lg->origin, size, root)) < 0)
-		return error;
-	if ((error = kansa_store__checkpoint_put(lg->store, size, (const uint8_t *)*out, len)) < 0) {
-		free(*out);
-		*out = NULL;
-		return error;
+	pthread_mutex_lock(&lg->lock);
+	if ((error = current_policy(lg, lg->store)) == 0) {
+		*version = kansa_policy_version(lg->policy);
+		snprintf(commission, size, "%s", kansa_policy_commission(lg->policy));
 	}
-	if (len_out)
-		*len_out = len;
-	return 0;
-}
-
-int kansa_ledger_prove_inclusion(kansa_merkle_proof *out, uint8_t leaf_hash_out[KANSA_HASH_LEN],
-    uint8_t root_out[KANSA_HASH_LEN], kansa_ledger *lg, uint64_t seq, uint64_t size)
-{
-	int error;
-
-	memset(out, 0, sizeof(*out));
-	if ((error = resolve_size(&size, lg)) < 0)
-		return error;
-	if (seq >= size)
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
-		    "entry %llu is not in a tree of %llu entries", (unsigned long long)seq,
-		    (unsigned long long)size);
-	out->kind = KANSA_PROOF_INCLUSION;
-	out->index = seq;
-	out->size = size;
-	if ((error = kansa_merkle__inclusion_proof(out->hashes, &out->len, KANSA_MERKLE_MAX_PROOF,
-	    node_source, lg->store, seq, size)) < 0 ||
-	    (error = kansa_store__node_get(leaf_hash_out, lg->store, 0, seq)) < 0)
-		return error;
-	return kansa_merkle__root(root_out, node_source, lg->store, size);
-}
-
-int kansa_ledger_prove_consistency(kansa_merkle_proof *out, uint8_t old_root_out[KANSA_HASH_LEN],
-    uint8_t root_out[KANSA_HASH_LEN], kansa_ledger *lg, uint64_t old_size, uint64_t size)
-{
-	int error;
-
-	memset(out, 0, sizeof(*out));
-	if ((error = resolve_size(&size, lg)) < 0)
-		return error;
-	if (old_size == 0 || old_size > size)
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
-		    "no consistency proof from size %llu to %llu", (unsigned long long)old_size,
-		    (unsigned long long)size);
-	out->kind = KANSA_PROOF_CONSISTENCY;
-	out->old_size = old_size;
-	out->size = size;
-	if ((error = kansa_merkle__consistency_proof(out->hashes, &out->len, KANSA_MERKLE_MAX_PROOF,
-	    node_source, lg->store, old_size, size)) < 0 ||
-	    (error = kansa_merkle__root(old_root_out, node_source, lg->store, old_size)) < 0)
-		return error;
-	return kansa_merkle__root(root_out, node_source, lg->store, size);
+	pthread_mutex_unlock(&lg->lock);
+	return error;
 }
 
 /* ---- accessors for the ledger's other files (ledger_impl.h) -------------- */

@@ -8,11 +8,32 @@
 #define KANSA_LEDGER_IMPL_H
 
 #include "kansa.h"
+#include "ledger/entry.h"
 #include "ledger/store.h"
+#include "policy/doc.h"
 
 /* The ledger's verified-document cache (ledger/cache.h). */
 struct kansa_cache;
 struct kansa_cache *kansa_ledger__cache(kansa_ledger *lg);
+
+/* Building entries (ledger.c), for the files that append them. */
+/* The time of a new entry at @p pos: now, but never before the last entry. */
+int64_t kansa_ledger__entry_time(const kansa_store_pos *pos);
+/* Encode the entry, hash it, persist its Merkle nodes, fill the store's
+ * entry and the receipt (may be NULL). Runs in the append's transaction. */
+int kansa_ledger__finish_entry(kansa_store *s, kansa_entry *e, kansa_store_entry *out, kansa_receipt *r);
+/* A deny receipt for an append that failed with @p error. */
+void kansa_ledger__receipt_deny(kansa_receipt *out, int error);
+/* A text meta value. */
+int kansa_ledger__meta_put_text(kansa_store *s, const char *key, const char *text);
+/* The store's Merkle nodes as a kansa_merkle_node_fn (ctx = the store). */
+int kansa_ledger__node_source(void *ctx, uint64_t level, uint64_t index, uint8_t out[KANSA_HASH_LEN]);
+/* Verify @p d's quorum against the policy in force as transaction @p s sees
+ * it; *version (may be NULL) gets that policy's version. */
+int kansa_ledger__policy_quorum(size_t *have, size_t *need, uint64_t *version, kansa_ledger *lg,
+    kansa_store *s, const kansa_signed_doc *d);
+/* The policy in force: its version and commission. */
+int kansa_ledger__policy_summary(uint64_t *version, char *commission, size_t size, kansa_ledger *lg);
 
 /* The ledger's store. */
 kansa_store *kansa_ledger__store(kansa_ledger *lg);

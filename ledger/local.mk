@@ -38,7 +38,8 @@ TESTS += tests/unit/test_store tests/cli/store-encryption.sh
 EXTRA_DIST += tests/cli/store-encryption.sh
 
 # Entries, the ledger and kansa_check (lead).
-libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/ledger_impl.h
+libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/ledger_impl.h \
+	ledger/commission.c ledger/proof.c
 
 # Audit: verify, replay, report (docs/audit.md).
 libkansa_internal_la_SOURCES += ledger/audit.h ledger/audit.c ledger/audit_map.c ledger/replay.c ledger/report.c
