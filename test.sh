@@ -14,7 +14,14 @@ JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 ./scripts/deps.sh
 [ -x configure ] && [ configure -nt configure.ac ] || ./autogen.sh >/dev/null 2>&1
 
-step() { printf '\n=== %s ===\n' "$*"; }
+t0=$(date +%s); tstep=$t0
+# each step's heading also says how long the one before took (CI has a budget)
+step() {
+	now=$(date +%s)
+	[ "$now" -gt "$t0" ] && printf '(%d s)\n' $((now - tstep))
+	tstep=$now
+	printf '\n=== %s ===\n' "$*"
+}
 
 build() { # dir, configure args...
 	d=$1; shift
@@ -70,5 +77,6 @@ step "distcheck"
 	{ echo "FAILED: make distcheck"; (cd build && make distcheck 2>&1 | tail -60); exit 1; }
 echo "distcheck: ok"
 
-printf '\n'
+printf '(%d s)\n\n' $(($(date +%s) - tstep))
 "$top/scripts/summarize.sh" build "all"
+echo "total: $(($(date +%s) - t0)) s"
