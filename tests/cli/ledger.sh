@@ -208,7 +208,10 @@ else:
 sys.exit(0 if okay else 1)
 PY2
 n=$(json_get info.json 'j["size"]'); bad=0; checked=0
-for seq in $(seq 0 $((n - 1))); do
+# every entry normally; under valgrind (memory errors, not proof logic) a few
+seqs=$(seq 0 $((n - 1)))
+[ "${KANSA_VALGRIND:-0}" = 1 ] && seqs="0 1 2 $((n / 2)) $((n - 1))"
+for seq in $seqs; do
 	kansa ledger proof --db l.db --seq "$seq" --json > p.json 2> perr.txt || bad=$((bad + 1))
 	python3 verify_proof.py "$KANSA_SRCDIR/tests" p.json ||
 		{ bad=$((bad + 1)); echo "# proof of seq $seq: $(cat p.json) / $(cat perr.txt)"; }

@@ -10,11 +10,20 @@ cd "$T" || exit 99
 passed=0
 failed=0
 
-# Under valgrind (make check-valgrind) the program runs through memcheck.
+# Under valgrind (make check-valgrind) the program runs through memcheck:
+# the real binary, not libtool's wrapper script (valgrind would check the
+# shell and let the exec'd program run unchecked).
 if [ "${KANSA_VALGRIND:-0}" = 1 ]; then
-	kansa() { valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	kansa_bin=$KANSA
+	kansa_libs=
+	if [ -n "${KANSA_BUILDDIR:-}" ] && [ -x "$KANSA_BUILDDIR/.libs/kansa" ]; then
+		kansa_bin=$KANSA_BUILDDIR/.libs/kansa
+		kansa_libs=$KANSA_BUILDDIR/.libs
+	fi
+	kansa() { LD_LIBRARY_PATH="$kansa_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" valgrind --quiet \
+		--error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 		--show-leak-kinds=definite \
-		--suppressions="${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/valgrind.supp" "$KANSA" "$@"; }
+		--suppressions="${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/valgrind.supp" "$kansa_bin" "$@"; }
 else
 	kansa() { "$KANSA" "$@"; }
 fi

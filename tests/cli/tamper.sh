@@ -78,7 +78,8 @@ expect_exit 0 "replay --help" -- kansa audit replay --help
 openssl rand -hex 32 > other.key; chmod 600 other.key
 # a progress bar on stderr only when stderr is a terminal
 kansa audit replay --db clean.db >/dev/null 2>bar.txt
-[ -s bar.txt ] && not_ok "progress bar drawn into a file: $(cat -v bar.txt)" || ok "no progress bar when stderr is a file"
+grep -v '^--[0-9]*--' bar.txt > bar2.txt # valgrind's own warnings (make check-valgrind)
+[ -s bar2.txt ] && not_ok "progress bar drawn into a file: $(cat -v bar.txt)" || ok "no progress bar when stderr is a file"
 if command -v script >/dev/null 2>&1 && [ "${KANSA_VALGRIND:-0}" != 1 ]; then
 	script -qec "$KANSA ledger verify --db clean.db >/dev/null" /dev/null > tty.txt 2>&1
 	grep -q 'verify \[#*\] 100% 8/8' tty.txt && ok "progress bar on a terminal" || not_ok "progress bar: $(cat -v tty.txt)"
