@@ -1012,8 +1012,8 @@ int kansa_store__doc_put(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int k
 	return error;
 }
 
-/* Copy a blob result into a new malloc'd, NUL-terminated buffer. */
-static int blob_out(uint8_t **out, size_t *len_out, sqlite3_stmt *st, int col)
+/* store_impl.h: a blob column as a new malloc'd, NUL-terminated buffer. */
+int kansa_store__blob_out(uint8_t **out, size_t *len_out, sqlite3_stmt *st, int col)
 {
 	const void *p = sqlite3_column_blob(st, col);
 	int n = sqlite3_column_bytes(st, col);
@@ -1046,7 +1046,7 @@ int kansa_store__doc_get(uint8_t **body_out, size_t *len_out, int *kind_out, kan
 	if (rc == SQLITE_ROW) {
 		if (kind_out)
 			*kind_out = sqlite3_column_int(st, 0);
-		error = blob_out(body_out, len_out, st, 1);
+		error = kansa_store__blob_out(body_out, len_out, st, 1);
 	} else if (rc == SQLITE_DONE) {
 		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER,
 		    "document not in the ledger");
@@ -1113,7 +1113,7 @@ int kansa_store__meta_get(uint8_t **value_out, size_t *len_out, kansa_store *s, 
 	*len_out = 0;
 	lock(s);
 	if ((error = meta_find(&st, s, key)) == 0)
-		error = blob_out(value_out, len_out, st, 0);
+		error = kansa_store__blob_out(value_out, len_out, st, 0);
 	if (st)
 		kansa_store__reset(st);
 	unlock(s);
@@ -1273,7 +1273,7 @@ static int checkpoint_read(uint64_t *size_out, uint8_t **note_out, size_t *len_o
 	if (rc == SQLITE_ROW) {
 		if (size_out)
 			*size_out = (uint64_t)sqlite3_column_int64(st, 0);
-		error = blob_out(note_out, len_out, st, 1);
+		error = kansa_store__blob_out(note_out, len_out, st, 1);
 	} else if (rc == SQLITE_DONE) {
 		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER, "no such checkpoint");
 	} else {

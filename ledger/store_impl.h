@@ -79,6 +79,9 @@ struct kansa_store_iter {
 	sqlite3_stmt *doc;    /* store_snap.c: a document by hash (lazily prepared) */
 };
 
+/* Copy blob column @p col into a new malloc'd, NUL-terminated buffer. */
+int kansa_store__blob_out(uint8_t **out, size_t *len_out, sqlite3_stmt *st, int col);
+
 /* Map a SQLite result to a kansa error on @p db, with "what: reason". */
 int kansa_store__sqlerr(sqlite3 *db, int rc, const char *what);
 

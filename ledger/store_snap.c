@@ -28,24 +28,6 @@ static int hash_col(uint8_t out[KANSA_HASH_LEN], sqlite3_stmt *st, int col, cons
 	return 0;
 }
 
-/* A malloc'd, NUL-terminated copy of a blob column. */
-static int blob_copy(uint8_t **out, size_t *len_out, sqlite3_stmt *st, int col)
-{
-	const void *p = sqlite3_column_blob(st, col);
-	int n = sqlite3_column_bytes(st, col);
-	uint8_t *q;
-
-	if (n < 0 || (q = malloc((size_t)n + 1)) == NULL)
-		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-	if (n > 0)
-		memcpy(q, p, (size_t)n);
-	q[n] = 0;
-	*out = q;
-	if (len_out)
-		*len_out = (size_t)n;
-	return 0;
-}
-
 int kansa_store__snap_count(uint64_t *out, kansa_store_iter *it)
 {
 	sqlite3_stmt *st = NULL;
@@ -83,7 +65,7 @@ int kansa_store__snap_doc_get(uint8_t **body_out, size_t *len_out, int *kind_out
 	if (rc == SQLITE_ROW) {
 		if (kind_out)
 			*kind_out = sqlite3_column_int(it->doc, 0);
-		error = blob_copy(body_out, len_out, it->doc, 1);
+		error = kansa_store__blob_out(body_out, len_out, it->doc, 1);
 	} else if (rc == SQLITE_DONE) {
 		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER, "document not stored");
 	} else {
@@ -161,7 +143,7 @@ int kansa_store__snap_meta_get(uint8_t **value_out, size_t *len_out, kansa_store
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		error = blob_copy(value_out, len_out, st, 0);
+		error = kansa_store__blob_out(value_out, len_out, st, 0);
 	else if (rc == SQLITE_DONE)
 		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER, "no meta value '%s'", key);
 	else
