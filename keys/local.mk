@@ -6,5 +6,5 @@ tests_unit_test_keys_SOURCES = tests/unit/keys/test_vectors.c tests/unit/keys/te
 	tests/unit/keys/test_pubkey.c tests/unit/keys/helpers.h
 tests_unit_test_keys_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_keys_LDADD = $(TEST_LDADD)
-TESTS += tests/unit/test_keys tests/cli/keys.sh
-EXTRA_DIST += tests/cli/keys.sh
+TESTS += tests/unit/test_keys tests/cli/keys.sh tests/cli/small-order-keys.sh
+EXTRA_DIST += tests/cli/keys.sh tests/cli/small-order-keys.sh
