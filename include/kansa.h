@@ -174,15 +174,20 @@ KANSA_EXTERN(int) kansa_key_generate(kansa_key **out);
 /** A private key from its 32-byte RFC 8032 seed. */
 KANSA_EXTERN(int) kansa_key_from_seed(kansa_key **out, const uint8_t seed[32]);
 
-/** A public key from its 32 raw bytes. @return 0 or KANSA_EFORMAT. */
+/**
+ * A public key from its 32 raw bytes.
+ * @return 0 or KANSA_EFORMAT: also for a key that is not canonically encoded
+ * (y >= 2^255 - 19) or is one of the eight small-order points, which would
+ * accept signatures nobody made. Every other way to get a key refuses them too.
+ */
 KANSA_EXTERN(int) kansa_key_from_public(kansa_key **out, const uint8_t pub[KANSA_PUBKEY_LEN]);
 
 /**
  * Load a key from PEM text: PKCS#8 private key ("PRIVATE KEY" or
  * "ENCRYPTED PRIVATE KEY") or SubjectPublicKeyInfo ("PUBLIC KEY").
  * @param passphrase needed for an encrypted key; may be NULL otherwise.
- * @return 0; KANSA_EFORMAT (not PEM, truncated, not Ed25519: the message
- * says which); KANSA_EKEY (encrypted and the passphrase is wrong or missing).
+ * @return 0; KANSA_EFORMAT (not PEM, truncated, not Ed25519, a small-order
+ * or non-canonical public key: the message says which); KANSA_EKEY (encrypted and the passphrase is wrong or missing).
  */
 KANSA_EXTERN(int) kansa_key_parse_pem(kansa_key **out, const char *pem, size_t len,
     const kansa_secret *passphrase);

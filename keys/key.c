@@ -83,8 +83,61 @@ static void parse_name(kansa_key *key, const char *pem, size_t len)
 	}
 }
 
+/*
+ * The y coordinates of the eight points of order 1, 2, 4 and 8 on edwards25519 (RFC 8032 §5.1), little-endian with the sign bit
+ * clear: with the sign bit either way these are the canonical encodings of
+ * all eight, plus the two invalid "negative zero" encodings of the identity
+ * and of (0, -1). The same list as libsodium's small-order blocklist.
+ */
+static const uint8_t small_order_y[5][KANSA_PUBKEY_LEN] = {
+	/* y = 0: (+-sqrt(-1), 0), the two points of order 4 */
+	{ 0 },
+	/* y = 1: the identity (0, 1), order 1 */
+	{ 0x01 },
+	/* y = p - 1: (0, -1), order 2 */
+	{ 0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f },
+	/* the two y of the four points of order 8 */
+	{ 0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+	  0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05 },
+	{ 0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+	  0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a },
+};
+
+/* p = 2^255 - 19, little-endian. */
+static const uint8_t field_p[KANSA_PUBKEY_LEN] = {
+	0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
+};
+
+int kansa_key__pub_check(const uint8_t pub[KANSA_PUBKEY_LEN])
+{
+	uint8_t y[KANSA_PUBKEY_LEN];
+	int i;
+
+	/* Public data: plain comparisons are fine here. */
+	memcpy(y, pub, sizeof(y));
+	y[31] &= 0x7f; /* the sign bit of x */
+	/* REQ: KEY-PUB-CANONICAL y < p (RFC 8032 §5.1.3 step 1); this also
+	 * refuses y + p, the other encodings of the points with y = 0 and 1 */
+	for (i = KANSA_PUBKEY_LEN - 1; i > 0 && y[i] == field_p[i]; i--)
+		;
+	if (y[i] >= field_p[i])
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_CRYPTO,
+		    "public key is not canonically encoded (y >= 2^255 - 19)");
+	/* REQ: KEY-PUB-SMALL-ORDER a small-order key accepts signatures that
+	 * nobody had to sign (R = identity, S = 0 verifies on any message) */
+	for (size_t k = 0; k < sizeof(small_order_y) / sizeof(small_order_y[0]); k++)
+		if (kansa_ct_equal(y, small_order_y[k], sizeof(y)))
+			return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_CRYPTO,
+			    "public key is a small-order point (it would accept forged signatures)");
+	return 0;
+}
+
 static int key_wrap(kansa_key **out, EVP_PKEY *pkey, bool priv)
 {
+	int error;
+
 	kansa_key *k;
 	size_t len = KANSA_PUBKEY_LEN;
 
@@ -104,6 +157,13 @@ static int key_wrap(kansa_key **out, EVP_PKEY *pkey, bool priv)
 		EVP_PKEY_free(pkey);
 		free(k);
 		return kansa_error_openssl(KANSA_ERROR, "cannot read the public key");
+	}
+	/* Every key enters kansa here: PEM, raw public bytes, seed, generation. */
+	if ((error = kansa_key__pub_check(k->pub)) < 0) {
+		EVP_PKEY_free(pkey);
+		OPENSSL_cleanse(k, sizeof(*k));
+		free(k);
+		return error;
 	}
 	k->pkey = pkey;
 	k->priv = priv;

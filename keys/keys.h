@@ -66,6 +66,16 @@ int kansa_base64_decode(uint8_t *out, size_t out_size, size_t *len_out,
 int kansa_kdf_scrypt(uint8_t *out, size_t out_len, const kansa_secret *passphrase,
     const uint8_t *salt, size_t salt_len, uint64_t n, uint32_t r, uint32_t p);
 
+/*
+ * Whether raw Ed25519 public key bytes may stand for a signer. Refused with
+ * KANSA_EFORMAT: an encoding with y >= 2^255 - 19 ("not canonically
+ * encoded"), and any encoding of one of the eight small-order points ("a
+ * small-order point"), for which a signature with R = identity and S = 0
+ * verifies on every message. Called by every path that makes a kansa_key,
+ * so no other module checks again. Returns 0 or KANSA_EFORMAT.
+ */
+int kansa_key__pub_check(const uint8_t pub[KANSA_PUBKEY_LEN]);
+
 /* The 32-byte RFC 8032 seed of a private key, into a new secret (for
  * keeping the ledger's signing key inside the encrypted database). */
 int kansa_key__seed(kansa_secret **out, const kansa_key *key);

@@ -22,7 +22,7 @@ libkansa_la_LIBADD += $(JANSSON_LIBS)
 
 check_PROGRAMS += tests/unit/test_doc
 tests_unit_test_doc_SOURCES = tests/unit/doc/test_prefix.c tests/unit/doc/test_json.c \
-	tests/unit/doc/test_verify.c tests/unit/doc/helpers.h
+	tests/unit/doc/test_verify.c tests/unit/doc/test_member_keys.c tests/unit/doc/helpers.h
 tests_unit_test_doc_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_doc_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_doc
