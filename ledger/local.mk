@@ -24,7 +24,7 @@ EXTRA_DIST += tests/cli/merkle-independent.sh tests/merkle_ref.py \
 # Storage: SQLCipher database, schema, group commit (docs/ledger.md "Storage").
 # keys/kdf.c (scrypt for passphrase key files) is listed here, not in
 # keys/local.mk, only because it arrived with the store.
-libkansa_internal_la_SOURCES += ledger/store.h ledger/store_impl.h ledger/store.c ledger/store_snap.c ledger/group.c \
+libkansa_internal_la_SOURCES += ledger/store.h ledger/store_impl.h ledger/store.c ledger/store_snap.c ledger/store_file.c ledger/group.c \
 	keys/kdf.c
 
 check_PROGRAMS += tests/unit/test_store tests/unit/store_tool
@@ -46,7 +46,8 @@ libkansa_internal_la_SOURCES += ledger/audit.h ledger/audit.c ledger/audit_map.c
 TESTS += tests/cli/ledger.sh tests/cli/tamper.sh
 EXTRA_DIST += tests/cli/ledger.sh tests/cli/tamper.sh
 check_PROGRAMS += tests/unit/test_ledger
-tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledger/fixture.h
+tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledger/test_names.c \
+	tests/unit/ledger/fixture.h
 tests_unit_test_ledger_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_ledger

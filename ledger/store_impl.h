@@ -1,17 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Private to ledger/store.c and ledger/group.c: the store object and the
- * SQLite helpers they share. Nothing outside those two files includes this.
+ * Private to the store's files (ledger/store.c, store_snap.c, store_file.c,
+ * group.c): the store object and the SQLite helpers they share. Nothing
+ * outside them includes this.
  */
 #ifndef KANSA_LEDGER_STORE_IMPL_H
 #define KANSA_LEDGER_STORE_IMPL_H
 
 #include <pthread.h>
+#include <stdbool.h>
 
 /* SQLCipher is built with SQLITE_HAS_CODEC, but its pkg-config cflags do not
  * say so; define it to get the sqlite3_key_v2/sqlite3_rekey_v2 prototypes. */
 #ifndef SQLITE_HAS_CODEC
 #define SQLITE_HAS_CODEC 1
+/* store_file.c: a writer refuses a file with another name (a hard link, or a
+ * bind mount of the file): KANSA_EIO. */
+int kansa_store__check_name(int fd, const char *path);
+
 #endif
 #include <sqlite3.h>
 
@@ -54,6 +60,9 @@ struct kansa_store {
 	kansa_secret *keyspec;        /* "x'..'" for further connections (iterators) */
 	char *path;                   /* the database file */
 	int flags;                    /* KANSA_STORE_* of open */
+	int fd;                       /* the database file, opened by kansa before SQLite and
+					 closed after it (closing any descriptor of the file
+					 drops the process's POSIX locks on it); -1 when none */
 
 	pthread_mutex_t q_mu;         /* guards every field below */
 	pthread_cond_t q_cv;          /* a batch finished, or the leader slot is free */
@@ -96,5 +105,9 @@ int kansa_store__read_head(kansa_store_pos *out, kansa_store *s);
 
 /* Insert one built entry and its side tables at @p seq (db_mu held, in a transaction). */
 int kansa_store__insert(kansa_store *s, uint64_t seq, const kansa_store_entry *e);
+
+/* store_file.c: a writer refuses a file with another name (a hard link, or a
+ * bind mount of the file): KANSA_EIO. */
+int kansa_store__check_name(int fd, const char *path);
 
 #endif
