@@ -28,7 +28,8 @@ libkansa_internal_la_SOURCES += ledger/store.h ledger/store_impl.h ledger/store.
 	keys/kdf.c
 
 check_PROGRAMS += tests/unit/test_store tests/unit/store_tool
-tests_unit_test_store_SOURCES = tests/unit/store/test_store.c tests/unit/store/helpers.h
+tests_unit_test_store_SOURCES = tests/unit/store/test_store.c tests/unit/store/test_readonly.c \
+	tests/unit/store/helpers.h
 tests_unit_test_store_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_store_LDADD = $(TEST_LDADD)
 tests_unit_store_tool_SOURCES = tests/unit/store/store_tool.c
@@ -43,8 +44,10 @@ libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c le
 
 # Audit: verify, replay, report (docs/audit.md).
 libkansa_internal_la_SOURCES += ledger/audit.h ledger/audit.c ledger/audit_map.c ledger/replay.c ledger/report.c
-TESTS += tests/cli/ledger.sh tests/cli/tamper.sh tests/cli/ledger-names.sh tests/cli/ledger-bind.sh
+TESTS += tests/cli/ledger.sh tests/cli/tamper.sh tests/cli/ledger-names.sh tests/cli/ledger-bind.sh \
+	tests/cli/ledger-readonly.sh
 EXTRA_DIST += tests/cli/ledger.sh tests/cli/tamper.sh tests/cli/ledger-names.sh tests/cli/ledger-bind.sh \
+	tests/cli/ledger-readonly.sh \
 	tests/cli/lib-ledger.sh
 check_PROGRAMS += tests/unit/test_ledger
 tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledger/test_names.c \

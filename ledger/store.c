@@ -272,13 +272,20 @@ out:
 static int connect_db(sqlite3 **out, kansa_store *s, bool readonly)
 {
 	sqlite3 *db = NULL;
+	char *uri = NULL;
 	int rc, error = 0;
 	int oflags = (readonly || (s->flags & KANSA_STORE_READONLY) ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE) | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_PRIVATECACHE;
 	const kansa_secret *keyspec = s->keyspec;
 
 	*out = NULL;
-	if ((rc = sqlite3_open_v2(s->path, &db, oflags, NULL)) != SQLITE_OK) {
+	/* REQ: LEDGER-RO-3 a read-only copy is read without making a -wal or -shm */
+	if (s->immutable) {
+		if ((error = kansa_store__immutable_uri(&uri, s->path)) < 0)
+			goto out;
+		oflags |= SQLITE_OPEN_URI;
+	}
+	if ((rc = sqlite3_open_v2(uri ? uri : s->path, &db, oflags, NULL)) != SQLITE_OK) {
 		error = kansa_store__sqlerr(db, rc, "cannot open ledger");
 		goto out;
 	}
@@ -299,6 +306,7 @@ static int connect_db(sqlite3 **out, kansa_store *s, bool readonly)
 	db = NULL;
 out:
 	sqlite3_close(db); /* also when open failed: SQLite may have allocated a handle */
+	free(uri);
 	return error;
 }
 
@@ -464,7 +472,7 @@ static int prepare_file(uint8_t salt[KANSA_STORE_SALT_LEN], bool *created, kansa
 	if ((error = read_salt(salt, s->fd, path)) < 0)
 		return error;
 	if (s->flags & KANSA_STORE_READONLY)
-		return 0;
+		return kansa_store__read_mode(&s->immutable, s->fd, path);
 	return kansa_store__check_name(s->fd, path);
 }
 

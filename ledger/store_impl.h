@@ -18,6 +18,13 @@
  * bind mount of the file): KANSA_EIO. */
 int kansa_store__check_name(int fd, const char *path);
 
+/* store_file.c: whether a reader can open the file "immutable" (no -wal or
+ * -shm made); if so a read lock is taken on @p fd, held until it is closed. */
+int kansa_store__read_mode(bool *immutable, int fd, const char *path);
+
+/* store_file.c: the SQLite URI "file:<path>?immutable=1", malloc'd. */
+int kansa_store__immutable_uri(char **out, const char *path);
+
 #endif
 #include <sqlite3.h>
 
@@ -62,7 +69,9 @@ struct kansa_store {
 	int flags;                    /* KANSA_STORE_* of open */
 	int fd;                       /* the database file, opened by kansa before SQLite and
 					 closed after it (closing any descriptor of the file
-					 drops the process's POSIX locks on it); -1 when none */
+					 drops the process's POSIX locks on it); holds a
+					 reader's lock (store_file.c); -1 when none */
+	bool immutable;               /* read-only, and opened "immutable" (store_file.c) */
 
 	pthread_mutex_t q_mu;         /* guards every field below */
 	pthread_cond_t q_cv;          /* a batch finished, or the leader slot is free */
@@ -109,5 +118,12 @@ int kansa_store__insert(kansa_store *s, uint64_t seq, const kansa_store_entry *e
 /* store_file.c: a writer refuses a file with another name (a hard link, or a
  * bind mount of the file): KANSA_EIO. */
 int kansa_store__check_name(int fd, const char *path);
+
+/* store_file.c: whether a reader can open the file "immutable" (no -wal or
+ * -shm made); if so a read lock is taken on @p fd, held until it is closed. */
+int kansa_store__read_mode(bool *immutable, int fd, const char *path);
+
+/* store_file.c: the SQLite URI "file:<path>?immutable=1", malloc'd. */
+int kansa_store__immutable_uri(char **out, const char *path);
 
 #endif
