@@ -65,7 +65,7 @@ TESTS += tests/unit/test_audit
 libkansa_internal_la_SOURCES += ledger/cache.h ledger/cache.c
 check_PROGRAMS += tests/unit/test_perf
 tests_unit_test_perf_SOURCES = tests/unit/perf/test_cache.c tests/unit/perf/test_group.c \
-	tests/unit/perf/fixture.h
+	tests/unit/perf/test_locks.c tests/unit/perf/fixture.h
 tests_unit_test_perf_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_perf_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_perf

@@ -60,6 +60,23 @@ typedef struct store_waiter {
 	kansa_error detail;         /* the error record to hand to the caller's thread */
 } store_waiter;
 
+/*
+ * Locks, outermost first (docs/ledger.md "Locks"); a thread holding one takes
+ * only locks further down this list, never one above it:
+ *  1. db_mu, the store's connection lock (recursive). Held across a whole
+ *     write batch (BEGIN IMMEDIATE .. COMMIT/ROLLBACK, group.c) and around
+ *     every read of the main connection.
+ *  2. SQLite's database write lock (taken by BEGIN IMMEDIATE under db_mu,
+ *     waiting up to KANSA_STORE_BUSY_MS for another process) and SQLite's
+ *     own mutexes.
+ *  3. the ledger's lock (ledger.c, lg->lock): build callbacks take it inside
+ *     the batch; whoever holds it calls nothing of the store.
+ *  4. the verified-document cache's lock (cache.c).
+ * q_mu is a leaf: nothing else is taken while it is held (lead() drops it
+ * before it runs the batch). A read-only store's read lock on SQLite's
+ * SHARED bytes (store_file.c) is taken at open and held until close; it
+ * never waits.
+ */
 struct kansa_store {
 	sqlite3 *db;                  /* the main connection; guarded by db_mu */
 	sqlite3_stmt *st[ST_COUNT_];  /* prepared on db */
@@ -73,7 +90,7 @@ struct kansa_store {
 					 reader's lock (store_file.c); -1 when none */
 	bool immutable;               /* read-only, and opened "immutable" (store_file.c) */
 
-	pthread_mutex_t q_mu;         /* guards every field below */
+	pthread_mutex_t q_mu;         /* guards every field below; a leaf lock (see above) */
 	pthread_cond_t q_cv;          /* a batch finished, or the leader slot is free */
 	pthread_cond_t lead_cv;       /* a leader waits for more callers */
 	store_waiter *q_head;         /* callers not yet taken by a leader */
