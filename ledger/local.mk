@@ -69,6 +69,13 @@ tests_unit_test_perf_SOURCES = tests/unit/perf/test_cache.c tests/unit/perf/test
 tests_unit_test_perf_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_perf_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_perf
+# The concurrent paths from a plain program, which ThreadSanitizer can run (test.sh "threads").
+check_PROGRAMS += tests/tools/threads
+tests_tools_threads_SOURCES = tests/tools/threads.c tests/tools/commission.h
+tests_tools_threads_CFLAGS = $(TEST_CFLAGS)
+tests_tools_threads_LDADD = $(TEST_LDADD)
+TESTS += tests/cli/threads.sh
+EXTRA_DIST += tests/cli/threads.sh
 
 # Hardening (issue 8): database rekey and the ledger's clock.
 libkansa_internal_la_SOURCES += ledger/rekey.c ledger/clock.c
