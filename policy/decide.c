@@ -298,6 +298,16 @@ bool kansa_decide__request(kansa_decision *out, kansa_request_doc *req, const ui
 	return request_complete(out, req);
 }
 
+void kansa_decide__request_unkept(kansa_decision *out, uint64_t size, bool json, const char *why)
+{
+	memset(out, 0, sizeof(*out));
+	out->verdict = KANSA_DENY;
+	out->action = -1;
+	/* REQ: LEDGER-REQUEST-RECORDED a request that cannot be decided on is still an answer */
+	DENY(out, KANSA_REASON_MALFORMED_REQUEST, "request not kept (%llu bytes of %s)%s%.150s",
+	    (unsigned long long)size, json ? "JSON" : "CBOR", why && why[0] ? ": " : "", why ? why : "");
+}
+
 int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_doc *policy,
     const uint8_t *warrant, size_t warrant_len)
 {

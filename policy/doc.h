@@ -207,6 +207,10 @@ int kansa_doc__payload_from_json(uint8_t **out, size_t *out_len, int kind, const
     size_t json_len, const char *base_dir, int64_t now);
 int kansa_request__from_json(uint8_t **out, size_t *out_len, const char *json, size_t json_len,
     int64_t now);
+/* For people: `requester "...", officer "..."` of a JSON request that did
+ * not convert, as far as they can be read (else ""); bounded and sanitized,
+ * never fails (policy/request_peek.c). */
+void kansa_request__json_peek(char *out, size_t size, const char *json, size_t len);
 
 /* Payload parsers of each kind (policy/doc.c); the struct is zeroed first
  * and emptied again on error. */
