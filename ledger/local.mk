@@ -43,8 +43,8 @@ libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c le
 
 # Audit: verify, replay, report (docs/audit.md).
 libkansa_internal_la_SOURCES += ledger/audit.h ledger/audit.c ledger/audit_map.c ledger/replay.c ledger/report.c
-TESTS += tests/cli/ledger.sh tests/cli/tamper.sh
-EXTRA_DIST += tests/cli/ledger.sh tests/cli/tamper.sh
+TESTS += tests/cli/ledger.sh tests/cli/tamper.sh tests/cli/check-input.sh
+EXTRA_DIST += tests/cli/ledger.sh tests/cli/tamper.sh tests/cli/check-input.sh
 check_PROGRAMS += tests/unit/test_ledger
 tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledger/test_input.c \
 	tests/unit/ledger/fixture.h
