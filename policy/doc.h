@@ -151,6 +151,7 @@ int kansa_signed_doc__verify_signers(size_t *distinct_out, const kansa_signed_do
 
 /* Requests: canonical CBOR map (design §4 names as text keys). */
 int kansa_request__parse(kansa_request_doc *out, const uint8_t *in, size_t len);
+void kansa_request__dispose(kansa_request_doc *r);
 
 /* True when @p text (NUL-terminated, may be NULL) is empty or holds only
  * white space and invisible format characters (U+0009-000D, U+0020, U+0085,
@@ -162,7 +163,6 @@ bool kansa_text__is_blank(const char *text);
  * cut to a buffer's size (a decision's detail) is then safe to encode as
  * CBOR text and to print. */
 void kansa_text__sanitize(char *text);
-void kansa_request__dispose(kansa_request_doc *r);
 
 /* ---------------------------------------------------------------------- */
 /* Additions of the "Signed documents" work (policy/prefix.c, doc*.c)      */
