@@ -38,8 +38,8 @@
 #include "ledger/cache.h"
 #include "ledger/entry.h"
 #include "ledger/ledger_impl.h"
-#include "ledger/merkle.h"
-#include "ledger/store.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/store/store.h"
 #include "policy/decide.h"
 #include "policy/doc.h"
 

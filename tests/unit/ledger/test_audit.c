@@ -6,9 +6,9 @@
 #include <pthread.h>
 
 #include "fixture.h"
-#include "ledger/audit.h"
+#include "ledger/audit/audit.h"
 #include "ledger/ledger_impl.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 typedef struct {
 	int kinds[64];

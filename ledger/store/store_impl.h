@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Private to the store's files (ledger/store.c, store_snap.c, store_file.c,
+ * Private to the store's files (ledger/store/store.c, store_snap.c, store_file.c,
  * group.c): the store object and the SQLite helpers they share. Nothing
  * outside them includes this.
  */
@@ -28,7 +28,7 @@ int kansa_store__immutable_uri(char **out, const char *path);
 #endif
 #include <sqlite3.h>
 
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 /* Prepared statements of the main connection (see store.c for the SQL). */
 enum {

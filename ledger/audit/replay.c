@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "keys/keys.h"
-#include "ledger/audit.h"
+#include "ledger/audit/audit.h"
 
 struct kansa_replay {
 	kansa_audit_map warrants;    /* cti -> kansa_audit_warrant */

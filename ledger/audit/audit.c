@@ -18,9 +18,9 @@
 #include <string.h>
 
 #include "keys/keys.h"
-#include "ledger/audit.h"
+#include "ledger/audit/audit.h"
 #include "ledger/ledger_impl.h"
-#include "ledger/merkle.h"
+#include "ledger/tlog/merkle.h"
 
 /* How often (in entries) the progress callback is told. */
 #define AUDIT_PROGRESS_EVERY 4096u

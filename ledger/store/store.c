@@ -2,7 +2,7 @@
 /*
  * The SQLCipher adapter of the ledger: opening and keying the database, the
  * schema, and every read and small write. Appending (group commit) lives in
- * ledger/group.c.
+ * ledger/store/group.c.
  *
  * Keys: a key file of exactly 64 hex digits is the raw 256-bit SQLCipher
  * key; anything else is a passphrase, run through scrypt (N=2^15, r=8, p=1)
@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "keys/keys.h"
-#include "ledger/store_impl.h"
+#include "ledger/store/store_impl.h"
 
 #define PAGE_SIZE 4096                 /* PRAGMA cipher_page_size; also the smallest ledger file */
 #define APP_ID 0x6b6e7361              /* PRAGMA application_id: "knsa" */

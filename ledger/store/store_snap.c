@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger/store_impl.h"
+#include "ledger/store/store_impl.h"
 
 static int snap_prepare(sqlite3_stmt **out, kansa_store_iter *it, const char *sql)
 {

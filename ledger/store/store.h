@@ -60,7 +60,7 @@ enum {
  * and the file exists); KANSA_EKEY ("wrong database key (or not a kansa
  * ledger)"); KANSA_EFORMAT (decrypts, but not a kansa ledger or an unknown
  * schema version); KANSA_ELOCKED; KANSA_EIO (also: a writer on a file with
- * a second name, a hard link or a bind mount of the file: ledger/store_file.c);
+ * a second name, a hard link or a bind mount of the file: ledger/store/store_file.c);
  * KANSA_ENOMEM; KANSA_EINVAL.
  * READONLY on a file no SQLite connection has open and whose -wal holds
  * nothing reads it "immutable": no -wal or -shm is made beside it, so a
@@ -201,7 +201,7 @@ int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it);
 void kansa_store__iter_free(kansa_store_iter *it);
 
 /*
- * Queries on an iterator's snapshot (ledger/store_snap.c), for the audit:
+ * Queries on an iterator's snapshot (ledger/store/store_snap.c), for the audit:
  * they see exactly the ledger the iterator walks, however many appends go
  * on meanwhile. Returned buffers are malloc'd and owned by the caller.
  */
