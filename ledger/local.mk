@@ -25,7 +25,7 @@ EXTRA_DIST += tests/cli/merkle-independent.sh tests/merkle_ref.py \
 # keys/kdf.c (scrypt for passphrase key files) is listed here, not in
 # keys/local.mk, only because it arrived with the store.
 libkansa_internal_la_SOURCES += ledger/store.h ledger/store_impl.h ledger/store.c ledger/store_snap.c ledger/group.c \
-	keys/kdf.c
+	ledger/store_mem.c keys/kdf.c
 
 check_PROGRAMS += tests/unit/test_store tests/unit/store_tool
 tests_unit_test_store_SOURCES = tests/unit/store/test_store.c tests/unit/store/helpers.h

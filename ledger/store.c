@@ -471,6 +471,8 @@ int kansa_store__open(kansa_store **out, const char *path, const kansa_secret *k
 	if (out == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "ledger open: no output");
 	*out = NULL;
+	/* REQ: SEC-WIPE-SQLITE decrypted pages (log.seed) are wiped when SQLite frees them */
+	(void)kansa_store__mem_init();
 	if (path == NULL || path[0] == '\0' || key == NULL || kansa_secret_len(key) == 0 ||
 	    (flags & ~(KANSA_STORE_CREATE | KANSA_STORE_READONLY)) != 0 ||
 	    (flags & KANSA_STORE_CREATE && flags & KANSA_STORE_READONLY))
