@@ -353,6 +353,20 @@ static int snap_node(void *ctx, uint64_t level, uint64_t index, uint8_t out[KANS
 	return kansa_store__snap_node_get(out, ctx, (uint32_t)level, index);
 }
 
+/* A stored node the tree does not have (kansa_store__snap_nodes_extra). */
+static int extra_node(void *ctx, int64_t level, int64_t idx, bool malformed)
+{
+	kansa_audit_run *run = ctx;
+
+	if (run->bad_inner++ < AUDIT_MAX_NODE_FINDINGS)
+		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, false, 0,
+		    malformed ? "the stored Merkle tree has a malformed node row at level %lld, index %lld"
+		    : "the stored Merkle tree has a node at level %lld, index %lld that a tree of %llu "
+		    "entries does not have", (long long)level, (long long)idx,
+		    (unsigned long long)run->expected);
+	return 0;
+}
+
 static int audit_end(kansa_audit_run *run)
 {
 	uint8_t stored[KANSA_HASH_LEN];
@@ -370,6 +384,9 @@ static int audit_end(kansa_audit_run *run)
 			first_orphan = c->idx;
 		c->pending = false;
 	}
+	/* REQ: AUDIT-TREE-EXTRA nodes above the tree's height or past a level's width */
+	if ((error = kansa_store__snap_nodes_extra(run->it, run->expected, extra_node, run)) < 0)
+		return error;
 	if (run->bad_inner > AUDIT_MAX_NODE_FINDINGS)
 		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, false, 0,
 		    "%llu more stored Merkle nodes differ from the entries",
@@ -394,10 +411,11 @@ static int audit_end(kansa_audit_run *run)
 	if (!run->tree_ok)
 		return 0;
 	error = kansa_merkle__root(stored, snap_node, run->it, run->expected);
-	if (error == KANSA_ENOTFOUND || (error == 0 && !kansa_ct_equal(stored, run->sum->root, KANSA_HASH_LEN)))
+	if (error == KANSA_ENOTFOUND || error == KANSA_EFORMAT ||
+	    (error == 0 && !kansa_ct_equal(stored, run->sum->root, KANSA_HASH_LEN)))
 		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, false, 0,
 		    "the stored Merkle tree's root is not the root of the entries (%s)",
-		    error ? "nodes missing" : "nodes altered");
+		    error == KANSA_ENOTFOUND ? "nodes missing" : error ? "nodes malformed" : "nodes altered");
 	else if (error < 0)
 		return error;
 	return 0;

@@ -214,6 +214,13 @@ int kansa_store__snap_node_get(uint8_t out[KANSA_HASH_LEN], kansa_store_iter *it
  * level): 1 with *idx_out and hash filled, 0 at the end, or an error. */
 int kansa_store__snap_node_next(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
     kansa_store_iter *it, uint32_t level);
+/* The next-node cursors skip rows that are malformed (a negative index, a
+ * hash that is not 32 bytes); this walk reports them, and every node a tree
+ * of @p size leaves does not have: a level outside 0..KANSA_STORE_LEVELS-1,
+ * or an inner node (level >= 1) at an index of (size >> level) or more.
+ * @p fn as below. */
+int kansa_store__snap_nodes_extra(kansa_store_iter *it, uint64_t size,
+    int (*fn)(void *ctx, int64_t level, int64_t idx, bool malformed), void *ctx);
 /* A meta value, as kansa_store__meta_get(). KANSA_ENOTFOUND. */
 int kansa_store__snap_meta_get(uint8_t **value_out, size_t *len_out, kansa_store_iter *it,
     const char *key);

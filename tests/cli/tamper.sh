@@ -190,4 +190,25 @@ expect_exit 0 "uses table edited: verify does not read it" -- kansa ledger verif
 expect_exit 1 "uses table edited: replay exits 1" -- kansa audit replay --db t.db --json
 expect_grep "state-mismatch" out.txt "replay reports the store's counts"
 
+# 9. Merkle node rows the tree does not have (REQ: AUDIT-TREE-EXTRA): above
+#    the height of a tree of 8 entries, past the width of level 1, and a
+#    row whose hash is not 32 bytes; verify names each, exit 1
+fresh
+sq t.db "INSERT INTO merkle_nodes(level, idx, hash) VALUES (9, 0, zeroblob(32));" >/dev/null
+expect_exit 1 "a node above the tree's height: verify exits 1" -- kansa ledger verify --db t.db --json
+expect_grep "node at level 9, index 0 that a tree of 8 entries does not have" out.txt "verify names the node"
+fresh
+sq t.db "INSERT INTO merkle_nodes(level, idx, hash) VALUES (1, 4, zeroblob(32));" >/dev/null
+expect_exit 1 "a node past the width of its level: verify exits 1" -- kansa ledger verify --db t.db --json
+expect_grep "node at level 1, index 4 that a tree of 8 entries does not have" out.txt "verify names the node"
+expect_exit 1 "the same node: replay exits 1" -- kansa audit replay --db t.db
+fresh
+sq t.db "UPDATE merkle_nodes SET hash = X'00' WHERE level = 0 AND idx = 3;" >/dev/null
+expect_exit 1 "a node row with a 1-byte hash: verify exits 1" -- kansa ledger verify --db t.db --json
+expect_grep "malformed node row at level 0, index 3" out.txt "verify names the malformed row"
+fresh
+sq t.db "INSERT INTO merkle_nodes(level, idx, hash) VALUES (2, -1, zeroblob(32));" >/dev/null
+expect_exit 1 "a node row with a negative index: verify exits 1" -- kansa ledger verify --db t.db --json
+expect_grep "node at level 2, index -1" out.txt "verify names the row"
+
 finish
