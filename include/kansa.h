@@ -377,6 +377,11 @@ typedef struct {
 /** Flags for kansa_ledger_open(). */
 enum {
 	KANSA_LEDGER_READONLY = 1 << 0, /**< open for reading only (audit) */
+	/** open to audit it (implies read only): the policy state the store
+	 * derived (its meta rows) is not loaded, so a damaged one is a finding
+	 * of kansa_ledger_audit() and kansa_ledger_report(), not an error of
+	 * the open; calls that need the policy in force load it then */
+	KANSA_LEDGER_AUDIT = 1 << 1,
 };
 
 /**

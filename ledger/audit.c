@@ -61,6 +61,7 @@ struct kansa_audit_run {
 	uint8_t prev_leaf[KANSA_HASH_LEN];   /* computed leaf hash of the previous entry */
 	uint8_t prev_stored[KANSA_HASH_LEN]; /* its recorded leaf hash */
 	bool prev_altered;
+	bool link_unknown;          /* the previous row was malformed: its leaf is unknown */
 	int64_t last_time;
 	uint64_t expected;          /* the seq the next entry should have */
 };
@@ -303,6 +304,10 @@ static int audit_entry(kansa_audit_run *run, const kansa_store_row *row, kansa_r
 		run->tree_ok = false;
 		after_gap = true;
 	}
+	if (run->link_unknown) {
+		after_gap = true;
+		run->link_unknown = false;
+	}
 	if ((error = kansa_entry__leaf_hash(leaf, row->body, row->body_len)) < 0)
 		return error;
 	altered = !kansa_ct_equal(leaf, row->leaf_hash, KANSA_HASH_LEN);
@@ -344,6 +349,25 @@ out:
 	if (decoded)
 		kansa_entry__dispose(&e);
 	return error;
+}
+
+/* REQ: AUDIT-MALFORMED a row the store cannot even hand over (an empty
+ * body, a leaf hash that is not 32 bytes) is a finding at its seq, not the
+ * end of the audit. Its leaf is unknown, so the tree is not compared past
+ * it and the next entry's link is not checked against it. */
+static int malformed_row(kansa_audit_run *run, const kansa_store_row *row)
+{
+	if (row->seq > run->expected)
+		kansa_audit__finding(run, KANSA_FINDING_ENTRY_MISSING, true, run->expected,
+		    row->seq - run->expected == 1 ? "entry %llu is missing" : "entries %llu to %llu are missing",
+		    (unsigned long long)run->expected, (unsigned long long)(row->seq - 1));
+	kansa_audit__finding(run, KANSA_FINDING_MALFORMED_ENTRY, true, row->seq,
+	    "entry %llu: the stored row is malformed (an empty body or a leaf hash that is not 32 bytes)",
+	    (unsigned long long)row->seq);
+	run->tree_ok = false;
+	run->link_unknown = true;
+	run->expected = row->seq + 1;
+	return 0;
 }
 
 /* ---- the end of the pass ------------------------------------------------ */
@@ -443,8 +467,13 @@ static int audit_pass(kansa_audit_run *run, kansa_replay *replay, const kansa_au
 	    (error = kansa_store__snap_checkpoints(run->it, load_checkpoint, run)) < 0)
 		return error;
 	sort_checkpoints(run);
-	while ((rc = kansa_store__iter_next(&row, run->it)) == 1) {
-		if ((error = audit_entry(run, &row, replay, hook)) < 0)
+	while ((rc = kansa_store__iter_next(&row, run->it)) == 1 ||
+	    (rc == KANSA_EFORMAT && row.malformed)) {
+		if (rc == 1)
+			error = audit_entry(run, &row, replay, hook);
+		else
+			error = malformed_row(run, &row);
+		if (error < 0)
 			return error;
 		run->sum->entries++;
 		if (opt && opt->on_progress && run->sum->entries % AUDIT_PROGRESS_EVERY == 0)

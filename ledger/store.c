@@ -968,8 +968,12 @@ int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it)
 	seq = sqlite3_column_int64(it->st, 0);
 	if (seq < 0)
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: negative seq");
-	if ((error = row_from(row, it->st, 1, (uint64_t)seq, false)) < 0)
+	if ((error = row_from(row, it->st, 1, (uint64_t)seq, false)) < 0) {
+		memset(row, 0, sizeof(*row));
+		row->seq = (uint64_t)seq;
+		row->malformed = true;
 		return error;
+	}
 	return 1;
 }
 

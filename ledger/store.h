@@ -155,6 +155,7 @@ typedef struct {
 	uint8_t leaf_hash[KANSA_HASH_LEN]; /* as given at append (not recomputed) */
 	uint8_t *body;                     /* the entry bytes (see the function for ownership) */
 	size_t body_len;                   /* bytes in body */
+	bool malformed;                    /* iter_next: the row could not be read (see there) */
 } kansa_store_row;
 
 /*
@@ -190,7 +191,10 @@ typedef struct kansa_store_iter kansa_store_iter;
 int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_seq);
 /*
  * The next entry. @return 1 with *row filled (body borrowed: valid until the
- * next call or iter_free), 0 at the end, or a negative error.
+ * next call or iter_free), 0 at the end, or a negative error. A row whose
+ * body is empty or whose leaf hash is not 32 bytes gives KANSA_EFORMAT with
+ * row->seq and row->malformed set; the iterator stays usable, and the next
+ * call returns the row after it (the audit reports such a row and goes on).
  */
 int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it);
 void kansa_store__iter_free(kansa_store_iter *it);

@@ -161,6 +161,33 @@ Test(kansa_ledger_audit, a_node_the_tree_does_not_have_is_found, .timeout = 60)
 	fixture_free(&f);
 }
 
+/* REQ: AUDIT-MALFORMED a damaged policy row in the store is a finding of
+ * the audit; opened for auditing the ledger does not load it */
+Test(kansa_ledger_audit, a_damaged_policy_row_is_a_finding_not_an_open_error, .timeout = 60)
+{
+	ledger_fixture f;
+	kansa_ledger *lg = open_with(&f, 2), *au = NULL;
+	kansa_audit_summary sum;
+	seen s;
+
+	cr_assert_eq(kansa_store__meta_put(kansa_ledger__store(lg), "policy.version",
+	    (const uint8_t *)"x", 1), 0);
+	kansa_ledger_close(lg);
+	lg = NULL;
+	cr_expect_eq(kansa_ledger_open(&lg, f.db, f.dbkey, KANSA_LEDGER_READONLY), KANSA_EFORMAT);
+	cr_expect_null(lg);
+	cr_assert_eq(kansa_ledger_open(&au, f.db, f.dbkey, KANSA_LEDGER_AUDIT), 0, "%s",
+	    kansa_error_last()->message);
+	audit(&sum, &s, au, 0);
+	cr_expect_eq(sum.findings, 0, "verify does not read derived state");
+	audit(&sum, &s, au, KANSA_AUDIT_REPLAY);
+	cr_expect_eq(sum.findings, 1);
+	cr_expect_eq(s.kinds[0], KANSA_FINDING_STATE);
+	cr_expect_eq(sum.decisions, 2);
+	kansa_ledger_close(au);
+	fixture_free(&f);
+}
+
 Test(kansa_ledger_audit, checkpoints_not_signed_by_the_ledger_or_with_another_root, .timeout = 60)
 {
 	ledger_fixture f;
