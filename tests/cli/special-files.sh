@@ -19,10 +19,19 @@ cp l.db.warrant.cose w.cose
 mkfifo fifo || { not_ok "mkfifo"; finish; }
 mkdir dir
 
+# the program under the guard (timeout runs programs, not lib.sh's function)
+if [ "${KANSA_VALGRIND:-0}" = 1 ]; then
+	guarded_kansa() { timeout "$guard" env LD_LIBRARY_PATH="$kansa_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+		valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+		--show-leak-kinds=definite --suppressions="$KANSA_SRCDIR/tests/valgrind.supp" "$kansa_bin" "$@"; }
+else
+	guarded_kansa() { timeout "$guard" "$KANSA" "$@"; }
+fi
+
 # guarded CODE DESCRIPTION -- kansa args...: the exact exit status, within the guard
 guarded() {
 	want=$1; what=$2; shift 3
-	timeout "$guard" "$KANSA" "$@" > out.txt 2> err.txt
+	guarded_kansa "$@" > out.txt 2> err.txt
 	got=$?
 	if [ "$got" -eq 124 ]; then
 		not_ok "$what: hung (killed after ${guard}s)"
@@ -66,7 +75,7 @@ guarded 3 "--json on a FIFO prints one object" -- check --db l.db --db-key-file 
 	not_ok "--json: $(cat out.txt)"
 
 # ---- '-' is stdin and still works; a regular file still works
-timeout "$guard" "$KANSA" check --db l.db --db-key-file db.key --warrant w.cose --request - --cbor \
+guarded_kansa check --db l.db --db-key-file db.key --warrant w.cose --request - --cbor \
 	< l.db.request.cbor > out.txt 2> err.txt
 [ $? -eq 0 ] && ok "--request - reads stdin" || { not_ok "--request -"; cat err.txt; }
 timeout "$guard" sh -c 'cat l.db.request.cbor | "$1" check --db l.db --db-key-file db.key --warrant w.cose \
