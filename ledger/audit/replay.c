@@ -11,6 +11,7 @@
  * Memory grows with the number of distinct documents and emergency acts,
  * never with the number of entries.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,8 @@ struct kansa_replay {
 	kansa_audit_map docs;        /* hash -> kansa_audit_doc */
 	kansa_audit_map emergencies; /* leaf hash -> kansa_audit_emergency */
 	kansa_policy *policy;        /* the policy in force, verified along its chain */
+	uint8_t (*policy_hash)[KANSA_HASH_LEN]; /* the document of each version, 1 .. n_policy */
+	size_t n_policy;
 	bool no_policy_reported;     /* "decisions without a policy" said once */
 	uint64_t documents;          /* distinct documents checked */
 	uint64_t decisions;          /* decisions re-run */
@@ -79,6 +82,7 @@ void kansa_replay__free(kansa_replay *r)
 	kansa_audit_map__each(&r->emergencies, free_val, NULL);
 	kansa_audit_map__dispose(&r->emergencies);
 	kansa_policy_free(r->policy);
+	free(r->policy_hash);
 	if (r->has_request)
 		kansa_request__dispose(&r->request);
 	free(r);
@@ -388,6 +392,15 @@ static int replay_policy(kansa_replay *r, kansa_audit_run *run, kansa_store_iter
 		    "entry %llu records policy version %llu for a document of version %llu",
 		    (unsigned long long)e->seq, (unsigned long long)e->version,
 		    (unsigned long long)kansa_policy_version(next));
+	if (kansa_policy_version(next) == r->n_policy + 1) {
+		void *p = realloc(r->policy_hash, (r->n_policy + 1) * sizeof(*r->policy_hash));
+		if (p == NULL) {
+			kansa_policy_free(next);
+			return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+		}
+		r->policy_hash = p;
+		memcpy(r->policy_hash[r->n_policy++], e->document, KANSA_HASH_LEN);
+	}
 	kansa_policy_free(r->policy);
 	r->policy = next;
 	view->policy = kansa_policy__doc(r->policy);
@@ -537,6 +550,31 @@ static void count_state(void *ctx, void *val)
 	n->revoked += w->revoked;
 }
 
+/* REQ: AUDIT-MALFORMED the store's row "policy.<v>" names the document of
+ * version v that the entries activated; a missing or other row is a finding
+ * (the ledger opens its policy chain from these rows). */
+static int check_policy_rows(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap)
+{
+	for (size_t i = 0; i < r->n_policy; i++) {
+		char key[40];
+		uint8_t *h = NULL;
+		size_t len = 0;
+		int error;
+
+		snprintf(key, sizeof(key), "policy.%zu", i + 1);
+		error = kansa_store__snap_meta_get(&h, &len, snap, key);
+		if (error < 0 && error != KANSA_ENOTFOUND)
+			return error;
+		if (error == KANSA_ENOTFOUND || len != KANSA_HASH_LEN ||
+		    !kansa_ct_equal(h, r->policy_hash[i], KANSA_HASH_LEN))
+			kansa_audit__finding(run, KANSA_FINDING_STATE, false, 0,
+			    "the store's row %s does not name the policy document the entries activated as version %zu",
+			    key, i + 1);
+		free(h);
+	}
+	return 0;
+}
+
 int kansa_replay__finish(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap)
 {
 	state_ctx uses = { r, run, 0 }, revs = { r, run, 0 };
@@ -569,5 +607,5 @@ int kansa_replay__finish(kansa_replay *r, kansa_audit_run *run, kansa_store_iter
 			    v ? (const char *)v : "(none)", (unsigned long long)want);
 	}
 	free(v);
-	return 0;
+	return check_policy_rows(r, run, snap);
 }

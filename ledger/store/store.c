@@ -488,6 +488,8 @@ int kansa_store__open(kansa_store **out, const char *path, const kansa_secret *k
 	if (out == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "ledger open: no output");
 	*out = NULL;
+	/* REQ: SEC-WIPE-SQLITE decrypted pages (log.seed) are wiped when SQLite frees them */
+	(void)kansa_store__mem_init();
 	if (path == NULL || path[0] == '\0' || key == NULL || kansa_secret_len(key) == 0 ||
 	    (flags & ~(KANSA_STORE_CREATE | KANSA_STORE_READONLY)) != 0 ||
 	    (flags & KANSA_STORE_CREATE && flags & KANSA_STORE_READONLY))
@@ -982,8 +984,12 @@ int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it)
 	seq = sqlite3_column_int64(it->st, 0);
 	if (seq < 0)
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: negative seq");
-	if ((error = row_from(row, it->st, 1, (uint64_t)seq, false)) < 0)
+	if ((error = row_from(row, it->st, 1, (uint64_t)seq, false)) < 0) {
+		memset(row, 0, sizeof(*row));
+		row->seq = (uint64_t)seq;
+		row->malformed = true;
 		return error;
+	}
 	return 1;
 }
 

@@ -114,6 +114,10 @@ struct kansa_store_iter {
 	sqlite3_stmt *doc;    /* store_snap.c: a document by hash (lazily prepared) */
 };
 
+/* Install SQLite's wiping allocator once per process, before the first
+ * connection (store_mem.c). False when SQLite was already initialised. */
+bool kansa_store__mem_init(void);
+
 /* Copy blob column @p col into a new malloc'd, NUL-terminated buffer. */
 int kansa_store__blob_out(uint8_t **out, size_t *len_out, sqlite3_stmt *st, int col);
 
