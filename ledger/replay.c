@@ -7,7 +7,8 @@
  * entries alone; the store's derived tables (uses, revocations, policy
  * meta) are compared with it at the end, never trusted.
  *
- * A decision is re-run by kansa_decide(), the very code kansa_check() runs.
+ * A decision is re-run through the stages of policy/decide.h that
+ * kansa_check() runs (kansa_decide__request, __verify_warrant, __finish).
  * Memory grows with the number of distinct documents and emergency acts,
  * never with the number of entries.
  */
@@ -332,7 +333,7 @@ static int replay_decision(kansa_replay *r, kansa_audit_run *run, kansa_store_it
 	}
 	if (complete) {
 		/* rows 1-2 for the warrant, once per warrant and policy version:
-		 * they depend on nothing else (the same stages kansa_decide runs) */
+		 * they depend on nothing else (kansa_check keeps them in its cache) */
 		if (wd && (error = warrant_check(wd, r)) < 0)
 			return error;
 		if ((error = kansa_decide__finish(d, view->policy, &r->request, wd ? wd->check : NULL,

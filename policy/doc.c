@@ -21,6 +21,7 @@
 #include "keys/keys.h"
 #include "policy/cbor.h"
 #include "policy/doc.h"
+#include "policy/rules.h"
 
 static int perr(const char *path, const char *fmt, ...) KANSA_PRINTF(2, 3);
 
@@ -481,7 +482,7 @@ int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 		subpath(pk, "quorum", qdefs[a].name);
 		if ((error = get_uint(&p->quorum[a], q[a], pk)) < 0)
 			goto out;
-		/* REQ: POLICY-P_QUORUM 1 <= quorum <= members, for every action */
+		/* REQ: POLICY-QUORUM 1 <= quorum <= members, for every action */
 		if (p->quorum[a] < 1 || p->quorum[a] > p->n_members) {
 			error = perr(pk, "must be at least 1 and at most the number of members (%zu)",
 			    p->n_members);
@@ -499,7 +500,7 @@ int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 		"forbidden_fields", KANSA_MAX_VOCABULARY, true)) < 0 ||
 	    (error = get_names(&p->ops, &p->n_ops, vals[P_OPS], "ops", KANSA_MAX_VOCABULARY, true)) < 0)
 		goto out;
-	/* REQ: POLICY-P_FIELDS a content field can never also be a metadata field */
+	/* REQ: POLICY-FIELDS a content field can never also be a metadata field */
 	for (size_t i = 0; i < p->n_forbidden_fields; i++) {
 		for (size_t k = 0; k < p->n_fields; k++) {
 			if (strcmp(p->forbidden_fields[i], p->fields[k]) == 0) {
@@ -997,7 +998,7 @@ int kansa_policy_doc__verify_next(size_t *have_out, size_t *need_out,
 		signers_of = np;
 	} else {
 		/* REQ: POLICY-NEXT same commission, version n+1, the policy quorum of n */
-		if (strcmp(np->commission, prev->commission) != 0)
+		if (!kansa_rules__same_commission(np->commission, prev))
 			return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_DOCUMENT,
 			    "wrong commission: the new policy is for '%.64s', the policy in force for '%.64s'",
 			    np->commission, prev->commission);
@@ -1008,14 +1009,14 @@ int kansa_policy_doc__verify_next(size_t *have_out, size_t *need_out,
 			    (unsigned long long)(prev->version + 1));
 		signers_of = prev;
 	}
-	need = signers_of->quorum[KANSA_ACT_POLICY];
+	need = kansa_rules__quorum_need(signers_of, KANSA_ACT_POLICY);
 	if (need_out != NULL)
 		*need_out = (size_t)need;
 	if ((error = kansa_signed_doc__verify_signers(&have, next, signers_of)) < 0)
 		return error;
 	if (have_out != NULL)
 		*have_out = have;
-	if (have < need || have == 0)
+	if (!kansa_rules__has_quorum(have, need))
 		return no_quorum(have, need, prev == NULL ? "policy, by its own members" :
 		    "policy, by the members of the previous version");
 	return 0;
@@ -1042,23 +1043,25 @@ int kansa_signed_doc__verify_quorum(size_t *have_out, size_t *need_out,
 	action = d->kind == KANSA_KIND_WARRANT ? d->u.warrant.action : KANSA_ACT_REVOKE;
 	if (action < 0 || action >= KANSA_ACT_COUNT)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "bad action");
-	need = policy->quorum[action];
+	need = kansa_rules__quorum_need(policy, action);
 	if (need_out != NULL)
 		*need_out = (size_t)need;
-	/* design §5 order: signatures, commission, quorum */
+	/* design §5 order: signatures (row 2), then the rules of rows 3 and 4 */
 	if ((error = kansa_signed_doc__verify_signers(&have, d, policy)) < 0)
 		return error;
 	if (have_out != NULL)
 		*have_out = have;
 	commission = doc_commission(d);
-	if (strcmp(commission, policy->commission) != 0)
+	switch (kansa_rules__authority(policy, commission, action, have)) {
+	case KANSA_REASON_WRONG_COMMISSION:
 		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_DOCUMENT,
 		    "wrong commission: the %s is from '%.64s', the policy is '%.64s'",
 		    kansa_doc_kind__name(d->kind), commission, policy->commission);
-	/* REQ: DOC-QUORUM distinct members, at least the action's quorum */
-	if (have < need || have == 0)
+	case KANSA_REASON_NO_QUORUM:
 		return no_quorum(have, need, kansa_action__name(action));
-	return 0;
+	default:
+		return 0;
+	}
 }
 
 int kansa_warrant_doc__check_validity(const kansa_warrant_doc *w, const kansa_policy_doc *policy,
@@ -1066,26 +1069,23 @@ int kansa_warrant_doc__check_validity(const kansa_warrant_doc *w, const kansa_po
 {
 	char a[32], b[32];
 
-	/* REQ: WARRANT-VALIDITY not_before <= now < expires */
-	if (now < w->not_before) {
+	/* REQ: DECIDE-5 REQ: DECIDE-6 the rules of policy/rules.c, worded for people */
+	switch (kansa_rules__validity(w, policy, now)) {
+	case KANSA_REASON_NOT_YET_VALID:
 		kansa_time__format(a, w->not_before);
 		kansa_duration__format(b, w->not_before - now);
 		return kansa_error_set(KANSA_EEXPIRED, KANSA_ERRCLASS_DOCUMENT,
 		    "not yet valid: valid from %s (in %s)", a, b);
-	}
-	if (now >= w->expires) {
+	case KANSA_REASON_EXPIRED:
 		kansa_time__format(a, w->expires);
 		return kansa_error_set(KANSA_EEXPIRED, KANSA_ERRCLASS_DOCUMENT, "expired at %s", a);
-	}
-	/* REQ: WARRANT-MAXVALIDITY expires - not_before <= max_validity */
-	if (policy != NULL && w->action >= 0 && w->action <= KANSA_ACT_NEUTRALIZE &&
-	    policy->max_validity[w->action] > 0 &&
-	    w->expires - w->not_before > policy->max_validity[w->action]) {
+	case KANSA_REASON_VALIDITY_TOO_LONG:
 		kansa_duration__format(a, w->expires - w->not_before);
-		kansa_duration__format(b, policy->max_validity[w->action]);
+		kansa_duration__format(b, kansa_rules__max_validity(policy, w->action));
 		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_DOCUMENT,
 		    "validity too long: valid for %s, the policy allows at most %s for %s", a, b,
 		    kansa_action__name(w->action));
+	default:
+		return 0;
 	}
-	return 0;
 }

@@ -32,8 +32,9 @@ EXTRA_DIST += tests/cli/documents.sh tests/cli/cose-independent.sh tests/cose_re
 	tests/fuzz/fuzz_request.c tests/fuzz/corpus/policy tests/fuzz/corpus/warrant \
 	tests/fuzz/corpus/revocation tests/fuzz/corpus/request
 
-# The decision function (design §5) and its table-driven tests.
-libkansa_internal_la_SOURCES += policy/decide.h policy/decide.c
+# The decision function (design §5), the rules of rows 3-6 that document
+# verification shares with it, and their table-driven tests.
+libkansa_internal_la_SOURCES += policy/decide.h policy/decide.c policy/rules.h policy/rules.c
 check_PROGRAMS += tests/unit/test_decide
 tests_unit_test_decide_SOURCES = tests/unit/decide/test_evaluate.c
 tests_unit_test_decide_CFLAGS = $(TEST_CFLAGS)

@@ -188,6 +188,7 @@ Test(doc_create_json, messages_name_the_field)
 	{
 		json_t *p = policy_json(1);
 
+		/* REQ: POLICY-QUORUM 1 <= quorum <= members */
 		json_object_set_new(json_object_get(p, "quorum"), "neutralize", json_integer(4));
 		expect_fail(KANSA_DOC_POLICY, p, KANSA_EFORMAT, NULL);
 		cr_expect_str_eq(kansa_error_last()->message,
@@ -252,6 +253,7 @@ Test(doc_create_json, rejects_unknown_missing_and_mistyped)
 	json_object_set_new(json_object_get(p, "max_validity"), "neutralize", json_string("7 days"));
 	expect_fail(KANSA_DOC_POLICY, p, KANSA_EFORMAT, "max_validity.neutralize: not a duration");
 	p = policy_json(1);
+	/* REQ: POLICY-FIELDS a content field is never a metadata field */
 	json_array_append_new(json_object_get(p, "forbidden_fields"), json_string("src_ip"));
 	expect_fail(KANSA_DOC_POLICY, p, KANSA_EFORMAT, "forbidden_fields[3]: \"src_ip\" is also in fields");
 	p = policy_json(1);

@@ -17,6 +17,7 @@ static void signed_warrant(uint8_t **cose, size_t *len, json_t *j, const int *wh
 	sign_with(cose, len, who);
 }
 
+/* REQ: DECIDE-4 no-quorum REQ: DECIDE-5 not-yet-valid / expired */
 Test(warrant_verify, quorum_of_distinct_members)
 {
 	uint8_t *pol = NULL, *w = NULL;
@@ -24,13 +25,13 @@ Test(warrant_verify, quorum_of_distinct_members)
 	kansa_policy *p = policy_v1(&pol, &plen);
 
 	signed_warrant(&w, &wlen, warrant_json(), A);
-	/* REQ: DOC-QUORUM */
+	/* REQ: DECIDE-4 no-quorum */
 	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW), KANSA_EVERIFY);
 	cr_expect_msg("no quorum: 1 of 2 required signatures");
 	sign_with(&w, &wlen, (const int[]){ 1, -1 });
 	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW), 0, "%s", kansa_error_last()->message);
 	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW + 30 * 86400 - 1), 0);
-	/* REQ: WARRANT-VALIDITY expiry is exclusive */
+	/* REQ: DECIDE-5 expired: expiry is exclusive */
 	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW + 30 * 86400), KANSA_EEXPIRED);
 	cr_expect_msg("expired at 2026-05-31T00:00:00Z");
 	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW - 1), KANSA_EEXPIRED);
@@ -40,6 +41,7 @@ Test(warrant_verify, quorum_of_distinct_members)
 	free(w);
 }
 
+/* REQ: DECIDE-4 no-quorum: the quorum of the warrant's action */
 Test(warrant_verify, neutralize_needs_its_own_quorum)
 {
 	uint8_t *pol = NULL, *w = NULL;
@@ -138,6 +140,7 @@ Test(warrant_verify, signing_twice_is_a_noop)
 	kansa_key_free(k);
 }
 
+/* REQ: DECIDE-3 wrong-commission */
 Test(warrant_verify, wrong_commission)
 {
 	uint8_t *pol = NULL, *w = NULL;
@@ -154,7 +157,7 @@ Test(warrant_verify, wrong_commission)
 	free(w);
 }
 
-/* REQ: WARRANT-MAXVALIDITY */
+/* REQ: DECIDE-6 validity-too-long */
 Test(warrant_verify, validity_too_long)
 {
 	uint8_t *pol = NULL, *w = NULL;
@@ -197,6 +200,7 @@ Test(warrant_verify, a_revocation_is_not_a_warrant)
 	free(r);
 }
 
+/* REQ: DECIDE-4 no-quorum: a revocation needs the revoke quorum */
 Test(warrant_verify, revocation_needs_the_revoke_quorum)
 {
 	uint8_t *pol = NULL, *r = NULL;
