@@ -166,7 +166,7 @@ static int get_doc(kansa_audit_doc **out, kansa_replay *r, kansa_audit_run *run,
 		d->bytes = NULL;
 		return 0;
 	}
-	if (kansa_signed_doc__parse(&d->doc, d->bytes, d->len, kind) < 0 && kind != KANSA_KIND_WARRANT) {
+	if (kansa_signed_doc__parse(&d->doc, d->bytes, d->len, kind) < 0 && kind != KANSA_DOC_WARRANT) {
 		kansa_audit__finding(run, KANSA_FINDING_DOCUMENT, true, seq,
 		    "the %s document %s... of entry %llu: %s", kansa_doc_kind__name(kind), h,
 		    (unsigned long long)seq, kansa_error_last()->message);
@@ -326,7 +326,7 @@ static int replay_decision(kansa_replay *r, kansa_audit_run *run, kansa_store_it
 		    (unsigned long long)e->seq, (unsigned long long)e->policy_version,
 		    (unsigned long long)kansa_policy_version(r->policy));
 	if (e->has_warrant) {
-		if ((error = get_doc(&wd, r, run, snap, e->warrant, KANSA_KIND_WARRANT, e->seq)) < 0)
+		if ((error = get_doc(&wd, r, run, snap, e->warrant, KANSA_DOC_WARRANT, e->seq)) < 0)
 			return error;
 		if (wd->bytes == NULL)
 			return 0; /* reported at its first entry; nothing to decide on */
@@ -360,7 +360,7 @@ static int replay_policy(kansa_replay *r, kansa_audit_run *run, kansa_store_iter
 	kansa_policy *next = NULL;
 	int error;
 
-	if ((error = get_doc(&pd, r, run, snap, e->document, KANSA_KIND_POLICY, e->seq)) < 0)
+	if ((error = get_doc(&pd, r, run, snap, e->document, KANSA_DOC_POLICY, e->seq)) < 0)
 		return error;
 	if (pd->bytes == NULL)
 		goto broken;
@@ -396,7 +396,7 @@ static int replay_revocation(kansa_replay *r, kansa_audit_run *run, kansa_store_
 	kansa_audit_warrant *w = NULL;
 	int error;
 
-	if ((error = get_doc(&rd, r, run, snap, e->document, KANSA_KIND_REVOCATION, e->seq)) < 0)
+	if ((error = get_doc(&rd, r, run, snap, e->document, KANSA_DOC_REVOCATION, e->seq)) < 0)
 		return error;
 	if (rd->doc) {
 		view->document = rd->doc;
@@ -424,7 +424,7 @@ static int replay_ratification(kansa_replay *r, kansa_audit_run *run, kansa_stor
 	kansa_audit_emergency *em;
 	int error;
 
-	if ((error = get_doc(&rd, r, run, snap, e->document, KANSA_KIND_RATIFICATION, e->seq)) < 0)
+	if ((error = get_doc(&rd, r, run, snap, e->document, KANSA_DOC_RATIFICATION, e->seq)) < 0)
 		return error;
 	if (rd->doc) {
 		const kansa_ratification_doc *rat = &rd->doc->u.ratification;

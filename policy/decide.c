@@ -309,7 +309,7 @@ int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_do
 		snprintf(out->detail, sizeof(out->detail), "no warrant given");
 		return 0;
 	}
-	if (kansa_signed_doc__parse(&out->doc, warrant, warrant_len, KANSA_KIND_WARRANT) < 0) {
+	if (kansa_signed_doc__parse(&out->doc, warrant, warrant_len, KANSA_DOC_WARRANT) < 0) {
 		snprintf(out->detail, sizeof(out->detail), "%.199s", kansa_error_last()->message);
 		return 0;
 	}

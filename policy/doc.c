@@ -80,17 +80,17 @@ static const char *const content_types[] = {
 
 const char *kansa_doc_kind__content_type(int kind)
 {
-	return kind >= KANSA_KIND_POLICY && kind <= KANSA_KIND_RATIFICATION ? content_types[kind] : NULL;
+	return kind >= KANSA_DOC_POLICY && kind <= KANSA_DOC_RATIFICATION ? content_types[kind] : NULL;
 }
 
 const char *kansa_doc_kind__name(int kind)
 {
-	return kind >= KANSA_KIND_POLICY && kind <= KANSA_KIND_RATIFICATION ? kind_names[kind] : kind_names[0];
+	return kind >= KANSA_DOC_POLICY && kind <= KANSA_DOC_RATIFICATION ? kind_names[kind] : kind_names[0];
 }
 
 int kansa_doc_kind__from_content_type(const char *ctyp)
 {
-	for (int k = KANSA_KIND_POLICY; ctyp != NULL && k <= KANSA_KIND_RATIFICATION; k++)
+	for (int k = KANSA_DOC_POLICY; ctyp != NULL && k <= KANSA_DOC_RATIFICATION; k++)
 		if (strcmp(content_types[k], ctyp) == 0)
 			return k;
 	return 0;
@@ -845,10 +845,10 @@ out:
 static void dispose_payload(kansa_signed_doc *d)
 {
 	switch (d->kind) {
-	case KANSA_KIND_POLICY: kansa_policy_doc__dispose(&d->u.policy); break;
-	case KANSA_KIND_WARRANT: kansa_warrant_doc__dispose(&d->u.warrant); break;
-	case KANSA_KIND_REVOCATION: kansa_revocation_doc__dispose(&d->u.revocation); break;
-	case KANSA_KIND_RATIFICATION: kansa_ratification_doc__dispose(&d->u.ratification); break;
+	case KANSA_DOC_POLICY: kansa_policy_doc__dispose(&d->u.policy); break;
+	case KANSA_DOC_WARRANT: kansa_warrant_doc__dispose(&d->u.warrant); break;
+	case KANSA_DOC_REVOCATION: kansa_revocation_doc__dispose(&d->u.revocation); break;
+	case KANSA_DOC_RATIFICATION: kansa_ratification_doc__dispose(&d->u.ratification); break;
 	}
 }
 
@@ -893,16 +893,16 @@ int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t le
 	}
 	payload = kansa_cose__payload_unverified(d->cose, &plen);
 	switch (kind) {
-	case KANSA_KIND_POLICY: error = kansa_policy_doc__parse(&d->u.policy, payload, plen); break;
-	case KANSA_KIND_WARRANT: error = kansa_warrant_doc__parse(&d->u.warrant, payload, plen); break;
-	case KANSA_KIND_REVOCATION: error = kansa_revocation_doc__parse(&d->u.revocation, payload, plen); break;
+	case KANSA_DOC_POLICY: error = kansa_policy_doc__parse(&d->u.policy, payload, plen); break;
+	case KANSA_DOC_WARRANT: error = kansa_warrant_doc__parse(&d->u.warrant, payload, plen); break;
+	case KANSA_DOC_REVOCATION: error = kansa_revocation_doc__parse(&d->u.revocation, payload, plen); break;
 	default: error = kansa_ratification_doc__parse(&d->u.ratification, payload, plen); break;
 	}
 	if (error < 0) {
 		kansa_error_prefix("%s", kansa_doc_kind__name(kind));
 		goto out;
 	}
-	d->kind = (kansa_signed_doc_kind)kind;
+	d->kind = kind;
 	if ((error = kansa_sha256(d->hash, in, len)) < 0)
 		goto out;
 	*out = d;
@@ -918,9 +918,9 @@ out:
 static const char *doc_commission(const kansa_signed_doc *d)
 {
 	switch (d->kind) {
-	case KANSA_KIND_POLICY: return d->u.policy.commission;
-	case KANSA_KIND_WARRANT: return d->u.warrant.commission;
-	case KANSA_KIND_REVOCATION: return d->u.revocation.commission;
+	case KANSA_DOC_POLICY: return d->u.policy.commission;
+	case KANSA_DOC_WARRANT: return d->u.warrant.commission;
+	case KANSA_DOC_REVOCATION: return d->u.revocation.commission;
 	default: return d->u.ratification.commission;
 	}
 }
@@ -986,7 +986,7 @@ int kansa_policy_doc__verify_next(size_t *have_out, size_t *need_out,
 		*have_out = 0;
 	if (need_out != NULL)
 		*need_out = 0;
-	if (next == NULL || next->kind != KANSA_KIND_POLICY)
+	if (next == NULL || next->kind != KANSA_DOC_POLICY)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "not a policy document");
 	np = &next->u.policy;
 	if (prev == NULL) {
@@ -1036,11 +1036,11 @@ int kansa_signed_doc__verify_quorum(size_t *have_out, size_t *need_out,
 		*need_out = 0;
 	if (d == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no document");
-	if (d->kind == KANSA_KIND_POLICY)
+	if (d->kind == KANSA_DOC_POLICY)
 		return kansa_policy_doc__verify_next(have_out, need_out, d, policy);
 	if (policy == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy");
-	action = d->kind == KANSA_KIND_WARRANT ? d->u.warrant.action : KANSA_ACT_REVOKE;
+	action = d->kind == KANSA_DOC_WARRANT ? d->u.warrant.action : KANSA_ACT_REVOKE;
 	if (action < 0 || action >= KANSA_ACT_COUNT)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "bad action");
 	need = kansa_rules__quorum_need(policy, action);

@@ -119,15 +119,8 @@ typedef struct {
 } kansa_request_doc;
 
 /* A signed document of any kind: the COSE envelope plus its parsed payload. */
-typedef enum {
-	KANSA_KIND_POLICY = 1,
-	KANSA_KIND_WARRANT = 2,
-	KANSA_KIND_REVOCATION = 3,
-	KANSA_KIND_RATIFICATION = 4,
-} kansa_signed_doc_kind; /* was kansa_doc_kind: that name is the public kansa_doc_kind() */
-
 typedef struct {
-	kansa_signed_doc_kind kind;
+	int kind;                       /* KANSA_DOC_* (kansa.h) */
 	kansa_cose_sign *cose;          /* owned */
 	uint8_t hash[KANSA_HASH_LEN];   /* SHA-256 of the whole COSE bytes */
 	union {

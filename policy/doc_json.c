@@ -696,19 +696,19 @@ static int check_payload(int kind, const uint8_t *p, size_t n)
 	int error;
 
 	switch (kind) {
-	case KANSA_KIND_POLICY:
+	case KANSA_DOC_POLICY:
 		if ((error = kansa_policy_doc__parse(&u.policy, p, n)) == 0)
 			kansa_policy_doc__dispose(&u.policy);
 		return error;
-	case KANSA_KIND_WARRANT:
+	case KANSA_DOC_WARRANT:
 		if ((error = kansa_warrant_doc__parse(&u.warrant, p, n)) == 0)
 			kansa_warrant_doc__dispose(&u.warrant);
 		return error;
-	case KANSA_KIND_REVOCATION:
+	case KANSA_DOC_REVOCATION:
 		if ((error = kansa_revocation_doc__parse(&u.revocation, p, n)) == 0)
 			kansa_revocation_doc__dispose(&u.revocation);
 		return error;
-	case KANSA_KIND_RATIFICATION:
+	case KANSA_DOC_RATIFICATION:
 		if ((error = kansa_ratification_doc__parse(&u.ratification, p, n)) == 0)
 			kansa_ratification_doc__dispose(&u.ratification);
 		return error;
@@ -737,10 +737,10 @@ static int build(uint8_t **out, size_t *out_len, int kind, const char *json, siz
 		goto out;
 	}
 	switch (kind) {
-	case KANSA_KIND_POLICY: error = build_policy(m, j, base_dir); break;
-	case KANSA_KIND_WARRANT: error = build_warrant(m, j, now); break;
-	case KANSA_KIND_REVOCATION: error = build_revocation(m, j); break;
-	case KANSA_KIND_RATIFICATION: error = build_ratification(m, j); break;
+	case KANSA_DOC_POLICY: error = build_policy(m, j, base_dir); break;
+	case KANSA_DOC_WARRANT: error = build_warrant(m, j, now); break;
+	case KANSA_DOC_REVOCATION: error = build_revocation(m, j); break;
+	case KANSA_DOC_RATIFICATION: error = build_ratification(m, j); break;
 	case KIND_REQUEST: error = build_request(m, j, now); break;
 	default:
 		error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "unknown document kind %d", kind);
@@ -763,7 +763,7 @@ out:
 int kansa_doc__payload_from_json(uint8_t **out, size_t *out_len, int kind, const char *json,
     size_t json_len, const char *base_dir, int64_t now)
 {
-	if (kind < KANSA_KIND_POLICY || kind > KANSA_KIND_RATIFICATION) {
+	if (kind < KANSA_DOC_POLICY || kind > KANSA_DOC_RATIFICATION) {
 		*out = NULL;
 		*out_len = 0;
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "unknown document kind %d", kind);
