@@ -66,37 +66,6 @@ static void indexpath(char out[128], const char *path, size_t i)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Kinds                                                                   */
-/* ---------------------------------------------------------------------- */
-
-static const char *const kind_names[] = { "unknown", "policy", "warrant", "revocation", "ratification" };
-static const char *const content_types[] = {
-	NULL,
-	"application/kansa-policy+cbor",
-	"application/kansa-warrant+cbor",
-	"application/kansa-revocation+cbor",
-	"application/kansa-ratification+cbor",
-};
-
-const char *kansa_doc_kind__content_type(int kind)
-{
-	return kind >= KANSA_DOC_POLICY && kind <= KANSA_DOC_RATIFICATION ? content_types[kind] : NULL;
-}
-
-const char *kansa_doc_kind__name(int kind)
-{
-	return kind >= KANSA_DOC_POLICY && kind <= KANSA_DOC_RATIFICATION ? kind_names[kind] : kind_names[0];
-}
-
-int kansa_doc_kind__from_content_type(const char *ctyp)
-{
-	for (int k = KANSA_DOC_POLICY; ctyp != NULL && k <= KANSA_DOC_RATIFICATION; k++)
-		if (strcmp(content_types[k], ctyp) == 0)
-			return k;
-	return 0;
-}
-
-/* ---------------------------------------------------------------------- */
 /* Values                                                                  */
 /* ---------------------------------------------------------------------- */
 
@@ -842,21 +811,12 @@ out:
 /* Signed documents                                                        */
 /* ---------------------------------------------------------------------- */
 
-static void dispose_payload(kansa_signed_doc *d)
-{
-	switch (d->kind) {
-	case KANSA_DOC_POLICY: kansa_policy_doc__dispose(&d->u.policy); break;
-	case KANSA_DOC_WARRANT: kansa_warrant_doc__dispose(&d->u.warrant); break;
-	case KANSA_DOC_REVOCATION: kansa_revocation_doc__dispose(&d->u.revocation); break;
-	case KANSA_DOC_RATIFICATION: kansa_ratification_doc__dispose(&d->u.ratification); break;
-	}
-}
-
 void kansa_signed_doc__free(kansa_signed_doc *d)
 {
 	if (d == NULL)
 		return;
-	dispose_payload(d);
+	if (kansa_doc_kind__def(d->kind) != NULL)
+		kansa_doc_kind__def(d->kind)->dispose(d);
 	kansa_cose__free(d->cose);
 	free(d);
 }
@@ -892,13 +852,7 @@ int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t le
 		goto out;
 	}
 	payload = kansa_cose__payload_unverified(d->cose, &plen);
-	switch (kind) {
-	case KANSA_DOC_POLICY: error = kansa_policy_doc__parse(&d->u.policy, payload, plen); break;
-	case KANSA_DOC_WARRANT: error = kansa_warrant_doc__parse(&d->u.warrant, payload, plen); break;
-	case KANSA_DOC_REVOCATION: error = kansa_revocation_doc__parse(&d->u.revocation, payload, plen); break;
-	default: error = kansa_ratification_doc__parse(&d->u.ratification, payload, plen); break;
-	}
-	if (error < 0) {
+	if ((error = kansa_doc_kind__def(kind)->parse(d, payload, plen)) < 0) {
 		kansa_error_prefix("%s", kansa_doc_kind__name(kind));
 		goto out;
 	}
@@ -913,16 +867,6 @@ out:
 		free(d);
 	}
 	return error;
-}
-
-static const char *doc_commission(const kansa_signed_doc *d)
-{
-	switch (d->kind) {
-	case KANSA_DOC_POLICY: return d->u.policy.commission;
-	case KANSA_DOC_WARRANT: return d->u.warrant.commission;
-	case KANSA_DOC_REVOCATION: return d->u.revocation.commission;
-	default: return d->u.ratification.commission;
-	}
 }
 
 int kansa_signed_doc__verify_signers(size_t *distinct_out, const kansa_signed_doc *d,
@@ -1009,7 +953,7 @@ int kansa_policy_doc__verify_next(size_t *have_out, size_t *need_out,
 			    (unsigned long long)(prev->version + 1));
 		signers_of = prev;
 	}
-	need = kansa_rules__quorum_need(signers_of, KANSA_ACT_POLICY);
+	need = kansa_rules__quorum_need(signers_of, kansa_signed_doc__quorum_action(next));
 	if (need_out != NULL)
 		*need_out = (size_t)need;
 	if ((error = kansa_signed_doc__verify_signers(&have, next, signers_of)) < 0)
@@ -1040,7 +984,7 @@ int kansa_signed_doc__verify_quorum(size_t *have_out, size_t *need_out,
 		return kansa_policy_doc__verify_next(have_out, need_out, d, policy);
 	if (policy == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy");
-	action = d->kind == KANSA_DOC_WARRANT ? d->u.warrant.action : KANSA_ACT_REVOKE;
+	action = kansa_signed_doc__quorum_action(d);
 	if (action < 0 || action >= KANSA_ACT_COUNT)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "bad action");
 	need = kansa_rules__quorum_need(policy, action);
@@ -1051,7 +995,7 @@ int kansa_signed_doc__verify_quorum(size_t *have_out, size_t *need_out,
 		return error;
 	if (have_out != NULL)
 		*have_out = have;
-	commission = doc_commission(d);
+	commission = kansa_doc_kind__def(d->kind)->commission(d);
 	switch (kansa_rules__authority(policy, commission, action, have)) {
 	case KANSA_REASON_WRONG_COMMISSION:
 		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_DOCUMENT,

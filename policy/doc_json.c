@@ -342,7 +342,7 @@ static int member_key(uint8_t pub[KANSA_PUBKEY_LEN], const char *spec, const cha
 	return error;
 }
 
-static int build_policy(cbor_item_t *m, const json_t *j, const char *base_dir)
+int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *base_dir, int64_t now)
 {
 	static const char *const keys[] = { "commission", "version", "members", "quorum",
 		"max_validity", "fields", "forbidden_fields", "ops", "max_targets", "emergency", NULL };
@@ -356,6 +356,7 @@ static int build_policy(cbor_item_t *m, const json_t *j, const char *base_dir)
 	size_t i;
 	int error;
 
+	(void)now;
 	if ((error = check_keys(j, "", keys)) < 0 ||
 	    (error = put_text(m, "commission", j, "", true)) < 0 ||
 	    (error = need(&v, j, "", "version")) < 0)
@@ -467,7 +468,7 @@ fail:
 	return error;
 }
 
-static int build_warrant(cbor_item_t *m, const json_t *j, int64_t now)
+int kansa_warrant_doc__from_json(cbor_item_t *m, const json_t *j, const char *base_dir, int64_t now)
 {
 	static const char *const keys[] = { "commission", "subject", "action", "case", "basis",
 		"not_before", "expires", "max_uses", "scope", NULL };
@@ -479,6 +480,7 @@ static int build_warrant(cbor_item_t *m, const json_t *j, int64_t now)
 	int64_t nbf, exp;
 	int action, error;
 
+	(void)base_dir;
 	if ((error = check_keys(j, "", keys)) < 0 ||
 	    (error = need(&v, j, "", "action")) < 0)
 		return error;
@@ -569,11 +571,13 @@ static int put_hex(cbor_item_t *m, const char *key, const json_t *j, size_t n)
 	return put(m, key, kansa_cbor__bytes(buf, n));
 }
 
-static int build_revocation(cbor_item_t *m, const json_t *j)
+int kansa_revocation_doc__from_json(cbor_item_t *m, const json_t *j, const char *base_dir, int64_t now)
 {
 	static const char *const keys[] = { "commission", "warrant", "reason", NULL };
 	int error;
 
+	(void)base_dir;
+	(void)now;
 	if ((error = check_keys(j, "", keys)) < 0 ||
 	    (error = put_text(m, "commission", j, "", true)) < 0 ||
 	    (error = put_hex(m, "warrant", j, 16)) < 0)
@@ -581,12 +585,15 @@ static int build_revocation(cbor_item_t *m, const json_t *j)
 	return put_text(m, "reason", j, "", true);
 }
 
-static int build_ratification(cbor_item_t *m, const json_t *j)
+int kansa_ratification_doc__from_json(cbor_item_t *m, const json_t *j, const char *base_dir,
+    int64_t now)
 {
 	static const char *const keys[] = { "commission", "entry", "approved", "reason", NULL };
 	json_t *v = NULL;
 	int error;
 
+	(void)base_dir;
+	(void)now;
 	if ((error = check_keys(j, "", keys)) < 0 ||
 	    (error = put_text(m, "commission", j, "", true)) < 0 ||
 	    (error = put_hex(m, "entry", j, KANSA_HASH_LEN)) < 0 ||
@@ -599,7 +606,7 @@ static int build_ratification(cbor_item_t *m, const json_t *j)
 	return put_text(m, "reason", j, "", true);
 }
 
-static int build_request(cbor_item_t *m, const json_t *j, int64_t now)
+static int build_request(cbor_item_t *m, const json_t *j, const char *base_dir, int64_t now)
 {
 	static const char *const mq_keys[] = { "requester", "officer", "action", "justification",
 		"emergency", "targets", "fields", "window", NULL };
@@ -609,6 +616,7 @@ static int build_request(cbor_item_t *m, const json_t *j, int64_t now)
 	json_t *v = NULL;
 	int action, error;
 
+	(void)base_dir;
 	if ((error = need(&v, j, "", "action")) < 0)
 		return error;
 	action = json_is_string(v) ? kansa_action__from_name(json_string_value(v)) : -1;
@@ -683,46 +691,38 @@ static int load_json(json_t **out, const char *json, size_t len)
 	return 0;
 }
 
+/* A payload builder (a kind's from_json, or the request's) and the strict
+ * parser that must accept what it built. */
+typedef int (*build_fn)(cbor_item_t *m, const json_t *j, const char *base_dir, int64_t now);
+typedef int (*check_fn)(int kind, const uint8_t *p, size_t n);
+
 /* Parse a built payload back with the strict parser of its kind. */
-static int check_payload(int kind, const uint8_t *p, size_t n)
+static int check_doc(int kind, const uint8_t *p, size_t n)
 {
-	union {
-		kansa_policy_doc policy;
-		kansa_warrant_doc warrant;
-		kansa_revocation_doc revocation;
-		kansa_ratification_doc ratification;
-		kansa_request_doc request;
-	} u;
+	const kansa_doc_kind_def *k = kansa_doc_kind__def(kind);
+	kansa_signed_doc d;
 	int error;
 
-	switch (kind) {
-	case KANSA_DOC_POLICY:
-		if ((error = kansa_policy_doc__parse(&u.policy, p, n)) == 0)
-			kansa_policy_doc__dispose(&u.policy);
-		return error;
-	case KANSA_DOC_WARRANT:
-		if ((error = kansa_warrant_doc__parse(&u.warrant, p, n)) == 0)
-			kansa_warrant_doc__dispose(&u.warrant);
-		return error;
-	case KANSA_DOC_REVOCATION:
-		if ((error = kansa_revocation_doc__parse(&u.revocation, p, n)) == 0)
-			kansa_revocation_doc__dispose(&u.revocation);
-		return error;
-	case KANSA_DOC_RATIFICATION:
-		if ((error = kansa_ratification_doc__parse(&u.ratification, p, n)) == 0)
-			kansa_ratification_doc__dispose(&u.ratification);
-		return error;
-	default:
-		if ((error = kansa_request__parse(&u.request, p, n)) == 0)
-			kansa_request__dispose(&u.request);
-		return error;
-	}
+	memset(&d, 0, sizeof(d));
+	d.kind = kind;
+	if ((error = k->parse(&d, p, n)) == 0)
+		k->dispose(&d);
+	return error;
 }
 
-#define KIND_REQUEST 0
+static int check_request(int kind, const uint8_t *p, size_t n)
+{
+	kansa_request_doc r;
+	int error;
 
-static int build(uint8_t **out, size_t *out_len, int kind, const char *json, size_t json_len,
-    const char *base_dir, int64_t now)
+	(void)kind;
+	if ((error = kansa_request__parse(&r, p, n)) == 0)
+		kansa_request__dispose(&r);
+	return error;
+}
+
+static int build(uint8_t **out, size_t *out_len, int kind, build_fn build_map, check_fn check,
+    const char *json, size_t json_len, const char *base_dir, int64_t now)
 {
 	cbor_item_t *m = NULL;
 	json_t *j = NULL;
@@ -736,19 +736,11 @@ static int build(uint8_t **out, size_t *out_len, int kind, const char *json, siz
 		error = KANSA_ENOMEM;
 		goto out;
 	}
-	switch (kind) {
-	case KANSA_DOC_POLICY: error = build_policy(m, j, base_dir); break;
-	case KANSA_DOC_WARRANT: error = build_warrant(m, j, now); break;
-	case KANSA_DOC_REVOCATION: error = build_revocation(m, j); break;
-	case KANSA_DOC_RATIFICATION: error = build_ratification(m, j); break;
-	case KIND_REQUEST: error = build_request(m, j, now); break;
-	default:
-		error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "unknown document kind %d", kind);
-	}
-	if (error < 0 || (error = kansa_cbor__encode(out, out_len, m)) < 0)
+	if ((error = build_map(m, j, base_dir, now)) < 0 ||
+	    (error = kansa_cbor__encode(out, out_len, m)) < 0)
 		goto out;
 	/* REQ: DOC-BUILD a draft holds only what the strict parser accepts */
-	if ((error = check_payload(kind, *out, *out_len)) < 0) {
+	if ((error = check(kind, *out, *out_len)) < 0) {
 		free(*out);
 		*out = NULL;
 		*out_len = 0;
@@ -763,16 +755,18 @@ out:
 int kansa_doc__payload_from_json(uint8_t **out, size_t *out_len, int kind, const char *json,
     size_t json_len, const char *base_dir, int64_t now)
 {
-	if (kind < KANSA_DOC_POLICY || kind > KANSA_DOC_RATIFICATION) {
+	const kansa_doc_kind_def *k = kansa_doc_kind__def(kind);
+
+	if (k == NULL) {
 		*out = NULL;
 		*out_len = 0;
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "unknown document kind %d", kind);
 	}
-	return build(out, out_len, kind, json, json_len, base_dir, now);
+	return build(out, out_len, kind, k->from_json, check_doc, json, json_len, base_dir, now);
 }
 
 int kansa_request__from_json(uint8_t **out, size_t *out_len, const char *json, size_t json_len,
     int64_t now)
 {
-	return build(out, out_len, KIND_REQUEST, json, json_len, NULL, now);
+	return build(out, out_len, 0, build_request, check_request, json, json_len, NULL, now);
 }

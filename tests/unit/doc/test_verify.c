@@ -615,3 +615,31 @@ Test(doc_to_json, show_fields)
 	free(pol);
 	free(w);
 }
+
+/* REQ: DOC-KIND one row per kind: name, content type, quorum, life cycle */
+Test(kansa_doc_kind, table_has_every_kind_once)
+{
+	static const int kinds[] = { KANSA_DOC_POLICY, KANSA_DOC_WARRANT, KANSA_DOC_REVOCATION,
+		KANSA_DOC_RATIFICATION };
+	static const char *const names[] = { "policy", "warrant", "revocation", "ratification" };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		const kansa_doc_kind_def *k = kansa_doc_kind__def(kinds[i]);
+
+		cr_assert_not_null(k, "kind %d", kinds[i]);
+		cr_expect_str_eq(k->name, names[i]);
+		cr_expect_str_eq(kansa_doc_kind__name(kinds[i]), names[i]);
+		cr_expect_eq(kansa_doc_kind__from_content_type(k->content_type), kinds[i]);
+		cr_expect(k->parse && k->dispose && k->commission && k->from_json && k->to_json);
+		cr_expect_eq(k->check_time != NULL, kinds[i] == KANSA_DOC_WARRANT);
+	}
+	cr_expect_null(kansa_doc_kind__def(0));
+	cr_expect_null(kansa_doc_kind__def(5));
+	cr_expect_null(kansa_doc_kind__def(-1));
+	cr_expect_str_eq(kansa_doc_kind__name(0), "unknown");
+	cr_expect_eq(kansa_doc_kind__from_content_type("application/kansa-receipt+cbor"), 0);
+	cr_expect_eq(kansa_doc_kind__from_content_type(NULL), 0);
+	cr_expect_eq(kansa_doc_kind__def(KANSA_DOC_POLICY)->quorum_action, KANSA_ACT_POLICY);
+	cr_expect_eq(kansa_doc_kind__def(KANSA_DOC_REVOCATION)->quorum_action, KANSA_ACT_REVOKE);
+	cr_expect_eq(kansa_doc_kind__def(KANSA_DOC_RATIFICATION)->quorum_action, KANSA_ACT_REVOKE);
+}
