@@ -236,7 +236,7 @@ void kansa_warrant_doc__to_json(struct json_t *o, const kansa_signed_doc *d, int
 void kansa_revocation_doc__to_json(struct json_t *o, const kansa_signed_doc *d, int64_t now);
 void kansa_ratification_doc__to_json(struct json_t *o, const kansa_signed_doc *d, int64_t now);
 
-/* Payload parsers of each kind (policy/doc.c); the struct is zeroed first
+/* Payload parsers of each kind (policy/doc_payload.c); the struct is zeroed first
  * and emptied again on error. */
 int kansa_policy_doc__parse(kansa_policy_doc *out, const uint8_t *in, size_t len);
 void kansa_policy_doc__dispose(kansa_policy_doc *p);

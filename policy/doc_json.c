@@ -7,7 +7,7 @@
  * ("now", "+30d", RFC 3339) against the caller's now, reads member key files
  * (only under the caller's base_dir), draws the warrant's cti, and encodes.
  * The rules on values (quorum bounds, duplicate members, expires after
- * not_before, ...) live in one place, the strict CBOR parsers of doc.c, and
+ * not_before, ...) live in one place, the strict CBOR parsers of doc_payload.c and
  * every payload built here is parsed back by them before it is returned, so
  * that a draft can never hold what a verifier would refuse.
  *
