@@ -47,7 +47,9 @@ struct kansa_ledger {
 	kansa_store *store;      /* owned */
 	kansa_key *log_key;      /* owned: the ledger's signing key */
 	char origin[128];        /* checkpoint origin line */
-	pthread_mutex_t lock;    /* guards policy and retired (swapped when a new version is activated) */
+	pthread_mutex_t lock;    /* guards policy and retired (swapped when a new version is activated).
+				    Lock order (docs/ledger.md "Locks"): the store's db_mu, then this
+				    lock, then the cache's; never a store call while holding it */
 	kansa_policy *policy;    /* the policy in force, verified along its chain */
 	kansa_policy **retired;  /* policies replaced while open: kept until close, because a
 				    check may still verify against one outside the lock */
@@ -56,19 +58,27 @@ struct kansa_ledger {
 	bool readonly;           /* opened with KANSA_LEDGER_READONLY */
 };
 
+/* Keep @p p until close: a check may still use it outside the lock. Caller holds lg->lock. */
+static int retire(kansa_ledger *lg, kansa_policy *p)
+{
+	kansa_policy **r = realloc(lg->retired, (lg->n_retired + 1) * sizeof(*r));
+
+	if (r == NULL)
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+	lg->retired = r;
+	lg->retired[lg->n_retired++] = p;
+	return 0;
+}
+
 /* Replace the policy in force. Caller holds lg->lock. The old one is kept
  * (retired) until close; stale cache entries are dropped. */
 static int swap_policy(kansa_ledger *lg, kansa_policy *next)
 {
 	uint8_t h[KANSA_HASH_LEN];
+	int error;
 
-	if (lg->policy) {
-		kansa_policy **r = realloc(lg->retired, (lg->n_retired + 1) * sizeof(*r));
-		if (r == NULL)
-			return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-		lg->retired = r;
-		lg->retired[lg->n_retired++] = lg->policy;
-	}
+	if (lg->policy && (error = retire(lg, lg->policy)) < 0)
+		return error;
 	lg->policy = next;
 	kansa_policy_hash(h, next);
 	/* REQ: PERF-CACHE-3 a policy change drops what was verified against another policy */
@@ -168,21 +178,44 @@ static int load_policy(kansa_policy **out, kansa_store *s)
 	return 0;
 }
 
-/* The policy in force as the transaction sees it; reloads when another
- * process (or thread) activated a newer version. Caller holds lg->lock. */
-static int current_policy(kansa_ledger *lg, kansa_store *s)
+/*
+ * The policy in force as @p s (a transaction, or the store) sees it, into
+ * *out: borrowed, valid until close (replaced policies are retired, never
+ * freed). Reloads when another process or thread activated a newer version.
+ * REQ: LEDGER-LOCKS-1 the store is read without lg->lock, which is taken only
+ * around the swap: the batch leader holds the store lock and then takes
+ * lg->lock, so holding lg->lock into a store call would deadlock.
+ */
+static int current_policy(const kansa_policy **out, kansa_ledger *lg, kansa_store *s)
 {
 	uint64_t v = 0;
 	kansa_policy *p = NULL;
-	int error;
+	int error = 0;
 
+	*out = NULL;
 	if ((error = meta_get_u64(&v, s, "policy.version")) < 0)
 		return error;
+	pthread_mutex_lock(&lg->lock);
 	if (lg->policy && kansa_policy_version(lg->policy) == v)
+		*out = lg->policy;
+	pthread_mutex_unlock(&lg->lock);
+	if (*out != NULL)
 		return 0;
 	if ((error = load_policy(&p, s)) < 0)
 		return error;
-	if ((error = swap_policy(lg, p)) < 0)
+	pthread_mutex_lock(&lg->lock);
+	if (lg->policy == NULL || kansa_policy_version(lg->policy) < kansa_policy_version(p)) {
+		if ((error = swap_policy(lg, p)) == 0)
+			*out = p;
+	} else if (kansa_policy_version(lg->policy) == kansa_policy_version(p)) {
+		*out = lg->policy; /* another thread loaded it meanwhile */
+		kansa_policy_free(p);
+		p = NULL;
+	} else if ((error = retire(lg, p)) == 0) {
+		*out = p; /* older than one loaded meanwhile: what @p s sees, kept until close */
+	}
+	pthread_mutex_unlock(&lg->lock);
+	if (error < 0)
 		kansa_policy_free(p);
 	return error;
 }
@@ -473,11 +506,7 @@ static int decide_in_txn(kansa_decision *d, check_ctx *c, kansa_store *s, int64_
 	uint8_t ph[KANSA_HASH_LEN];
 	int error;
 
-	pthread_mutex_lock(&lg->lock);
-	error = current_policy(lg, s);
-	policy = lg->policy; /* stays valid after unlock: replaced policies are retired, not freed */
-	pthread_mutex_unlock(&lg->lock);
-	if (error < 0)
+	if ((error = current_policy(&policy, lg, s)) < 0)
 		return error;
 	*policy_version = kansa_policy_version(policy);
 	*d = c->first;
@@ -618,18 +647,15 @@ out:
 int kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg, const uint8_t *policy,
     size_t policy_len)
 {
+	const kansa_policy *cur = NULL;
 	kansa_policy *next = NULL;
 	policy_ctx c;
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&lg->lock);
-	error = current_policy(lg, lg->store);
 	/* REQ: POLICY-CHAIN version n+1 carries the policy quorum of version n */
-	if (error == 0)
-		error = kansa_policy_load(&next, policy, policy_len, lg->policy);
-	pthread_mutex_unlock(&lg->lock);
-	if (error < 0)
+	if ((error = current_policy(&cur, lg, lg->store)) < 0 ||
+	    (error = kansa_policy_load(&next, policy, policy_len, cur)) < 0)
 		return error;
 	c = (policy_ctx){ lg, policy, policy_len, next, NULL, NULL, out };
 	if ((error = kansa_store__append(lg->store, build_policy, &c, NULL)) < 0) {
@@ -652,29 +678,27 @@ int kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg, const uin
 int kansa_ledger__policy_quorum(size_t *have, size_t *need, uint64_t *version, kansa_ledger *lg,
     kansa_store *s, const kansa_signed_doc *d)
 {
+	const kansa_policy *p = NULL;
 	int error;
 
-	pthread_mutex_lock(&lg->lock);
-	if ((error = current_policy(lg, s)) == 0) {
-		error = kansa_signed_doc__verify_quorum(have, need, d, kansa_policy__doc(lg->policy));
-		if (version)
-			*version = kansa_policy_version(lg->policy);
-	}
-	pthread_mutex_unlock(&lg->lock);
+	if ((error = current_policy(&p, lg, s)) < 0)
+		return error;
+	error = kansa_signed_doc__verify_quorum(have, need, d, kansa_policy__doc(p));
+	if (version)
+		*version = kansa_policy_version(p);
 	return error;
 }
 
 int kansa_ledger__policy_summary(uint64_t *version, char *commission, size_t size, kansa_ledger *lg)
 {
+	const kansa_policy *p = NULL;
 	int error;
 
-	pthread_mutex_lock(&lg->lock);
-	if ((error = current_policy(lg, lg->store)) == 0) {
-		*version = kansa_policy_version(lg->policy);
-		snprintf(commission, size, "%s", kansa_policy_commission(lg->policy));
-	}
-	pthread_mutex_unlock(&lg->lock);
-	return error;
+	if ((error = current_policy(&p, lg, lg->store)) < 0)
+		return error;
+	*version = kansa_policy_version(p);
+	snprintf(commission, size, "%s", kansa_policy_commission(p));
+	return 0;
 }
 
 /* ---- accessors for the ledger's other files (ledger_impl.h) -------------- */
