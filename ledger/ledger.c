@@ -469,6 +469,9 @@ typedef struct {
 	kansa_store *store;        /* for the state lookup */
 	kansa_warrant_state state; /* what the decision saw (recorded as "uses") */
 	bool state_read;           /* the decision looked the state up */
+	bool request_hashed;       /* the request's bytes are not kept, only their hash and size */
+	int request_form;          /* KANSA_REQUEST_FORM_*: what the bytes are */
+	uint8_t rhash[KANSA_HASH_LEN]; /* SHA-256 of the request's bytes, when hashed */
 	kansa_decision first;      /* stage 1 (request), decided before the transaction */
 	kansa_request_doc req;     /* the parsed request */
 	bool req_ok;               /* stage 1 passed */
@@ -545,9 +548,17 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 		return error;
 
 	/* The entry keeps the request as given and the warrant by hash, so that
-	 * replay decides on exactly the same bytes. */
-	e.request = (uint8_t *)c->request;
-	e.request_len = c->request_len;
+	 * replay decides on exactly the same bytes; a request that cannot fit
+	 * (or is not CBOR) is kept by hash and size. */
+	if (c->request_hashed) {
+		e.request_hashed = true;
+		memcpy(e.request_hash, c->rhash, KANSA_HASH_LEN);
+		e.request_size = (uint64_t)c->request_len;
+		e.request_form = c->request_form;
+	} else {
+		e.request = (uint8_t *)c->request;
+		e.request_len = c->request_len;
+	}
 	if (has_warrant(c)) {
 		e.has_warrant = true;
 		memcpy(e.warrant, c->whash, KANSA_HASH_LEN);
@@ -585,8 +596,19 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 	return error;
 }
 
+/* The decision's detail is stored in the entry as it is. */
+_Static_assert(sizeof(((kansa_decision *)0)->detail) <= KANSA_MAX_DETAIL_BYTES,
+    "a decision's detail fits an entry's fixed part");
+
 int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, size_t warrant_len,
     const uint8_t *request, size_t request_len)
+{
+	return kansa_ledger__check(out, lg, warrant, warrant_len, request, request_len,
+	    KANSA_REQUEST_FORM_CBOR, NULL);
+}
+
+int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant,
+    size_t warrant_len, const uint8_t *request, size_t request_len, int form, const char *why)
 {
 	check_ctx c;
 	const kansa_policy *policy;
@@ -600,10 +622,10 @@ int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, si
 		kansa_ledger__receipt_deny(out, KANSA_EINVAL);
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_check: missing argument");
 	}
-	if (request_len > KANSA_MAX_CBOR_BYTES || warrant_len > KANSA_MAX_DOC_BYTES) {
+	if (warrant_len > KANSA_MAX_DOC_BYTES) {
 		kansa_ledger__receipt_deny(out, KANSA_ELIMIT);
 		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
-		    "request or warrant larger than %d bytes: not recorded", KANSA_MAX_CBOR_BYTES);
+		    "warrant larger than %d bytes: not recorded", KANSA_MAX_DOC_BYTES);
 	}
 	if (lg->readonly) {
 		kansa_ledger__receipt_deny(out, KANSA_EIO);
@@ -618,8 +640,27 @@ int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, si
 	c.receipt = out;
 
 	/* Before the transaction, on this thread: the request, and the warrant
-	 * against the policy in force now (through the cache). */
-	c.req_ok = kansa_decide__request(&c.first, &c.req, request, request_len);
+	 * against the policy in force now (through the cache). A request whose
+	 * bytes cannot be kept is decided (malformed) and hashed here, so that
+	 * nothing about it can fail the batch it joins. */
+	/* REQ: LEDGER-REQUEST-FITS the bound is checked before the request is queued */
+	if (form != KANSA_REQUEST_FORM_CBOR || request_len > KANSA_MAX_REQUEST_BYTES) {
+		char size_why[64];
+
+		if (why == NULL && form == KANSA_REQUEST_FORM_CBOR) {
+			snprintf(size_why, sizeof(size_why), "larger than %d bytes", KANSA_MAX_REQUEST_BYTES);
+			why = size_why;
+		}
+		c.request_hashed = true;
+		c.request_form = form;
+		kansa_decide__request_unkept(&c.first, (uint64_t)request_len,
+		    form == KANSA_REQUEST_FORM_JSON, why);
+		c.req_ok = false;
+		if ((error = kansa_sha256(c.rhash, request, request_len)) < 0)
+			goto out;
+	} else {
+		c.req_ok = kansa_decide__request(&c.first, &c.req, request, request_len);
+	}
 	if (c.req_ok && has_warrant(&c)) {
 		pthread_mutex_lock(&lg->lock);
 		policy = lg->policy;

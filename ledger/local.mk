@@ -39,18 +39,19 @@ TESTS += tests/unit/test_store tests/cli/store-encryption.sh
 EXTRA_DIST += tests/cli/store-encryption.sh
 
 # Entries, the ledger and kansa_check (lead).
-libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/ledger_impl.h \
+libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/check_json.c ledger/ledger_impl.h \
 	ledger/commission.c ledger/proof.c
 
 # Audit: verify, replay, report (docs/audit.md).
 libkansa_internal_la_SOURCES += ledger/audit.h ledger/audit.c ledger/audit_map.c ledger/replay.c ledger/report.c
 TESTS += tests/cli/ledger.sh tests/cli/tamper.sh tests/cli/ledger-names.sh tests/cli/ledger-bind.sh \
-	tests/cli/ledger-readonly.sh
+	tests/cli/ledger-readonly.sh tests/cli/check-input.sh
 EXTRA_DIST += tests/cli/ledger.sh tests/cli/tamper.sh tests/cli/ledger-names.sh tests/cli/ledger-bind.sh \
-	tests/cli/ledger-readonly.sh \
+	tests/cli/ledger-readonly.sh tests/cli/check-input.sh \
 	tests/cli/lib-ledger.sh
 check_PROGRAMS += tests/unit/test_ledger
 tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledger/test_names.c \
+	tests/unit/ledger/test_input.c \
 	tests/unit/ledger/fixture.h
 tests_unit_test_ledger_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_LDADD = $(TEST_LDADD)
