@@ -295,7 +295,7 @@ static int build_policy(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	if ((error = kansa_store__meta_put(s, key, e.document, KANSA_HASH_LEN)) < 0 ||
 	    (error = kansa_ledger__meta_put_text(s, "policy.version", val)) < 0)
 		return error;
-	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_KIND_POLICY };
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_POLICY };
 	out->n_docs = 1;
 	if (c->receipt) {
 		c->receipt->verdict = KANSA_ALLOW;
@@ -568,7 +568,7 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 		/* Documents are stored once: skip the insert (a hash and a statement
 		 * in the serialized append) once a committed check stored it. */
 		if (c->v.ref == NULL || !kansa_cache_entry__is_stored(c->v.ref)) {
-			out->docs[0] = (kansa_store_doc){ c->warrant, c->warrant_len, KANSA_KIND_WARRANT };
+			out->docs[0] = (kansa_store_doc){ c->warrant, c->warrant_len, KANSA_DOC_WARRANT };
 			out->n_docs = 1;
 		}
 	}

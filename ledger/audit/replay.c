@@ -7,7 +7,8 @@
  * entries alone; the store's derived tables (uses, revocations, policy
  * meta) are compared with it at the end, never trusted.
  *
- * A decision is re-run by kansa_decide(), the very code kansa_check() runs.
+ * A decision is re-run through the stages of policy/decide.h that
+ * kansa_check() runs (kansa_decide__request, __verify_warrant, __finish).
  * Memory grows with the number of distinct documents and emergency acts,
  * never with the number of entries.
  */
@@ -169,7 +170,7 @@ static int get_doc(kansa_audit_doc **out, kansa_replay *r, kansa_audit_run *run,
 		d->bytes = NULL;
 		return 0;
 	}
-	if (kansa_signed_doc__parse(&d->doc, d->bytes, d->len, kind) < 0 && kind != KANSA_KIND_WARRANT) {
+	if (kansa_signed_doc__parse(&d->doc, d->bytes, d->len, kind) < 0 && kind != KANSA_DOC_WARRANT) {
 		kansa_audit__finding(run, KANSA_FINDING_DOCUMENT, true, seq,
 		    "the %s document %s... of entry %llu: %s", kansa_doc_kind__name(kind), h,
 		    (unsigned long long)seq, kansa_error_last()->message);
@@ -340,14 +341,14 @@ static int replay_decision(kansa_replay *r, kansa_audit_run *run, kansa_store_it
 		    (unsigned long long)e->seq, (unsigned long long)e->policy_version,
 		    (unsigned long long)kansa_policy_version(r->policy));
 	if (e->has_warrant) {
-		if ((error = get_doc(&wd, r, run, snap, e->warrant, KANSA_KIND_WARRANT, e->seq)) < 0)
+		if ((error = get_doc(&wd, r, run, snap, e->warrant, KANSA_DOC_WARRANT, e->seq)) < 0)
 			return error;
 		if (wd->bytes == NULL)
 			return 0; /* reported at its first entry; nothing to decide on */
 	}
 	if (complete) {
 		/* rows 1-2 for the warrant, once per warrant and policy version:
-		 * they depend on nothing else (the same stages kansa_decide runs) */
+		 * they depend on nothing else (kansa_check keeps them in its cache) */
 		if (wd && (error = warrant_check(wd, r)) < 0)
 			return error;
 		if ((error = kansa_decide__finish(d, view->policy, &r->request, wd ? wd->check : NULL,
@@ -374,7 +375,7 @@ static int replay_policy(kansa_replay *r, kansa_audit_run *run, kansa_store_iter
 	kansa_policy *next = NULL;
 	int error;
 
-	if ((error = get_doc(&pd, r, run, snap, e->document, KANSA_KIND_POLICY, e->seq)) < 0)
+	if ((error = get_doc(&pd, r, run, snap, e->document, KANSA_DOC_POLICY, e->seq)) < 0)
 		return error;
 	if (pd->bytes == NULL)
 		goto broken;
@@ -419,7 +420,7 @@ static int replay_revocation(kansa_replay *r, kansa_audit_run *run, kansa_store_
 	kansa_audit_warrant *w = NULL;
 	int error;
 
-	if ((error = get_doc(&rd, r, run, snap, e->document, KANSA_KIND_REVOCATION, e->seq)) < 0)
+	if ((error = get_doc(&rd, r, run, snap, e->document, KANSA_DOC_REVOCATION, e->seq)) < 0)
 		return error;
 	if (rd->doc) {
 		view->document = rd->doc;
@@ -447,7 +448,7 @@ static int replay_ratification(kansa_replay *r, kansa_audit_run *run, kansa_stor
 	kansa_audit_emergency *em;
 	int error;
 
-	if ((error = get_doc(&rd, r, run, snap, e->document, KANSA_KIND_RATIFICATION, e->seq)) < 0)
+	if ((error = get_doc(&rd, r, run, snap, e->document, KANSA_DOC_RATIFICATION, e->seq)) < 0)
 		return error;
 	if (rd->doc) {
 		const kansa_ratification_doc *rat = &rd->doc->u.ratification;

@@ -87,6 +87,10 @@ deny_with() {
 	got=$(json_get out.txt 'j["reason"]' 2>/dev/null)
 	[ "$got" = "$reason" ] && ok "$label: reason $reason" || { not_ok "$label: reason '$got', wanted $reason"; cat out.txt err.txt; }
 }
+# One case per row of design §5, through kansa_check:
+# REQ: DECIDE-1 REQ: DECIDE-2 REQ: DECIDE-3 REQ: DECIDE-4 REQ: DECIDE-5 REQ: DECIDE-6
+# REQ: DECIDE-8 REQ: DECIDE-9 REQ: DECIDE-10 REQ: DECIDE-11 REQ: DECIDE-12
+# REQ: DECIDE-13 REQ: DECIDE-14 REQ: DECIDE-15
 printf '\377\000garbage' > junk.cbor
 deny_with malformed-request "garbage request bytes" -- kansa check --db l.db --warrant w.cose --request junk.cbor --cbor
 deny_with malformed-warrant "garbage warrant" -- kansa check --db l.db --warrant junk.cbor --request ok.json
@@ -176,6 +180,7 @@ JSON
 expect_exit 1 "revocation with one signature is refused" -- kansa ledger revoke --db l.db --revocation rv.cose
 kansa revocation sign rv.cose --key b.key >/dev/null 2>&1
 expect_exit 0 "revocation with quorum recorded" -- kansa ledger revoke --db l.db --revocation rv.cose
+# REQ: DECIDE-7 revoked
 deny_with revoked "after revocation" -- kansa check --db l.db --warrant w2.cose --request ok.json
 
 # policy succession: version 2 needs the policy quorum (3) of version 1
