@@ -13,20 +13,21 @@ EXTRA_DIST += tests/cli/ledger.sh tests/cli/tamper.sh tests/cli/ledger-names.sh 
 	tests/cli/lib-ledger.sh
 check_PROGRAMS += tests/unit/test_ledger
 tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledger/test_names.c \
-	tests/unit/ledger/test_input.c \
-	tests/unit/ledger/fixture.h
+	tests/unit/ledger/test_input.c tests/unit/ledger/test_clock.c tests/unit/ledger/test_rekey.c \
+	tests/unit/ledger/fixture.h tests/unit/ledger/chain.h
 tests_unit_test_ledger_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_ledger
 
-# Verified-document cache, and the performance tests (docs/performance.md).
+# Verified-document cache. test_threads: the ledger shared by threads (the
+# cache, group commit, the lock order).
 libkansa_internal_la_SOURCES += ledger/cache.h ledger/cache.c
-check_PROGRAMS += tests/unit/test_perf
-tests_unit_test_perf_SOURCES = tests/unit/perf/test_cache.c tests/unit/perf/test_group.c \
-	tests/unit/perf/test_locks.c tests/unit/perf/fixture.h
-tests_unit_test_perf_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_perf_LDADD = $(TEST_LDADD)
-TESTS += tests/unit/test_perf
+check_PROGRAMS += tests/unit/test_threads
+tests_unit_test_threads_SOURCES = tests/unit/ledger/test_cache.c tests/unit/ledger/test_group.c \
+	tests/unit/ledger/test_locks.c tests/unit/ledger/threads_fixture.h
+tests_unit_test_threads_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_threads_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_threads
 # The concurrent paths from a plain program, which ThreadSanitizer can run (test.sh "threads").
 check_PROGRAMS += tests/tools/threads
 tests_tools_threads_SOURCES = tests/tools/threads.c tests/tools/commission.h

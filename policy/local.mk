@@ -3,10 +3,10 @@
 libkansa_internal_la_SOURCES += policy/cbor.h policy/cbor.c policy/cose.h policy/cose.c
 
 check_PROGRAMS += tests/unit/test_cbor tests/unit/test_cose
-tests_unit_test_cbor_SOURCES = tests/unit/cbor/test_cbor.c tests/unit/cbor/helpers.h
+tests_unit_test_cbor_SOURCES = tests/unit/policy/cbor/test_cbor.c tests/unit/policy/cbor/helpers.h
 tests_unit_test_cbor_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cbor_LDADD = $(TEST_LDADD)
-tests_unit_test_cose_SOURCES = tests/unit/cose/test_cose.c tests/unit/cbor/helpers.h
+tests_unit_test_cose_SOURCES = tests/unit/policy/cose/test_cose.c tests/unit/policy/cbor/helpers.h
 tests_unit_test_cose_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cose_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_cbor tests/unit/test_cose
@@ -23,8 +23,8 @@ libkansa_internal_la_LIBADD += $(JANSSON_LIBS)
 libkansa_la_LIBADD += $(JANSSON_LIBS)
 
 check_PROGRAMS += tests/unit/test_doc
-tests_unit_test_doc_SOURCES = tests/unit/doc/test_prefix.c tests/unit/doc/test_json.c \
-	tests/unit/doc/test_verify.c tests/unit/doc/test_member_keys.c tests/unit/doc/helpers.h
+tests_unit_test_doc_SOURCES = tests/unit/policy/doc/test_prefix.c tests/unit/policy/doc/test_json.c \
+	tests/unit/policy/doc/test_verify.c tests/unit/policy/doc/test_member_keys.c tests/unit/policy/doc/helpers.h
 tests_unit_test_doc_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_doc_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_doc
@@ -38,7 +38,7 @@ EXTRA_DIST += tests/cli/documents.sh tests/cli/cose-independent.sh tests/cose_re
 # verification shares with it, and their table-driven tests.
 libkansa_internal_la_SOURCES += policy/decide.h policy/decide.c policy/rules.h policy/rules.c
 check_PROGRAMS += tests/unit/test_decide
-tests_unit_test_decide_SOURCES = tests/unit/decide/test_evaluate.c
+tests_unit_test_decide_SOURCES = tests/unit/policy/decide/test_evaluate.c
 tests_unit_test_decide_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_decide_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_decide

@@ -9,4 +9,4 @@ tests_unit_test_common_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_common_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_common
 include tests/fuzz/local.mk
-include tests/unit/harden/local.mk
+include tests/safety.mk

@@ -3,12 +3,12 @@
 libkansa_internal_la_SOURCES += ledger/tlog/merkle.h ledger/tlog/merkle.c ledger/tlog/note.h ledger/tlog/note.c
 
 check_PROGRAMS += tests/unit/test_merkle tests/unit/test_note tests/tools/merkle_dump
-tests_unit_test_merkle_SOURCES = tests/unit/merkle/test_merkle.c tests/unit/merkle/test_proof_text.c \
-	tests/unit/merkle/vectors.h
+tests_unit_test_merkle_SOURCES = tests/unit/ledger/tlog/test_merkle.c tests/unit/ledger/tlog/test_proof_text.c \
+	tests/unit/ledger/tlog/vectors.h
 tests_unit_test_merkle_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_merkle_LDADD = $(TEST_LDADD)
-tests_unit_test_note_SOURCES = tests/unit/note/test_note.c tests/unit/note/test_base64.c \
-	tests/unit/merkle/vectors.h
+tests_unit_test_note_SOURCES = tests/unit/ledger/tlog/test_note.c \
+	tests/unit/ledger/tlog/vectors.h
 tests_unit_test_note_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_note_LDADD = $(TEST_LDADD)
 tests_tools_merkle_dump_SOURCES = tests/tools/merkle_dump.c

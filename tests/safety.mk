@@ -1,5 +1,5 @@
-# Hardening (issue 8): crash safety, resource bounds, secrets, clock, rekey.
-# Included from tests/local.mk.
+# Safety across modules: crash safety, resource bounds, secrets, rekey and
+# clock from the CLI, special files. Included from tests/local.mk.
 
 check_PROGRAMS += tests/tools/crash_safety
 tests_tools_crash_safety_SOURCES = tests/tools/crash_safety.c tests/tools/commission.h
@@ -8,12 +8,12 @@ tests_tools_crash_safety_LDADD = $(TEST_LDADD)
 TESTS += tests/cli/crash-safety.sh
 EXTRA_DIST += tests/cli/crash-safety.sh
 
-check_PROGRAMS += tests/unit/test_harden
-tests_unit_test_harden_SOURCES = tests/unit/harden/chain.h tests/unit/harden/test_clock.c \
-	tests/unit/harden/test_rekey.c tests/unit/harden/test_limits.c
-tests_unit_test_harden_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_harden_LDADD = $(TEST_LDADD)
-TESTS += tests/unit/test_harden
+# Every bound of common/kansa_limits.h, pushed through the parsers and the ledger.
+check_PROGRAMS += tests/unit/test_limits
+tests_unit_test_limits_SOURCES = tests/unit/common/test_limits.c tests/unit/ledger/chain.h
+tests_unit_test_limits_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_limits_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_limits
 
 check_PROGRAMS += tests/tools/harden_tool
 tests_tools_harden_tool_SOURCES = tests/tools/harden_tool.c tests/tools/commission.h

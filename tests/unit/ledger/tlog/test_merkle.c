@@ -5,7 +5,7 @@
  * for small trees, and for 64-bit sizes over a synthetic node source.
  */
 #include "tests/unit/hang_guard.h"
-#include "tests/unit/merkle/vectors.h"
+#include "tests/unit/ledger/tlog/vectors.h"
 #include "ledger/tlog/merkle.h"
 
 typedef uint8_t hash_t[KANSA_HASH_LEN];

@@ -8,7 +8,7 @@
 #include "tests/unit/hang_guard.h"
 #include <criterion/criterion.h>
 
-#include "../cbor/helpers.h"
+#include "tests/unit/policy/cbor/helpers.h"
 #include "keys/keys.h"
 #include "policy/cose.h"
 

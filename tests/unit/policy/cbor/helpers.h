@@ -26,9 +26,9 @@ static inline const char *vectors_dir(void)
 		snprintf(path, sizeof(path), "%s/tests/vectors", s);
 		return path;
 	}
-	/* __FILE__ is .../tests/unit/cbor/helpers.h */
+	/* __FILE__ is .../tests/unit/policy/cbor/helpers.h */
 	n = strlen(__FILE__);
-	snprintf(path, sizeof(path), "%.*s/vectors", (int)(n - strlen("/unit/cbor/helpers.h")), __FILE__);
+	snprintf(path, sizeof(path), "%.*s/vectors", (int)(n - strlen("/unit/policy/cbor/helpers.h")), __FILE__);
 	return path;
 }
 

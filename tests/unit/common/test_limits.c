@@ -11,8 +11,8 @@
 #include <sys/resource.h>
 #include <valgrind/valgrind.h>
 
-#include "../ledger/fixture.h"
-#include "chain.h"
+#include "tests/unit/ledger/fixture.h"
+#include "tests/unit/ledger/chain.h"
 
 /* Wall-clock bound for one operation on bounded input (not under valgrind). */
 #define FAST_SECONDS 3.0

@@ -330,7 +330,7 @@ Test(kansa_decide__evaluate, every_denial_reason_is_covered)
 		seen[cases[i].reason] = true;
 	/* malformed-warrant, bad-signature and emergency need real documents:
 	 * tests/cli/ledger.sh covers them through kansa_check, and
-	 * tests/unit/perf/test_cache.c covers bad-signature through the cache. */
+	 * tests/unit/ledger/test_cache.c covers bad-signature through the cache. */
 	for (int r = KANSA_REASON_MALFORMED_REQUEST; r < KANSA_REASON_COUNT; r++) {
 		if (r == KANSA_REASON_MALFORMED_WARRANT || r == KANSA_REASON_BAD_SIGNATURE)
 			continue;

@@ -11,7 +11,7 @@
 #include "tests/unit/hang_guard.h"
 #include <pthread.h>
 
-#include "fixture.h"
+#include "threads_fixture.h"
 
 #define CHECKERS 4
 #define CHECKS 150

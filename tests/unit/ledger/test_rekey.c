@@ -6,7 +6,7 @@
  * not rekeyed (KANSA_ELOCKED, nothing changed).
  */
 #include "tests/unit/hang_guard.h"
-#include "../ledger/fixture.h"
+#include "tests/unit/ledger/fixture.h"
 #include "chain.h"
 
 static void add_checks(ledger_fixture *f, kansa_ledger *lg, int n)

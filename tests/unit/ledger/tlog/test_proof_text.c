@@ -3,7 +3,7 @@
  * The proof text format (docs/formats.md "Proofs"): round trips, and a
  * catalogue of malformed texts, each with its exact error code.
  */
-#include "tests/unit/merkle/vectors.h"
+#include "tests/unit/ledger/tlog/vectors.h"
 #include "ledger/tlog/merkle.h"
 
 #define H0 "bjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=" /* SHA-256(0x00) */

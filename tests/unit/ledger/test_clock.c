@@ -6,7 +6,7 @@
  * replaced through the ledger's internal hook kansa_ledger__set_clock.
  */
 #include "tests/unit/hang_guard.h"
-#include "../ledger/fixture.h"
+#include "tests/unit/ledger/fixture.h"
 #include "chain.h"
 
 static int64_t fake_now;

@@ -24,7 +24,7 @@ static inline const char *tv_dir(void)
 
 	if (env != NULL && env[0] != '\0')
 		return env;
-	/* __FILE__ is .../tests/unit/merkle/vectors.h */
+	/* __FILE__ is .../tests/unit/ledger/tlog/vectors.h */
 	slash = strstr(__FILE__, "tests/unit/");
 	if (slash == NULL)
 		return "tests/vectors";

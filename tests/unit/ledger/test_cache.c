@@ -10,7 +10,7 @@
 #include "tests/unit/hang_guard.h"
 #include <pthread.h>
 
-#include "fixture.h"
+#include "threads_fixture.h"
 #include "ledger/cache.h"
 #include "ledger/ledger_impl.h"
 #include "policy/doc.h"

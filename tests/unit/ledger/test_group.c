@@ -11,7 +11,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include "fixture.h"
+#include "threads_fixture.h"
 #include "keys/keys.h"
 #include "ledger/entry.h"
 #include "ledger/store/store.h"

@@ -4,7 +4,7 @@
 #ifndef KANSA_TEST_PERF_FIXTURE_H
 #define KANSA_TEST_PERF_FIXTURE_H
 
-#include "../ledger/fixture.h"
+#include "tests/unit/ledger/fixture.h"
 
 typedef struct {
 	ledger_fixture f;   /* dir, db, key, policy v1, a warrant (a+b), a request */

@@ -6,7 +6,7 @@
 #include "tests/unit/hang_guard.h"
 #include <pthread.h>
 
-#include "fixture.h"
+#include "tests/unit/ledger/fixture.h"
 #include "ledger/audit/audit.h"
 #include "ledger/ledger_impl.h"
 #include "ledger/store/store.h"

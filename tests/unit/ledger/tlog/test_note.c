@@ -4,7 +4,7 @@
  * of tests/vectors/note/ (Go x/mod, transparency-dev/formats, C2SP), plus
  * sign/verify round trips and a catalogue of tampered notes with exact codes.
  */
-#include "tests/unit/merkle/vectors.h"
+#include "tests/unit/ledger/tlog/vectors.h"
 #include "ledger/tlog/note.h"
 
 /* message_hex as bytes (malloc'ed, NUL-terminated). */

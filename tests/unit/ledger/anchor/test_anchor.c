@@ -9,7 +9,7 @@
 #include "tests/unit/hang_guard.h"
 #include <git2.h>
 
-#include "../ledger/fixture.h"
+#include "tests/unit/ledger/fixture.h"
 #include "common/common.h"
 #include "ledger/anchor/anchor.h"
 #include "ledger/ledger_impl.h"
