@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "kansa.h"
+#include "cli/options.h"
 
 /* Exit status (design §7). */
 enum {
@@ -43,9 +44,6 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * and return the exit status for it. */
 int cli_fail(int error, bool json, const char *schema);
 
-/* A usage error: message plus a pointer to --help; returns EXIT_USAGE. */
-int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* Print one JSON object with sorted keys, plus "schema"; steals obj. */
 void cli_json_print(json_t *obj, const char *schema);
 
@@ -60,9 +58,6 @@ int cli_passphrase(kansa_secret **out, const char *file, const char *prompt, boo
 
 /* Load a key file, asking for its passphrase only if it is encrypted. */
 int cli_load_key(kansa_key **out, const char *path, const char *passphrase_file);
-
-/* Common option handling: returns true and prints help if -h/--help. */
-bool cli_is_help(int argc, char **argv);
 
 /* The options every command on a ledger takes. */
 typedef struct {

@@ -93,6 +93,14 @@ static bool group_exists(const char *group)
 
 static char cmd_name_buf[64];
 
+/* "ledger init", for diagnostics and the usage line of --help. */
+static void set_cmd_name(const cli_command *c)
+{
+	snprintf(cmd_name_buf, sizeof(cmd_name_buf), "%s%s%s", c->group,
+	    c->name ? " " : "", c->name ? c->name : "");
+	cli_cmd_name = cmd_name_buf;
+}
+
 int main(int argc, char **argv)
 {
 	const cli_command *c;
@@ -122,6 +130,7 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		hargv[0] = argv[2];
+		set_cmd_name(c);
 		return c->run(2, hargv);
 	}
 	if ((c = lookup(argv[1], argc > 2 ? argv[2] : NULL, &used)) == NULL) {
@@ -132,9 +141,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kansa: unknown command '%s'; see 'kansa --help'\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	snprintf(cmd_name_buf, sizeof(cmd_name_buf), "%s%s%s", c->group,
-	    c->name ? " " : "", c->name ? c->name : "");
-	cli_cmd_name = cmd_name_buf;
+	set_cmd_name(c);
 	rc = c->run(argc - used, argv + used);
 	kansa_global_shutdown();
 	return rc;
