@@ -219,13 +219,18 @@ int cli_parse_options(const cli_help *help, const cli_option *opts, int argc, ch
 }
 
 /* Print @p text; after each '\n' indent by @p indent (blank lines stay empty). */
-static void put_text(const char *text, int indent)
+static void put_lines(const char *text, int indent)
 {
 	for (const char *p = text; *p; p++) {
 		putchar(*p);
 		if (*p == '\n' && p[1] != '\n' && p[1] != '\0')
 			printf("%*s", indent, "");
 	}
+}
+
+static void put_text(const char *text, int indent)
+{
+	put_lines(text, indent);
 	putchar('\n');
 }
 
@@ -263,7 +268,12 @@ void cli_print_help(const cli_help *help, const cli_option *opts)
 			continue;
 		left_column(left, sizeof(left), o);
 		printf("  %-*s  ", width, left);
-		put_text(o->help, width + 4);
+		if (o->flags & CLI_OPT_REQUIRED) {
+			put_lines(o->help, width + 4);
+			puts(" (required)");
+		} else {
+			put_text(o->help, width + 4);
+		}
 	}
 	printf("  %-*s  %s\n", width, "-h, --help", "print this help and exit");
 	if (help->example) {
