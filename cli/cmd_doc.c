@@ -18,7 +18,6 @@
 
 #define CLI_MAX_DOC_BYTES (1024 * 1024)  /* as KANSA_MAX_DOC_BYTES */
 #define CLI_MAX_JSON_BYTES (1024 * 1024) /* as KANSA_MAX_JSON_BYTES */
-#define MAX_POLICY_CHAIN 64              /* --policy given at most this often */
 
 static const char *kind_name(int kind)
 {
@@ -36,6 +35,18 @@ static void schema_name(char out[64], int kind, const char *verb)
 	snprintf(out, 64, "kansa.%s.%s/1", kind_name(kind), verb);
 }
 
+/* The --help text of one kind's create, sign or show, filled in at run time. */
+typedef struct {
+	char usage[160], about[1024], example[256], schema[64];
+	cli_help h;
+} doc_help;
+
+static void doc_help_init(doc_help *d, int kind, const char *verb)
+{
+	schema_name(d->schema, kind, verb);
+	d->h = (cli_help){ d->usage, d->about, d->example, d->schema };
+}
+
 /* Read a document file (or stdin for "-"). */
 static int read_doc(uint8_t **out, size_t *len, const char *path)
 {
@@ -51,7 +62,7 @@ static int read_doc(uint8_t **out, size_t *len, const char *path)
  * verified as version 1 (its own quorum), each next one against the one
  * before. The last one is the policy in force.
  */
-static int load_policies(kansa_policy **out, char *const *files, size_t n)
+static int load_policies(kansa_policy **out, const char *const *files, size_t n)
 {
 	kansa_policy *prev = NULL, *cur = NULL;
 	uint8_t *buf = NULL;
@@ -87,61 +98,45 @@ fail:
 /* create                                                                  */
 /* ---------------------------------------------------------------------- */
 
-static void help_create(int kind)
+static void help_create(doc_help *d, int kind)
 {
 	const char *k = kind_name(kind);
 
-	printf("usage: kansa %s create --in %s.json --out %s.cose [--json]\n\n", k, k, k);
-	printf("Make a draft %s (a COSE_Sign document without signatures) from its JSON\n"
+	doc_help_init(d, kind, "create");
+	snprintf(d->usage, sizeof(d->usage), "--in %s.json --out %s.cose [--json]", k, k);
+	snprintf(d->about, sizeof(d->about),
+	    "Make a draft %s (a COSE_Sign document without signatures) from its JSON\n"
 	    "form (docs/documents.md). Times may be RFC 3339 (2026-05-01T09:00:00Z) or\n"
 	    "relative to now (\"now\", \"+30d\", \"-2h\", \"+15m\"); they are fixed when the\n"
-	    "draft is made. The output file is never overwritten.\n", k);
-	if (kind == KANSA_DOC_POLICY)
-		printf("Each member's \"public_key\" is a PEM file, relative to the JSON file's\n"
-		    "directory, or the PEM text itself.\n");
-	if (kind == KANSA_DOC_WARRANT)
-		printf("The warrant gets a fresh random id (cti) and issued_at = now.\n");
-	printf("\noptions:\n"
-	    "  --in FILE    the JSON form (- for stdin)\n"
-	    "  --out FILE   the draft to write (- for stdout)\n"
-	    "  --json       print the result as one JSON object\n"
-	    "\nexample:\n"
-	    "  kansa %s create --in %s.json --out %s.cose\n"
-	    "  kansa %s sign %s.cose --key member-a.key\n", k, k, k, k, k);
+	    "draft is made. The output file is never overwritten.%s", k,
+	    kind == KANSA_DOC_POLICY ? "\nEach member's \"public_key\" is a PEM file, relative to the JSON file's\n"
+	    "directory, or the PEM text itself."
+	    : kind == KANSA_DOC_WARRANT ? "\nThe warrant gets a fresh random id (cti) and issued_at = now." : "");
+	snprintf(d->example, sizeof(d->example), "kansa %s create --in %s.json --out %s.cose\n"
+	    "kansa %s sign %s.cose --key member-a.key", k, k, k, k, k);
 }
 
 static int doc_create(int kind, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "in", required_argument, NULL, 'i' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
 	const char *in = NULL, *outpath = NULL;
-	char schema[64], *base = NULL, *shown = NULL;
+	bool as_json = false;
+	const cli_option opts[] = {
+		CLI_OPT_PATH("in", 0, &in, "FILE", "the JSON form (- for stdin)", CLI_OPT_REQUIRED),
+		CLI_OPT_PATH("out", 0, &outpath, "FILE", "the draft to write (- for stdout)", CLI_OPT_REQUIRED),
+		CLI_OPT_JSON(&as_json, "print the result as one JSON object"),
+		CLI_OPT_END(),
+	};
+	doc_help help;
+	const char *schema = help.schema;
+	char *base = NULL, *shown = NULL;
 	uint8_t *json = NULL, *cose = NULL;
 	size_t json_len = 0, cose_len = 0;
 	kansa_doc *d = NULL;
-	bool as_json = false;
-	int c, error;
+	int error;
 
-	schema_name(schema, kind, "create");
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i': in = optarg; break;
-		case 'o': outpath = optarg; break;
-		case 'j': as_json = true; break;
-		case 'h': help_create(kind); return EXIT_OK;
-		default: return cli_usage_error("invalid option");
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("unexpected argument '%s'", argv[optind]);
-	if (in == NULL || outpath == NULL)
-		return cli_usage_error("--in FILE and --out FILE are required");
+	help_create(&help, kind);
+	if ((error = cli_parse_options(&help.h, opts, argc, argv)) >= 0)
+		return error;
 
 	/* key files named in a policy are relative to the JSON file */
 	if (strcmp(in, "-") == 0 || strrchr(in, '/') == NULL) {
@@ -213,58 +208,45 @@ out:
 /* sign                                                                    */
 /* ---------------------------------------------------------------------- */
 
-static void help_sign(int kind)
+static void help_sign(doc_help *d, int kind)
 {
 	const char *k = kind_name(kind);
 
-	printf("usage: kansa %s sign FILE --key KEY [--passphrase-file PATH] [--json]\n\n", k);
-	printf("Add one signature with KEY (a member's private key) to the %s in FILE,\n"
+	doc_help_init(d, kind, "sign");
+	snprintf(d->usage, sizeof(d->usage), "FILE --key KEY [--passphrase-file PATH] [--json]");
+	snprintf(d->about, sizeof(d->about),
+	    "Add one signature with KEY (a member's private key) to the %s in FILE,\n"
 	    "in place and atomically. The other signatures are kept byte for byte.\n"
 	    "Signing twice with the same key changes nothing (a notice, exit 0).\n"
 	    "Members sign in turn: two members signing the same file at the same\n"
-	    "moment may lose one signature.\n"
-	    "\noptions:\n"
-	    "  --key KEY               the member's private key file\n"
-	    "  --passphrase-file PATH  its passphrase (else $KANSA_PASSPHRASE_FILE or a prompt)\n"
-	    "  --json                  print the result as one JSON object\n"
-	    "\nexample:\n"
-	    "  kansa %s sign %s.cose --key member-a.key\n", k, k, k);
+	    "moment may lose one signature.", k);
+	snprintf(d->example, sizeof(d->example), "kansa %s sign %s.cose --key member-a.key", k, k);
 }
 
 static int doc_sign(int kind, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
+	const char *keypath = NULL, *pfile = NULL, *file = NULL;
+	bool as_json = false, already = false;
+	const cli_option opts[] = {
+		CLI_OPT_OPERAND(&file, "FILE", "expected one document FILE"),
+		CLI_OPT_PATH("key", 0, &keypath, "KEY", "the member's private key file", CLI_OPT_REQUIRED),
+		CLI_OPT_PATH("passphrase-file", 0, &pfile, "PATH",
+		    "its passphrase (else $KANSA_PASSPHRASE_FILE or a prompt)", 0),
+		CLI_OPT_JSON(&as_json, "print the result as one JSON object"),
+		CLI_OPT_END(),
 	};
-	const char *keypath = NULL, *pfile = NULL, *file;
-	char schema[64], kid_hex[2 * KANSA_KID_LEN + 1];
+	doc_help help;
+	const char *schema = help.schema;
+	char kid_hex[2 * KANSA_KID_LEN + 1];
 	uint8_t *in = NULL, *signed_doc = NULL, kid[KANSA_KID_LEN];
 	size_t in_len = 0, out_len = 0, nsig = 0;
 	kansa_doc *d = NULL;
 	kansa_key *key = NULL;
-	bool as_json = false, already = false;
-	int c, error;
+	int error;
 
-	schema_name(schema, kind, "sign");
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': keypath = optarg; break;
-		case 'p': pfile = optarg; break;
-		case 'j': as_json = true; break;
-		case 'h': help_sign(kind); return EXIT_OK;
-		default: return cli_usage_error("invalid option");
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("expected one document FILE");
-	if (keypath == NULL)
-		return cli_usage_error("--key KEY is required");
-	file = argv[optind];
+	help_sign(&help, kind);
+	if ((error = cli_parse_options(&help.h, opts, argc, argv)) >= 0)
+		return error;
 	if (strcmp(file, "-") == 0)
 		return cli_usage_error("sign changes FILE in place; '-' is not a file");
 
@@ -458,62 +440,50 @@ static void print_doc(const json_t *o, bool with_policy)
 	}
 }
 
-static void help_show(int kind)
+static void help_show(doc_help *d, int kind)
 {
 	const char *k = kind_name(kind);
 
-	printf("usage: kansa %s show FILE [--policy POLICY.cose ...] [--json]\n\n", k);
-	printf("Print a %s for a person: its content, its signers (member name, kid,\n"
+	doc_help_init(d, kind, "show");
+	snprintf(d->usage, sizeof(d->usage), "FILE [--policy POLICY.cose ...] [--json]");
+	snprintf(d->about, sizeof(d->about),
+	    "Print a %s for a person: its content, its signers (member name, kid,\n"
 	    "whether each signature verifies) and, with --policy, the quorum\n"
 	    "(\"quorum: 2 of 3 required signatures\") and whether it is valid now.\n"
 	    "A policy of version 1 is checked against its own members. Give --policy\n"
 	    "once per version, oldest first, to check a later version of the chain.\n"
 	    "Exit status 0 when the document could be read, whatever its validity\n"
-	    "(use 'kansa warrant verify' for a verdict).\n"
-	    "\noptions:\n"
-	    "  --policy FILE   the policy to check against (repeat for a chain: v1, v2, ...)\n"
-	    "  --json          print one JSON object (schema kansa.%s.show/1)\n"
-	    "\nexample:\n"
-	    "  kansa %s show %s.cose --policy policy.cose\n", k, k, k, k);
+	    "(use 'kansa warrant verify' for a verdict).", k);
+	snprintf(d->example, sizeof(d->example), "kansa %s show %s.cose --policy policy.cose", k, k);
 }
 
 static int doc_show(int kind, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'P' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
+	cli_opt_list policies = { { NULL }, 0 };
+	const char *file = NULL;
+	bool as_json = false;
+	const cli_option opts[] = {
+		CLI_OPT_OPERAND(&file, "FILE", "expected one document FILE"),
+		CLI_OPT_LIST("policy", 0, &policies, "FILE",
+		    "the policy to check against (repeat for a chain: v1, v2, ...)", 0),
+		CLI_OPT_JSON(&as_json, "print one JSON object"),
+		CLI_OPT_END(),
 	};
-	char *policies[MAX_POLICY_CHAIN];
-	size_t npol = 0;
-	char schema[64], *text = NULL;
+	doc_help help;
+	const char *schema = help.schema;
+	char *text = NULL;
 	uint8_t *in = NULL;
 	size_t in_len = 0;
 	kansa_policy *policy = NULL;
 	kansa_doc *d = NULL;
-	bool as_json = false;
-	int c, error;
+	int error;
 
-	schema_name(schema, kind, "show");
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'P':
-			if (npol == MAX_POLICY_CHAIN)
-				return cli_usage_error("--policy given more than %d times", MAX_POLICY_CHAIN);
-			policies[npol++] = optarg;
-			break;
-		case 'j': as_json = true; break;
-		case 'h': help_show(kind); return EXIT_OK;
-		default: return cli_usage_error("invalid option");
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("expected one document FILE");
-	if ((error = read_doc(&in, &in_len, argv[optind])) < 0 ||
+	help_show(&help, kind);
+	if ((error = cli_parse_options(&help.h, opts, argc, argv)) >= 0)
+		return error;
+	if ((error = read_doc(&in, &in_len, file)) < 0 ||
 	    (error = kansa_doc_parse(&d, in, in_len, kind)) < 0 ||
-	    (error = load_policies(&policy, policies, npol)) < 0 ||
+	    (error = load_policies(&policy, policies.v, policies.n)) < 0 ||
 	    (error = kansa_doc_to_json(&text, d, policy, (int64_t)time(NULL))) < 0)
 		goto out;
 	{
@@ -526,10 +496,10 @@ static int doc_show(int kind, int argc, char **argv)
 		}
 		if (as_json) {
 			json_object_set_new(o, "ok", json_true());
-			json_object_set_new(o, "file", json_string(argv[optind]));
+			json_object_set_new(o, "file", json_string(file));
 			cli_json_print(o, schema);
 		} else {
-			print_doc(o, npol > 0);
+			print_doc(o, policies.n > 0);
 			json_decref(o);
 		}
 	}
@@ -547,78 +517,53 @@ out:
 /* warrant verify                                                          */
 /* ---------------------------------------------------------------------- */
 
-static void help_verify(void)
-{
-	printf(
-	    "usage: kansa warrant verify FILE --policy POLICY.cose [--policy NEXT.cose ...]\n"
-	    "                            [--at TIME] [--json]\n"
-	    "\n"
-	    "Say whether the warrant in FILE is valid now under the policy: every\n"
+static const cli_help help_verify = {
+	.usage = "FILE --policy POLICY.cose [--policy NEXT.cose ...]\n"
+	    "[--at TIME] [--json]",
+	.about = "Say whether the warrant in FILE is valid now under the policy: every\n"
 	    "signature verifies and is by a member, the commission is the policy's,\n"
 	    "enough distinct members signed for its action, now is within\n"
 	    "[not_before, expires), and its validity is within the policy's\n"
 	    "max_validity. Revocations are in the ledger, not checked here.\n"
 	    "Give --policy once per version, oldest first; the last is in force.\n"
 	    "\n"
-	    "options:\n"
-	    "  --policy FILE   the policy (version 1 first when giving a chain)\n"
-	    "  --at TIME       verify at TIME instead of now (RFC 3339 or +/-offset)\n"
-	    "  --json          print one JSON object (schema kansa.warrant.verify/1)\n"
-	    "\n"
 	    "exit status: 0 valid now; 1 invalid, expired, not yet valid or no quorum;\n"
-	    "3 malformed warrant or policy; 4 a file cannot be read.\n"
-	    "\n"
-	    "example:\n"
-	    "  kansa warrant verify warrant.cose --policy policy.cose\n");
-}
+	    "3 malformed warrant or policy; 4 a file cannot be read.",
+	.example = "kansa warrant verify warrant.cose --policy policy.cose",
+	.schema = "kansa.warrant.verify/1",
+};
 
 int cmd_warrant_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'P' },
-		{ "at", required_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
+	const char *schema = help_verify.schema;
+	cli_opt_list policies = { { NULL }, 0 };
+	const char *at = NULL, *file = NULL;
+	bool as_json = false;
+	const cli_option opts[] = {
+		CLI_OPT_OPERAND(&file, "FILE", "expected one warrant FILE"),
+		CLI_OPT_LIST("policy", 0, &policies, "FILE", "the policy (version 1 first when giving a chain)",
+		    CLI_OPT_REQUIRED),
+		CLI_OPT_STRING("at", 0, &at, "TIME", "verify at TIME instead of now (RFC 3339 or +/-offset)", 0),
+		CLI_OPT_JSON(&as_json, "print one JSON object"),
+		CLI_OPT_END(),
 	};
-	static const char schema[] = "kansa.warrant.verify/1";
-	char *policies[MAX_POLICY_CHAIN];
-	size_t npol = 0;
-	const char *at = NULL;
 	char *text = NULL, reason[256];
 	uint8_t *in = NULL;
 	size_t in_len = 0;
 	kansa_policy *policy = NULL;
 	kansa_doc *d = NULL;
-	bool as_json = false;
 	int64_t now = (int64_t)time(NULL);
-	int c, error, verdict;
+	int error, verdict;
 	json_t *o = NULL;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'P':
-			if (npol == MAX_POLICY_CHAIN)
-				return cli_usage_error("--policy given more than %d times", MAX_POLICY_CHAIN);
-			policies[npol++] = optarg;
-			break;
-		case 'a': at = optarg; break;
-		case 'j': as_json = true; break;
-		case 'h': help_verify(); return EXIT_OK;
-		default: return cli_usage_error("invalid option");
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("expected one warrant FILE");
-	if (npol == 0)
-		return cli_usage_error("--policy POLICY.cose is required");
+	if ((error = cli_parse_options(&help_verify, opts, argc, argv)) >= 0)
+		return error;
 	if (at != NULL && kansa_time_parse(&now, at, now) < 0)
 		return cli_usage_error("--at: %s", kansa_error_last()->message);
 
-	if ((error = read_doc(&in, &in_len, argv[optind])) < 0 ||
+	if ((error = read_doc(&in, &in_len, file)) < 0 ||
 	    (error = kansa_doc_parse(&d, in, in_len, KANSA_DOC_WARRANT)) < 0 ||
-	    (error = load_policies(&policy, policies, npol)) < 0)
+	    (error = load_policies(&policy, policies.v, policies.n)) < 0)
 		goto out;
 	verdict = kansa_warrant_verify(policy, in, in_len, now);
 	snprintf(reason, sizeof(reason), "%s", verdict == 0 ? "" : kansa_error_last()->message);
@@ -631,7 +576,7 @@ int cmd_warrant_verify(int argc, char **argv)
 	if (as_json) {
 		json_object_set_new(o, "ok", json_boolean(verdict == 0));
 		json_object_set_new(o, "valid", json_boolean(verdict == 0));
-		json_object_set_new(o, "file", json_string(argv[optind]));
+		json_object_set_new(o, "file", json_string(file));
 		json_object_set_new(o, "verified_at", json_integer((json_int_t)now));
 		if (verdict < 0)
 			json_object_set_new(o, "error", json_pack("{s:s, s:s}", "code",
