@@ -59,18 +59,6 @@ int cli_passphrase(kansa_secret **out, const char *file, const char *prompt, boo
 /* Load a key file, asking for its passphrase only if it is encrypted. */
 int cli_load_key(kansa_key **out, const char *path, const char *passphrase_file);
 
-/* The options every command on a ledger takes. */
-typedef struct {
-	const char *db;       /* --db */
-	const char *key_file; /* --db-key-file */
-	bool json;            /* --json */
-} cli_ledger_opts;
-
-/* Parse --db, --db-key-file, --json, --help and the command's @p extra_opts
- * (handled by @p extra). Returns -1 to go on, or an exit status. */
-int cli_ledger_parse_opts(int argc, char **argv, cli_ledger_opts *o, const struct option *extra_opts,
-    int (*extra)(int c, const char *arg, void *ctx), void *ctx, void (*help)(void));
-
 /* Open a ledger with the key from key_file or $KANSA_DB_KEY_FILE. */
 int cli_open_ledger(kansa_ledger **out, const char *db, const char *key_file, int flags);
 

@@ -110,31 +110,38 @@ static void print_summary(const kansa_audit_summary *s, bool replay, const json_
 }
 
 /* verify (replay = false) or replay: one pass, one report. */
-static int run_audit(int argc, char **argv, bool replay, void (*help)(void))
+static int run_audit(int argc, char **argv, bool replay, const cli_help *help)
 {
-	const char *schema = replay ? "kansa.audit.replay/1" : "kansa.ledger.verify/1";
-	cli_ledger_opts o = { 0 };
+	const char *schema = help->schema;
+	const char *db = NULL, *key_file = NULL;
+	bool json = false;
+	const cli_option opts[] = {
+		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
+		CLI_OPT_DB_KEY_FILE(&key_file),
+		CLI_OPT_JSON(&json, "print the summary and the findings as one JSON object"),
+		CLI_OPT_END(),
+	};
 	kansa_audit_options opt;
 	kansa_audit_summary sum;
 	kansa_ledger *lg = NULL;
 	audit_ctx c;
 	int rc, error;
 
-	if ((rc = cli_ledger_parse_opts(argc, argv, &o, NULL, NULL, NULL, help)) >= 0)
+	if ((rc = cli_parse_options(help, opts, argc, argv)) >= 0)
 		return rc;
 	memset(&c, 0, sizeof(c));
 	c.findings = json_array();
 	cli_progress_init(&c.bar, replay ? "replay" : "verify");
 	opt = (kansa_audit_options){ replay ? KANSA_AUDIT_REPLAY : 0, on_finding, on_progress, &c };
-	if ((error = cli_open_ledger(&lg, o.db, o.key_file, KANSA_LEDGER_READONLY)) == 0)
+	if ((error = cli_open_ledger(&lg, db, key_file, KANSA_LEDGER_READONLY)) == 0)
 		error = kansa_ledger_audit(&sum, lg, &opt);
 	cli_progress_done(&c.bar);
 	kansa_ledger_close(lg);
 	if (error < 0) {
 		json_decref(c.findings);
-		return cli_fail(error, o.json, schema);
+		return cli_fail(error, json, schema);
 	}
-	if (o.json)
+	if (json)
 		cli_json_print(summary_json(&sum, replay, c.findings), schema);
 	else
 		print_summary(&sum, replay, c.findings);
@@ -142,45 +149,39 @@ static int run_audit(int argc, char **argv, bool replay, void (*help)(void))
 	return sum.findings ? EXIT_NO : EXIT_OK;
 }
 
-static void help_verify(void)
-{
-	printf("usage: kansa ledger verify --db DB [--db-key-file FILE] [--json]\n"
-	    "\n"
-	    "Recompute every entry's leaf hash, the hash chain and the RFC 9162 Merkle\n"
+static const cli_help help_verify = {
+	.usage = "--db DB [--db-key-file FILE] [--json]",
+	.about = "Recompute every entry's leaf hash, the hash chain and the RFC 9162 Merkle\n"
 	    "tree, and check every stored checkpoint's signature (the ledger's key) and\n"
 	    "root. Every problem is listed with the seq of the entry it concerns: body\n"
 	    "altered, link broken, entry missing, entries reordered, time going\n"
 	    "backwards, tree mismatch, checkpoint root mismatch, ledger shorter than a\n"
 	    "signed checkpoint. 'kansa audit replay' also re-decides every entry.\n"
 	    "\n"
-	    "exit status: 0 the ledger is whole, 1 problems found, 4 cannot read it.\n"
-	    "\n"
-	    "example:\n"
-	    "  KANSA_DB_KEY_FILE=ledger.key kansa ledger verify --db ledger.db\n");
-}
+	    "exit status: 0 the ledger is whole, 1 problems found, 4 cannot read it.",
+	.example = "KANSA_DB_KEY_FILE=ledger.key kansa ledger verify --db ledger.db",
+	.schema = "kansa.ledger.verify/1",
+};
 
-static void help_replay(void)
-{
-	printf("usage: kansa audit replay --db DB [--db-key-file FILE] [--json]\n"
-	    "\n"
-	    "Everything 'kansa ledger verify' does, and: re-verify every document an\n"
+static const cli_help help_replay = {
+	.usage = "--db DB [--db-key-file FILE] [--json]",
+	.about = "Everything 'kansa ledger verify' does, and: re-verify every document an\n"
 	    "entry names (warrants, policies, revocations, ratifications) against the\n"
 	    "policy in force at that entry, re-run the decision function with the\n"
 	    "recorded time, use count and revocations, and compare with the recorded\n"
 	    "decision, reason and use count. Every entry that differs is listed.\n"
 	    "\n"
-	    "exit status: 0 nothing differs, 1 something does, 4 cannot read the ledger.\n"
-	    "\n"
-	    "example:\n"
-	    "  kansa audit replay --db ledger.db --db-key-file ledger.key --json\n");
-}
+	    "exit status: 0 nothing differs, 1 something does, 4 cannot read the ledger.",
+	.example = "kansa audit replay --db ledger.db --db-key-file ledger.key --json",
+	.schema = "kansa.audit.replay/1",
+};
 
 int cmd_ledger_verify(int argc, char **argv)
 {
-	return run_audit(argc, argv, false, help_verify);
+	return run_audit(argc, argv, false, &help_verify);
 }
 
 int cmd_audit_replay(int argc, char **argv)
 {
-	return run_audit(argc, argv, true, help_replay);
+	return run_audit(argc, argv, true, &help_replay);
 }

@@ -12,11 +12,9 @@
 
 #include "cli/cli.h"
 
-static void help_report(void)
-{
-	printf("usage: kansa audit report --db DB [--db-key-file FILE] [--json]\n"
-	    "\n"
-	    "Replay the ledger (as 'kansa audit replay') and report, for overseers:\n"
+static const cli_help help_report = {
+	.usage = "--db DB [--db-key-file FILE] [--json]",
+	.about = "Replay the ledger (as 'kansa audit replay') and report, for overseers:\n"
 	    "  - per warrant: case, subject, action, signers, validity, uses / max uses,\n"
 	    "    denials by reason, revocation;\n"
 	    "  - per requester: allowed and denied requests, denials by reason;\n"
@@ -27,12 +25,11 @@ static void help_report(void)
 	    "  - the audit's findings, if the ledger was tampered with.\n"
 	    "\n"
 	    "exit status: 0 the ledger replays cleanly, 1 the audit found problems\n"
-	    "(the report is printed either way), 4 cannot read the ledger.\n"
-	    "\n"
-	    "example:\n"
-	    "  kansa audit report --db ledger.db --db-key-file ledger.key\n"
-	    "  kansa audit report --db ledger.db --json | jq '.attention[:10]'\n");
-}
+	    "(the report is printed either way), 4 cannot read the ledger.",
+	.example = "kansa audit report --db ledger.db --db-key-file ledger.key\n"
+	    "kansa audit report --db ledger.db --json | jq '.attention[:10]'",
+	.schema = "kansa.audit.report/1",
+};
 
 static const char *str(const json_t *o, const char *key)
 {
@@ -171,8 +168,15 @@ static void print_report(const json_t *j)
 
 int cmd_audit_report(int argc, char **argv)
 {
-	const char *schema = "kansa.audit.report/1";
-	cli_ledger_opts o = { 0 };
+	const char *schema = help_report.schema;
+	const char *db = NULL, *key_file = NULL;
+	bool json = false;
+	const cli_option opts[] = {
+		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
+		CLI_OPT_DB_KEY_FILE(&key_file),
+		CLI_OPT_JSON(&json, "print the report as one JSON object"),
+		CLI_OPT_END(),
+	};
 	kansa_audit_summary sum;
 	kansa_audit_options opt;
 	kansa_ledger *lg = NULL;
@@ -181,17 +185,17 @@ int cmd_audit_report(int argc, char **argv)
 	json_t *j = NULL;
 	int rc, error;
 
-	if ((rc = cli_ledger_parse_opts(argc, argv, &o, NULL, NULL, NULL, help_report)) >= 0)
+	if ((rc = cli_parse_options(&help_report, opts, argc, argv)) >= 0)
 		return rc;
 	cli_progress_init(&bar, "report");
 	opt = (kansa_audit_options){ KANSA_AUDIT_REPLAY, NULL, cli_progress_update, &bar };
-	if ((error = cli_open_ledger(&lg, o.db, o.key_file, KANSA_LEDGER_READONLY)) == 0)
+	if ((error = cli_open_ledger(&lg, db, key_file, KANSA_LEDGER_READONLY)) == 0)
 		error = kansa_ledger_report(&text, &sum, lg, &opt, (int64_t)time(NULL));
 	cli_progress_done(&bar);
 	kansa_ledger_close(lg);
 	if (error < 0)
-		return cli_fail(error, o.json, schema);
-	if (o.json) {
+		return cli_fail(error, json, schema);
+	if (json) {
 		fputs(text, stdout);
 		fputc('\n', stdout);
 	} else if ((j = json_loads(text, 0, NULL)) != NULL) {
