@@ -8,7 +8,6 @@
 #define KANSA_CLI_H
 
 #include <stdbool.h>
-#include <getopt.h>
 #include <jansson.h>
 
 #include "kansa.h"
