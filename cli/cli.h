@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shared pieces of the kansa program: the command table entry, exit codes,
- * diagnostics, JSON output and passphrase input. The CLI sees only kansa.h
+ * diagnostics, JSON output, passphrase input, opening a ledger, and the
+ * command functions. The CLI sees only kansa.h
  * and jansson; it never prints a secret.
  */
 #ifndef KANSA_CLI_H
@@ -58,24 +59,19 @@ int cli_passphrase(kansa_secret **out, const char *file, const char *prompt, boo
 /* Load a key file, asking for its passphrase only if it is encrypted. */
 int cli_load_key(kansa_key **out, const char *path, const char *passphrase_file);
 
-/* Open a ledger with the key from key_file or $KANSA_DB_KEY_FILE. */
+/* cli/db.c: the database key from key_file or $KANSA_DB_KEY_FILE, and a
+ * ledger opened with it. */
+int cli_db_key(kansa_secret **out, const char *key_file);
 int cli_open_ledger(kansa_ledger **out, const char *db, const char *key_file, int flags);
+
+/* cli/receipt.c: a receipt for people (headed by @p what, or "decision: ..."
+ * when what is "decision") and as a new JSON object. */
+void cli_receipt_print(const kansa_receipt *r, const char *what);
+json_t *cli_receipt_json(const kansa_receipt *r);
 
 /* Compare the system clock with the ledger's last entry; warn on stderr
  * when it is far off. Returns the "clock" object for --json (a new reference). */
 json_t *cli_clock_check(kansa_ledger *lg);
-
-int cmd_keys_generate(int argc, char **argv);
-int cmd_ledger_rekey(int argc, char **argv);
-int cmd_ledger_init(int argc, char **argv);
-int cmd_ledger_info(int argc, char **argv);
-int cmd_ledger_policy(int argc, char **argv);
-int cmd_ledger_revoke(int argc, char **argv);
-int cmd_ledger_ratify(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_ledger_checkpoint(int argc, char **argv);
-int cmd_ledger_proof(int argc, char **argv);
-int cmd_keys_show(int argc, char **argv);
 
 /* A progress bar on stderr, drawn only when stderr is a terminal (progress.c). */
 typedef struct {
@@ -91,28 +87,43 @@ void cli_progress_update(void *ctx, uint64_t done, uint64_t total);
 /* Clear the bar's line. */
 void cli_progress_done(cli_progress *p);
 
-/* cli/cmd_audit.c: ledger verify, audit replay, audit report */
-int cmd_ledger_verify(int argc, char **argv);
-int cmd_audit_replay(int argc, char **argv);
-int cmd_audit_report(int argc, char **argv);
+/* cli/audit.c: the audit pass of ledger verify (replay = false) and audit
+ * replay, with the command's help; parses the options, prints the report. */
+int cli_run_audit(int argc, char **argv, bool replay, const cli_help *help);
 
-/* cli/cmd_doc.c: signed documents */
-int cmd_policy_create(int argc, char **argv);
+/*
+ * The commands, as cli/main.c's table lists them: "<group> <verb>" is
+ * cmd_<group>_<verb>() in cli/cmd_<group>_<verb>.c if that file exists,
+ * else in cli/cmd_<group>.c; a one-word command is cmd_<group>().
+ */
+int cmd_keys_generate(int argc, char **argv);       /* cmd_keys.c */
+int cmd_keys_show(int argc, char **argv);
+int cmd_policy_create(int argc, char **argv);       /* cmd_policy.c */
 int cmd_policy_sign(int argc, char **argv);
 int cmd_policy_show(int argc, char **argv);
-int cmd_warrant_create(int argc, char **argv);
+int cmd_warrant_create(int argc, char **argv);      /* cmd_warrant.c */
 int cmd_warrant_sign(int argc, char **argv);
 int cmd_warrant_show(int argc, char **argv);
 int cmd_warrant_verify(int argc, char **argv);
-int cmd_revocation_create(int argc, char **argv);
+int cmd_revocation_create(int argc, char **argv);   /* cmd_revocation.c */
 int cmd_revocation_sign(int argc, char **argv);
 int cmd_revocation_show(int argc, char **argv);
-int cmd_ratification_create(int argc, char **argv);
+int cmd_ratification_create(int argc, char **argv); /* cmd_ratification.c */
 int cmd_ratification_sign(int argc, char **argv);
 int cmd_ratification_show(int argc, char **argv);
-
-/* cli/cmd_anchor.c: checkpoints in git */
-int cmd_anchor_push(int argc, char **argv);
+int cmd_ledger_init(int argc, char **argv);         /* cmd_ledger.c */
+int cmd_ledger_info(int argc, char **argv);
+int cmd_ledger_policy(int argc, char **argv);
+int cmd_ledger_revoke(int argc, char **argv);
+int cmd_ledger_ratify(int argc, char **argv);
+int cmd_ledger_checkpoint(int argc, char **argv);
+int cmd_ledger_proof(int argc, char **argv);
+int cmd_ledger_verify(int argc, char **argv);
+int cmd_ledger_rekey(int argc, char **argv);        /* cmd_ledger_rekey.c */
+int cmd_check(int argc, char **argv);               /* cmd_check.c */
+int cmd_audit_replay(int argc, char **argv);        /* cmd_audit.c */
+int cmd_audit_report(int argc, char **argv);
+int cmd_anchor_push(int argc, char **argv);         /* cmd_anchor.c */
 int cmd_anchor_verify(int argc, char **argv);
 int cmd_anchor_cosign(int argc, char **argv);
 

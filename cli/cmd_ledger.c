@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kansa ledger init | policy | revoke | info, and kansa check: the
- * encrypted ledger from the command line. The database key comes from
- * --db-key-file or $KANSA_DB_KEY_FILE (mode 0600), never from argv.
+ * kansa ledger init | info | policy | revoke | ratify | checkpoint | proof |
+ * verify: the encrypted ledger from the command line (ledger rekey is in
+ * cmd_ledger_rekey.c). The database key comes from --db-key-file or
+ * $KANSA_DB_KEY_FILE (mode 0600), never from argv (cli/db.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,64 +11,6 @@
 #include <time.h>
 
 #include "cli/cli.h"
-
-static int db_key(kansa_secret **out, const char *key_file)
-{
-	const char *f = key_file ? key_file : getenv("KANSA_DB_KEY_FILE");
-
-	*out = NULL;
-	if (f == NULL || *f == '\0')
-		return kansa_error_set_str(KANSA_EINVAL,
-		    "no database key: give --db-key-file FILE or set KANSA_DB_KEY_FILE "
-		    "(a mode 0600 file holding 64 hex digits or a passphrase)");
-	return kansa_secret_read_file(out, f);
-}
-
-int cli_open_ledger(kansa_ledger **out, const char *db, const char *key_file, int flags)
-{
-	kansa_secret *key = NULL;
-	int error;
-
-	*out = NULL;
-	if ((error = db_key(&key, key_file)) < 0)
-		return error;
-	error = kansa_ledger_open(out, db, key, flags);
-	kansa_secret_free(key);
-	return error;
-}
-
-static void print_receipt(const kansa_receipt *r, const char *what)
-{
-	char hex[2 * KANSA_HASH_LEN + 1];
-
-	kansa_hex_encode(hex, r->leaf_hash, KANSA_HASH_LEN);
-	if (strcmp(what, "decision") == 0)
-		printf("%s: %s (%s)\n", what, r->verdict == KANSA_ALLOW ? "allow" : "deny",
-		    kansa_reason_name(r->reason));
-	else
-		printf("%s\n", what);
-	if (r->detail[0])
-		printf("detail:    %s\n", r->detail);
-	printf("seq:       %llu\n", (unsigned long long)r->seq);
-	printf("leaf hash: %s\n", hex);
-	if (r->ratify_by)
-		printf("ratify by: %lld (emergency act: the commission must ratify it)\n", (long long)r->ratify_by);
-}
-
-static json_t *receipt_json(const kansa_receipt *r)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "decision", json_string(r->verdict == KANSA_ALLOW ? "allow" : "deny"));
-	json_object_set_new(o, "reason", json_string(kansa_reason_name(r->reason)));
-	json_object_set_new(o, "detail", json_string(r->detail));
-	json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
-	json_object_set_new(o, "leaf_hash", cli_json_hex(r->leaf_hash, KANSA_HASH_LEN));
-	json_object_set_new(o, "time", json_integer(r->time));
-	if (r->ratify_by)
-		json_object_set_new(o, "ratify_by", json_integer(r->ratify_by));
-	return o;
-}
 
 /* Read a whole input file given by an option, with its name for errors. */
 static int read_input(uint8_t **out, size_t *len, const char *path, size_t max)
@@ -141,7 +84,7 @@ int cmd_ledger_init(int argc, char **argv)
 
 	if ((rc = cli_parse_options(&help_init, opts, argc, argv)) >= 0)
 		return rc;
-	if ((error = db_key(&key, key_file)) < 0 ||
+	if ((error = cli_db_key(&key, key_file)) < 0 ||
 	    (error = read_input(&doc, &len, policy, 1024 * 1024)) < 0 ||
 	    (error = kansa_ledger_init(db, key, doc, len)) < 0 ||
 	    (error = kansa_ledger_open(&lg, db, key, KANSA_LEDGER_READONLY)) < 0 ||
@@ -272,11 +215,11 @@ static int append_doc(int argc, char **argv, int kind)
 	if (error < 0)
 		goto out;
 	if (json) {
-		json_t *j = receipt_json(&r);
+		json_t *j = cli_receipt_json(&r);
 		json_object_set_new(j, "ok", json_true());
 		cli_json_print(j, help->schema);
 	} else {
-		print_receipt(&r, append_kinds[kind].done);
+		cli_receipt_print(&r, append_kinds[kind].done);
 	}
 out:
 	kansa_ledger_close(lg);
@@ -287,92 +230,6 @@ out:
 int cmd_ledger_policy(int argc, char **argv) { return append_doc(argc, argv, APPEND_POLICY); }
 int cmd_ledger_revoke(int argc, char **argv) { return append_doc(argc, argv, APPEND_REVOCATION); }
 int cmd_ledger_ratify(int argc, char **argv) { return append_doc(argc, argv, APPEND_RATIFICATION); }
-
-/* ---- check ---------------------------------------------------------- */
-
-static const cli_help help_check = {
-	.usage = "--db DB --request REQUEST.json [--warrant WARRANT.cose]\n"
-	    "[--db-key-file FILE] [--json]",
-	.about = "Decide on one request and record the decision in the ledger before answering.\n"
-	    "Exit status: 0 allowed, 1 denied (the reason is printed), 3 malformed input\n"
-	    "file, 4 the ledger could not be written (the request is then denied and\n"
-	    "nothing is recorded). Without --warrant only an emergency request\n"
-	    "(\"emergency\": true) can be allowed, if the policy permits it.",
-	.example = "kansa check --db ledger.db --warrant warrant.cose --request request.json --json",
-	.schema = "kansa.check/1",
-};
-
-int cmd_check(int argc, char **argv)
-{
-	const char *schema = help_check.schema;
-	const char *db = NULL, *key_file = NULL, *warrant_file = NULL, *request_file = NULL;
-	bool cbor = false, json = false;
-	const cli_option opts[] = {
-		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
-		CLI_OPT_PATH("warrant", 0, &warrant_file, "FILE", "the signed warrant (COSE)", 0),
-		CLI_OPT_PATH("request", 0, &request_file, "FILE",
-		    "the request (JSON as in docs/documents.md, or CBOR with --cbor)", CLI_OPT_REQUIRED),
-		CLI_OPT_FLAG("cbor", 0, &cbor, "the request file is canonical CBOR, not JSON"),
-		CLI_OPT_DB_KEY_FILE(&key_file),
-		CLI_OPT_JSON(&json, "print {decision, reason, seq, leaf_hash, ...}"),
-		CLI_OPT_END(),
-	};
-	kansa_ledger *lg = NULL;
-	kansa_receipt r;
-	json_t *clock = NULL;
-	uint8_t *warrant = NULL, *req_in = NULL, *req = NULL;
-	size_t wlen = 0, rinlen = 0, rlen = 0;
-	int rc, error;
-
-	memset(&r, 0, sizeof(r));
-	if ((rc = cli_parse_options(&help_check, opts, argc, argv)) >= 0)
-		return rc;
-	if ((warrant_file && (error = read_input(&warrant, &wlen, warrant_file, 1024 * 1024)) < 0) ||
-	    (error = read_input(&req_in, &rinlen, request_file, 1024 * 1024)) < 0)
-		goto out;
-	if (cbor) {
-		req = req_in;
-		rlen = rinlen;
-		req_in = NULL;
-	} else if ((error = kansa_request_from_json(&req, &rlen, (const char *)req_in, rinlen,
-	    (int64_t)time(NULL))) < 0) {
-		goto out;
-	}
-	if ((error = cli_open_ledger(&lg, db, key_file, 0)) < 0)
-		goto out;
-	clock = cli_clock_check(lg); /* before the check: its entry moves the last time */
-	if ((error = kansa_check(&r, lg, warrant, wlen, req, rlen)) < 0)
-		goto out;
-	if (json) {
-		json_t *j = receipt_json(&r);
-		json_object_set_new(j, "ok", json_boolean(r.verdict == KANSA_ALLOW));
-		json_object_set(j, "clock", clock);
-		cli_json_print(j, schema);
-	} else {
-		print_receipt(&r, "decision");
-	}
-out:
-	json_decref(clock);
-	kansa_ledger_close(lg);
-	free(warrant);
-	free(req_in);
-	free(req);
-	if (error < 0) {
-		/* fail closed: nothing recorded, so the answer is deny */
-		const kansa_error *e = kansa_error_last();
-		if (json) {
-			json_t *j = json_pack("{s:b, s:s, s:s, s:{s:s, s:s}}", "ok", 0, "decision", "deny",
-			    "reason", "not-recorded", "error", "code", kansa_error_name(error),
-			    "message", e->code == error ? e->message : kansa_strerror(error));
-			cli_json_print(j, schema);
-			cli_warn("%s", e->code == error ? e->message : kansa_strerror(error));
-			return cli_exit_code(error);
-		}
-		printf("decision: deny (nothing was recorded: %s)\n", kansa_strerror(error));
-		return cli_fail(error, false, schema);
-	}
-	return r.verdict == KANSA_ALLOW ? EXIT_OK : EXIT_NO;
-}
 
 /* ---- ledger checkpoint / proof ---------------------------------------- */
 
@@ -487,4 +344,25 @@ out:
 	if (error == KANSA_EINVAL)
 		return cli_usage_error("%s", kansa_error_last()->message);
 	return error < 0 ? cli_fail(error, json, schema) : EXIT_OK;
+}
+
+/* ---- ledger verify ---------------------------------------------------- */
+
+static const cli_help help_verify = {
+	.usage = "--db DB [--db-key-file FILE] [--json]",
+	.about = "Recompute every entry's leaf hash, the hash chain and the RFC 9162 Merkle\n"
+	    "tree, and check every stored checkpoint's signature (the ledger's key) and\n"
+	    "root. Every problem is listed with the seq of the entry it concerns: body\n"
+	    "altered, link broken, entry missing, entries reordered, time going\n"
+	    "backwards, tree mismatch, checkpoint root mismatch, ledger shorter than a\n"
+	    "signed checkpoint. 'kansa audit replay' also re-decides every entry.\n"
+	    "\n"
+	    "exit status: 0 the ledger is whole, 1 problems found, 4 cannot read it.",
+	.example = "KANSA_DB_KEY_FILE=ledger.key kansa ledger verify --db ledger.db",
+	.schema = "kansa.ledger.verify/1",
+};
+
+int cmd_ledger_verify(int argc, char **argv)
+{
+	return cli_run_audit(argc, argv, false, &help_verify);
 }

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kansa {policy|warrant|revocation|ratification} {create|sign|show} and
- * kansa warrant verify: the commission's signed documents (design §4, §7).
+ * create, sign and show for every kind of the commission's signed documents
+ * (design §4, §7): cmd_policy.c, cmd_warrant.c, cmd_revocation.c and
+ * cmd_ratification.c call these with their kind, so the four share one life
+ * cycle and what differs is the kind.
  *
  * create turns the JSON form into a draft (COSE_Sign without signatures),
- * sign adds exactly one signature in place (atomically), show prints a
- * document for a person or, with --json, as one object, and verify says
- * whether a warrant is valid now under a policy. All the rules live in the
- * library; this file reads files, asks for passphrases and prints.
+ * sign adds exactly one signature in place (atomically), and show prints a
+ * document for a person or, with --json, as one object. All the rules live
+ * in the library; this file reads files, asks for passphrases and prints.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/doc.h"
 
 #define CLI_MAX_DOC_BYTES (1024 * 1024)  /* as KANSA_MAX_DOC_BYTES */
 #define CLI_MAX_JSON_BYTES (1024 * 1024) /* as KANSA_MAX_JSON_BYTES */
@@ -48,7 +50,7 @@ static void doc_help_init(doc_help *d, int kind, const char *verb)
 }
 
 /* Read a document file (or stdin for "-"). */
-static int read_doc(uint8_t **out, size_t *len, const char *path)
+int cli_doc_read(uint8_t **out, size_t *len, const char *path)
 {
 	int error = kansa_file_read(out, len, path, CLI_MAX_DOC_BYTES, 0);
 
@@ -62,7 +64,7 @@ static int read_doc(uint8_t **out, size_t *len, const char *path)
  * verified as version 1 (its own quorum), each next one against the one
  * before. The last one is the policy in force.
  */
-static int load_policies(kansa_policy **out, const char *const *files, size_t n)
+int cli_doc_load_policies(kansa_policy **out, const char *const *files, size_t n)
 {
 	kansa_policy *prev = NULL, *cur = NULL;
 	uint8_t *buf = NULL;
@@ -71,7 +73,7 @@ static int load_policies(kansa_policy **out, const char *const *files, size_t n)
 
 	*out = NULL;
 	for (size_t i = 0; i < n; i++) {
-		if ((error = read_doc(&buf, &len, files[i])) < 0)
+		if ((error = cli_doc_read(&buf, &len, files[i])) < 0)
 			goto fail;
 		error = kansa_policy_load(&cur, buf, len, prev);
 		free(buf);
@@ -116,7 +118,7 @@ static void help_create(doc_help *d, int kind)
 	    "kansa %s sign %s.cose --key member-a.key", k, k, k, k, k);
 }
 
-static int doc_create(int kind, int argc, char **argv)
+int cli_doc_create(int kind, int argc, char **argv)
 {
 	const char *in = NULL, *outpath = NULL;
 	bool as_json = false;
@@ -223,7 +225,7 @@ static void help_sign(doc_help *d, int kind)
 	snprintf(d->example, sizeof(d->example), "kansa %s sign %s.cose --key member-a.key", k, k);
 }
 
-static int doc_sign(int kind, int argc, char **argv)
+int cli_doc_sign(int kind, int argc, char **argv)
 {
 	const char *keypath = NULL, *pfile = NULL, *file = NULL;
 	bool as_json = false, already = false;
@@ -250,7 +252,7 @@ static int doc_sign(int kind, int argc, char **argv)
 	if (strcmp(file, "-") == 0)
 		return cli_usage_error("sign changes FILE in place; '-' is not a file");
 
-	if ((error = read_doc(&in, &in_len, file)) < 0 ||
+	if ((error = cli_doc_read(&in, &in_len, file)) < 0 ||
 	    (error = kansa_doc_parse(&d, in, in_len, kind)) < 0 ||
 	    (error = cli_load_key(&key, keypath, pfile)) < 0)
 		goto out;
@@ -298,7 +300,7 @@ out:
 /* show                                                                    */
 /* ---------------------------------------------------------------------- */
 
-static void fmt_duration(char out[32], long long s)
+void cli_fmt_duration(char out[32], long long s)
 {
 	if (s >= 86400)
 		snprintf(out, 32, "%lldd %lldh", s / 86400, s / 3600 % 24);
@@ -310,7 +312,7 @@ static void fmt_duration(char out[32], long long s)
 		snprintf(out, 32, "%llds", s);
 }
 
-static const char *jstr(const json_t *o, const char *key)
+const char *cli_jstr(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 
@@ -348,24 +350,24 @@ static void print_per_action(const char *label, const json_t *o)
 /* The human form of show, from the library's JSON. */
 static void print_doc(const json_t *o, bool with_policy)
 {
-	const char *kind = jstr(o, "kind");
+	const char *kind = cli_jstr(o, "kind");
 	json_t *signers = json_object_get(o, "signers"), *e;
 	size_t i;
 
 	printf("%-13s%s\n", "kind", kind);
 	if (strcmp(kind, "warrant") == 0) {
 		json_t *v = json_object_get(o, "validity"), *s = json_object_get(o, "scope");
-		const char *state = jstr(v, "state");
+		const char *state = cli_jstr(v, "state");
 		char left[32];
 
-		printf("%-13s%s\n", "cti", jstr(o, "cti"));
-		printf("%-13s%s\n", "commission", jstr(o, "commission"));
-		printf("%-13s%s\n", "subject", jstr(o, "subject"));
-		printf("%-13s%s\n", "action", jstr(o, "action"));
-		printf("%-13s%s\n", "case", jstr(o, "case"));
-		printf("%-13s%s\n", "basis", jstr(o, "basis"));
-		fmt_duration(left, (long long)json_integer_value(json_object_get(v, "seconds_left")));
-		printf("%-13s%s to %s (%s", "validity", jstr(v, "not_before"), jstr(v, "expires"), state);
+		printf("%-13s%s\n", "cti", cli_jstr(o, "cti"));
+		printf("%-13s%s\n", "commission", cli_jstr(o, "commission"));
+		printf("%-13s%s\n", "subject", cli_jstr(o, "subject"));
+		printf("%-13s%s\n", "action", cli_jstr(o, "action"));
+		printf("%-13s%s\n", "case", cli_jstr(o, "case"));
+		printf("%-13s%s\n", "basis", cli_jstr(o, "basis"));
+		cli_fmt_duration(left, (long long)json_integer_value(json_object_get(v, "seconds_left")));
+		printf("%-13s%s to %s (%s", "validity", cli_jstr(v, "not_before"), cli_jstr(v, "expires"), state);
 		if (strcmp(state, "valid") == 0)
 			printf(", %s left", left);
 		printf(")\n");
@@ -389,11 +391,11 @@ static void print_doc(const json_t *o, bool with_policy)
 		const char *k;
 		json_t *v;
 
-		printf("%-13s%s\n", "commission", jstr(o, "commission"));
+		printf("%-13s%s\n", "commission", cli_jstr(o, "commission"));
 		printf("%-13s%lld\n", "version", (long long)json_integer_value(json_object_get(o, "version")));
 		printf("members\n");
 		json_array_foreach(m, i, e)
-			printf("  %-20s kid %s\n", jstr(e, "name"), jstr(e, "kid"));
+			printf("  %-20s kid %s\n", cli_jstr(e, "name"), cli_jstr(e, "kid"));
 		printf("%-13s", "quorum rules");
 		i = 0;
 		json_object_foreach(q, k, v)
@@ -406,23 +408,23 @@ static void print_doc(const json_t *o, bool with_policy)
 		print_list("ops", json_object_get(o, "ops"));
 		printf("%-13s%lld\n", "max targets", (long long)json_integer_value(json_object_get(o, "max_targets")));
 	} else if (strcmp(kind, "revocation") == 0) {
-		printf("%-13s%s\n", "commission", jstr(o, "commission"));
-		printf("%-13s%s\n", "warrant", jstr(o, "warrant"));
-		printf("%-13s%s\n", "reason", jstr(o, "reason"));
+		printf("%-13s%s\n", "commission", cli_jstr(o, "commission"));
+		printf("%-13s%s\n", "warrant", cli_jstr(o, "warrant"));
+		printf("%-13s%s\n", "reason", cli_jstr(o, "reason"));
 	} else {
-		printf("%-13s%s\n", "commission", jstr(o, "commission"));
-		printf("%-13s%s\n", "entry", jstr(o, "entry"));
+		printf("%-13s%s\n", "commission", cli_jstr(o, "commission"));
+		printf("%-13s%s\n", "entry", cli_jstr(o, "entry"));
 		printf("%-13s%s\n", "approved", json_is_true(json_object_get(o, "approved")) ? "yes" : "no");
-		printf("%-13s%s\n", "reason", jstr(o, "reason"));
+		printf("%-13s%s\n", "reason", cli_jstr(o, "reason"));
 	}
-	printf("%-13s%s\n", "hash", jstr(o, "hash"));
+	printf("%-13s%s\n", "hash", cli_jstr(o, "hash"));
 	printf("signers      %zu\n", json_array_size(signers));
 	json_array_foreach(signers, i, e) {
 		json_t *valid = json_object_get(e, "valid");
 		const char *name = json_string_value(json_object_get(e, "name"));
 
 		printf("  %-20s kid %s  %s\n", name ? name : (json_is_null(valid) ? "?" : "(not a member)"),
-		    jstr(e, "kid"),
+		    cli_jstr(e, "kid"),
 		    json_is_null(valid) ? "not checked (no --policy)" : json_is_true(valid) ? "valid" : "INVALID");
 	}
 	if (json_object_get(o, "quorum")) {
@@ -434,7 +436,7 @@ static void print_doc(const json_t *o, bool with_policy)
 		if (json_is_true(json_object_get(o, "valid")))
 			printf("status: valid\n");
 		else
-			printf("status: invalid: %s\n", jstr(o, "problem"));
+			printf("status: invalid: %s\n", cli_jstr(o, "problem"));
 	} else if (!with_policy && strcmp(kind, "policy") != 0) {
 		printf("(give --policy POLICY.cose to check the signers and the quorum)\n");
 	}
@@ -457,7 +459,7 @@ static void help_show(doc_help *d, int kind)
 	snprintf(d->example, sizeof(d->example), "kansa %s show %s.cose --policy policy.cose", k, k);
 }
 
-static int doc_show(int kind, int argc, char **argv)
+int cli_doc_show(int kind, int argc, char **argv)
 {
 	cli_opt_list policies = { { NULL }, 0 };
 	const char *file = NULL;
@@ -481,9 +483,9 @@ static int doc_show(int kind, int argc, char **argv)
 	help_show(&help, kind);
 	if ((error = cli_parse_options(&help.h, opts, argc, argv)) >= 0)
 		return error;
-	if ((error = read_doc(&in, &in_len, file)) < 0 ||
+	if ((error = cli_doc_read(&in, &in_len, file)) < 0 ||
 	    (error = kansa_doc_parse(&d, in, in_len, kind)) < 0 ||
-	    (error = load_policies(&policy, policies.v, policies.n)) < 0 ||
+	    (error = cli_doc_load_policies(&policy, policies.v, policies.n)) < 0 ||
 	    (error = kansa_doc_to_json(&text, d, policy, (int64_t)time(NULL))) < 0)
 		goto out;
 	{
@@ -512,128 +514,3 @@ out:
 	kansa_policy_free(policy);
 	return error < 0 ? -error : EXIT_OK;
 }
-
-/* ---------------------------------------------------------------------- */
-/* warrant verify                                                          */
-/* ---------------------------------------------------------------------- */
-
-static const cli_help help_verify = {
-	.usage = "FILE --policy POLICY.cose [--policy NEXT.cose ...]\n"
-	    "[--at TIME] [--json]",
-	.about = "Say whether the warrant in FILE is valid now under the policy: every\n"
-	    "signature verifies and is by a member, the commission is the policy's,\n"
-	    "enough distinct members signed for its action, now is within\n"
-	    "[not_before, expires), and its validity is within the policy's\n"
-	    "max_validity. Revocations are in the ledger, not checked here.\n"
-	    "Give --policy once per version, oldest first; the last is in force.\n"
-	    "\n"
-	    "exit status: 0 valid now; 1 invalid, expired, not yet valid or no quorum;\n"
-	    "3 malformed warrant or policy; 4 a file cannot be read.",
-	.example = "kansa warrant verify warrant.cose --policy policy.cose",
-	.schema = "kansa.warrant.verify/1",
-};
-
-int cmd_warrant_verify(int argc, char **argv)
-{
-	const char *schema = help_verify.schema;
-	cli_opt_list policies = { { NULL }, 0 };
-	const char *at = NULL, *file = NULL;
-	bool as_json = false;
-	const cli_option opts[] = {
-		CLI_OPT_OPERAND(&file, "FILE", "expected one warrant FILE"),
-		CLI_OPT_LIST("policy", 0, &policies, "FILE", "the policy (version 1 first when giving a chain)",
-		    CLI_OPT_REQUIRED),
-		CLI_OPT_STRING("at", 0, &at, "TIME", "verify at TIME instead of now (RFC 3339 or +/-offset)", 0),
-		CLI_OPT_JSON(&as_json, "print one JSON object"),
-		CLI_OPT_END(),
-	};
-	char *text = NULL, reason[256];
-	uint8_t *in = NULL;
-	size_t in_len = 0;
-	kansa_policy *policy = NULL;
-	kansa_doc *d = NULL;
-	int64_t now = (int64_t)time(NULL);
-	int error, verdict;
-	json_t *o = NULL;
-
-	if ((error = cli_parse_options(&help_verify, opts, argc, argv)) >= 0)
-		return error;
-	if (at != NULL && kansa_time_parse(&now, at, now) < 0)
-		return cli_usage_error("--at: %s", kansa_error_last()->message);
-
-	if ((error = read_doc(&in, &in_len, file)) < 0 ||
-	    (error = kansa_doc_parse(&d, in, in_len, KANSA_DOC_WARRANT)) < 0 ||
-	    (error = load_policies(&policy, policies.v, policies.n)) < 0)
-		goto out;
-	verdict = kansa_warrant_verify(policy, in, in_len, now);
-	snprintf(reason, sizeof(reason), "%s", verdict == 0 ? "" : kansa_error_last()->message);
-	if ((error = kansa_doc_to_json(&text, d, policy, now)) < 0)
-		goto out;
-	if ((o = json_loads(text, 0, NULL)) == NULL) {
-		error = kansa_error_set_str(KANSA_ERROR, "internal error: the document's JSON does not parse");
-		goto out;
-	}
-	if (as_json) {
-		json_object_set_new(o, "ok", json_boolean(verdict == 0));
-		json_object_set_new(o, "valid", json_boolean(verdict == 0));
-		json_object_set_new(o, "file", json_string(file));
-		json_object_set_new(o, "verified_at", json_integer((json_int_t)now));
-		if (verdict < 0)
-			json_object_set_new(o, "error", json_pack("{s:s, s:s}", "code",
-			    kansa_error_name(verdict), "message", reason));
-		cli_json_print(o, schema);
-		o = NULL;
-	} else if (verdict == 0) {
-		json_t *q = json_object_get(o, "quorum");
-		char left[32];
-
-		fmt_duration(left, (long long)json_integer_value(
-		    json_object_get(json_object_get(o, "validity"), "seconds_left")));
-		printf("valid: warrant %s (%s for %s, case %s)\n", jstr(o, "cti"), jstr(o, "action"),
-		    jstr(o, "subject"), jstr(o, "case"));
-		printf("quorum: %lld of %lld required signatures\n",
-		    (long long)json_integer_value(json_object_get(q, "have")),
-		    (long long)json_integer_value(json_object_get(q, "need")));
-		printf("expires %s (%s left)\n", jstr(o, "expires"), left);
-	} else {
-		printf("invalid: %s\n", reason);
-	}
-	if (verdict < 0)
-		cli_warn("%s", reason);
-	error = 0;
-	json_decref(o);
-	o = NULL;
-	if (verdict < 0) {
-		free(in);
-		free(text);
-		kansa_doc_free(d);
-		kansa_policy_free(policy);
-		return cli_exit_code(verdict);
-	}
-out:
-	json_decref(o);
-	if (error < 0)
-		error = -cli_fail(error, as_json, schema);
-	free(in);
-	free(text);
-	kansa_doc_free(d);
-	kansa_policy_free(policy);
-	return error < 0 ? -error : EXIT_OK;
-}
-
-/* ---------------------------------------------------------------------- */
-/* The command table's entry points                                        */
-/* ---------------------------------------------------------------------- */
-
-int cmd_policy_create(int argc, char **argv) { return doc_create(KANSA_DOC_POLICY, argc, argv); }
-int cmd_policy_sign(int argc, char **argv) { return doc_sign(KANSA_DOC_POLICY, argc, argv); }
-int cmd_policy_show(int argc, char **argv) { return doc_show(KANSA_DOC_POLICY, argc, argv); }
-int cmd_warrant_create(int argc, char **argv) { return doc_create(KANSA_DOC_WARRANT, argc, argv); }
-int cmd_warrant_sign(int argc, char **argv) { return doc_sign(KANSA_DOC_WARRANT, argc, argv); }
-int cmd_warrant_show(int argc, char **argv) { return doc_show(KANSA_DOC_WARRANT, argc, argv); }
-int cmd_revocation_create(int argc, char **argv) { return doc_create(KANSA_DOC_REVOCATION, argc, argv); }
-int cmd_revocation_sign(int argc, char **argv) { return doc_sign(KANSA_DOC_REVOCATION, argc, argv); }
-int cmd_revocation_show(int argc, char **argv) { return doc_show(KANSA_DOC_REVOCATION, argc, argv); }
-int cmd_ratification_create(int argc, char **argv) { return doc_create(KANSA_DOC_RATIFICATION, argc, argv); }
-int cmd_ratification_sign(int argc, char **argv) { return doc_sign(KANSA_DOC_RATIFICATION, argc, argv); }
-int cmd_ratification_show(int argc, char **argv) { return doc_show(KANSA_DOC_RATIFICATION, argc, argv); }
