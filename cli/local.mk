@@ -19,3 +19,7 @@ docs_examples_integrator_SOURCES = docs/examples/integrator.c
 docs_examples_integrator_CFLAGS = -std=c11 $(TEST_WARN_CFLAGS) -Wpedantic
 docs_examples_integrator_CPPFLAGS = -I$(top_srcdir)/include
 docs_examples_integrator_LDADD = libkansa.la
+
+# every command of the table: --help, and usage errors under --json
+TESTS += tests/cli/help.sh
+EXTRA_DIST += tests/cli/help.sh
