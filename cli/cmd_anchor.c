@@ -174,9 +174,11 @@ static const cli_help help_verify = {
 	.about = "Walk the anchor repository from its first commit: every checkpoint of each log\n"
 	    "is signed by its log key, and extends the one before by its consistency proof.\n"
 	    "Needs public keys only. Cosignatures by --witness-key keys must verify; others\n"
-	    "are shown as unverified. With --db, also check that the local ledger extends\n"
+	    "are shown as unverified. With --db, also check the local ledger: its log key\n"
+	    "must be one of the --log-key keys, it must verify as 'kansa ledger verify'\n"
+	    "does, and its first entries, hashed from their bodies, must give the root of\n"
 	    "the newest anchored checkpoint (it was not truncated or rewritten since).\n"
-	    "Exit 1 names the first commit that fails.",
+	    "Exit 1 names the first commit that fails, or what is wrong with the ledger.",
 	.example = "git clone https://commission.example/anchors.git && cd anchors\n"
 	    "kansa anchor verify --repo . --log-key \"$(cat site-a.logkey)\" --witness-key member-a.key.pub",
 	.schema = "kansa.anchor.verify/1",
@@ -207,8 +209,9 @@ static void on_checkpoint(void *vctx, const kansa_anchor_checkpoint *c)
 	printf("\n");
 }
 
-/* --db: the ledger extends the newest anchored checkpoint. */
-static int check_db(json_t *j, const anchor_opts *o)
+/* --db: the ledger, under a trusted log key, rebuilt from its entries,
+ * extends the newest anchored checkpoint. */
+static int check_db(json_t *j, const anchor_opts *o, kansa_note_verifier *const *logs, size_t n_logs)
 {
 	kansa_anchor_checkpoint cp;
 	kansa_ledger *lg = NULL;
@@ -217,7 +220,8 @@ static int check_db(json_t *j, const anchor_opts *o)
 
 	if ((error = cli_open_ledger(&lg, o->db, o->key_file, KANSA_LEDGER_READONLY)) < 0)
 		return error;
-	error = kansa_anchor_check_ledger(&cp, &size, lg, o->repo);
+	error = kansa_anchor_check_ledger(&cp, &size, lg, o->repo,
+	    (const kansa_note_verifier *const *)logs, n_logs);
 	kansa_ledger_close(lg);
 	if (error < 0)
 		return error;
@@ -225,7 +229,8 @@ static int check_db(json_t *j, const anchor_opts *o)
 		json_object_set_new(j, "ledger", json_pack("{s:s, s:I, s:I, s:s}", "origin", cp.origin,
 		    "size", (json_int_t)size, "anchored_size", (json_int_t)cp.size, "commit", cp.commit));
 	else
-		printf("ledger %s: %llu entries, extends the anchored size %llu (commit %.12s)\n",
+		printf("ledger %s: %llu entries verified; rebuilt from their bodies, the first %llu "
+		    "give the anchored root (commit %.12s)\n",
 		    cp.origin, (unsigned long long)size, (unsigned long long)cp.size, cp.commit);
 	return 0;
 }
@@ -279,7 +284,7 @@ int cmd_anchor_verify(int argc, char **argv)
 		cli_warn("%zu log%s in the repository had no --log-key and %s not verified", sum.unverified,
 		    sum.unverified == 1 ? "" : "s", sum.unverified == 1 ? "was" : "were");
 	if (error == 0 && o.db)
-		error = check_db(j, &o);
+		error = check_db(j, &o, logs, n_logs);
 out:
 	if (j) {
 		json_object_set_new(j, "commits", json_integer((json_int_t)sum.commits));

@@ -1108,17 +1108,25 @@ KANSA_EXTERN(int) kansa_anchor_verify(kansa_anchor_summary *out, const char *rep
 
 /**
  * Check a ledger against the newest checkpoint the repository holds for its
- * origin: that checkpoint is signed by the ledger's own key, and the ledger
- * is at least that long with the same root at that size (so it was neither
- * truncated nor rewritten since it was anchored).
+ * origin. The ledger's log key must be one of @p logs (same name, same
+ * public key): a key read from the database proves nothing by itself. That
+ * checkpoint must be signed by it, and the ledger must verify as
+ * kansa_ledger_audit() has it (no replay) with its first checkpoint-size
+ * entries giving the anchored root, the tree rebuilt from the entry bodies
+ * (leaf hash SHA-256(0x00 || body)), never read from the stored Merkle
+ * nodes. So the ledger was neither truncated nor rewritten since it was
+ * anchored, and its tree now extends the anchored one. Reads every entry.
  * @param[out] out the anchored checkpoint (commit: HEAD).
- * @param[out] size_out the ledger's size now.
- * @return 0; KANSA_EVERIFY (truncated, forked, or another key);
- * KANSA_ENOTFOUND (no repository, or this ledger is not anchored in it);
- * KANSA_EFORMAT; KANSA_EIO.
+ * @param[out] size_out the entries read.
+ * @param logs the verifier keys the caller trusts, at least one.
+ * @return 0; KANSA_EVERIFY (a log key not in @p logs, no checkpoint of this
+ * ledger in the repository, truncated, rewritten or forked, or any audit
+ * finding); KANSA_EINVAL; KANSA_ENOTFOUND (no repository); KANSA_EFORMAT;
+ * KANSA_EIO.
  */
 KANSA_EXTERN(int) kansa_anchor_check_ledger(kansa_anchor_checkpoint *out, uint64_t *size_out,
-    kansa_ledger *lg, const char *repo_path);
+    kansa_ledger *lg, const char *repo_path, const kansa_note_verifier *const *logs,
+    size_t n_logs);
 
 /** What kansa_anchor_cosign() did. */
 typedef struct {

@@ -7,6 +7,12 @@
  * Both refuse a ledger that does not extend the anchored checkpoint: that is
  * a rollback or a fork, exactly what anchoring exists to expose.
  *
+ * Push is the operator's own guard and reads the stored Merkle nodes. The
+ * check is the verifier's: it trusts nothing in the database it did not
+ * recompute. The ledger's log key must be one the caller trusts, and the
+ * tree is rebuilt from the entry bodies by the audit pass (ledger/audit.c),
+ * so stored nodes left over from before a rewrite cannot vouch for it.
+ *
  * The repository gets hashes and signatures only: a checkpoint (origin,
  * size, root) and proof hashes. Never an entry, a document or a key.
  */
@@ -15,6 +21,7 @@
 #include <string.h>
 
 #include "ledger/anchor.h"
+#include "ledger/audit.h"
 #include "ledger/ledger_impl.h"
 #include "ledger/note.h"
 
@@ -119,7 +126,24 @@ out:
 	return error;
 }
 
-/* The ledger of @p size entries extends the anchored checkpoint @p cp. */
+static int truncated(const kansa_anchor_checkpoint *cp, uint64_t size)
+{
+	return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
+	    "the ledger has %llu entries but %llu were anchored (commit %.12s): it was truncated "
+	    "or rolled back; do not anchor it, investigate with kansa audit",
+	    (unsigned long long)size, (unsigned long long)cp->size, cp->commit);
+}
+
+static int forked(const kansa_anchor_checkpoint *cp, const char *how)
+{
+	return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
+	    "the ledger's first %llu entries%s are not the ones anchored (commit %.12s): it was "
+	    "rewritten or forked; do not anchor it, investigate with kansa audit",
+	    (unsigned long long)cp->size, how, cp->commit);
+}
+
+/* The ledger of @p size entries extends the anchored checkpoint @p cp, by
+ * its stored tree (the operator's check before a push). */
 static int extends(kansa_ledger *lg, const kansa_anchor_checkpoint *cp, uint64_t size)
 {
 	kansa_merkle_proof p;
@@ -128,21 +152,74 @@ static int extends(kansa_ledger *lg, const kansa_anchor_checkpoint *cp, uint64_t
 
 	/* REQ: ANCHOR-ROLLBACK the ledger is never shorter than what was anchored */
 	if (size < cp->size)
-		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
-		    "the ledger has %llu entries but %llu were anchored (commit %.12s): it was truncated "
-		    "or rolled back; do not anchor it, investigate with kansa audit",
-		    (unsigned long long)size, (unsigned long long)cp->size, cp->commit);
+		return truncated(cp, size);
 	if (cp->size == 0)
 		return 0;
 	if ((error = kansa_ledger_prove_consistency(&p, old_root, root, lg, cp->size, size)) < 0)
 		return error;
 	/* REQ: ANCHOR-FORK the first entries are the ones that were anchored */
 	if (!kansa_ct_equal(old_root, cp->root, KANSA_HASH_LEN))
+		return forked(cp, "");
+	return 0;
+}
+
+typedef struct {
+	uint64_t n;                 /* findings */
+	kansa_audit_finding first;  /* the first of them */
+} finding_log;
+
+static void on_finding(void *ctx, const kansa_audit_finding *f)
+{
+	finding_log *l = ctx;
+
+	if (l->n++ == 0)
+		l->first = *f;
+}
+
+/* The ledger verifies (as kansa_ledger_audit() without replay) and its
+ * first cp->size entries, hashed from their bodies, give the anchored root.
+ * The rest of the tree is rebuilt from the same leaves in the same pass, so
+ * the ledger's tree now extends the anchored one by construction. */
+static int rebuilt_extends(uint64_t *size_out, kansa_ledger *lg, const kansa_anchor_checkpoint *cp)
+{
+	finding_log fl;
+	kansa_audit_options opt = { 0, on_finding, NULL, &fl };
+	kansa_audit_summary sum;
+	kansa_audit_expect x;
+	int error;
+
+	memset(&fl, 0, sizeof(fl));
+	memset(&x, 0, sizeof(x));
+	x.size = cp->size;
+	memcpy(x.root, cp->root, KANSA_HASH_LEN);
+	if ((error = kansa_audit__run(&sum, lg, &opt, NULL, &x, NULL)) < 0)
+		return error;
+	*size_out = sum.entries;
+	/* REQ: ANCHOR-DB the anchored root against the tree of the entry bodies */
+	if (x.checked && !x.matched)
+		return forked(cp, ", hashed from their bodies,");
+	/* REQ: ANCHOR-ROLLBACK */
+	if (!x.checked && sum.entries < cp->size)
+		return truncated(cp, sum.entries);
+	if (!x.checked || fl.n)
 		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
-		    "the ledger's first %llu entries are not the ones anchored (commit %.12s): it was "
-		    "rewritten or forked; do not anchor it, investigate with kansa audit",
+		    "the ledger does not verify (%llu finding%s, the first: %s): it cannot be matched "
+		    "with the anchored size %llu (commit %.12s); investigate with kansa ledger verify",
+		    (unsigned long long)fl.n, fl.n == 1 ? "" : "s", fl.n ? fl.first.message : "entries missing",
 		    (unsigned long long)cp->size, cp->commit);
 	return 0;
+}
+
+/* The verifier @p v is one of @p logs: the same name and public key. */
+static bool is_trusted(const kansa_note_verifier *v, const kansa_note_verifier *const *logs,
+    size_t n_logs)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < n_logs; i++)
+		found |= strcmp(v->name, logs[i]->name) == 0 &&
+		    kansa_ct_equal(v->pub, logs[i]->pub, KANSA_PUBKEY_LEN);
+	return found;
 }
 
 static int commit_message(kansa_buf *b, const kansa_anchor_checkpoint *cp, uint64_t old_size,
@@ -260,33 +337,44 @@ int kansa_anchor_push(kansa_anchor_push_result *out, kansa_ledger *lg, const cha
 }
 
 int kansa_anchor_check_ledger(kansa_anchor_checkpoint *out, uint64_t *size_out, kansa_ledger *lg,
-    const char *repo_path)
+    const char *repo_path, const kansa_note_verifier *const *logs, size_t n_logs)
 {
 	git_repository *repo = NULL;
 	git_commit *head = NULL;
 	kansa_note_verifier *v = NULL;
-	kansa_ledger_info info;
 	bool found = false, created;
 	int error;
 
 	memset(out, 0, sizeof(*out));
 	*size_out = 0;
+	if (lg == NULL || repo_path == NULL || n_logs == 0 || logs == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_GIT,
+		    "anchor check: missing argument (a ledger, a repository and the trusted log keys)");
 	if ((error = kansa_anchor__init()) < 0)
 		return error;
 	if ((error = kansa_note_verifier_from_key(&v, kansa_ledger__log_key(lg),
-	    kansa_ledger__origin(lg))) < 0 ||
-	    (error = kansa_anchor__open(&repo, &created, repo_path, false)) < 0 ||
-	    (error = kansa_anchor__head(&head, repo)) < 0 ||
-	    (error = anchored(out, &found, repo, head, v)) < 0 ||
-	    (error = kansa_ledger_get_info(&info, lg)) < 0)
+	    kansa_ledger__origin(lg))) < 0)
 		goto out;
-	*size_out = info.size;
-	if (!found) {
-		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_GIT,
-		    "ledger %s is not anchored in %s: run kansa anchor push first", v->name, repo_path);
+	/* REQ: ANCHOR-DB-KEY the ledger's own key proves nothing: it must be one
+	 * the verifier trusts, or a ledger with a new key would check out
+	 * against a log anchored under that new key */
+	if (!is_trusted(v, logs, n_logs)) {
+		error = kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
+		    "the ledger's log key (%s) is not one of the log keys the verifier trusts "
+		    "(--log-key): its key was replaced, or it is another ledger", v->name);
 		goto out;
 	}
-	error = extends(lg, out, info.size);
+	if ((error = kansa_anchor__open(&repo, &created, repo_path, false)) < 0 ||
+	    (error = kansa_anchor__head(&head, repo)) < 0 ||
+	    (error = anchored(out, &found, repo, head, v)) < 0)
+		goto out;
+	if (!found) {
+		error = kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_GIT,
+		    "ledger %s has no checkpoint in %s: the anchored history does not hold it",
+		    v->name, repo_path);
+		goto out;
+	}
+	error = rebuilt_extends(size_out, lg, out);
 out:
 	git_commit_free(head);
 	git_repository_free(repo);

@@ -9,7 +9,8 @@
  * compared with the stored nodes, and checkpoints are checked against the
  * recomputed roots with the ledger's own key. Each problem becomes a finding
  * naming the entry; the pass goes on to the end so that the auditor sees
- * every problem, not only the first.
+ * every problem, not only the first. A root known from outside (an anchored
+ * checkpoint, kansa_audit_expect) is checked against the rebuilt tree too.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +49,7 @@ struct kansa_audit_run {
 	/* checkpoints, by increasing size */
 	audit_cp *cps;
 	size_t n_cps, cap_cps, next_cp;
+	kansa_audit_expect *expect; /* a root from outside the ledger, or NULL */
 	const kansa_note_verifier *verifier;
 	const char *origin;
 	/* the stored Merkle nodes, merged level by level with those the
@@ -148,12 +150,32 @@ static int load_checkpoint(void *ctx, uint64_t size, const uint8_t *note, size_t
 	return 0;
 }
 
+/* The root from outside, once the rebuilt tree has its size. */
+static int check_expect(kansa_audit_run *run)
+{
+	kansa_audit_expect *x = run->expect;
+	uint8_t root[KANSA_HASH_LEN];
+	int error;
+
+	if (x == NULL || x->checked || x->size != run->tree.size || !run->tree_ok)
+		return 0;
+	/* REQ: ANCHOR-DB the anchored root is compared with the tree rebuilt
+	 * from the entry bodies, never with the stored nodes */
+	if ((error = kansa_merkle_frontier_root(root, &run->tree)) < 0)
+		return error;
+	x->checked = true;
+	x->matched = kansa_ct_equal(root, x->root, KANSA_HASH_LEN);
+	return 0;
+}
+
 /* Compare the checkpoints of the tree's current size with its root. */
 static int check_checkpoints(kansa_audit_run *run)
 {
 	uint8_t root[KANSA_HASH_LEN];
 	int error;
 
+	if ((error = check_expect(run)) < 0)
+		return error;
 	while (run->next_cp < run->n_cps && run->cps[run->next_cp].size <= run->tree.size) {
 		audit_cp *c = &run->cps[run->next_cp++];
 
@@ -425,6 +447,8 @@ static int audit_pass(kansa_audit_run *run, kansa_replay *replay, const kansa_au
 	    (error = kansa_store__snap_checkpoints(run->it, load_checkpoint, run)) < 0)
 		return error;
 	sort_checkpoints(run);
+	if ((error = check_expect(run)) < 0) /* a root of size 0 */
+		return error;
 	while ((rc = kansa_store__iter_next(&row, run->it)) == 1) {
 		if ((error = audit_entry(run, &row, replay, hook)) < 0)
 			return error;
@@ -444,7 +468,7 @@ static int audit_pass(kansa_audit_run *run, kansa_replay *replay, const kansa_au
 }
 
 int kansa_audit__run(kansa_audit_summary *out, kansa_ledger *lg, const kansa_audit_options *opt,
-    const kansa_audit_hook *hook, kansa_replay **replay_out)
+    const kansa_audit_hook *hook, kansa_audit_expect *expect, kansa_replay **replay_out)
 {
 	kansa_audit_summary scratch;
 	kansa_note_verifier *verifier = NULL;
@@ -464,6 +488,9 @@ int kansa_audit__run(kansa_audit_summary *out, kansa_ledger *lg, const kansa_aud
 	run.opt = opt;
 	run.origin = kansa_ledger__origin(lg);
 	run.tree_ok = true;
+	run.expect = expect;
+	if (expect)
+		expect->checked = expect->matched = false;
 	kansa_merkle_frontier_init(&run.tree);
 	if ((error = kansa_note_verifier_from_key(&verifier, kansa_ledger__log_key(lg), run.origin)) < 0)
 		return error;
@@ -493,5 +520,5 @@ out:
 
 int kansa_ledger_audit(kansa_audit_summary *out, kansa_ledger *lg, const kansa_audit_options *opt)
 {
-	return kansa_audit__run(out, lg, opt, NULL, NULL);
+	return kansa_audit__run(out, lg, opt, NULL, NULL, NULL);
 }

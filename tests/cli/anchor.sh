@@ -6,7 +6,9 @@
 # and fork of the ledger are refused by push and found by verify --db; a
 # hand-made commit whose checkpoint does not extend its parent fails verify
 # naming the commit; witnesses cosign, and refuse what does not extend the
-# size they cosigned.
+# size they cosigned. With the sqlcipher CLI, an operator with the database
+# key rewrites the ledger: entries re-chained after a deletion (the old Merkle
+# nodes left in place), and a new log key; verify --db finds both.
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
 export HOME="$T" GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME=
@@ -194,4 +196,77 @@ git -C hand2 commit -q -am "a bad cosignature" || exit 99
 expect_exit 1 "verify fails on a known witness's bad signature" -- kansa anchor verify --repo hand2 --log-key "$KA" \
 	--witness-key a.key.pub
 expect_exit 0 "without that witness key the line is only listed" -- kansa anchor verify --repo hand2 --log-key "$KA"
+# ---- the operator rewrites the ledger under the database key -----------------
+if command -v sqlcipher >/dev/null 2>&1; then
+# sq DB SQL: run SQL on a ledger with the raw key, as an attacker with the key would
+sq() {
+	printf "PRAGMA key = \"x'%s'\";\nPRAGMA cipher_page_size = 4096;\n%s\n" "$(cat db.key)" "$2" | sqlcipher "$1"
+}
+# REQ: ANCHOR-DB entry 2 deleted and entries 3.. re-chained (seq, prev, leaf
+# hash) so the chain verifies; the stored Merkle nodes stay as they were.
+"$KANSA" ledger init --db e.db --policy policy.cose >/dev/null || exit 99
+KE=$(logkey e.db)
+checks e.db ok.json 3
+expect_exit 0 "anchor the ledger at size 4" -- kansa anchor push --db e.db --repo e.git
+checks e.db fork.json 3
+expect_exit 0 "verify --db passes before the rewrite" -- kansa anchor verify --repo e.git --log-key "$KE" --db e.db
+sq e.db "SELECT seq || ' ' || hex(body) FROM entries ORDER BY seq;" > rows.txt
+python3 - rows.txt 2 > rechain.sql <<'PY' || exit 99
+import hashlib, re, sys
+rows = {}
+for line in open(sys.argv[1]):
+    m = re.fullmatch(r"(\d+) ([0-9A-F]+)\n?", line)
+    if m:
+        rows[int(m.group(1))] = bytes.fromhex(m.group(2))
+gone = int(sys.argv[2])
+leaf = lambda b: hashlib.sha256(b"\x00" + b).digest()
+prev = leaf(rows[gone - 1])
+print("BEGIN;")
+print(f"DELETE FROM entries WHERE seq = {gone};")
+for seq in range(gone + 1, max(rows) + 1):
+    b = rows[seq]
+    k = b.index(b"\x63seq") + 4          # "seq": a one-byte uint below 24
+    assert b[k] == seq < 24
+    b = b[:k] + bytes([seq - 1]) + b[k + 1:]
+    k = b.index(b"\x64prev\x58\x20") + 7  # "prev": 32 bytes
+    b = b[:k] + prev + b[k + 32:]
+    prev = leaf(b)
+    print(f"UPDATE entries SET seq = {seq - 1}, body = X'{b.hex()}', leaf_hash = X'{prev.hex()}' WHERE seq = {seq};")
+print("DELETE FROM checkpoints;")
+print("COMMIT;")
+PY
+sq e.db "$(cat rechain.sql)" >/dev/null || exit 99
+kansa ledger verify --db e.db --json > lv.json
+[ "$(json_get lv.json 'sorted(set(f["kind"] for f in j["findings"]))')" = "['tree-mismatch']" ] &&
+	ok "re-chained: the chain verifies, only the stored tree disagrees" || not_ok "re-chain: $(cat lv.json)"
+expect_exit 1 "verify --db refuses the re-chained ledger" -- kansa anchor verify --repo e.git --log-key "$KE" --db e.db
+expect_grep "first 4 entries, hashed from their bodies, are not the ones anchored" err.txt \
+	"re-chained: names the anchored size it does not give"
+expect_exit 1 "verify --db --json on the re-chained ledger" -- kansa anchor verify --repo e.git --log-key "$KE" \
+	--db e.db --json
+[ "$(json_get out.txt 'j["ok"], j.get("error", {}).get("code")')" = "False EVERIFY" ] && ok "re-chained: --json ok false, EVERIFY" ||
+	not_ok "re-chained --json: $(cat out.txt)"
+
+# REQ: ANCHOR-DB-KEY a new log key (and origin) written into the database
+"$KANSA" ledger init --db f.db --policy policy.cose >/dev/null || exit 99
+KF=$(logkey f.db)
+checks f.db ok.json 2
+expect_exit 0 "anchor the ledger before its key is replaced" -- kansa anchor push --db f.db --repo f.git
+sq c.db "SELECT 'SEED ' || hex(value) FROM meta WHERE key = 'log.seed'; SELECT 'ORIGIN ' || hex(value) FROM meta WHERE key = 'log.origin';" > newkey.txt
+seed=$(sed -n 's/^SEED //p' newkey.txt); origin=$(sed -n 's/^ORIGIN //p' newkey.txt)
+[ -n "$seed" ] && [ -n "$origin" ] || exit 99
+sq f.db "UPDATE meta SET value = X'$seed' WHERE key = 'log.seed'; UPDATE meta SET value = X'$origin' WHERE key = 'log.origin'; DELETE FROM checkpoints;" >/dev/null || exit 99
+[ "$(logkey f.db)" = "$(logkey c.db)" ] || exit 99
+expect_exit 1 "verify --db with the old log key refuses a ledger with a new key" -- kansa anchor verify --repo f.git \
+	--log-key "$KF" --db f.db
+expect_grep "log key .* is not one of the log keys the verifier trusts" err.txt "new key: says the key is not trusted"
+expect_exit 0 "the re-keyed ledger anchors under its new key" -- kansa anchor push --db f.db --repo f.git
+expect_exit 1 "verify --db with the old log key, after that push" -- kansa anchor verify --repo f.git --log-key "$KF" \
+	--db f.db --json
+[ "$(json_get out.txt 'j["ok"], j.get("error", {}).get("code")')" = "False EVERIFY" ] && ok "new key after push: --json EVERIFY" ||
+	not_ok "new key --json: $(cat out.txt)"
+expect_grep "is not one of the log keys the verifier trusts" err.txt "new key after push: says so"
+else
+	echo "ok - # SKIP the sqlcipher CLI is not installed: no rewrite of the ledger under its key"
+fi
 finish

@@ -2,8 +2,9 @@
 /*
  * Anchoring through the library (kansa_anchor_*) and its internal pieces:
  * exact error codes for a rolled-back anchor, a fork, an oversized file, a
- * merge, paths that are not plain names, and the argument checks. The CLI
- * end to end is tests/cli/anchor.sh.
+ * merge, paths that are not plain names, and the argument checks; the ledger
+ * check rebuilds the tree from the entries and trusts only the log keys it is
+ * given. The CLI end to end is tests/cli/anchor.sh.
  */
 #include <git2.h>
 
@@ -11,6 +12,7 @@
 #include "common/common.h"
 #include "ledger/anchor.h"
 #include "ledger/ledger_impl.h"
+#include "ledger/store.h"
 
 typedef struct {
 	ledger_fixture f;
@@ -53,6 +55,14 @@ static int verify(kansa_anchor_summary *sum, anchor_fixture *a)
 	const kansa_note_verifier *logs[1] = { a->log };
 
 	return kansa_anchor_verify(sum, a->repo, logs, 1, NULL, 0, NULL);
+}
+
+/* kansa_anchor_check_ledger with the fixture's own log key trusted. */
+static int check_ledger(kansa_anchor_checkpoint *cp, uint64_t *size, anchor_fixture *a)
+{
+	const kansa_note_verifier *logs[1] = { a->log };
+
+	return kansa_anchor_check_ledger(cp, size, a->lg, a->repo, logs, 1);
 }
 
 /* Commit @p data as the log's checkpoint (and nothing else) on top of HEAD. */
@@ -132,7 +142,7 @@ Test(kansa_anchor_push, anchors_growth_and_verifies, .timeout = 60)
 	cr_expect_eq(sum.commits, 2);
 	cr_expect_eq(sum.checkpoints, 2);
 	cr_expect_eq(sum.logs, 1);
-	cr_expect_eq(kansa_anchor_check_ledger(&cp, &size, a.lg, a.repo), 0);
+	cr_expect_eq(check_ledger(&cp, &size, &a), 0);
 	cr_expect_eq(cp.size, 4);
 	cr_expect_eq(size, 4);
 	teardown(&a);
@@ -185,7 +195,7 @@ Test(kansa_anchor_push, refuses_a_repository_ahead_of_the_ledger, .timeout = 60)
 	commit_checkpoint(&a, note, len, hex);
 	cr_expect_eq(kansa_anchor_push(&r, a.lg, a.repo, NULL, 0), KANSA_EVERIFY);
 	cr_expect_not_null(strstr(kansa_error_last()->message, "rewritten or forked"));
-	cr_expect_eq(kansa_anchor_check_ledger(&cp, &size, a.lg, a.repo), KANSA_EVERIFY);
+	cr_expect_eq(check_ledger(&cp, &size, &a), KANSA_EVERIFY);
 	free(note);
 	teardown(&a);
 }
@@ -253,12 +263,120 @@ Test(kansa_anchor, checks_its_arguments, .timeout = 60)
 	setup(&a);
 	cr_expect_eq(kansa_anchor_verify(&sum, a.repo, NULL, 0, NULL, 0, NULL), KANSA_EINVAL);
 	cr_expect_eq(verify(&sum, &a), KANSA_ENOTFOUND, "no repository yet");
-	cr_expect_eq(kansa_anchor_check_ledger(&cp, &size, a.lg, a.repo), KANSA_ENOTFOUND);
+	cr_expect_eq(check_ledger(&cp, &size, &a), KANSA_ENOTFOUND);
 	kansa_key_public_raw(raw, kansa_ledger__log_key(a.lg));
 	cr_assert_eq(kansa_key_from_public(&pub, raw), 0);
 	snprintf(state, sizeof(state), "%s/state", a.f.dir);
 	cr_expect_eq(kansa_anchor_cosign(&c, a.repo, a.log, pub, state, NULL, 0), KANSA_EINVAL,
 	    "a public key cannot cosign");
 	kansa_key_free(pub);
+	teardown(&a);
+}
+
+/* REQ: ANCHOR-DB entries rewritten under the anchored size, with the stored
+ * Merkle nodes of the anchored ledger left in place, do not check out: the
+ * tree is rebuilt from the entry bodies */
+Test(kansa_anchor_check_ledger, rebuilds_the_tree_from_the_entries, .timeout = 60)
+{
+	static const struct { uint32_t level; uint64_t idx; } nodes[] = {
+		{ 0, 0 }, { 0, 1 }, { 0, 2 }, { 0, 3 }, { 1, 0 }, { 1, 1 }, { 2, 0 },
+	};
+	const char *json = "{\"requester\":\"npa-cyber-3\",\"officer\":\"officer-2\","
+	    "\"action\":\"metadata-query\",\"targets\":[\"203.0.113.18\"],\"fields\":[\"src_ip\"],"
+	    "\"window\":[\"-2d\",\"-1d\"],\"justification\":\"another\"}";
+	anchor_fixture a;
+	kansa_anchor_push_result r;
+	kansa_anchor_checkpoint cp;
+	kansa_ledger *b = NULL;
+	kansa_receipt rc;
+	uint8_t *req = NULL, h[KANSA_HASH_LEN];
+	size_t req_len = 0;
+	uint64_t size;
+	char cmd[512], bdb[160];
+
+	setup(&a);
+	/* b: the same ledger (same key and origin) that will go another way */
+	kansa_ledger_close(a.lg);
+	snprintf(bdb, sizeof(bdb), "%s/b.db", a.f.dir);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", a.f.db, bdb);
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(kansa_ledger_open(&a.lg, a.f.db, a.f.dbkey, 0), 0);
+	cr_assert_eq(kansa_ledger_open(&b, bdb, a.f.dbkey, 0), 0, "%s", kansa_error_last()->message);
+	checks(&a, 3);
+	cr_assert_eq(kansa_anchor_push(&r, a.lg, a.repo, NULL, 0), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(r.checkpoint.size, 4);
+	cr_assert_eq(kansa_request_from_json(&req, &req_len, json, strlen(json), (int64_t)time(NULL)), 0);
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(kansa_check(&rc, b, a.f.warrant, a.f.warrant_len, req, req_len), 0);
+	cr_assert_eq(check_ledger(&cp, &size, &a), 0, "%s", kansa_error_last()->message);
+	/* b's stored tree of size 4 becomes a's: what a rewrite that kept the
+	 * old nodes leaves behind */
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		cr_assert_eq(kansa_ledger__node_source(kansa_ledger__store(a.lg), nodes[i].level,
+		    nodes[i].idx, h), 0);
+		cr_assert_eq(kansa_store__node_put(kansa_ledger__store(b), nodes[i].level, nodes[i].idx, h), 0);
+	}
+	{
+		const kansa_note_verifier *logs[1] = { a.log };
+		cr_expect_eq(kansa_anchor_check_ledger(&cp, &size, b, a.repo, logs, 1), KANSA_EVERIFY);
+		cr_expect_not_null(strstr(kansa_error_last()->message,
+		    "first 4 entries, hashed from their bodies, are not the ones anchored"),
+		    "%s", kansa_error_last()->message);
+		cr_expect_eq(size, 5);
+	}
+	free(req);
+	kansa_ledger_close(b);
+	teardown(&a);
+}
+
+/* REQ: ANCHOR-DB-KEY only a log key the caller trusts; a ledger whose key
+ * was replaced is tampering (EVERIFY), not "not anchored" */
+Test(kansa_anchor_check_ledger, trusts_only_the_given_log_keys, .timeout = 60)
+{
+	anchor_fixture a;
+	kansa_anchor_push_result r;
+	kansa_anchor_checkpoint cp;
+	kansa_note_verifier *other = NULL, *renamed = NULL;
+	kansa_key *k = NULL;
+	uint64_t size;
+
+	setup(&a);
+	cr_assert_eq(kansa_anchor_push(&r, a.lg, a.repo, NULL, 0), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(kansa_key_generate(&k), 0);
+	/* another key under the ledger's name, and the ledger's key under another name */
+	cr_assert_eq(kansa_note_verifier_from_key(&other, k, kansa_note_verifier_name(a.log)), 0);
+	cr_assert_eq(kansa_note_verifier_from_key(&renamed, kansa_ledger__log_key(a.lg),
+	    "kansa/jp-ccisc/0000000000000000"), 0);
+	{
+		const kansa_note_verifier *logs[2] = { other, renamed };
+		cr_expect_eq(kansa_anchor_check_ledger(&cp, &size, a.lg, a.repo, logs, 2), KANSA_EVERIFY);
+		cr_expect_not_null(strstr(kansa_error_last()->message,
+		    "is not one of the log keys the verifier trusts"), "%s", kansa_error_last()->message);
+		logs[1] = a.log;
+		cr_expect_eq(kansa_anchor_check_ledger(&cp, &size, a.lg, a.repo, logs, 2), 0,
+		    "%s", kansa_error_last()->message);
+		cr_expect_eq(kansa_anchor_check_ledger(&cp, &size, a.lg, a.repo, logs, 0), KANSA_EINVAL);
+	}
+	kansa_note_verifier_free(renamed);
+	kansa_note_verifier_free(other);
+	kansa_key_free(k);
+	teardown(&a);
+}
+
+/* REQ: ANCHOR-DB a repository that does not hold the ledger is a mismatch */
+Test(kansa_anchor_check_ledger, a_repository_without_the_ledger_is_a_mismatch, .timeout = 60)
+{
+	anchor_fixture a;
+	kansa_anchor_checkpoint cp;
+	git_repository *repo = NULL;
+	bool created = false;
+	uint64_t size;
+
+	setup(&a);
+	cr_assert_eq(kansa_anchor__open(&repo, &created, a.repo, true), 0);
+	cr_assert(created);
+	git_repository_free(repo);
+	cr_expect_eq(check_ledger(&cp, &size, &a), KANSA_EVERIFY);
+	cr_expect_not_null(strstr(kansa_error_last()->message, "has no checkpoint in"));
 	teardown(&a);
 }
