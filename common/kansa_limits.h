@@ -26,6 +26,23 @@
 /* One ledger entry in canonical CBOR. */
 #define KANSA_MAX_ENTRY_BYTES KANSA_MAX_CBOR_BYTES
 
+/* The "detail" text of a decision entry (what failed, for people). */
+#define KANSA_MAX_DETAIL_BYTES 256
+
+/* Everything of a decision entry but the request's bytes: eleven keys, four
+ * integers of at most 9 bytes, two 34-byte hashes, the decision, the longest
+ * reason name, a detail of KANSA_MAX_DETAIL_BYTES and the request's byte
+ * string header come to about 500 bytes; this leaves twice that. */
+#define KANSA_MAX_ENTRY_FIXED_BYTES 1024
+
+/* A request whose bytes are kept in its decision entry (design §5 row 1,
+ * §6). Derived from the entry bound, so that a request of any size makes an
+ * entry that fits: one caller's oversized request must never fail the
+ * group commit it shares with lawful callers. A larger request is still
+ * recorded, as deny malformed-request with the SHA-256 and the size of its
+ * bytes instead of the bytes. */
+#define KANSA_MAX_REQUEST_BYTES (KANSA_MAX_ENTRY_BYTES - KANSA_MAX_ENTRY_FIXED_BYTES)
+
 /* A PEM key file: an Ed25519 key is well under 1 KiB even encrypted. */
 #define KANSA_MAX_PEM_BYTES (16 * 1024)
 
@@ -80,6 +97,12 @@ _Static_assert(KANSA_MAX_SECRET_BYTES <= 4096, "secrets live in the secure heap"
 _Static_assert(KANSA_MAX_SIGNATURES <= 256, "signature sets stay small");
 _Static_assert(KANSA_MAX_CBOR_ITEMS <= KANSA_MAX_CBOR_BYTES, "every item takes at least one byte");
 _Static_assert(KANSA_MAX_REQUEST_TARGETS <= KANSA_MAX_SCOPE_ITEMS, "a request is no wider than a warrant");
+/* REQ: LEDGER-REQUEST-FITS a request kept in full always fits its entry */
+_Static_assert(KANSA_MAX_REQUEST_BYTES + KANSA_MAX_ENTRY_FIXED_BYTES <= KANSA_MAX_ENTRY_BYTES,
+    "a kept request and the rest of its entry fit the entry bound");
+_Static_assert(KANSA_MAX_DETAIL_BYTES * 2 <= KANSA_MAX_ENTRY_FIXED_BYTES,
+    "the detail is a small part of an entry's fixed part");
+_Static_assert(KANSA_MAX_REQUEST_BYTES <= KANSA_MAX_CBOR_BYTES, "a kept request can be decoded");
 _Static_assert(KANSA_MAX_MEMBERS <= 1024, "the quorum count uses a member bitmap on the stack");
 
 _Static_assert(KANSA_MAX_ANCHOR_CHECKPOINT_BYTES <= (1 << 20), "checkpoint files stay small");

@@ -406,7 +406,10 @@ KANSA_EXTERN(void) kansa_ledger_close(kansa_ledger *lg);
 /**
  * Decide on a request and record the decision before answering (design §5,
  * §6). @p warrant is the warrant's COSE bytes, or NULL/0 for an emergency
- * act; @p request the request's canonical CBOR.
+ * act; @p request the request's canonical CBOR. Any bytes are recorded: a
+ * request that does not parse is denied as malformed-request, and one
+ * larger than KANSA_MAX_REQUEST_BYTES (1 MiB less 1 KiB) is denied the same way
+ * and recorded by the SHA-256 and the size of its bytes instead of them.
  *
  * @return 0 when the decision (allow or deny) is durably in the ledger,
  * with @p out filled. Any other value means nothing was recorded; the
@@ -416,6 +419,22 @@ KANSA_EXTERN(void) kansa_ledger_close(kansa_ledger *lg);
  */
 KANSA_EXTERN(int) kansa_check(kansa_receipt *out, kansa_ledger *lg,
     const uint8_t *warrant, size_t warrant_len, const uint8_t *request, size_t request_len);
+
+/**
+ * kansa_check() for a request in its JSON form (design §4), as an
+ * integrating system or `kansa check` hands it over; relative window times
+ * are resolved against @p now. JSON that converts is decided as its
+ * canonical CBOR (kansa_request_from_json()) and kept in that form. JSON
+ * that does not (invalid JSON or UTF-8, not an object, a wrong type or
+ * field, a blank officer, too large) is still recorded, as deny
+ * malformed-request with the SHA-256 and the size of the bytes and, in the
+ * detail, what could be read of them.
+ *
+ * @return as kansa_check(); out->seq and out->leaf_hash name the entry.
+ */
+KANSA_EXTERN(int) kansa_check_json(kansa_receipt *out, kansa_ledger *lg,
+    const uint8_t *warrant, size_t warrant_len, const char *request_json, size_t json_len,
+    int64_t now);
 
 /**
  * Activate the next policy version: it must be version n+1 of the same

@@ -72,7 +72,33 @@ int kansa_entry__encode(uint8_t **out, size_t *out_len, const kansa_entry *e)
 	PUT("prev", kansa_cbor__bytes(e->prev, KANSA_HASH_LEN));
 	switch (e->kind) {
 	case KANSA_ENTRY_DECISION:
-		PUT("request", kansa_cbor__bytes(e->request, e->request_len));
+		/* REQ: LEDGER-REQUEST-FITS the entry keeps a request's bytes only up
+		 * to KANSA_MAX_REQUEST_BYTES, so that it fits KANSA_MAX_ENTRY_BYTES */
+		if (e->request_hashed) {
+			if (e->request_form != KANSA_REQUEST_FORM_CBOR &&
+			    e->request_form != KANSA_REQUEST_FORM_JSON) {
+				error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
+				    "entry: unknown request form %d", e->request_form);
+				goto out;
+			}
+			PUT("request_hash", kansa_cbor__bytes(e->request_hash, KANSA_HASH_LEN));
+			PUT("request_size", kansa_cbor__uint(e->request_size));
+			PUT("request_form", kansa_cbor__text(e->request_form == KANSA_REQUEST_FORM_JSON
+			    ? "json" : "cbor"));
+		} else {
+			if (e->request_len > KANSA_MAX_REQUEST_BYTES) {
+				error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
+				    "entry: request of %zu bytes is larger than %d", e->request_len,
+				    KANSA_MAX_REQUEST_BYTES);
+				goto out;
+			}
+			PUT("request", kansa_cbor__bytes(e->request, e->request_len));
+		}
+		if (e->detail && strlen(e->detail) > KANSA_MAX_DETAIL_BYTES) {
+			error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
+			    "entry: detail longer than %d bytes", KANSA_MAX_DETAIL_BYTES);
+			goto out;
+		}
 		if (e->has_warrant)
 			PUT("warrant", kansa_cbor__bytes(e->warrant, KANSA_HASH_LEN));
 		PUT("policy", kansa_cbor__uint(e->policy_version));
@@ -152,19 +178,47 @@ static int get_text(char **out, const cbor_item_t *map, const char *key)
 	return 0;
 }
 
-static int decode_decision(kansa_entry *e, const cbor_item_t *map, size_t *keys)
+/* "request", or "request_hash", "request_size" and "request_form": never both. */
+static int decode_request(kansa_entry *e, const cbor_item_t *map, size_t *keys)
 {
-	const cbor_item_t *v;
+	const cbor_item_t *v = kansa_cbor__map_get(map, "request");
 	const uint8_t *p;
-	char *s = NULL;
+	char *form = NULL;
 	size_t n;
 	int error;
 
-	if ((v = kansa_cbor__map_get(map, "request")) == NULL || kansa_cbor__get_bytes(&p, &n, v) < 0)
-		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: 'request' must be a byte string");
-	if ((e->request = kansa_memdup(p, n)) == NULL)
-		return KANSA_ENOMEM;
-	e->request_len = n;
+	if (v != NULL) {
+		if (kansa_cbor__get_bytes(&p, &n, v) < 0)
+			return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+			    "entry: 'request' must be a byte string");
+		if ((e->request = kansa_memdup(p, n)) == NULL)
+			return KANSA_ENOMEM;
+		e->request_len = n;
+		(*keys)++;
+		return 0;
+	}
+	if ((error = get_fixed(e->request_hash, KANSA_HASH_LEN, map, "request_hash")) < 0 ||
+	    (error = get_u64(&e->request_size, map, "request_size")) < 0 ||
+	    (error = get_text(&form, map, "request_form")) < 0)
+		return error;
+	e->request_hashed = true;
+	e->request_form = strcmp(form, "cbor") == 0 ? KANSA_REQUEST_FORM_CBOR
+	    : strcmp(form, "json") == 0 ? KANSA_REQUEST_FORM_JSON : 0;
+	free(form);
+	if (e->request_form == 0)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+		    "entry: 'request_form' must be cbor or json");
+	*keys += 3;
+	return 0;
+}
+
+static int decode_decision(kansa_entry *e, const cbor_item_t *map, size_t *keys)
+{
+	char *s = NULL;
+	int error;
+
+	if ((error = decode_request(e, map, keys)) < 0)
+		return error;
 	if (kansa_cbor__map_get(map, "warrant") != NULL) {
 		if ((error = get_fixed(e->warrant, KANSA_HASH_LEN, map, "warrant")) < 0)
 			return error;
@@ -190,7 +244,7 @@ static int decode_decision(kansa_entry *e, const cbor_item_t *map, size_t *keys)
 	free(s);
 	if (e->reason < 0)
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: unknown 'reason'");
-	*keys += 6;
+	*keys += 5;
 	if (kansa_cbor__map_get(map, "ratify_by") != NULL) {
 		if ((error = get_i64(&e->ratify_by, map, "ratify_by")) < 0)
 			return error;

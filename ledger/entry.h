@@ -3,7 +3,11 @@
  * Ledger entries (design §6): a canonical CBOR map with text keys.
  *
  *   common:       "seq" uint, "time" int, "kind" text, "prev" bstr(32)
- *   decision:     "request" bstr (the request's canonical CBOR, as given),
+ *   decision:     "request" bstr (the request's bytes as given, at most
+ *                 KANSA_MAX_REQUEST_BYTES), or instead, for a request whose
+ *                 bytes are not kept (a larger one, or JSON that is not a
+ *                 request): "request_hash" bstr(32) (SHA-256 of its bytes),
+ *                 "request_size" uint, "request_form" "cbor"|"json";
  *                 "warrant" bstr(32) (hash of the warrant document; absent
  *                 when none was given), "policy" uint (version in force),
  *                 "decision" "allow"|"deny", "reason" text, "detail" text,
@@ -29,14 +33,24 @@ typedef enum {
 	KANSA_ENTRY_RATIFICATION = 4,
 } kansa_entry_kind;
 
+/* The form of a request whose bytes an entry does not keep. */
+enum {
+	KANSA_REQUEST_FORM_CBOR = 1,  /* canonical CBOR, as kansa_check() takes */
+	KANSA_REQUEST_FORM_JSON = 2,  /* JSON, as kansa_check_json() takes */
+};
+
 typedef struct {
 	uint64_t seq;                      /* position, from 0 */
 	int64_t time;                      /* decision time, seconds since the epoch */
 	int kind;                          /* kansa_entry_kind */
 	uint8_t prev[KANSA_HASH_LEN];      /* leaf hash of the previous entry; zeros for seq 0 */
 	/* decision */
-	uint8_t *request;                  /* owned copy of the request bytes */
+	uint8_t *request;                  /* owned copy of the request bytes; NULL when hashed */
 	size_t request_len;
+	bool request_hashed;               /* the bytes are not kept: hash, size and form are */
+	uint8_t request_hash[KANSA_HASH_LEN]; /* hashed: SHA-256 of the request's bytes */
+	uint64_t request_size;             /* hashed: their length */
+	int request_form;                  /* hashed: KANSA_REQUEST_FORM_CBOR or _JSON */
 	bool has_warrant;
 	uint8_t warrant[KANSA_HASH_LEN];   /* hash of the warrant document */
 	uint64_t policy_version;           /* policy in force */

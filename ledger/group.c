@@ -13,9 +13,16 @@
  * A leader that saw more concurrent callers last time waits at most
  * KANSA_STORE_BATCH_WAIT_US for them to queue again.
  *
+ * One caller's input must never fail another's append. When building one
+ * caller's entry fails for a reason of that entry (its callback's decision,
+ * an entry over KANSA_MAX_ENTRY_BYTES, a text its encoder refuses), the
+ * transaction is rolled back, that caller alone gets the error, and the
+ * rest of the batch is built again, in order, in a new transaction. An error
+ * of the database itself (I/O, lock, key, memory) fails the whole batch.
+ *
  * This file must never let a caller return 0 before the COMMIT holding its
- * entry has returned, and never commit part of a batch: on any error the
- * whole transaction is rolled back and every caller in it gets the error.
+ * entry has returned, and never commit part of a transaction: on any error
+ * the whole transaction is rolled back before anyone is answered.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -88,14 +95,26 @@ out:
 	return error;
 }
 
+/* Errors of the database or the machine, not of one entry: the whole batch
+ * shares them, and building it again without one entry would not help. */
+static bool batch_wide(int error)
+{
+	return error == KANSA_EIO || error == KANSA_ELOCKED || error == KANSA_EKEY ||
+	    error == KANSA_ENOMEM;
+}
+
 /*
  * One transaction for @p n callers. On success every waiter's seq is set;
- * on failure nothing of the batch remains in the database.
+ * on failure nothing of the batch remains in the database, and *bad is the
+ * index of the waiter whose own entry failed (n when the failure is not
+ * one entry's).
  */
-static int run_batch(kansa_store *s, store_waiter **batch, size_t n)
+static int run_batch(kansa_store *s, store_waiter **batch, size_t n, size_t *bad)
 {
 	kansa_store_pos pos;
 	int error;
+
+	*bad = n;
 
 	pthread_mutex_lock(&s->db_mu);
 	if (s->flags & KANSA_STORE_READONLY) {
@@ -113,8 +132,12 @@ static int run_batch(kansa_store *s, store_waiter **batch, size_t n)
 			error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER, "ledger is full");
 			goto out;
 		}
-		if ((error = build_one(s, batch[i], &pos)) < 0)
+		if ((error = build_one(s, batch[i], &pos)) < 0) {
+			/* REQ: LEDGER-BATCH-ISOLATION one entry's failure is its caller's */
+			if (!batch_wide(error) && !sqlite3_get_autocommit(s->db))
+				*bad = i;
 			goto out;
+		}
 	}
 	/* REQ: LEDGER-DURABLE-1 COMMIT returns after the WAL fsync (synchronous=FULL) */
 	error = kansa_store__exec(s, "COMMIT", "cannot commit");
@@ -132,8 +155,8 @@ out:
 /* Lead one batch. Called and returns with q_mu held. */
 static void lead(kansa_store *s)
 {
-	store_waiter *batch[KANSA_STORE_MAX_BATCH];
-	size_t n = 0, want;
+	store_waiter *batch[KANSA_STORE_MAX_BATCH], *failed[KANSA_STORE_MAX_BATCH];
+	size_t n = 0, want, live, n_failed = 0;
 	kansa_error detail;
 	int error;
 
@@ -161,23 +184,43 @@ static void lead(kansa_store *s)
 		s->q_tail = NULL;
 	pthread_mutex_unlock(&s->q_mu);
 
-	error = run_batch(s, batch, n);
-	detail = *kansa_error_last();
-	if (error < 0 && detail.code != error) { /* keep code and message together */
-		kansa_error_set(error, KANSA_ERRCLASS_LEDGER, "append failed (%d)", error);
+	/* Each round either commits what is left, fails it all, or answers the
+	 * one caller whose entry failed and builds the others again: at most n
+	 * rounds. Waiters are answered (done) only under q_mu, below. */
+	live = n;
+	for (;;) {
+		size_t bad;
+
+		error = run_batch(s, batch, live, &bad);
 		detail = *kansa_error_last();
+		if (error < 0 && detail.code != error) { /* keep code and message together */
+			kansa_error_set(error, KANSA_ERRCLASS_LEDGER, "append failed (%d)", error);
+			detail = *kansa_error_last();
+		}
+		if (error == 0 || bad >= live)
+			break;
+		batch[bad]->error = error;
+		batch[bad]->detail = detail;
+		failed[n_failed++] = batch[bad];
+		memmove(&batch[bad], &batch[bad + 1], (live - bad - 1) * sizeof(batch[0]));
+		if (--live == 0) {
+			error = 0;
+			break;
+		}
 	}
 
 	pthread_mutex_lock(&s->q_mu);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < live; i++) {
 		batch[i]->error = error;
 		if (error < 0)
 			batch[i]->detail = detail;
 		batch[i]->done = true;
 	}
-	if (error == 0) {
+	for (size_t i = 0; i < n_failed; i++)
+		failed[i]->done = true;
+	if (error == 0 && live > 0) {
 		s->commits++;
-		s->appends += n;
+		s->appends += live;
 	}
 	s->expect = s->active; /* callers inside append now: the next batch's likely size */
 	s->leading = false;

@@ -47,7 +47,9 @@ struct kansa_ledger {
 	kansa_store *store;      /* owned */
 	kansa_key *log_key;      /* owned: the ledger's signing key */
 	char origin[128];        /* checkpoint origin line */
-	pthread_mutex_t lock;    /* guards policy and retired (swapped when a new version is activated) */
+	pthread_mutex_t lock;    /* guards policy and retired (swapped when a new version is activated).
+				    Lock order (docs/ledger.md "Locks"): the store's db_mu, then this
+				    lock, then the cache's; never a store call while holding it */
 	kansa_policy *policy;    /* the policy in force, verified along its chain */
 	kansa_policy **retired;  /* policies replaced while open: kept until close, because a
 				    check may still verify against one outside the lock */
@@ -56,19 +58,27 @@ struct kansa_ledger {
 	bool readonly;           /* opened with KANSA_LEDGER_READONLY */
 };
 
+/* Keep @p p until close: a check may still use it outside the lock. Caller holds lg->lock. */
+static int retire(kansa_ledger *lg, kansa_policy *p)
+{
+	kansa_policy **r = realloc(lg->retired, (lg->n_retired + 1) * sizeof(*r));
+
+	if (r == NULL)
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+	lg->retired = r;
+	lg->retired[lg->n_retired++] = p;
+	return 0;
+}
+
 /* Replace the policy in force. Caller holds lg->lock. The old one is kept
  * (retired) until close; stale cache entries are dropped. */
 static int swap_policy(kansa_ledger *lg, kansa_policy *next)
 {
 	uint8_t h[KANSA_HASH_LEN];
+	int error;
 
-	if (lg->policy) {
-		kansa_policy **r = realloc(lg->retired, (lg->n_retired + 1) * sizeof(*r));
-		if (r == NULL)
-			return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-		lg->retired = r;
-		lg->retired[lg->n_retired++] = lg->policy;
-	}
+	if (lg->policy && (error = retire(lg, lg->policy)) < 0)
+		return error;
 	lg->policy = next;
 	kansa_policy_hash(h, next);
 	/* REQ: PERF-CACHE-3 a policy change drops what was verified against another policy */
@@ -168,21 +178,44 @@ static int load_policy(kansa_policy **out, kansa_store *s)
 	return 0;
 }
 
-/* The policy in force as the transaction sees it; reloads when another
- * process (or thread) activated a newer version. Caller holds lg->lock. */
-static int current_policy(kansa_ledger *lg, kansa_store *s)
+/*
+ * The policy in force as @p s (a transaction, or the store) sees it, into
+ * *out: borrowed, valid until close (replaced policies are retired, never
+ * freed). Reloads when another process or thread activated a newer version.
+ * REQ: LEDGER-LOCKS-1 the store is read without lg->lock, which is taken only
+ * around the swap: the batch leader holds the store lock and then takes
+ * lg->lock, so holding lg->lock into a store call would deadlock.
+ */
+static int current_policy(const kansa_policy **out, kansa_ledger *lg, kansa_store *s)
 {
 	uint64_t v = 0;
 	kansa_policy *p = NULL;
-	int error;
+	int error = 0;
 
+	*out = NULL;
 	if ((error = meta_get_u64(&v, s, "policy.version")) < 0)
 		return error;
+	pthread_mutex_lock(&lg->lock);
 	if (lg->policy && kansa_policy_version(lg->policy) == v)
+		*out = lg->policy;
+	pthread_mutex_unlock(&lg->lock);
+	if (*out != NULL)
 		return 0;
 	if ((error = load_policy(&p, s)) < 0)
 		return error;
-	if ((error = swap_policy(lg, p)) < 0)
+	pthread_mutex_lock(&lg->lock);
+	if (lg->policy == NULL || kansa_policy_version(lg->policy) < kansa_policy_version(p)) {
+		if ((error = swap_policy(lg, p)) == 0)
+			*out = p;
+	} else if (kansa_policy_version(lg->policy) == kansa_policy_version(p)) {
+		*out = lg->policy; /* another thread loaded it meanwhile */
+		kansa_policy_free(p);
+		p = NULL;
+	} else if ((error = retire(lg, p)) == 0) {
+		*out = p; /* older than one loaded meanwhile: what @p s sees, kept until close */
+	}
+	pthread_mutex_unlock(&lg->lock);
+	if (error < 0)
 		kansa_policy_free(p);
 	return error;
 }
@@ -436,6 +469,9 @@ typedef struct {
 	kansa_store *store;        /* for the state lookup */
 	kansa_warrant_state state; /* what the decision saw (recorded as "uses") */
 	bool state_read;           /* the decision looked the state up */
+	bool request_hashed;       /* the request's bytes are not kept, only their hash and size */
+	int request_form;          /* KANSA_REQUEST_FORM_*: what the bytes are */
+	uint8_t rhash[KANSA_HASH_LEN]; /* SHA-256 of the request's bytes, when hashed */
 	kansa_decision first;      /* stage 1 (request), decided before the transaction */
 	kansa_request_doc req;     /* the parsed request */
 	bool req_ok;               /* stage 1 passed */
@@ -473,11 +509,7 @@ static int decide_in_txn(kansa_decision *d, check_ctx *c, kansa_store *s, int64_
 	uint8_t ph[KANSA_HASH_LEN];
 	int error;
 
-	pthread_mutex_lock(&lg->lock);
-	error = current_policy(lg, s);
-	policy = lg->policy; /* stays valid after unlock: replaced policies are retired, not freed */
-	pthread_mutex_unlock(&lg->lock);
-	if (error < 0)
+	if ((error = current_policy(&policy, lg, s)) < 0)
 		return error;
 	*policy_version = kansa_policy_version(policy);
 	*d = c->first;
@@ -516,9 +548,17 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 		return error;
 
 	/* The entry keeps the request as given and the warrant by hash, so that
-	 * replay decides on exactly the same bytes. */
-	e.request = (uint8_t *)c->request;
-	e.request_len = c->request_len;
+	 * replay decides on exactly the same bytes; a request that cannot fit
+	 * (or is not CBOR) is kept by hash and size. */
+	if (c->request_hashed) {
+		e.request_hashed = true;
+		memcpy(e.request_hash, c->rhash, KANSA_HASH_LEN);
+		e.request_size = (uint64_t)c->request_len;
+		e.request_form = c->request_form;
+	} else {
+		e.request = (uint8_t *)c->request;
+		e.request_len = c->request_len;
+	}
 	if (has_warrant(c)) {
 		e.has_warrant = true;
 		memcpy(e.warrant, c->whash, KANSA_HASH_LEN);
@@ -556,8 +596,19 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 	return error;
 }
 
+/* The decision's detail is stored in the entry as it is. */
+_Static_assert(sizeof(((kansa_decision *)0)->detail) <= KANSA_MAX_DETAIL_BYTES,
+    "a decision's detail fits an entry's fixed part");
+
 int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, size_t warrant_len,
     const uint8_t *request, size_t request_len)
+{
+	return kansa_ledger__check(out, lg, warrant, warrant_len, request, request_len,
+	    KANSA_REQUEST_FORM_CBOR, NULL);
+}
+
+int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant,
+    size_t warrant_len, const uint8_t *request, size_t request_len, int form, const char *why)
 {
 	check_ctx c;
 	const kansa_policy *policy;
@@ -571,10 +622,10 @@ int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, si
 		kansa_ledger__receipt_deny(out, KANSA_EINVAL);
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_check: missing argument");
 	}
-	if (request_len > KANSA_MAX_CBOR_BYTES || warrant_len > KANSA_MAX_DOC_BYTES) {
+	if (warrant_len > KANSA_MAX_DOC_BYTES) {
 		kansa_ledger__receipt_deny(out, KANSA_ELIMIT);
 		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
-		    "request or warrant larger than %d bytes: not recorded", KANSA_MAX_CBOR_BYTES);
+		    "warrant larger than %d bytes: not recorded", KANSA_MAX_DOC_BYTES);
 	}
 	if (lg->readonly) {
 		kansa_ledger__receipt_deny(out, KANSA_EIO);
@@ -589,8 +640,27 @@ int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, si
 	c.receipt = out;
 
 	/* Before the transaction, on this thread: the request, and the warrant
-	 * against the policy in force now (through the cache). */
-	c.req_ok = kansa_decide__request(&c.first, &c.req, request, request_len);
+	 * against the policy in force now (through the cache). A request whose
+	 * bytes cannot be kept is decided (malformed) and hashed here, so that
+	 * nothing about it can fail the batch it joins. */
+	/* REQ: LEDGER-REQUEST-FITS the bound is checked before the request is queued */
+	if (form != KANSA_REQUEST_FORM_CBOR || request_len > KANSA_MAX_REQUEST_BYTES) {
+		char size_why[64];
+
+		if (why == NULL && form == KANSA_REQUEST_FORM_CBOR) {
+			snprintf(size_why, sizeof(size_why), "larger than %d bytes", KANSA_MAX_REQUEST_BYTES);
+			why = size_why;
+		}
+		c.request_hashed = true;
+		c.request_form = form;
+		kansa_decide__request_unkept(&c.first, (uint64_t)request_len,
+		    form == KANSA_REQUEST_FORM_JSON, why);
+		c.req_ok = false;
+		if ((error = kansa_sha256(c.rhash, request, request_len)) < 0)
+			goto out;
+	} else {
+		c.req_ok = kansa_decide__request(&c.first, &c.req, request, request_len);
+	}
 	if (c.req_ok && has_warrant(&c)) {
 		pthread_mutex_lock(&lg->lock);
 		policy = lg->policy;
@@ -618,18 +688,15 @@ out:
 int kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg, const uint8_t *policy,
     size_t policy_len)
 {
+	const kansa_policy *cur = NULL;
 	kansa_policy *next = NULL;
 	policy_ctx c;
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&lg->lock);
-	error = current_policy(lg, lg->store);
 	/* REQ: POLICY-CHAIN version n+1 carries the policy quorum of version n */
-	if (error == 0)
-		error = kansa_policy_load(&next, policy, policy_len, lg->policy);
-	pthread_mutex_unlock(&lg->lock);
-	if (error < 0)
+	if ((error = current_policy(&cur, lg, lg->store)) < 0 ||
+	    (error = kansa_policy_load(&next, policy, policy_len, cur)) < 0)
 		return error;
 	c = (policy_ctx){ lg, policy, policy_len, next, NULL, NULL, out };
 	if ((error = kansa_store__append(lg->store, build_policy, &c, NULL)) < 0) {
@@ -652,29 +719,27 @@ int kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg, const uin
 int kansa_ledger__policy_quorum(size_t *have, size_t *need, uint64_t *version, kansa_ledger *lg,
     kansa_store *s, const kansa_signed_doc *d)
 {
+	const kansa_policy *p = NULL;
 	int error;
 
-	pthread_mutex_lock(&lg->lock);
-	if ((error = current_policy(lg, s)) == 0) {
-		error = kansa_signed_doc__verify_quorum(have, need, d, kansa_policy__doc(lg->policy));
-		if (version)
-			*version = kansa_policy_version(lg->policy);
-	}
-	pthread_mutex_unlock(&lg->lock);
+	if ((error = current_policy(&p, lg, s)) < 0)
+		return error;
+	error = kansa_signed_doc__verify_quorum(have, need, d, kansa_policy__doc(p));
+	if (version)
+		*version = kansa_policy_version(p);
 	return error;
 }
 
 int kansa_ledger__policy_summary(uint64_t *version, char *commission, size_t size, kansa_ledger *lg)
 {
+	const kansa_policy *p = NULL;
 	int error;
 
-	pthread_mutex_lock(&lg->lock);
-	if ((error = current_policy(lg, lg->store)) == 0) {
-		*version = kansa_policy_version(lg->policy);
-		snprintf(commission, size, "%s", kansa_policy_commission(lg->policy));
-	}
-	pthread_mutex_unlock(&lg->lock);
-	return error;
+	if ((error = current_policy(&p, lg, lg->store)) < 0)
+		return error;
+	*version = kansa_policy_version(p);
+	snprintf(commission, size, "%s", kansa_policy_commission(p));
+	return 0;
 }
 
 /* ---- accessors for the ledger's other files (ledger_impl.h) -------------- */

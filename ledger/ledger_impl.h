@@ -22,6 +22,13 @@ int64_t kansa_ledger__entry_time(const kansa_store_pos *pos);
 /* Encode the entry, hash it, persist its Merkle nodes, fill the store's
  * entry and the receipt (may be NULL). Runs in the append's transaction. */
 int kansa_ledger__finish_entry(kansa_store *s, kansa_entry *e, kansa_store_entry *out, kansa_receipt *r);
+/* kansa_check() for a request in @p form (KANSA_REQUEST_FORM_*): CBOR is
+ * decided on and kept when it fits (KANSA_MAX_REQUEST_BYTES); a larger one,
+ * or any JSON (the bytes of a JSON request that did not convert), is
+ * recorded as malformed-request by its hash and size, with @p why (may be
+ * NULL) as what could be read. */
+int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant,
+    size_t warrant_len, const uint8_t *request, size_t request_len, int form, const char *why);
 /* A deny receipt for an append that failed with @p error. */
 void kansa_ledger__receipt_deny(kansa_receipt *out, int error);
 /* A text meta value. */

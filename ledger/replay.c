@@ -309,7 +309,18 @@ static int replay_decision(kansa_replay *r, kansa_audit_run *run, kansa_store_it
 		kansa_request__dispose(&r->request);
 	r->has_request = true;
 	/* design §5 row 1: the request first (it needs no policy) */
-	complete = kansa_decide__request(d, &r->request, e->request, e->request_len);
+	if (e->request_hashed) {
+		/* REQ: LEDGER-REQUEST-RECORDED kept by hash: decided as kansa_check decided it */
+		kansa_decide__request_unkept(d, e->request_size, e->request_form == KANSA_REQUEST_FORM_JSON,
+		    NULL);
+		complete = false;
+		if (e->request_form == KANSA_REQUEST_FORM_CBOR && e->request_size <= KANSA_MAX_REQUEST_BYTES)
+			kansa_audit__finding(run, KANSA_FINDING_DECISION, true, e->seq,
+			    "entry %llu keeps a CBOR request of %llu bytes by hash only; one that small is kept",
+			    (unsigned long long)e->seq, (unsigned long long)e->request_size);
+	} else {
+		complete = kansa_decide__request(d, &r->request, e->request, e->request_len);
+	}
 	view->request = d->action >= 0 ? &r->request : NULL;
 	if (r->policy == NULL) {
 		if (!r->no_policy_reported)

@@ -265,16 +265,27 @@ out:
 	return error;
 }
 
-/* Open, key and check one connection. On error *out is NULL and nothing is left open. */
-static int connect_db(sqlite3 **out, const char *path, const kansa_secret *keyspec, bool readonly)
+/*
+ * Open, key and check one connection of @p s (read-only when @p readonly or
+ * the store is). On error *out is NULL and nothing is left open.
+ */
+static int connect_db(sqlite3 **out, kansa_store *s, bool readonly)
 {
 	sqlite3 *db = NULL;
+	char *uri = NULL;
 	int rc, error = 0;
-	int oflags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-	    SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_PRIVATECACHE;
+	int oflags = (readonly || (s->flags & KANSA_STORE_READONLY) ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE) | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_PRIVATECACHE;
+	const kansa_secret *keyspec = s->keyspec;
 
 	*out = NULL;
-	if ((rc = sqlite3_open_v2(path, &db, oflags, NULL)) != SQLITE_OK) {
+	/* REQ: LEDGER-RO-3 a read-only copy is read without making a -wal or -shm */
+	if (s->immutable) {
+		if ((error = kansa_store__immutable_uri(&uri, s->path)) < 0)
+			goto out;
+		oflags |= SQLITE_OPEN_URI;
+	}
+	if ((rc = sqlite3_open_v2(uri ? uri : s->path, &db, oflags, NULL)) != SQLITE_OK) {
 		error = kansa_store__sqlerr(db, rc, "cannot open ledger");
 		goto out;
 	}
@@ -295,6 +306,7 @@ static int connect_db(sqlite3 **out, const char *path, const kansa_secret *keysp
 	db = NULL;
 out:
 	sqlite3_close(db); /* also when open failed: SQLite may have allocated a handle */
+	free(uri);
 	return error;
 }
 
@@ -424,39 +436,44 @@ static int read_salt(uint8_t salt[KANSA_STORE_SALT_LEN], int fd, const char *pat
 	return 0;
 }
 
-/* Check the file and read its salt; or, with CREATE, make it (0600, O_EXCL) and a salt. */
-static int prepare_file(uint8_t salt[KANSA_STORE_SALT_LEN], bool *created, const char *path,
-    int flags)
+/*
+ * Check the file and read its salt; or, with CREATE, make it (0600, O_EXCL)
+ * and a salt. The descriptor stays open in s->fd (see store_impl.h).
+ */
+static int prepare_file(uint8_t salt[KANSA_STORE_SALT_LEN], bool *created, kansa_store *s)
 {
+	const char *path = s->path;
 	struct stat st;
-	int fd, error = 0;
+	int error = 0;
 
 	*created = false;
-	if (flags & KANSA_STORE_CREATE) {
+	if (s->flags & KANSA_STORE_CREATE) {
 		/* REQ: LEDGER-STORE-5 the database is 0600 from its first byte */
-		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0)
+		s->fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (s->fd < 0)
 			return kansa_error_set(errno == EEXIST ? KANSA_EEXISTS : KANSA_EIO,
 			    KANSA_ERRCLASS_OS, "cannot create ledger '%s': %s", path, strerror(errno));
-		close(fd);
 		*created = true;
+		if ((error = kansa_store__check_name(s->fd, path)) < 0)
+			return error;
 		return kansa_random(salt, KANSA_STORE_SALT_LEN);
 	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	s->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->fd < 0)
 		return kansa_error_set(errno == ENOENT ? KANSA_ENOTFOUND : KANSA_EIO, KANSA_ERRCLASS_OS,
 		    "cannot open ledger '%s': %s", path,
 		    errno == ELOOP ? "is a symbolic link" : strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS,
+	if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS,
 		    "ledger '%s' is not a regular file", path);
-	else if (st.st_size < PAGE_SIZE)
-		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+	if (st.st_size < PAGE_SIZE)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
 		    "'%s' is not a kansa ledger (too short)", path);
-	else
-		error = read_salt(salt, fd, path);
-	close(fd);
-	return error;
+	if ((error = read_salt(salt, s->fd, path)) < 0)
+		return error;
+	if (s->flags & KANSA_STORE_READONLY)
+		return kansa_store__read_mode(&s->immutable, s->fd, path);
+	return kansa_store__check_name(s->fd, path);
 }
 
 int kansa_store__open(kansa_store **out, const char *path, const kansa_secret *key, int flags)
@@ -489,14 +506,15 @@ int kansa_store__open(kansa_store **out, const char *path, const kansa_secret *k
 	pthread_cond_init(&s->lead_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	s->flags = flags;
+	s->fd = -1;
 	if ((s->path = kansa_strndup(path, strlen(path))) == NULL) {
 		error = KANSA_ENOMEM;
 		goto out;
 	}
 
-	if ((error = prepare_file(salt, &created, path, flags)) < 0 ||
+	if ((error = prepare_file(salt, &created, s)) < 0 ||
 	    (error = make_keyspec(&s->keyspec, key, salt)) < 0 ||
-	    (error = connect_db(&s->db, path, s->keyspec, flags & KANSA_STORE_READONLY)) < 0)
+	    (error = connect_db(&s->db, s, false)) < 0)
 		goto out;
 	if (created)
 		error = create_schema(s);
@@ -528,6 +546,8 @@ void kansa_store__close(kansa_store *s)
 	for (int i = 0; i < ST_COUNT_; i++)
 		sqlite3_finalize(s->st[i]);
 	sqlite3_close(s->db);
+	if (s->fd >= 0)
+		close(s->fd); /* after the connection: see store_impl.h */
 	kansa_secret_free(s->keyspec);
 	free(s->path);
 	pthread_cond_destroy(&s->lead_cv);
@@ -543,7 +563,7 @@ int kansa_store__rekey(kansa_store *s, const kansa_secret *new_key)
 	kansa_secret *spec = NULL, *raw = NULL;
 	char head[2 + 2 * KANSA_HASH_LEN + 1]; /* x'<64 hex>' */
 	char mode[16];
-	int fd, rc, error = 0;
+	int rc, error = 0;
 
 	if (s == NULL || new_key == NULL || kansa_secret_len(new_key) == 0)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "rekey: invalid arguments");
@@ -551,15 +571,11 @@ int kansa_store__rekey(kansa_store *s, const kansa_secret *new_key)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
 		    "rekey: ledger is open read-only");
 	lock(s);
-	/* The salt stays: it is in page 1, which the rekey rewrites with it. */
-	if ((fd = open(s->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "rekey: cannot open '%s': %s",
-		    s->path, strerror(errno));
-		goto out;
-	}
-	error = read_salt(salt, fd, s->path);
-	close(fd);
-	if (error < 0 || (error = make_keyspec(&spec, new_key, salt)) < 0)
+	/* The salt stays: it is in page 1, which the rekey rewrites with it.
+	 * Read through the store's own descriptor: opening and closing another
+	 * would drop this process's POSIX locks on the file, SQLite's included. */
+	if ((error = read_salt(salt, s->fd, s->path)) < 0 ||
+	    (error = make_keyspec(&spec, new_key, salt)) < 0)
 		goto out;
 	/*
 	 * SQLCipher 3.4 rekeys page by page through the pager; frames already in
@@ -921,7 +937,7 @@ int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_
 	if ((it = calloc(1, sizeof(*it))) == NULL)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
 	lock(s); /* the keyspec may change under rekey */
-	error = connect_db(&it->db, s->path, s->keyspec, true);
+	error = connect_db(&it->db, s, true);
 	unlock(s);
 	if (error < 0)
 		goto out;

@@ -59,7 +59,12 @@ enum {
  * @return 0; KANSA_ENOTFOUND (no file and no CREATE); KANSA_EEXISTS (CREATE
  * and the file exists); KANSA_EKEY ("wrong database key (or not a kansa
  * ledger)"); KANSA_EFORMAT (decrypts, but not a kansa ledger or an unknown
- * schema version); KANSA_ELOCKED; KANSA_EIO; KANSA_ENOMEM; KANSA_EINVAL.
+ * schema version); KANSA_ELOCKED; KANSA_EIO (also: a writer on a file with
+ * a second name, a hard link or a bind mount of the file: ledger/store_file.c);
+ * KANSA_ENOMEM; KANSA_EINVAL.
+ * READONLY on a file no SQLite connection has open and whose -wal holds
+ * nothing reads it "immutable": no -wal or -shm is made beside it, so a
+ * read-only copy, directory or mount can be verified.
  * On error *out is NULL and a file made by this call is removed again.
  */
 int kansa_store__open(kansa_store **out, const char *path, const kansa_secret *key, int flags);

@@ -1,17 +1,30 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Private to ledger/store.c and ledger/group.c: the store object and the
- * SQLite helpers they share. Nothing outside those two files includes this.
+ * Private to the store's files (ledger/store.c, store_snap.c, store_file.c,
+ * group.c): the store object and the SQLite helpers they share. Nothing
+ * outside them includes this.
  */
 #ifndef KANSA_LEDGER_STORE_IMPL_H
 #define KANSA_LEDGER_STORE_IMPL_H
 
 #include <pthread.h>
+#include <stdbool.h>
 
 /* SQLCipher is built with SQLITE_HAS_CODEC, but its pkg-config cflags do not
  * say so; define it to get the sqlite3_key_v2/sqlite3_rekey_v2 prototypes. */
 #ifndef SQLITE_HAS_CODEC
 #define SQLITE_HAS_CODEC 1
+/* store_file.c: a writer refuses a file with another name (a hard link, or a
+ * bind mount of the file): KANSA_EIO. */
+int kansa_store__check_name(int fd, const char *path);
+
+/* store_file.c: whether a reader can open the file "immutable" (no -wal or
+ * -shm made); if so a read lock is taken on @p fd, held until it is closed. */
+int kansa_store__read_mode(bool *immutable, int fd, const char *path);
+
+/* store_file.c: the SQLite URI "file:<path>?immutable=1", malloc'd. */
+int kansa_store__immutable_uri(char **out, const char *path);
+
 #endif
 #include <sqlite3.h>
 
@@ -47,6 +60,23 @@ typedef struct store_waiter {
 	kansa_error detail;         /* the error record to hand to the caller's thread */
 } store_waiter;
 
+/*
+ * Locks, outermost first (docs/ledger.md "Locks"); a thread holding one takes
+ * only locks further down this list, never one above it:
+ *  1. db_mu, the store's connection lock (recursive). Held across a whole
+ *     write batch (BEGIN IMMEDIATE .. COMMIT/ROLLBACK, group.c) and around
+ *     every read of the main connection.
+ *  2. SQLite's database write lock (taken by BEGIN IMMEDIATE under db_mu,
+ *     waiting up to KANSA_STORE_BUSY_MS for another process) and SQLite's
+ *     own mutexes.
+ *  3. the ledger's lock (ledger.c, lg->lock): build callbacks take it inside
+ *     the batch; whoever holds it calls nothing of the store.
+ *  4. the verified-document cache's lock (cache.c).
+ * q_mu is a leaf: nothing else is taken while it is held (lead() drops it
+ * before it runs the batch). A read-only store's read lock on SQLite's
+ * SHARED bytes (store_file.c) is taken at open and held until close; it
+ * never waits.
+ */
 struct kansa_store {
 	sqlite3 *db;                  /* the main connection; guarded by db_mu */
 	sqlite3_stmt *st[ST_COUNT_];  /* prepared on db */
@@ -54,8 +84,13 @@ struct kansa_store {
 	kansa_secret *keyspec;        /* "x'..'" for further connections (iterators) */
 	char *path;                   /* the database file */
 	int flags;                    /* KANSA_STORE_* of open */
+	int fd;                       /* the database file, opened by kansa before SQLite and
+					 closed after it (closing any descriptor of the file
+					 drops the process's POSIX locks on it); holds a
+					 reader's lock (store_file.c); -1 when none */
+	bool immutable;               /* read-only, and opened "immutable" (store_file.c) */
 
-	pthread_mutex_t q_mu;         /* guards every field below */
+	pthread_mutex_t q_mu;         /* guards every field below; a leaf lock (see above) */
 	pthread_cond_t q_cv;          /* a batch finished, or the leader slot is free */
 	pthread_cond_t lead_cv;       /* a leader waits for more callers */
 	store_waiter *q_head;         /* callers not yet taken by a leader */
@@ -96,5 +131,16 @@ int kansa_store__read_head(kansa_store_pos *out, kansa_store *s);
 
 /* Insert one built entry and its side tables at @p seq (db_mu held, in a transaction). */
 int kansa_store__insert(kansa_store *s, uint64_t seq, const kansa_store_entry *e);
+
+/* store_file.c: a writer refuses a file with another name (a hard link, or a
+ * bind mount of the file): KANSA_EIO. */
+int kansa_store__check_name(int fd, const char *path);
+
+/* store_file.c: whether a reader can open the file "immutable" (no -wal or
+ * -shm made); if so a read lock is taken on @p fd, held until it is closed. */
+int kansa_store__read_mode(bool *immutable, int fd, const char *path);
+
+/* store_file.c: the SQLite URI "file:<path>?immutable=1", malloc'd. */
+int kansa_store__immutable_uri(char **out, const char *path);
 
 #endif

@@ -61,6 +61,9 @@ static void verdict(kansa_decision *out, int v, int reason, const char *fmt, ...
 	va_start(ap, fmt);
 	vsnprintf(out->detail, sizeof(out->detail), fmt, ap);
 	va_end(ap);
+	/* REQ: LEDGER-BATCH-ISOLATION the detail quotes input, maybe cut inside a
+	 * UTF-8 sequence: made valid text here, so its entry always encodes */
+	kansa_text__sanitize(out->detail);
 }
 
 #define DENY(out, reason, ...) verdict((out), KANSA_DENY, (reason), __VA_ARGS__)
@@ -256,8 +259,9 @@ static void decide_emergency(kansa_decision *out, const kansa_policy_doc *policy
  * same; this keeps the decision safe for any caller of evaluate). */
 static bool request_complete(kansa_decision *out, const kansa_request_doc *req)
 {
-	if (req->officer == NULL || req->officer[0] == '\0' || req->justification == NULL ||
-	    req->justification[0] == '\0' || req->requester == NULL) {
+	/* REQ: REQUEST-BLANK the same rule as the parser's, for every caller of evaluate */
+	if (kansa_text__is_blank(req->officer) || kansa_text__is_blank(req->justification) ||
+	    req->requester == NULL) {
 		DENY(out, KANSA_REASON_MALFORMED_REQUEST, "requester, officer and justification are required");
 		return false;
 	}
@@ -292,6 +296,16 @@ bool kansa_decide__request(kansa_decision *out, kansa_request_doc *req, const ui
 	}
 	out->action = req->action;
 	return request_complete(out, req);
+}
+
+void kansa_decide__request_unkept(kansa_decision *out, uint64_t size, bool json, const char *why)
+{
+	memset(out, 0, sizeof(*out));
+	out->verdict = KANSA_DENY;
+	out->action = -1;
+	/* REQ: LEDGER-REQUEST-RECORDED a request that cannot be decided on is still an answer */
+	DENY(out, KANSA_REASON_MALFORMED_REQUEST, "request not kept (%llu bytes of %s)%s%.150s",
+	    (unsigned long long)size, json ? "JSON" : "CBOR", why && why[0] ? ": " : "", why ? why : "");
 }
 
 int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_doc *policy,

@@ -78,6 +78,14 @@ typedef struct {
 bool kansa_decide__request(kansa_decision *out, kansa_request_doc *req, const uint8_t *request,
     size_t request_len);
 
+/*
+ * Stage 1 for a request whose bytes the ledger does not keep: larger than
+ * KANSA_MAX_REQUEST_BYTES, or JSON that is not a request (design §5 row 1).
+ * It is always malformed-request; @p why (may be NULL) says what could be
+ * read, for people. The ledger and replay both decide such entries here.
+ */
+void kansa_decide__request_unkept(kansa_decision *out, uint64_t size, bool json, const char *why);
+
 /* Stage 2: parse the warrant and verify every signature against @p policy's
  * members (REQ: DECIDE-1, DECIDE-2). Always fills *out (dispose it with
  * kansa_warrant_check__dispose); returns KANSA_EINVAL only for a NULL argument. */

@@ -787,6 +787,13 @@ int kansa_request__parse(kansa_request_doc *r, const uint8_t *in, size_t len)
 	    (error = get_text(&r->justification, vals[JUSTIFICATION], "justification", TEXT_FREE)) < 0 ||
 	    (error = parse_action(&r->action, vals[ACTION], "action")) < 0)
 		goto out;
+	/* REQ: REQUEST-BLANK an officer or justification of only white space names no one and
+	 * no reason (design §5 row 1) */
+	if (kansa_text__is_blank(r->officer) || kansa_text__is_blank(r->justification)) {
+		error = perr(kansa_text__is_blank(r->officer) ? "officer" : "justification",
+		    "must not be only white space");
+		goto out;
+	}
 	if (vals[EMERGENCY] != NULL && kansa_cbor__get_bool(&r->emergency, vals[EMERGENCY]) < 0) {
 		error = perr("emergency", "must be true or false");
 		goto out;

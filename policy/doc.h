@@ -153,6 +153,17 @@ int kansa_signed_doc__verify_signers(size_t *distinct_out, const kansa_signed_do
 int kansa_request__parse(kansa_request_doc *out, const uint8_t *in, size_t len);
 void kansa_request__dispose(kansa_request_doc *r);
 
+/* True when @p text (NUL-terminated, may be NULL) is empty or holds only
+ * white space and invisible format characters (U+0009-000D, U+0020, U+0085,
+ * U+00A0, U+1680, U+180E, U+2000-200D, U+2028, U+2029, U+202F, U+205F,
+ * U+2060, U+3000, U+FEFF): policy/text.c. */
+bool kansa_text__is_blank(const char *text);
+/* Replace, in place, every byte of @p text that is not part of well-formed
+ * UTF-8, and every control character, by '?': a text built from input and
+ * cut to a buffer's size (a decision's detail) is then safe to encode as
+ * CBOR text and to print. */
+void kansa_text__sanitize(char *text);
+
 /* ---------------------------------------------------------------------- */
 /* Additions of the "Signed documents" work (policy/prefix.c, doc*.c)      */
 /* ---------------------------------------------------------------------- */
@@ -196,6 +207,10 @@ int kansa_doc__payload_from_json(uint8_t **out, size_t *out_len, int kind, const
     size_t json_len, const char *base_dir, int64_t now);
 int kansa_request__from_json(uint8_t **out, size_t *out_len, const char *json, size_t json_len,
     int64_t now);
+/* For people: `requester "...", officer "..."` of a JSON request that did
+ * not convert, as far as they can be read (else ""); bounded and sanitized,
+ * never fails (policy/request_peek.c). */
+void kansa_request__json_peek(char *out, size_t size, const char *json, size_t len);
 
 /* Payload parsers of each kind (policy/doc.c); the struct is zeroed first
  * and emptied again on error. */

@@ -15,7 +15,7 @@ TESTS += tests/unit/test_cbor tests/unit/test_cose
 # prefixes, times, JSON -> CBOR builders, strict parsers, verification, the
 # public kansa_doc/kansa_policy API. policy/ uses jansson for the JSON forms.
 libkansa_internal_la_SOURCES += policy/doc.h policy/prefix.c policy/doc_time.c policy/doc.c \
-	policy/doc_json.c policy/doc_api.c
+	policy/doc_json.c policy/doc_api.c policy/text.c policy/request_peek.c
 libkansa_internal_la_CFLAGS += $(JANSSON_CFLAGS)
 libkansa_internal_la_LIBADD += $(JANSSON_LIBS)
 libkansa_la_LIBADD += $(JANSSON_LIBS)

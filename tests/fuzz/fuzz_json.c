@@ -7,10 +7,13 @@
  * read (base_dir NULL: a policy member's key must be PEM text).
  * Must never crash, leak or read out of bounds; whatever JSON builds must
  * parse back with the strict parser of its kind, and a draft document must
- * parse as COSE and render as JSON.
+ * parse as COSE and render as JSON. What kansa_check_json records of JSON
+ * that does not convert (kansa_request__json_peek) is bounded, valid UTF-8
+ * and free of control characters; so is any text kansa_text__sanitize made.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kansa.h"
 #include "policy/doc.h"
@@ -42,6 +45,45 @@ static void doc_kind(int kind, const uint8_t *data, size_t size)
 	free(cose);
 }
 
+/* A sanitized text: every byte printable ASCII or part of a multi-byte
+ * sequence (the sanitizer's own decoder checked the sequences), and
+ * sanitizing it again changes nothing. */
+static void check_clean(char *text)
+{
+	size_t n = strlen(text);
+	char *again = malloc(n + 1);
+
+	if (again == NULL)
+		return;
+	memcpy(again, text, n + 1);
+	kansa_text__sanitize(again);
+	if (memcmp(again, text, n + 1) != 0)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			abort();
+	free(again);
+}
+
+/* REQ: REQUEST-BLANK REQ: LEDGER-REQUEST-RECORDED */
+static void text_rules(const uint8_t *data, size_t size)
+{
+	char peek[120], *text = malloc(size + 1);
+
+	kansa_request__json_peek(peek, sizeof(peek), (const char *)data, size);
+	if (strlen(peek) >= sizeof(peek))
+		abort();
+	check_clean(peek);
+	if (text == NULL)
+		return;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	(void)kansa_text__is_blank(text);
+	kansa_text__sanitize(text);
+	check_clean(text);
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *cbor = NULL;
@@ -56,5 +98,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kansa_request__dispose(&r);
 		free(cbor);
 	}
+	text_rules(data, size);
 	return 0;
 }

@@ -83,7 +83,7 @@ static uint64_t ledger_size(kansa_ledger *lg)
 }
 
 /* REQ: LIMITS-SIZE */
-Test(limits, inputs_over_the_size_limit_are_elimit_and_not_recorded, .timeout = 60)
+Test(limits, inputs_over_the_size_limit_are_elimit_but_a_request_is_recorded, .timeout = 60)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = NULL;
@@ -108,13 +108,15 @@ Test(limits, inputs_over_the_size_limit_are_elimit_and_not_recorded, .timeout = 
 	cr_expect_eq(kansa_doc_create_json(&out, &outlen, KANSA_DOC_POLICY, (char *)big,
 	    KANSA_MAX_JSON_BYTES + 1, NULL, 0), KANSA_ELIMIT);
 	cr_expect(strstr(kansa_error_last()->message, "limit") != NULL, "%s", kansa_error_last()->message);
-	cr_expect_eq(kansa_check(&r, lg, f.warrant, f.warrant_len, big, KANSA_MAX_CBOR_BYTES + 1),
-	    KANSA_ELIMIT);
+	/* REQ: LEDGER-REQUEST-RECORDED an oversized request is not refused but
+	 * recorded, by hash, as malformed-request (tests/unit/ledger/test_input.c) */
+	cr_expect_eq(kansa_check(&r, lg, f.warrant, f.warrant_len, big, KANSA_MAX_CBOR_BYTES + 1), 0);
 	cr_expect_eq(r.verdict, KANSA_DENY);
+	cr_expect_eq(r.reason, KANSA_REASON_MALFORMED_REQUEST);
 	cr_expect_eq(kansa_check(&r, lg, big, KANSA_MAX_DOC_BYTES + 1, f.request, f.request_len),
 	    KANSA_ELIMIT);
 	cr_expect_eq(r.verdict, KANSA_DENY);
-	cr_expect_eq(ledger_size(lg), 1, "nothing recorded for refused input");
+	cr_expect_eq(ledger_size(lg), 2, "the request recorded, nothing for the refused warrant");
 	cr_expect_eq(kansa_merkle_proof_parse(&p, (char *)big, KANSA_MAX_PROOF_TEXT_BYTES + 1), KANSA_ELIMIT);
 	cr_expect_eq(kansa_note_verify(&nr, (char *)big, KANSA_NOTE_MAX_BYTES + 1, NULL, 0, 0), KANSA_ELIMIT);
 	expect_fast(t0, "refusing oversized inputs");

@@ -65,6 +65,7 @@ typedef struct {
 	uint8_t revoked_cti[16];
 	const char *doc;        /* a document to store with the entry */
 	bool corrupt_leaf;      /* give a wrong leaf hash */
+	size_t pad;             /* when larger than the text: the body's length ('x' after it) */
 	/* what the callback saw */
 	uint64_t seen_uses;
 	bool seen_revoked;
@@ -91,11 +92,12 @@ static inline int tbuild(void *ctx, kansa_store *s, const kansa_store_pos *pos,
 	kansa_hex_encode(prev, pos->prev, KANSA_HASH_LEN);
 	n = snprintf(text, sizeof(text), "entry %llu prev %s tag %s", (unsigned long long)pos->seq,
 	    prev, t->tag ? t->tag : "-");
-	out->body = malloc((size_t)n);
+	out->body_len = t->pad > (size_t)n ? t->pad : (size_t)n;
+	out->body = malloc(out->body_len);
 	if (out->body == NULL)
 		return KANSA_ENOMEM;
+	memset(out->body, 'x', out->body_len);
 	memcpy(out->body, text, (size_t)n);
-	out->body_len = (size_t)n;
 	out->time = t->time ? t->time
 	    : (pos->last_time == INT64_MIN ? 1700000000 : pos->last_time + 1);
 	out->kind = 1;

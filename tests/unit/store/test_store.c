@@ -488,7 +488,9 @@ static void run_batch_of_three(kansa_store *s, gate_arg *b)
 	cr_assert_eq(gate.rc, 0);
 }
 
-Test(store_append, failure_fails_the_whole_batch)
+/* REQ: LEDGER-BATCH-ISOLATION a caller whose own entry fails gets its error;
+ * the others of its batch commit, in order, in one transaction */
+Test(store_append, failing_entry_fails_only_its_caller)
 {
 	kansa_store *s = create_raw();
 	gate_arg b[3] = { { .t = { .tag = "B" } }, { .t = { .tag = "C", .fail = KANSA_EDENIED } },
@@ -497,10 +499,73 @@ Test(store_append, failure_fails_the_whole_batch)
 
 	run_batch_of_three(s, b);
 	kansa_store__stats(s, &commits, &appends);
+	cr_expect_eq(commits, 2, "the gate, then B and D together (got %llu)", (unsigned long long)commits);
+	cr_expect_eq(appends, 3);
+	cr_expect_eq(b[0].rc, 0, "B got %d", b[0].rc);
+	cr_expect_eq(b[1].rc, KANSA_EDENIED, "C got %d", b[1].rc);
+	cr_expect_eq(b[2].rc, 0, "D got %d", b[2].rc);
+	cr_expect_eq(b[0].t.seen.seq, 1);
+	cr_expect_eq(b[2].t.seen.seq, 2, "D follows B: C left no gap");
+	cr_assert_eq(kansa_store__count(&n, s), 0);
+	cr_expect_eq(n, 3);
+	cr_expect_eq(check_chain(s), 3);
+	kansa_store__close(s);
+}
+
+/* REQ: LEDGER-BATCH-ISOLATION an entry over the entry bound fails its caller alone */
+Test(store_append, oversized_entry_fails_only_its_caller)
+{
+	kansa_store *s = create_raw();
+	gate_arg b[3] = { { .t = { .tag = "B" } },
+		{ .t = { .tag = "C", .pad = KANSA_MAX_ENTRY_BYTES + 1 } }, { .t = { .tag = "D" } } };
+	uint64_t n;
+
+	run_batch_of_three(s, b);
+	cr_expect_eq(b[0].rc, 0, "B got %d", b[0].rc);
+	cr_expect_eq(b[1].rc, KANSA_ELIMIT, "C got %d", b[1].rc);
+	cr_expect_eq(b[2].rc, 0, "D got %d", b[2].rc);
+	cr_assert_eq(kansa_store__count(&n, s), 0);
+	cr_expect_eq(n, 3);
+	cr_expect_eq(check_chain(s), 3);
+	kansa_store__close(s);
+}
+
+/* Every entry of a batch failing on its own: each caller gets its error,
+ * nothing is committed, and the store takes the next append. */
+Test(store_append, every_entry_failing_commits_nothing)
+{
+	kansa_store *s = create_raw();
+	gate_arg b[3] = { { .t = { .tag = "B", .fail = KANSA_EDENIED } },
+		{ .t = { .tag = "C", .fail = KANSA_EVERIFY } }, { .t = { .tag = "D", .fail = KANSA_EDENIED } } };
+	uint64_t commits, n;
+
+	run_batch_of_three(s, b);
+	kansa_store__stats(s, &commits, NULL);
+	cr_expect_eq(commits, 1, "gate only");
+	cr_expect_eq(b[0].rc, KANSA_EDENIED);
+	cr_expect_eq(b[1].rc, KANSA_EVERIFY);
+	cr_expect_eq(b[2].rc, KANSA_EDENIED);
+	cr_assert_eq(kansa_store__count(&n, s), 0);
+	cr_expect_eq(n, 1);
+	cr_expect_eq(append_simple(s, "e", NULL), 0);
+	cr_expect_eq(check_chain(s), 2);
+	kansa_store__close(s);
+}
+
+/* REQ: LEDGER-FAILCLOSED-1 an error of the database fails the whole batch */
+Test(store_append, database_error_fails_the_whole_batch)
+{
+	kansa_store *s = create_raw();
+	gate_arg b[3] = { { .t = { .tag = "B" } }, { .t = { .tag = "C", .fail = KANSA_EIO } },
+		{ .t = { .tag = "D" } } };
+	uint64_t commits, appends, n;
+
+	run_batch_of_three(s, b);
+	kansa_store__stats(s, &commits, &appends);
 	cr_expect_eq(commits, 1, "gate only");
 	cr_expect_eq(appends, 1);
 	for (int i = 0; i < 3; i++)
-		cr_expect_eq(b[i].rc, KANSA_EDENIED, "caller %d got %d", i, b[i].rc);
+		cr_expect_eq(b[i].rc, KANSA_EIO, "caller %d got %d", i, b[i].rc);
 	cr_assert_eq(kansa_store__count(&n, s), 0);
 	cr_expect_eq(n, 1);
 	cr_expect_eq(check_chain(s), 1);

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kansa_check_json(): a check whose request is handed over in its JSON
+ * form (design §4). A JSON request that converts is decided exactly as
+ * kansa_check() decides its canonical CBOR. One that does not (not JSON,
+ * not an object, a wrong type, a blank officer, too large) is still
+ * recorded (design §5 row 1): deny malformed-request, with the SHA-256 and
+ * the size of the bytes handed over and what could be read of them.
+ *
+ * This file must never answer a request it was handed without an entry,
+ * unless nothing could be recorded (then the caller gets the error, deny).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ledger/ledger_impl.h"
+
+int kansa_check_json(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant,
+    size_t warrant_len, const char *request_json, size_t json_len, int64_t now)
+{
+	uint8_t *cbor = NULL;
+	size_t len = 0;
+	char why[240], names[120];
+	int error;
+
+	if (request_json == NULL) /* kansa_check answers a missing request */
+		return kansa_check(out, lg, warrant, warrant_len, NULL, 0);
+	if ((error = kansa_request__from_json(&cbor, &len, request_json, json_len, now)) == 0) {
+		error = kansa_check(out, lg, warrant, warrant_len, cbor, len);
+		free(cbor);
+		return error;
+	}
+	if (error == KANSA_ENOMEM || error == KANSA_EINVAL) { /* not the request's fault */
+		if (out)
+			kansa_ledger__receipt_deny(out, error);
+		return error;
+	}
+	/* REQ: LEDGER-REQUEST-RECORDED a JSON request that cannot be parsed is recorded */
+	kansa_request__json_peek(names, sizeof(names), request_json, json_len);
+	snprintf(why, sizeof(why), "%s%s%.100s", names, names[0] ? "; " : "",
+	    kansa_error_last()->code == error ? kansa_error_last()->message : kansa_strerror(error));
+	return kansa_ledger__check(out, lg, warrant, warrant_len, (const uint8_t *)request_json,
+	    json_len, KANSA_REQUEST_FORM_JSON, why);
+}
