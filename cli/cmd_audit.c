@@ -191,7 +191,7 @@ int cmd_audit_report(int argc, char **argv)
 		return rc;
 	cli_progress_init(&bar, "report");
 	opt = (kansa_audit_options){ KANSA_AUDIT_REPLAY, NULL, cli_progress_update, &bar };
-	if ((error = cli_open_ledger(&lg, db, key_file, KANSA_LEDGER_READONLY)) == 0)
+	if ((error = cli_open_ledger(&lg, db, key_file, KANSA_LEDGER_READONLY | KANSA_LEDGER_AUDIT)) == 0)
 		error = kansa_ledger_report(&text, &sum, lg, &opt, (int64_t)time(NULL));
 	cli_progress_done(&bar);
 	kansa_ledger_close(lg);

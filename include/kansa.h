@@ -141,7 +141,8 @@ KANSA_EXTERN(int) kansa_secret_from(kansa_secret **out, const void *data, size_t
 
 /**
  * Read a secret from a file: the first line, without its line ending.
- * The file must not be readable or writable by group or others.
+ * The file must not be readable or writable by group or others, and must
+ * be a regular file (a FIFO is refused at once with KANSA_EIO).
  * @return 0, KANSA_ENOTFOUND, KANSA_EPERM (mode too open), KANSA_EIO,
  * KANSA_ELIMIT (longer than KANSA_MAX_SECRET_BYTES) or KANSA_EFORMAT (empty).
  */
@@ -289,10 +290,13 @@ enum {
 
 /**
  * Read a whole file (symbolic links are not followed; "-" is stdin).
+ * Only a regular file is read: a FIFO, device or directory is refused at
+ * once, without waiting for a writer.
  * @param[out] out owned by the caller, free with free(); NUL-terminated
  * (the NUL is not counted in *len_out).
  * @param max the largest size accepted.
  * @return 0, KANSA_ENOTFOUND, KANSA_EIO, KANSA_ELIMIT (larger than max),
+ * KANSA_EFORMAT (not a regular file; KANSA_EIO with KANSA_FILE_SECRET),
  * KANSA_EPERM (KANSA_FILE_SECRET and the mode is too open).
  */
 KANSA_EXTERN(int) kansa_file_read(uint8_t **out, size_t *len_out, const char *path,
@@ -378,6 +382,11 @@ typedef struct {
 /** Flags for kansa_ledger_open(). */
 enum {
 	KANSA_LEDGER_READONLY = 1 << 0, /**< open for reading only (audit) */
+	/** open to audit it (implies read only): the policy state the store
+	 * derived (its meta rows) is not loaded, so a damaged one is a finding
+	 * of kansa_ledger_audit() and kansa_ledger_report(), not an error of
+	 * the open; calls that need the policy in force load it then */
+	KANSA_LEDGER_AUDIT = 1 << 1,
 };
 
 /**

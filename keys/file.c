@@ -4,6 +4,8 @@
  * (temporary file, fsync, link or rename, fsync of the directory), so a crash
  * or a full disk never leaves a partial key file, and a secret file is
  * created 0600 from its first byte (no window where others could read it).
+ * Every file kansa reads is opened by kansa_file__open_read(), which never
+ * blocks on a FIFO and accepts regular files only.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +57,60 @@ out:
 	return error;
 }
 
+/*
+ * The one way kansa opens a file it reads (documents, keys, key files,
+ * passphrase files). REQ: SEC-FILE-OPEN
+ *  - O_NOFOLLOW: a symbolic link planted in place of the file is refused;
+ *  - O_NONBLOCK: opening a FIFO (or a device) returns at once instead of
+ *    waiting forever for a writer; after fstat shows a regular file the
+ *    flag is cleared again, so reads behave as usual;
+ *  - anything but a regular file is refused before a byte is read:
+ *    KANSA_EFORMAT for an input (exit 3, unreadable input), KANSA_EIO for a
+ *    secret (exit 4, an environment problem, as its other refusals are);
+ *  - with KANSA_FILE_SECRET, a mode that lets group or others in is refused
+ *    (KANSA_EPERM).
+ * @p what names the file in messages ("" or "secret file ").
+ */
+int kansa_file__open_read(int *fd_out, struct stat *st_out, const char *path, int flags,
+    const char *what)
+{
+	bool secret = (flags & KANSA_FILE_SECRET) != 0;
+	int fd, fl, error = 0;
+
+	*fd_out = -1;
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return kansa_error_set(errno == ENOENT ? KANSA_ENOTFOUND : KANSA_EIO,
+		    KANSA_ERRCLASS_OS, "cannot open %s'%s': %s", what, path, strerror(errno));
+	if (fstat(fd, st_out) < 0) {
+		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "cannot stat %s'%s': %s",
+		    what, path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st_out->st_mode)) {
+		error = kansa_error_set(secret ? KANSA_EIO : KANSA_EFORMAT, KANSA_ERRCLASS_OS,
+		    "%s'%s' is not a regular file", what, path);
+		goto out;
+	}
+	if (secret && (st_out->st_mode & 077)) {
+		error = kansa_error_set(KANSA_EPERM, KANSA_ERRCLASS_OS,
+		    "permissions %04o for %s'%s' are too open: it holds a secret and must not "
+		    "be accessible by group or others; run: chmod 600 '%s'",
+		    (unsigned)(st_out->st_mode & 07777), what, path, path);
+		goto out;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "cannot read %s'%s': %s",
+		    what, path, strerror(errno));
+		goto out;
+	}
+	*fd_out = fd;
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	return error;
+}
+
 int kansa_file_read(uint8_t **out, size_t *len_out, const char *path, size_t max, int flags)
 {
 	struct stat st;
@@ -66,20 +122,8 @@ int kansa_file_read(uint8_t **out, size_t *len_out, const char *path, size_t max
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS, "no file name");
 	if (strcmp(path, "-") == 0)
 		return read_fd(out, len_out, STDIN_FILENO, "standard input", max);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return kansa_error_set(errno == ENOENT ? KANSA_ENOTFOUND : KANSA_EIO,
-		    KANSA_ERRCLASS_OS, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "'%s' is not a regular file", path);
-		goto out;
-	}
-	if ((flags & KANSA_FILE_SECRET) && (st.st_mode & 077)) {
-		error = kansa_error_set(KANSA_EPERM, KANSA_ERRCLASS_OS,
-		    "permissions %04o for '%s' are too open: it holds a secret and must not "
-		    "be accessible by group or others; run: chmod 600 '%s'",
-		    (unsigned)(st.st_mode & 07777), path, path);
-		goto out;
-	}
+	if ((error = kansa_file__open_read(&fd, &st, path, flags, "")) < 0)
+		return error;
 	if ((size_t)st.st_size > max) {
 		error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_OS,
 		    "'%s' is larger than the limit of %zu bytes", path, max);

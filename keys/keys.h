@@ -13,6 +13,18 @@
 /* Constant-time equality of two equal-length byte strings (CRYPTO_memcmp). */
 bool kansa_ct_equal(const void *a, const void *b, size_t len);
 
+/*
+ * Open @p path to read it (keys/file.c): no symbolic link, never blocking
+ * (a FIFO is refused at once), a regular file only, and with
+ * KANSA_FILE_SECRET a mode closed to group and others. *fd_out is the open
+ * descriptor (the caller closes it) or -1. @p what prefixes the name in
+ * messages ("" or "secret file "). Returns 0, KANSA_ENOTFOUND, KANSA_EIO,
+ * KANSA_EFORMAT (not a regular file; KANSA_EIO for a secret), KANSA_EPERM.
+ */
+struct stat;
+int kansa_file__open_read(int *fd_out, struct stat *st_out, const char *path, int flags,
+    const char *what);
+
 /* Wipe memory (OPENSSL_cleanse). */
 void kansa_wipe(void *p, size_t len);
 

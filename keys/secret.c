@@ -6,7 +6,6 @@
  * secret is never copied into a kansa_buf or an error message.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,21 +90,8 @@ int kansa_secret_read_file(kansa_secret **out, const char *path)
 	int fd, error = 0;
 
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return kansa_error_set(errno == ENOENT ? KANSA_ENOTFOUND : KANSA_EIO,
-		    KANSA_ERRCLASS_OS, "cannot open secret file '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS,
-		    "secret file '%s' is not a regular file", path);
-		goto out;
-	}
-	if (st.st_mode & 077) {
-		error = kansa_error_set(KANSA_EPERM, KANSA_ERRCLASS_OS,
-		    "permissions %04o for '%s' are too open: a secret file must not be "
-		    "accessible by group or others; run: chmod 600 '%s'",
-		    (unsigned)(st.st_mode & 07777), path, path);
-		goto out;
-	}
+	if ((error = kansa_file__open_read(&fd, &st, path, KANSA_FILE_SECRET, "secret file ")) < 0)
+		return error;
 	while (len < sizeof(tmp)) {
 		ssize_t n = read(fd, tmp + len, sizeof(tmp) - len);
 		if (n < 0 && errno == EINTR)

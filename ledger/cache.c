@@ -197,7 +197,7 @@ int kansa_cache__put(kansa_cache_entry **out, kansa_cache *c,
 	e->cost = cost;
 	e->value = *value;
 	memset(value, 0, sizeof(*value));
-	if (e->value.doc != NULL && e->value.doc->kind == KANSA_KIND_WARRANT) {
+	if (e->value.doc != NULL && e->value.doc->kind == KANSA_DOC_WARRANT) {
 		memcpy(e->cti, e->value.doc->u.warrant.cti, sizeof(e->cti));
 		e->has_cti = true;
 	}

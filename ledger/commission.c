@@ -41,7 +41,7 @@ static int build_revoke(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	memcpy(e.cti, c->rev->u.revocation.warrant_cti, sizeof(e.cti));
 	out->is_revocation = true;
 	memcpy(out->revoked_cti, e.cti, sizeof(e.cti));
-	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_KIND_REVOCATION };
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_REVOCATION };
 	out->n_docs = 1;
 	c->receipt->verdict = KANSA_ALLOW;
 	c->receipt->reason = KANSA_REASON_ALLOWED;
@@ -57,7 +57,7 @@ int kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg, const uint8_t *rev
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	if ((error = kansa_signed_doc__parse(&c.rev, revocation, revocation_len, KANSA_KIND_REVOCATION)) < 0)
+	if ((error = kansa_signed_doc__parse(&c.rev, revocation, revocation_len, KANSA_DOC_REVOCATION)) < 0)
 		return error;
 	if ((error = kansa_store__append(kansa_ledger__store(lg), build_revoke, &c, NULL)) < 0)
 		kansa_ledger__receipt_deny(out, error);
@@ -78,14 +78,17 @@ typedef struct {
 } ratify_ctx;
 
 /* The entry a ratification names must be an allowed emergency act, not yet
- * ratified. Runs in the append's transaction. */
-static int check_emergency(kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN], uint64_t *seq_out)
+ * ratified. Runs in the append's transaction, for the ratification that
+ * would become entry @p seq (kept in meta "ratified.<leaf>"). */
+static int check_emergency(kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN], uint64_t seq,
+    uint64_t *seq_out)
 {
 	kansa_store_row row;
 	kansa_entry e;
 	uint8_t *seen = NULL;
 	size_t len = 0;
-	char key[16 + 2 * KANSA_HASH_LEN];
+	uint64_t at = 0;
+	char key[16 + 2 * KANSA_HASH_LEN], text[24];
 	int error;
 
 	if ((error = kansa_store__find_leaf(seq_out, s, leaf)) < 0)
@@ -106,13 +109,22 @@ static int check_emergency(kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN], u
 	memcpy(key, "ratified.", 10);
 	kansa_hex_encode(key + 9, leaf, KANSA_HASH_LEN);
 	error = kansa_store__meta_get(&seen, &len, s, key);
-	free(seen);
-	if (error == 0)
-		return kansa_error_set(KANSA_EEXISTS, KANSA_ERRCLASS_LEDGER,
-		    "emergency act %llu is already ratified", (unsigned long long)*seq_out);
+	if (error == 0) {
+		/* REQ: RATIFY-ONCE a second answer is "no" (exit 1), naming the first */
+		if (kansa_parse_u64(&at, (const char *)seen, len) == 0 && at > *seq_out)
+			error = kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
+			    "entry %llu is already ratified at seq %llu", (unsigned long long)*seq_out,
+			    (unsigned long long)at);
+		else
+			error = kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
+			    "entry %llu is already ratified", (unsigned long long)*seq_out);
+		free(seen);
+		return error;
+	}
 	if (error != KANSA_ENOTFOUND)
 		return error;
-	return kansa_ledger__meta_put_text(s, key, "1");
+	snprintf(text, sizeof(text), "%llu", (unsigned long long)seq);
+	return kansa_ledger__meta_put_text(s, key, text);
 }
 
 static int build_ratify(void *vctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
@@ -127,7 +139,7 @@ static int build_ratify(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	memset(&e, 0, sizeof(e));
 	/* REQ: RATIFY-QUORUM the revoke quorum of the policy in force */
 	if ((error = kansa_ledger__policy_quorum(&have, &need, NULL, c->lg, s, c->rat)) < 0 ||
-	    (error = check_emergency(s, rat->entry, &act)) < 0)
+	    (error = check_emergency(s, rat->entry, pos->seq, &act)) < 0)
 		return error;
 	e.seq = pos->seq;
 	e.time = kansa_ledger__entry_time(pos);
@@ -136,7 +148,7 @@ static int build_ratify(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	memcpy(e.document, c->rat->hash, KANSA_HASH_LEN);
 	memcpy(e.entry, rat->entry, KANSA_HASH_LEN);
 	e.approved = rat->approved;
-	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_KIND_RATIFICATION };
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_RATIFICATION };
 	out->n_docs = 1;
 	c->receipt->verdict = KANSA_ALLOW;
 	c->receipt->reason = KANSA_REASON_ALLOWED;
@@ -156,7 +168,7 @@ int kansa_ledger_ratify(kansa_receipt *out, kansa_ledger *lg, const uint8_t *rat
 	if (lg == NULL || ratification == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_ledger_ratify: missing argument");
 	if ((error = kansa_signed_doc__parse(&c.rat, ratification, ratification_len,
-	    KANSA_KIND_RATIFICATION)) < 0)
+	    KANSA_DOC_RATIFICATION)) < 0)
 		return error;
 	if ((error = kansa_store__append(kansa_ledger__store(lg), build_ratify, &c, NULL)) < 0)
 		kansa_ledger__receipt_deny(out, error);

@@ -38,8 +38,8 @@
 #include "ledger/cache.h"
 #include "ledger/entry.h"
 #include "ledger/ledger_impl.h"
-#include "ledger/merkle.h"
-#include "ledger/store.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/store/store.h"
 #include "policy/decide.h"
 #include "policy/doc.h"
 
@@ -295,7 +295,7 @@ static int build_policy(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	if ((error = kansa_store__meta_put(s, key, e.document, KANSA_HASH_LEN)) < 0 ||
 	    (error = kansa_ledger__meta_put_text(s, "policy.version", val)) < 0)
 		return error;
-	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_KIND_POLICY };
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_POLICY };
 	out->n_docs = 1;
 	if (c->receipt) {
 		c->receipt->verdict = KANSA_ALLOW;
@@ -357,7 +357,7 @@ int kansa_ledger_open(kansa_ledger **out, const char *path, const kansa_secret *
 	if ((lg = calloc(1, sizeof(*lg))) == NULL)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
 	pthread_mutex_init(&lg->lock, NULL);
-	lg->readonly = (flags & KANSA_LEDGER_READONLY) != 0;
+	lg->readonly = (flags & (KANSA_LEDGER_READONLY | KANSA_LEDGER_AUDIT)) != 0;
 	if ((error = kansa_cache__new(&lg->cache, KANSA_CACHE_MAX_ENTRIES, KANSA_CACHE_MAX_BYTES)) < 0)
 		goto out;
 	if ((error = kansa_store__open(&lg->store, path, db_key,
@@ -373,7 +373,10 @@ int kansa_ledger_open(kansa_ledger **out, const char *path, const kansa_secret *
 	    (error = kansa_store__meta_get(&origin, &olen, lg->store, "log.origin")) < 0)
 		goto out;
 	snprintf(lg->origin, sizeof(lg->origin), "%.*s", (int)olen, (char *)origin);
-	error = load_policy(&lg->policy, lg->store);
+	/* REQ: AUDIT-MALFORMED an audit trusts no derived state: replay rebuilds
+	 * the policy chain from the entries and compares the meta rows with it */
+	if (!(flags & KANSA_LEDGER_AUDIT))
+		error = load_policy(&lg->policy, lg->store);
 out:
 	kansa_secret_free(seed);
 	free(origin);
@@ -565,7 +568,7 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 		/* Documents are stored once: skip the insert (a hash and a statement
 		 * in the serialized append) once a committed check stored it. */
 		if (c->v.ref == NULL || !kansa_cache_entry__is_stored(c->v.ref)) {
-			out->docs[0] = (kansa_store_doc){ c->warrant, c->warrant_len, KANSA_KIND_WARRANT };
+			out->docs[0] = (kansa_store_doc){ c->warrant, c->warrant_len, KANSA_DOC_WARRANT };
 			out->n_docs = 1;
 		}
 	}

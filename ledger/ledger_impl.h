@@ -9,7 +9,7 @@
 
 #include "kansa.h"
 #include "ledger/entry.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 #include "policy/doc.h"
 
 /* The ledger's verified-document cache (ledger/cache.h). */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "ledger/ledger_impl.h"
-#include "ledger/merkle.h"
+#include "ledger/tlog/merkle.h"
 
 /* ---- info ------------------------------------------------------------ */
 

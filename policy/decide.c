@@ -11,6 +11,7 @@
 
 #include "keys/keys.h"
 #include "policy/decide.h"
+#include "policy/rules.h"
 
 static const char *const reason_names[KANSA_REASON_COUNT] = {
 	[KANSA_REASON_ALLOWED] = "allowed",
@@ -126,40 +127,39 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
 {
 	char text[64];
 
-	/* REQ: DECIDE-3 the warrant's commission is the policy's */
-	if (strcmp(w->commission, policy->commission) != 0) {
+	/* REQ: DECIDE-3 REQ: DECIDE-4 the rules of policy/rules.c, worded for the entry */
+	switch (kansa_rules__authority(policy, w->commission, w->action, signers)) {
+	case KANSA_REASON_WRONG_COMMISSION:
 		DENY(out, KANSA_REASON_WRONG_COMMISSION,
 		    "warrant is from commission '%.64s', the policy is '%.64s'", w->commission,
 		    policy->commission);
 		return;
-	}
-	/* REQ: DECIDE-4 distinct members, at least the quorum of the warrant's action */
-	if (w->action < 0 || w->action > KANSA_ACT_NEUTRALIZE ||
-	    signers < policy->quorum[w->action] || signers == 0) {
+	case KANSA_REASON_NO_QUORUM:
 		DENY(out, KANSA_REASON_NO_QUORUM, "%zu of %llu required signatures", signers,
-		    (unsigned long long)(w->action >= 0 && w->action < KANSA_ACT_COUNT
-			? policy->quorum[w->action] : 0));
+		    (unsigned long long)kansa_rules__quorum_need(policy, w->action));
 		return;
+	default:
+		break;
 	}
-	/* REQ: DECIDE-5 not_before <= time < expires (expiry is exclusive at the second) */
-	if (time < w->not_before) {
+	/* REQ: DECIDE-5 REQ: DECIDE-6 */
+	switch (kansa_rules__validity(w, policy, time)) {
+	case KANSA_REASON_NOT_YET_VALID:
 		DENY(out, KANSA_REASON_NOT_YET_VALID, "valid from %lld, decision time %lld",
 		    (long long)w->not_before, (long long)time);
 		return;
-	}
-	if (time >= w->expires) {
+	case KANSA_REASON_EXPIRED:
 		DENY(out, KANSA_REASON_EXPIRED, "expired at %lld, decision time %lld",
 		    (long long)w->expires, (long long)time);
 		return;
-	}
-	/* REQ: DECIDE-6 validity no longer than the policy's max_validity */
-	if (policy->max_validity[w->action] > 0 &&
-	    (w->expires - w->not_before) > policy->max_validity[w->action]) {
+	case KANSA_REASON_VALIDITY_TOO_LONG:
 		DENY(out, KANSA_REASON_VALIDITY_TOO_LONG,
 		    "valid for %lld s, the policy allows at most %lld s for %s",
-		    (long long)(w->expires - w->not_before), (long long)policy->max_validity[w->action],
+		    (long long)(w->expires - w->not_before),
+		    (long long)kansa_rules__max_validity(policy, w->action),
 		    kansa_action__name(w->action));
 		return;
+	default:
+		break;
 	}
 	/* REQ: DECIDE-7 a revocation in the ledger */
 	if (state->revoked) {
@@ -323,7 +323,7 @@ int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_do
 		snprintf(out->detail, sizeof(out->detail), "no warrant given");
 		return 0;
 	}
-	if (kansa_signed_doc__parse(&out->doc, warrant, warrant_len, KANSA_KIND_WARRANT) < 0) {
+	if (kansa_signed_doc__parse(&out->doc, warrant, warrant_len, KANSA_DOC_WARRANT) < 0) {
 		snprintf(out->detail, sizeof(out->detail), "%.199s", kansa_error_last()->message);
 		return 0;
 	}

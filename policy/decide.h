@@ -50,8 +50,9 @@ int kansa_decide(kansa_decision *out, const kansa_policy_doc *policy,
 /*
  * The decision in three stages, so that the ledger can run the expensive,
  * pure part (parsing and verifying the warrant's signatures) outside its
- * write transaction and cache it by (warrant hash, policy hash). Composed
- * in order they are exactly kansa_decide(), which is what replay runs:
+ * write transaction and cache it by (warrant hash, policy hash). kansa_check
+ * and replay both run these stages, each keeping stage 2 for reuse;
+ * kansa_decide() composes them in the same order in one call:
  *
  *   kansa_decide__request()         row 1 for the request (no policy needed)
  *   kansa_decide__verify_warrant()  rows 1-2 for the warrant (policy members only)

@@ -119,15 +119,8 @@ typedef struct {
 } kansa_request_doc;
 
 /* A signed document of any kind: the COSE envelope plus its parsed payload. */
-typedef enum {
-	KANSA_KIND_POLICY = 1,
-	KANSA_KIND_WARRANT = 2,
-	KANSA_KIND_REVOCATION = 3,
-	KANSA_KIND_RATIFICATION = 4,
-} kansa_signed_doc_kind; /* was kansa_doc_kind: that name is the public kansa_doc_kind() */
-
 typedef struct {
-	kansa_signed_doc_kind kind;
+	int kind;                       /* KANSA_DOC_* (kansa.h) */
 	kansa_cose_sign *cose;          /* owned */
 	uint8_t hash[KANSA_HASH_LEN];   /* SHA-256 of the whole COSE bytes */
 	union {
@@ -137,6 +130,46 @@ typedef struct {
 		kansa_ratification_doc ratification;
 	} u;
 } kansa_signed_doc;
+
+struct cbor_item_t; /* libcbor's item; doc.h does not pull in <cbor.h> */
+struct json_t;      /* jansson's value; doc.h does not pull in <jansson.h> */
+
+/* The quorum_action of a kind whose authority is the quorum of its own
+ * action (a warrant: metadata-query or neutralize). */
+#define KANSA_QUORUM_OWN_ACTION (-1)
+
+/*
+ * What differs between the kinds of signed document, one row per kind (as
+ * libgit2's object type table). Every step of a document's life cycle --
+ * built from JSON, parsed, verified, shown, freed -- looks its kind up here
+ * instead of switching on it.
+ */
+typedef struct {
+	const char *name;          /* "warrant": in messages and show --json */
+	const char *content_type;  /* the COSE body's content type (design §3) */
+	int quorum_action;         /* kansa_action whose quorum signs it, or KANSA_QUORUM_OWN_ACTION */
+	/* the payload, strictly, into d->u (zeroed first, emptied again on error) */
+	int (*parse)(kansa_signed_doc *d, const uint8_t *payload, size_t len);
+	void (*dispose)(kansa_signed_doc *d);                   /* empties d->u */
+	const char *(*commission)(const kansa_signed_doc *d);   /* borrowed from d */
+	/* whether the document is in force at @p now (EEXPIRED, EVERIFY); NULL: always */
+	int (*check_time)(const kansa_signed_doc *d, const kansa_policy_doc *policy, int64_t now);
+	/* the JSON form -> the payload map @p m (policy/doc_json.c) */
+	int (*from_json)(struct cbor_item_t *m, const struct json_t *j, const char *base_dir,
+	    int64_t now);
+	/* the payload's fields into the show --json object @p o (policy/doc_api.c) */
+	void (*to_json)(struct json_t *o, const kansa_signed_doc *d, int64_t now);
+} kansa_doc_kind_def;
+
+/* The row of @p kind (KANSA_DOC_*); NULL for an unknown kind. */
+const kansa_doc_kind_def *kansa_doc_kind__def(int kind);
+/* "warrant"; "unknown" for an unknown kind. */
+const char *kansa_doc_kind__name(int kind);
+/* The kind whose content type is @p ctyp; 0 when none is. */
+int kansa_doc_kind__from_content_type(const char *ctyp);
+/* The kansa_action whose quorum gives @p d its authority (its kind's
+ * quorum_action, or a warrant's own action). */
+int kansa_signed_doc__quorum_action(const kansa_signed_doc *d);
 
 /* Parse COSE bytes of the expected kind (0 = any) and its payload, strictly.
  * Wrong kind -> KANSA_EFORMAT "document is a revocation, not a warrant". */
@@ -168,8 +201,6 @@ void kansa_text__sanitize(char *text);
 /* Additions of the "Signed documents" work (policy/prefix.c, doc*.c)      */
 /* ---------------------------------------------------------------------- */
 
-struct cbor_item_t; /* libcbor's item; doc.h does not pull in <cbor.h> */
-
 /* RFC 9164 CBOR of an address (len 32/128: tag 52/54 + 4/16-byte bstr) or a
  * prefix (tag 52/54 + [len, bstr with trailing zero bytes dropped]). A new
  * item owned by the caller, NULL on out of memory. */
@@ -181,12 +212,6 @@ struct cbor_item_t *kansa_prefix__to_cbor(const kansa_prefix *p);
 int kansa_prefix__from_cbor(kansa_prefix *out, const struct cbor_item_t *item, bool address_only);
 /* Whether two prefixes are the same (family, length and bytes). */
 bool kansa_prefix__equal(const kansa_prefix *a, const kansa_prefix *b);
-
-/* Content types of the COSE body ("application/kansa-warrant+cbor"); NULL
- * for an unknown kind. kansa_doc_kind__from_content_type: 0 when unknown. */
-const char *kansa_doc_kind__content_type(int kind);
-const char *kansa_doc_kind__name(int kind); /* "warrant"; "unknown" */
-int kansa_doc_kind__from_content_type(const char *ctyp);
 
 /* Times (design §3): RFC 3339 ("2026-05-01T00:00:00Z", "...+09:00"), "now",
  * or an offset from now: [+-]N followed by s, m, h or d. KANSA_EFORMAT. */
@@ -211,8 +236,22 @@ int kansa_request__from_json(uint8_t **out, size_t *out_len, const char *json, s
  * not convert, as far as they can be read (else ""); bounded and sanitized,
  * never fails (policy/request_peek.c). */
 void kansa_request__json_peek(char *out, size_t size, const char *json, size_t len);
+/* The from_json of each kind's row (policy/doc_json.c). */
+int kansa_policy_doc__from_json(struct cbor_item_t *m, const struct json_t *j, const char *base_dir,
+    int64_t now);
+int kansa_warrant_doc__from_json(struct cbor_item_t *m, const struct json_t *j, const char *base_dir,
+    int64_t now);
+int kansa_revocation_doc__from_json(struct cbor_item_t *m, const struct json_t *j,
+    const char *base_dir, int64_t now);
+int kansa_ratification_doc__from_json(struct cbor_item_t *m, const struct json_t *j,
+    const char *base_dir, int64_t now);
+/* The to_json of each kind's row (policy/doc_api.c). */
+void kansa_policy_doc__to_json(struct json_t *o, const kansa_signed_doc *d, int64_t now);
+void kansa_warrant_doc__to_json(struct json_t *o, const kansa_signed_doc *d, int64_t now);
+void kansa_revocation_doc__to_json(struct json_t *o, const kansa_signed_doc *d, int64_t now);
+void kansa_ratification_doc__to_json(struct json_t *o, const kansa_signed_doc *d, int64_t now);
 
-/* Payload parsers of each kind (policy/doc.c); the struct is zeroed first
+/* Payload parsers of each kind (policy/doc_payload.c); the struct is zeroed first
  * and emptied again on error. */
 int kansa_policy_doc__parse(kansa_policy_doc *out, const uint8_t *in, size_t len);
 void kansa_policy_doc__dispose(kansa_policy_doc *p);

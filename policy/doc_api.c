@@ -50,7 +50,7 @@ int kansa_doc_create_json(uint8_t **out, size_t *out_len, int kind, const char *
 	*out_len = 0;
 	if ((error = kansa_doc__payload_from_json(&payload, &plen, kind, json, json_len, base_dir, now)) < 0)
 		return error;
-	error = kansa_cose__build(out, out_len, kansa_doc_kind__content_type(kind), payload, plen);
+	error = kansa_cose__build(out, out_len, kansa_doc_kind__def(kind)->content_type, payload, plen);
 	free(payload);
 	return error;
 }
@@ -61,7 +61,7 @@ int kansa_doc_parse(kansa_doc **out, const uint8_t *cose, size_t len, int expect
 	int error;
 
 	*out = NULL;
-	if (expected_kind < 0 || expected_kind > KANSA_DOC_RATIFICATION)
+	if (expected_kind != 0 && kansa_doc_kind__def(expected_kind) == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "unknown document kind %d",
 		    expected_kind);
 	if ((d = calloc(1, sizeof(*d))) == NULL)
@@ -92,7 +92,7 @@ int kansa_doc_sign(uint8_t **out, size_t *out_len, bool *already, const uint8_t 
 
 int kansa_doc_kind(const kansa_doc *d)
 {
-	return (int)d->sd->kind;
+	return d->sd->kind;
 }
 
 void kansa_doc_hash(uint8_t out[KANSA_HASH_LEN], const kansa_doc *d)
@@ -119,7 +119,7 @@ static int verify_signed(size_t *have, size_t *need, const kansa_signed_doc *sd,
 {
 	int error;
 
-	if (sd->kind == KANSA_KIND_POLICY)
+	if (sd->kind == KANSA_DOC_POLICY)
 		return kansa_policy_doc__verify_next(have, need, sd, policy);
 	if (policy == NULL) {
 		*have = *need = 0;
@@ -128,8 +128,8 @@ static int verify_signed(size_t *have, size_t *need, const kansa_signed_doc *sd,
 	}
 	if ((error = kansa_signed_doc__verify_quorum(have, need, sd, policy)) < 0)
 		return error;
-	if (sd->kind == KANSA_KIND_WARRANT)
-		return kansa_warrant_doc__check_validity(&sd->u.warrant, policy, now);
+	if (kansa_doc_kind__def(sd->kind)->check_time != NULL)
+		return kansa_doc_kind__def(sd->kind)->check_time(sd, policy, now);
 	return 0;
 }
 
@@ -150,7 +150,7 @@ int kansa_policy_load(kansa_policy **out, const uint8_t *cose, size_t len, const
 	*out = NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-	if ((error = kansa_signed_doc__parse(&p->sd, cose, len, KANSA_KIND_POLICY)) < 0 ||
+	if ((error = kansa_signed_doc__parse(&p->sd, cose, len, KANSA_DOC_POLICY)) < 0 ||
 	    (error = kansa_policy_doc__verify_next(NULL, NULL, p->sd, kansa_policy__doc(previous))) < 0) {
 		kansa_policy_free(p);
 		return error;
@@ -190,7 +190,7 @@ int kansa_warrant_verify(const kansa_policy *p, const uint8_t *cose, size_t len,
 
 	if (p == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy");
-	if ((error = kansa_signed_doc__parse(&sd, cose, len, KANSA_KIND_WARRANT)) < 0)
+	if ((error = kansa_signed_doc__parse(&sd, cose, len, KANSA_DOC_WARRANT)) < 0)
 		return error;
 	error = verify_signed(&have, &need, sd, &p->sd->u.policy, now);
 	kansa_signed_doc__free(sd);
@@ -282,9 +282,12 @@ static json_t *jper_action(const int64_t v[2])
 	return o;
 }
 
-static void render_policy(json_t *o, const kansa_policy_doc *p)
+void kansa_policy_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now)
 {
+	const kansa_policy_doc *p = &d->u.policy;
 	json_t *members = json_array(), *q = json_object();
+
+	(void)now;
 
 	json_object_set_new(o, "commission", json_string(p->commission));
 	json_object_set_new(o, "version", json_integer((json_int_t)p->version));
@@ -307,8 +310,9 @@ static void render_policy(json_t *o, const kansa_policy_doc *p)
 	json_object_set_new(o, "max_targets", json_integer((json_int_t)p->max_targets));
 }
 
-static void render_warrant(json_t *o, const kansa_warrant_doc *w, int64_t now)
+void kansa_warrant_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now)
 {
+	const kansa_warrant_doc *w = &d->u.warrant;
 	json_t *scope = json_object(), *validity, *win;
 	const char *state = now < w->not_before ? "not-yet-valid" : now >= w->expires ? "expired" : "valid";
 
@@ -341,11 +345,28 @@ static void render_warrant(json_t *o, const kansa_warrant_doc *w, int64_t now)
 	json_object_set_new(o, "scope", scope);
 }
 
+void kansa_revocation_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now)
+{
+	(void)now;
+	json_object_set_new(o, "commission", json_string(d->u.revocation.commission));
+	json_object_set_new(o, "warrant", jhex(d->u.revocation.warrant_cti, 16));
+	json_object_set_new(o, "reason", json_string(d->u.revocation.reason));
+}
+
+void kansa_ratification_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now)
+{
+	(void)now;
+	json_object_set_new(o, "commission", json_string(d->u.ratification.commission));
+	json_object_set_new(o, "entry", jhex(d->u.ratification.entry, KANSA_HASH_LEN));
+	json_object_set_new(o, "approved", json_boolean(d->u.ratification.approved));
+	json_object_set_new(o, "reason", json_string(d->u.ratification.reason));
+}
+
 /* The policy whose members sign @p sd: the given one, or a version-1
  * policy's own. NULL when unknown. */
 static const kansa_policy_doc *signing_policy(const kansa_signed_doc *sd, const kansa_policy_doc *given)
 {
-	if (sd->kind == KANSA_KIND_POLICY) {
+	if (sd->kind == KANSA_DOC_POLICY) {
 		if (sd->u.policy.version == 1)
 			return &sd->u.policy;
 		return given;
@@ -370,25 +391,7 @@ int kansa_doc_to_json(char **out, const kansa_doc *d, const kansa_policy *policy
 	}
 	json_object_set_new(o, "kind", json_string(kansa_doc_kind__name(sd->kind)));
 	json_object_set_new(o, "hash", jhex(sd->hash, KANSA_HASH_LEN));
-	switch (sd->kind) {
-	case KANSA_KIND_POLICY:
-		render_policy(o, &sd->u.policy);
-		break;
-	case KANSA_KIND_WARRANT:
-		render_warrant(o, &sd->u.warrant, now);
-		break;
-	case KANSA_KIND_REVOCATION:
-		json_object_set_new(o, "commission", json_string(sd->u.revocation.commission));
-		json_object_set_new(o, "warrant", jhex(sd->u.revocation.warrant_cti, 16));
-		json_object_set_new(o, "reason", json_string(sd->u.revocation.reason));
-		break;
-	case KANSA_KIND_RATIFICATION:
-		json_object_set_new(o, "commission", json_string(sd->u.ratification.commission));
-		json_object_set_new(o, "entry", jhex(sd->u.ratification.entry, KANSA_HASH_LEN));
-		json_object_set_new(o, "approved", json_boolean(sd->u.ratification.approved));
-		json_object_set_new(o, "reason", json_string(sd->u.ratification.reason));
-		break;
-	}
+	kansa_doc_kind__def(sd->kind)->to_json(o, sd, now);
 
 	/* each signer: its member name and whether its signature verifies */
 	for (size_t i = 0; i < n; i++) {
@@ -410,9 +413,9 @@ int kansa_doc_to_json(char **out, const kansa_doc *d, const kansa_policy *policy
 	json_object_set_new(o, "signers", signers);
 	json_object_set_new(o, "signatures", json_integer((json_int_t)n));
 
-	if (vp != NULL && (sd->kind == KANSA_KIND_POLICY || given != NULL)) {
+	if (vp != NULL && (sd->kind == KANSA_DOC_POLICY || given != NULL)) {
 		size_t have = 0, need = 0;
-		const kansa_policy_doc *prev = sd->kind == KANSA_KIND_POLICY && sd->u.policy.version == 1 ? NULL : given;
+		const kansa_policy_doc *prev = sd->kind == KANSA_DOC_POLICY && sd->u.policy.version == 1 ? NULL : given;
 		int v = verify_signed(&have, &need, sd, prev, now);
 
 		json_object_set_new(o, "quorum", json_pack("{s:I, s:I}", "have", (json_int_t)have,

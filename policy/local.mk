@@ -14,8 +14,10 @@ TESTS += tests/unit/test_cbor tests/unit/test_cose
 # Signed documents (policy, warrant, revocation, ratification, request):
 # prefixes, times, JSON -> CBOR builders, strict parsers, verification, the
 # public kansa_doc/kansa_policy API. policy/ uses jansson for the JSON forms.
-libkansa_internal_la_SOURCES += policy/doc.h policy/prefix.c policy/doc_time.c policy/doc.c \
-	policy/doc_json.c policy/doc_api.c policy/text.c policy/request_peek.c
+libkansa_internal_la_SOURCES += policy/doc.h policy/doc_kind.c policy/prefix.c policy/doc_time.c \
+	policy/doc_field.h policy/doc_field.c policy/doc_payload.c policy/doc_request.c policy/doc_verify.c \
+	policy/doc_json.h policy/doc_json_value.c policy/doc_json.c policy/doc_api.c policy/text.c \
+	policy/request_peek.c
 libkansa_internal_la_CFLAGS += $(JANSSON_CFLAGS)
 libkansa_internal_la_LIBADD += $(JANSSON_LIBS)
 libkansa_la_LIBADD += $(JANSSON_LIBS)
@@ -32,8 +34,9 @@ EXTRA_DIST += tests/cli/documents.sh tests/cli/cose-independent.sh tests/cose_re
 	tests/fuzz/fuzz_request.c tests/fuzz/corpus/policy tests/fuzz/corpus/warrant \
 	tests/fuzz/corpus/revocation tests/fuzz/corpus/request
 
-# The decision function (design §5) and its table-driven tests.
-libkansa_internal_la_SOURCES += policy/decide.h policy/decide.c
+# The decision function (design §5), the rules of rows 3-6 that document
+# verification shares with it, and their table-driven tests.
+libkansa_internal_la_SOURCES += policy/decide.h policy/decide.c policy/rules.h policy/rules.c
 check_PROGRAMS += tests/unit/test_decide
 tests_unit_test_decide_SOURCES = tests/unit/decide/test_evaluate.c
 tests_unit_test_decide_CFLAGS = $(TEST_CFLAGS)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# One ledger file under two names (ledger/store_file.c, docs/ledger.md
+# One ledger file under two names (ledger/store/store_file.c, docs/ledger.md
 # "One file, one name"): two processes check concurrently, one through the
 # file and one through a hard link to it. SQLite would give each name its
 # own -wal and -shm (two logs, two write locks: a forked chain), so every

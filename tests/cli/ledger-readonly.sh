@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# An auditor verifies a read-only copy of a ledger (ledger/store_file.c,
+# An auditor verifies a read-only copy of a ledger (ledger/store/store_file.c,
 # docs/audit.md "Read-only copies"): a 0444 copy, and a copy in a read-only
 # directory. ledger verify and audit replay exit 0 and leave no -wal or
 # -shm beside the copy (also when the open fails), and the owner writes on

@@ -87,6 +87,10 @@ deny_with() {
 	got=$(json_get out.txt 'j["reason"]' 2>/dev/null)
 	[ "$got" = "$reason" ] && ok "$label: reason $reason" || { not_ok "$label: reason '$got', wanted $reason"; cat out.txt err.txt; }
 }
+# One case per row of design §5, through kansa_check:
+# REQ: DECIDE-1 REQ: DECIDE-2 REQ: DECIDE-3 REQ: DECIDE-4 REQ: DECIDE-5 REQ: DECIDE-6
+# REQ: DECIDE-8 REQ: DECIDE-9 REQ: DECIDE-10 REQ: DECIDE-11 REQ: DECIDE-12
+# REQ: DECIDE-13 REQ: DECIDE-14 REQ: DECIDE-15
 printf '\377\000garbage' > junk.cbor
 deny_with malformed-request "garbage request bytes" -- kansa check --db l.db --warrant w.cose --request junk.cbor --cbor
 deny_with malformed-warrant "garbage warrant" -- kansa check --db l.db --warrant junk.cbor --request ok.json
@@ -133,6 +137,7 @@ expect_exit 0 "emergency neutralize" -- kansa check --db l.db --request em.json 
 [ "$(json_get out.txt 'j["reason"]')" = emergency ] && ok "reason emergency" || not_ok "emergency reason"
 json_get out.txt 'j["ratify_by"] - j["time"]' | grep -qx 86400 && ok "ratify_by = time + 24h" || not_ok "ratify_by"
 em_leaf=$(json_get out.txt 'j["leaf_hash"]')
+em_seq=$(json_get out.txt 'j["seq"]')
 expect_exit 0 "second emergency act" -- kansa check --db l.db --request em.json --json
 em2_leaf=$(json_get out.txt 'j["leaf_hash"]')
 expect_exit 0 "third emergency act (left pending)" -- kansa check --db l.db --request em.json
@@ -149,9 +154,14 @@ expect_exit 1 "ratification with one signature is refused" -- kansa ledger ratif
 kansa ratification sign rat1.cose --key b.key >/dev/null 2>&1
 expect_exit 0 "ratification with quorum recorded" -- kansa ledger ratify --db l.db --ratification rat1.cose --json
 json_get out.txt 'j["detail"]' | grep -q "ratified" && ok "receipt says ratified" || not_ok "ratify receipt: $(cat out.txt)"
+rat_seq=$(json_get out.txt 'j["seq"]')
+# REQ: RATIFY-ONCE a second answer to the same act is a "no" (exit 1), naming the first
 ratification rat1b "$em_leaf" false a c
-expect_exit 4 "an act is ratified only once" -- kansa ledger ratify --db l.db --ratification rat1b.cose
-expect_grep "already ratified" err.txt "says it is already ratified"
+expect_exit 1 "an act is ratified only once" -- kansa ledger ratify --db l.db --ratification rat1b.cose
+expect_grep "entry $em_seq is already ratified at seq $rat_seq" err.txt "says where it was ratified"
+expect_exit 1 "a second ratification --json: exit 1" -- kansa ledger ratify --db l.db --ratification rat1b.cose --json
+[ "$(json_get out.txt 'j["ok"], j["error"]["code"]')" = "False EVERIFY" ] &&
+	ok "a second ratification --json: one object, EVERIFY" || not_ok "second ratification --json: $(cat out.txt)"
 ratification rat2 "$em2_leaf" false a c
 expect_exit 0 "refusal recorded" -- kansa ledger ratify --db l.db --ratification rat2.cose
 ratification rat3 "$(kansa ledger info --db l.db --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["head"])')" true a b
@@ -170,6 +180,7 @@ JSON
 expect_exit 1 "revocation with one signature is refused" -- kansa ledger revoke --db l.db --revocation rv.cose
 kansa revocation sign rv.cose --key b.key >/dev/null 2>&1
 expect_exit 0 "revocation with quorum recorded" -- kansa ledger revoke --db l.db --revocation rv.cose
+# REQ: DECIDE-7 revoked
 deny_with revoked "after revocation" -- kansa check --db l.db --warrant w2.cose --request ok.json
 
 # policy succession: version 2 needs the policy quorum (3) of version 1

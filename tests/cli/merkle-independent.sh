@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Cross-check ledger/merkle.c against tests/merkle_ref.py, an independent
+# Cross-check ledger/tlog/merkle.c against tests/merkle_ref.py, an independent
 # RFC 9162 implementation using only Python's hashlib and base64: leaves,
 # roots and proofs for sizes 1, 2, 3, 2^k-1, 2^k, 2^k+1 up to 1025.
 set -u

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Secrets (docs/security.md): passphrases, raw database keys and member
-# private keys never appear in kansa's output, in the ledger files, or in
-# the process's memory once it is done with them (a core dump taken with
-# gdb at _exit); secret files must be 0600 and are refused otherwise; no
-# command takes a secret on argv.
+# Secrets (docs/security.md): passphrases, raw database keys, member
+# private keys and the ledger's signing seed never appear in kansa's output,
+# in the ledger files, or in the process's memory once it is done with them
+# (a core dump taken with gdb at _exit, also of ledger verify, audit replay
+# and audit report: REQ: SEC-WIPE-SQLITE); secret files must be 0600 and
+# are refused otherwise; no command takes a secret on argv.
 . "${KANSA_SRCDIR:?}/tests/cli/lib.sh"
 
 tool="$KANSA_BUILDDIR/tests/tools/harden_tool"
@@ -30,6 +31,19 @@ seed=$(openssl pkey -in m.key -passin file:pp.txt -outform DER 2>/dev/null | tai
 needles="$needles seed=$seed"
 cp out.txt gen.out; cp err.txt gen.err
 "$tool" make l.db 0 > /dev/null || not_ok "setup ledger"
+# the ledger's own Ed25519 signing seed (meta log.seed, inside the encrypted
+# database), read with the stock sqlcipher CLI under the tool's raw key
+logseed=
+if command -v sqlcipher > /dev/null 2>&1; then
+	logseed=$(printf "PRAGMA key = \"x'%s'\";\nPRAGMA cipher_page_size = 4096;\nSELECT hex(value) FROM meta WHERE key = 'log.seed';\n" \
+		"$(cat tool.key)" | sqlcipher l.db | tail -n 1 | tr A-F a-f)
+fi
+if [ ${#logseed} -eq 64 ]; then
+	ok "the ledger's signing seed read with sqlcipher"
+	needles="$needles log-seed=$logseed"
+else
+	echo "ok - # SKIP no sqlcipher CLI: the ledger's signing seed is not looked for"
+fi
 cp l.db.warrant.cose w.cose
 chmod 640 m.key
 expect_exit 4 "a group-readable private key is refused" -- \
@@ -100,6 +114,9 @@ elif command -v gdb > /dev/null 2>&1 && [ -x "$KANSA_BUILDDIR/libtool" ]; then
 			"show:keys show m.key --passphrase-file pp.txt" \
 			"check:check --db l.db --db-key-file dbpp.key --warrant l.db.warrant.cose --request l.db.request.cbor --cbor" \
 			"info:ledger info --db l.db --db-key-file dbpp.key" \
+			"verify:ledger verify --db l.db --db-key-file dbpp.key" \
+			"replay:audit replay --db l.db --db-key-file dbpp.key" \
+			"report:audit report --db l.db --db-key-file dbpp.key" \
 			"rekey:ledger rekey --db l.db --db-key-file dbpp.key --new-db-key-file raw.key"; do
 			name=${run%%:*}
 			# shellcheck disable=SC2086

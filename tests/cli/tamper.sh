@@ -190,4 +190,75 @@ expect_exit 0 "uses table edited: verify does not read it" -- kansa ledger verif
 expect_exit 1 "uses table edited: replay exits 1" -- kansa audit replay --db t.db --json
 expect_grep "state-mismatch" out.txt "replay reports the store's counts"
 
+# 9. Merkle node rows the tree does not have (REQ: AUDIT-TREE-EXTRA): above
+#    the height of a tree of 8 entries, past the width of level 1, and a
+#    row whose hash is not 32 bytes; verify names each, exit 1
+fresh
+sq t.db "INSERT INTO merkle_nodes(level, idx, hash) VALUES (9, 0, zeroblob(32));" >/dev/null
+expect_exit 1 "a node above the tree's height: verify exits 1" -- kansa ledger verify --db t.db --json
+expect_grep "node at level 9, index 0 that a tree of 8 entries does not have" out.txt "verify names the node"
+fresh
+sq t.db "INSERT INTO merkle_nodes(level, idx, hash) VALUES (1, 4, zeroblob(32));" >/dev/null
+expect_exit 1 "a node past the width of its level: verify exits 1" -- kansa ledger verify --db t.db --json
+expect_grep "node at level 1, index 4 that a tree of 8 entries does not have" out.txt "verify names the node"
+expect_exit 1 "the same node: replay exits 1" -- kansa audit replay --db t.db
+fresh
+sq t.db "UPDATE merkle_nodes SET hash = X'00' WHERE level = 0 AND idx = 3;" >/dev/null
+expect_exit 1 "a node row with a 1-byte hash: verify exits 1" -- kansa ledger verify --db t.db --json
+expect_grep "malformed node row at level 0, index 3" out.txt "verify names the malformed row"
+fresh
+sq t.db "INSERT INTO merkle_nodes(level, idx, hash) VALUES (2, -1, zeroblob(32));" >/dev/null
+expect_exit 1 "a node row with a negative index: verify exits 1" -- kansa ledger verify --db t.db --json
+expect_grep "node at level 2, index -1" out.txt "verify names the row"
+
+# 10. stored data that does not even decode (REQ: AUDIT-MALFORMED): every
+#     such edit is a finding with exit 1, never an abort with exit 3 or 4.
+#     The store's policy rows (meta) are derived state: verify does not read
+#     them (as with the use counts), replay compares them with the entries.
+fresh
+sq t.db "UPDATE meta SET value = CAST('7' AS BLOB) WHERE key = 'policy.version';" >/dev/null
+expect_exit 0 "policy version in meta edited: verify does not read it" -- kansa ledger verify --db t.db
+expect_exit 1 "policy version in meta edited: replay exits 1" -- kansa audit replay --db t.db --json
+expect_grep "the store says policy version 7 is in force, the entries say 1" out.txt "replay reports the version"
+expect_exit 1 "policy version in meta edited: report exits 1" -- kansa audit report --db t.db --json
+expect_grep "state-mismatch" out.txt "the report lists the finding"
+fresh
+sq t.db "UPDATE meta SET value = CAST('x' AS BLOB) WHERE key = 'policy.version';" >/dev/null
+expect_exit 1 "policy version in meta not a number: replay exits 1" -- kansa audit replay --db t.db --json
+expect_grep "state-mismatch" out.txt "replay reports it"
+fresh
+sq t.db "DELETE FROM meta WHERE key = 'policy.version';" >/dev/null
+expect_exit 1 "policy version in meta deleted: replay exits 1" -- kansa audit replay --db t.db --json
+fresh
+sq t.db "UPDATE meta SET value = zeroblob(32) WHERE key = 'policy.1';" >/dev/null
+expect_exit 1 "the meta row naming policy 1 edited: replay exits 1" -- kansa audit replay --db t.db --json
+expect_grep "row policy.1 does not name the policy document" out.txt "replay names the row"
+fresh
+b=$(hexbody 0)
+b2=$(printf '%s' "$b" | python3 -c "
+import sys
+s = bytes.fromhex(sys.stdin.read().strip())
+assert s.count(b'\x67version\x01') == 1
+print(s.replace(b'\x67version\x01', b'\x67version\x02').hex().upper())")
+sq t.db "UPDATE entries SET body = X'$b2' WHERE seq = 0;" >/dev/null
+expect_found verify body-altered 0 "the policy entry's version edited"
+expect_found replay document-mismatch 0 "the policy entry's version edited"
+expect_grep "entry 0 records policy version 2 for a document of version 1" out.txt "replay says what differs"
+fresh
+sq t.db "UPDATE documents SET body = X'' WHERE kind = 1;" >/dev/null
+expect_exit 0 "the policy document emptied: verify does not read documents" -- kansa ledger verify --db t.db
+expect_found replay document-mismatch 0 "the policy document emptied"
+expect_exit 1 "the policy document emptied: report exits 1" -- kansa audit report --db t.db --json
+fresh
+sq t.db "UPDATE documents SET body = zeroblob(16) WHERE hash = X'$wh';" >/dev/null
+expect_found replay document-mismatch 1 "the warrant's body zeroed"
+fresh
+sq t.db "UPDATE entries SET body = X'' WHERE seq = 3;" >/dev/null
+expect_found verify malformed-entry 3 "an entry's body emptied"
+expect_found replay malformed-entry 3 "an entry's body emptied"
+fresh
+sq t.db "UPDATE entries SET body = zeroblob(0), leaf_hash = X'00' WHERE seq = 5;" >/dev/null
+expect_found verify malformed-entry 5 "an entry's body and leaf hash emptied"
+expect_exit 1 "an entry's body emptied: report exits 1" -- kansa audit report --db t.db --json
+
 finish

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: the C2SP signed-note parser and verifier, the
- * checkpoint body parser and the verifier-key parser (ledger/note.c).
+ * checkpoint body parser and the verifier-key parser (ledger/tlog/note.c).
  * Input: any bytes, treated as a note. Must never crash, leak or read out
  * of bounds; an accepted note must survive re-parsing unchanged.
  */
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger/note.h"
+#include "ledger/tlog/note.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target: policies (policy/doc.c, policy/doc_api.c). Input: any
+ * libFuzzer target: policies (policy/doc_*.c). Input: any
  * bytes, taken as a policy's COSE_Sign (parsed, rendered, loaded as version
  * 1 with its own quorum) and as a bare policy payload. Must never crash,
  * leak or read out of bounds; a parsed policy's quorums lie within 1 and

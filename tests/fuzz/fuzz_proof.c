@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target: the proof text parser (ledger/merkle.c,
+ * libFuzzer target: the proof text parser (ledger/tlog/merkle.c,
  * docs/formats.md "Proofs") and the verifiers behind it. Input: any bytes.
  * Must never crash or leak; a parsed proof must format back to exactly the
  * input (the format has one spelling per proof), and verification of
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger/merkle.h"
+#include "ledger/tlog/merkle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

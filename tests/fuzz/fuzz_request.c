@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target: requests (policy/doc.c, policy/doc_json.c). Input: any
+ * libFuzzer target: requests (policy/doc_request.c, policy/doc_json.c). Input: any
  * bytes, taken as a request's canonical CBOR and as its JSON form. Must
  * never crash, leak or read out of bounds; a parsed request names a
  * non-empty officer and justification and has what its action needs, and

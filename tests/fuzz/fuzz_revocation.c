@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target: revocations and ratifications (policy/doc.c). Input:
+ * libFuzzer target: revocations and ratifications (policy/doc_*.c). Input:
  * any bytes, taken as a revocation's COSE_Sign (parsed, verified against a
  * policy whose members are the seeds' keys, rendered) and as bare
  * revocation and ratification payloads. Must never crash, leak or read out

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libFuzzer target: warrants (policy/doc.c, policy/doc_api.c). Input: any
+ * libFuzzer target: warrants (policy/doc_*.c). Input: any
  * bytes, taken as a warrant's COSE_Sign and, separately, as a bare warrant
  * payload. The warrant is verified against a fixed policy whose members are
  * the keys with seeds 0x40, 0x41, 0x42 repeated, so that seeds signed by

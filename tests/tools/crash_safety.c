@@ -45,7 +45,7 @@
 #include "commission.h"
 #include "ledger/entry.h"
 #include "ledger/ledger_impl.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 typedef struct {
 	uint64_t seq;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Test helper: print the leaves, roots and proofs of ledger/merkle.c for
+ * Test helper: print the leaves, roots and proofs of ledger/tlog/merkle.c for
  * tests/merkle_ref.py to check with an independent implementation.
  *
  * Leaf i holds the ASCII bytes "leaf <i>". Output, one item per line:
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger/merkle.h"
+#include "ledger/tlog/merkle.h"
 
 #define MAX_LEAVES 1025
 

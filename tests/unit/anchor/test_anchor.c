@@ -10,9 +10,9 @@
 
 #include "../ledger/fixture.h"
 #include "common/common.h"
-#include "ledger/anchor.h"
+#include "ledger/anchor/anchor.h"
 #include "ledger/ledger_impl.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 typedef struct {
 	ledger_fixture f;

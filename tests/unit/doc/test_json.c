@@ -39,7 +39,7 @@ Test(doc_create_json, policy_roundtrip)
 
 	cr_assert_eq(create_doc(&cose, &len, KANSA_DOC_POLICY, policy_json(1)), 0, "%s",
 	    kansa_error_last()->message);
-	cr_assert_eq(kansa_signed_doc__parse(&d, cose, len, KANSA_KIND_POLICY), 0, "%s",
+	cr_assert_eq(kansa_signed_doc__parse(&d, cose, len, KANSA_DOC_POLICY), 0, "%s",
 	    kansa_error_last()->message);
 	cr_expect_str_eq(d->u.policy.commission, "jp-ccisc");
 	cr_expect_eq(d->u.policy.version, 1);
@@ -69,9 +69,9 @@ Test(doc_create_json, warrant_claims)
 	cr_assert_eq(create_doc(&cose, &len, KANSA_DOC_WARRANT, warrant_json()), 0, "%s",
 	    kansa_error_last()->message);
 	cr_assert_eq(create_doc(&cose2, &len2, KANSA_DOC_WARRANT, warrant_json()), 0);
-	cr_assert_eq(kansa_signed_doc__parse(&d, cose, len, KANSA_KIND_WARRANT), 0, "%s",
+	cr_assert_eq(kansa_signed_doc__parse(&d, cose, len, KANSA_DOC_WARRANT), 0, "%s",
 	    kansa_error_last()->message);
-	cr_assert_eq(kansa_signed_doc__parse(&d2, cose2, len2, KANSA_KIND_WARRANT), 0);
+	cr_assert_eq(kansa_signed_doc__parse(&d2, cose2, len2, KANSA_DOC_WARRANT), 0);
 	w = &d->u.warrant;
 	cr_expect_str_eq(w->commission, "jp-ccisc");
 	cr_expect_str_eq(w->subject, "npa-cyber-3");
@@ -188,6 +188,7 @@ Test(doc_create_json, messages_name_the_field)
 	{
 		json_t *p = policy_json(1);
 
+		/* REQ: POLICY-QUORUM 1 <= quorum <= members */
 		json_object_set_new(json_object_get(p, "quorum"), "neutralize", json_integer(4));
 		expect_fail(KANSA_DOC_POLICY, p, KANSA_EFORMAT, NULL);
 		cr_expect_str_eq(kansa_error_last()->message,
@@ -252,6 +253,7 @@ Test(doc_create_json, rejects_unknown_missing_and_mistyped)
 	json_object_set_new(json_object_get(p, "max_validity"), "neutralize", json_string("7 days"));
 	expect_fail(KANSA_DOC_POLICY, p, KANSA_EFORMAT, "max_validity.neutralize: not a duration");
 	p = policy_json(1);
+	/* REQ: POLICY-FIELDS a content field is never a metadata field */
 	json_array_append_new(json_object_get(p, "forbidden_fields"), json_string("src_ip"));
 	expect_fail(KANSA_DOC_POLICY, p, KANSA_EFORMAT, "forbidden_fields[3]: \"src_ip\" is also in fields");
 	p = policy_json(1);

@@ -17,6 +17,7 @@ static void signed_warrant(uint8_t **cose, size_t *len, json_t *j, const int *wh
 	sign_with(cose, len, who);
 }
 
+/* REQ: DECIDE-4 no-quorum REQ: DECIDE-5 not-yet-valid / expired */
 Test(warrant_verify, quorum_of_distinct_members)
 {
 	uint8_t *pol = NULL, *w = NULL;
@@ -24,13 +25,13 @@ Test(warrant_verify, quorum_of_distinct_members)
 	kansa_policy *p = policy_v1(&pol, &plen);
 
 	signed_warrant(&w, &wlen, warrant_json(), A);
-	/* REQ: DOC-QUORUM */
+	/* REQ: DECIDE-4 no-quorum */
 	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW), KANSA_EVERIFY);
 	cr_expect_msg("no quorum: 1 of 2 required signatures");
 	sign_with(&w, &wlen, (const int[]){ 1, -1 });
 	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW), 0, "%s", kansa_error_last()->message);
 	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW + 30 * 86400 - 1), 0);
-	/* REQ: WARRANT-VALIDITY expiry is exclusive */
+	/* REQ: DECIDE-5 expired: expiry is exclusive */
 	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW + 30 * 86400), KANSA_EEXPIRED);
 	cr_expect_msg("expired at 2026-05-31T00:00:00Z");
 	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW - 1), KANSA_EEXPIRED);
@@ -40,6 +41,7 @@ Test(warrant_verify, quorum_of_distinct_members)
 	free(w);
 }
 
+/* REQ: DECIDE-4 no-quorum: the quorum of the warrant's action */
 Test(warrant_verify, neutralize_needs_its_own_quorum)
 {
 	uint8_t *pol = NULL, *w = NULL;
@@ -109,7 +111,7 @@ Test(warrant_verify, the_same_member_twice_counts_once)
 
 	signed_warrant(&w, &wlen, warrant_json(), A);
 	duplicate_signature(&w, &wlen, 0);
-	cr_assert_eq(kansa_signed_doc__parse(&d, w, wlen, KANSA_KIND_WARRANT), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(kansa_signed_doc__parse(&d, w, wlen, KANSA_DOC_WARRANT), 0, "%s", kansa_error_last()->message);
 	cr_expect_eq(kansa_cose__signature_count(d->cose), 2);
 	cr_expect_eq(kansa_signed_doc__verify_signers(&distinct, d, kansa_policy__doc(p)), 0);
 	cr_expect_eq(distinct, 1);
@@ -138,6 +140,7 @@ Test(warrant_verify, signing_twice_is_a_noop)
 	kansa_key_free(k);
 }
 
+/* REQ: DECIDE-3 wrong-commission */
 Test(warrant_verify, wrong_commission)
 {
 	uint8_t *pol = NULL, *w = NULL;
@@ -154,7 +157,7 @@ Test(warrant_verify, wrong_commission)
 	free(w);
 }
 
-/* REQ: WARRANT-MAXVALIDITY */
+/* REQ: DECIDE-6 validity-too-long */
 Test(warrant_verify, validity_too_long)
 {
 	uint8_t *pol = NULL, *w = NULL;
@@ -197,6 +200,7 @@ Test(warrant_verify, a_revocation_is_not_a_warrant)
 	free(r);
 }
 
+/* REQ: DECIDE-4 no-quorum: a revocation needs the revoke quorum */
 Test(warrant_verify, revocation_needs_the_revoke_quorum)
 {
 	uint8_t *pol = NULL, *r = NULL;
@@ -610,4 +614,32 @@ Test(doc_to_json, show_fields)
 	kansa_policy_free(p);
 	free(pol);
 	free(w);
+}
+
+/* REQ: DOC-KIND one row per kind: name, content type, quorum, life cycle */
+Test(kansa_doc_kind, table_has_every_kind_once)
+{
+	static const int kinds[] = { KANSA_DOC_POLICY, KANSA_DOC_WARRANT, KANSA_DOC_REVOCATION,
+		KANSA_DOC_RATIFICATION };
+	static const char *const names[] = { "policy", "warrant", "revocation", "ratification" };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		const kansa_doc_kind_def *k = kansa_doc_kind__def(kinds[i]);
+
+		cr_assert_not_null(k, "kind %d", kinds[i]);
+		cr_expect_str_eq(k->name, names[i]);
+		cr_expect_str_eq(kansa_doc_kind__name(kinds[i]), names[i]);
+		cr_expect_eq(kansa_doc_kind__from_content_type(k->content_type), kinds[i]);
+		cr_expect(k->parse && k->dispose && k->commission && k->from_json && k->to_json);
+		cr_expect_eq(k->check_time != NULL, kinds[i] == KANSA_DOC_WARRANT);
+	}
+	cr_expect_null(kansa_doc_kind__def(0));
+	cr_expect_null(kansa_doc_kind__def(5));
+	cr_expect_null(kansa_doc_kind__def(-1));
+	cr_expect_str_eq(kansa_doc_kind__name(0), "unknown");
+	cr_expect_eq(kansa_doc_kind__from_content_type("application/kansa-receipt+cbor"), 0);
+	cr_expect_eq(kansa_doc_kind__from_content_type(NULL), 0);
+	cr_expect_eq(kansa_doc_kind__def(KANSA_DOC_POLICY)->quorum_action, KANSA_ACT_POLICY);
+	cr_expect_eq(kansa_doc_kind__def(KANSA_DOC_REVOCATION)->quorum_action, KANSA_ACT_REVOKE);
+	cr_expect_eq(kansa_doc_kind__def(KANSA_DOC_RATIFICATION)->quorum_action, KANSA_ACT_REVOKE);
 }

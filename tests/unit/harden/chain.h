@@ -14,7 +14,7 @@
 #include "keys/keys.h"
 #include "ledger/entry.h"
 #include "ledger/ledger_impl.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 /* The number of entries; fails the test on any break. Times go to times[] (may be NULL). */
 static inline uint64_t chain_walk(kansa_ledger *lg, int64_t *times, size_t max_times)

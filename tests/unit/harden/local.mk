@@ -24,3 +24,7 @@ EXTRA_DIST += tests/cli/rekey-clock.sh
 
 TESTS += tests/cli/secrets.sh
 EXTRA_DIST += tests/cli/secrets.sh tests/scan_secrets.py
+
+# REQ: SEC-FILE-OPEN files that are not regular files (FIFOs) are refused at once
+TESTS += tests/cli/special-files.sh
+EXTRA_DIST += tests/cli/special-files.sh

@@ -230,3 +230,24 @@ Test(kansa_secret_read_file, enforces_mode_and_reads_first_line)
 	cr_expect_eq(kansa_secret_read_file(&s, f), KANSA_ENOTFOUND);
 	free(f); rm_tree(dir);
 }
+
+/* REQ: SEC-FILE-OPEN a FIFO is refused at once (no writer ever comes), with
+ * the input's code for documents and the environment's for secrets. */
+Test(kansa_file_read, refuses_a_fifo_without_waiting, .timeout = 20)
+{
+	char *dir = make_tmpdir(), *f = path_in(dir, "fifo");
+	kansa_secret *s = NULL;
+	uint8_t *buf = NULL;
+	size_t n = 0;
+
+	cr_assert_eq(mkfifo(f, 0600), 0);
+	cr_expect_eq(kansa_file_read(&buf, &n, f, 1024, 0), KANSA_EFORMAT);
+	cr_expect_null(buf);
+	cr_expect_not_null(strstr(kansa_error_last()->message, "is not a regular file"), "%s",
+	    kansa_error_last()->message);
+	cr_expect_eq(kansa_file_read(&buf, &n, f, 1024, KANSA_FILE_SECRET), KANSA_EIO);
+	cr_expect_eq(kansa_secret_read_file(&s, f), KANSA_EIO);
+	cr_expect_null(s);
+	cr_expect_eq(kansa_file_read(&buf, &n, dir, 1024, 0), KANSA_EFORMAT);
+	free(f); rm_tree(dir);
+}

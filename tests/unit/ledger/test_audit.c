@@ -6,9 +6,9 @@
 #include <pthread.h>
 
 #include "fixture.h"
-#include "ledger/audit.h"
+#include "ledger/audit/audit.h"
 #include "ledger/ledger_impl.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 typedef struct {
 	int kinds[64];
@@ -131,6 +131,60 @@ Test(kansa_ledger_audit, an_inner_node_that_lies_is_found, .timeout = 60)
 	cr_assert_eq(s.kinds[0], KANSA_FINDING_TREE_MISMATCH);
 	cr_assert_not(s.has_seq[0]);
 	kansa_ledger_close(lg);
+	fixture_free(&f);
+}
+
+/* REQ: AUDIT-TREE-EXTRA a node above the tree's height, or past the width
+ * of its level for the tree's size, is a node the tree does not have */
+Test(kansa_ledger_audit, a_node_the_tree_does_not_have_is_found, .timeout = 60)
+{
+	ledger_fixture f;
+	kansa_ledger *lg = open_with(&f, 5); /* 6 entries: levels 0..2 */
+	uint8_t h[KANSA_HASH_LEN];
+	kansa_audit_summary sum;
+	seen s;
+
+	memset(h, 0x5a, sizeof(h));
+	audit(&sum, &s, lg, 0);
+	cr_assert_eq(sum.findings, 0);
+	cr_assert_eq(kansa_store__node_put(kansa_ledger__store(lg), 9, 0, h), 0);   /* above the height */
+	cr_assert_eq(kansa_store__node_put(kansa_ledger__store(lg), 1, 3, h), 0);   /* 6 >> 1 = 3 wide */
+	cr_assert_eq(kansa_store__node_put(kansa_ledger__store(lg), 2, 1, h), 0);   /* 6 >> 2 = 1 wide */
+	audit(&sum, &s, lg, 0);
+	cr_assert_eq(sum.findings, 3, "findings: %zu", s.n);
+	for (size_t i = 0; i < s.n; i++) {
+		cr_expect_eq(s.kinds[i], KANSA_FINDING_TREE_MISMATCH);
+		cr_expect_not(s.has_seq[i]);
+	}
+	cr_expect_not(sum.has_first_bad);
+	kansa_ledger_close(lg);
+	fixture_free(&f);
+}
+
+/* REQ: AUDIT-MALFORMED a damaged policy row in the store is a finding of
+ * the audit; opened for auditing the ledger does not load it */
+Test(kansa_ledger_audit, a_damaged_policy_row_is_a_finding_not_an_open_error, .timeout = 60)
+{
+	ledger_fixture f;
+	kansa_ledger *lg = open_with(&f, 2), *au = NULL;
+	kansa_audit_summary sum;
+	seen s;
+
+	cr_assert_eq(kansa_store__meta_put(kansa_ledger__store(lg), "policy.version",
+	    (const uint8_t *)"x", 1), 0);
+	kansa_ledger_close(lg);
+	lg = NULL;
+	cr_expect_eq(kansa_ledger_open(&lg, f.db, f.dbkey, KANSA_LEDGER_READONLY), KANSA_EFORMAT);
+	cr_expect_null(lg);
+	cr_assert_eq(kansa_ledger_open(&au, f.db, f.dbkey, KANSA_LEDGER_AUDIT), 0, "%s",
+	    kansa_error_last()->message);
+	audit(&sum, &s, au, 0);
+	cr_expect_eq(sum.findings, 0, "verify does not read derived state");
+	audit(&sum, &s, au, KANSA_AUDIT_REPLAY);
+	cr_expect_eq(sum.findings, 1);
+	cr_expect_eq(s.kinds[0], KANSA_FINDING_STATE);
+	cr_expect_eq(sum.decisions, 2);
+	kansa_ledger_close(au);
 	fixture_free(&f);
 }
 

@@ -11,7 +11,7 @@
 #include "fixture.h"
 #include "keys/keys.h"
 #include "ledger/entry.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 #define THREADS 8
 #define PER_THREAD 500

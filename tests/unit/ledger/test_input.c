@@ -13,7 +13,7 @@
 #include "keys/keys.h"
 #include "ledger/entry.h"
 #include "ledger/ledger_impl.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 #include "policy/cbor.h"
 #include "policy/decide.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * One ledger file under two names (ledger/store_file.c): a hard link, or a
+ * One ledger file under two names (ledger/store/store_file.c): a hard link, or a
  * bind mount of the file, gives SQLite a -wal and -shm per name, so writers
  * under both would fork the chain. A writer refuses a second name with
  * KANSA_EIO; the handle opened before the second name appeared keeps one

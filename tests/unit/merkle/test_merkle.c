@@ -5,7 +5,7 @@
  * for small trees, and for 64-bit sizes over a synthetic node source.
  */
 #include "tests/unit/merkle/vectors.h"
-#include "ledger/merkle.h"
+#include "ledger/tlog/merkle.h"
 
 typedef uint8_t hash_t[KANSA_HASH_LEN];
 

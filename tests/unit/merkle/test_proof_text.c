@@ -4,7 +4,7 @@
  * catalogue of malformed texts, each with its exact error code.
  */
 #include "tests/unit/merkle/vectors.h"
-#include "ledger/merkle.h"
+#include "ledger/tlog/merkle.h"
 
 #define H0 "bjQLnP+zepicpUTmu3gKLHiQHT+zNzh2hRGjBhevoB0=" /* SHA-256(0x00) */
 #define H1 "XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg="

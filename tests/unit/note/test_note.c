@@ -5,7 +5,7 @@
  * sign/verify round trips and a catalogue of tampered notes with exact codes.
  */
 #include "tests/unit/merkle/vectors.h"
-#include "ledger/note.h"
+#include "ledger/tlog/note.h"
 
 /* message_hex as bytes (malloc'ed, NUL-terminated). */
 static char *hex_message(const json_t *n, size_t *len_out)

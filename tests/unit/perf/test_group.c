@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Group commit through kansa_check (ledger/group.c, design §6 and §8), not
+ * Group commit through kansa_check (ledger/store/group.c, design §6 and §8), not
  * timed: many threads share commits; a call that returned before another
  * began has the smaller seq (order is preserved); every receipt's entry is
  * in the ledger after it is closed and reopened, with the receipt's leaf
@@ -13,7 +13,7 @@
 #include "fixture.h"
 #include "keys/keys.h"
 #include "ledger/entry.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 #define THREADS 32
 #define PER_THREAD 60
@@ -169,7 +169,7 @@ Test(group_commit, a_lone_caller_commits_alone, .timeout = 60)
 }
 
 /* Merkle nodes are written with a plain INSERT (no statement journal, see
- * ledger/store.c); "put replaces" still holds, inside a transaction too. */
+ * ledger/store/store.c); "put replaces" still holds, inside a transaction too. */
 typedef struct {
 	int calls;
 } node_ctx;

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "keys/keys.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 #define RAW_KEY_A "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 #define RAW_KEY_B "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"

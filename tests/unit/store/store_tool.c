@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "keys/keys.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 static int build(void *ctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Read-only opens (ledger/store_file.c): a ledger at rest is read
+ * Read-only opens (ledger/store/store_file.c): a ledger at rest is read
  * "immutable", making no -wal or -shm beside it (so a read-only copy,
  * directory or mount can be verified, and the owner is never left with
  * files it cannot write); a ledger whose -wal holds entries, or that a

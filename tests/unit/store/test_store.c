@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* ledger/store.c and ledger/group.c: keys, schema, group commit, fail-closed appends. */
+/* ledger/store/store.c and ledger/store/group.c: keys, schema, group commit, fail-closed appends. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>

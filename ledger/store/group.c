@@ -30,7 +30,7 @@
 #include <time.h>
 
 #include "keys/keys.h"
-#include "ledger/store_impl.h"
+#include "ledger/store/store_impl.h"
 
 /* REQ: LEDGER-6 leaf hash = SHA-256(0x00 || entry) */
 static int check_leaf(const kansa_store_entry *e, uint64_t seq)

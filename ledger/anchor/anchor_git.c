@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ledger/anchor.h"
+#include "ledger/anchor/anchor.h"
 
 int kansa_anchor__init(void)
 {

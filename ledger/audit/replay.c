@@ -7,21 +7,25 @@
  * entries alone; the store's derived tables (uses, revocations, policy
  * meta) are compared with it at the end, never trusted.
  *
- * A decision is re-run by kansa_decide(), the very code kansa_check() runs.
+ * A decision is re-run through the stages of policy/decide.h that
+ * kansa_check() runs (kansa_decide__request, __verify_warrant, __finish).
  * Memory grows with the number of distinct documents and emergency acts,
  * never with the number of entries.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "keys/keys.h"
-#include "ledger/audit.h"
+#include "ledger/audit/audit.h"
 
 struct kansa_replay {
 	kansa_audit_map warrants;    /* cti -> kansa_audit_warrant */
 	kansa_audit_map docs;        /* hash -> kansa_audit_doc */
 	kansa_audit_map emergencies; /* leaf hash -> kansa_audit_emergency */
 	kansa_policy *policy;        /* the policy in force, verified along its chain */
+	uint8_t (*policy_hash)[KANSA_HASH_LEN]; /* the document of each version, 1 .. n_policy */
+	size_t n_policy;
 	bool no_policy_reported;     /* "decisions without a policy" said once */
 	uint64_t documents;          /* distinct documents checked */
 	uint64_t decisions;          /* decisions re-run */
@@ -79,6 +83,7 @@ void kansa_replay__free(kansa_replay *r)
 	kansa_audit_map__each(&r->emergencies, free_val, NULL);
 	kansa_audit_map__dispose(&r->emergencies);
 	kansa_policy_free(r->policy);
+	free(r->policy_hash);
 	if (r->has_request)
 		kansa_request__dispose(&r->request);
 	free(r);
@@ -165,7 +170,7 @@ static int get_doc(kansa_audit_doc **out, kansa_replay *r, kansa_audit_run *run,
 		d->bytes = NULL;
 		return 0;
 	}
-	if (kansa_signed_doc__parse(&d->doc, d->bytes, d->len, kind) < 0 && kind != KANSA_KIND_WARRANT) {
+	if (kansa_signed_doc__parse(&d->doc, d->bytes, d->len, kind) < 0 && kind != KANSA_DOC_WARRANT) {
 		kansa_audit__finding(run, KANSA_FINDING_DOCUMENT, true, seq,
 		    "the %s document %s... of entry %llu: %s", kansa_doc_kind__name(kind), h,
 		    (unsigned long long)seq, kansa_error_last()->message);
@@ -336,14 +341,14 @@ static int replay_decision(kansa_replay *r, kansa_audit_run *run, kansa_store_it
 		    (unsigned long long)e->seq, (unsigned long long)e->policy_version,
 		    (unsigned long long)kansa_policy_version(r->policy));
 	if (e->has_warrant) {
-		if ((error = get_doc(&wd, r, run, snap, e->warrant, KANSA_KIND_WARRANT, e->seq)) < 0)
+		if ((error = get_doc(&wd, r, run, snap, e->warrant, KANSA_DOC_WARRANT, e->seq)) < 0)
 			return error;
 		if (wd->bytes == NULL)
 			return 0; /* reported at its first entry; nothing to decide on */
 	}
 	if (complete) {
 		/* rows 1-2 for the warrant, once per warrant and policy version:
-		 * they depend on nothing else (the same stages kansa_decide runs) */
+		 * they depend on nothing else (kansa_check keeps them in its cache) */
 		if (wd && (error = warrant_check(wd, r)) < 0)
 			return error;
 		if ((error = kansa_decide__finish(d, view->policy, &r->request, wd ? wd->check : NULL,
@@ -370,7 +375,7 @@ static int replay_policy(kansa_replay *r, kansa_audit_run *run, kansa_store_iter
 	kansa_policy *next = NULL;
 	int error;
 
-	if ((error = get_doc(&pd, r, run, snap, e->document, KANSA_KIND_POLICY, e->seq)) < 0)
+	if ((error = get_doc(&pd, r, run, snap, e->document, KANSA_DOC_POLICY, e->seq)) < 0)
 		return error;
 	if (pd->bytes == NULL)
 		goto broken;
@@ -388,6 +393,15 @@ static int replay_policy(kansa_replay *r, kansa_audit_run *run, kansa_store_iter
 		    "entry %llu records policy version %llu for a document of version %llu",
 		    (unsigned long long)e->seq, (unsigned long long)e->version,
 		    (unsigned long long)kansa_policy_version(next));
+	if (kansa_policy_version(next) == r->n_policy + 1) {
+		void *p = realloc(r->policy_hash, (r->n_policy + 1) * sizeof(*r->policy_hash));
+		if (p == NULL) {
+			kansa_policy_free(next);
+			return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+		}
+		r->policy_hash = p;
+		memcpy(r->policy_hash[r->n_policy++], e->document, KANSA_HASH_LEN);
+	}
 	kansa_policy_free(r->policy);
 	r->policy = next;
 	view->policy = kansa_policy__doc(r->policy);
@@ -406,7 +420,7 @@ static int replay_revocation(kansa_replay *r, kansa_audit_run *run, kansa_store_
 	kansa_audit_warrant *w = NULL;
 	int error;
 
-	if ((error = get_doc(&rd, r, run, snap, e->document, KANSA_KIND_REVOCATION, e->seq)) < 0)
+	if ((error = get_doc(&rd, r, run, snap, e->document, KANSA_DOC_REVOCATION, e->seq)) < 0)
 		return error;
 	if (rd->doc) {
 		view->document = rd->doc;
@@ -434,7 +448,7 @@ static int replay_ratification(kansa_replay *r, kansa_audit_run *run, kansa_stor
 	kansa_audit_emergency *em;
 	int error;
 
-	if ((error = get_doc(&rd, r, run, snap, e->document, KANSA_KIND_RATIFICATION, e->seq)) < 0)
+	if ((error = get_doc(&rd, r, run, snap, e->document, KANSA_DOC_RATIFICATION, e->seq)) < 0)
 		return error;
 	if (rd->doc) {
 		const kansa_ratification_doc *rat = &rd->doc->u.ratification;
@@ -537,6 +551,31 @@ static void count_state(void *ctx, void *val)
 	n->revoked += w->revoked;
 }
 
+/* REQ: AUDIT-MALFORMED the store's row "policy.<v>" names the document of
+ * version v that the entries activated; a missing or other row is a finding
+ * (the ledger opens its policy chain from these rows). */
+static int check_policy_rows(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap)
+{
+	for (size_t i = 0; i < r->n_policy; i++) {
+		char key[40];
+		uint8_t *h = NULL;
+		size_t len = 0;
+		int error;
+
+		snprintf(key, sizeof(key), "policy.%zu", i + 1);
+		error = kansa_store__snap_meta_get(&h, &len, snap, key);
+		if (error < 0 && error != KANSA_ENOTFOUND)
+			return error;
+		if (error == KANSA_ENOTFOUND || len != KANSA_HASH_LEN ||
+		    !kansa_ct_equal(h, r->policy_hash[i], KANSA_HASH_LEN))
+			kansa_audit__finding(run, KANSA_FINDING_STATE, false, 0,
+			    "the store's row %s does not name the policy document the entries activated as version %zu",
+			    key, i + 1);
+		free(h);
+	}
+	return 0;
+}
+
 int kansa_replay__finish(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap)
 {
 	state_ctx uses = { r, run, 0 }, revs = { r, run, 0 };
@@ -569,5 +608,5 @@ int kansa_replay__finish(kansa_replay *r, kansa_audit_run *run, kansa_store_iter
 			    v ? (const char *)v : "(none)", (unsigned long long)want);
 	}
 	free(v);
-	return 0;
+	return check_policy_rows(r, run, snap);
 }

@@ -18,9 +18,9 @@
 #include <string.h>
 
 #include "keys/keys.h"
-#include "ledger/audit.h"
+#include "ledger/audit/audit.h"
 #include "ledger/ledger_impl.h"
-#include "ledger/merkle.h"
+#include "ledger/tlog/merkle.h"
 
 /* How often (in entries) the progress callback is told. */
 #define AUDIT_PROGRESS_EVERY 4096u
@@ -63,6 +63,7 @@ struct kansa_audit_run {
 	uint8_t prev_leaf[KANSA_HASH_LEN];   /* computed leaf hash of the previous entry */
 	uint8_t prev_stored[KANSA_HASH_LEN]; /* its recorded leaf hash */
 	bool prev_altered;
+	bool link_unknown;          /* the previous row was malformed: its leaf is unknown */
 	int64_t last_time;
 	uint64_t expected;          /* the seq the next entry should have */
 };
@@ -325,6 +326,10 @@ static int audit_entry(kansa_audit_run *run, const kansa_store_row *row, kansa_r
 		run->tree_ok = false;
 		after_gap = true;
 	}
+	if (run->link_unknown) {
+		after_gap = true;
+		run->link_unknown = false;
+	}
 	if ((error = kansa_entry__leaf_hash(leaf, row->body, row->body_len)) < 0)
 		return error;
 	altered = !kansa_ct_equal(leaf, row->leaf_hash, KANSA_HASH_LEN);
@@ -368,11 +373,44 @@ out:
 	return error;
 }
 
+/* REQ: AUDIT-MALFORMED a row the store cannot even hand over (an empty
+ * body, a leaf hash that is not 32 bytes) is a finding at its seq, not the
+ * end of the audit. Its leaf is unknown, so the tree is not compared past
+ * it and the next entry's link is not checked against it. */
+static int malformed_row(kansa_audit_run *run, const kansa_store_row *row)
+{
+	if (row->seq > run->expected)
+		kansa_audit__finding(run, KANSA_FINDING_ENTRY_MISSING, true, run->expected,
+		    row->seq - run->expected == 1 ? "entry %llu is missing" : "entries %llu to %llu are missing",
+		    (unsigned long long)run->expected, (unsigned long long)(row->seq - 1));
+	kansa_audit__finding(run, KANSA_FINDING_MALFORMED_ENTRY, true, row->seq,
+	    "entry %llu: the stored row is malformed (an empty body or a leaf hash that is not 32 bytes)",
+	    (unsigned long long)row->seq);
+	run->tree_ok = false;
+	run->link_unknown = true;
+	run->expected = row->seq + 1;
+	return 0;
+}
+
 /* ---- the end of the pass ------------------------------------------------ */
 
 static int snap_node(void *ctx, uint64_t level, uint64_t index, uint8_t out[KANSA_HASH_LEN])
 {
 	return kansa_store__snap_node_get(out, ctx, (uint32_t)level, index);
+}
+
+/* A stored node the tree does not have (kansa_store__snap_nodes_extra). */
+static int extra_node(void *ctx, int64_t level, int64_t idx, bool malformed)
+{
+	kansa_audit_run *run = ctx;
+
+	if (run->bad_inner++ < AUDIT_MAX_NODE_FINDINGS)
+		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, false, 0,
+		    malformed ? "the stored Merkle tree has a malformed node row at level %lld, index %lld"
+		    : "the stored Merkle tree has a node at level %lld, index %lld that a tree of %llu "
+		    "entries does not have", (long long)level, (long long)idx,
+		    (unsigned long long)run->expected);
+	return 0;
 }
 
 static int audit_end(kansa_audit_run *run)
@@ -392,6 +430,9 @@ static int audit_end(kansa_audit_run *run)
 			first_orphan = c->idx;
 		c->pending = false;
 	}
+	/* REQ: AUDIT-TREE-EXTRA nodes above the tree's height or past a level's width */
+	if ((error = kansa_store__snap_nodes_extra(run->it, run->expected, extra_node, run)) < 0)
+		return error;
 	if (run->bad_inner > AUDIT_MAX_NODE_FINDINGS)
 		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, false, 0,
 		    "%llu more stored Merkle nodes differ from the entries",
@@ -416,10 +457,11 @@ static int audit_end(kansa_audit_run *run)
 	if (!run->tree_ok)
 		return 0;
 	error = kansa_merkle__root(stored, snap_node, run->it, run->expected);
-	if (error == KANSA_ENOTFOUND || (error == 0 && !kansa_ct_equal(stored, run->sum->root, KANSA_HASH_LEN)))
+	if (error == KANSA_ENOTFOUND || error == KANSA_EFORMAT ||
+	    (error == 0 && !kansa_ct_equal(stored, run->sum->root, KANSA_HASH_LEN)))
 		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, false, 0,
 		    "the stored Merkle tree's root is not the root of the entries (%s)",
-		    error ? "nodes missing" : "nodes altered");
+		    error == KANSA_ENOTFOUND ? "nodes missing" : error ? "nodes malformed" : "nodes altered");
 	else if (error < 0)
 		return error;
 	return 0;
@@ -449,8 +491,13 @@ static int audit_pass(kansa_audit_run *run, kansa_replay *replay, const kansa_au
 	sort_checkpoints(run);
 	if ((error = check_expect(run)) < 0) /* a root of size 0 */
 		return error;
-	while ((rc = kansa_store__iter_next(&row, run->it)) == 1) {
-		if ((error = audit_entry(run, &row, replay, hook)) < 0)
+	while ((rc = kansa_store__iter_next(&row, run->it)) == 1 ||
+	    (rc == KANSA_EFORMAT && row.malformed)) {
+		if (rc == 1)
+			error = audit_entry(run, &row, replay, hook);
+		else
+			error = malformed_row(run, &row);
+		if (error < 0)
 			return error;
 		run->sum->entries++;
 		if (opt && opt->on_progress && run->sum->entries % AUDIT_PROGRESS_EVERY == 0)

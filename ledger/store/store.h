@@ -60,7 +60,7 @@ enum {
  * and the file exists); KANSA_EKEY ("wrong database key (or not a kansa
  * ledger)"); KANSA_EFORMAT (decrypts, but not a kansa ledger or an unknown
  * schema version); KANSA_ELOCKED; KANSA_EIO (also: a writer on a file with
- * a second name, a hard link or a bind mount of the file: ledger/store_file.c);
+ * a second name, a hard link or a bind mount of the file: ledger/store/store_file.c);
  * KANSA_ENOMEM; KANSA_EINVAL.
  * READONLY on a file no SQLite connection has open and whose -wal holds
  * nothing reads it "immutable": no -wal or -shm is made beside it, so a
@@ -160,6 +160,7 @@ typedef struct {
 	uint8_t leaf_hash[KANSA_HASH_LEN]; /* as given at append (not recomputed) */
 	uint8_t *body;                     /* the entry bytes (see the function for ownership) */
 	size_t body_len;                   /* bytes in body */
+	bool malformed;                    /* iter_next: the row could not be read (see there) */
 } kansa_store_row;
 
 /*
@@ -195,13 +196,16 @@ typedef struct kansa_store_iter kansa_store_iter;
 int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_seq);
 /*
  * The next entry. @return 1 with *row filled (body borrowed: valid until the
- * next call or iter_free), 0 at the end, or a negative error.
+ * next call or iter_free), 0 at the end, or a negative error. A row whose
+ * body is empty or whose leaf hash is not 32 bytes gives KANSA_EFORMAT with
+ * row->seq and row->malformed set; the iterator stays usable, and the next
+ * call returns the row after it (the audit reports such a row and goes on).
  */
 int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it);
 void kansa_store__iter_free(kansa_store_iter *it);
 
 /*
- * Queries on an iterator's snapshot (ledger/store_snap.c), for the audit:
+ * Queries on an iterator's snapshot (ledger/store/store_snap.c), for the audit:
  * they see exactly the ledger the iterator walks, however many appends go
  * on meanwhile. Returned buffers are malloc'd and owned by the caller.
  */
@@ -219,6 +223,13 @@ int kansa_store__snap_node_get(uint8_t out[KANSA_HASH_LEN], kansa_store_iter *it
  * level): 1 with *idx_out and hash filled, 0 at the end, or an error. */
 int kansa_store__snap_node_next(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
     kansa_store_iter *it, uint32_t level);
+/* The next-node cursors skip rows that are malformed (a negative index, a
+ * hash that is not 32 bytes); this walk reports them, and every node a tree
+ * of @p size leaves does not have: a level outside 0..KANSA_STORE_LEVELS-1,
+ * or an inner node (level >= 1) at an index of (size >> level) or more.
+ * @p fn as below. */
+int kansa_store__snap_nodes_extra(kansa_store_iter *it, uint64_t size,
+    int (*fn)(void *ctx, int64_t level, int64_t idx, bool malformed), void *ctx);
 /* A meta value, as kansa_store__meta_get(). KANSA_ENOTFOUND. */
 int kansa_store__snap_meta_get(uint8_t **value_out, size_t *len_out, kansa_store_iter *it,
     const char *key);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Private to the store's files (ledger/store.c, store_snap.c, store_file.c,
+ * Private to the store's files (ledger/store/store.c, store_snap.c, store_file.c,
  * group.c): the store object and the SQLite helpers they share. Nothing
  * outside them includes this.
  */
@@ -28,7 +28,7 @@ int kansa_store__immutable_uri(char **out, const char *path);
 #endif
 #include <sqlite3.h>
 
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 
 /* Prepared statements of the main connection (see store.c for the SQL). */
 enum {
@@ -113,6 +113,10 @@ struct kansa_store_iter {
 	sqlite3_stmt *levels[KANSA_STORE_LEVELS]; /* store_snap.c: each level's Merkle nodes in order (lazily) */
 	sqlite3_stmt *doc;    /* store_snap.c: a document by hash (lazily prepared) */
 };
+
+/* Install SQLite's wiping allocator once per process, before the first
+ * connection (store_mem.c). False when SQLite was already initialised. */
+bool kansa_store__mem_init(void);
 
 /* Copy blob column @p col into a new malloc'd, NUL-terminated buffer. */
 int kansa_store__blob_out(uint8_t **out, size_t *len_out, sqlite3_stmt *st, int col);

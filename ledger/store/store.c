@@ -2,7 +2,7 @@
 /*
  * The SQLCipher adapter of the ledger: opening and keying the database, the
  * schema, and every read and small write. Appending (group commit) lives in
- * ledger/group.c.
+ * ledger/store/group.c.
  *
  * Keys: a key file of exactly 64 hex digits is the raw 256-bit SQLCipher
  * key; anything else is a passphrase, run through scrypt (N=2^15, r=8, p=1)
@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "keys/keys.h"
-#include "ledger/store_impl.h"
+#include "ledger/store/store_impl.h"
 
 #define PAGE_SIZE 4096                 /* PRAGMA cipher_page_size; also the smallest ledger file */
 #define APP_ID 0x6b6e7361              /* PRAGMA application_id: "knsa" */
@@ -488,6 +488,8 @@ int kansa_store__open(kansa_store **out, const char *path, const kansa_secret *k
 	if (out == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "ledger open: no output");
 	*out = NULL;
+	/* REQ: SEC-WIPE-SQLITE decrypted pages (log.seed) are wiped when SQLite frees them */
+	(void)kansa_store__mem_init();
 	if (path == NULL || path[0] == '\0' || key == NULL || kansa_secret_len(key) == 0 ||
 	    (flags & ~(KANSA_STORE_CREATE | KANSA_STORE_READONLY)) != 0 ||
 	    (flags & KANSA_STORE_CREATE && flags & KANSA_STORE_READONLY))
@@ -982,8 +984,12 @@ int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it)
 	seq = sqlite3_column_int64(it->st, 0);
 	if (seq < 0)
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: negative seq");
-	if ((error = row_from(row, it->st, 1, (uint64_t)seq, false)) < 0)
+	if ((error = row_from(row, it->st, 1, (uint64_t)seq, false)) < 0) {
+		memset(row, 0, sizeof(*row));
+		row->seq = (uint64_t)seq;
+		row->malformed = true;
 		return error;
+	}
 	return 1;
 }
 

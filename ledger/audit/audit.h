@@ -2,9 +2,9 @@
 /*
  * The audit engine (design §6 "Replay"), shared by kansa_ledger_audit()
  * and kansa_ledger_report(): one pass over a read snapshot that checks the
- * chain, the tree and the checkpoints (ledger/audit.c) and, with
+ * chain, the tree and the checkpoints (ledger/audit/audit.c) and, with
  * KANSA_AUDIT_REPLAY, re-verifies the documents and re-runs the decisions
- * (ledger/replay.c). The report (ledger/report.c) watches the pass through
+ * (ledger/audit/replay.c). The report (ledger/audit/report.c) watches the pass through
  * the hook below.
  */
 #ifndef KANSA_LEDGER_AUDIT_H
@@ -12,7 +12,7 @@
 
 #include "kansa.h"
 #include "ledger/entry.h"
-#include "ledger/store.h"
+#include "ledger/store/store.h"
 #include "policy/decide.h"
 #include "policy/doc.h"
 

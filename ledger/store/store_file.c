@@ -2,7 +2,7 @@
 /*
  * The ledger's database file as an inode, beside SQLite: which file names a
  * writer accepts, and how a reader opens a ledger it may not write to. The
- * store (ledger/store.c) opens the file itself before SQLite does and keeps
+ * store (ledger/store/store.c) opens the file itself before SQLite does and keeps
  * that descriptor until after the SQLite connection is closed.
  *
  * Names. SQLite keeps a WAL database's -wal and -shm beside the NAME it was
@@ -42,7 +42,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ledger/store_impl.h"
+#include "ledger/store/store_impl.h"
 
 /* SQLite's lock bytes in the database file (os_unix.c): PENDING_BYTE, then
  * RESERVED_BYTE, then the SHARED range of 510 bytes. */

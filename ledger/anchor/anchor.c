@@ -10,7 +10,7 @@
  * Push is the operator's own guard and reads the stored Merkle nodes. The
  * check is the verifier's: it trusts nothing in the database it did not
  * recompute. The ledger's log key must be one the caller trusts, and the
- * tree is rebuilt from the entry bodies by the audit pass (ledger/audit.c),
+ * tree is rebuilt from the entry bodies by the audit pass (ledger/audit/audit.c),
  * so stored nodes left over from before a rewrite cannot vouch for it.
  *
  * The repository gets hashes and signatures only: a checkpoint (origin,
@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger/anchor.h"
-#include "ledger/audit.h"
+#include "ledger/anchor/anchor.h"
+#include "ledger/audit/audit.h"
 #include "ledger/ledger_impl.h"
-#include "ledger/note.h"
+#include "ledger/tlog/note.h"
 
 /* A signature line by the key name of @p v (names are public). */
 static bool name_is(const kansa_note_sig *s, const kansa_note_verifier *v)

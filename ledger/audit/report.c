@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "keys/keys.h"
-#include "ledger/audit.h"
+#include "ledger/audit/audit.h"
 #include "ledger/ledger_impl.h"
 
 /* Denied attempts listed in "attention" (the count goes on past this). */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "keys/keys.h"
-#include "ledger/audit.h"
+#include "ledger/audit/audit.h"
 
 int kansa_audit_map__init(kansa_audit_map *m, size_t key_len)
 {

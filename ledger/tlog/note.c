@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger/merkle.h"
-#include "ledger/note.h"
+#include "ledger/tlog/merkle.h"
+#include "ledger/tlog/note.h"
 
 /* U+2014 EM DASH and a space: the start of every signature line. */
 static const char SIG_PREFIX[] = "\xe2\x80\x94 ";

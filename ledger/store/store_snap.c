@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger/store_impl.h"
+#include "ledger/store/store_impl.h"
 
 static int snap_prepare(sqlite3_stmt **out, kansa_store_iter *it, const char *sql)
 {
@@ -113,7 +113,8 @@ int kansa_store__snap_node_next(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
 	st = &it->levels[level];
 	if (*st == NULL) {
 		if ((error = snap_prepare(st, it,
-		    "SELECT idx, hash FROM merkle_nodes WHERE level = ?1 ORDER BY idx")) < 0)
+		    "SELECT idx, hash FROM merkle_nodes WHERE level = ?1 AND idx >= 0"
+		    " AND typeof(hash) = 'blob' AND length(hash) = 32 ORDER BY idx")) < 0)
 			return error;
 		sqlite3_bind_int64(*st, 1, (sqlite3_int64)level);
 	}
@@ -238,4 +239,33 @@ int kansa_store__snap_revocations(kansa_store_iter *it,
 
 	return snap_walk(it, "SELECT cti, seq FROM revocations ORDER BY cti", pair_row, &w,
 	    "cannot read revocations");
+}
+
+/* REQ: AUDIT-TREE-EXTRA the rows a tree of @p size does not have */
+int kansa_store__snap_nodes_extra(kansa_store_iter *it, uint64_t size,
+    int (*fn)(void *ctx, int64_t level, int64_t idx, bool malformed), void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, error;
+
+	if (size > (uint64_t)INT64_MAX)
+		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER, "tree size out of range");
+	/* A tree of n leaves stores, at level l, the complete subtrees
+	 * 0 .. (n >> l) - 1; leaves past n are the audit's own finding. */
+	if ((error = snap_prepare(&st, it,
+	    "SELECT level, idx, typeof(level) != 'integer' OR typeof(idx) != 'integer'"
+	    " OR typeof(hash) != 'blob' OR length(hash) != 32 AS bad FROM merkle_nodes"
+	    " WHERE bad OR level < 0 OR level >= ?2 OR idx < 0"
+	    " OR (level >= 1 AND idx >= (?1 >> level)) ORDER BY level, idx")) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)KANSA_STORE_LEVELS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((error = fn(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		    sqlite3_column_int(st, 2) != 0)) < 0)
+			break;
+	if (error == 0 && rc != SQLITE_DONE)
+		error = kansa_store__sqlerr(it->db, rc, "cannot read merkle nodes");
+	sqlite3_finalize(st);
+	return error;
 }

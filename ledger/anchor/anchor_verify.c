@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger/anchor.h"
-#include "ledger/note.h"
+#include "ledger/anchor/anchor.h"
+#include "ledger/tlog/note.h"
 
 typedef struct {
 	const kansa_note_verifier *key;         /* the log key; its name is the origin */

@@ -1,0 +1,8 @@
+# ledger/audit/: verify, replay, report (docs/audit.md). Uses the ledger core,
+# tlog/ and store/.
+libkansa_internal_la_SOURCES += ledger/audit/audit.h ledger/audit/audit.c ledger/audit/audit_map.c ledger/audit/replay.c ledger/audit/report.c
+check_PROGRAMS += tests/unit/test_audit
+tests_unit_test_audit_SOURCES = tests/unit/ledger/test_audit.c tests/unit/ledger/fixture.h
+tests_unit_test_audit_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_audit_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_audit
