@@ -354,7 +354,7 @@ static void big_ledger(char *path, size_t size, const bench_opts *o, const bench
 /* The child: replay the ledger and print "entries seconds findings". */
 static int replay_child(const char *path)
 {
-	kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL };
+	kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL, NULL };
 	kansa_audit_summary sum;
 	kansa_secret *key = NULL;
 	kansa_ledger *lg = NULL;

@@ -131,7 +131,7 @@ int cli_run_audit(int argc, char **argv, bool replay, const cli_help *help)
 	memset(&c, 0, sizeof(c));
 	c.findings = json_array();
 	cli_progress_init(&c.bar, replay ? "replay" : "verify");
-	opt = (kansa_audit_options){ replay ? KANSA_AUDIT_REPLAY : 0, on_finding, on_progress, &c };
+	opt = (kansa_audit_options){ replay ? KANSA_AUDIT_REPLAY : 0, on_finding, on_progress, &c, NULL };
 	if ((error = cli_open_ledger(&lg, db, key_file, KANSA_LEDGER_READONLY | KANSA_LEDGER_AUDIT)) == 0)
 		error = kansa_ledger_audit(&sum, lg, &opt);
 	cli_progress_done(&c.bar);

@@ -190,7 +190,7 @@ int cmd_audit_report(int argc, char **argv)
 	if ((rc = cli_parse_options(&help_report, opts, argc, argv)) >= 0)
 		return rc;
 	cli_progress_init(&bar, "report");
-	opt = (kansa_audit_options){ KANSA_AUDIT_REPLAY, NULL, cli_progress_update, &bar };
+	opt = (kansa_audit_options){ KANSA_AUDIT_REPLAY, NULL, cli_progress_update, &bar, NULL };
 	if ((error = cli_open_ledger(&lg, db, key_file, KANSA_LEDGER_READONLY | KANSA_LEDGER_AUDIT)) == 0)
 		error = kansa_ledger_report(&text, &sum, lg, &opt, (int64_t)time(NULL));
 	cli_progress_done(&bar);

@@ -412,6 +412,10 @@ KANSA_EXTERN(int) kansa_ledger_open(kansa_ledger **out, const char *path,
 /** Close a ledger. Accepts NULL. Must not race with calls on it. */
 KANSA_EXTERN(void) kansa_ledger_close(kansa_ledger *lg);
 
+/** Whether @p lg was opened for reading only (KANSA_LEDGER_READONLY or
+ * KANSA_LEDGER_AUDIT): it then stores nothing, not even a checkpoint. */
+KANSA_EXTERN(bool) kansa_ledger_is_readonly(const kansa_ledger *lg);
+
 /**
  * Decide on a request and record the decision before answering (design §5,
  * §6). @p warrant is the warrant's COSE bytes, or NULL/0 for an emergency
@@ -927,12 +931,26 @@ enum {
 	KANSA_AUDIT_REPLAY = 1 << 0, /**< also re-verify documents and re-run every decision */
 };
 
-/** How to run an audit. All callbacks may be NULL. */
+/**
+ * A root known from outside the ledger (an anchored checkpoint) that the
+ * first @c size entries must give. The audit compares it with the tree it
+ * rebuilds from the entry bodies, as it does the stored checkpoints; the
+ * stored Merkle nodes play no part in it.
+ */
+typedef struct {
+	uint64_t size;                /**< in: how many entries the root covers */
+	uint8_t root[KANSA_HASH_LEN]; /**< in: the root they must give */
+	bool checked;                 /**< out: the tree was rebuilt to size with no entry missing */
+	bool matched;                 /**< out: ... and its root is root */
+} kansa_audit_expect;
+
+/** How to run an audit. All callbacks and @c expect may be NULL. */
 typedef struct {
 	int flags;                                                        /**< KANSA_AUDIT_* */
 	void (*on_finding)(void *ctx, const kansa_audit_finding *f);      /**< each finding, in seq order */
 	void (*on_progress)(void *ctx, uint64_t done, uint64_t total);    /**< now and then, entries read */
 	void *ctx;                                                        /**< passed to the callbacks */
+	kansa_audit_expect *expect;                                       /**< a root to check, filled in */
 } kansa_audit_options;
 
 /** What an audit did. */

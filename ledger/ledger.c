@@ -789,3 +789,8 @@ bool kansa_ledger__readonly(const kansa_ledger *lg)
 {
 	return lg->readonly;
 }
+
+bool kansa_ledger_is_readonly(const kansa_ledger *lg)
+{
+	return lg != NULL && lg->readonly;
+}

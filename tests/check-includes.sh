@@ -1,13 +1,25 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Keep the dependency direction cli -> ledger -> policy -> keys -> common:
-# a module may include only the internal headers of modules below it, and
-# only keys/ may include OpenSSL, only policy/ libcbor, only ledger/ SQLCipher
-# and libgit2 (plus OpenSSL cleanse/memcmp in common/ and elsewhere).
+# Keep the arrows of the layout (design §2) pointing one way:
+#
+#   cli -> (kansa.h) -> ledger/audit -> ledger core -> ledger/tlog, ledger/store
+#   ledger/anchor -> ledger/tlog (and the ledger through kansa.h only)
+#   ledger -> policy -> keys -> common
+#
+# A folder may include only the internal headers of the folders it points to,
+# and each third-party library has one home: OpenSSL keys/ (plus cleanse and
+# memcmp anywhere), libcbor policy/, SQLCipher ledger/store/, libgit2
+# ledger/anchor/. kansa.h, the public API, may be included everywhere.
+#
+# KANSA_SRCDIR names the tree to check (tests/check-includes-selftest.sh runs
+# it on a copy with a wrong include planted).
 set -u
 src=${KANSA_SRCDIR:-$(dirname "$0")/..}
 fail=0
-check() { # module, forbidden pattern, why
+
+# check FOLDER PATTERN WHY: no file directly in FOLDER includes a header
+# whose name starts with PATTERN (an extended regular expression).
+check() {
 	hits=$(grep -nE "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($2)" "$src/$1"/*.[ch] 2>/dev/null)
 	if [ -n "$hits" ]; then
 		echo "check-includes: $1/ must not include $2 ($3):"
@@ -15,10 +27,32 @@ check() { # module, forbidden pattern, why
 		fail=1
 	fi
 }
-check common 'keys/|policy/|ledger/|cli/|cbor|sqlite|sqlcipher|git2' "common is the bottom"
-check keys 'policy/|ledger/|cli/|cbor|sqlite|sqlcipher|git2' "keys uses only common and OpenSSL"
-check policy 'ledger/|cli/|sqlite|sqlcipher|git2|openssl' "policy uses keys, common, libcbor"
-check ledger 'cli/|cbor\.h|cbor/' "ledger uses policy, keys, common, SQLCipher, libgit2"
-check cli 'common/|keys/|policy/|ledger/|openssl|cbor|sqlite|git2' "the CLI uses only kansa.h and jansson"
+
+# headers of the ledger core: ledger/<name>.h, not in a sub-folder
+core='ledger/[a-z_]+\.h'
+libs_but() { # the third-party libraries other than the one named
+	case $1 in
+	cbor) echo 'sqlite|sqlcipher|git2|microhttpd|curl|libpq' ;;
+	sqlite) echo 'cbor\.h|cbor/|git2|microhttpd|curl|libpq' ;;
+	git2) echo 'cbor\.h|cbor/|sqlite|sqlcipher|microhttpd|curl|libpq' ;;
+	none) echo 'cbor\.h|cbor/|sqlite|sqlcipher|git2|microhttpd|curl|libpq' ;;
+	esac
+}
+
+check common "keys/|policy/|ledger/|service/|cli/|openssl/(evp|pem|x509)|$(libs_but none)" "common is the bottom"
+check keys "policy/|ledger/|service/|cli/|$(libs_but none)" "keys uses common and OpenSSL"
+check policy "ledger/|service/|cli/|openssl|$(libs_but cbor)" "policy uses keys, common, libcbor"
+check ledger/store "policy/|$core|ledger/(tlog|audit|anchor)/|service/|cli/|$(libs_but sqlite)" \
+	"the store uses keys, common and SQLCipher; it knows nothing of documents or the tree"
+check ledger/tlog "policy/|$core|ledger/(store|audit|anchor)/|service/|cli/|$(libs_but none)" \
+	"the transparency log's formats use keys and common only"
+check ledger "ledger/(audit|anchor)/|service/|cli/|$(libs_but none)" \
+	"the ledger core uses tlog/, store/, policy/, keys/, common/"
+check ledger/audit "ledger/anchor/|service/|cli/|$(libs_but none)" \
+	"the audit uses the ledger core, tlog/ and store/"
+check ledger/anchor "policy/|$core|ledger/(store|audit)/|service/|cli/|$(libs_but git2)" \
+	"anchoring uses tlog/, libgit2, and the ledger through kansa.h only"
+check cli 'common/|keys/|policy/|ledger/|service/|openssl|cbor|sqlite|git2' \
+	"the CLI uses only kansa.h and jansson"
 [ $fail -eq 0 ] && echo "check-includes: ok"
 exit $fail

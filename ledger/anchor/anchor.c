@@ -10,8 +10,12 @@
  * Push is the operator's own guard and reads the stored Merkle nodes. The
  * check is the verifier's: it trusts nothing in the database it did not
  * recompute. The ledger's log key must be one the caller trusts, and the
- * tree is rebuilt from the entry bodies by the audit pass (ledger/audit/audit.c),
- * so stored nodes left over from before a rewrite cannot vouch for it.
+ * tree is rebuilt from the entry bodies by the audit (kansa_ledger_audit
+ * with an expected root), so stored nodes left over from before a rewrite
+ * cannot vouch for it.
+ *
+ * The ledger is reached through the public API only (kansa.h): anchoring
+ * sits beside the ledger, not inside it, and sees what any caller sees.
  *
  * The repository gets hashes and signatures only: a checkpoint (origin,
  * size, root) and proof hashes. Never an entry, a document or a key.
@@ -20,9 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kansa.h"
 #include "ledger/anchor/anchor.h"
-#include "ledger/audit/audit.h"
-#include "ledger/ledger_impl.h"
 #include "ledger/tlog/note.h"
 
 /* A signature line by the key name of @p v (names are public). */
@@ -183,16 +186,16 @@ static void on_finding(void *ctx, const kansa_audit_finding *f)
 static int rebuilt_extends(uint64_t *size_out, kansa_ledger *lg, const kansa_anchor_checkpoint *cp)
 {
 	finding_log fl;
-	kansa_audit_options opt = { 0, on_finding, NULL, &fl };
-	kansa_audit_summary sum;
 	kansa_audit_expect x;
+	kansa_audit_options opt = { 0, on_finding, NULL, &fl, &x };
+	kansa_audit_summary sum;
 	int error;
 
 	memset(&fl, 0, sizeof(fl));
 	memset(&x, 0, sizeof(x));
 	x.size = cp->size;
 	memcpy(x.root, cp->root, KANSA_HASH_LEN);
-	if ((error = kansa_audit__run(&sum, lg, &opt, NULL, &x, NULL)) < 0)
+	if ((error = kansa_ledger_audit(&sum, lg, &opt)) < 0)
 		return error;
 	*size_out = sum.entries;
 	/* REQ: ANCHOR-DB the anchored root against the tree of the entry bodies */
@@ -208,6 +211,19 @@ static int rebuilt_extends(uint64_t *size_out, kansa_ledger *lg, const kansa_anc
 		    (unsigned long long)fl.n, fl.n == 1 ? "" : "s", fl.n ? fl.first.message : "entries missing",
 		    (unsigned long long)cp->size, cp->commit);
 	return 0;
+}
+
+/* The ledger's own checkpoint verifier, from its public key as
+ * kansa_ledger_get_info() gives it (origin+hash+key). */
+static int ledger_verifier(kansa_note_verifier **out, kansa_ledger *lg)
+{
+	kansa_ledger_info info;
+	int error;
+
+	*out = NULL;
+	if ((error = kansa_ledger_get_info(&info, lg)) < 0)
+		return error;
+	return kansa_note_verifier_parse(out, info.log_key, strlen(info.log_key));
 }
 
 /* The verifier @p v is one of @p logs: the same name and public key. */
@@ -296,8 +312,7 @@ static int push_locked(kansa_anchor_push_result *out, kansa_ledger *lg, const ch
 	bool found;
 	int error;
 
-	if ((error = kansa_note_verifier_from_key(&v, kansa_ledger__log_key(lg),
-	    kansa_ledger__origin(lg))) < 0 ||
+	if ((error = ledger_verifier(&v, lg)) < 0 ||
 	    (error = kansa_anchor__open(&repo, &out->created, repo_path, true)) < 0 ||
 	    (error = kansa_anchor__head(&head, repo)) < 0 ||
 	    (error = anchored(&prev, &found, repo, head, v)) < 0 ||
@@ -326,7 +341,7 @@ int kansa_anchor_push(kansa_anchor_push_result *out, kansa_ledger *lg, const cha
 	memset(out, 0, sizeof(*out));
 	if (lg == NULL || repo_path == NULL || (n_remotes && remotes == NULL))
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_GIT, "anchor push: missing argument");
-	if (kansa_ledger__readonly(lg))
+	if (kansa_ledger_is_readonly(lg))
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_GIT,
 		    "anchor push: the ledger is open read-only (a checkpoint is stored in it)");
 	if ((error = kansa_anchor__init()) < 0)
@@ -352,8 +367,7 @@ int kansa_anchor_check_ledger(kansa_anchor_checkpoint *out, uint64_t *size_out, 
 		    "anchor check: missing argument (a ledger, a repository and the trusted log keys)");
 	if ((error = kansa_anchor__init()) < 0)
 		return error;
-	if ((error = kansa_note_verifier_from_key(&v, kansa_ledger__log_key(lg),
-	    kansa_ledger__origin(lg))) < 0)
+	if ((error = ledger_verifier(&v, lg)) < 0)
 		goto out;
 	/* REQ: ANCHOR-DB-KEY the ledger's own key proves nothing: it must be one
 	 * the verifier trusts, or a ledger with a new key would check out

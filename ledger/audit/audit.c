@@ -515,7 +515,7 @@ static int audit_pass(kansa_audit_run *run, kansa_replay *replay, const kansa_au
 }
 
 int kansa_audit__run(kansa_audit_summary *out, kansa_ledger *lg, const kansa_audit_options *opt,
-    const kansa_audit_hook *hook, kansa_audit_expect *expect, kansa_replay **replay_out)
+    const kansa_audit_hook *hook, kansa_replay **replay_out)
 {
 	kansa_audit_summary scratch;
 	kansa_note_verifier *verifier = NULL;
@@ -535,9 +535,9 @@ int kansa_audit__run(kansa_audit_summary *out, kansa_ledger *lg, const kansa_aud
 	run.opt = opt;
 	run.origin = kansa_ledger__origin(lg);
 	run.tree_ok = true;
-	run.expect = expect;
-	if (expect)
-		expect->checked = expect->matched = false;
+	run.expect = opt ? opt->expect : NULL;
+	if (run.expect)
+		run.expect->checked = run.expect->matched = false;
 	kansa_merkle_frontier_init(&run.tree);
 	if ((error = kansa_note_verifier_from_key(&verifier, kansa_ledger__log_key(lg), run.origin)) < 0)
 		return error;
@@ -567,5 +567,5 @@ out:
 
 int kansa_ledger_audit(kansa_audit_summary *out, kansa_ledger *lg, const kansa_audit_options *opt)
 {
-	return kansa_audit__run(out, lg, opt, NULL, NULL, NULL);
+	return kansa_audit__run(out, lg, opt, NULL, NULL);
 }

@@ -129,25 +129,15 @@ uint64_t kansa_replay__decisions(const kansa_replay *r);
 /* The policy in force now (after the pass), or NULL. */
 const kansa_policy_doc *kansa_replay__policy(const kansa_replay *r);
 
-/* A root known from outside the ledger (an anchored checkpoint) that the
- * first @c size entries must give. The pass compares it with the tree it
- * rebuilds from the entry bodies, as it does the stored checkpoints; the
- * stored Merkle nodes play no part in it. */
-typedef struct {
-	uint64_t size;                /* in: how many entries the root covers */
-	uint8_t root[KANSA_HASH_LEN]; /* in: the root they must give */
-	bool checked;                 /* out: the pass rebuilt the tree to size with no entry missing */
-	bool matched;                 /* out: ... and its root is root */
-} kansa_audit_expect;
 
 /*
  * The pass: what kansa_ledger_audit() does, plus @p hook (may be NULL)
- * called for every entry after it was checked (and replayed), and the
- * root @p expect (may be NULL) checked against the rebuilt tree.
+ * called for every entry after it was checked (and replayed); the root
+ * opt->expect (may be NULL) is checked against the rebuilt tree.
  * @p replay_out (may be NULL) receives the replay state for the report to
  * read; the caller frees it with kansa_replay__free().
  */
 int kansa_audit__run(kansa_audit_summary *out, kansa_ledger *lg, const kansa_audit_options *opt,
-    const kansa_audit_hook *hook, kansa_audit_expect *expect, kansa_replay **replay_out);
+    const kansa_audit_hook *hook, kansa_replay **replay_out);
 
 #endif

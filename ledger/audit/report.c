@@ -469,9 +469,9 @@ int kansa_ledger_report(char **json, kansa_audit_summary *out, kansa_ledger *lg,
 		goto out;
 	}
 	fc = (finding_chain){ &c, opt };
-	o = (kansa_audit_options){ KANSA_AUDIT_REPLAY, chained_finding, chained_progress, &fc };
+	o = (kansa_audit_options){ KANSA_AUDIT_REPLAY, chained_finding, chained_progress, &fc, NULL };
 	hook = (kansa_audit_hook){ on_entry, &c };
-	if ((error = kansa_audit__run(out, lg, &o, &hook, NULL, &replay)) < 0)
+	if ((error = kansa_audit__run(out, lg, &o, &hook, &replay)) < 0)
 		goto out;
 	if (c.error < 0) {
 		error = kansa_error_set(c.error, KANSA_ERRCLASS_OS, "out of memory");

@@ -244,7 +244,7 @@ static int verify(uint64_t *entries_out, size_t *found, const char *path, const 
 		return -1;
 	}
 	{
-		kansa_audit_options opt = { replay ? KANSA_AUDIT_REPLAY : 0, on_finding, NULL, (void *)path };
+		kansa_audit_options opt = { replay ? KANSA_AUDIT_REPLAY : 0, on_finding, NULL, (void *)path, NULL };
 		kansa_audit_summary sum;
 		if (kansa_ledger_audit(&sum, lg, &opt) != 0 || sum.findings != 0) {
 			error = fail(path, sum.findings ? "the audit found problems" : kansa_error_last()->message, 0);

@@ -46,7 +46,7 @@ static inline uint64_t chain_walk(kansa_ledger *lg, int64_t *times, size_t max_t
 	cr_assert_eq(rc, 0);
 	kansa_store__iter_free(it);
 	{
-		kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL };
+		kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL, NULL };
 		kansa_audit_summary sum;
 		cr_assert_eq(kansa_ledger_audit(&sum, lg, &opt), 0, "%s", kansa_error_last()->message);
 		cr_expect_eq(sum.findings, 0, "the audit found %llu problems", (unsigned long long)sum.findings);

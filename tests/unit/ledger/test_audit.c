@@ -64,7 +64,7 @@ static kansa_ledger *open_with(ledger_fixture *f, int n_checks)
 
 static void audit(kansa_audit_summary *sum, seen *s, kansa_ledger *lg, int flags)
 {
-	kansa_audit_options opt = { flags, on_finding, on_progress, s };
+	kansa_audit_options opt = { flags, on_finding, on_progress, s, NULL };
 
 	memset(s, 0, sizeof(*s));
 	cr_assert_eq(kansa_ledger_audit(sum, lg, &opt), 0, "%s", kansa_error_last()->message);

@@ -41,7 +41,7 @@ static void entry_at(kansa_entry *e, ledger_fixture *f, uint64_t seq, size_t *bo
 /* Replay the whole ledger: no finding. */
 static void replay_is_clean(kansa_ledger *lg, uint64_t want_decisions)
 {
-	kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL };
+	kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL, NULL };
 	kansa_audit_summary sum;
 
 	cr_assert_eq(kansa_ledger_audit(&sum, lg, &opt), 0, "%s", kansa_error_last()->message);

@@ -20,7 +20,7 @@ static void audit(ledger_fixture *f, uint64_t *entries, uint64_t *findings)
 {
 	kansa_ledger *lg = NULL;
 	kansa_audit_summary sum;
-	kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL };
+	kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL, NULL };
 
 	cr_assert_eq(kansa_ledger_open(&lg, f->db, f->dbkey, KANSA_LEDGER_READONLY), 0, "%s",
 	    kansa_error_last()->message);

@@ -295,7 +295,7 @@ Test(kansa_check_cache, verifies_a_warrant_once, .timeout = 60)
 	/* the warrant was inserted once (later checks skip it): replay finds
 	 * every document and every decision as recorded */
 	{
-		kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL };
+		kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL, NULL };
 		kansa_audit_summary sum;
 
 		cr_assert_eq(kansa_ledger_open(&lg, p.f.db, p.f.dbkey, KANSA_LEDGER_READONLY), 0);
