@@ -6,6 +6,7 @@
  * check rebuilds the tree from the entries and trusts only the log keys it is
  * given. The CLI end to end is tests/cli/anchor.sh.
  */
+#include "tests/unit/hang_guard.h"
 #include <git2.h>
 
 #include "../ledger/fixture.h"
@@ -118,7 +119,7 @@ Test(kansa_anchor__log_path, takes_plain_names_only)
 	cr_expect_eq(kansa_anchor__log_path(out, "", "checkpoint"), KANSA_EFORMAT);
 }
 
-Test(kansa_anchor_push, anchors_growth_and_verifies, .timeout = 60)
+Test(kansa_anchor_push, anchors_growth_and_verifies, .timeout = KANSA_HANG_GUARD)
 {
 	anchor_fixture a;
 	kansa_anchor_push_result r;
@@ -149,7 +150,7 @@ Test(kansa_anchor_push, anchors_growth_and_verifies, .timeout = 60)
 }
 
 /* REQ: ANCHOR-VERIFY-COMMIT a rolled-back git anchor is found, naming the commit */
-Test(kansa_anchor_verify, flags_a_rolled_back_anchor, .timeout = 60)
+Test(kansa_anchor_verify, flags_a_rolled_back_anchor, .timeout = KANSA_HANG_GUARD)
 {
 	anchor_fixture a;
 	kansa_anchor_push_result r;
@@ -172,7 +173,7 @@ Test(kansa_anchor_verify, flags_a_rolled_back_anchor, .timeout = 60)
 }
 
 /* REQ: ANCHOR-ROLLBACK a ledger shorter than its anchor is refused */
-Test(kansa_anchor_push, refuses_a_repository_ahead_of_the_ledger, .timeout = 60)
+Test(kansa_anchor_push, refuses_a_repository_ahead_of_the_ledger, .timeout = KANSA_HANG_GUARD)
 {
 	anchor_fixture a;
 	kansa_anchor_push_result r;
@@ -200,7 +201,7 @@ Test(kansa_anchor_push, refuses_a_repository_ahead_of_the_ledger, .timeout = 60)
 	teardown(&a);
 }
 
-Test(kansa_anchor_verify, bounds_the_checkpoint_file, .timeout = 60)
+Test(kansa_anchor_verify, bounds_the_checkpoint_file, .timeout = KANSA_HANG_GUARD)
 {
 	anchor_fixture a;
 	kansa_anchor_push_result r;
@@ -218,7 +219,7 @@ Test(kansa_anchor_verify, bounds_the_checkpoint_file, .timeout = 60)
 	teardown(&a);
 }
 
-Test(kansa_anchor_verify, refuses_a_merge, .timeout = 60)
+Test(kansa_anchor_verify, refuses_a_merge, .timeout = KANSA_HANG_GUARD)
 {
 	anchor_fixture a;
 	kansa_anchor_push_result r;
@@ -249,7 +250,7 @@ Test(kansa_anchor_verify, refuses_a_merge, .timeout = 60)
 	teardown(&a);
 }
 
-Test(kansa_anchor, checks_its_arguments, .timeout = 60)
+Test(kansa_anchor, checks_its_arguments, .timeout = KANSA_HANG_GUARD)
 {
 	anchor_fixture a;
 	kansa_anchor_summary sum;
@@ -276,7 +277,7 @@ Test(kansa_anchor, checks_its_arguments, .timeout = 60)
 /* REQ: ANCHOR-DB entries rewritten under the anchored size, with the stored
  * Merkle nodes of the anchored ledger left in place, do not check out: the
  * tree is rebuilt from the entry bodies */
-Test(kansa_anchor_check_ledger, rebuilds_the_tree_from_the_entries, .timeout = 60)
+Test(kansa_anchor_check_ledger, rebuilds_the_tree_from_the_entries, .timeout = KANSA_HANG_GUARD)
 {
 	static const struct { uint32_t level; uint64_t idx; } nodes[] = {
 		{ 0, 0 }, { 0, 1 }, { 0, 2 }, { 0, 3 }, { 1, 0 }, { 1, 1 }, { 2, 0 },
@@ -331,7 +332,7 @@ Test(kansa_anchor_check_ledger, rebuilds_the_tree_from_the_entries, .timeout = 6
 
 /* REQ: ANCHOR-DB-KEY only a log key the caller trusts; a ledger whose key
  * was replaced is tampering (EVERIFY), not "not anchored" */
-Test(kansa_anchor_check_ledger, trusts_only_the_given_log_keys, .timeout = 60)
+Test(kansa_anchor_check_ledger, trusts_only_the_given_log_keys, .timeout = KANSA_HANG_GUARD)
 {
 	anchor_fixture a;
 	kansa_anchor_push_result r;
@@ -364,7 +365,7 @@ Test(kansa_anchor_check_ledger, trusts_only_the_given_log_keys, .timeout = 60)
 }
 
 /* REQ: ANCHOR-DB a repository that does not hold the ledger is a mismatch */
-Test(kansa_anchor_check_ledger, a_repository_without_the_ledger_is_a_mismatch, .timeout = 60)
+Test(kansa_anchor_check_ledger, a_repository_without_the_ledger_is_a_mismatch, .timeout = KANSA_HANG_GUARD)
 {
 	anchor_fixture a;
 	kansa_anchor_checkpoint cp;

@@ -5,6 +5,7 @@
  * 8949 §4.2.1 key order, plus a catalogue of malformed and non-canonical
  * inputs, each with its exact error code.
  */
+#include "tests/unit/hang_guard.h"
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <errno.h>
@@ -468,7 +469,7 @@ Test(cbor_validate, rejects_too_many_items)
 }
 
 /* REQ: CBOR-DEPTH */
-Test(cbor_validate, depth_17_is_refused_depth_16_accepted, .timeout = 5)
+Test(cbor_validate, depth_17_is_refused_depth_16_accepted, .timeout = KANSA_HANG_GUARD)
 {
 	uint8_t in[KANSA_MAX_CBOR_DEPTH + 2];
 	cbor_item_t *item = NULL;

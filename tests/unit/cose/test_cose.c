@@ -5,6 +5,7 @@
  * message maker) with the exact code of every refusal, and a bit-flip sweep
  * over a signed document.
  */
+#include "tests/unit/hang_guard.h"
 #include <criterion/criterion.h>
 
 #include "../cbor/helpers.h"
@@ -399,7 +400,7 @@ Test(cose_sign, same_signer_twice_is_already)
 	free(d);
 }
 
-Test(cose_sign, at_most_64_signatures, .timeout = 60)
+Test(cose_sign, at_most_64_signatures, .timeout = KANSA_HANG_GUARD)
 {
 	size_t n, m;
 	uint8_t *d = signed_doc(&n, 0), *out = NULL;
@@ -644,7 +645,7 @@ Test(cose_parse, refuses_by_raw_bytes)
 
 /* REQ: COSE-CANON COSE-SIG every single-byte change is caught (design §3;
  * style §7 bit-flip sweep). Documents are small, so the sweep is full. */
-Test(cose_verify, bit_flip_sweep, .timeout = 120)
+Test(cose_verify, bit_flip_sweep, .timeout = KANSA_HANG_GUARD)
 {
 	size_t n, flips = 0, by_parse = 0, by_verify = 0;
 	uint8_t *d = signed_doc(&n, 2);

@@ -5,6 +5,7 @@
  * the last entry is reported by kansa_ledger_clock_check(). The clock is
  * replaced through the ledger's internal hook kansa_ledger__set_clock.
  */
+#include "tests/unit/hang_guard.h"
 #include "../ledger/fixture.h"
 #include "chain.h"
 
@@ -39,7 +40,7 @@ static void clock_is(kansa_ledger *lg, int state, int64_t skew)
 }
 
 /* REQ: LEDGER-TIME */
-Test(ledger_clock, entry_times_never_go_backwards, .timeout = 30)
+Test(ledger_clock, entry_times_never_go_backwards, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = NULL;
@@ -62,7 +63,7 @@ Test(ledger_clock, entry_times_never_go_backwards, .timeout = 30)
 }
 
 /* REQ: LEDGER-CLOCK */
-Test(ledger_clock, reports_a_clock_far_ahead_or_behind, .timeout = 30)
+Test(ledger_clock, reports_a_clock_far_ahead_or_behind, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = NULL;

@@ -5,6 +5,7 @@
  * entry, the root and the chain are as before. A ledger open elsewhere is
  * not rekeyed (KANSA_ELOCKED, nothing changed).
  */
+#include "tests/unit/hang_guard.h"
 #include "../ledger/fixture.h"
 #include "chain.h"
 
@@ -58,17 +59,17 @@ static void rekey_to(const char *key_text)
 }
 
 /* REQ: LEDGER-REKEY */
-Test(ledger_rekey, raw_key_to_raw_key, .timeout = 60)
+Test(ledger_rekey, raw_key_to_raw_key, .timeout = KANSA_HANG_GUARD)
 {
 	rekey_to("fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210");
 }
 
-Test(ledger_rekey, raw_key_to_passphrase, .timeout = 60)
+Test(ledger_rekey, raw_key_to_passphrase, .timeout = KANSA_HANG_GUARD)
 {
 	rekey_to("correct horse battery staple");
 }
 
-Test(ledger_rekey, refused_while_open_elsewhere_and_read_only, .timeout = 60)
+Test(ledger_rekey, refused_while_open_elsewhere_and_read_only, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *a = NULL, *b = NULL;

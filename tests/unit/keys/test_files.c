@@ -4,6 +4,7 @@
  * both directions, and the negative cases: wrong passphrase, truncated PEM,
  * RSA key, world-readable key file, unwritable path, existing file.
  */
+#include "tests/unit/hang_guard.h"
 #include "helpers.h"
 
 static kansa_secret *pass(const char *s)
@@ -233,7 +234,7 @@ Test(kansa_secret_read_file, enforces_mode_and_reads_first_line)
 
 /* REQ: SEC-FILE-OPEN a FIFO is refused at once (no writer ever comes), with
  * the input's code for documents and the environment's for secrets. */
-Test(kansa_file_read, refuses_a_fifo_without_waiting, .timeout = 20)
+Test(kansa_file_read, refuses_a_fifo_without_waiting, .timeout = KANSA_HANG_GUARD)
 {
 	char *dir = make_tmpdir(), *f = path_in(dir, "fifo");
 	kansa_secret *s = NULL;

@@ -3,6 +3,7 @@
  * ledger has no finding; stored Merkle nodes and checkpoints that lie are
  * found; the audit reads one snapshot while appends go on. Entry-level
  * tampering with the sqlcipher CLI is in tests/cli/tamper.sh. */
+#include "tests/unit/hang_guard.h"
 #include <pthread.h>
 
 #include "fixture.h"
@@ -71,7 +72,7 @@ static void audit(kansa_audit_summary *sum, seen *s, kansa_ledger *lg, int flags
 	cr_assert_eq(sum->findings, s->n < 64 ? s->n : sum->findings);
 }
 
-Test(kansa_ledger_audit, a_clean_ledger_has_no_finding, .timeout = 60)
+Test(kansa_ledger_audit, a_clean_ledger_has_no_finding, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = open_with(&f, 10);
@@ -98,7 +99,7 @@ Test(kansa_ledger_audit, a_clean_ledger_has_no_finding, .timeout = 60)
 	fixture_free(&f);
 }
 
-Test(kansa_ledger_audit, a_stored_merkle_node_that_lies_is_found, .timeout = 60)
+Test(kansa_ledger_audit, a_stored_merkle_node_that_lies_is_found, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = open_with(&f, 5);
@@ -116,7 +117,7 @@ Test(kansa_ledger_audit, a_stored_merkle_node_that_lies_is_found, .timeout = 60)
 	fixture_free(&f);
 }
 
-Test(kansa_ledger_audit, an_inner_node_that_lies_is_found, .timeout = 60)
+Test(kansa_ledger_audit, an_inner_node_that_lies_is_found, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = open_with(&f, 7); /* 8 entries: a perfect tree */
@@ -136,7 +137,7 @@ Test(kansa_ledger_audit, an_inner_node_that_lies_is_found, .timeout = 60)
 
 /* REQ: AUDIT-TREE-EXTRA a node above the tree's height, or past the width
  * of its level for the tree's size, is a node the tree does not have */
-Test(kansa_ledger_audit, a_node_the_tree_does_not_have_is_found, .timeout = 60)
+Test(kansa_ledger_audit, a_node_the_tree_does_not_have_is_found, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = open_with(&f, 5); /* 6 entries: levels 0..2 */
@@ -163,7 +164,7 @@ Test(kansa_ledger_audit, a_node_the_tree_does_not_have_is_found, .timeout = 60)
 
 /* REQ: AUDIT-MALFORMED a damaged policy row in the store is a finding of
  * the audit; opened for auditing the ledger does not load it */
-Test(kansa_ledger_audit, a_damaged_policy_row_is_a_finding_not_an_open_error, .timeout = 60)
+Test(kansa_ledger_audit, a_damaged_policy_row_is_a_finding_not_an_open_error, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = open_with(&f, 2), *au = NULL;
@@ -188,7 +189,7 @@ Test(kansa_ledger_audit, a_damaged_policy_row_is_a_finding_not_an_open_error, .t
 	fixture_free(&f);
 }
 
-Test(kansa_ledger_audit, checkpoints_not_signed_by_the_ledger_or_with_another_root, .timeout = 60)
+Test(kansa_ledger_audit, checkpoints_not_signed_by_the_ledger_or_with_another_root, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = open_with(&f, 4);
@@ -246,7 +247,7 @@ static void *writer(void *p)
 	return NULL;
 }
 
-Test(kansa_ledger_audit, reads_one_snapshot_while_appends_go_on, .timeout = 120)
+Test(kansa_ledger_audit, reads_one_snapshot_while_appends_go_on, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = open_with(&f, 200), *ro = NULL;
@@ -272,7 +273,7 @@ Test(kansa_ledger_audit, reads_one_snapshot_while_appends_go_on, .timeout = 120)
 	fixture_free(&f);
 }
 
-Test(kansa_ledger_report, counts_uses_and_denials, .timeout = 60)
+Test(kansa_ledger_report, counts_uses_and_denials, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = open_with(&f, 3);

@@ -5,6 +5,7 @@
  * afterwards the chain is unbroken, seq has no gaps, every receipt's entry is
  * in the ledger, and the count equals the calls. Also: fail closed.
  */
+#include "tests/unit/hang_guard.h"
 #include <pthread.h>
 #include <sys/wait.h>
 
@@ -68,7 +69,7 @@ static uint64_t verify_chain(ledger_fixture *f, uint64_t *allowed)
 	return n;
 }
 
-Test(kansa_check, threads_share_commits_and_never_fork, .timeout = 120)
+Test(kansa_check, threads_share_commits_and_never_fork, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = NULL;
@@ -106,7 +107,7 @@ Test(kansa_check, threads_share_commits_and_never_fork, .timeout = 120)
 	fixture_free(&f);
 }
 
-Test(kansa_check, processes_on_one_file_make_one_chain, .timeout = 120)
+Test(kansa_check, processes_on_one_file_make_one_chain, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	pid_t pid[PROCS];
@@ -146,7 +147,7 @@ Test(kansa_check, processes_on_one_file_make_one_chain, .timeout = 120)
 	fixture_free(&f);
 }
 
-Test(kansa_check, max_uses_holds_under_concurrency, .timeout = 60)
+Test(kansa_check, max_uses_holds_under_concurrency, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = NULL;
@@ -197,7 +198,7 @@ Test(kansa_check, fails_closed_when_the_ledger_cannot_be_written)
 
 /* Checkpoints verify with the log key of ledger info, and every entry's
  * inclusion proof and every consistency proof verify against the roots. */
-Test(kansa_ledger_checkpoint, signs_the_root_and_proofs_verify, .timeout = 60)
+Test(kansa_ledger_checkpoint, signs_the_root_and_proofs_verify, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = NULL;

@@ -6,6 +6,7 @@
  * never fail the checks of other callers in the same group commit, and
  * replay re-decides them identically.
  */
+#include "tests/unit/hang_guard.h"
 #include <pthread.h>
 
 #include "fixture.h"
@@ -129,7 +130,7 @@ static void wait_queued(kansa_store *s, size_t n)
 }
 
 /* REQ: LEDGER-REQUEST-FITS REQ: LEDGER-BATCH-ISOLATION */
-Test(kansa_check, an_oversized_request_fails_no_other_check_in_its_batch, .timeout = 120)
+Test(kansa_check, an_oversized_request_fails_no_other_check_in_its_batch, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg = NULL;
@@ -185,7 +186,7 @@ Test(kansa_check, an_oversized_request_fails_no_other_check_in_its_batch, .timeo
 }
 
 /* REQ: LEDGER-REQUEST-FITS a request up to the bound is kept whole; above it, by hash */
-Test(kansa_check, requests_at_and_over_the_bound_are_recorded, .timeout = 120)
+Test(kansa_check, requests_at_and_over_the_bound_are_recorded, .timeout = KANSA_HANG_GUARD)
 {
 	static const size_t sizes[] = { KANSA_MAX_REQUEST_BYTES, KANSA_MAX_REQUEST_BYTES + 1,
 		2u * 1024 * 1024 };
@@ -312,7 +313,7 @@ static void request_with(uint8_t **out, size_t *len, const char *officer, const 
 }
 
 /* REQ: LEDGER-BATCH-ISOLATION a detail quoting input is valid text, so its entry encodes */
-Test(kansa_check, a_detail_cut_inside_a_character_is_recorded, .timeout = 60)
+Test(kansa_check, a_detail_cut_inside_a_character_is_recorded, .timeout = KANSA_HANG_GUARD)
 {
 	char op[80];
 	ledger_fixture f;
@@ -398,7 +399,7 @@ Test(request_parse, a_blank_officer_or_justification_is_malformed)
 }
 
 /* REQ: REQUEST-BLANK through kansa_check (CBOR, kept) and kansa_check_json (recorded by hash) */
-Test(kansa_check, a_blank_officer_is_recorded_as_malformed, .timeout = 60)
+Test(kansa_check, a_blank_officer_is_recorded_as_malformed, .timeout = KANSA_HANG_GUARD)
 {
 	static const char json[] =
 	    "{\"requester\":\"npa-cyber-3\",\"officer\":\"\\u3000\",\"action\":\"neutralize\","
@@ -433,7 +434,7 @@ Test(kansa_check, a_blank_officer_is_recorded_as_malformed, .timeout = 60)
 }
 
 /* REQ: LEDGER-REQUEST-RECORDED JSON that is no request is recorded, never just refused */
-Test(kansa_check_json, json_that_does_not_convert_is_recorded, .timeout = 60)
+Test(kansa_check_json, json_that_does_not_convert_is_recorded, .timeout = KANSA_HANG_GUARD)
 {
 	static const char *const bad[] = { "{\"requester\": ", "[1, 2]", "\xff\xfe{}",
 		"{\"requester\":\"npa-cyber-3\",\"officer\":7,\"action\":\"neutralize\"}", "" };

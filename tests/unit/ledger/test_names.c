@@ -7,6 +7,7 @@
  * chain: the entries equal the checks, uses never pass max_uses, and the
  * audit (replay) finds nothing.
  */
+#include "tests/unit/hang_guard.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -68,7 +69,7 @@ static void second_name_refused(ledger_fixture *f, kansa_ledger *lg1, const char
 	cr_expect_eq(findings, 0);
 }
 
-Test(ledger_open, refuses_a_writer_under_a_hard_link, .timeout = 60)
+Test(ledger_open, refuses_a_writer_under_a_hard_link, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg1 = NULL, *lg2 = NULL;
@@ -90,7 +91,7 @@ Test(ledger_open, refuses_a_writer_under_a_hard_link, .timeout = 60)
 	fixture_free(&f);
 }
 
-Test(ledger_open, refuses_a_writer_under_a_bind_mounted_file, .timeout = 60)
+Test(ledger_open, refuses_a_writer_under_a_bind_mounted_file, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg1 = NULL;

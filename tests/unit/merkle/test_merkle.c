@@ -4,6 +4,7 @@
  * against the transparency-dev vectors in tests/vectors/merkle/, exhaustively
  * for small trees, and for 64-bit sizes over a synthetic node source.
  */
+#include "tests/unit/hang_guard.h"
 #include "tests/unit/merkle/vectors.h"
 #include "ledger/tlog/merkle.h"
 
@@ -274,7 +275,6 @@ Test(merkle_verify_consistency, transparency_dev_probes)
  * two, so that a slow machine finishes well inside the hang guard. */
 #define EXHAUSTIVE_MAX 70
 #define EXHAUSTIVE_MAX_VALGRIND 33
-#define HANG_GUARD 900 /* seconds: only a hang gets near it */
 
 static uint64_t exhaustive_max(void)
 {
@@ -282,7 +282,7 @@ static uint64_t exhaustive_max(void)
 	return v != NULL && strcmp(v, "1") == 0 ? EXHAUSTIVE_MAX_VALGRIND : EXHAUSTIVE_MAX;
 }
 
-Test(merkle_proofs, exhaustive_inclusion_up_to_70, .timeout = HANG_GUARD)
+Test(merkle_proofs, exhaustive_inclusion_up_to_70, .timeout = KANSA_HANG_GUARD)
 {
 	const uint64_t max = exhaustive_max();
 	kansa_merkle_memtree t;
@@ -337,7 +337,7 @@ Test(merkle_proofs, exhaustive_inclusion_up_to_70, .timeout = HANG_GUARD)
 	kansa_merkle_memtree_dispose(&t);
 }
 
-Test(merkle_proofs, exhaustive_consistency_up_to_70, .timeout = HANG_GUARD)
+Test(merkle_proofs, exhaustive_consistency_up_to_70, .timeout = KANSA_HANG_GUARD)
 {
 	const uint64_t max = exhaustive_max();
 	kansa_merkle_memtree t;

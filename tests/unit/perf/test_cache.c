@@ -7,6 +7,7 @@
  * revocation and a policy change drop what they must, and a policy that
  * removes a signer is never answered from a stale verification.
  */
+#include "tests/unit/hang_guard.h"
 #include <pthread.h>
 
 #include "fixture.h"
@@ -157,7 +158,7 @@ Test(kansa_cache, same_key_twice_keeps_one_copy)
 	kansa_cache__free(c);
 }
 
-Test(kansa_cache, invalidates_by_cti_and_by_policy, .timeout = 30)
+Test(kansa_cache, invalidates_by_cti_and_by_policy, .timeout = KANSA_HANG_GUARD)
 {
 	perf_fixture p;
 	kansa_cache *c = NULL;
@@ -240,7 +241,7 @@ static void *stress(void *arg)
 	return NULL;
 }
 
-Test(kansa_cache, many_threads_get_put_evict_and_invalidate, .timeout = 120)
+Test(kansa_cache, many_threads_get_put_evict_and_invalidate, .timeout = KANSA_HANG_GUARD)
 {
 	kansa_cache *c = NULL;
 	pthread_t t[8];
@@ -274,7 +275,7 @@ static kansa_receipt check(kansa_ledger *lg, const uint8_t *w, size_t wlen, ledg
 	return r;
 }
 
-Test(kansa_check_cache, verifies_a_warrant_once, .timeout = 60)
+Test(kansa_check_cache, verifies_a_warrant_once, .timeout = KANSA_HANG_GUARD)
 {
 	perf_fixture p;
 	kansa_ledger *lg = NULL;
@@ -307,7 +308,7 @@ Test(kansa_check_cache, verifies_a_warrant_once, .timeout = 60)
 	perf_fixture_free(&p);
 }
 
-Test(kansa_check_cache, revocation_drops_the_warrant_and_denies, .timeout = 60)
+Test(kansa_check_cache, revocation_drops_the_warrant_and_denies, .timeout = KANSA_HANG_GUARD)
 {
 	perf_fixture p;
 	kansa_ledger *lg = NULL;
@@ -341,7 +342,7 @@ Test(kansa_check_cache, revocation_drops_the_warrant_and_denies, .timeout = 60)
 	perf_fixture_free(&p);
 }
 
-Test(kansa_check_cache, policy_change_never_answers_from_a_stale_verification, .timeout = 60)
+Test(kansa_check_cache, policy_change_never_answers_from_a_stale_verification, .timeout = KANSA_HANG_GUARD)
 {
 	perf_fixture p;
 	kansa_ledger *lg = NULL, *other = NULL;

@@ -7,6 +7,7 @@
  * hash and a valid inclusion proof (durability); the chain is unbroken;
  * a lone caller commits alone.
  */
+#include "tests/unit/hang_guard.h"
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -75,7 +76,7 @@ static uint64_t chain_length(perf_fixture *p, uint8_t (*leaves)[KANSA_HASH_LEN],
 	return n;
 }
 
-Test(group_commit, many_threads_keep_order_durability_and_the_chain, .timeout = 300)
+Test(group_commit, many_threads_keep_order_durability_and_the_chain, .timeout = KANSA_HANG_GUARD)
 {
 	perf_fixture p;
 	kansa_ledger *lg = NULL;
@@ -147,7 +148,7 @@ Test(group_commit, many_threads_keep_order_durability_and_the_chain, .timeout = 
 	perf_fixture_free(&p);
 }
 
-Test(group_commit, a_lone_caller_commits_alone, .timeout = 60)
+Test(group_commit, a_lone_caller_commits_alone, .timeout = KANSA_HANG_GUARD)
 {
 	perf_fixture p;
 	kansa_ledger *lg = NULL;
@@ -203,7 +204,7 @@ static int build_nodes(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 	return 0;
 }
 
-Test(store_node_put, replaces_inside_and_outside_a_transaction, .timeout = 30)
+Test(store_node_put, replaces_inside_and_outside_a_transaction, .timeout = KANSA_HANG_GUARD)
 {
 	char dir[64], path[128];
 	kansa_store *s = NULL;

@@ -8,6 +8,7 @@
  * guard, far above the expected time), every check is recorded, and the
  * ledger ends at the last policy version with one chain.
  */
+#include "tests/unit/hang_guard.h"
 #include <pthread.h>
 
 #include "fixture.h"
@@ -77,7 +78,7 @@ static void *activator(void *arg)
 }
 
 /* REQ: LEDGER-LOCKS-1 the store lock is taken before the ledger lock, never after */
-Test(ledger_locks, checks_info_and_policy_activation_never_deadlock, .timeout = 120)
+Test(ledger_locks, checks_info_and_policy_activation_never_deadlock, .timeout = KANSA_HANG_GUARD)
 {
 	perf_fixture p;
 	shared sh = { 0 };

@@ -8,6 +8,7 @@
  * an immutable reader keeps a writer that opens meanwhile from
  * checkpointing into the file under it.
  */
+#include "tests/unit/hang_guard.h"
 #include <fcntl.h>
 #include <sys/wait.h>
 
@@ -28,7 +29,7 @@ static void teardown(void)
 	rm_db(dir);
 }
 
-TestSuite(store_readonly, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(store_readonly, .init = setup, .fini = teardown, .timeout = KANSA_HANG_GUARD);
 
 static int open_as(kansa_store **s, int flags)
 {

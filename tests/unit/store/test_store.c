@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* ledger/store/store.c and ledger/store/group.c: keys, schema, group commit, fail-closed appends. */
+#include "tests/unit/hang_guard.h"
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -45,7 +46,7 @@ static int open_with(kansa_store **s, const char *key, int flags)
 /* Keys and files                                                          */
 /* ---------------------------------------------------------------------- */
 
-TestSuite(store_open, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(store_open, .init = setup, .fini = teardown, .timeout = KANSA_HANG_GUARD);
 
 Test(store_open, creates_encrypted_0600_file_with_raw_key)
 {
@@ -222,7 +223,7 @@ Test(store_open, rekey_raw_to_passphrase_and_back)
 /* Appending                                                               */
 /* ---------------------------------------------------------------------- */
 
-TestSuite(store_append, .init = setup, .fini = teardown, .timeout = 300);
+TestSuite(store_append, .init = setup, .fini = teardown, .timeout = KANSA_HANG_GUARD);
 
 Test(store_append, sequential_1000_one_chain)
 {
@@ -628,7 +629,7 @@ Test(store_append, uses_and_revocations_visible_within_batch)
 }
 
 /* REQ: LEDGER-STORE-7 another writer past the busy timeout is KANSA_ELOCKED */
-Test(store_append, busy_past_timeout_is_elocked, .timeout = 60)
+Test(store_append, busy_past_timeout_is_elocked, .timeout = KANSA_HANG_GUARD)
 {
 	kansa_store *s = create_raw();
 	sqlite3 *db = NULL;
@@ -679,7 +680,7 @@ Test(store_append, file_size_limit_is_eio_and_nothing_half_written)
 /* Documents, meta, nodes, checkpoints                                     */
 /* ---------------------------------------------------------------------- */
 
-TestSuite(store_tables, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(store_tables, .init = setup, .fini = teardown, .timeout = KANSA_HANG_GUARD);
 
 Test(store_tables, documents_meta_nodes_checkpoints)
 {
