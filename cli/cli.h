@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Shared pieces of the kansa program: the command table entry, exit codes,
- * diagnostics, JSON output and passphrase input. The CLI sees only kansa.h
+ * diagnostics, JSON output, passphrase input, opening a ledger, and the
+ * command functions. The CLI sees only kansa.h
  * and jansson; it never prints a secret.
  */
 #ifndef KANSA_CLI_H
 #define KANSA_CLI_H
 
 #include <stdbool.h>
-#include <getopt.h>
 #include <jansson.h>
 
 #include "kansa.h"
+#include "cli/options.h"
 
 /* Exit status (design §7). */
 enum {
@@ -43,9 +44,6 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * and return the exit status for it. */
 int cli_fail(int error, bool json, const char *schema);
 
-/* A usage error: message plus a pointer to --help; returns EXIT_USAGE. */
-int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* Print one JSON object with sorted keys, plus "schema"; steals obj. */
 void cli_json_print(json_t *obj, const char *schema);
 
@@ -61,39 +59,19 @@ int cli_passphrase(kansa_secret **out, const char *file, const char *prompt, boo
 /* Load a key file, asking for its passphrase only if it is encrypted. */
 int cli_load_key(kansa_key **out, const char *path, const char *passphrase_file);
 
-/* Common option handling: returns true and prints help if -h/--help. */
-bool cli_is_help(int argc, char **argv);
-
-/* The options every command on a ledger takes. */
-typedef struct {
-	const char *db;       /* --db */
-	const char *key_file; /* --db-key-file */
-	bool json;            /* --json */
-} cli_ledger_opts;
-
-/* Parse --db, --db-key-file, --json, --help and the command's @p extra_opts
- * (handled by @p extra). Returns -1 to go on, or an exit status. */
-int cli_ledger_parse_opts(int argc, char **argv, cli_ledger_opts *o, const struct option *extra_opts,
-    int (*extra)(int c, const char *arg, void *ctx), void *ctx, void (*help)(void));
-
-/* Open a ledger with the key from key_file or $KANSA_DB_KEY_FILE. */
+/* cli/db.c: the database key from key_file or $KANSA_DB_KEY_FILE, and a
+ * ledger opened with it. */
+int cli_db_key(kansa_secret **out, const char *key_file);
 int cli_open_ledger(kansa_ledger **out, const char *db, const char *key_file, int flags);
+
+/* cli/receipt.c: a receipt for people (headed by @p what, or "decision: ..."
+ * when what is "decision") and as a new JSON object. */
+void cli_receipt_print(const kansa_receipt *r, const char *what);
+json_t *cli_receipt_json(const kansa_receipt *r);
 
 /* Compare the system clock with the ledger's last entry; warn on stderr
  * when it is far off. Returns the "clock" object for --json (a new reference). */
 json_t *cli_clock_check(kansa_ledger *lg);
-
-int cmd_keys_generate(int argc, char **argv);
-int cmd_ledger_rekey(int argc, char **argv);
-int cmd_ledger_init(int argc, char **argv);
-int cmd_ledger_info(int argc, char **argv);
-int cmd_ledger_policy(int argc, char **argv);
-int cmd_ledger_revoke(int argc, char **argv);
-int cmd_ledger_ratify(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_ledger_checkpoint(int argc, char **argv);
-int cmd_ledger_proof(int argc, char **argv);
-int cmd_keys_show(int argc, char **argv);
 
 /* A progress bar on stderr, drawn only when stderr is a terminal (progress.c). */
 typedef struct {
@@ -109,28 +87,43 @@ void cli_progress_update(void *ctx, uint64_t done, uint64_t total);
 /* Clear the bar's line. */
 void cli_progress_done(cli_progress *p);
 
-/* cli/cmd_audit.c: ledger verify, audit replay, audit report */
-int cmd_ledger_verify(int argc, char **argv);
-int cmd_audit_replay(int argc, char **argv);
-int cmd_audit_report(int argc, char **argv);
+/* cli/audit.c: the audit pass of ledger verify (replay = false) and audit
+ * replay, with the command's help; parses the options, prints the report. */
+int cli_run_audit(int argc, char **argv, bool replay, const cli_help *help);
 
-/* cli/cmd_doc.c: signed documents */
-int cmd_policy_create(int argc, char **argv);
+/*
+ * The commands, as cli/main.c's table lists them: "<group> <verb>" is
+ * cmd_<group>_<verb>() in cli/cmd_<group>_<verb>.c if that file exists,
+ * else in cli/cmd_<group>.c; a one-word command is cmd_<group>().
+ */
+int cmd_keys_generate(int argc, char **argv);       /* cmd_keys.c */
+int cmd_keys_show(int argc, char **argv);
+int cmd_policy_create(int argc, char **argv);       /* cmd_policy.c */
 int cmd_policy_sign(int argc, char **argv);
 int cmd_policy_show(int argc, char **argv);
-int cmd_warrant_create(int argc, char **argv);
+int cmd_warrant_create(int argc, char **argv);      /* cmd_warrant.c */
 int cmd_warrant_sign(int argc, char **argv);
 int cmd_warrant_show(int argc, char **argv);
 int cmd_warrant_verify(int argc, char **argv);
-int cmd_revocation_create(int argc, char **argv);
+int cmd_revocation_create(int argc, char **argv);   /* cmd_revocation.c */
 int cmd_revocation_sign(int argc, char **argv);
 int cmd_revocation_show(int argc, char **argv);
-int cmd_ratification_create(int argc, char **argv);
+int cmd_ratification_create(int argc, char **argv); /* cmd_ratification.c */
 int cmd_ratification_sign(int argc, char **argv);
 int cmd_ratification_show(int argc, char **argv);
-
-/* cli/cmd_anchor.c: checkpoints in git */
-int cmd_anchor_push(int argc, char **argv);
+int cmd_ledger_init(int argc, char **argv);         /* cmd_ledger.c */
+int cmd_ledger_info(int argc, char **argv);
+int cmd_ledger_policy(int argc, char **argv);
+int cmd_ledger_revoke(int argc, char **argv);
+int cmd_ledger_ratify(int argc, char **argv);
+int cmd_ledger_checkpoint(int argc, char **argv);
+int cmd_ledger_proof(int argc, char **argv);
+int cmd_ledger_verify(int argc, char **argv);
+int cmd_ledger_rekey(int argc, char **argv);        /* cmd_ledger_rekey.c */
+int cmd_check(int argc, char **argv);               /* cmd_check.c */
+int cmd_audit_replay(int argc, char **argv);        /* cmd_audit.c */
+int cmd_audit_report(int argc, char **argv);
+int cmd_anchor_push(int argc, char **argv);         /* cmd_anchor.c */
 int cmd_anchor_verify(int argc, char **argv);
 int cmd_anchor_cosign(int argc, char **argv);
 

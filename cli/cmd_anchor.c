@@ -13,77 +13,17 @@
 
 #include "cli/cli.h"
 
-#define MAX_LIST 64 /* --remote, --log-key, --witness-key given on one command line */
+#define MAX_LIST CLI_OPT_LIST_MAX /* keys loaded from --log-key, --witness-key */
 
 typedef struct {
 	const char *db, *key_file, *repo, *member_key, *pass_file, *state;
-	const char *remotes[MAX_LIST];
-	size_t n_remotes;
-	const char *log_keys[MAX_LIST];
-	size_t n_log_keys;
-	const char *witness_keys[MAX_LIST];
-	size_t n_witness_keys;
+	cli_opt_list remotes, log_keys, witness_keys;
 	bool json;
 } anchor_opts;
 
-static const struct option anchor_long[] = {
-	{ "db", required_argument, NULL, 'd' },
-	{ "db-key-file", required_argument, NULL, 'k' },
-	{ "repo", required_argument, NULL, 'r' },
-	{ "remote", required_argument, NULL, 'R' },
-	{ "log-key", required_argument, NULL, 'L' },
-	{ "witness-key", required_argument, NULL, 'W' },
-	{ "key", required_argument, NULL, 'K' },
-	{ "passphrase-file", required_argument, NULL, 'p' },
-	{ "state", required_argument, NULL, 's' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0, 0, 0, 0 },
-};
-
-static int add(const char **list, size_t *n, const char *v)
-{
-	if (*n == MAX_LIST)
-		return cli_usage_error("too many values (at most %d of one option)", MAX_LIST);
-	list[(*n)++] = v;
-	return 0;
-}
-
-/* Parse options; @p allowed lists the option letters this command takes.
- * Returns -1 to go on, or an exit status. */
-static int parse(int argc, char **argv, anchor_opts *o, const char *allowed, void (*help)(void))
-{
-	int c, rc = 0;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", anchor_long, NULL)) != -1) {
-		if (c == 'h') {
-			help();
-			return EXIT_OK;
-		}
-		if (c == '?' || strchr(allowed, c) == NULL)
-			return cli_usage_error("invalid option");
-		switch (c) {
-		case 'd': o->db = optarg; break;
-		case 'k': o->key_file = optarg; break;
-		case 'r': o->repo = optarg; break;
-		case 'R': rc = add(o->remotes, &o->n_remotes, optarg); break;
-		case 'L': rc = add(o->log_keys, &o->n_log_keys, optarg); break;
-		case 'W': rc = add(o->witness_keys, &o->n_witness_keys, optarg); break;
-		case 'K': o->member_key = optarg; break;
-		case 'p': o->pass_file = optarg; break;
-		case 's': o->state = optarg; break;
-		case 'j': o->json = true; break;
-		}
-		if (rc)
-			return rc;
-	}
-	if (optind != argc)
-		return cli_usage_error("unexpected argument '%s'", argv[optind]);
-	if (o->repo == NULL)
-		return cli_usage_error("--repo PATH is required");
-	return -1;
-}
+/* The entries of anchor_opts, as each command describes them. */
+#define OPT_REPO(o, help) CLI_OPT_PATH("repo", 0, &(o).repo, "PATH", (help), CLI_OPT_REQUIRED)
+#define OPT_REMOTE(o, help) CLI_OPT_LIST("remote", 0, &(o).remotes, "NAME", (help), 0)
 
 /* A verifier key given as the key string itself, or a file holding key
  * strings one per line (what 'kansa ledger info' prints as log key). */
@@ -163,44 +103,40 @@ static json_t *checkpoint_json(const kansa_anchor_checkpoint *c)
 
 /* ---- anchor push ------------------------------------------------------- */
 
-static void help_push(void)
-{
-	printf("usage: kansa anchor push --db DB --repo PATH [--remote NAME]... [--db-key-file FILE] [--json]\n"
-	    "\n"
-	    "Publish the ledger's history to a git repository: if the ledger grew since it\n"
+static const cli_help help_push = {
+	.usage = "--db DB --repo PATH [--remote NAME]... [--db-key-file FILE] [--json]",
+	.about = "Publish the ledger's history to a git repository: if the ledger grew since it\n"
 	    "was last anchored there, sign a new checkpoint and commit it as\n"
 	    "logs/<origin>/checkpoint, with logs/<origin>/consistency-proof from the\n"
 	    "anchored size; then push the branch to each --remote. The repository holds\n"
 	    "hashes and signatures only, never ledger content. It is created when PATH does\n"
 	    "not exist (bare when PATH ends in .git). A ledger that does not extend what the\n"
-	    "repository holds (truncated, rolled back, forked) is refused with exit 1.\n"
-	    "\n"
-	    "options:\n"
-	    "  --db DB              the ledger\n"
-	    "  --repo PATH          the anchor repository (bare or not)\n"
-	    "  --remote NAME        a remote of that repository to push to (repeatable)\n"
-	    "  --db-key-file FILE   database key (default: $KANSA_DB_KEY_FILE)\n"
-	    "  --json               print the result as one JSON object\n"
-	    "\n"
-	    "example:\n"
-	    "  git -C anchors.git remote add mirror ssh://commission.example/anchors.git\n"
-	    "  kansa anchor push --db ledger.db --repo anchors.git --remote mirror\n");
-}
+	    "repository holds (truncated, rolled back, forked) is refused with exit 1.",
+	.example = "git -C anchors.git remote add mirror ssh://commission.example/anchors.git\n"
+	    "kansa anchor push --db ledger.db --repo anchors.git --remote mirror",
+	.schema = "kansa.anchor.push/1",
+};
 
 int cmd_anchor_push(int argc, char **argv)
 {
-	const char *schema = "kansa.anchor.push/1";
+	const char *schema = help_push.schema;
 	anchor_opts o = { 0 };
+	const cli_option opts[] = {
+		OPT_REPO(o, "the anchor repository (bare or not)"),
+		CLI_OPT_DB(&o.db, "the ledger", CLI_OPT_REQUIRED),
+		OPT_REMOTE(o, "a remote of that repository to push to (repeatable)"),
+		CLI_OPT_DB_KEY_FILE(&o.key_file),
+		CLI_OPT_JSON(&o.json, "print the result as one JSON object"),
+		CLI_OPT_END(),
+	};
 	kansa_anchor_push_result r;
 	kansa_ledger *lg = NULL;
 	int rc, error;
 
-	if ((rc = parse(argc, argv, &o, "dkrRj", help_push)) >= 0)
+	if ((rc = cli_parse_options(&help_push, opts, argc, argv)) >= 0)
 		return rc;
-	if (o.db == NULL)
-		return cli_usage_error("--db DB is required");
 	if ((error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0 ||
-	    (error = kansa_anchor_push(&r, lg, o.repo, o.remotes, o.n_remotes)) < 0)
+	    (error = kansa_anchor_push(&r, lg, o.repo, o.remotes.v, o.remotes.n)) < 0)
 		goto out;
 	if (o.json) {
 		json_t *j = checkpoint_json(&r.checkpoint);
@@ -223,7 +159,7 @@ int cmd_anchor_push(int argc, char **argv)
 			printf("nothing new: %s is anchored at size %llu (commit %.12s)\n", r.checkpoint.origin,
 			    (unsigned long long)r.checkpoint.size, r.checkpoint.commit);
 		for (size_t i = 0; i < r.remotes_pushed; i++)
-			printf("pushed to %s\n", o.remotes[i]);
+			printf("pushed to %s\n", o.remotes.v[i]);
 	}
 out:
 	kansa_ledger_close(lg);
@@ -232,34 +168,21 @@ out:
 
 /* ---- anchor verify ----------------------------------------------------- */
 
-static void help_verify(void)
-{
-	printf("usage: kansa anchor verify --repo PATH --log-key KEY... [--witness-key KEY]...\n"
-	    "                           [--db DB [--db-key-file FILE]] [--json]\n"
-	    "\n"
-	    "Walk the anchor repository from its first commit: every checkpoint of each log\n"
+static const cli_help help_verify = {
+	.usage = "--repo PATH --log-key KEY... [--witness-key KEY]...\n"
+	    "[--db DB [--db-key-file FILE]] [--json]",
+	.about = "Walk the anchor repository from its first commit: every checkpoint of each log\n"
 	    "is signed by its log key, and extends the one before by its consistency proof.\n"
 	    "Needs public keys only. Cosignatures by --witness-key keys must verify; others\n"
 	    "are shown as unverified. With --db, also check the local ledger: its log key\n"
 	    "must be one of the --log-key keys, it must verify as 'kansa ledger verify'\n"
 	    "does, and its first entries, hashed from their bodies, must give the root of\n"
 	    "the newest anchored checkpoint (it was not truncated or rewritten since).\n"
-	    "Exit 1 names the first commit that fails, or what is wrong with the ledger.\n"
-	    "\n"
-	    "options:\n"
-	    "  --repo PATH          the anchor repository (a clone is fine)\n"
-	    "  --log-key KEY        a log's verifier key (name+hash+base64, the log_key of\n"
-	    "                       'kansa ledger info'), or a file of them, one per line;\n"
-	    "                       repeat it to verify a federation of ledgers at once\n"
-	    "  --witness-key KEY    a witness's verifier key, or a member's .pub file\n"
-	    "  --db DB              also check this ledger (needs its database key)\n"
-	    "  --db-key-file FILE   database key (default: $KANSA_DB_KEY_FILE)\n"
-	    "  --json               one JSON object with the history of checkpoints\n"
-	    "\n"
-	    "example:\n"
-	    "  git clone https://commission.example/anchors.git && cd anchors\n"
-	    "  kansa anchor verify --repo . --log-key \"$(cat site-a.logkey)\" --witness-key member-a.key.pub\n");
-}
+	    "Exit 1 names the first commit that fails, or what is wrong with the ledger.",
+	.example = "git clone https://commission.example/anchors.git && cd anchors\n"
+	    "kansa anchor verify --repo . --log-key \"$(cat site-a.logkey)\" --witness-key member-a.key.pub",
+	.schema = "kansa.anchor.verify/1",
+};
 
 typedef struct {
 	json_t *history; /* --json: array of checkpoints */
@@ -314,8 +237,19 @@ static int check_db(json_t *j, const anchor_opts *o, kansa_note_verifier *const 
 
 int cmd_anchor_verify(int argc, char **argv)
 {
-	const char *schema = "kansa.anchor.verify/1";
+	const char *schema = help_verify.schema;
 	anchor_opts o = { 0 };
+	const cli_option opts[] = {
+		OPT_REPO(o, "the anchor repository (a clone is fine)"),
+		CLI_OPT_LIST("log-key", 0, &o.log_keys, "KEY", "a log's verifier key (name+hash+base64, the log_key of\n"
+		    "'kansa ledger info'), or a file of them, one per line;\n"
+		    "repeat it to verify a federation of ledgers at once", CLI_OPT_REQUIRED),
+		CLI_OPT_LIST("witness-key", 0, &o.witness_keys, "KEY", "a witness's verifier key, or a member's .pub file", 0),
+		CLI_OPT_DB(&o.db, "also check this ledger (needs its database key)", 0),
+		CLI_OPT_DB_KEY_FILE(&o.key_file),
+		CLI_OPT_JSON(&o.json, "one JSON object with the history of checkpoints"),
+		CLI_OPT_END(),
+	};
 	kansa_note_verifier *logs[MAX_LIST] = { 0 }, *wit[MAX_LIST] = { 0 };
 	size_t n_logs = 0, n_wit = 0;
 	kansa_anchor_verify_options vo = { on_checkpoint, NULL };
@@ -326,14 +260,12 @@ int cmd_anchor_verify(int argc, char **argv)
 
 	memset(&sum, 0, sizeof(sum));
 
-	if ((rc = parse(argc, argv, &o, "dkrLWj", help_verify)) >= 0)
+	if ((rc = cli_parse_options(&help_verify, opts, argc, argv)) >= 0)
 		return rc;
-	if (o.n_log_keys == 0)
-		return cli_usage_error("--log-key KEY is required (the log_key of 'kansa ledger info')");
-	for (size_t i = 0; i < o.n_log_keys && error == 0; i++)
-		error = load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys[i]);
-	for (size_t i = 0; i < o.n_witness_keys && error == 0; i++)
-		error = load_witness(wit, &n_wit, o.witness_keys[i]);
+	for (size_t i = 0; i < o.log_keys.n && error == 0; i++)
+		error = load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys.v[i]);
+	for (size_t i = 0; i < o.witness_keys.n && error == 0; i++)
+		error = load_witness(wit, &n_wit, o.witness_keys.v[i]);
 	if (error < 0)
 		goto out;
 	if (o.json) {
@@ -386,31 +318,18 @@ out:
 
 /* ---- anchor cosign ----------------------------------------------------- */
 
-static void help_cosign(void)
-{
-	printf("usage: kansa anchor cosign --repo PATH --key MEMBER_KEY --log-key KEY [--state FILE]\n"
-	    "                           [--remote NAME]... [--passphrase-file FILE] [--json]\n"
-	    "\n"
-	    "Act as a witness: verify the log's history in the repository, check that its\n"
+static const cli_help help_cosign = {
+	.usage = "--repo PATH --key MEMBER_KEY --log-key KEY [--state FILE]\n"
+	    "[--remote NAME]... [--passphrase-file FILE] [--json]",
+	.about = "Act as a witness: verify the log's history in the repository, check that its\n"
 	    "newest checkpoint extends the one you cosigned last (recorded in the state\n"
 	    "file), record the newest there, and add your signature line (C2SP signed note)\n"
 	    "to it in a new commit; then push to each --remote. A checkpoint that does not\n"
-	    "extend what you cosigned is refused with exit 1.\n"
-	    "\n"
-	    "options:\n"
-	    "  --repo PATH            the anchor repository (your clone)\n"
-	    "  --key FILE             your member key; its name is your witness name\n"
-	    "  --log-key KEY          the log's verifier key (the log_key of 'kansa ledger info')\n"
-	    "  --state FILE           witness state (default: ~/.config/kansa/witness/<origin\n"
-	    "                         with / as _>, or under $XDG_CONFIG_HOME); created 0600\n"
-	    "  --remote NAME          push the cosignature to this remote (repeatable)\n"
-	    "  --passphrase-file FILE the key's passphrase (else $KANSA_PASSPHRASE_FILE or a prompt)\n"
-	    "  --json                 print the result as one JSON object\n"
-	    "\n"
-	    "example:\n"
-	    "  git clone ssh://commission.example/anchors.git && cd anchors\n"
-	    "  kansa anchor cosign --repo . --key member-a.key --log-key \"$(cat site-a.logkey)\" --remote origin\n");
-}
+	    "extend what you cosigned is refused with exit 1.",
+	.example = "git clone ssh://commission.example/anchors.git && cd anchors\n"
+	    "kansa anchor cosign --repo . --key member-a.key --log-key \"$(cat site-a.logkey)\" --remote origin",
+	.schema = "kansa.anchor.cosign/1",
+};
 
 /* mkdir -p of the directory part of @p path, mode 0700 for what it creates. */
 static int make_parents(char *path)
@@ -468,8 +387,21 @@ static void print_cosign(const kansa_anchor_cosign_result *r, const char *who, c
 
 int cmd_anchor_cosign(int argc, char **argv)
 {
-	const char *schema = "kansa.anchor.cosign/1";
+	const char *schema = help_cosign.schema;
 	anchor_opts o = { 0 };
+	const cli_option opts[] = {
+		OPT_REPO(o, "the anchor repository (your clone)"),
+		CLI_OPT_PATH("key", 0, &o.member_key, "FILE", "your member key; its name is your witness name",
+		    CLI_OPT_REQUIRED),
+		CLI_OPT_LIST("log-key", 0, &o.log_keys, "KEY", "the log's verifier key (the log_key of 'kansa ledger info')", 0),
+		CLI_OPT_PATH("state", 0, &o.state, "FILE", "witness state (default: ~/.config/kansa/witness/<origin\n"
+		    "with / as _>, or under $XDG_CONFIG_HOME); created 0600", 0),
+		OPT_REMOTE(o, "push the cosignature to this remote (repeatable)"),
+		CLI_OPT_PATH("passphrase-file", 0, &o.pass_file, "FILE",
+		    "the key's passphrase (else $KANSA_PASSPHRASE_FILE or a prompt)", 0),
+		CLI_OPT_JSON(&o.json, "print the result as one JSON object"),
+		CLI_OPT_END(),
+	};
 	kansa_note_verifier *logs[MAX_LIST] = { 0 };
 	size_t n_logs = 0;
 	kansa_anchor_cosign_result r;
@@ -477,13 +409,11 @@ int cmd_anchor_cosign(int argc, char **argv)
 	char state[4096];
 	int rc, error;
 
-	if ((rc = parse(argc, argv, &o, "rKpsLRj", help_cosign)) >= 0)
+	if ((rc = cli_parse_options(&help_cosign, opts, argc, argv)) >= 0)
 		return rc;
-	if (o.member_key == NULL)
-		return cli_usage_error("--key MEMBER_KEY is required");
-	if (o.n_log_keys != 1)
+	if (o.log_keys.n != 1)
 		return cli_usage_error("give the log's key once: --log-key KEY");
-	if ((error = load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys[0])) < 0)
+	if ((error = load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys.v[0])) < 0)
 		goto out;
 	if (n_logs != 1) {
 		error = cli_usage_error("--log-key: give exactly one log's key");
@@ -494,7 +424,7 @@ int cmd_anchor_cosign(int argc, char **argv)
 	else if ((error = default_state(state, sizeof(state), kansa_note_verifier_name(logs[0]))) < 0)
 		goto out;
 	if ((error = cli_load_key(&key, o.member_key, o.pass_file)) < 0 ||
-	    (error = kansa_anchor_cosign(&r, o.repo, logs[0], key, state, o.remotes, o.n_remotes)) < 0)
+	    (error = kansa_anchor_cosign(&r, o.repo, logs[0], key, state, o.remotes.v, o.remotes.n)) < 0)
 		goto out;
 	if (o.json) {
 		json_t *j = checkpoint_json(&r.checkpoint);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kansa ledger verify, kansa audit replay, kansa audit report: the
- * auditor's commands (design §6, §7; docs/audit.md). The ledger is opened
- * read-only; the pass runs on one read snapshot, so appends may go on.
+ * kansa audit replay | report: the auditor's and the overseer's commands
+ * (docs/audit.md). replay is the audit pass of cli/audit.c with the
+ * decisions re-run. report prints the overseer's tables: the library builds
+ * the report as JSON (kansa_ledger_report); --json prints it as it is, and
+ * the text form is drawn from the same object, so both always say the same
+ * thing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,176 +14,218 @@
 
 #include "cli/cli.h"
 
-/* Findings kept for printing; the count goes on past this. */
-#define AUDIT_MAX_SHOWN 1000
+static const cli_help help_report = {
+	.usage = "--db DB [--db-key-file FILE] [--json]",
+	.about = "Replay the ledger (as 'kansa audit replay') and report, for overseers:\n"
+	    "  - per warrant: case, subject, action, signers, validity, uses / max uses,\n"
+	    "    denials by reason, revocation;\n"
+	    "  - per requester: allowed and denied requests, denials by reason;\n"
+	    "  - the denied attempts to look at first: forbidden (content) fields, use\n"
+	    "    after revocation or expiry, targets, fields, windows or operations\n"
+	    "    outside the warrant, most serious first;\n"
+	    "  - every emergency act: ratified, refused, pending or overdue;\n"
+	    "  - the audit's findings, if the ledger was tampered with.\n"
+	    "\n"
+	    "exit status: 0 the ledger replays cleanly, 1 the audit found problems\n"
+	    "(the report is printed either way), 4 cannot read the ledger.",
+	.example = "kansa audit report --db ledger.db --db-key-file ledger.key\n"
+	    "kansa audit report --db ledger.db --json | jq '.attention[:10]'",
+	.schema = "kansa.audit.report/1",
+};
 
-typedef struct {
-	json_t *findings; /* array of {kind, seq?, message} */
-	size_t shown;
-	cli_progress bar;
-} audit_ctx;
-
-static void on_finding(void *vctx, const kansa_audit_finding *f)
+static const char *str(const json_t *o, const char *key)
 {
-	audit_ctx *c = vctx;
-	json_t *o;
+	const char *s = json_string_value(json_object_get(o, key));
 
-	if (c->shown >= AUDIT_MAX_SHOWN)
-		return;
-	o = json_object();
-	json_object_set_new(o, "kind", json_string(kansa_finding_name(f->kind)));
-	if (f->has_seq)
-		json_object_set_new(o, "seq", json_integer((json_int_t)f->seq));
-	else if (f->kind == KANSA_FINDING_CHECKPOINT_ROOT || f->kind == KANSA_FINDING_CHECKPOINT_SIGNATURE)
-		json_object_set_new(o, "checkpoint_size", json_integer((json_int_t)f->seq));
-	json_object_set_new(o, "message", json_string(f->message));
-	json_array_append_new(c->findings, o);
-	c->shown++;
+	return s ? s : "-";
 }
 
-static void on_progress(void *vctx, uint64_t done, uint64_t total)
+static long long num(const json_t *o, const char *key)
 {
-	audit_ctx *c = vctx;
-
-	cli_progress_update(&c->bar, done, total);
+	return (long long)json_integer_value(json_object_get(o, key));
 }
 
-static json_t *summary_json(const kansa_audit_summary *s, bool replay, json_t *findings)
+/* "expired 2, revoked 1" */
+static void reasons_text(char *out, size_t size, const json_t *by)
 {
-	json_t *o = json_object();
+	const char *k;
+	json_t *v;
+	size_t used = 0;
 
-	json_object_set_new(o, "ok", json_boolean(s->findings == 0));
-	json_object_set_new(o, "entries", json_integer((json_int_t)s->entries));
-	json_object_set_new(o, "size", json_integer((json_int_t)s->size));
-	json_object_set_new(o, "checkpoints", json_integer((json_int_t)s->checkpoints));
-	json_object_set_new(o, "root", cli_json_hex(s->root, KANSA_HASH_LEN));
-	if (replay) {
-		json_object_set_new(o, "documents", json_integer((json_int_t)s->documents));
-		json_object_set_new(o, "decisions", json_integer((json_int_t)s->decisions));
+	out[0] = '\0';
+	json_object_foreach((json_t *)by, k, v) {
+		int n = snprintf(out + used, size - used, "%s%s %lld", used ? ", " : "", k,
+		    (long long)json_integer_value(v));
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
 	}
-	json_object_set_new(o, "finding_count", json_integer((json_int_t)s->findings));
-	if (s->has_first_bad)
-		json_object_set_new(o, "first_bad_seq", json_integer((json_int_t)s->first_bad_seq));
-	json_object_set_new(o, "findings", json_incref(findings));
-	return o;
+	if (used == 0)
+		snprintf(out, size, "-");
 }
 
-static void print_findings(const json_t *findings, uint64_t total)
+static void print_warrants(const json_t *ws)
 {
+	size_t i;
+	json_t *w;
+
+	printf("\nWarrants (%zu)\n", json_array_size(ws));
+	json_array_foreach(ws, i, w) {
+		char signers[256] = "", reasons[256], uses[48];
+		size_t j, used = 0;
+		json_t *s;
+
+		json_array_foreach(json_object_get(w, "signers"), j, s) {
+			int n = snprintf(signers + used, sizeof(signers) - used, "%s%s", used ? ", " : "",
+			    json_string_value(s));
+			if (n < 0 || (size_t)n >= sizeof(signers) - used)
+				break;
+			used += (size_t)n;
+		}
+		reasons_text(reasons, sizeof(reasons), json_object_get(w, "denied_by"));
+		if (num(w, "max_uses"))
+			snprintf(uses, sizeof(uses), "%lld / %lld", num(w, "uses"), num(w, "max_uses"));
+		else
+			snprintf(uses, sizeof(uses), "%lld (no limit)", num(w, "uses"));
+		printf("  %s  case %s, %s for %s\n", str(w, "cti"), str(w, "case"), str(w, "action"),
+		    str(w, "subject"));
+		printf("      signed by %s; valid %s to %s\n", signers[0] ? signers : "-",
+		    str(w, "not_before"), str(w, "expires"));
+		printf("      uses %s; allowed %lld, denied %lld (%s)%s\n", uses, num(w, "allowed"),
+		    num(w, "denied"), reasons, json_is_true(json_object_get(w, "revoked")) ? "; REVOKED" : "");
+	}
+}
+
+static void print_requesters(const json_t *rs)
+{
+	size_t i;
+	json_t *r;
+
+	printf("\nRequesters (%zu)\n", json_array_size(rs));
+	printf("  %-24s %8s %8s  %s\n", "requester", "allowed", "denied", "denials by reason");
+	json_array_foreach(rs, i, r) {
+		char reasons[256];
+
+		reasons_text(reasons, sizeof(reasons), json_object_get(r, "denied_by"));
+		printf("  %-24s %8lld %8lld  %s\n", str(r, "requester"), num(r, "allowed"), num(r, "denied"),
+		    reasons);
+	}
+}
+
+static void print_attention(const json_t *as, long long total)
+{
+	size_t i;
+	json_t *a;
+
+	printf("\nDenied attempts to look at first (%lld)\n", total);
+	if (total == 0) {
+		printf("  none\n");
+		return;
+	}
+	printf("  %-8s %-20s %-20s %-24s %s\n", "seq", "time", "reason", "requester", "officer");
+	json_array_foreach(as, i, a) {
+		printf("  %-8lld %-20s %-20s %-24s %s\n", num(a, "seq"), str(a, "time"), str(a, "reason"),
+		    str(a, "requester"), str(a, "officer"));
+		printf("           %s\n", str(a, "detail"));
+	}
+	if ((long long)json_array_size(as) < total)
+		printf("  ... and %lld more (see --json)\n", total - (long long)json_array_size(as));
+}
+
+static void print_emergencies(const json_t *es)
+{
+	size_t i;
+	json_t *e;
+
+	printf("\nEmergency acts (%zu)\n", json_array_size(es));
+	json_array_foreach(es, i, e)
+		printf("  seq %-6lld at %s, ratify by %s: %s\n", num(e, "seq"), str(e, "time"),
+		    str(e, "ratify_by"), str(e, "status"));
+}
+
+static void print_report(const json_t *j)
+{
+	const json_t *s = json_object_get(j, "summary");
+	const json_t *fs = json_object_get(j, "findings");
+	char reasons[512];
 	size_t i;
 	json_t *f;
 
-	json_array_foreach(findings, i, f) {
-		json_t *seq = json_object_get(f, "seq");
-		char where[32] = "ledger";
-
-		if (seq)
-			snprintf(where, sizeof(where), "seq %lld", (long long)json_integer_value(seq));
-		printf("  %-12s %-31s %s\n", where, json_string_value(json_object_get(f, "kind")),
-		    json_string_value(json_object_get(f, "message")));
-	}
-	if (total > json_array_size(findings))
-		printf("  ... and %llu more\n", (unsigned long long)(total - json_array_size(findings)));
+	reasons_text(reasons, sizeof(reasons), json_object_get(s, "denied_by"));
+	printf("Audit report for %s, generated %s\n", str(j, "origin"), str(j, "generated"));
+	printf("  entries %lld, decisions %lld: allowed %lld, denied %lld (%s)\n", num(s, "entries"),
+	    num(s, "decisions"), num(s, "allowed"), num(s, "denied"), reasons);
+	if (json_is_true(json_object_get(s, "ok")))
+		printf("  audit: every entry, document and decision checks out\n");
+	else
+		printf("  audit: %lld PROBLEMS FOUND%s - run 'kansa audit replay' for the details\n",
+		    num(s, "finding_count"), json_object_get(s, "first_bad_seq") ? " (see the first bad seq below)" : "");
+	json_array_foreach(fs, i, f)
+		printf("    %s: %s\n", str(f, "kind"), str(f, "message"));
+	print_attention(json_object_get(j, "attention"), num(j, "attention_count"));
+	print_warrants(json_object_get(j, "warrants"));
+	print_requesters(json_object_get(j, "requesters"));
+	print_emergencies(json_object_get(j, "emergencies"));
 }
 
-static void print_summary(const kansa_audit_summary *s, bool replay, const json_t *findings)
+int cmd_audit_report(int argc, char **argv)
 {
-	char root[2 * KANSA_HASH_LEN + 1];
-
-	kansa_hex_encode(root, s->root, KANSA_HASH_LEN);
-	printf("entries:      %llu\n", (unsigned long long)s->entries);
-	printf("checkpoints:  %llu checked\n", (unsigned long long)s->checkpoints);
-	if (replay) {
-		printf("documents:    %llu re-verified\n", (unsigned long long)s->documents);
-		printf("decisions:    %llu re-decided\n", (unsigned long long)s->decisions);
-	}
-	printf("root:         %s\n", root);
-	if (s->findings == 0) {
-		printf("result:       %s\n", replay ? "every entry, document and decision checks out"
-		    : "the chain, the tree and every checkpoint check out");
-		return;
-	}
-	printf("result:       %llu problem%s found", (unsigned long long)s->findings, s->findings == 1 ? "" : "s");
-	if (s->has_first_bad)
-		printf("; the first bad entry is seq %llu", (unsigned long long)s->first_bad_seq);
-	printf("\n");
-	print_findings(findings, s->findings);
-	printf("\nThe ledger was altered or is damaged. Keep this copy for the investigation;\n"
-	    "compare with the anchored checkpoints ('kansa anchor verify --db').\n");
-}
-
-/* verify (replay = false) or replay: one pass, one report. */
-static int run_audit(int argc, char **argv, bool replay, void (*help)(void))
-{
-	const char *schema = replay ? "kansa.audit.replay/1" : "kansa.ledger.verify/1";
-	cli_ledger_opts o = { 0 };
-	kansa_audit_options opt;
+	const char *schema = help_report.schema;
+	const char *db = NULL, *key_file = NULL;
+	bool json = false;
+	const cli_option opts[] = {
+		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
+		CLI_OPT_DB_KEY_FILE(&key_file),
+		CLI_OPT_JSON(&json, "print the report as one JSON object"),
+		CLI_OPT_END(),
+	};
 	kansa_audit_summary sum;
+	kansa_audit_options opt;
 	kansa_ledger *lg = NULL;
-	audit_ctx c;
+	cli_progress bar;
+	char *text = NULL;
+	json_t *j = NULL;
 	int rc, error;
 
-	if ((rc = cli_ledger_parse_opts(argc, argv, &o, NULL, NULL, NULL, help)) >= 0)
+	if ((rc = cli_parse_options(&help_report, opts, argc, argv)) >= 0)
 		return rc;
-	memset(&c, 0, sizeof(c));
-	c.findings = json_array();
-	cli_progress_init(&c.bar, replay ? "replay" : "verify");
-	opt = (kansa_audit_options){ replay ? KANSA_AUDIT_REPLAY : 0, on_finding, on_progress, &c, NULL };
-	if ((error = cli_open_ledger(&lg, o.db, o.key_file, KANSA_LEDGER_READONLY | KANSA_LEDGER_AUDIT)) == 0)
-		error = kansa_ledger_audit(&sum, lg, &opt);
-	cli_progress_done(&c.bar);
+	cli_progress_init(&bar, "report");
+	opt = (kansa_audit_options){ KANSA_AUDIT_REPLAY, NULL, cli_progress_update, &bar, NULL };
+	if ((error = cli_open_ledger(&lg, db, key_file, KANSA_LEDGER_READONLY | KANSA_LEDGER_AUDIT)) == 0)
+		error = kansa_ledger_report(&text, &sum, lg, &opt, (int64_t)time(NULL));
+	cli_progress_done(&bar);
 	kansa_ledger_close(lg);
-	if (error < 0) {
-		json_decref(c.findings);
-		return cli_fail(error, o.json, schema);
+	if (error < 0)
+		return cli_fail(error, json, schema);
+	if (json) {
+		fputs(text, stdout);
+		fputc('\n', stdout);
+	} else if ((j = json_loads(text, 0, NULL)) != NULL) {
+		print_report(j);
+		json_decref(j);
+	} else {
+		free(text);
+		cli_warn("the report is not valid JSON (a bug)");
+		return EXIT_INTERNAL;
 	}
-	if (o.json)
-		cli_json_print(summary_json(&sum, replay, c.findings), schema);
-	else
-		print_summary(&sum, replay, c.findings);
-	json_decref(c.findings);
+	free(text);
 	return sum.findings ? EXIT_NO : EXIT_OK;
 }
 
-static void help_verify(void)
-{
-	printf("usage: kansa ledger verify --db DB [--db-key-file FILE] [--json]\n"
-	    "\n"
-	    "Recompute every entry's leaf hash, the hash chain and the RFC 9162 Merkle\n"
-	    "tree, and check every stored checkpoint's signature (the ledger's key) and\n"
-	    "root. Every problem is listed with the seq of the entry it concerns: body\n"
-	    "altered, link broken, entry missing, entries reordered, time going\n"
-	    "backwards, tree mismatch, checkpoint root mismatch, ledger shorter than a\n"
-	    "signed checkpoint. 'kansa audit replay' also re-decides every entry.\n"
-	    "\n"
-	    "exit status: 0 the ledger is whole, 1 problems found, 4 cannot read it.\n"
-	    "\n"
-	    "example:\n"
-	    "  KANSA_DB_KEY_FILE=ledger.key kansa ledger verify --db ledger.db\n");
-}
-
-static void help_replay(void)
-{
-	printf("usage: kansa audit replay --db DB [--db-key-file FILE] [--json]\n"
-	    "\n"
-	    "Everything 'kansa ledger verify' does, and: re-verify every document an\n"
+static const cli_help help_replay = {
+	.usage = "--db DB [--db-key-file FILE] [--json]",
+	.about = "Everything 'kansa ledger verify' does, and: re-verify every document an\n"
 	    "entry names (warrants, policies, revocations, ratifications) against the\n"
 	    "policy in force at that entry, re-run the decision function with the\n"
 	    "recorded time, use count and revocations, and compare with the recorded\n"
 	    "decision, reason and use count. Every entry that differs is listed.\n"
 	    "\n"
-	    "exit status: 0 nothing differs, 1 something does, 4 cannot read the ledger.\n"
-	    "\n"
-	    "example:\n"
-	    "  kansa audit replay --db ledger.db --db-key-file ledger.key --json\n");
-}
-
-int cmd_ledger_verify(int argc, char **argv)
-{
-	return run_audit(argc, argv, false, help_verify);
-}
+	    "exit status: 0 nothing differs, 1 something does, 4 cannot read the ledger.",
+	.example = "kansa audit replay --db ledger.db --db-key-file ledger.key --json",
+	.schema = "kansa.audit.replay/1",
+};
 
 int cmd_audit_replay(int argc, char **argv)
 {
-	return run_audit(argc, argv, true, help_replay);
+	return cli_run_audit(argc, argv, true, &help_replay);
 }

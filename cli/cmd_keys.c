@@ -40,66 +40,40 @@ static void print_key(const kansa_key *key, bool json, const char *schema, json_
 	printf("public key: %s\n", pub_hex);
 }
 
-static void help_generate(void)
-{
-	printf(
-	    "usage: kansa keys generate --out FILE [--name NAME] [--no-passphrase]\n"
-	    "                           [--passphrase-file PATH] [--json]\n"
-	    "\n"
-	    "Make a new Ed25519 key pair for a commission member. FILE gets the private\n"
+static const cli_help help_generate = {
+	.usage = "--out FILE [--name NAME] [--no-passphrase]\n"
+	    "[--passphrase-file PATH] [--json]",
+	.about = "Make a new Ed25519 key pair for a commission member. FILE gets the private\n"
 	    "key (PKCS#8 PEM, mode 0600, encrypted with AES-256 under a scrypt-derived key)\n"
 	    "and FILE.pub the public key (SubjectPublicKeyInfo PEM). Neither file is\n"
 	    "overwritten if it exists. Both can be read by 'openssl pkey'.\n"
 	    "\n"
 	    "The passphrase is asked twice on the terminal, or read from the first line of\n"
 	    "--passphrase-file or $KANSA_PASSPHRASE_FILE (a file of mode 0600); it is never\n"
-	    "taken from the command line.\n"
-	    "\n"
-	    "options:\n"
-	    "  --out FILE              private key file to create (required)\n"
-	    "  --name NAME             member name recorded in both files\n"
-	    "  --no-passphrase         write the private key unencrypted (not recommended)\n"
-	    "  --passphrase-file PATH  read the passphrase from PATH\n"
-	    "  --json                  print the result as one JSON object\n"
-	    "\n"
-	    "example:\n"
-	    "  kansa keys generate --out member-a.key --name member-a\n");
-}
+	    "taken from the command line.",
+	.example = "kansa keys generate --out member-a.key --name member-a",
+	.schema = "kansa.keys.generate/1",
+};
 
 int cmd_keys_generate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "no-passphrase", no_argument, NULL, 'N' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
 	const char *out = NULL, *name = NULL, *pfile = NULL;
 	bool nopass = false, json = false, wrote_private = false;
+	const cli_option opts[] = {
+		CLI_OPT_PATH("out", 'o', &out, "FILE", "private key file to create", CLI_OPT_REQUIRED),
+		CLI_OPT_STRING("name", 'n', &name, "NAME", "member name recorded in both files", 0),
+		CLI_OPT_FLAG("no-passphrase", 0, &nopass, "write the private key unencrypted (not recommended)"),
+		CLI_OPT_PATH("passphrase-file", 0, &pfile, "PATH", "read the passphrase from PATH", 0),
+		CLI_OPT_JSON(&json, "print the result as one JSON object"),
+		CLI_OPT_END(),
+	};
 	kansa_secret *pass = NULL;
 	kansa_key *key = NULL;
 	char *pubpath = NULL;
-	int c, error = 0;
+	int rc, error = 0;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:n:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': out = optarg; break;
-		case 'n': name = optarg; break;
-		case 'N': nopass = true; break;
-		case 'p': pfile = optarg; break;
-		case 'j': json = true; break;
-		case 'h': help_generate(); return EXIT_OK;
-		default: return cli_usage_error("invalid option");
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("unexpected argument '%s'", argv[optind]);
-	if (out == NULL)
-		return cli_usage_error("--out FILE is required");
+	if ((rc = cli_parse_options(&help_generate, opts, argc, argv)) >= 0)
+		return rc;
 	if (nopass && pfile)
 		return cli_usage_error("--no-passphrase and --passphrase-file exclude each other");
 	if ((pubpath = malloc(strlen(out) + 5)) == NULL)
@@ -130,11 +104,9 @@ int cmd_keys_generate(int argc, char **argv)
 	}
 out:
 	if (error < 0) {
-		int rc;
 		if (wrote_private)
 			(void)remove(out); /* no half key pair */
-		rc = cli_fail(error, json, "kansa.keys.generate/1");
-		error = rc;
+		error = cli_fail(error, json, "kansa.keys.generate/1");
 	}
 	kansa_secret_free(pass);
 	kansa_key_free(key);
@@ -142,49 +114,36 @@ out:
 	return error < 0 ? EXIT_INTERNAL : error;
 }
 
-static void help_show(void)
-{
-	printf(
-	    "usage: kansa keys show FILE [--passphrase-file PATH] [--json]\n"
-	    "\n"
-	    "Print the name, key id (kid) and public key of a private or public key file.\n"
+static const cli_help help_show = {
+	.usage = "FILE [--passphrase-file PATH] [--json]",
+	.about = "Print the name, key id (kid) and public key of a private or public key file.\n"
 	    "The kid is the first 8 bytes of SHA-256 over the raw public key, in hex.\n"
-	    "An encrypted private key needs its passphrase.\n"
-	    "\n"
-	    "example:\n"
-	    "  kansa keys show member-a.key.pub\n"
-	    "  kansa keys show member-a.key --json\n");
-}
+	    "An encrypted private key needs its passphrase.",
+	.example = "kansa keys show member-a.key.pub\n"
+	    "kansa keys show member-a.key --json",
+	.schema = "kansa.keys.show/1",
+};
 
 int cmd_keys_show(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "passphrase-file", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	const char *pfile = NULL;
+	const char *pfile = NULL, *file = NULL;
 	bool json = false;
+	const cli_option opts[] = {
+		CLI_OPT_OPERAND(&file, "FILE", "expected one key FILE"),
+		CLI_OPT_PATH("passphrase-file", 0, &pfile, "PATH", "the passphrase of an encrypted private key", 0),
+		CLI_OPT_JSON(&json, "print the result as one JSON object"),
+		CLI_OPT_END(),
+	};
 	kansa_key *key = NULL;
-	int c, error;
+	int rc, error;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': pfile = optarg; break;
-		case 'j': json = true; break;
-		case 'h': help_show(); return EXIT_OK;
-		default: return cli_usage_error("invalid option");
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("expected one key FILE");
-	if ((error = cli_load_key(&key, argv[optind], pfile)) < 0)
+	if ((rc = cli_parse_options(&help_show, opts, argc, argv)) >= 0)
+		return rc;
+	if ((error = cli_load_key(&key, file, pfile)) < 0)
 		return cli_fail(error, json, "kansa.keys.show/1");
 	if (json) {
 		json_t *o = json_object();
-		json_object_set_new(o, "file", json_string(argv[optind]));
+		json_object_set_new(o, "file", json_string(file));
 		print_key(key, true, "kansa.keys.show/1", o);
 	} else {
 		print_key(key, false, NULL, NULL);

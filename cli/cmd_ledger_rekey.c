@@ -10,60 +10,37 @@
 
 #include "cli/cli.h"
 
-static void help_rekey(void)
-{
-	printf("usage: kansa ledger rekey --db DB [--db-key-file OLD] --new-db-key-file NEW [--json]\n"
-	    "\n"
-	    "Re-encrypt the ledger under a new database key. Every entry, document,\n"
+static const cli_help help_rekey = {
+	.usage = "--db DB [--db-key-file OLD] --new-db-key-file NEW [--json]",
+	.about = "Re-encrypt the ledger under a new database key. Every entry, document,\n"
 	    "checkpoint and the ledger's signing key stay as they are; afterwards only\n"
 	    "the new key opens the ledger. No other process may have the ledger open.\n"
 	    "Both key files must be mode 0600: 64 hex digits are a raw 256-bit key,\n"
 	    "anything else is a passphrase. Keep the old key until the new one is\n"
-	    "safely stored: a ledger whose key is lost cannot be read by anyone.\n"
-	    "\n"
-	    "options:\n"
-	    "  --db DB                 the ledger\n"
-	    "  --db-key-file OLD       the current key (default: $KANSA_DB_KEY_FILE)\n"
-	    "  --new-db-key-file NEW   the new key\n"
-	    "  --json                  print the result as one JSON object\n"
-	    "\n"
-	    "example:\n"
-	    "  (umask 077; openssl rand -hex 32 > new.keyfile)\n"
-	    "  kansa ledger rekey --db ledger.db --db-key-file ledger.keyfile --new-db-key-file new.keyfile\n");
-}
+	    "safely stored: a ledger whose key is lost cannot be read by anyone.",
+	.example = "(umask 077; openssl rand -hex 32 > new.keyfile)\n"
+	    "kansa ledger rekey --db ledger.db --db-key-file ledger.keyfile --new-db-key-file new.keyfile",
+	.schema = "kansa.ledger.rekey/1",
+};
 
 int cmd_ledger_rekey(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "db-key-file", required_argument, NULL, 'k' },
-		{ "new-db-key-file", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0, 0, 0, 0 },
+	const char *schema = help_rekey.schema, *db = NULL, *old_file = NULL, *new_file = NULL;
+	bool json = false;
+	const cli_option opts[] = {
+		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
+		CLI_OPT_PATH("db-key-file", 0, &old_file, "OLD", "the current key (default: $KANSA_DB_KEY_FILE)", 0),
+		CLI_OPT_PATH("new-db-key-file", 0, &new_file, "NEW", "the new key", CLI_OPT_REQUIRED),
+		CLI_OPT_JSON(&json, "print the result as one JSON object"),
+		CLI_OPT_END(),
 	};
-	const char *schema = "kansa.ledger.rekey/1", *db = NULL, *old_file = NULL, *new_file = NULL;
 	kansa_secret *new_key = NULL;
 	kansa_ledger *lg = NULL;
 	kansa_ledger_info info;
-	bool json = false;
-	int c, error;
+	int rc, error;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'k': old_file = optarg; break;
-		case 'n': new_file = optarg; break;
-		case 'j': json = true; break;
-		case 'h': help_rekey(); return EXIT_OK;
-		default: return cli_usage_error("invalid option");
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("unexpected argument '%s'", argv[optind]);
-	if (db == NULL || new_file == NULL)
-		return cli_usage_error("--db DB and --new-db-key-file FILE are required");
+	if ((rc = cli_parse_options(&help_rekey, opts, argc, argv)) >= 0)
+		return rc;
 	/* REQ: SECRETS-FILES the new key file must be private too */
 	if ((error = kansa_secret_read_file(&new_key, new_file)) < 0 ||
 	    (error = cli_open_ledger(&lg, db, old_file, 0)) < 0 ||

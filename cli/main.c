@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kansa: the command-line program. A table maps "<group> <command>" to a
- * cmd_<group>_<command>() function in cli/cmd_<group>.c; this file only
- * dispatches and prints the overview.
+ * kansa: the command-line program. A table maps "<group> <verb>" to a
+ * cmd_<group>_<verb>() function in cli/cmd_<group>_<verb>.c, or in
+ * cli/cmd_<group>.c which holds only that group's commands (a one-word
+ * command such as check is cmd_check() in cli/cmd_check.c). Each command
+ * parses its own options with cli/options.c. This file only dispatches and
+ * prints the overview.
  */
 #include <stdio.h>
 #include <string.h>
@@ -33,9 +36,9 @@ static const cli_command commands[] = {
 	{ "ledger", "checkpoint", cmd_ledger_checkpoint, "sign and store a checkpoint of the ledger" },
 	{ "ledger", "proof", cmd_ledger_proof, "inclusion or consistency proof from the Merkle tree" },
 	{ "ledger", "verify", cmd_ledger_verify, "recompute the hash chain, the tree and the checkpoints" },
+	{ "ledger", "rekey", cmd_ledger_rekey, "change the database key (the content stays)" },
 	{ "audit", "replay", cmd_audit_replay, "verify, and re-decide every entry" },
 	{ "audit", "report", cmd_audit_report, "per warrant, per requester, denials to look at first" },
-	{ "ledger", "rekey", cmd_ledger_rekey, "change the database key (the content stays)" },
 	{ "check", NULL, cmd_check, "decide on a request and record the decision" },
 	{ "anchor", "push", cmd_anchor_push, "commit the ledger's checkpoint to a git repository, push it" },
 	{ "anchor", "verify", cmd_anchor_verify, "verify an anchor repository's history (public keys only)" },
@@ -93,6 +96,14 @@ static bool group_exists(const char *group)
 
 static char cmd_name_buf[64];
 
+/* "ledger init", for diagnostics and the usage line of --help. */
+static void set_cmd_name(const cli_command *c)
+{
+	snprintf(cmd_name_buf, sizeof(cmd_name_buf), "%s%s%s", c->group,
+	    c->name ? " " : "", c->name ? c->name : "");
+	cli_cmd_name = cmd_name_buf;
+}
+
 int main(int argc, char **argv)
 {
 	const cli_command *c;
@@ -122,6 +133,7 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		hargv[0] = argv[2];
+		set_cmd_name(c);
 		return c->run(2, hargv);
 	}
 	if ((c = lookup(argv[1], argc > 2 ? argv[2] : NULL, &used)) == NULL) {
@@ -132,9 +144,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kansa: unknown command '%s'; see 'kansa --help'\n", argv[1]);
 		return EXIT_USAGE;
 	}
-	snprintf(cmd_name_buf, sizeof(cmd_name_buf), "%s%s%s", c->group,
-	    c->name ? " " : "", c->name ? c->name : "");
-	cli_cmd_name = cmd_name_buf;
+	set_cmd_name(c);
 	rc = c->run(argc - used, argv + used);
 	kansa_global_shutdown();
 	return rc;

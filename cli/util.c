@@ -5,7 +5,6 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cli/cli.h"
 
@@ -60,27 +59,4 @@ int cli_fail(int error, bool json, const char *schema)
 	}
 	cli_warn("%s", msg);
 	return cli_exit_code(error);
-}
-
-int cli_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "kansa: %s%s", cli_cmd_name, *cli_cmd_name ? ": " : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'kansa %s --help'.\n", cli_cmd_name);
-	return EXIT_USAGE;
-}
-
-bool cli_is_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-			return true;
-	}
-	return false;
 }

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A receipt (what the ledger returns for an entry it recorded) for people
+ * and as JSON: printed by check and by ledger policy, revoke and ratify.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+void cli_receipt_print(const kansa_receipt *r, const char *what)
+{
+	char hex[2 * KANSA_HASH_LEN + 1];
+
+	kansa_hex_encode(hex, r->leaf_hash, KANSA_HASH_LEN);
+	if (strcmp(what, "decision") == 0)
+		printf("%s: %s (%s)\n", what, r->verdict == KANSA_ALLOW ? "allow" : "deny",
+		    kansa_reason_name(r->reason));
+	else
+		printf("%s\n", what);
+	if (r->detail[0])
+		printf("detail:    %s\n", r->detail);
+	printf("seq:       %llu\n", (unsigned long long)r->seq);
+	printf("leaf hash: %s\n", hex);
+	if (r->ratify_by)
+		printf("ratify by: %lld (emergency act: the commission must ratify it)\n", (long long)r->ratify_by);
+}
+
+json_t *cli_receipt_json(const kansa_receipt *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "decision", json_string(r->verdict == KANSA_ALLOW ? "allow" : "deny"));
+	json_object_set_new(o, "reason", json_string(kansa_reason_name(r->reason)));
+	json_object_set_new(o, "detail", json_string(r->detail));
+	json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
+	json_object_set_new(o, "leaf_hash", cli_json_hex(r->leaf_hash, KANSA_HASH_LEN));
+	json_object_set_new(o, "time", json_integer(r->time));
+	if (r->ratify_by)
+		json_object_set_new(o, "ratify_by", json_integer(r->ratify_by));
+	return o;
+}
