@@ -1,12 +1,12 @@
 # ledger/store/: the storage engine: SQLCipher database, keying, schema, rows,
 # snapshots, group commit (docs/ledger.md "Storage"). The only place that
 # includes sqlite3.h.
-libkansa_internal_la_SOURCES += ledger/store/store.h ledger/store/store_impl.h ledger/store/store.c ledger/store/store_snap.c ledger/store/store_file.c ledger/store/group.c \
+libkansa_internal_la_SOURCES += ledger/store/store.h ledger/store/store_impl.h ledger/store/store.c ledger/store/store_rows.c ledger/store/store_snap.c ledger/store/store_file.c ledger/store/group.c \
 	ledger/store/store_mem.c
 
 check_PROGRAMS += tests/unit/test_store tests/unit/store_tool
 tests_unit_test_store_SOURCES = tests/unit/ledger/store/test_store.c tests/unit/ledger/store/test_readonly.c \
-	tests/unit/ledger/store/helpers.h
+	tests/unit/ledger/store/helpers.h tests/unit/ledger/store/queue_wait.h
 tests_unit_test_store_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_store_LDADD = $(TEST_LDADD)
 tests_unit_store_tool_SOURCES = tests/unit/ledger/store/store_tool.c

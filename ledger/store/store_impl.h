@@ -130,6 +130,20 @@ int kansa_store__exec(kansa_store *s, const char *sql, const char *what);
 /* Reset and clear a cached statement after use. */
 void kansa_store__reset(sqlite3_stmt *st);
 
+/* Helpers shared by store.c (open, keys, schema) and store_rows.c (rows). */
+int kansa_store__exec_db(sqlite3 *db, const char *sql, const char *what);
+int kansa_store__prepare(sqlite3_stmt **out, kansa_store *s, const char *sql);
+/* Bind a blob that outlives the statement's next reset (SQLITE_STATIC). */
+int kansa_store__bind_blob(sqlite3_stmt *st, int i, const void *p, size_t len);
+/* KANSA_ELIMIT when @p v does not fit SQLite's signed 64-bit integer. */
+int kansa_store__check_u63(uint64_t v, const char *what);
+/* Take and release db_mu, the store's connection lock (lock order: first). */
+void kansa_store__lock(kansa_store *s);
+void kansa_store__unlock(kansa_store *s);
+/* A keyed connection to the store's file (readonly: the immutable or WAL
+ * read mode of kansa_store__read_mode). */
+int kansa_store__connect(sqlite3 **out, kansa_store *s, bool readonly);
+
 /* Read the head inside the current transaction (db_mu held). */
 int kansa_store__read_head(kansa_store_pos *out, kansa_store *s);
 

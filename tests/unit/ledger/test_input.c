@@ -17,6 +17,7 @@
 #include "ledger/store/store.h"
 #include "policy/cbor.h"
 #include "policy/decide.h"
+#include "tests/unit/ledger/store/queue_wait.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -104,8 +105,7 @@ static int gate_build(void *ctx, kansa_store *s, const kansa_store_pos *pos, kan
 
 	(void)pos;
 	(void)out;
-	for (int i = 0; i < 20000 && kansa_store__queued(s, NULL) < g->want; i++)
-		usleep(1000);
+	(void)queue_wait(s, g->want, false);
 	return kansa_error_set(KANSA_EDENIED, KANSA_ERRCLASS_LEDGER, "gate");
 }
 
@@ -119,14 +119,8 @@ static void *gate_thread(void *arg)
 
 static void wait_queued(kansa_store *s, size_t n)
 {
-	bool leading = false;
-
-	for (int i = 0; i < 20000; i++) {
-		if (kansa_store__queued(s, &leading) == n && leading)
-			return;
-		usleep(1000);
-	}
-	cr_assert_fail("%zu callers never queued behind the gate", n);
+	if (!queue_wait(s, n, true))
+		cr_assert_fail("%zu callers never queued behind the gate", n);
 }
 
 /* REQ: LEDGER-REQUEST-FITS REQ: LEDGER-BATCH-ISOLATION */

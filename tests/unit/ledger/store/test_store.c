@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "helpers.h"
+#include "tests/unit/ledger/store/queue_wait.h"
 
 static char dir[64], path[128];
 
@@ -436,9 +437,8 @@ typedef struct {
 
 static int gate_build(void *ctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
 {
-	/* hold the batch until the three callers queued (at most 10 s) */
-	for (int i = 0; i < 10000 && kansa_store__queued(s, NULL) < 3; i++)
-		usleep(1000);
+	/* hold the batch until the three callers queued */
+	(void)queue_wait(s, 3, false);
 	return tbuild(ctx, s, pos, out);
 }
 
@@ -456,18 +456,11 @@ static void *batch_worker(void *p)
 	return NULL;
 }
 
-/* Wait (up to 10 s) until @p n callers are queued behind a running batch:
- * a loaded machine may take long to start a thread, so no fixed sleep. */
+/* Wait until @p n callers are queued behind a running batch. */
 static void wait_queued(kansa_store *s, size_t n)
 {
-	bool leading = false;
-
-	for (int i = 0; i < 10000; i++) {
-		if (kansa_store__queued(s, &leading) == n && leading)
-			return;
-		usleep(1000);
-	}
-	cr_assert_fail("%zu callers never queued behind the gate", n);
+	if (!queue_wait(s, n, true))
+		cr_assert_fail("%zu callers never queued behind the gate", n);
 }
 
 /* Run the gate, then B, C, D in that order (each queued before the next starts). */

@@ -1,0 +1,725 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The store's rows: the head, entries and their documents, use counts and
+ * revocations as generic rows, the iterator of a read snapshot, documents,
+ * meta values, Merkle nodes and checkpoints. Every statement runs under the
+ * store's connection lock (db_mu) and is reset before its bound data goes
+ * away. Opening, keying and the schema are in store.c; appending in a batch
+ * is group.c.
+ *
+ * This file must never decrypt or return a row that SQLCipher did not
+ * authenticate (SQLCipher's per-page HMAC does that before we see a byte),
+ * and never write outside the transaction of a batch or of its caller.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keys/keys.h"
+#include "ledger/store/store_impl.h"
+
+/* ---------------------------------------------------------------------- */
+/* Entries                                                                 */
+/* ---------------------------------------------------------------------- */
+
+int kansa_store__read_head(kansa_store_pos *out, kansa_store *s)
+{
+	sqlite3_stmt *st = s->st[ST_HEAD];
+	int rc, error = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->last_time = INT64_MIN;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(st, 0);
+		const void *h = sqlite3_column_blob(st, 1);
+		if (seq < 0 || seq == INT64_MAX || h == NULL ||
+		    sqlite3_column_bytes(st, 1) != KANSA_HASH_LEN) {
+			error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+			    "ledger head: malformed row");
+		} else {
+			out->seq = (uint64_t)seq + 1;
+			memcpy(out->prev, h, KANSA_HASH_LEN);
+			out->last_time = sqlite3_column_int64(st, 2);
+		}
+	} else if (rc != SQLITE_DONE) {
+		error = kansa_store__sqlerr(s->db, rc, "cannot read ledger head");
+	}
+	kansa_store__reset(st);
+	return error;
+}
+
+static int step_done(kansa_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st), error = 0;
+
+	if (rc != SQLITE_DONE)
+		error = kansa_store__sqlerr(s->db, rc, what);
+	kansa_store__reset(st);
+	return error;
+}
+
+static int insert_doc(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
+    const uint8_t *body, size_t len)
+{
+	sqlite3_stmt *st = s->st[ST_DOC_INSERT];
+	uint8_t hash[KANSA_HASH_LEN];
+	int error;
+
+	if (body == NULL || len == 0)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "ledger: empty document");
+	if (len > KANSA_MAX_DOC_BYTES)
+		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
+		    "ledger: document larger than %d bytes", KANSA_MAX_DOC_BYTES);
+	if ((error = kansa_sha256(hash, body, len)) < 0)
+		return error;
+	if ((error = kansa_store__bind_blob(st, 1, hash, sizeof(hash))) < 0 ||
+	    sqlite3_bind_int(st, 2, kind) != SQLITE_OK ||
+	    (error = kansa_store__bind_blob(st, 3, body, len)) < 0) {
+		kansa_store__reset(st);
+		return error < 0 ? error : kansa_error_set(KANSA_ERROR, KANSA_ERRCLASS_LEDGER,
+		    "ledger: bind failed");
+	}
+	if ((error = step_done(s, st, "cannot store document")) < 0)
+		return error;
+	if (hash_out)
+		memcpy(hash_out, hash, sizeof(hash));
+	return 0;
+}
+
+int kansa_store__insert(kansa_store *s, uint64_t seq, const kansa_store_entry *e)
+{
+	sqlite3_stmt *st = s->st[ST_ENTRY_INSERT];
+	const uint8_t *cti = NULL;
+	int error;
+
+	if (e->body == NULL || e->body_len == 0)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
+		    "entry %llu: empty body", (unsigned long long)seq);
+	if (e->body_len > KANSA_MAX_ENTRY_BYTES)
+		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
+		    "entry %llu: larger than %d bytes", (unsigned long long)seq,
+		    KANSA_MAX_ENTRY_BYTES);
+	if (e->n_docs > KANSA_STORE_MAX_DOCS)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
+		    "entry %llu: more than %d documents", (unsigned long long)seq,
+		    KANSA_STORE_MAX_DOCS);
+	if ((error = kansa_store__check_u63(seq, "seq")) < 0)
+		return error;
+	if (e->has_warrant)
+		cti = e->warrant_cti;
+	else if (e->is_revocation)
+		cti = e->revoked_cti;
+
+	if (sqlite3_bind_int64(st, 1, (sqlite3_int64)seq) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, e->time) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 3, e->kind) != SQLITE_OK ||
+	    (error = kansa_store__bind_blob(st, 4, e->body, e->body_len)) < 0 ||
+	    (error = kansa_store__bind_blob(st, 5, e->leaf_hash, KANSA_HASH_LEN)) < 0 ||
+	    (e->has_warrant && (error = kansa_store__bind_blob(st, 6, e->warrant_hash, KANSA_HASH_LEN)) < 0) ||
+	    (e->has_decision && sqlite3_bind_int(st, 7, e->allowed ? 1 : 0) != SQLITE_OK) ||
+	    (cti && (error = kansa_store__bind_blob(st, 8, cti, KANSA_STORE_CTI_LEN)) < 0)) {
+		kansa_store__reset(st);
+		return error < 0 ? error : kansa_error_set(KANSA_ERROR, KANSA_ERRCLASS_LEDGER,
+		    "ledger: bind failed");
+	}
+	if ((error = step_done(s, st, "cannot append entry")) < 0)
+		return error;
+
+	for (size_t i = 0; i < e->n_docs; i++)
+		if ((error = insert_doc(NULL, s, e->docs[i].kind, e->docs[i].body,
+		    e->docs[i].len)) < 0)
+			return kansa_error_prefix("entry %llu", (unsigned long long)seq);
+
+	/* REQ: LEDGER-STORE-6 the use counter moves in the same transaction as the
+	 * entry. Uses are counted per warrant id (cti), not per document hash: a
+	 * re-signed copy of a warrant must not get a fresh max_uses. */
+	if (e->has_warrant && e->allowed) {
+		sqlite3_stmt *init = s->st[ST_USES_INIT], *inc = s->st[ST_USES_INC];
+		if ((error = kansa_store__bind_blob(init, 1, e->warrant_cti, 16)) < 0 ||
+		    (error = step_done(s, init, "cannot count use")) < 0 ||
+		    (error = kansa_store__bind_blob(inc, 1, e->warrant_cti, 16)) < 0 ||
+		    (error = step_done(s, inc, "cannot count use")) < 0) {
+			kansa_store__reset(init);
+			kansa_store__reset(inc);
+			return error;
+		}
+	}
+	if (e->is_revocation) {
+		sqlite3_stmt *rv = s->st[ST_REVOKED_INSERT];
+		if ((error = kansa_store__bind_blob(rv, 1, e->revoked_cti, KANSA_STORE_CTI_LEN)) < 0 ||
+		    sqlite3_bind_int64(rv, 2, (sqlite3_int64)seq) != SQLITE_OK) {
+			kansa_store__reset(rv);
+			return error < 0 ? error : kansa_error_set(KANSA_ERROR, KANSA_ERRCLASS_LEDGER,
+			    "ledger: bind failed");
+		}
+		if ((error = step_done(s, rv, "cannot record revocation")) < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* Fill a row from columns (time, kind, body, leaf_hash) starting at @p c. */
+static int row_from(kansa_store_row *out, sqlite3_stmt *st, int c, uint64_t seq, bool copy)
+{
+	const void *body = sqlite3_column_blob(st, c + 2);
+	int blen = sqlite3_column_bytes(st, c + 2);
+	const void *h = sqlite3_column_blob(st, c + 3);
+
+	if (h == NULL || sqlite3_column_bytes(st, c + 3) != KANSA_HASH_LEN || body == NULL ||
+	    blen <= 0)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+		    "entry %llu: malformed row", (unsigned long long)seq);
+	out->seq = seq;
+	out->time = sqlite3_column_int64(st, c);
+	out->kind = sqlite3_column_int(st, c + 1);
+	memcpy(out->leaf_hash, h, KANSA_HASH_LEN);
+	out->body_len = (size_t)blen;
+	if (!copy) {
+		out->body = (uint8_t *)(uintptr_t)body;
+		return 0;
+	}
+	if ((out->body = kansa_memdup(body, (size_t)blen)) == NULL)
+		return KANSA_ENOMEM;
+	return 0;
+}
+
+int kansa_store__get(kansa_store_row *out, kansa_store *s, uint64_t seq)
+{
+	sqlite3_stmt *st;
+	int rc, error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = kansa_store__check_u63(seq, "seq")) < 0)
+		return error;
+	kansa_store__lock(s);
+	st = s->st[ST_ENTRY_GET];
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		error = row_from(out, st, 0, seq, true);
+	else if (rc == SQLITE_DONE)
+		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER,
+		    "entry %llu: not in the ledger", (unsigned long long)seq);
+	else
+		error = kansa_store__sqlerr(s->db, rc, "cannot read entry");
+	kansa_store__reset(st);
+	kansa_store__unlock(s);
+	return error;
+}
+
+void kansa_store__row_dispose(kansa_store_row *row)
+{
+	if (row == NULL)
+		return;
+	free(row->body);
+	memset(row, 0, sizeof(*row));
+}
+
+int kansa_store__head(kansa_store_pos *out, kansa_store *s)
+{
+	int error;
+
+	kansa_store__lock(s);
+	error = kansa_store__read_head(out, s);
+	kansa_store__unlock(s);
+	return error;
+}
+
+int kansa_store__count(uint64_t *out, kansa_store *s)
+{
+	kansa_store_pos pos;
+	int error;
+
+	*out = 0;
+	if ((error = kansa_store__head(&pos, s)) < 0)
+		return error;
+	*out = pos.seq;
+	return 0;
+}
+
+int kansa_store__uses(uint64_t *out, kansa_store *s, const uint8_t cti[16])
+{
+	sqlite3_stmt *st;
+	int rc, error = 0;
+
+	*out = 0;
+	kansa_store__lock(s);
+	st = s->st[ST_USES_GET];
+	if ((error = kansa_store__bind_blob(st, 1, cti, 16)) < 0)
+		goto out;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(st, 0);
+		if (n < 0)
+			error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+			    "ledger: negative use count");
+		else
+			*out = (uint64_t)n;
+	} else if (rc != SQLITE_DONE) {
+		error = kansa_store__sqlerr(s->db, rc, "cannot read use count");
+	}
+out:
+	kansa_store__reset(st);
+	kansa_store__unlock(s);
+	return error;
+}
+
+int kansa_store__is_revoked(bool *out, uint64_t *seq_out, kansa_store *s,
+    const uint8_t cti[KANSA_STORE_CTI_LEN])
+{
+	sqlite3_stmt *st;
+	int rc, error = 0;
+
+	*out = false;
+	if (seq_out)
+		*seq_out = 0;
+	kansa_store__lock(s);
+	st = s->st[ST_REVOKED_GET];
+	if ((error = kansa_store__bind_blob(st, 1, cti, KANSA_STORE_CTI_LEN)) < 0)
+		goto out;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = true;
+		if (seq_out)
+			*seq_out = (uint64_t)sqlite3_column_int64(st, 0);
+	} else if (rc != SQLITE_DONE) {
+		error = kansa_store__sqlerr(s->db, rc, "cannot read revocations");
+	}
+out:
+	kansa_store__reset(st);
+	kansa_store__unlock(s);
+	return error;
+}
+
+int kansa_store__find_leaf(uint64_t *seq_out, kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN])
+{
+	sqlite3_stmt *st = NULL;
+	int rc, error;
+
+	*seq_out = 0;
+	kansa_store__lock(s);
+	rc = sqlite3_prepare_v2(s->db, "SELECT seq FROM entries WHERE leaf_hash = ?1 ORDER BY seq LIMIT 1",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		error = kansa_store__sqlerr(s->db, rc, "cannot search entries");
+		goto out;
+	}
+	if ((error = kansa_store__bind_blob(st, 1, leaf, KANSA_HASH_LEN)) < 0)
+		goto out;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*seq_out = (uint64_t)sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER, "no entry has that leaf hash");
+	else
+		error = kansa_store__sqlerr(s->db, rc, "cannot search entries");
+out:
+	sqlite3_finalize(st);
+	kansa_store__unlock(s);
+	return error;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Iteration: its own read-only connection, one snapshot                   */
+/* ---------------------------------------------------------------------- */
+
+int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_seq)
+{
+	kansa_store_iter *it;
+	int rc, error;
+
+	*out = NULL;
+	if ((error = kansa_store__check_u63(from_seq, "seq")) < 0)
+		return error;
+	if ((it = calloc(1, sizeof(*it))) == NULL)
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+	kansa_store__lock(s); /* the keyspec may change under rekey */
+	error = kansa_store__connect(&it->db, s, true);
+	kansa_store__unlock(s);
+	if (error < 0)
+		goto out;
+	if ((error = kansa_store__exec_db(it->db, "BEGIN", "cannot read ledger")) < 0)
+		goto out;
+	if ((rc = sqlite3_prepare_v2(it->db, "SELECT seq, time, kind, body, leaf_hash FROM entries"
+	    " WHERE seq >= ?1 ORDER BY seq", -1, &it->st, NULL)) != SQLITE_OK) {
+		error = kansa_store__sqlerr(it->db, rc, "cannot read ledger");
+		goto out;
+	}
+	sqlite3_bind_int64(it->st, 1, (sqlite3_int64)from_seq);
+	/* The first step takes the read snapshot now, not at the first next(). */
+	it->pending = sqlite3_step(it->st);
+	it->started = true;
+	if (it->pending != SQLITE_ROW && it->pending != SQLITE_DONE) {
+		error = kansa_store__sqlerr(it->db, it->pending, "cannot read ledger");
+		goto out;
+	}
+	*out = it;
+	it = NULL;
+out:
+	kansa_store__iter_free(it);
+	return error;
+}
+
+int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it)
+{
+	int rc, error;
+	int64_t seq;
+
+	memset(row, 0, sizeof(*row));
+	if (it->started) {
+		rc = it->pending;
+		it->started = false;
+	} else {
+		rc = sqlite3_step(it->st);
+	}
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return kansa_store__sqlerr(it->db, rc, "cannot read ledger");
+	seq = sqlite3_column_int64(it->st, 0);
+	if (seq < 0)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: negative seq");
+	if ((error = row_from(row, it->st, 1, (uint64_t)seq, false)) < 0) {
+		memset(row, 0, sizeof(*row));
+		row->seq = (uint64_t)seq;
+		row->malformed = true;
+		return error;
+	}
+	return 1;
+}
+
+void kansa_store__iter_free(kansa_store_iter *it)
+{
+	if (it == NULL)
+		return;
+	sqlite3_finalize(it->st);
+	for (size_t i = 0; i < KANSA_STORE_LEVELS; i++)
+		sqlite3_finalize(it->levels[i]);
+	sqlite3_finalize(it->doc);
+	if (it->db)
+		sqlite3_exec(it->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(it->db);
+	free(it);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Documents, meta, Merkle nodes, checkpoints                              */
+/* ---------------------------------------------------------------------- */
+
+static bool writable(kansa_store *s, int *error)
+{
+	if (s->flags & KANSA_STORE_READONLY) {
+		*error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER,
+		    "cannot write: ledger is read-only");
+		return false;
+	}
+	return true;
+}
+
+int kansa_store__doc_put(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
+    const uint8_t *body, size_t len)
+{
+	int error = 0;
+
+	if (!writable(s, &error))
+		return error;
+	kansa_store__lock(s);
+	error = insert_doc(hash_out, s, kind, body, len);
+	kansa_store__unlock(s);
+	return error;
+}
+
+/* store_impl.h: a blob column as a new malloc'd, NUL-terminated buffer. */
+int kansa_store__blob_out(uint8_t **out, size_t *len_out, sqlite3_stmt *st, int col)
+{
+	const void *p = sqlite3_column_blob(st, col);
+	int n = sqlite3_column_bytes(st, col);
+	uint8_t *q;
+
+	if (n < 0 || (q = malloc((size_t)n + 1)) == NULL)
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+	if (n > 0)
+		memcpy(q, p, (size_t)n);
+	q[n] = 0;
+	*out = q;
+	if (len_out)
+		*len_out = (size_t)n;
+	return 0;
+}
+
+int kansa_store__doc_get(uint8_t **body_out, size_t *len_out, int *kind_out, kansa_store *s,
+    const uint8_t hash[KANSA_HASH_LEN])
+{
+	sqlite3_stmt *st;
+	int rc, error;
+
+	*body_out = NULL;
+	*len_out = 0;
+	kansa_store__lock(s);
+	st = s->st[ST_DOC_GET];
+	if ((error = kansa_store__bind_blob(st, 1, hash, KANSA_HASH_LEN)) < 0)
+		goto out;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (kind_out)
+			*kind_out = sqlite3_column_int(st, 0);
+		error = kansa_store__blob_out(body_out, len_out, st, 1);
+	} else if (rc == SQLITE_DONE) {
+		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER,
+		    "document not in the ledger");
+	} else {
+		error = kansa_store__sqlerr(s->db, rc, "cannot read document");
+	}
+out:
+	kansa_store__reset(st);
+	kansa_store__unlock(s);
+	return error;
+}
+
+int kansa_store__meta_put(kansa_store *s, const char *key, const uint8_t *value, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	int error = 0;
+
+	if (key == NULL || key[0] == '\0' || strncmp(key, "store.", 6) == 0)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
+		    "meta: invalid or reserved key");
+	if (!writable(s, &error))
+		return error;
+	kansa_store__lock(s);
+	if ((error = kansa_store__prepare(&st, s, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)")) < 0)
+		goto out;
+	if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    (error = kansa_store__bind_blob(st, 2, value, len)) < 0) {
+		error = error < 0 ? error : kansa_error_set(KANSA_ERROR, KANSA_ERRCLASS_LEDGER,
+		    "ledger: bind failed");
+		goto out;
+	}
+	error = step_done(s, st, "cannot write meta");
+out:
+	sqlite3_finalize(st);
+	kansa_store__unlock(s);
+	return error;
+}
+
+/* Step a "SELECT value FROM meta WHERE key = ?" statement. */
+static int meta_find(sqlite3_stmt **st, kansa_store *s, const char *key)
+{
+	int rc;
+
+	*st = NULL;
+	if (key == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "meta: no key");
+	*st = s->st[ST_META_GET]; /* the caller resets it (kansa_store__reset) */
+	sqlite3_bind_text(*st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(*st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER,
+		    "meta: no value for '%s'", key);
+	return kansa_store__sqlerr(s->db, rc, "cannot read meta");
+}
+
+int kansa_store__meta_get(uint8_t **value_out, size_t *len_out, kansa_store *s, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	*value_out = NULL;
+	*len_out = 0;
+	kansa_store__lock(s);
+	if ((error = meta_find(&st, s, key)) == 0)
+		error = kansa_store__blob_out(value_out, len_out, st, 0);
+	if (st)
+		kansa_store__reset(st);
+	kansa_store__unlock(s);
+	return error;
+}
+
+int kansa_store__meta_get_secret(kansa_secret **out, kansa_store *s, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	*out = NULL;
+	kansa_store__lock(s);
+	if ((error = meta_find(&st, s, key)) == 0) {
+		const void *p = sqlite3_column_blob(st, 0);
+		int n = sqlite3_column_bytes(st, 0);
+		error = kansa_secret_from(out, p, n > 0 ? (size_t)n : 0);
+	}
+	if (st)
+		kansa_store__reset(st);
+	kansa_store__unlock(s);
+	return error;
+}
+
+int kansa_store__node_put(kansa_store *s, uint32_t level, uint64_t idx,
+    const uint8_t hash[KANSA_HASH_LEN])
+{
+	sqlite3_stmt *st = NULL;
+	int error = 0;
+
+	if (!writable(s, &error) || (error = kansa_store__check_u63(idx, "merkle index")) < 0)
+		return error;
+	kansa_store__lock(s);
+	/* A node is written once as the tree grows; "put replaces" is kept by
+	 * an UPDATE when the INSERT finds the node already there. */
+	for (int i = 0; i < 2; i++) {
+		st = s->st[i == 0 ? ST_NODE_PUT : ST_NODE_SET];
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)level);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+		if ((error = kansa_store__bind_blob(st, 3, hash, KANSA_HASH_LEN)) < 0) {
+			kansa_store__reset(st);
+			break;
+		}
+		if (i == 0) {
+			int rc = sqlite3_step(st);
+			kansa_store__reset(st);
+			if (rc == SQLITE_DONE)
+				break;
+			if ((rc & 0xff) != SQLITE_CONSTRAINT) {
+				error = kansa_store__sqlerr(s->db, rc, "cannot write merkle node");
+				break;
+			}
+		} else {
+			error = step_done(s, st, "cannot write merkle node");
+		}
+	}
+	kansa_store__unlock(s);
+	return error;
+}
+
+int kansa_store__node_get(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t level,
+    uint64_t idx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, error;
+
+	if ((error = kansa_store__check_u63(idx, "merkle index")) < 0)
+		return error;
+	kansa_store__lock(s);
+	st = s->st[ST_NODE_GET];
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)level);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)idx);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != KANSA_HASH_LEN || !sqlite3_column_blob(st, 0))
+			error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+			    "merkle node %u/%llu: malformed row", level, (unsigned long long)idx);
+		else
+			memcpy(out, sqlite3_column_blob(st, 0), KANSA_HASH_LEN);
+	} else if (rc == SQLITE_DONE) {
+		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER,
+		    "merkle node %u/%llu not stored", level, (unsigned long long)idx);
+	} else {
+		error = kansa_store__sqlerr(s->db, rc, "cannot read merkle node");
+	}
+	kansa_store__reset(st);
+	kansa_store__unlock(s);
+	return error;
+}
+
+int kansa_store__checkpoint_put(kansa_store *s, uint64_t size, const uint8_t *note, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	bool own_txn;
+	int rc, error = 0;
+
+	if (!writable(s, &error) || (error = kansa_store__check_u63(size, "checkpoint size")) < 0)
+		return error;
+	if (note == NULL || len == 0)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "checkpoint: empty note");
+	kansa_store__lock(s);
+	/* Look and insert in one write transaction, unless already inside one. */
+	own_txn = sqlite3_get_autocommit(s->db) != 0;
+	if (own_txn && (error = kansa_store__exec(s, "BEGIN IMMEDIATE", "cannot store checkpoint")) < 0)
+		goto out;
+	if ((error = kansa_store__prepare(&st, s, "SELECT note FROM checkpoints WHERE size = ?1")) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int n = sqlite3_column_bytes(st, 0);
+		const void *p = sqlite3_column_blob(st, 0);
+		if (n < 0 || (size_t)n != len || p == NULL || !kansa_ct_equal(p, note, len))
+			error = kansa_error_set(KANSA_EEXISTS, KANSA_ERRCLASS_LEDGER,
+			    "checkpoint at size %llu already stored with a different note",
+			    (unsigned long long)size);
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		error = kansa_store__sqlerr(s->db, rc, "cannot read checkpoint");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((error = kansa_store__prepare(&st, s, "INSERT INTO checkpoints(size, note) VALUES(?1, ?2)")) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	if ((error = kansa_store__bind_blob(st, 2, note, len)) < 0)
+		goto out;
+	error = step_done(s, st, "cannot store checkpoint");
+out:
+	sqlite3_finalize(st);
+	if (own_txn && !sqlite3_get_autocommit(s->db)) {
+		if (error == 0)
+			error = kansa_store__exec(s, "COMMIT", "cannot store checkpoint");
+		if (error < 0)
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	kansa_store__unlock(s);
+	return error;
+}
+
+static int checkpoint_read(uint64_t *size_out, uint8_t **note_out, size_t *len_out,
+    kansa_store *s, const char *sql, const uint64_t *size)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, error;
+
+	*note_out = NULL;
+	*len_out = 0;
+	kansa_store__lock(s);
+	if ((error = kansa_store__prepare(&st, s, sql)) < 0)
+		goto out;
+	if (size)
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)*size);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (size_out)
+			*size_out = (uint64_t)sqlite3_column_int64(st, 0);
+		error = kansa_store__blob_out(note_out, len_out, st, 1);
+	} else if (rc == SQLITE_DONE) {
+		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER, "no such checkpoint");
+	} else {
+		error = kansa_store__sqlerr(s->db, rc, "cannot read checkpoint");
+	}
+out:
+	sqlite3_finalize(st);
+	kansa_store__unlock(s);
+	return error;
+}
+
+int kansa_store__checkpoint_get(uint8_t **note_out, size_t *len_out, kansa_store *s, uint64_t size)
+{
+	int error;
+
+	if ((error = kansa_store__check_u63(size, "checkpoint size")) < 0) {
+		*note_out = NULL;
+		*len_out = 0;
+		return error;
+	}
+	return checkpoint_read(NULL, note_out, len_out, s,
+	    "SELECT size, note FROM checkpoints WHERE size = ?1", &size);
+}
+
+int kansa_store__checkpoint_latest(uint64_t *size_out, uint8_t **note_out, size_t *len_out,
+    kansa_store *s)
+{
+	*size_out = 0;
+	return checkpoint_read(size_out, note_out, len_out, s,
+	    "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1", NULL);
+}
