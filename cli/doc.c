@@ -18,9 +18,6 @@
 #include "cli/cli.h"
 #include "cli/doc.h"
 
-#define CLI_MAX_DOC_BYTES (1024 * 1024)  /* as KANSA_MAX_DOC_BYTES */
-#define CLI_MAX_JSON_BYTES (1024 * 1024) /* as KANSA_MAX_JSON_BYTES */
-
 static const char *kind_name(int kind)
 {
 	switch (kind) {
@@ -52,7 +49,7 @@ static void doc_help_init(doc_help *d, int kind, const char *verb)
 /* Read a document file (or stdin for "-"). */
 int cli_doc_read(uint8_t **out, size_t *len, const char *path)
 {
-	int error = kansa_file_read(out, len, path, CLI_MAX_DOC_BYTES, 0);
+	int error = kansa_file_read(out, len, path, KANSA_MAX_DOC_BYTES, 0);
 
 	if (error < 0 && kansa_error_last()->message[0] == '\0')
 		kansa_error_set_str(error, path);
@@ -152,7 +149,7 @@ int cli_doc_create(int kind, int argc, char **argv)
 		error = KANSA_ENOMEM;
 		goto out;
 	}
-	if ((error = kansa_file_read(&json, &json_len, in, CLI_MAX_JSON_BYTES, 0)) < 0 ||
+	if ((error = kansa_file_read(&json, &json_len, in, KANSA_MAX_JSON_BYTES, 0)) < 0 ||
 	    (error = kansa_doc_create_json(&cose, &cose_len, kind, (const char *)json, json_len, base,
 		(int64_t)time(NULL))) < 0)
 		goto out;

@@ -7,6 +7,8 @@
 #ifndef KANSA_LIMITS_H
 #define KANSA_LIMITS_H
 
+#include "kansa.h" /* the public bounds: KANSA_MAX_DOC_BYTES, _JSON_BYTES, _REQUEST_BYTES */
+
 /* Any CBOR input to a decoder of signed data (design §3): a bigger input is
  * refused before a byte of it is parsed, so memory is bounded by the caller. */
 #define KANSA_MAX_CBOR_BYTES (1024 * 1024)
@@ -20,8 +22,9 @@
  * (a 1 MiB array of one-byte items would otherwise be a million items). */
 #define KANSA_MAX_CBOR_ITEMS 100000
 
-/* A signed document (policy, warrant, revocation) as COSE bytes. */
-#define KANSA_MAX_DOC_BYTES KANSA_MAX_CBOR_BYTES
+/* A signed document (policy, warrant, revocation) as COSE bytes: KANSA_MAX_DOC_BYTES
+ * (public), which must not exceed what the decoder takes. */
+_Static_assert(KANSA_MAX_DOC_BYTES <= KANSA_MAX_CBOR_BYTES, "a document must fit the CBOR decoder");
 
 /* One ledger entry in canonical CBOR. */
 #define KANSA_MAX_ENTRY_BYTES KANSA_MAX_CBOR_BYTES
@@ -41,7 +44,8 @@
  * group commit it shares with lawful callers. A larger request is still
  * recorded, as deny malformed-request with the SHA-256 and the size of its
  * bytes instead of the bytes. */
-#define KANSA_MAX_REQUEST_BYTES (KANSA_MAX_ENTRY_BYTES - KANSA_MAX_ENTRY_FIXED_BYTES)
+_Static_assert(KANSA_MAX_REQUEST_BYTES == KANSA_MAX_ENTRY_BYTES - KANSA_MAX_ENTRY_FIXED_BYTES,
+    "KANSA_MAX_REQUEST_BYTES (public) is an entry less its fixed fields");
 
 /* A PEM key file: an Ed25519 key is well under 1 KiB even encrypted. */
 #define KANSA_MAX_PEM_BYTES (16 * 1024)
@@ -49,9 +53,8 @@
 /* A passphrase or key file line. */
 #define KANSA_MAX_SECRET_BYTES 1024
 
-/* A JSON input file of the CLI. Nesting of JSON is bounded by jansson
- * itself (JSON_PARSER_MAX_DEPTH, 2048) and our documents are 3 deep. */
-#define KANSA_MAX_JSON_BYTES (1024 * 1024)
+/* A JSON input (KANSA_MAX_JSON_BYTES, public). Nesting of JSON is bounded by
+ * jansson itself (JSON_PARSER_MAX_DEPTH, 2048) and our documents are 3 deep. */
 
 /* Signatures on one COSE_Sign document: more than any commission has members. */
 #define KANSA_MAX_SIGNATURES 64

@@ -40,7 +40,7 @@ extern "C" {
 #define KANSA_VERSION "0.1.0"
 
 /* ---------------------------------------------------------------------- */
-/* Errors                                                                  */
+/* Basics: errors, limits, hashing, files                                 */
 /* ---------------------------------------------------------------------- */
 
 /** Error codes. Never renumbered; new codes are appended. */
@@ -65,13 +65,13 @@ typedef enum {
 /** Classes of error: which part of the library raised it. */
 typedef enum {
 	KANSA_ERRCLASS_NONE = 0,
-	KANSA_ERRCLASS_OS,
-	KANSA_ERRCLASS_CRYPTO,
-	KANSA_ERRCLASS_CBOR,
-	KANSA_ERRCLASS_COSE,
-	KANSA_ERRCLASS_DOCUMENT,
-	KANSA_ERRCLASS_LEDGER,
-	KANSA_ERRCLASS_GIT,
+	KANSA_ERRCLASS_OS = 1,
+	KANSA_ERRCLASS_CRYPTO = 2,
+	KANSA_ERRCLASS_CBOR = 3,
+	KANSA_ERRCLASS_COSE = 4,
+	KANSA_ERRCLASS_DOCUMENT = 5,
+	KANSA_ERRCLASS_LEDGER = 6,
+	KANSA_ERRCLASS_GIT = 7,
 } kansa_error_class;
 
 /** The last error raised on this thread. */
@@ -120,8 +120,92 @@ KANSA_EXTERN(void) kansa_global_shutdown(void);
 /** The library's version string. */
 KANSA_EXTERN(const char *) kansa_version(void);
 
+/* Limits: the sizes and bounds a caller needs (internal ones are in the
+ * library's own limits header). */
+
+#define KANSA_KID_LEN 8      /**< key id: first 8 bytes of SHA-256(raw public key) */
+#define KANSA_PUBKEY_LEN 32  /**< raw Ed25519 public key */
+#define KANSA_SIG_LEN 64     /**< Ed25519 signature */
+#define KANSA_HASH_LEN 32    /**< SHA-256 */
+
+/** Largest signed document (COSE bytes) and largest document or request JSON accepted. */
+#define KANSA_MAX_DOC_BYTES (1024 * 1024)
+#define KANSA_MAX_JSON_BYTES (1024 * 1024)
+/** Largest request recorded as it is (1 MiB less 1 KiB of entry fields); a larger one is
+ * denied as malformed-request and recorded by its SHA-256 and size. */
+#define KANSA_MAX_REQUEST_BYTES (1024 * 1024 - 1024)
+
+/** Most hashes in a proof: PATH has at most 64 for a 64-bit tree size, PROOF 65. */
+#define KANSA_MERKLE_MAX_PROOF 65
+/** Longest proof text accepted by kansa_merkle_proof_parse() (65 hashes need about 3 KiB). */
+#define KANSA_MAX_PROOF_TEXT_BYTES 4096
+/** Largest signed note accepted (C2SP asks for room for 16 post-quantum signatures). */
+#define KANSA_NOTE_MAX_BYTES (256 * 1024)
+/** Most signature lines in a note (as Go's golang.org/x/mod/sumdb/note; C2SP requires >= 16). */
+#define KANSA_NOTE_MAX_SIGNATURES 100
+/** Longest note key name, in bytes. */
+#define KANSA_NOTE_MAX_NAME 255
+/** Longest checkpoint origin line, in bytes. */
+#define KANSA_CHECKPOINT_MAX_ORIGIN 255
+/** Most verifier keys given to one verification (the bits of verified_mask). */
+#define KANSA_NOTE_MAX_VERIFIERS 64
+
+/** The system clock is reported when it is this far after the last entry's time (24 h). */
+#define KANSA_CLOCK_MAX_AHEAD (24 * 3600)
+/** ... or this far before it (5 min): entries then keep the last entry's time. */
+#define KANSA_CLOCK_MAX_BEHIND (5 * 60)
+
+/** Hex digits of a commit id, plus the NUL. */
+#define KANSA_ANCHOR_COMMIT_HEX (40 + 1)
+/** Cosigners listed by name in one kansa_anchor_checkpoint (more are counted). */
+#define KANSA_ANCHOR_MAX_LISTED 16
+
+/** SHA-256 of @p len bytes. */
+KANSA_EXTERN(int) kansa_sha256(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len);
+
+/** Lowercase hex of @p len bytes into @p out, which holds 2*len+1 chars. */
+KANSA_EXTERN(void) kansa_hex_encode(char *out, const uint8_t *data, size_t len);
+
+/**
+ * Parse exactly @p len bytes of hex (either case) from a NUL-terminated
+ * string of exactly 2*len digits. @return 0 or KANSA_EFORMAT.
+ */
+KANSA_EXTERN(int) kansa_hex_decode(uint8_t *out, size_t len, const char *hex);
+
+/** Flags for kansa_file_read() and kansa_file_write(). */
+enum {
+	KANSA_FILE_SECRET = 1 << 0,  /**< read: refuse if group/others have access; write: mode 0600 */
+	KANSA_FILE_REPLACE = 1 << 1, /**< write: atomically replace an existing file */
+};
+
+/**
+ * Read a whole file (symbolic links are not followed; "-" is stdin).
+ * Only a regular file is read: a FIFO, device or directory is refused at
+ * once, without waiting for a writer.
+ * @param[out] out owned by the caller, free with free(); NUL-terminated
+ * (the NUL is not counted in *len_out).
+ * @param max the largest size accepted.
+ * @return 0, KANSA_ENOTFOUND, KANSA_EIO, KANSA_ELIMIT (larger than max),
+ * KANSA_EFORMAT (not a regular file; KANSA_EIO with KANSA_FILE_SECRET),
+ * KANSA_EPERM (KANSA_FILE_SECRET and the mode is too open).
+ */
+KANSA_EXTERN(int) kansa_file_read(uint8_t **out, size_t *len_out, const char *path,
+    size_t max, int flags);
+
+/**
+ * Write a whole file atomically: a temporary file in the same directory is
+ * written, fsync'd and then linked (or, with KANSA_FILE_REPLACE, renamed)
+ * into place, and the directory is fsync'd. On failure nothing is left
+ * behind. Without KANSA_FILE_REPLACE an existing file is never overwritten.
+ * @param mode permission bits of the new file (forced to 0600 with
+ * KANSA_FILE_SECRET).
+ * @return 0, KANSA_EEXISTS, KANSA_EIO.
+ */
+KANSA_EXTERN(int) kansa_file_write(const char *path, const void *data, size_t len,
+    unsigned mode, int flags);
+
 /* ---------------------------------------------------------------------- */
-/* Secrets                                                                 */
+/* Keys and secrets                                                       */
 /* ---------------------------------------------------------------------- */
 
 /**
@@ -156,15 +240,6 @@ KANSA_EXTERN(size_t) kansa_secret_len(const kansa_secret *s);
 
 /** Wipe and free a secret. Accepts NULL. */
 KANSA_EXTERN(void) kansa_secret_free(kansa_secret *s);
-
-/* ---------------------------------------------------------------------- */
-/* Keys                                                                    */
-/* ---------------------------------------------------------------------- */
-
-#define KANSA_KID_LEN 8      /**< key id: first 8 bytes of SHA-256(raw public key) */
-#define KANSA_PUBKEY_LEN 32  /**< raw Ed25519 public key */
-#define KANSA_SIG_LEN 64     /**< Ed25519 signature */
-#define KANSA_HASH_LEN 32    /**< SHA-256 */
 
 /** An Ed25519 key: a private key (which can also verify) or a public key. */
 typedef struct kansa_key kansa_key;
@@ -263,447 +338,7 @@ KANSA_EXTERN(int) kansa_key_verify(const kansa_key *key, const uint8_t *msg, siz
 KANSA_EXTERN(void) kansa_key_free(kansa_key *key);
 
 /* ---------------------------------------------------------------------- */
-/* Hashing and encoding helpers                                            */
-/* ---------------------------------------------------------------------- */
-
-/** SHA-256 of @p len bytes. */
-KANSA_EXTERN(int) kansa_sha256(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len);
-
-/** Lowercase hex of @p len bytes into @p out, which holds 2*len+1 chars. */
-KANSA_EXTERN(void) kansa_hex_encode(char *out, const uint8_t *data, size_t len);
-
-/**
- * Parse exactly @p len bytes of hex (either case) from a NUL-terminated
- * string of exactly 2*len digits. @return 0 or KANSA_EFORMAT.
- */
-KANSA_EXTERN(int) kansa_hex_decode(uint8_t *out, size_t len, const char *hex);
-
-/* ---------------------------------------------------------------------- */
-/* Files                                                                   */
-/* ---------------------------------------------------------------------- */
-
-/** Flags for kansa_file_read() and kansa_file_write(). */
-enum {
-	KANSA_FILE_SECRET = 1 << 0,  /**< read: refuse if group/others have access; write: mode 0600 */
-	KANSA_FILE_REPLACE = 1 << 1, /**< write: atomically replace an existing file */
-};
-
-/**
- * Read a whole file (symbolic links are not followed; "-" is stdin).
- * Only a regular file is read: a FIFO, device or directory is refused at
- * once, without waiting for a writer.
- * @param[out] out owned by the caller, free with free(); NUL-terminated
- * (the NUL is not counted in *len_out).
- * @param max the largest size accepted.
- * @return 0, KANSA_ENOTFOUND, KANSA_EIO, KANSA_ELIMIT (larger than max),
- * KANSA_EFORMAT (not a regular file; KANSA_EIO with KANSA_FILE_SECRET),
- * KANSA_EPERM (KANSA_FILE_SECRET and the mode is too open).
- */
-KANSA_EXTERN(int) kansa_file_read(uint8_t **out, size_t *len_out, const char *path,
-    size_t max, int flags);
-
-/**
- * Write a whole file atomically: a temporary file in the same directory is
- * written, fsync'd and then linked (or, with KANSA_FILE_REPLACE, renamed)
- * into place, and the directory is fsync'd. On failure nothing is left
- * behind. Without KANSA_FILE_REPLACE an existing file is never overwritten.
- * @param mode permission bits of the new file (forced to 0600 with
- * KANSA_FILE_SECRET).
- * @return 0, KANSA_EEXISTS, KANSA_EIO.
- */
-KANSA_EXTERN(int) kansa_file_write(const char *path, const void *data, size_t len,
-    unsigned mode, int flags);
-
-/* ---------------------------------------------------------------------- */
-/* Decisions                                                               */
-/* ---------------------------------------------------------------------- */
-
-/** The answer to a request. */
-typedef enum {
-	KANSA_DENY = 0,
-	KANSA_ALLOW = 1,
-} kansa_verdict;
-
-/**
- * Why a request was allowed or denied (design §5). Denial reasons are listed
- * in the order the checks run. Never renumbered; append only.
- */
-typedef enum {
-	KANSA_REASON_ALLOWED = 0,              /**< "allowed": inside the warrant and the policy */
-	KANSA_REASON_EMERGENCY = 1,            /**< "emergency": allowed without a warrant, to be ratified */
-	KANSA_REASON_MALFORMED_REQUEST = 2,    /**< "malformed-request" */
-	KANSA_REASON_MALFORMED_WARRANT = 3,    /**< "malformed-warrant" */
-	KANSA_REASON_BAD_SIGNATURE = 4,        /**< "bad-signature" */
-	KANSA_REASON_WRONG_COMMISSION = 5,     /**< "wrong-commission" */
-	KANSA_REASON_NO_QUORUM = 6,            /**< "no-quorum" */
-	KANSA_REASON_NOT_YET_VALID = 7,        /**< "not-yet-valid" */
-	KANSA_REASON_EXPIRED = 8,              /**< "expired" */
-	KANSA_REASON_VALIDITY_TOO_LONG = 9,    /**< "validity-too-long" */
-	KANSA_REASON_REVOKED = 10,             /**< "revoked" */
-	KANSA_REASON_WRONG_REQUESTER = 11,     /**< "wrong-requester" */
-	KANSA_REASON_WRONG_ACTION = 12,        /**< "wrong-action" */
-	KANSA_REASON_FORBIDDEN_FIELD = 13,     /**< "forbidden-field" */
-	KANSA_REASON_FIELD_OUT_OF_SCOPE = 14,  /**< "field-out-of-scope" */
-	KANSA_REASON_TARGET_OUT_OF_SCOPE = 15, /**< "target-out-of-scope" */
-	KANSA_REASON_WINDOW_OUT_OF_SCOPE = 16, /**< "window-out-of-scope" */
-	KANSA_REASON_OP_NOT_ALLOWED = 17,      /**< "op-not-allowed" */
-	KANSA_REASON_USES_EXHAUSTED = 18,      /**< "uses-exhausted" */
-	KANSA_REASON_COUNT = 19,
-} kansa_reason;
-
-/** The reason's name as in the design and the ledger ("target-out-of-scope"); "unknown" otherwise. */
-KANSA_EXTERN(const char *) kansa_reason_name(int reason);
-
-/** The reason for a name, or -1. */
-KANSA_EXTERN(int) kansa_reason_from_name(const char *name);
-
-/* ---------------------------------------------------------------------- */
-/* Ledger and checks                                                       */
-/* ---------------------------------------------------------------------- */
-
-/**
- * An open ledger: one SQLCipher database file (design §6). Safe to share
- * between threads: kansa_check() may be called from many threads at once,
- * and concurrent calls share commits (group commit).
- */
-typedef struct kansa_ledger kansa_ledger;
-
-/** What kansa_check() (and the other appends) answer: the recorded entry. */
-typedef struct {
-	int verdict;                        /**< KANSA_ALLOW or KANSA_DENY */
-	int reason;                         /**< kansa_reason */
-	uint64_t seq;                       /**< the entry's position in the ledger */
-	uint8_t leaf_hash[KANSA_HASH_LEN];  /**< SHA-256(0x00 || entry) */
-	int64_t time;                       /**< the recorded decision time */
-	int64_t ratify_by;                  /**< emergency acts: ratification deadline, else 0 */
-	char detail[200];                   /**< why, for people ("target 198.51.100.1 is not inside ...") */
-} kansa_receipt;
-
-/** Flags for kansa_ledger_open(). */
-enum {
-	KANSA_LEDGER_READONLY = 1 << 0, /**< open for reading only (audit) */
-	/** open to audit it (implies read only): the policy state the store
-	 * derived (its meta rows) is not loaded, so a damaged one is a finding
-	 * of kansa_ledger_audit() and kansa_ledger_report(), not an error of
-	 * the open; calls that need the policy in force load it then */
-	KANSA_LEDGER_AUDIT = 1 << 1,
-};
-
-/**
- * Create a new ledger at @p path: an encrypted database keyed by @p db_key
- * (the contents of a key file: 64 hex digits are a raw 256-bit key,
- * anything else a passphrase put through scrypt), a fresh Ed25519 ledger
- * signing key kept inside the database, and the policy (version 1, which
- * must carry its own quorum of signatures) as entry 0.
- * @return 0; KANSA_EEXISTS; KANSA_EVERIFY (policy signatures or quorum);
- * KANSA_EFORMAT (policy malformed); KANSA_EIO.
- */
-KANSA_EXTERN(int) kansa_ledger_init(const char *path, const kansa_secret *db_key,
-    const uint8_t *policy, size_t policy_len);
-
-/**
- * Open an existing ledger.
- * @return 0; KANSA_ENOTFOUND; KANSA_EKEY (wrong key, or not a kansa ledger);
- * KANSA_ELOCKED; KANSA_EIO; KANSA_EFORMAT (unknown schema version).
- */
-KANSA_EXTERN(int) kansa_ledger_open(kansa_ledger **out, const char *path,
-    const kansa_secret *db_key, int flags);
-
-/** Close a ledger. Accepts NULL. Must not race with calls on it. */
-KANSA_EXTERN(void) kansa_ledger_close(kansa_ledger *lg);
-
-/** Whether @p lg was opened for reading only (KANSA_LEDGER_READONLY or
- * KANSA_LEDGER_AUDIT): it then stores nothing, not even a checkpoint. */
-KANSA_EXTERN(bool) kansa_ledger_is_readonly(const kansa_ledger *lg);
-
-/**
- * Decide on a request and record the decision before answering (design §5,
- * §6). @p warrant is the warrant's COSE bytes, or NULL/0 for an emergency
- * act; @p request the request's canonical CBOR. Any bytes are recorded: a
- * request that does not parse is denied as malformed-request, and one
- * larger than KANSA_MAX_REQUEST_BYTES (1 MiB less 1 KiB) is denied the same way
- * and recorded by the SHA-256 and the size of its bytes instead of them.
- *
- * @return 0 when the decision (allow or deny) is durably in the ledger,
- * with @p out filled. Any other value means nothing was recorded; the
- * caller must treat the request as denied (out->verdict is KANSA_DENY):
- * KANSA_EIO, KANSA_ELOCKED, KANSA_EKEY, KANSA_ENOMEM.
- * Thread-safe; concurrent calls share one commit.
- */
-KANSA_EXTERN(int) kansa_check(kansa_receipt *out, kansa_ledger *lg,
-    const uint8_t *warrant, size_t warrant_len, const uint8_t *request, size_t request_len);
-
-/**
- * kansa_check() for a request in its JSON form (design §4), as an
- * integrating system or `kansa check` hands it over; relative window times
- * are resolved against @p now. JSON that converts is decided as its
- * canonical CBOR (kansa_request_from_json()) and kept in that form. JSON
- * that does not (invalid JSON or UTF-8, not an object, a wrong type or
- * field, a blank officer, too large) is still recorded, as deny
- * malformed-request with the SHA-256 and the size of the bytes and, in the
- * detail, what could be read of them.
- *
- * @return as kansa_check(); out->seq and out->leaf_hash name the entry.
- */
-KANSA_EXTERN(int) kansa_check_json(kansa_receipt *out, kansa_ledger *lg,
-    const uint8_t *warrant, size_t warrant_len, const char *request_json, size_t json_len,
-    int64_t now);
-
-/**
- * Activate the next policy version: it must be version n+1 of the same
- * commission and carry the `policy` quorum of version n.
- * @return 0 (recorded); KANSA_EVERIFY; KANSA_EFORMAT; environment errors.
- */
-KANSA_EXTERN(int) kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg,
-    const uint8_t *policy, size_t policy_len);
-
-/**
- * Record a revocation (signed by the `revoke` quorum of the policy in force).
- * Every later request under the revoked warrant is denied.
- * @return 0 (recorded); KANSA_EVERIFY; KANSA_EFORMAT; environment errors.
- */
-KANSA_EXTERN(int) kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg,
-    const uint8_t *revocation, size_t revocation_len);
-
-/**
- * Record the commission's answer to an emergency act (design §5): a signed
- * ratification naming the act's leaf hash, approving or refusing it, with
- * the `revoke` quorum of the policy in force. The named entry must be an
- * allowed emergency act of this ledger, not yet ratified.
- * @return 0 (recorded); KANSA_EVERIFY (quorum, or not an emergency act);
- * KANSA_EEXISTS (already ratified); KANSA_EFORMAT; environment errors.
- */
-KANSA_EXTERN(int) kansa_ledger_ratify(kansa_receipt *out, kansa_ledger *lg,
-    const uint8_t *ratification, size_t ratification_len);
-
-/** A summary of a ledger. */
-typedef struct {
-	uint64_t size;                 /**< number of entries */
-	uint8_t head[KANSA_HASH_LEN];  /**< leaf hash of the last entry */
-	uint8_t root[KANSA_HASH_LEN];  /**< RFC 9162 Merkle root over all entries */
-	uint64_t policy_version;       /**< version of the policy in force */
-	char commission[128];          /**< the policy's commission */
-	char origin[128];              /**< checkpoint origin line: the log's name */
-	char log_key[256];             /**< signed-note verifier key: name+hash+base64 */
-	int64_t last_time;             /**< time of the last entry */
-} kansa_ledger_info;
-
-/** Fill @p out with the ledger's summary. */
-KANSA_EXTERN(int) kansa_ledger_get_info(kansa_ledger_info *out, kansa_ledger *lg);
-
-/* ---------------------------------------------------------------------- */
-/* Merkle proofs and checkpoints (RFC 9162, C2SP signed-note)              */
-/* ---------------------------------------------------------------------- */
-
-/** Most hashes in a proof: PATH has at most 64 for a 64-bit tree size, PROOF 65. */
-#define KANSA_MERKLE_MAX_PROOF 65
-
-/** Longest proof text accepted by kansa_merkle_proof_parse() (65 hashes need about 3 KiB). */
-#define KANSA_MAX_PROOF_TEXT_BYTES 4096
-
-/**
- * RFC 9162 leaf hash: SHA-256(0x00 || data).
- * @return 0, KANSA_EINVAL (data NULL with len > 0) or KANSA_ERROR.
- */
-KANSA_EXTERN(int) kansa_merkle_leaf_hash(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len);
-
-/**
- * Verify an inclusion proof (RFC 9162 §2.1.3.2): that @p leaf_hash is leaf
- * @p index of the tree of @p size leaves whose root is @p root. The proof
- * lists the audit path leaf side first. Hashes are compared in constant time.
- * @return 0; KANSA_EVERIFY (index >= size, a proof too long or too short, or
- * a root mismatch: the message says which); KANSA_EINVAL (a NULL argument).
- */
-KANSA_EXTERN(int) kansa_merkle_verify_inclusion(uint64_t index, uint64_t size,
-    const uint8_t leaf_hash[KANSA_HASH_LEN], const uint8_t (*proof)[KANSA_HASH_LEN],
-    size_t proof_len, const uint8_t root[KANSA_HASH_LEN]);
-
-/**
- * Verify a consistency proof (RFC 9162 §2.1.4.2): that the tree of @p size1
- * leaves with root @p root1 is a prefix of the tree of @p size2 leaves with
- * root @p root2. As in transparency-dev, size1 == 0 never verifies, and
- * size1 == size2 verifies only with an empty proof and equal roots.
- * @return 0; KANSA_EVERIFY (size1 == 0, size1 > size2, a wrong proof length,
- * or a root mismatch); KANSA_EINVAL (a NULL argument).
- */
-KANSA_EXTERN(int) kansa_merkle_verify_consistency(uint64_t size1, uint64_t size2,
-    const uint8_t root1[KANSA_HASH_LEN], const uint8_t root2[KANSA_HASH_LEN],
-    const uint8_t (*proof)[KANSA_HASH_LEN], size_t proof_len);
-
-/** The kinds of kansa_merkle_proof. */
-enum {
-	KANSA_PROOF_INCLUSION = 1,   /**< a leaf is in a tree */
-	KANSA_PROOF_CONSISTENCY = 2, /**< a tree is a prefix of a larger one */
-};
-
-/**
- * A proof as read from or written to text (docs/formats.md, "Proofs").
- * Caller-allocated and self-contained (no pointers): no dispose needed.
- */
-typedef struct {
-	int kind;          /**< KANSA_PROOF_INCLUSION or KANSA_PROOF_CONSISTENCY */
-	uint64_t index;    /**< inclusion: the 0-based leaf index; else 0 */
-	uint64_t old_size; /**< consistency: the smaller tree size (size1); else 0 */
-	uint64_t size;     /**< the tree size (consistency: the larger size, size2) */
-	size_t len;        /**< hashes in use */
-	uint8_t hashes[KANSA_MERKLE_MAX_PROOF][KANSA_HASH_LEN]; /**< leaf side first */
-} kansa_merkle_proof;
-
-/**
- * Parse proof text strictly: the header lines, then one base64 hash per
- * line, every line ending in "\n", nothing else (docs/formats.md "Proofs").
- * Syntax only: whether the hashes prove anything is for
- * kansa_merkle_proof_verify().
- * @param[out] out filled on success, zeroed on error.
- * @return 0; KANSA_EFORMAT (the message names the line); KANSA_ELIMIT (more
- * than KANSA_MAX_PROOF_TEXT_BYTES bytes or KANSA_MERKLE_MAX_PROOF hashes).
- */
-KANSA_EXTERN(int) kansa_merkle_proof_parse(kansa_merkle_proof *out, const char *text, size_t len);
-
-/**
- * Format a proof as text.
- * @param[out] out NUL-terminated text, owned by the caller: free with free().
- * @param[out] len_out its length without the NUL (may be NULL).
- * @return 0, KANSA_EINVAL (unknown kind or len too large), KANSA_ENOMEM.
- */
-KANSA_EXTERN(int) kansa_merkle_proof_format(char **out, size_t *len_out,
-    const kansa_merkle_proof *proof);
-
-/**
- * Verify a parsed proof. For an inclusion proof @p hash is the leaf hash and
- * @p root the tree's root; for a consistency proof @p hash is the old root
- * and @p root the new one.
- * @return as kansa_merkle_verify_inclusion() or kansa_merkle_verify_consistency().
- */
-KANSA_EXTERN(int) kansa_merkle_proof_verify(const kansa_merkle_proof *proof,
-    const uint8_t hash[KANSA_HASH_LEN], const uint8_t root[KANSA_HASH_LEN]);
-
-/** Largest signed note accepted (C2SP asks for room for 16 post-quantum signatures). */
-#define KANSA_NOTE_MAX_BYTES (256 * 1024)
-/** Most signature lines in a note (as Go's golang.org/x/mod/sumdb/note; C2SP requires >= 16). */
-#define KANSA_NOTE_MAX_SIGNATURES 100
-/** Longest note key name, in bytes. */
-#define KANSA_NOTE_MAX_NAME 255
-/** Longest checkpoint origin line, in bytes. */
-#define KANSA_CHECKPOINT_MAX_ORIGIN 255
-/** Most verifier keys given to one verification (the bits of verified_mask). */
-#define KANSA_NOTE_MAX_VERIFIERS 64
-
-/**
- * A note verifier key: a name and an Ed25519 public key, written as the
- * C2SP verifier key string "name+hex(key ID)+base64(0x01 || public key)".
- */
-typedef struct kansa_note_verifier kansa_note_verifier;
-
-/**
- * Parse a verifier key string (split at the first two '+'; the base64 may
- * contain more). The key ID must match the name and key.
- * @param[out] out owned by the caller: free with kansa_note_verifier_free().
- * @return 0, KANSA_EFORMAT (bad syntax, name, key ID, signature type or key
- * length: the message says which), KANSA_ENOMEM.
- */
-KANSA_EXTERN(int) kansa_note_verifier_parse(kansa_note_verifier **out, const char *vkey, size_t len);
-
-/**
- * The verifier for @p key's public part under @p name (a valid note key
- * name; the log's key name should be its origin).
- * @return 0, KANSA_EFORMAT (invalid name), KANSA_ENOMEM.
- */
-KANSA_EXTERN(int) kansa_note_verifier_from_key(kansa_note_verifier **out, const kansa_key *key,
-    const char *name);
-
-/**
- * The verifier key string.
- * @param[out] out NUL-terminated, owned by the caller: free with free().
- * @return 0 or KANSA_ENOMEM.
- */
-KANSA_EXTERN(int) kansa_note_verifier_format(char **out, const kansa_note_verifier *v);
-
-/** The key name; borrowed, valid until @p v is freed. */
-KANSA_EXTERN(const char *) kansa_note_verifier_name(const kansa_note_verifier *v);
-
-/** Free a verifier. Accepts NULL. */
-KANSA_EXTERN(void) kansa_note_verifier_free(kansa_note_verifier *v);
-
-/** What a note verification found. */
-typedef struct {
-	size_t text_len;        /**< the note text is the first text_len bytes of the note */
-	size_t signatures;      /**< distinct signature lines */
-	size_t unknown;         /**< distinct lines from keys not given, ignored as C2SP requires */
-	uint64_t verified_mask; /**< bit i set: verifiers[i] signed and the signature verified */
-} kansa_note_report;
-
-/**
- * Verify a signed note. Signatures whose name and key ID match no verifier
- * are ignored (counted in unknown); every matching one must verify.
- * @param[out] out filled on success, zeroed on error.
- * @param verifiers at most KANSA_NOTE_MAX_VERIFIERS keys; the first
- *        @p n_required of them must each have signed (with n_required 0, at
- *        least one of them must).
- * @return 0; KANSA_EFORMAT (malformed note); KANSA_ELIMIT (over
- * KANSA_NOTE_MAX_BYTES or KANSA_NOTE_MAX_SIGNATURES); KANSA_EVERIFY (a known
- * key's signature fails, no known key signed, or a required key did not);
- * KANSA_EINVAL; KANSA_ENOMEM.
- */
-KANSA_EXTERN(int) kansa_note_verify(kansa_note_report *out, const char *note, size_t len,
-    const kansa_note_verifier *const *verifiers, size_t n_verifiers, size_t n_required);
-
-/**
- * Sign a note text (non-empty, ending in "\n", UTF-8 without control
- * characters other than newline) with an Ed25519 key under @p name.
- * @param[out] out the signed note, NUL-terminated, owned by the caller:
- *             free with free(). @param[out] len_out its length (may be NULL).
- * @return 0, KANSA_EFORMAT (bad text or name), KANSA_EINVAL (a public key),
- * KANSA_ELIMIT, KANSA_ENOMEM, KANSA_ERROR.
- */
-KANSA_EXTERN(int) kansa_note_sign(char **out, size_t *len_out, const char *text, size_t text_len,
-    const kansa_key *key, const char *name);
-
-/**
- * Add an Ed25519 signature line (type 0x01, as a witness's or commission
- * member's) to a signed note. The existing signatures are not verified
- * here: verify the note first.
- * @param[out] out the new note, owned by the caller: free with free().
- * @return as kansa_note_sign(), plus KANSA_EEXISTS (this name and key
- * already signed) and the errors of parsing the note.
- */
-KANSA_EXTERN(int) kansa_note_add_signature(char **out, size_t *len_out, const char *note,
-    size_t len, const kansa_key *key, const char *name);
-
-/** A verified checkpoint (c2sp.org/tlog-checkpoint). */
-typedef struct {
-	char origin[KANSA_CHECKPOINT_MAX_ORIGIN + 1]; /**< the origin line, NUL-terminated */
-	uint64_t size;                                /**< tree size */
-	uint8_t root[KANSA_HASH_LEN];                 /**< RFC 9162 root hash */
-	size_t extensions;                            /**< extension lines (not returned) */
-	kansa_note_report note;                       /**< which keys signed */
-} kansa_checkpoint;
-
-/**
- * Make a signed checkpoint: "origin\nsize\nbase64(root)\n", signed with
- * @p key under @p name (NULL: the origin).
- * @param[out] out the signed note, NUL-terminated, owned by the caller:
- *             free with free(). @param[out] len_out its length (may be NULL).
- * @return 0, KANSA_EFORMAT (origin empty or not one line of UTF-8 text,
- * bad name), KANSA_ELIMIT (origin too long), KANSA_EINVAL (a public key),
- * KANSA_ENOMEM, KANSA_ERROR.
- */
-KANSA_EXTERN(int) kansa_checkpoint_sign(char **out, size_t *len_out, const kansa_key *key,
-    const char *name, const char *origin, uint64_t size, const uint8_t root[KANSA_HASH_LEN]);
-
-/**
- * Verify a signed checkpoint (see kansa_note_verify() for the signature
- * rules), then parse its body: origin, decimal size without leading zeros,
- * base64 of a 32-byte root, non-empty extension lines. Nothing of the body
- * is returned unless the signatures verified.
- * @param[out] out filled on success, zeroed on error.
- * @return as kansa_note_verify(), plus KANSA_EFORMAT for a bad body.
- */
-KANSA_EXTERN(int) kansa_checkpoint_verify(kansa_checkpoint *out, const char *note, size_t len,
-    const kansa_note_verifier *const *verifiers, size_t n_verifiers, size_t n_required);
-
-/* ---------------------------------------------------------------------- */
-/* Signed documents: policies, warrants, revocations, ratifications        */
+/* Signed documents: policies, warrants, revocations, ratifications       */
 /* ---------------------------------------------------------------------- */
 
 /** Kinds of signed document (the COSE content type application/kansa-<kind>+cbor). */
@@ -860,59 +495,263 @@ KANSA_EXTERN(int) kansa_time_parse(int64_t *out, const char *text, int64_t now);
 KANSA_EXTERN(void) kansa_time_format(char out[32], int64_t t);
 
 /* ---------------------------------------------------------------------- */
-/* Ledger checkpoints and proofs                                           */
+/* Ledger: decisions and checks (design §5, §6)                           */
+/* ---------------------------------------------------------------------- */
+
+/** The answer to a request. */
+typedef enum {
+	KANSA_DENY = 0,
+	KANSA_ALLOW = 1,
+} kansa_verdict;
+
+/**
+ * Why a request was allowed or denied (design §5). Denial reasons are listed
+ * in the order the checks run. Never renumbered; append only.
+ */
+typedef enum {
+	KANSA_REASON_ALLOWED = 0,              /**< "allowed": inside the warrant and the policy */
+	KANSA_REASON_EMERGENCY = 1,            /**< "emergency": allowed without a warrant, to be ratified */
+	KANSA_REASON_MALFORMED_REQUEST = 2,    /**< "malformed-request" */
+	KANSA_REASON_MALFORMED_WARRANT = 3,    /**< "malformed-warrant" */
+	KANSA_REASON_BAD_SIGNATURE = 4,        /**< "bad-signature" */
+	KANSA_REASON_WRONG_COMMISSION = 5,     /**< "wrong-commission" */
+	KANSA_REASON_NO_QUORUM = 6,            /**< "no-quorum" */
+	KANSA_REASON_NOT_YET_VALID = 7,        /**< "not-yet-valid" */
+	KANSA_REASON_EXPIRED = 8,              /**< "expired" */
+	KANSA_REASON_VALIDITY_TOO_LONG = 9,    /**< "validity-too-long" */
+	KANSA_REASON_REVOKED = 10,             /**< "revoked" */
+	KANSA_REASON_WRONG_REQUESTER = 11,     /**< "wrong-requester" */
+	KANSA_REASON_WRONG_ACTION = 12,        /**< "wrong-action" */
+	KANSA_REASON_FORBIDDEN_FIELD = 13,     /**< "forbidden-field" */
+	KANSA_REASON_FIELD_OUT_OF_SCOPE = 14,  /**< "field-out-of-scope" */
+	KANSA_REASON_TARGET_OUT_OF_SCOPE = 15, /**< "target-out-of-scope" */
+	KANSA_REASON_WINDOW_OUT_OF_SCOPE = 16, /**< "window-out-of-scope" */
+	KANSA_REASON_OP_NOT_ALLOWED = 17,      /**< "op-not-allowed" */
+	KANSA_REASON_USES_EXHAUSTED = 18,      /**< "uses-exhausted" */
+	KANSA_REASON_COUNT = 19,
+} kansa_reason;
+
+/** The reason's name as in the design and the ledger ("target-out-of-scope"); "unknown" otherwise. */
+KANSA_EXTERN(const char *) kansa_reason_name(int reason);
+
+/** The reason for a name, or -1. */
+KANSA_EXTERN(int) kansa_reason_from_name(const char *name);
+
+/**
+ * An open ledger: one SQLCipher database file (design §6). Safe to share
+ * between threads: kansa_check() may be called from many threads at once,
+ * and concurrent calls share commits (group commit).
+ */
+typedef struct kansa_ledger kansa_ledger;
+
+/** What kansa_check() (and the other appends) answer: the recorded entry. */
+typedef struct {
+	int verdict;                        /**< KANSA_ALLOW or KANSA_DENY */
+	int reason;                         /**< kansa_reason */
+	uint64_t seq;                       /**< the entry's position in the ledger */
+	uint8_t leaf_hash[KANSA_HASH_LEN];  /**< SHA-256(0x00 || entry) */
+	int64_t time;                       /**< the recorded decision time */
+	int64_t ratify_by;                  /**< emergency acts: ratification deadline, else 0 */
+	char detail[200];                   /**< why, for people ("target 198.51.100.1 is not inside ...") */
+} kansa_receipt;
+
+/** Flags for kansa_ledger_open(). */
+enum {
+	KANSA_LEDGER_READONLY = 1 << 0, /**< open for reading only (audit) */
+	/** open to audit it (implies read only): the policy state the store
+	 * derived (its meta rows) is not loaded, so a damaged one is a finding
+	 * of kansa_ledger_audit() and kansa_ledger_report(), not an error of
+	 * the open; calls that need the policy in force load it then */
+	KANSA_LEDGER_AUDIT = 1 << 1,
+};
+
+/**
+ * Create a new ledger at @p path: an encrypted database keyed by @p db_key
+ * (the contents of a key file: 64 hex digits are a raw 256-bit key,
+ * anything else a passphrase put through scrypt), a fresh Ed25519 ledger
+ * signing key kept inside the database, and the policy (version 1, which
+ * must carry its own quorum of signatures) as entry 0.
+ * @return 0; KANSA_EEXISTS; KANSA_EVERIFY (policy signatures or quorum);
+ * KANSA_EFORMAT (policy malformed); KANSA_EIO.
+ */
+KANSA_EXTERN(int) kansa_ledger_init(const char *path, const kansa_secret *db_key,
+    const uint8_t *policy, size_t policy_len);
+
+/**
+ * Open an existing ledger.
+ * @return 0; KANSA_ENOTFOUND; KANSA_EKEY (wrong key, or not a kansa ledger);
+ * KANSA_ELOCKED; KANSA_EIO; KANSA_EFORMAT (unknown schema version).
+ */
+KANSA_EXTERN(int) kansa_ledger_open(kansa_ledger **out, const char *path,
+    const kansa_secret *db_key, int flags);
+
+/** Close a ledger. Accepts NULL. Must not race with calls on it. */
+KANSA_EXTERN(void) kansa_ledger_close(kansa_ledger *lg);
+
+/** Whether @p lg was opened for reading only (KANSA_LEDGER_READONLY or
+ * KANSA_LEDGER_AUDIT): it then stores nothing, not even a checkpoint. */
+KANSA_EXTERN(bool) kansa_ledger_is_readonly(const kansa_ledger *lg);
+
+/**
+ * Decide on a request and record the decision before answering (design §5,
+ * §6). @p warrant is the warrant's COSE bytes, or NULL/0 for an emergency
+ * act; @p request the request's canonical CBOR. Any bytes are recorded: a
+ * request that does not parse is denied as malformed-request, and one
+ * larger than KANSA_MAX_REQUEST_BYTES (1 MiB less 1 KiB) is denied the same way
+ * and recorded by the SHA-256 and the size of its bytes instead of them.
+ *
+ * @return 0 when the decision (allow or deny) is durably in the ledger,
+ * with @p out filled. Any other value means nothing was recorded; the
+ * caller must treat the request as denied (out->verdict is KANSA_DENY):
+ * KANSA_EIO, KANSA_ELOCKED, KANSA_EKEY, KANSA_ENOMEM.
+ * Thread-safe; concurrent calls share one commit.
+ */
+KANSA_EXTERN(int) kansa_check(kansa_receipt *out, kansa_ledger *lg,
+    const uint8_t *warrant, size_t warrant_len, const uint8_t *request, size_t request_len);
+
+/**
+ * kansa_check() for a request in its JSON form (design §4), as an
+ * integrating system or `kansa check` hands it over; relative window times
+ * are resolved against @p now. JSON that converts is decided as its
+ * canonical CBOR (kansa_request_from_json()) and kept in that form. JSON
+ * that does not (invalid JSON or UTF-8, not an object, a wrong type or
+ * field, a blank officer, too large) is still recorded, as deny
+ * malformed-request with the SHA-256 and the size of the bytes and, in the
+ * detail, what could be read of them.
+ *
+ * @return as kansa_check(); out->seq and out->leaf_hash name the entry.
+ */
+KANSA_EXTERN(int) kansa_check_json(kansa_receipt *out, kansa_ledger *lg,
+    const uint8_t *warrant, size_t warrant_len, const char *request_json, size_t json_len,
+    int64_t now);
+
+/**
+ * Activate the next policy version: it must be version n+1 of the same
+ * commission and carry the `policy` quorum of version n.
+ * @return 0 (recorded); KANSA_EVERIFY; KANSA_EFORMAT; environment errors.
+ */
+KANSA_EXTERN(int) kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg,
+    const uint8_t *policy, size_t policy_len);
+
+/**
+ * Record a revocation (signed by the `revoke` quorum of the policy in force).
+ * Every later request under the revoked warrant is denied.
+ * @return 0 (recorded); KANSA_EVERIFY; KANSA_EFORMAT; environment errors.
+ */
+KANSA_EXTERN(int) kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg,
+    const uint8_t *revocation, size_t revocation_len);
+
+/**
+ * Record the commission's answer to an emergency act (design §5): a signed
+ * ratification naming the act's leaf hash, approving or refusing it, with
+ * the `revoke` quorum of the policy in force. The named entry must be an
+ * allowed emergency act of this ledger, not yet ratified.
+ * @return 0 (recorded); KANSA_EVERIFY (quorum, or not an emergency act);
+ * KANSA_EEXISTS (already ratified); KANSA_EFORMAT; environment errors.
+ */
+KANSA_EXTERN(int) kansa_ledger_ratify(kansa_receipt *out, kansa_ledger *lg,
+    const uint8_t *ratification, size_t ratification_len);
+
+/** A summary of a ledger. */
+typedef struct {
+	uint64_t size;                 /**< number of entries */
+	uint8_t head[KANSA_HASH_LEN];  /**< leaf hash of the last entry */
+	uint8_t root[KANSA_HASH_LEN];  /**< RFC 9162 Merkle root over all entries */
+	uint64_t policy_version;       /**< version of the policy in force */
+	char commission[128];          /**< the policy's commission */
+	char origin[128];              /**< checkpoint origin line: the log's name */
+	char log_key[256];             /**< signed-note verifier key: name+hash+base64 */
+	int64_t last_time;             /**< time of the last entry */
+} kansa_ledger_info;
+
+/** Fill @p out with the ledger's summary. */
+KANSA_EXTERN(int) kansa_ledger_get_info(kansa_ledger_info *out, kansa_ledger *lg);
+
+/* ---------------------------------------------------------------------- */
+/* Ledger statistics                                                      */
+/* ---------------------------------------------------------------------- */
+
+/** Counters of an open ledger since kansa_ledger_open() (docs/performance.md). */
+typedef struct {
+	uint64_t commits;             /**< write transactions committed (group commits) */
+	uint64_t appends;             /**< entries committed: appends / commits is the mean batch */
+	uint64_t cache_hits;          /**< checks whose warrant verification came from the cache */
+	uint64_t cache_misses;        /**< lookups that had to verify the warrant's signatures */
+	uint64_t cache_evictions;     /**< cached warrants dropped to stay within the bounds */
+	uint64_t cache_invalidations; /**< cached warrants dropped by a revocation or policy change */
+	uint64_t cache_entries;       /**< verified warrants cached now (at most 1024) */
+	uint64_t cache_bytes;         /**< their estimated memory (at most 16 MiB) */
+} kansa_ledger_stats;
+
+/**
+ * Fill @p out with the ledger's counters (this process's handle only).
+ * @return 0 or KANSA_EINVAL (a NULL argument).
+ */
+KANSA_EXTERN(int) kansa_ledger_get_stats(kansa_ledger_stats *out, kansa_ledger *lg);
+
+/* ---------------------------------------------------------------------- */
+/* Ledger upkeep: database rekey, clock sanity                            */
 /* ---------------------------------------------------------------------- */
 
 /**
- * Sign a checkpoint of the ledger as it is now (C2SP tlog-checkpoint: the
- * origin, the size, the Merkle root) with the ledger's own key, and store it
- * in the ledger. Verify it with the `log_key` of kansa_ledger_get_info().
- * @param[out] out the signed note, NUL-terminated, owned by the caller
- * (free()); @param[out] len_out its length (may be NULL).
- * @return 0; KANSA_EIO (read-only ledger, I/O); KANSA_ENOMEM.
+ * Change the ledger's database key (SQLCipher rekey): every page is
+ * re-encrypted under @p new_key (the contents of a key file: 64 hex digits
+ * are a raw key, anything else a passphrase). The content is untouched.
+ * Afterwards only the new key opens the ledger. @p lg must be open
+ * read-write, and no other process may have the file open.
+ * @return 0; KANSA_ELOCKED (the ledger is in use elsewhere: nothing
+ * changed); KANSA_EINVAL (read-only, or a NULL argument); KANSA_EFORMAT
+ * (an empty key); KANSA_EIO; KANSA_ERROR.
  */
-KANSA_EXTERN(int) kansa_ledger_checkpoint(char **out, size_t *len_out, kansa_ledger *lg);
+KANSA_EXTERN(int) kansa_ledger_rekey(kansa_ledger *lg, const kansa_secret *new_key);
+
+/** States of kansa_clock_status. */
+enum {
+	KANSA_CLOCK_OK = 0,     /**< "ok": within the bounds */
+	KANSA_CLOCK_AHEAD = 1,  /**< "ahead": more than KANSA_CLOCK_MAX_AHEAD after the last entry */
+	KANSA_CLOCK_BEHIND = 2, /**< "behind": more than KANSA_CLOCK_MAX_BEHIND before the last entry */
+};
+
+/** The system clock against the ledger's last entry. */
+typedef struct {
+	int state;          /**< KANSA_CLOCK_* */
+	int64_t now;        /**< the clock the ledger uses for new entries */
+	int64_t last_time;  /**< the last entry's time (now, for an empty ledger) */
+	int64_t skew;       /**< now - last_time, in seconds (saturating) */
+	char message[200];  /**< for people, when state is not KANSA_CLOCK_OK; else "" */
+} kansa_clock_status;
 
 /**
- * An RFC 9162 inclusion proof of entry @p seq in the tree of the first
- * @p size entries (0 = the whole ledger), with that tree's root and the
- * entry's leaf hash. O(log n) reads.
- * @return 0; KANSA_EINVAL (seq >= size, or size larger than the ledger).
+ * Compare the clock with the last entry's time (docs/ledger.md "Time").
+ * Entry times never go backwards whatever the clock does; this only tells
+ * the caller, so that a wrong clock is seen before entries carry its time.
+ * @return 0 or an error reading the ledger (KANSA_EIO, ...).
  */
-KANSA_EXTERN(int) kansa_ledger_prove_inclusion(kansa_merkle_proof *out,
-    uint8_t leaf_hash_out[KANSA_HASH_LEN], uint8_t root_out[KANSA_HASH_LEN],
-    kansa_ledger *lg, uint64_t seq, uint64_t size);
+KANSA_EXTERN(int) kansa_ledger_clock_check(kansa_clock_status *out, kansa_ledger *lg);
 
-/**
- * An RFC 9162 consistency proof between the trees of the first @p old_size
- * and @p size entries (0 = the whole ledger), with both roots.
- * @return 0; KANSA_EINVAL (old_size 0 or larger than size, or size larger
- * than the ledger).
- */
-KANSA_EXTERN(int) kansa_ledger_prove_consistency(kansa_merkle_proof *out,
-    uint8_t old_root_out[KANSA_HASH_LEN], uint8_t root_out[KANSA_HASH_LEN],
-    kansa_ledger *lg, uint64_t old_size, uint64_t size);
+/** "ok", "ahead", "behind" or "unknown". */
+KANSA_EXTERN(const char *) kansa_clock_state_name(int state);
 
 /* ---------------------------------------------------------------------- */
-/* Ledger audit: verify, replay, report (design §6)                        */
+/* Audit: verify, replay, report (design §6)                              */
 /* ---------------------------------------------------------------------- */
 
 /** What an audit can find wrong. kansa_finding_name() gives the stable name. */
 typedef enum {
 	KANSA_FINDING_MALFORMED_ENTRY = 1, /**< "malformed-entry": not a canonical entry of its kind */
-	KANSA_FINDING_BODY_ALTERED,        /**< "body-altered": bytes do not hash to the recorded leaf hash */
-	KANSA_FINDING_LINK_BROKEN,         /**< "link-broken": prev is not the previous entry's leaf hash */
-	KANSA_FINDING_ENTRY_MISSING,       /**< "entry-missing": a gap in the seqs */
-	KANSA_FINDING_REORDERED,           /**< "entries-reordered": an entry's own seq is not its position */
-	KANSA_FINDING_TIME_BACKWARDS,      /**< "time-backwards": earlier than the entry before */
-	KANSA_FINDING_TREE_MISMATCH,       /**< "tree-mismatch": stored Merkle nodes differ from the entries */
-	KANSA_FINDING_CHECKPOINT_ROOT,     /**< "checkpoint-root-mismatch" */
-	KANSA_FINDING_CHECKPOINT_SIGNATURE,/**< "checkpoint-bad-signature": not signed by the ledger key */
-	KANSA_FINDING_TRUNCATED,           /**< "ledger-shorter-than-checkpoint" */
-	KANSA_FINDING_DOCUMENT,            /**< "document-mismatch": missing, altered or invalid document */
-	KANSA_FINDING_DECISION,            /**< "decision-mismatch": replay decides otherwise */
-	KANSA_FINDING_USES,                /**< "uses-mismatch": recorded use count differs */
-	KANSA_FINDING_STATE,               /**< "state-mismatch": derived tables (uses, revocations, policy) differ */
+	KANSA_FINDING_BODY_ALTERED = 2, /**< "body-altered": bytes do not hash to the recorded leaf hash */
+	KANSA_FINDING_LINK_BROKEN = 3, /**< "link-broken": prev is not the previous entry's leaf hash */
+	KANSA_FINDING_ENTRY_MISSING = 4, /**< "entry-missing": a gap in the seqs */
+	KANSA_FINDING_REORDERED = 5, /**< "entries-reordered": an entry's own seq is not its position */
+	KANSA_FINDING_TIME_BACKWARDS = 6, /**< "time-backwards": earlier than the entry before */
+	KANSA_FINDING_TREE_MISMATCH = 7, /**< "tree-mismatch": stored Merkle nodes differ from the entries */
+	KANSA_FINDING_CHECKPOINT_ROOT = 8, /**< "checkpoint-root-mismatch" */
+	KANSA_FINDING_CHECKPOINT_SIGNATURE = 9, /**< "checkpoint-bad-signature": not signed by the ledger key */
+	KANSA_FINDING_TRUNCATED = 10, /**< "ledger-shorter-than-checkpoint" */
+	KANSA_FINDING_DOCUMENT = 11, /**< "document-mismatch": missing, altered or invalid document */
+	KANSA_FINDING_DECISION = 12, /**< "decision-mismatch": replay decides otherwise */
+	KANSA_FINDING_USES = 13, /**< "uses-mismatch": recorded use count differs */
+	KANSA_FINDING_STATE = 14, /**< "state-mismatch": derived tables (uses, revocations, policy) differ */
 } kansa_finding_kind;
 
 /** The stable name of a finding kind ("body-altered"), or "unknown". */
@@ -995,81 +834,232 @@ KANSA_EXTERN(int) kansa_ledger_report(char **json, kansa_audit_summary *out, kan
     const kansa_audit_options *opt, int64_t now);
 
 /* ---------------------------------------------------------------------- */
-/* Ledger statistics                                                       */
-/* ---------------------------------------------------------------------- */
-
-/** Counters of an open ledger since kansa_ledger_open() (docs/performance.md). */
-typedef struct {
-	uint64_t commits;             /**< write transactions committed (group commits) */
-	uint64_t appends;             /**< entries committed: appends / commits is the mean batch */
-	uint64_t cache_hits;          /**< checks whose warrant verification came from the cache */
-	uint64_t cache_misses;        /**< lookups that had to verify the warrant's signatures */
-	uint64_t cache_evictions;     /**< cached warrants dropped to stay within the bounds */
-	uint64_t cache_invalidations; /**< cached warrants dropped by a revocation or policy change */
-	uint64_t cache_entries;       /**< verified warrants cached now (at most 1024) */
-	uint64_t cache_bytes;         /**< their estimated memory (at most 16 MiB) */
-} kansa_ledger_stats;
-
-/**
- * Fill @p out with the ledger's counters (this process's handle only).
- * @return 0 or KANSA_EINVAL (a NULL argument).
- */
-KANSA_EXTERN(int) kansa_ledger_get_stats(kansa_ledger_stats *out, kansa_ledger *lg);
-
-/* ---------------------------------------------------------------------- */
-/* Hardening: database rekey, clock sanity                                 */
+/* Transparency log: Merkle proofs, signed notes, checkpoints             */
 /* ---------------------------------------------------------------------- */
 
 /**
- * Change the ledger's database key (SQLCipher rekey): every page is
- * re-encrypted under @p new_key (the contents of a key file: 64 hex digits
- * are a raw key, anything else a passphrase). The content is untouched.
- * Afterwards only the new key opens the ledger. @p lg must be open
- * read-write, and no other process may have the file open.
- * @return 0; KANSA_ELOCKED (the ledger is in use elsewhere: nothing
- * changed); KANSA_EINVAL (read-only, or a NULL argument); KANSA_EFORMAT
- * (an empty key); KANSA_EIO; KANSA_ERROR.
+ * RFC 9162 leaf hash: SHA-256(0x00 || data).
+ * @return 0, KANSA_EINVAL (data NULL with len > 0) or KANSA_ERROR.
  */
-KANSA_EXTERN(int) kansa_ledger_rekey(kansa_ledger *lg, const kansa_secret *new_key);
+KANSA_EXTERN(int) kansa_merkle_leaf_hash(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len);
 
-/** The system clock is reported when it is this far after the last entry's time (24 h). */
-#define KANSA_CLOCK_MAX_AHEAD (24 * 3600)
-/** ... or this far before it (5 min): entries then keep the last entry's time. */
-#define KANSA_CLOCK_MAX_BEHIND (5 * 60)
+/**
+ * Verify an inclusion proof (RFC 9162 §2.1.3.2): that @p leaf_hash is leaf
+ * @p index of the tree of @p size leaves whose root is @p root. The proof
+ * lists the audit path leaf side first. Hashes are compared in constant time.
+ * @return 0; KANSA_EVERIFY (index >= size, a proof too long or too short, or
+ * a root mismatch: the message says which); KANSA_EINVAL (a NULL argument).
+ */
+KANSA_EXTERN(int) kansa_merkle_verify_inclusion(uint64_t index, uint64_t size,
+    const uint8_t leaf_hash[KANSA_HASH_LEN], const uint8_t (*proof)[KANSA_HASH_LEN],
+    size_t proof_len, const uint8_t root[KANSA_HASH_LEN]);
 
-/** States of kansa_clock_status. */
+/**
+ * Verify a consistency proof (RFC 9162 §2.1.4.2): that the tree of @p size1
+ * leaves with root @p root1 is a prefix of the tree of @p size2 leaves with
+ * root @p root2. As in transparency-dev, size1 == 0 never verifies, and
+ * size1 == size2 verifies only with an empty proof and equal roots.
+ * @return 0; KANSA_EVERIFY (size1 == 0, size1 > size2, a wrong proof length,
+ * or a root mismatch); KANSA_EINVAL (a NULL argument).
+ */
+KANSA_EXTERN(int) kansa_merkle_verify_consistency(uint64_t size1, uint64_t size2,
+    const uint8_t root1[KANSA_HASH_LEN], const uint8_t root2[KANSA_HASH_LEN],
+    const uint8_t (*proof)[KANSA_HASH_LEN], size_t proof_len);
+
+/** The kinds of kansa_merkle_proof. */
 enum {
-	KANSA_CLOCK_OK = 0,     /**< "ok": within the bounds */
-	KANSA_CLOCK_AHEAD = 1,  /**< "ahead": more than KANSA_CLOCK_MAX_AHEAD after the last entry */
-	KANSA_CLOCK_BEHIND = 2, /**< "behind": more than KANSA_CLOCK_MAX_BEHIND before the last entry */
+	KANSA_PROOF_INCLUSION = 1,   /**< a leaf is in a tree */
+	KANSA_PROOF_CONSISTENCY = 2, /**< a tree is a prefix of a larger one */
 };
 
-/** The system clock against the ledger's last entry. */
+/**
+ * A proof as read from or written to text (docs/formats.md, "Proofs").
+ * Caller-allocated and self-contained (no pointers): no dispose needed.
+ */
 typedef struct {
-	int state;          /**< KANSA_CLOCK_* */
-	int64_t now;        /**< the clock the ledger uses for new entries */
-	int64_t last_time;  /**< the last entry's time (now, for an empty ledger) */
-	int64_t skew;       /**< now - last_time, in seconds (saturating) */
-	char message[200];  /**< for people, when state is not KANSA_CLOCK_OK; else "" */
-} kansa_clock_status;
+	int kind;          /**< KANSA_PROOF_INCLUSION or KANSA_PROOF_CONSISTENCY */
+	uint64_t index;    /**< inclusion: the 0-based leaf index; else 0 */
+	uint64_t old_size; /**< consistency: the smaller tree size (size1); else 0 */
+	uint64_t size;     /**< the tree size (consistency: the larger size, size2) */
+	size_t len;        /**< hashes in use */
+	uint8_t hashes[KANSA_MERKLE_MAX_PROOF][KANSA_HASH_LEN]; /**< leaf side first */
+} kansa_merkle_proof;
 
 /**
- * Compare the clock with the last entry's time (docs/ledger.md "Time").
- * Entry times never go backwards whatever the clock does; this only tells
- * the caller, so that a wrong clock is seen before entries carry its time.
- * @return 0 or an error reading the ledger (KANSA_EIO, ...).
+ * Parse proof text strictly: the header lines, then one base64 hash per
+ * line, every line ending in "\n", nothing else (docs/formats.md "Proofs").
+ * Syntax only: whether the hashes prove anything is for
+ * kansa_merkle_proof_verify().
+ * @param[out] out filled on success, zeroed on error.
+ * @return 0; KANSA_EFORMAT (the message names the line); KANSA_ELIMIT (more
+ * than KANSA_MAX_PROOF_TEXT_BYTES bytes or KANSA_MERKLE_MAX_PROOF hashes).
  */
-KANSA_EXTERN(int) kansa_ledger_clock_check(kansa_clock_status *out, kansa_ledger *lg);
+KANSA_EXTERN(int) kansa_merkle_proof_parse(kansa_merkle_proof *out, const char *text, size_t len);
 
-/** "ok", "ahead", "behind" or "unknown". */
-KANSA_EXTERN(const char *) kansa_clock_state_name(int state);
-/* Anchoring: signed checkpoints in a git repository (docs/anchoring.md)   */
+/**
+ * Format a proof as text.
+ * @param[out] out NUL-terminated text, owned by the caller: free with free().
+ * @param[out] len_out its length without the NUL (may be NULL).
+ * @return 0, KANSA_EINVAL (unknown kind or len too large), KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_merkle_proof_format(char **out, size_t *len_out,
+    const kansa_merkle_proof *proof);
+
+/**
+ * Verify a parsed proof. For an inclusion proof @p hash is the leaf hash and
+ * @p root the tree's root; for a consistency proof @p hash is the old root
+ * and @p root the new one.
+ * @return as kansa_merkle_verify_inclusion() or kansa_merkle_verify_consistency().
+ */
+KANSA_EXTERN(int) kansa_merkle_proof_verify(const kansa_merkle_proof *proof,
+    const uint8_t hash[KANSA_HASH_LEN], const uint8_t root[KANSA_HASH_LEN]);
+
+/**
+ * A note verifier key: a name and an Ed25519 public key, written as the
+ * C2SP verifier key string "name+hex(key ID)+base64(0x01 || public key)".
+ */
+typedef struct kansa_note_verifier kansa_note_verifier;
+
+/**
+ * Parse a verifier key string (split at the first two '+'; the base64 may
+ * contain more). The key ID must match the name and key.
+ * @param[out] out owned by the caller: free with kansa_note_verifier_free().
+ * @return 0, KANSA_EFORMAT (bad syntax, name, key ID, signature type or key
+ * length: the message says which), KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_note_verifier_parse(kansa_note_verifier **out, const char *vkey, size_t len);
+
+/**
+ * The verifier for @p key's public part under @p name (a valid note key
+ * name; the log's key name should be its origin).
+ * @return 0, KANSA_EFORMAT (invalid name), KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_note_verifier_from_key(kansa_note_verifier **out, const kansa_key *key,
+    const char *name);
+
+/**
+ * The verifier key string.
+ * @param[out] out NUL-terminated, owned by the caller: free with free().
+ * @return 0 or KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_note_verifier_format(char **out, const kansa_note_verifier *v);
+
+/** The key name; borrowed, valid until @p v is freed. */
+KANSA_EXTERN(const char *) kansa_note_verifier_name(const kansa_note_verifier *v);
+
+/** Free a verifier. Accepts NULL. */
+KANSA_EXTERN(void) kansa_note_verifier_free(kansa_note_verifier *v);
+
+/** What a note verification found. */
+typedef struct {
+	size_t text_len;        /**< the note text is the first text_len bytes of the note */
+	size_t signatures;      /**< distinct signature lines */
+	size_t unknown;         /**< distinct lines from keys not given, ignored as C2SP requires */
+	uint64_t verified_mask; /**< bit i set: verifiers[i] signed and the signature verified */
+} kansa_note_report;
+
+/**
+ * Verify a signed note. Signatures whose name and key ID match no verifier
+ * are ignored (counted in unknown); every matching one must verify.
+ * @param[out] out filled on success, zeroed on error.
+ * @param verifiers at most KANSA_NOTE_MAX_VERIFIERS keys; the first
+ *        @p n_required of them must each have signed (with n_required 0, at
+ *        least one of them must).
+ * @return 0; KANSA_EFORMAT (malformed note); KANSA_ELIMIT (over
+ * KANSA_NOTE_MAX_BYTES or KANSA_NOTE_MAX_SIGNATURES); KANSA_EVERIFY (a known
+ * key's signature fails, no known key signed, or a required key did not);
+ * KANSA_EINVAL; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_note_verify(kansa_note_report *out, const char *note, size_t len,
+    const kansa_note_verifier *const *verifiers, size_t n_verifiers, size_t n_required);
+
+/**
+ * Sign a note text (non-empty, ending in "\n", UTF-8 without control
+ * characters other than newline) with an Ed25519 key under @p name.
+ * @param[out] out the signed note, NUL-terminated, owned by the caller:
+ *             free with free(). @param[out] len_out its length (may be NULL).
+ * @return 0, KANSA_EFORMAT (bad text or name), KANSA_EINVAL (a public key),
+ * KANSA_ELIMIT, KANSA_ENOMEM, KANSA_ERROR.
+ */
+KANSA_EXTERN(int) kansa_note_sign(char **out, size_t *len_out, const char *text, size_t text_len,
+    const kansa_key *key, const char *name);
+
+/**
+ * Add an Ed25519 signature line (type 0x01, as a witness's or commission
+ * member's) to a signed note. The existing signatures are not verified
+ * here: verify the note first.
+ * @param[out] out the new note, owned by the caller: free with free().
+ * @return as kansa_note_sign(), plus KANSA_EEXISTS (this name and key
+ * already signed) and the errors of parsing the note.
+ */
+KANSA_EXTERN(int) kansa_note_add_signature(char **out, size_t *len_out, const char *note,
+    size_t len, const kansa_key *key, const char *name);
+
+/** A verified checkpoint (c2sp.org/tlog-checkpoint). */
+typedef struct {
+	char origin[KANSA_CHECKPOINT_MAX_ORIGIN + 1]; /**< the origin line, NUL-terminated */
+	uint64_t size;                                /**< tree size */
+	uint8_t root[KANSA_HASH_LEN];                 /**< RFC 9162 root hash */
+	size_t extensions;                            /**< extension lines (not returned) */
+	kansa_note_report note;                       /**< which keys signed */
+} kansa_checkpoint;
+
+/**
+ * Make a signed checkpoint: "origin\nsize\nbase64(root)\n", signed with
+ * @p key under @p name (NULL: the origin).
+ * @param[out] out the signed note, NUL-terminated, owned by the caller:
+ *             free with free(). @param[out] len_out its length (may be NULL).
+ * @return 0, KANSA_EFORMAT (origin empty or not one line of UTF-8 text,
+ * bad name), KANSA_ELIMIT (origin too long), KANSA_EINVAL (a public key),
+ * KANSA_ENOMEM, KANSA_ERROR.
+ */
+KANSA_EXTERN(int) kansa_checkpoint_sign(char **out, size_t *len_out, const kansa_key *key,
+    const char *name, const char *origin, uint64_t size, const uint8_t root[KANSA_HASH_LEN]);
+
+/**
+ * Verify a signed checkpoint (see kansa_note_verify() for the signature
+ * rules), then parse its body: origin, decimal size without leading zeros,
+ * base64 of a 32-byte root, non-empty extension lines. Nothing of the body
+ * is returned unless the signatures verified.
+ * @param[out] out filled on success, zeroed on error.
+ * @return as kansa_note_verify(), plus KANSA_EFORMAT for a bad body.
+ */
+KANSA_EXTERN(int) kansa_checkpoint_verify(kansa_checkpoint *out, const char *note, size_t len,
+    const kansa_note_verifier *const *verifiers, size_t n_verifiers, size_t n_required);
+
+/**
+ * Sign a checkpoint of the ledger as it is now (C2SP tlog-checkpoint: the
+ * origin, the size, the Merkle root) with the ledger's own key, and store it
+ * in the ledger. Verify it with the `log_key` of kansa_ledger_get_info().
+ * @param[out] out the signed note, NUL-terminated, owned by the caller
+ * (free()); @param[out] len_out its length (may be NULL).
+ * @return 0; KANSA_EIO (read-only ledger, I/O); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_ledger_checkpoint(char **out, size_t *len_out, kansa_ledger *lg);
+
+/**
+ * An RFC 9162 inclusion proof of entry @p seq in the tree of the first
+ * @p size entries (0 = the whole ledger), with that tree's root and the
+ * entry's leaf hash. O(log n) reads.
+ * @return 0; KANSA_EINVAL (seq >= size, or size larger than the ledger).
+ */
+KANSA_EXTERN(int) kansa_ledger_prove_inclusion(kansa_merkle_proof *out,
+    uint8_t leaf_hash_out[KANSA_HASH_LEN], uint8_t root_out[KANSA_HASH_LEN],
+    kansa_ledger *lg, uint64_t seq, uint64_t size);
+
+/**
+ * An RFC 9162 consistency proof between the trees of the first @p old_size
+ * and @p size entries (0 = the whole ledger), with both roots.
+ * @return 0; KANSA_EINVAL (old_size 0 or larger than size, or size larger
+ * than the ledger).
+ */
+KANSA_EXTERN(int) kansa_ledger_prove_consistency(kansa_merkle_proof *out,
+    uint8_t old_root_out[KANSA_HASH_LEN], uint8_t root_out[KANSA_HASH_LEN],
+    kansa_ledger *lg, uint64_t old_size, uint64_t size);
+
 /* ---------------------------------------------------------------------- */
-
-/** Hex digits of a commit id, plus the NUL. */
-#define KANSA_ANCHOR_COMMIT_HEX (40 + 1)
-/** Cosigners listed by name in one kansa_anchor_checkpoint (more are counted). */
-#define KANSA_ANCHOR_MAX_LISTED 16
+/* Anchoring: signed checkpoints in a git repository                      */
+/* ---------------------------------------------------------------------- */
 
 /** A cosignature line on an anchored checkpoint. */
 typedef struct {
@@ -1198,8 +1188,6 @@ typedef struct {
 KANSA_EXTERN(int) kansa_anchor_cosign(kansa_anchor_cosign_result *out, const char *repo_path,
     const kansa_note_verifier *log, const kansa_key *witness, const char *state_path,
     const char *const *remotes, size_t n_remotes);
-
-/* @@KANSA_API_MORE@@ later modules add their declarations above this line */
 
 #ifdef __cplusplus
 }
