@@ -8,6 +8,7 @@
 #define KANSA_LEDGER_IMPL_H
 
 #include "kansa.h"
+#include "ledger/clock.h"
 #include "ledger/entry.h"
 #include "ledger/store/store.h"
 #include "policy/doc.h"
@@ -53,14 +54,5 @@ const char *kansa_ledger__origin(const kansa_ledger *lg);
 
 /* Whether the ledger was opened with KANSA_LEDGER_READONLY. */
 bool kansa_ledger__readonly(const kansa_ledger *lg);
-
-/*
- * The ledger's clock (ledger/clock.c): time(NULL) unless a test installs
- * another with kansa_ledger__set_clock (process-wide; NULL restores the
- * system clock). Every entry time is taken from kansa_ledger__now().
- */
-typedef int64_t (*kansa_ledger_clock_fn)(void *ctx);
-void kansa_ledger__set_clock(kansa_ledger_clock_fn fn, void *ctx);
-int64_t kansa_ledger__now(void);
 
 #endif

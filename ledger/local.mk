@@ -37,4 +37,4 @@ TESTS += tests/cli/threads.sh
 EXTRA_DIST += tests/cli/threads.sh
 
 # Database rekey and the ledger's clock.
-libkansa_internal_la_SOURCES += ledger/rekey.c ledger/clock.c
+libkansa_internal_la_SOURCES += ledger/rekey.c ledger/clock.c ledger/clock.h ledger/clock_check.c

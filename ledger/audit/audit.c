@@ -43,9 +43,9 @@ typedef struct {
 	uint8_t hash[KANSA_HASH_LEN];
 } audit_cursor;
 
+typedef struct kansa_audit_run kansa_audit_run;
 struct kansa_audit_run {
-	kansa_audit_summary *sum;
-	const kansa_audit_options *opt;
+	kansa_audit_findings f; /* sum and opt */
 	/* checkpoints, by increasing size */
 	audit_cp *cps;
 	size_t n_cps, cap_cps, next_cp;
@@ -92,27 +92,6 @@ const char *kansa_finding_name(int kind)
 	return names[kind];
 }
 
-void kansa_audit__finding(kansa_audit_run *run, int kind, bool has_seq, uint64_t seq,
-    const char *fmt, ...)
-{
-	kansa_audit_finding f;
-	va_list ap;
-
-	memset(&f, 0, sizeof(f));
-	f.kind = kind;
-	f.has_seq = has_seq;
-	f.seq = seq;
-	va_start(ap, fmt);
-	vsnprintf(f.message, sizeof(f.message), fmt, ap);
-	va_end(ap);
-	run->sum->findings++;
-	if (has_seq && (!run->sum->has_first_bad || seq < run->sum->first_bad_seq)) {
-		run->sum->has_first_bad = true;
-		run->sum->first_bad_seq = seq;
-	}
-	if (run->opt && run->opt->on_finding)
-		run->opt->on_finding(run->opt->ctx, &f);
-}
 
 /* ---- checkpoints ------------------------------------------------------- */
 
@@ -134,14 +113,14 @@ static int load_checkpoint(void *ctx, uint64_t size, const uint8_t *note, size_t
 	c = &run->cps[run->n_cps++];
 	memset(c, 0, sizeof(*c));
 	c->size = size;
-	run->sum->checkpoints++;
+	run->f.sum->checkpoints++;
 	if (kansa_checkpoint_verify(&cp, (const char *)note, len, v, 1, 1) < 0) {
-		kansa_audit__finding(run, KANSA_FINDING_CHECKPOINT_SIGNATURE, false, size,
+		kansa_audit__finding(&run->f, KANSA_FINDING_CHECKPOINT_SIGNATURE, false, size,
 		    "checkpoint of size %llu: %s", (unsigned long long)size, kansa_error_last()->message);
 		return 0;
 	}
 	if (cp.size != size || strcmp(cp.origin, run->origin) != 0) {
-		kansa_audit__finding(run, KANSA_FINDING_CHECKPOINT_SIGNATURE, false, size,
+		kansa_audit__finding(&run->f, KANSA_FINDING_CHECKPOINT_SIGNATURE, false, size,
 		    "checkpoint stored for size %llu says origin '%s', size %llu",
 		    (unsigned long long)size, cp.origin, (unsigned long long)cp.size);
 		return 0;
@@ -185,7 +164,7 @@ static int check_checkpoints(kansa_audit_run *run)
 		if ((error = kansa_merkle_frontier_root(root, &run->tree)) < 0)
 			return error;
 		if (!kansa_ct_equal(root, c->root, KANSA_HASH_LEN))
-			kansa_audit__finding(run, KANSA_FINDING_CHECKPOINT_ROOT, false, c->size,
+			kansa_audit__finding(&run->f, KANSA_FINDING_CHECKPOINT_ROOT, false, c->size,
 			    "the signed checkpoint of size %llu has a root the entries 0..%llu do not give",
 			    (unsigned long long)c->size, (unsigned long long)(c->size - 1));
 	}
@@ -246,10 +225,10 @@ static int check_stored_leaf(kansa_audit_run *run, uint64_t seq, const uint8_t l
 	if ((error = node_seek(&found, stored, run, 0, seq)) < 0)
 		return error;
 	if (!found)
-		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, true, seq,
+		kansa_audit__finding(&run->f, KANSA_FINDING_TREE_MISMATCH, true, seq,
 		    "entry %llu has no leaf in the stored Merkle tree", (unsigned long long)seq);
 	else if (!kansa_ct_equal(stored, leaf, KANSA_HASH_LEN))
-		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, true, seq,
+		kansa_audit__finding(&run->f, KANSA_FINDING_TREE_MISMATCH, true, seq,
 		    "the stored Merkle leaf of entry %llu is not the entry's leaf hash",
 		    (unsigned long long)seq);
 	return 0;
@@ -271,7 +250,7 @@ static int check_inner_node(void *ctx, uint64_t level, uint64_t index, const uin
 	if (found && kansa_ct_equal(stored, hash, KANSA_HASH_LEN))
 		return 0;
 	if (run->bad_inner++ < AUDIT_MAX_NODE_FINDINGS)
-		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, false, 0,
+		kansa_audit__finding(&run->f, KANSA_FINDING_TREE_MISMATCH, false, 0,
 		    "the stored Merkle node at level %llu, index %llu (entries %llu to %llu) is %s",
 		    (unsigned long long)level, (unsigned long long)index,
 		    (unsigned long long)(index << level), (unsigned long long)(((index + 1) << level) - 1),
@@ -287,25 +266,25 @@ static void check_chain(kansa_audit_run *run, const kansa_store_row *row, const 
 	static const uint8_t zero[KANSA_HASH_LEN];
 
 	if (e->seq != row->seq)
-		kansa_audit__finding(run, KANSA_FINDING_REORDERED, true, row->seq,
+		kansa_audit__finding(&run->f, KANSA_FINDING_REORDERED, true, row->seq,
 		    "the entry stored at %llu says it is entry %llu", (unsigned long long)row->seq,
 		    (unsigned long long)e->seq);
 	if (row->seq == 0) {
 		if (!kansa_ct_equal(e->prev, zero, KANSA_HASH_LEN))
-			kansa_audit__finding(run, KANSA_FINDING_LINK_BROKEN, true, 0,
+			kansa_audit__finding(&run->f, KANSA_FINDING_LINK_BROKEN, true, 0,
 			    "entry 0 must link to 32 zero bytes");
 	} else if (!after_gap && !kansa_ct_equal(e->prev, run->prev_leaf, KANSA_HASH_LEN) &&
 	    !(run->prev_altered && kansa_ct_equal(e->prev, run->prev_stored, KANSA_HASH_LEN))) {
-		kansa_audit__finding(run, KANSA_FINDING_LINK_BROKEN, true, row->seq,
+		kansa_audit__finding(&run->f, KANSA_FINDING_LINK_BROKEN, true, row->seq,
 		    "entry %llu does not link to the leaf hash of entry %llu",
 		    (unsigned long long)row->seq, (unsigned long long)(row->seq - 1));
 	}
 	if (row->seq > 0 && e->time < run->last_time)
-		kansa_audit__finding(run, KANSA_FINDING_TIME_BACKWARDS, true, row->seq,
+		kansa_audit__finding(&run->f, KANSA_FINDING_TIME_BACKWARDS, true, row->seq,
 		    "entry %llu is %lld s earlier than the entry before it", (unsigned long long)row->seq,
 		    (long long)(run->last_time - e->time));
 	if (row->time != e->time || row->kind != e->kind)
-		kansa_audit__finding(run, KANSA_FINDING_STATE, true, row->seq,
+		kansa_audit__finding(&run->f, KANSA_FINDING_STATE, true, row->seq,
 		    "the stored time or kind column of entry %llu differs from the entry",
 		    (unsigned long long)row->seq);
 }
@@ -320,7 +299,7 @@ static int audit_entry(kansa_audit_run *run, const kansa_store_row *row, kansa_r
 	int error;
 
 	if (row->seq > run->expected) {
-		kansa_audit__finding(run, KANSA_FINDING_ENTRY_MISSING, true, run->expected,
+		kansa_audit__finding(&run->f, KANSA_FINDING_ENTRY_MISSING, true, run->expected,
 		    row->seq - run->expected == 1 ? "entry %llu is missing" : "entries %llu to %llu are missing",
 		    (unsigned long long)run->expected, (unsigned long long)(row->seq - 1));
 		run->tree_ok = false;
@@ -334,12 +313,12 @@ static int audit_entry(kansa_audit_run *run, const kansa_store_row *row, kansa_r
 		return error;
 	altered = !kansa_ct_equal(leaf, row->leaf_hash, KANSA_HASH_LEN);
 	if (altered)
-		kansa_audit__finding(run, KANSA_FINDING_BODY_ALTERED, true, row->seq,
+		kansa_audit__finding(&run->f, KANSA_FINDING_BODY_ALTERED, true, row->seq,
 		    "the bytes of entry %llu do not hash to its recorded leaf hash",
 		    (unsigned long long)row->seq);
 	decoded = kansa_entry__decode(&e, row->body, row->body_len) == 0;
 	if (!decoded)
-		kansa_audit__finding(run, KANSA_FINDING_MALFORMED_ENTRY, true, row->seq,
+		kansa_audit__finding(&run->f, KANSA_FINDING_MALFORMED_ENTRY, true, row->seq,
 		    "entry %llu: %s", (unsigned long long)row->seq, kansa_error_last()->message);
 	else
 		check_chain(run, row, &e, after_gap);
@@ -355,7 +334,7 @@ static int audit_entry(kansa_audit_run *run, const kansa_store_row *row, kansa_r
 	view.seq = row->seq;
 	view.entry = decoded ? &e : NULL;
 	view.leaf_hash = leaf;
-	if (replay && decoded && (error = kansa_replay__entry(replay, run, run->it, &e, &view)) < 0)
+	if (replay && decoded && (error = kansa_replay__entry(replay, &run->f, run->it, &e, &view)) < 0)
 		goto out;
 	if (hook && hook->entry)
 		hook->entry(hook->ctx, &view);
@@ -380,10 +359,10 @@ out:
 static int malformed_row(kansa_audit_run *run, const kansa_store_row *row)
 {
 	if (row->seq > run->expected)
-		kansa_audit__finding(run, KANSA_FINDING_ENTRY_MISSING, true, run->expected,
+		kansa_audit__finding(&run->f, KANSA_FINDING_ENTRY_MISSING, true, run->expected,
 		    row->seq - run->expected == 1 ? "entry %llu is missing" : "entries %llu to %llu are missing",
 		    (unsigned long long)run->expected, (unsigned long long)(row->seq - 1));
-	kansa_audit__finding(run, KANSA_FINDING_MALFORMED_ENTRY, true, row->seq,
+	kansa_audit__finding(&run->f, KANSA_FINDING_MALFORMED_ENTRY, true, row->seq,
 	    "entry %llu: the stored row is malformed (an empty body or a leaf hash that is not 32 bytes)",
 	    (unsigned long long)row->seq);
 	run->tree_ok = false;
@@ -405,7 +384,7 @@ static int extra_node(void *ctx, int64_t level, int64_t idx, bool malformed)
 	kansa_audit_run *run = ctx;
 
 	if (run->bad_inner++ < AUDIT_MAX_NODE_FINDINGS)
-		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, false, 0,
+		kansa_audit__finding(&run->f, KANSA_FINDING_TREE_MISMATCH, false, 0,
 		    malformed ? "the stored Merkle tree has a malformed node row at level %lld, index %lld"
 		    : "the stored Merkle tree has a node at level %lld, index %lld that a tree of %llu "
 		    "entries does not have", (long long)level, (long long)idx,
@@ -434,32 +413,32 @@ static int audit_end(kansa_audit_run *run)
 	if ((error = kansa_store__snap_nodes_extra(run->it, run->expected, extra_node, run)) < 0)
 		return error;
 	if (run->bad_inner > AUDIT_MAX_NODE_FINDINGS)
-		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, false, 0,
+		kansa_audit__finding(&run->f, KANSA_FINDING_TREE_MISMATCH, false, 0,
 		    "%llu more stored Merkle nodes differ from the entries",
 		    (unsigned long long)(run->bad_inner - AUDIT_MAX_NODE_FINDINGS));
 	if (orphans)
-		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, true, first_orphan,
+		kansa_audit__finding(&run->f, KANSA_FINDING_TREE_MISMATCH, true, first_orphan,
 		    "the stored Merkle tree has %llu leaves from %llu on with no entry: entries deleted from the end?",
 		    (unsigned long long)orphans, (unsigned long long)first_orphan);
 
 	/* checkpoints larger than what is left */
 	for (size_t i = 0; i < run->n_cps; i++) {
 		if (run->cps[i].size > run->expected && run->cps[i].signed_ok) {
-			kansa_audit__finding(run, KANSA_FINDING_TRUNCATED, true, run->expected,
+			kansa_audit__finding(&run->f, KANSA_FINDING_TRUNCATED, true, run->expected,
 			    "the ledger has %llu entries but a checkpoint signed by its key has %llu",
 			    (unsigned long long)run->expected, (unsigned long long)run->cps[i].size);
 			break; /* the largest says it all; the rest are smaller */
 		}
 	}
 
-	if ((error = kansa_merkle_frontier_root(run->sum->root, &run->tree)) < 0)
+	if ((error = kansa_merkle_frontier_root(run->f.sum->root, &run->tree)) < 0)
 		return error;
 	if (!run->tree_ok)
 		return 0;
 	error = kansa_merkle__root(stored, snap_node, run->it, run->expected);
 	if (error == KANSA_ENOTFOUND || error == KANSA_EFORMAT ||
-	    (error == 0 && !kansa_ct_equal(stored, run->sum->root, KANSA_HASH_LEN)))
-		kansa_audit__finding(run, KANSA_FINDING_TREE_MISMATCH, false, 0,
+	    (error == 0 && !kansa_ct_equal(stored, run->f.sum->root, KANSA_HASH_LEN)))
+		kansa_audit__finding(&run->f, KANSA_FINDING_TREE_MISMATCH, false, 0,
 		    "the stored Merkle tree's root is not the root of the entries (%s)",
 		    error == KANSA_ENOTFOUND ? "nodes missing" : error ? "nodes malformed" : "nodes altered");
 	else if (error < 0)
@@ -481,11 +460,11 @@ static void sort_checkpoints(kansa_audit_run *run)
 
 static int audit_pass(kansa_audit_run *run, kansa_replay *replay, const kansa_audit_hook *hook)
 {
-	const kansa_audit_options *opt = run->opt;
+	const kansa_audit_options *opt = run->f.opt;
 	kansa_store_row row;
 	int rc, error;
 
-	if ((error = kansa_store__snap_count(&run->sum->size, run->it)) < 0 ||
+	if ((error = kansa_store__snap_count(&run->f.sum->size, run->it)) < 0 ||
 	    (error = kansa_store__snap_checkpoints(run->it, load_checkpoint, run)) < 0)
 		return error;
 	sort_checkpoints(run);
@@ -499,18 +478,18 @@ static int audit_pass(kansa_audit_run *run, kansa_replay *replay, const kansa_au
 			error = malformed_row(run, &row);
 		if (error < 0)
 			return error;
-		run->sum->entries++;
-		if (opt && opt->on_progress && run->sum->entries % AUDIT_PROGRESS_EVERY == 0)
-			opt->on_progress(opt->ctx, run->sum->entries, run->sum->size);
+		run->f.sum->entries++;
+		if (opt && opt->on_progress && run->f.sum->entries % AUDIT_PROGRESS_EVERY == 0)
+			opt->on_progress(opt->ctx, run->f.sum->entries, run->f.sum->size);
 	}
 	if (rc < 0)
 		return rc;
 	if ((error = audit_end(run)) < 0)
 		return error;
-	if (replay && (error = kansa_replay__finish(replay, run, run->it)) < 0)
+	if (replay && (error = kansa_replay__finish(replay, &run->f, run->it)) < 0)
 		return error;
 	if (opt && opt->on_progress)
-		opt->on_progress(opt->ctx, run->sum->entries, run->sum->size);
+		opt->on_progress(opt->ctx, run->f.sum->entries, run->f.sum->size);
 	return 0;
 }
 
@@ -531,8 +510,8 @@ int kansa_audit__run(kansa_audit_summary *out, kansa_ledger *lg, const kansa_aud
 	if (lg == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "audit: no ledger");
 	memset(&run, 0, sizeof(run));
-	run.sum = out;
-	run.opt = opt;
+	run.f.sum = out;
+	run.f.opt = opt;
 	run.origin = kansa_ledger__origin(lg);
 	run.tree_ok = true;
 	run.expect = opt ? opt->expect : NULL;

@@ -101,10 +101,16 @@ typedef struct kansa_replay kansa_replay;
 int kansa_replay__new(kansa_replay **out);
 void kansa_replay__free(kansa_replay *r);
 
-/* Report one finding (audit.c): counts it, tracks the first bad seq and
- * passes it to the caller's callback. */
-typedef struct kansa_audit_run kansa_audit_run;
-void kansa_audit__finding(kansa_audit_run *run, int kind, bool has_seq, uint64_t seq,
+/* Where the findings of a pass go (findings.c): the summary counts them
+ * and tracks the first bad seq, and the caller's callback sees each. Both
+ * the pass (audit.c) and the replay report through it. */
+typedef struct {
+	kansa_audit_summary *sum;
+	const kansa_audit_options *opt;
+} kansa_audit_findings;
+
+/* Report one finding. */
+void kansa_audit__finding(kansa_audit_findings *f, int kind, bool has_seq, uint64_t seq,
     const char *fmt, ...) KANSA_PRINTF(5, 6);
 
 /*
@@ -113,12 +119,12 @@ void kansa_audit__finding(kansa_audit_run *run, int kind, bool has_seq, uint64_t
  * the state, and fill the view for the report. Findings go to @p run.
  * Returns 0, or an environment error (I/O, out of memory) that stops the pass.
  */
-int kansa_replay__entry(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap,
+int kansa_replay__entry(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap,
     const kansa_entry *e, kansa_audit_view *view);
 
 /* At the end of the pass: compare the store's derived tables (uses,
  * revocations, policy meta) with the replayed state. */
-int kansa_replay__finish(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap);
+int kansa_replay__finish(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap);
 
 /* The replayed warrants by cti, emergency acts by leaf hash, and counts,
  * for the report. */

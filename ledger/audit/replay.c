@@ -128,7 +128,7 @@ static void hex8(char out[17], const uint8_t *h)
  * Problems are reported at the first entry naming the document. *out is
  * NULL on out of memory only; (*out)->bytes is NULL when unusable.
  */
-static int get_doc(kansa_audit_doc **out, kansa_replay *r, kansa_audit_run *run,
+static int get_doc(kansa_audit_doc **out, kansa_replay *r, kansa_audit_findings *run,
     kansa_store_iter *snap, const uint8_t hash[KANSA_HASH_LEN], int kind, uint64_t seq)
 {
 	kansa_audit_doc *d = kansa_audit_map__get(&r->docs, hash);
@@ -201,7 +201,7 @@ static int get_warrant(kansa_audit_warrant **out, kansa_replay *r, const uint8_t
 
 /* A document of the commission (revocation, ratification) against the
  * policy in force: its quorum, as when it was appended. */
-static bool quorum_ok(kansa_replay *r, kansa_audit_run *run, const kansa_audit_doc *d, uint64_t seq)
+static bool quorum_ok(kansa_replay *r, kansa_audit_findings *run, const kansa_audit_doc *d, uint64_t seq)
 {
 	size_t have = 0, need = 0;
 
@@ -229,7 +229,7 @@ static int state_of(void *ctx, const uint8_t hash[KANSA_HASH_LEN], const uint8_t
 	return 0;
 }
 
-static void compare_decision(kansa_audit_run *run, const kansa_entry *e, const kansa_decision *d,
+static void compare_decision(kansa_audit_findings *run, const kansa_entry *e, const kansa_decision *d,
     const kansa_audit_warrant *w)
 {
 	if (d->verdict != e->verdict || d->reason != e->reason)
@@ -301,7 +301,7 @@ static int warrant_check(kansa_audit_doc *wd, kansa_replay *r)
 	return kansa_decide__verify_warrant(wd->check, kansa_policy__doc(r->policy), wd->bytes, wd->len);
 }
 
-static int replay_decision(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap,
+static int replay_decision(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap,
     const kansa_entry *e, kansa_audit_view *view)
 {
 	kansa_audit_doc *wd = NULL;
@@ -368,7 +368,7 @@ static int replay_decision(kansa_replay *r, kansa_audit_run *run, kansa_store_it
 	return account(r, e, d, w, view->leaf_hash);
 }
 
-static int replay_policy(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap,
+static int replay_policy(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap,
     const kansa_entry *e, kansa_audit_view *view)
 {
 	kansa_audit_doc *pd = NULL;
@@ -413,7 +413,7 @@ broken:
 	return 0;
 }
 
-static int replay_revocation(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap,
+static int replay_revocation(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap,
     const kansa_entry *e, kansa_audit_view *view)
 {
 	kansa_audit_doc *rd = NULL;
@@ -441,7 +441,7 @@ static int replay_revocation(kansa_replay *r, kansa_audit_run *run, kansa_store_
 	return 0;
 }
 
-static int replay_ratification(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap,
+static int replay_ratification(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap,
     const kansa_entry *e, kansa_audit_view *view)
 {
 	kansa_audit_doc *rd = NULL;
@@ -480,7 +480,7 @@ static int replay_ratification(kansa_replay *r, kansa_audit_run *run, kansa_stor
 	return 0;
 }
 
-int kansa_replay__entry(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap,
+int kansa_replay__entry(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap,
     const kansa_entry *e, kansa_audit_view *view)
 {
 	view->policy = r->policy ? kansa_policy__doc(r->policy) : NULL;
@@ -502,7 +502,7 @@ int kansa_replay__entry(kansa_replay *r, kansa_audit_run *run, kansa_store_iter 
 
 typedef struct {
 	kansa_replay *r;
-	kansa_audit_run *run;
+	kansa_audit_findings *run;
 	uint64_t rows;
 } state_ctx;
 
@@ -554,7 +554,7 @@ static void count_state(void *ctx, void *val)
 /* REQ: AUDIT-MALFORMED the store's row "policy.<v>" names the document of
  * version v that the entries activated; a missing or other row is a finding
  * (the ledger opens its policy chain from these rows). */
-static int check_policy_rows(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap)
+static int check_policy_rows(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap)
 {
 	for (size_t i = 0; i < r->n_policy; i++) {
 		char key[40];
@@ -576,7 +576,7 @@ static int check_policy_rows(kansa_replay *r, kansa_audit_run *run, kansa_store_
 	return 0;
 }
 
-int kansa_replay__finish(kansa_replay *r, kansa_audit_run *run, kansa_store_iter *snap)
+int kansa_replay__finish(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap)
 {
 	state_ctx uses = { r, run, 0 }, revs = { r, run, 0 };
 	state_count n = { 0, 0 };
