@@ -15,10 +15,10 @@ tests_unit_test_limits_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_limits_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_limits
 
-check_PROGRAMS += tests/tools/harden_tool
-tests_tools_harden_tool_SOURCES = tests/tools/harden_tool.c tests/tools/commission.h
-tests_tools_harden_tool_CFLAGS = $(TEST_CFLAGS)
-tests_tools_harden_tool_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/tools/shifted_ledger
+tests_tools_shifted_ledger_SOURCES = tests/tools/shifted_ledger.c tests/tools/commission.h
+tests_tools_shifted_ledger_CFLAGS = $(TEST_CFLAGS)
+tests_tools_shifted_ledger_LDADD = $(TEST_LDADD)
 TESTS += tests/cli/rekey-clock.sh
 EXTRA_DIST += tests/cli/rekey-clock.sh
 

@@ -5,7 +5,7 @@
 # kansa check / kansa ledger info (docs/ledger.md "Time").
 . "${KANSA_SRCDIR:?}/tests/cli/lib.sh"
 
-tool="$KANSA_BUILDDIR/tests/tools/harden_tool"
+tool="$KANSA_BUILDDIR/tests/tools/shifted_ledger"
 key=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 (umask 077; echo "$key" > old.key; echo "a new passphrase for the ledger" > new.key)
 

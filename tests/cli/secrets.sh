@@ -8,7 +8,7 @@
 # are refused otherwise; no command takes a secret on argv.
 . "${KANSA_SRCDIR:?}/tests/cli/lib.sh"
 
-tool="$KANSA_BUILDDIR/tests/tools/harden_tool"
+tool="$KANSA_BUILDDIR/tests/tools/shifted_ledger"
 scan() { python3 "$KANSA_SRCDIR/tests/scan_secrets.py" "$@"; }
 hexof() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 

@@ -7,7 +7,7 @@
 # works. Each command runs under a hang guard: timeout's 124 fails the case.
 . "${KANSA_SRCDIR:?}/tests/cli/lib.sh"
 
-tool="$KANSA_BUILDDIR/tests/tools/harden_tool"
+tool="$KANSA_BUILDDIR/tests/tools/shifted_ledger"
 guard=${KANSA_HANG_GUARD:-60}
 (umask 077
  printf '%s\n' 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef > db.key

@@ -212,7 +212,7 @@ Test(store_node_put, replaces_inside_and_outside_a_transaction, .timeout = KANSA
 	uint8_t h[KANSA_HASH_LEN], got[KANSA_HASH_LEN];
 	node_ctx c = { 0 };
 
-	snprintf(dir, sizeof(dir), "/tmp/kansa-perf-XXXXXX");
+	snprintf(dir, sizeof(dir), "/tmp/kansa-group-XXXXXX");
 	cr_assert_not_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/l.db", dir);
 	cr_assert_eq(kansa_secret_from(&key,

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Helper for the hardening CLI tests (tests/cli/rekey-clock.sh, secrets.sh):
+ * A ledger made with a shifted clock, for the CLI tests of rekey, the clock
+ * check, secrets and special files (tests/cli/rekey-clock.sh, secrets.sh,
+ * special-files.sh):
  *
- *   harden_tool make DB OFFSET     a new ledger (key TOOL_DB_KEY) whose entries
+ *   shifted_ledger make DB OFFSET  a new ledger (key TOOL_DB_KEY) whose entries
  *                                  are made with the clock OFFSET seconds from
  *                                  now (through kansa_ledger__set_clock), plus
- *                                  two checks (the first allowed when OFFSET is 0);
- *                                  prints the
- *                                  warrant's and the request's file names
+ *                                  two checks (the first allowed when OFFSET is
+ *                                  0); prints the warrant's and the request's
+ *                                  file names
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +71,6 @@ int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "make") == 0)
 		return make(argv[2], argv[3]);
-	fprintf(stderr, "usage: harden_tool make DB OFFSET\n");
+	fprintf(stderr, "usage: shifted_ledger make DB OFFSET\n");
 	return 2;
 }
