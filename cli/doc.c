@@ -18,20 +18,9 @@
 #include "cli/cli.h"
 #include "cli/doc.h"
 
-static const char *kind_name(int kind)
-{
-	switch (kind) {
-	case KANSA_DOC_POLICY: return "policy";
-	case KANSA_DOC_WARRANT: return "warrant";
-	case KANSA_DOC_REVOCATION: return "revocation";
-	case KANSA_DOC_RATIFICATION: return "ratification";
-	default: return "document";
-	}
-}
-
 static void schema_name(char out[64], int kind, const char *verb)
 {
-	snprintf(out, 64, "kansa.%s.%s/1", kind_name(kind), verb);
+	snprintf(out, 64, "kansa.%s.%s/1", kansa_doc_kind_name(kind), verb);
 }
 
 /* The --help text of one kind's create, sign or show, filled in at run time. */
@@ -99,7 +88,7 @@ fail:
 
 static void help_create(doc_help *d, int kind)
 {
-	const char *k = kind_name(kind);
+	const char *k = kansa_doc_kind_name(kind);
 
 	doc_help_init(d, kind, "create");
 	snprintf(d->usage, sizeof(d->usage), "--in %s.json --out %s.cose [--json]", k, k);
@@ -176,19 +165,19 @@ int cli_doc_create(int kind, int argc, char **argv)
 
 			json_object_set_new(r, "ok", json_true());
 			json_object_set_new(r, "file", json_string(outpath));
-			json_object_set_new(r, "kind", json_string(kind_name(kind)));
+			json_object_set_new(r, "kind", json_string(kansa_doc_kind_name(kind)));
 			json_object_set_new(r, "signatures", json_integer(0));
 			json_object_set(r, "hash", hash ? hash : json_null());
 			if (cti)
 				json_object_set(r, "cti", cti);
 			cli_json_print(r, schema);
 		} else {
-			printf("wrote %s: draft %s, no signatures yet\n", outpath, kind_name(kind));
+			printf("wrote %s: draft %s, no signatures yet\n", outpath, kansa_doc_kind_name(kind));
 			if (cti)
 				printf("  cti:  %s\n", json_string_value(cti));
 			if (hash)
 				printf("  hash: %s\n", json_string_value(hash));
-			printf("next: each member runs 'kansa %s sign %s --key KEY'\n", kind_name(kind), outpath);
+			printf("next: each member runs 'kansa %s sign %s --key KEY'\n", kansa_doc_kind_name(kind), outpath);
 		}
 		json_decref(o);
 	}
@@ -209,7 +198,7 @@ out:
 
 static void help_sign(doc_help *d, int kind)
 {
-	const char *k = kind_name(kind);
+	const char *k = kansa_doc_kind_name(kind);
 
 	doc_help_init(d, kind, "sign");
 	snprintf(d->usage, sizeof(d->usage), "FILE --key KEY [--passphrase-file PATH] [--json]");
@@ -441,7 +430,7 @@ static void print_doc(const json_t *o, bool with_policy)
 
 static void help_show(doc_help *d, int kind)
 {
-	const char *k = kind_name(kind);
+	const char *k = kansa_doc_kind_name(kind);
 
 	doc_help_init(d, kind, "show");
 	snprintf(d->usage, sizeof(d->usage), "FILE [--policy POLICY.cose ...] [--json]");

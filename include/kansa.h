@@ -398,6 +398,9 @@ KANSA_EXTERN(int) kansa_doc_sign(uint8_t **out, size_t *out_len, bool *already,
 /** The document's kind (KANSA_DOC_*). */
 KANSA_EXTERN(int) kansa_doc_kind(const kansa_doc *d);
 
+/** A kind's name ("warrant"), as in content types and messages; "unknown" otherwise. */
+KANSA_EXTERN(const char *) kansa_doc_kind_name(int kind);
+
 /** SHA-256 of the document's COSE bytes, as given to kansa_doc_parse(). */
 KANSA_EXTERN(void) kansa_doc_hash(uint8_t out[KANSA_HASH_LEN], const kansa_doc *d);
 

@@ -119,6 +119,11 @@ const char *kansa_doc_kind__name(int kind)
 	return k ? k->name : "unknown";
 }
 
+const char *kansa_doc_kind_name(int kind)
+{
+	return kansa_doc_kind__name(kind);
+}
+
 int kansa_doc_kind__from_content_type(const char *ctyp)
 {
 	for (size_t k = 1; ctyp != NULL && k < N_KINDS; k++)
