@@ -18,9 +18,7 @@ export HOME="$T" GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME=
 git config --global user.name tester && git config --global user.email tester@example.org || exit 99
 git config --global init.defaultBranch main || exit 99
 
-for m in a b c; do kansa keys generate --out $m.key --name member-$m --no-passphrase >/dev/null || exit 99; done
-openssl rand -hex 32 > db.key; chmod 600 db.key
-export KANSA_DB_KEY_FILE="$T/db.key"
+members a b c
 cat > policy.json <<'JSON'
 { "commission": "jp-ccisc", "version": 1,
   "members": [ {"name": "member-a", "public_key": "a.key.pub"}, {"name": "member-b", "public_key": "b.key.pub"},

@@ -8,9 +8,7 @@
 # file that cannot be read exits 4 and records nothing; audit replay agrees.
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
-for m in a b c; do kansa keys generate --out $m.key --name member-$m --no-passphrase >/dev/null || exit 99; done
-openssl rand -hex 32 > db.key; chmod 600 db.key
-export KANSA_DB_KEY_FILE="$T/db.key"
+members a b c
 cat > policy.json <<'JSON'
 { "commission": "jp-ccisc", "version": 1,
   "members": [ {"name": "member-a", "public_key": "a.key.pub"},

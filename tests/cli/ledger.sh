@@ -6,9 +6,7 @@
 # (wrong key, disk full) that must deny with exit 4 and append nothing.
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
-for m in a b c x; do kansa keys generate --out $m.key --name member-$m --no-passphrase >/dev/null || exit 99; done
-openssl rand -hex 32 > db.key; chmod 600 db.key
-export KANSA_DB_KEY_FILE="$T/db.key"
+members a b c x
 
 cat > policy.json <<'JSON'
 { "commission": "jp-ccisc", "version": 1,

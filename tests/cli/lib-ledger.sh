@@ -3,9 +3,7 @@
 # members a, b, c (quorum 2), l.db with policy v1, warrant w.cose
 # (metadata-query, max_uses $1), request ok.json, db key in $KANSA_DB_KEY_FILE.
 make_ledger() { # max_uses
-	for m in a b c; do kansa keys generate --out $m.key --name member-$m --no-passphrase >/dev/null || exit 99; done
-	openssl rand -hex 32 > db.key; chmod 600 db.key
-	KANSA_DB_KEY_FILE="$T/db.key"; export KANSA_DB_KEY_FILE
+	members a b c
 	cat > policy.json <<'JSON'
 { "commission": "jp-ccisc", "version": 1,
   "members": [ {"name": "member-a", "public_key": "a.key.pub"},

@@ -28,6 +28,15 @@ else
 	kansa() { "$KANSA" "$@"; }
 fi
 
+# members MEMBER...: a key pair per member (MEMBER.key, MEMBER.key.pub, key
+# name member-MEMBER, no passphrase) and a raw database key in db.key (0600),
+# named by $KANSA_DB_KEY_FILE
+members() {
+	for m in "$@"; do kansa keys generate --out "$m.key" --name "member-$m" --no-passphrase >/dev/null || exit 99; done
+	openssl rand -hex 32 > db.key; chmod 600 db.key
+	KANSA_DB_KEY_FILE="$T/db.key"; export KANSA_DB_KEY_FILE
+}
+
 ok() { passed=$((passed + 1)); echo "ok - $*"; }
 not_ok() { failed=$((failed + 1)); echo "not ok - $*"; }
 

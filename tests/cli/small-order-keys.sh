@@ -35,9 +35,7 @@ expect_exit 3 "keys show: point of order 8 -> exit 3" -- kansa keys show o8.pub
 expect_exit 3 "keys show: y = p -> exit 3" -- kansa keys show p.pub
 expect_grep "public key is not canonically encoded" err.txt "keys show names the non-canonical encoding"
 
-for m in a b; do kansa keys generate --out $m.key --name member-$m --no-passphrase >/dev/null || exit 99; done
-openssl rand -hex 32 > db.key; chmod 600 db.key
-export KANSA_DB_KEY_FILE="$T/db.key"
+members a b
 policy_json() { # the second member's key file
 	cat <<JSON
 { "commission": "jp-ccisc", "version": 1,

@@ -11,9 +11,7 @@ if ! command -v sqlcipher >/dev/null 2>&1; then
 	exit 77
 fi
 
-for m in a b c; do kansa keys generate --out $m.key --name member-$m --no-passphrase >/dev/null || exit 99; done
-openssl rand -hex 32 > db.key; chmod 600 db.key
-export KANSA_DB_KEY_FILE="$T/db.key"
+members a b c
 
 cat > policy.json <<'JSON'
 { "commission": "jp-ccisc", "version": 1,
