@@ -246,7 +246,7 @@ int cli_doc_sign(int kind, int argc, char **argv)
 		error = kansa_error_set_str(KANSA_EINVAL, "signing needs a private key, not a public key");
 		goto out;
 	}
-	if ((error = kansa_doc_sign(&signed_doc, &out_len, &already, in, in_len, key)) < 0)
+	if ((error = kansa_doc_sign(&signed_doc, &out_len, &already, d, key)) < 0)
 		goto out;
 	kansa_key_kid(kid, key);
 	kansa_hex_encode(kid_hex, kid, sizeof(kid));

@@ -384,16 +384,16 @@ KANSA_EXTERN(int) kansa_doc_parse(kansa_doc **out, const uint8_t *cose, size_t l
     int expected_kind);
 
 /**
- * Add one signature by @p key (a private key) to a document, leaving the
- * other signatures byte for byte. The document is parsed strictly first.
- * If this key already signed, *already is set and *out is a copy of the
- * input (not an error).
+ * Add one signature by @p key (a private key) to the document @p d (as
+ * kansa_doc_parse() gave it: the strict parse a verifier runs), leaving the
+ * other signatures byte for byte. If this key already signed, *already is
+ * set and *out is a copy of the document's bytes (not an error).
  * @param[out] out the new COSE bytes, owned by the caller: free with free().
- * @return 0; KANSA_EFORMAT; KANSA_ELIMIT (KANSA_MAX_SIGNATURES); KANSA_EINVAL
- * (a public key); KANSA_ENOMEM; KANSA_ERROR.
+ * @return 0; KANSA_ELIMIT (KANSA_MAX_SIGNATURES); KANSA_EINVAL (a public
+ * key); KANSA_ENOMEM; KANSA_ERROR.
  */
 KANSA_EXTERN(int) kansa_doc_sign(uint8_t **out, size_t *out_len, bool *already,
-    const uint8_t *cose, size_t len, const kansa_key *key);
+    const kansa_doc *d, const kansa_key *key);
 
 /** The document's kind (KANSA_DOC_*). */
 KANSA_EXTERN(int) kansa_doc_kind(const kansa_doc *d);

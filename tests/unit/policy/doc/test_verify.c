@@ -131,8 +131,12 @@ Test(warrant_verify, signing_twice_is_a_noop)
 	bool already = false;
 	kansa_key *k = test_key(0);
 
+	kansa_doc *d = NULL;
+
 	signed_warrant(&w, &wlen, warrant_json(), A);
-	cr_assert_eq(kansa_doc_sign(&again, &alen, &already, w, wlen, k), 0);
+	cr_assert_eq(kansa_doc_parse(&d, w, wlen, KANSA_DOC_WARRANT), 0);
+	cr_assert_eq(kansa_doc_sign(&again, &alen, &already, d, k), 0);
+	kansa_doc_free(d);
 	cr_expect(already);
 	cr_expect_eq(alen, wlen);
 	cr_expect_arr_eq(again, w, wlen);
