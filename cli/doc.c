@@ -153,7 +153,7 @@ int cli_doc_create(int kind, int argc, char **argv)
 	if (strcmp(outpath, "-") == 0)
 		goto out; /* the document itself is the output */
 	if ((error = kansa_doc_parse(&d, cose, cose_len, kind)) < 0 ||
-	    (error = kansa_doc_to_json(&shown, d, NULL, (int64_t)time(NULL))) < 0)
+	    (error = kansa_doc_to_json(&shown, NULL, d, NULL, (int64_t)time(NULL))) < 0)
 		goto out;
 	{
 		json_t *o = json_loads(shown, 0, NULL);
@@ -472,7 +472,7 @@ int cli_doc_show(int kind, int argc, char **argv)
 	if ((error = cli_doc_read(&in, &in_len, file)) < 0 ||
 	    (error = kansa_doc_parse(&d, in, in_len, kind)) < 0 ||
 	    (error = cli_doc_load_policies(&policy, policies.v, policies.n)) < 0 ||
-	    (error = kansa_doc_to_json(&text, d, policy, (int64_t)time(NULL))) < 0)
+	    (error = kansa_doc_to_json(&text, NULL, d, policy, (int64_t)time(NULL))) < 0)
 		goto out;
 	{
 		json_error_t jerr;

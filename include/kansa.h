@@ -427,12 +427,15 @@ KANSA_EXTERN(int) kansa_doc_verify(const kansa_doc *d, const kansa_policy *polic
  * hash, the content (commission, cti, subject, action, case, validity,
  * scope, max_uses, ...), signers (each kid, name, valid) and, when a policy
  * is given (or for a policy of version 1, its own), quorum {have, need} and
- * valid / problem.
+ * valid / problem. Each signature is verified once, for both.
  * @param[out] out NUL-terminated compact JSON with sorted keys, owned by
  * the caller: free with free().
+ * @param[out] verdict (may be NULL) what kansa_doc_verify() would return:
+ * 0 when "valid" is true, else its error (the message is "problem");
+ * KANSA_EINVAL when no verdict was possible (no policy given).
  * @return 0 or KANSA_ENOMEM.
  */
-KANSA_EXTERN(int) kansa_doc_to_json(char **out, const kansa_doc *d, const kansa_policy *policy,
+KANSA_EXTERN(int) kansa_doc_to_json(char **out, int *verdict, const kansa_doc *d, const kansa_policy *policy,
     int64_t now);
 
 /** Free a document. Accepts NULL. */

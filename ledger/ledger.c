@@ -727,7 +727,7 @@ int kansa_ledger__policy_quorum(size_t *have, size_t *need, uint64_t *version, k
 
 	if ((error = current_policy(&p, lg, s)) < 0)
 		return error;
-	error = kansa_signed_doc__verify_quorum(have, need, d, kansa_policy__doc(p));
+	error = kansa_signed_doc__verify_quorum(have, need, d, kansa_policy__doc(p), NULL);
 	if (version)
 		*version = kansa_policy_version(p);
 	return error;

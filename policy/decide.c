@@ -329,7 +329,7 @@ int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_do
 	}
 	memcpy(out->hash, out->doc->hash, KANSA_HASH_LEN);
 	/* REQ: DECIDE-2 every signature verifies and every kid is a member */
-	if (kansa_signed_doc__verify_signers(&out->signers, out->doc, policy) < 0) {
+	if (kansa_signed_doc__verify_signers(&out->signers, out->doc, policy, NULL) < 0) {
 		out->reason = KANSA_REASON_BAD_SIGNATURE;
 		out->signers = 0;
 		snprintf(out->detail, sizeof(out->detail), "%.199s", kansa_error_last()->message);

@@ -112,18 +112,18 @@ void kansa_doc_free(kansa_doc *d)
 
 /* Verify a parsed document; have/need filled as far as known. */
 static int verify_signed(size_t *have, size_t *need, const kansa_signed_doc *sd,
-    const kansa_policy_doc *policy, int64_t now)
+    const kansa_policy_doc *policy, int64_t now, const kansa_signers *known)
 {
 	int error;
 
 	if (sd->kind == KANSA_DOC_POLICY)
-		return kansa_policy_doc__verify_next(have, need, sd, policy);
+		return kansa_policy_doc__verify_next(have, need, sd, policy, known);
 	if (policy == NULL) {
 		*have = *need = 0;
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT,
 		    "a %s is verified against a policy", kansa_doc_kind__name(sd->kind));
 	}
-	if ((error = kansa_signed_doc__verify_quorum(have, need, sd, policy)) < 0)
+	if ((error = kansa_signed_doc__verify_quorum(have, need, sd, policy, known)) < 0)
 		return error;
 	if (kansa_doc_kind__def(sd->kind)->check_time != NULL)
 		return kansa_doc_kind__def(sd->kind)->check_time(sd, policy, now);
@@ -136,7 +136,7 @@ int kansa_doc_verify(const kansa_doc *d, const kansa_policy *policy, int64_t now
 
 	if (d == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no document");
-	return verify_signed(&have, &need, d->sd, kansa_policy__doc(policy), now);
+	return verify_signed(&have, &need, d->sd, kansa_policy__doc(policy), now, NULL);
 }
 
 int kansa_policy_load(kansa_policy **out, const uint8_t *cose, size_t len, const kansa_policy *previous)
@@ -148,7 +148,8 @@ int kansa_policy_load(kansa_policy **out, const uint8_t *cose, size_t len, const
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
 	if ((error = kansa_signed_doc__parse(&p->sd, cose, len, KANSA_DOC_POLICY)) < 0 ||
-	    (error = kansa_policy_doc__verify_next(NULL, NULL, p->sd, kansa_policy__doc(previous))) < 0) {
+	    (error = kansa_policy_doc__verify_next(NULL, NULL, p->sd, kansa_policy__doc(previous),
+	    NULL)) < 0) {
 		kansa_policy_free(p);
 		return error;
 	}
@@ -189,7 +190,7 @@ int kansa_warrant_verify(const kansa_policy *p, const uint8_t *cose, size_t len,
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy");
 	if ((error = kansa_signed_doc__parse(&sd, cose, len, KANSA_DOC_WARRANT)) < 0)
 		return error;
-	error = verify_signed(&have, &need, sd, &p->sd->u.policy, now);
+	error = verify_signed(&have, &need, sd, &p->sd->u.policy, now, NULL);
 	kansa_signed_doc__free(sd);
 	return error;
 }
@@ -371,16 +372,20 @@ static const kansa_policy_doc *signing_policy(const kansa_signed_doc *sd, const 
 	return given;
 }
 
-int kansa_doc_to_json(char **out, const kansa_doc *d, const kansa_policy *policy, int64_t now)
+int kansa_doc_to_json(char **out, int *verdict, const kansa_doc *d, const kansa_policy *policy,
+    int64_t now)
 {
 	const kansa_signed_doc *sd = d->sd;
 	const kansa_policy_doc *given = kansa_policy__doc(policy);
 	const kansa_policy_doc *vp = signing_policy(sd, given);
 	json_t *o = json_object(), *signers = json_array();
 	size_t n = kansa_cose__signature_count(sd->cose);
-	int error = 0;
+	kansa_signers pass;
+	int error = 0, v = KANSA_EINVAL;
 
 	*out = NULL;
+	if (verdict != NULL)
+		*verdict = KANSA_EINVAL;
 	if (o == NULL || signers == NULL) {
 		json_decref(o);
 		json_decref(signers);
@@ -390,19 +395,18 @@ int kansa_doc_to_json(char **out, const kansa_doc *d, const kansa_policy *policy
 	json_object_set_new(o, "hash", jhex(sd->hash, KANSA_HASH_LEN));
 	kansa_doc_kind__def(sd->kind)->to_json(o, sd, now);
 
-	/* each signer: its member name and whether its signature verifies */
+	/* each signer: its member name and whether its signature verifies, from
+	 * the one pass the verdict below also reads */
+	if (vp != NULL)
+		kansa_signed_doc__check_signers(&pass, sd, vp, true);
 	for (size_t i = 0; i < n; i++) {
 		const kansa_cose_signature *s = kansa_cose__signature(sd->cose, i);
-		const kansa_member *m = vp ? kansa_policy_doc__member_by_kid(vp, s->kid) : NULL;
+		const kansa_member *m = vp != NULL && pass.member[i] >= 0 ? &vp->members[pass.member[i]] : NULL;
 		json_t *j = json_object();
 
 		json_object_set_new(j, "kid", jhex(s->kid, KANSA_KID_LEN));
 		json_object_set_new(j, "name", m ? json_string(m->name) : json_null());
-		if (vp == NULL)
-			json_object_set_new(j, "valid", json_null());
-		else
-			json_object_set_new(j, "valid",
-			    json_boolean(m != NULL && kansa_cose__verify_signature(sd->cose, i, m->key) == 0));
+		json_object_set_new(j, "valid", vp == NULL ? json_null() : json_boolean(pass.valid[i]));
 		if (vp != NULL && m == NULL)
 			json_object_set_new(j, "member", json_false());
 		json_array_append_new(signers, j);
@@ -413,18 +417,21 @@ int kansa_doc_to_json(char **out, const kansa_doc *d, const kansa_policy *policy
 	if (vp != NULL && (sd->kind == KANSA_DOC_POLICY || given != NULL)) {
 		size_t have = 0, need = 0;
 		const kansa_policy_doc *prev = sd->kind == KANSA_DOC_POLICY && sd->u.policy.version == 1 ? NULL : given;
-		int v = verify_signed(&have, &need, sd, prev, now);
 
+		v = verify_signed(&have, &need, sd, prev, now, &pass);
 		json_object_set_new(o, "quorum", json_pack("{s:I, s:I}", "have", (json_int_t)have,
 		    "need", (json_int_t)need));
 		json_object_set_new(o, "valid", json_boolean(v == 0));
 		json_object_set_new(o, "problem", v == 0 ? json_null() : json_string(kansa_error_last()->message));
 		json_object_set_new(o, "policy_version", json_integer((json_int_t)vp->version));
 	}
-	if ((*out = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT)) == NULL)
+	if ((*out = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT)) == NULL) {
 		error = kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-	else
+	} else {
 		kansa_error_clear();
+		if (verdict != NULL)
+			*verdict = v;
+	}
 	json_decref(o);
 	return error;
 }

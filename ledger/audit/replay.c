@@ -206,7 +206,7 @@ static bool quorum_ok(kansa_replay *r, kansa_audit_findings *run, const kansa_au
 	size_t have = 0, need = 0;
 
 	if (r->policy == NULL ||
-	    kansa_signed_doc__verify_quorum(&have, &need, d->doc, kansa_policy__doc(r->policy)) == 0)
+	    kansa_signed_doc__verify_quorum(&have, &need, d->doc, kansa_policy__doc(r->policy), NULL) == 0)
 		return r->policy != NULL;
 	kansa_audit__finding(run, KANSA_FINDING_DOCUMENT, true, seq,
 	    "the %s of entry %llu does not verify against policy version %llu: %s",

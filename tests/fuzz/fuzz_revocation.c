@@ -89,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (rc != 0 && rc != KANSA_EVERIFY)
 			abort();
-		if (kansa_doc_to_json(&json, d, policy, FUZZ_NOW) == 0)
+		if (kansa_doc_to_json(&json, NULL, d, policy, FUZZ_NOW) == 0)
 			free(json);
 		kansa_doc_free(d);
 	}

@@ -102,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (sd->u.warrant.expires <= sd->u.warrant.not_before)
 			abort();
-		if (kansa_doc_to_json(&json, d, policy, FUZZ_NOW) == 0)
+		if (kansa_doc_to_json(&json, NULL, d, policy, FUZZ_NOW) == 0)
 			free(json);
 		kansa_doc_free(d);
 	} else if (rc == 0) {

@@ -114,7 +114,7 @@ Test(warrant_verify, the_same_member_twice_counts_once)
 	duplicate_signature(&w, &wlen, 0);
 	cr_assert_eq(kansa_signed_doc__parse(&d, w, wlen, KANSA_DOC_WARRANT), 0, "%s", kansa_error_last()->message);
 	cr_expect_eq(kansa_cose__signature_count(d->cose), 2);
-	cr_expect_eq(kansa_signed_doc__verify_signers(&distinct, d, kansa_policy__doc(p)), 0);
+	cr_expect_eq(kansa_signed_doc__verify_signers(&distinct, d, kansa_policy__doc(p), NULL), 0);
 	cr_expect_eq(distinct, 1);
 	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW), KANSA_EVERIFY);
 	cr_expect_msg("no quorum: 1 of 2");
@@ -591,7 +591,7 @@ Test(doc_to_json, show_fields)
 
 	signed_warrant(&w, &wlen, warrant_json(), (const int[]){ 0, 3, -1 });
 	cr_assert_eq(kansa_doc_parse(&d, w, wlen, KANSA_DOC_WARRANT), 0);
-	cr_assert_eq(kansa_doc_to_json(&text, d, p, NOW), 0);
+	cr_assert_eq(kansa_doc_to_json(&text, NULL, d, p, NOW), 0);
 	o = json_loads(text, 0, NULL);
 	cr_assert_not_null(o);
 	cr_expect_str_eq(json_string_value(json_object_get(o, "action")), "metadata-query");
@@ -609,7 +609,7 @@ Test(doc_to_json, show_fields)
 	json_decref(o);
 	free(text);
 	/* without a policy: no quorum, signers unchecked */
-	cr_assert_eq(kansa_doc_to_json(&text, d, NULL, NOW), 0);
+	cr_assert_eq(kansa_doc_to_json(&text, NULL, d, NULL, NOW), 0);
 	o = json_loads(text, 0, NULL);
 	cr_expect_null(json_object_get(o, "quorum"));
 	cr_expect(json_is_null(json_object_get(json_array_get(json_object_get(o, "signers"), 0), "valid")));
@@ -647,4 +647,70 @@ Test(kansa_doc_kind, table_has_every_kind_once)
 	cr_expect_eq(kansa_doc_kind__def(KANSA_DOC_POLICY)->quorum_action, KANSA_ACT_POLICY);
 	cr_expect_eq(kansa_doc_kind__def(KANSA_DOC_REVOCATION)->quorum_action, KANSA_ACT_REVOKE);
 	cr_expect_eq(kansa_doc_kind__def(KANSA_DOC_RATIFICATION)->quorum_action, KANSA_ACT_REVOKE);
+}
+
+/* The verdict kansa_doc_to_json reports (from the pass that describes the
+ * signers) is kansa_doc_verify's, for a valid warrant and for each way a
+ * warrant fails: a non-member, a tampered signature, no quorum, expired. */
+Test(doc_to_json, verdict_is_the_verify_verdict)
+{
+	static const int nonmember[] = { 0, 3, -1 };
+	uint8_t *pol = NULL;
+	size_t plen = 0;
+	kansa_policy *p = policy_v1(&pol, &plen);
+	struct {
+		const int *who;
+		bool tamper;
+		int64_t at;
+		int want;
+	} cases[] = {
+		{ AB, false, NOW, 0 },
+		{ nonmember, false, NOW, KANSA_EVERIFY },
+		{ AB, true, NOW, KANSA_EVERIFY },
+		{ A, false, NOW, KANSA_EVERIFY },
+		{ AB, false, NOW + 400LL * 86400, KANSA_EEXPIRED },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t *w = NULL;
+		size_t wlen = 0;
+		kansa_doc *d = NULL;
+		char *text = NULL;
+		int verdict = 1;
+		json_t *o;
+
+		signed_warrant(&w, &wlen, warrant_json(), cases[i].who);
+		if (cases[i].tamper)
+			w[wlen - 1] ^= 0x01; /* inside the last signature */
+		cr_assert_eq(kansa_doc_parse(&d, w, wlen, KANSA_DOC_WARRANT), 0, "case %zu", i);
+		cr_expect_eq(kansa_doc_verify(d, p, cases[i].at), cases[i].want, "case %zu", i);
+		cr_assert_eq(kansa_doc_to_json(&text, &verdict, d, p, cases[i].at), 0, "case %zu", i);
+		cr_expect_eq(verdict, cases[i].want, "case %zu: verdict %d", i, verdict);
+		o = json_loads(text, 0, NULL);
+		cr_assert_not_null(o);
+		cr_expect_eq(json_is_true(json_object_get(o, "valid")), cases[i].want == 0, "case %zu", i);
+		cr_expect_eq(json_is_null(json_object_get(o, "problem")), cases[i].want == 0, "case %zu", i);
+		json_decref(o);
+		free(text);
+		kansa_doc_free(d);
+		free(w);
+	}
+	/* no policy: no verdict */
+	{
+		uint8_t *w = NULL;
+		size_t wlen = 0;
+		kansa_doc *d = NULL;
+		char *text = NULL;
+		int verdict = 0;
+
+		signed_warrant(&w, &wlen, warrant_json(), AB);
+		cr_assert_eq(kansa_doc_parse(&d, w, wlen, KANSA_DOC_WARRANT), 0);
+		cr_assert_eq(kansa_doc_to_json(&text, &verdict, d, NULL, NOW), 0);
+		cr_expect_eq(verdict, KANSA_EINVAL);
+		free(text);
+		kansa_doc_free(d);
+		free(w);
+	}
+	kansa_policy_free(p);
+	free(pol);
 }
