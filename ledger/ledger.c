@@ -228,13 +228,14 @@ int64_t kansa_ledger__entry_time(const kansa_store_pos *pos)
 	return (pos->seq > 0 && now < pos->last_time) ? pos->last_time : now;
 }
 
-/* Encode e, hash it, persist its Merkle nodes, hand it to the store. */
+/* Encode e, hash it (its leaf hash, which the store checks before storing),
+ * persist its Merkle nodes, hand it to the store. */
 int kansa_ledger__finish_entry(kansa_store *s, kansa_entry *e, kansa_store_entry *out, kansa_receipt *r)
 {
 	int error;
 
 	if ((error = kansa_entry__encode(&out->body, &out->body_len, e)) < 0 ||
-	    (error = kansa_entry__leaf_hash(out->leaf_hash, out->body, out->body_len)) < 0 ||
+	    (error = kansa_merkle_leaf_hash(out->leaf_hash, out->body, out->body_len)) < 0 ||
 	    (error = merkle_append(s, e->seq, out->leaf_hash)) < 0)
 		return error;
 	out->time = e->time;
