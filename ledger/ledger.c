@@ -296,7 +296,7 @@ static int build_policy(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	if ((error = kansa_store__meta_put(s, key, e.document, KANSA_HASH_LEN)) < 0 ||
 	    (error = kansa_ledger__meta_put_text(s, "policy.version", val)) < 0)
 		return error;
-	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_POLICY };
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_POLICY, NULL };
 	out->n_docs = 1;
 	if (c->receipt) {
 		c->receipt->verdict = KANSA_ALLOW;
@@ -453,7 +453,7 @@ static int verify_warrant(verified *out, kansa_ledger *lg, const kansa_policy *p
 	/* REQ: PERF-CACHE-2 a warrant's signatures are verified once per (warrant, policy) */
 	if ((out->ref = kansa_cache__get(lg->cache, whash, out->policy_hash)) != NULL)
 		return 0;
-	if ((error = kansa_decide__verify_warrant(&wc, kansa_policy__doc(policy), warrant, len)) < 0)
+	if ((error = kansa_decide__verify_warrant(&wc, kansa_policy__doc(policy), warrant, len, whash)) < 0)
 		return error;
 	/* parsed form: about three times the COSE bytes (copies, strings, prefixes) */
 	if (wc.doc != NULL && kansa_mul_size(&cost, len, 3) == 0 &&
@@ -569,7 +569,7 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 		/* Documents are stored once: skip the insert (a hash and a statement
 		 * in the serialized append) once a committed check stored it. */
 		if (c->v.ref == NULL || !kansa_cache_entry__is_stored(c->v.ref)) {
-			out->docs[0] = (kansa_store_doc){ c->warrant, c->warrant_len, KANSA_DOC_WARRANT };
+			out->docs[0] = (kansa_store_doc){ c->warrant, c->warrant_len, KANSA_DOC_WARRANT, c->whash };
 			out->n_docs = 1;
 		}
 	}

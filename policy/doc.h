@@ -172,8 +172,11 @@ int kansa_doc_kind__from_content_type(const char *ctyp);
 int kansa_signed_doc__quorum_action(const kansa_signed_doc *d);
 
 /* Parse COSE bytes of the expected kind (0 = any) and its payload, strictly.
- * Wrong kind -> KANSA_EFORMAT "document is a revocation, not a warrant". */
-int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t len, int expected_kind);
+ * Wrong kind -> KANSA_EFORMAT "document is a revocation, not a warrant".
+ * @p hash is the SHA-256 of the bytes when the caller already computed it
+ * (it becomes d->hash as given), or NULL to compute it here. */
+int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t len, int expected_kind,
+    const uint8_t *hash);
 void kansa_signed_doc__free(kansa_signed_doc *d);
 
 /* One pass over a document's signatures under one policy: for each, the

@@ -66,7 +66,7 @@ int kansa_doc_parse(kansa_doc **out, const uint8_t *cose, size_t len, int expect
 		    expected_kind);
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-	if ((error = kansa_signed_doc__parse(&d->sd, cose, len, expected_kind)) < 0) {
+	if ((error = kansa_signed_doc__parse(&d->sd, cose, len, expected_kind, NULL)) < 0) {
 		free(d);
 		return error;
 	}
@@ -147,7 +147,7 @@ int kansa_policy_load(kansa_policy **out, const uint8_t *cose, size_t len, const
 	*out = NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-	if ((error = kansa_signed_doc__parse(&p->sd, cose, len, KANSA_DOC_POLICY)) < 0 ||
+	if ((error = kansa_signed_doc__parse(&p->sd, cose, len, KANSA_DOC_POLICY, NULL)) < 0 ||
 	    (error = kansa_policy_doc__verify_next(NULL, NULL, p->sd, kansa_policy__doc(previous),
 	    NULL)) < 0) {
 		kansa_policy_free(p);
@@ -188,7 +188,7 @@ int kansa_warrant_verify(const kansa_policy *p, const uint8_t *cose, size_t len,
 
 	if (p == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy");
-	if ((error = kansa_signed_doc__parse(&sd, cose, len, KANSA_DOC_WARRANT)) < 0)
+	if ((error = kansa_signed_doc__parse(&sd, cose, len, KANSA_DOC_WARRANT, NULL)) < 0)
 		return error;
 	error = verify_signed(&have, &need, sd, &p->sd->u.policy, now, NULL);
 	kansa_signed_doc__free(sd);

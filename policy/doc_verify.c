@@ -44,7 +44,8 @@ void kansa_signed_doc__free(kansa_signed_doc *d)
 	free(d);
 }
 
-int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t len, int expected_kind)
+int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t len, int expected_kind,
+    const uint8_t *hash)
 {
 	kansa_signed_doc *d = NULL;
 	const uint8_t *payload;
@@ -80,7 +81,9 @@ int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t le
 		goto out;
 	}
 	d->kind = kind;
-	if ((error = kansa_sha256(d->hash, in, len)) < 0)
+	if (hash != NULL)
+		memcpy(d->hash, hash, KANSA_HASH_LEN);
+	else if ((error = kansa_sha256(d->hash, in, len)) < 0)
 		goto out;
 	*out = d;
 	d = NULL;

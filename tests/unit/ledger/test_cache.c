@@ -22,7 +22,7 @@ static kansa_warrant_check check_of(const uint8_t *pol, size_t pol_len, const ui
 	kansa_warrant_check wc;
 
 	cr_assert_eq(kansa_policy_load(&p, pol, pol_len, NULL), 0);
-	cr_assert_eq(kansa_decide__verify_warrant(&wc, kansa_policy__doc(p), w, wlen), 0);
+	cr_assert_eq(kansa_decide__verify_warrant(&wc, kansa_policy__doc(p), w, wlen, NULL), 0);
 	kansa_policy_free(p);
 	return wc;
 }

@@ -112,7 +112,7 @@ Test(warrant_verify, the_same_member_twice_counts_once)
 
 	signed_warrant(&w, &wlen, warrant_json(), A);
 	duplicate_signature(&w, &wlen, 0);
-	cr_assert_eq(kansa_signed_doc__parse(&d, w, wlen, KANSA_DOC_WARRANT), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(kansa_signed_doc__parse(&d, w, wlen, KANSA_DOC_WARRANT, NULL), 0, "%s", kansa_error_last()->message);
 	cr_expect_eq(kansa_cose__signature_count(d->cose), 2);
 	cr_expect_eq(kansa_signed_doc__verify_signers(&distinct, d, kansa_policy__doc(p), NULL), 0);
 	cr_expect_eq(distinct, 1);
