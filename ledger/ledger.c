@@ -607,35 +607,46 @@ _Static_assert(sizeof(((kansa_decision *)0)->detail) <= KANSA_MAX_DETAIL_BYTES,
 int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, size_t warrant_len,
     const uint8_t *request, size_t request_len)
 {
-	return kansa_ledger__check(out, lg, warrant, warrant_len, request, request_len,
-	    KANSA_REQUEST_FORM_CBOR, NULL);
+	const kansa_check_input in = { warrant, warrant_len, request, request_len,
+		KANSA_REQUEST_FORM_CBOR, NULL, NULL };
+
+	return kansa_ledger__check(out, lg, &in);
 }
 
-int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant,
-    size_t warrant_len, const uint8_t *request, size_t request_len, int form, const char *why)
+int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const kansa_check_input *in)
 {
+	const uint8_t *warrant = in->warrant, *request = in->request;
+	size_t warrant_len = in->warrant_len, request_len = in->request_len;
+	const char *why = in->why;
+	int form = in->form;
 	check_ctx c;
 	const kansa_policy *policy;
 	int error;
 
-	if (out == NULL)
+	memset(&c, 0, sizeof(c));
+	if (in->parsed != NULL) { /* taken: disposed on every path below */
+		c.req = *in->parsed;
+		memset(in->parsed, 0, sizeof(*in->parsed));
+	}
+	if (out == NULL) {
+		kansa_request__dispose(&c.req);
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_check: no receipt");
+	}
 	memset(out, 0, sizeof(*out));
 	out->verdict = KANSA_DENY;
 	if (lg == NULL || request == NULL) {
-		kansa_ledger__receipt_deny(out, KANSA_EINVAL);
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_check: missing argument");
+		error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_check: missing argument");
+		goto out;
 	}
 	if (warrant_len > KANSA_MAX_DOC_BYTES) {
-		kansa_ledger__receipt_deny(out, KANSA_ELIMIT);
-		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
+		error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
 		    "warrant larger than %d bytes: not recorded", KANSA_MAX_DOC_BYTES);
+		goto out;
 	}
 	if (lg->readonly) {
-		kansa_ledger__receipt_deny(out, KANSA_EIO);
-		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER, "ledger is open read-only");
+		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER, "ledger is open read-only");
+		goto out;
 	}
-	memset(&c, 0, sizeof(c));
 	c.lg = lg;
 	c.warrant = warrant;
 	c.warrant_len = warrant_len;
@@ -662,6 +673,8 @@ int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *war
 		c.req_ok = false;
 		if ((error = kansa_sha256(c.rhash, request, request_len)) < 0)
 			goto out;
+	} else if (in->parsed != NULL) {
+		c.req_ok = kansa_decide__request_parsed(&c.first, &c.req);
 	} else {
 		c.req_ok = kansa_decide__request(&c.first, &c.req, request, request_len);
 	}
@@ -680,7 +693,8 @@ int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *war
 	if (error == 0 && c.v.ref != NULL && has_warrant(&c))
 		kansa_cache_entry__mark_stored(c.v.ref); /* committed with (or before) this entry */
 out:
-	verified_release(lg, &c.v);
+	if (lg != NULL)
+		verified_release(lg, &c.v);
 	kansa_request__dispose(&c.req);
 	if (error < 0)
 		kansa_ledger__receipt_deny(out, error);

@@ -298,6 +298,14 @@ bool kansa_decide__request(kansa_decision *out, kansa_request_doc *req, const ui
 	return request_complete(out, req);
 }
 
+bool kansa_decide__request_parsed(kansa_decision *out, const kansa_request_doc *req)
+{
+	memset(out, 0, sizeof(*out));
+	out->verdict = KANSA_DENY;
+	out->action = req->action;
+	return request_complete(out, req);
+}
+
 void kansa_decide__request_unkept(kansa_decision *out, uint64_t size, bool json, const char *why)
 {
 	memset(out, 0, sizeof(*out));

@@ -80,6 +80,10 @@ typedef struct {
 bool kansa_decide__request(kansa_decision *out, kansa_request_doc *req, const uint8_t *request,
     size_t request_len);
 
+/* Stage 1 for a request the caller parsed strictly already (a JSON request
+ * converted by kansa_request__from_json, which parses its own output). */
+bool kansa_decide__request_parsed(kansa_decision *out, const kansa_request_doc *req);
+
 /*
  * Stage 1 for a request whose bytes the ledger does not keep: larger than
  * KANSA_MAX_REQUEST_BYTES, or JSON that is not a request (design §5 row 1).

@@ -251,8 +251,11 @@ void kansa_duration__format(char out[32], int64_t seconds);
  * KANSA_ELIMIT, KANSA_ENOMEM, and for key files KANSA_ENOTFOUND/KANSA_EIO. */
 int kansa_doc__payload_from_json(uint8_t **out, size_t *out_len, int kind, const char *json,
     size_t json_len, const char *base_dir, int64_t now);
-int kansa_request__from_json(uint8_t **out, size_t *out_len, const char *json, size_t json_len,
-    int64_t now);
+/* The request's canonical CBOR from its JSON form; with @p parsed given,
+ * also the strict parse of that CBOR (the one the check decides on: dispose
+ * it with kansa_request__dispose), on success only. */
+int kansa_request__from_json(uint8_t **out, size_t *out_len, kansa_request_doc *parsed,
+    const char *json, size_t json_len, int64_t now);
 /* For people: `requester "...", officer "..."` of a JSON request that did
  * not convert, as far as they can be read (else ""); bounded and sanitized,
  * never fails (policy/request_peek.c). */

@@ -198,7 +198,7 @@ int kansa_warrant_verify(const kansa_policy *p, const uint8_t *cose, size_t len,
 int kansa_request_from_json(uint8_t **out, size_t *out_len, const char *json, size_t json_len,
     int64_t now)
 {
-	return kansa_request__from_json(out, out_len, json, json_len, now);
+	return kansa_request__from_json(out, out_len, NULL, json, json_len, now);
 }
 
 int kansa_time_parse(int64_t *out, const char *text, int64_t now)
