@@ -15,6 +15,7 @@
 
 int cmd_warrant_create(int argc, char **argv) { return cli_doc_create(KANSA_DOC_WARRANT, argc, argv); }
 int cmd_warrant_sign(int argc, char **argv) { return cli_doc_sign(KANSA_DOC_WARRANT, argc, argv); }
+int cmd_warrant_unsign(int argc, char **argv) { return cli_doc_unsign(KANSA_DOC_WARRANT, argc, argv); }
 int cmd_warrant_show(int argc, char **argv) { return cli_doc_show(KANSA_DOC_WARRANT, argc, argv); }
 
 static const cli_help help_verify = {

@@ -395,6 +395,31 @@ KANSA_EXTERN(int) kansa_doc_parse(kansa_doc **out, const uint8_t *cose, size_t l
 KANSA_EXTERN(int) kansa_doc_sign(uint8_t **out, size_t *out_len, bool *already,
     const kansa_doc *d, const kansa_key *key);
 
+/**
+ * Remove every signature by @p kid from the document @p d, leaving the
+ * others byte for byte (a member who signed by mistake, or a stray key).
+ * @param[out] out the new COSE bytes, owned by the caller: free with free().
+ * @param[out] removed how many signatures were removed (1 unless a kid
+ * signed twice).
+ * @return 0; KANSA_ENOTFOUND (no signature by that kid); KANSA_ENOMEM;
+ * KANSA_ERROR.
+ */
+KANSA_EXTERN(int) kansa_doc_unsign(uint8_t **out, size_t *out_len, size_t *removed,
+    const kansa_doc *d, const uint8_t kid[KANSA_KID_LEN]);
+
+/**
+ * The member with @p kid among those who sign @p d: the members of
+ * @p policy (the policy in force; for a policy of version n+1, version n),
+ * or for a policy of version 1 its own members (@p policy may be NULL).
+ * Lets a signer refuse to add a signature that would make the document
+ * invalid for every verifier.
+ * @param[out] name the member's name, borrowed from @p d or @p policy.
+ * @return 0; KANSA_ENOTFOUND (not a member); KANSA_EINVAL (no policy given
+ * where one is needed).
+ */
+KANSA_EXTERN(int) kansa_doc_member(const char **name, const kansa_doc *d,
+    const kansa_policy *policy, const uint8_t kid[KANSA_KID_LEN]);
+
 /** The document's kind (KANSA_DOC_*). */
 KANSA_EXTERN(int) kansa_doc_kind(const kansa_doc *d);
 

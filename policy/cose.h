@@ -64,6 +64,12 @@ int kansa_cose__build(uint8_t **out, size_t *out_len, const char *content_type,
 int kansa_cose__add_signature(uint8_t **out, size_t *out_len, bool *already,
     const kansa_cose_sign *c, const uint8_t hash[KANSA_HASH_LEN], const kansa_key *key);
 
+/* Remove every signature by @p kid from the parsed document c (whose bytes
+ * have the SHA-256 @p hash), leaving the others byte for byte; *removed is
+ * how many went. KANSA_ENOTFOUND when none carries that kid. */
+int kansa_cose__remove_signatures(uint8_t **out, size_t *out_len, size_t *removed,
+    const kansa_cose_sign *c, const uint8_t hash[KANSA_HASH_LEN], const uint8_t kid[KANSA_KID_LEN]);
+
 /* The canonical Sig_structure bytes for signature i (for tests and tools). */
 int kansa_cose__sig_structure(uint8_t **out, size_t *out_len, const kansa_cose_sign *c, size_t i);
 

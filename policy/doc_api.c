@@ -87,6 +87,17 @@ int kansa_doc_sign(uint8_t **out, size_t *out_len, bool *already, const kansa_do
 	return kansa_cose__add_signature(out, out_len, already, d->sd->cose, d->sd->hash, key);
 }
 
+int kansa_doc_unsign(uint8_t **out, size_t *out_len, size_t *removed, const kansa_doc *d,
+    const uint8_t kid[KANSA_KID_LEN])
+{
+	*out = NULL;
+	*out_len = 0;
+	*removed = 0;
+	if (d == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "unsign: no document");
+	return kansa_cose__remove_signatures(out, out_len, removed, d->sd->cose, d->sd->hash, kid);
+}
+
 int kansa_doc_kind(const kansa_doc *d)
 {
 	return d->sd->kind;
@@ -370,6 +381,30 @@ static const kansa_policy_doc *signing_policy(const kansa_signed_doc *sd, const 
 		return given;
 	}
 	return given;
+}
+
+int kansa_doc_member(const char **name, const kansa_doc *d, const kansa_policy *policy,
+    const uint8_t kid[KANSA_KID_LEN])
+{
+	const kansa_policy_doc *vp;
+	const kansa_member *m;
+	char hex[2 * KANSA_KID_LEN + 1];
+
+	*name = NULL;
+	if (d == NULL || kid == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no document or kid");
+	if ((vp = signing_policy(d->sd, kansa_policy__doc(policy))) == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT,
+		    "the members who sign this %s are those of a policy: none was given",
+		    kansa_doc_kind__name(d->sd->kind));
+	if ((m = kansa_policy_doc__member_by_kid(vp, kid)) == NULL) {
+		kansa_hex_encode(hex, kid, KANSA_KID_LEN);
+		return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_DOCUMENT,
+		    "kid %s is not a member of policy version %llu of %.64s", hex,
+		    (unsigned long long)vp->version, vp->commission);
+	}
+	*name = m->name;
+	return 0;
 }
 
 int kansa_doc_to_json(char **out, int *verdict, const kansa_doc *d, const kansa_policy *policy,

@@ -714,3 +714,65 @@ Test(doc_to_json, verdict_is_the_verify_verdict)
 	kansa_policy_free(p);
 	free(pol);
 }
+
+/* REQ: DOC-SIGN-MEMBER the members who sign a document, as a signer checks them */
+Test(doc_member, members_of_the_signing_policy)
+{
+	uint8_t *pol = NULL, *w = NULL, kid[KANSA_KID_LEN];
+	size_t plen = 0, wlen = 0;
+	kansa_policy *p = policy_v1(&pol, &plen);
+	kansa_doc *d = NULL, *pd = NULL;
+	const char *name = "x";
+
+	signed_warrant(&w, &wlen, warrant_json(), A);
+	cr_assert_eq(kansa_doc_parse(&d, w, wlen, KANSA_DOC_WARRANT), 0);
+	kansa_key_kid(kid, test_key(0));
+	cr_expect_eq(kansa_doc_member(&name, d, p, kid), 0);
+	cr_expect_str_eq(name, "member-a");
+	kansa_key_kid(kid, test_key(3)); /* not in the policy */
+	cr_expect_eq(kansa_doc_member(&name, d, p, kid), KANSA_ENOTFOUND);
+	cr_expect_null(name);
+	cr_expect_eq(kansa_doc_member(&name, d, NULL, kid), KANSA_EINVAL, "a warrant needs the policy");
+	/* a policy of version 1: its own members, no policy needed */
+	cr_assert_eq(kansa_doc_parse(&pd, pol, plen, KANSA_DOC_POLICY), 0);
+	kansa_key_kid(kid, test_key(1));
+	cr_expect_eq(kansa_doc_member(&name, pd, NULL, kid), 0);
+	cr_expect_str_eq(name, "member-b");
+	kansa_doc_free(pd);
+	kansa_doc_free(d);
+	kansa_policy_free(p);
+	free(pol);
+	free(w);
+}
+
+/* unsign removes one signer and keeps every other signature byte for byte */
+Test(doc_unsign, removes_one_signer_only)
+{
+	static const int three[] = { 0, 3, 1, -1 };
+	uint8_t *pol = NULL, *w = NULL, *out = NULL, *again = NULL, kid[KANSA_KID_LEN];
+	size_t plen = 0, wlen = 0, olen = 0, alen = 0, removed = 9;
+	kansa_policy *p = policy_v1(&pol, &plen);
+	kansa_doc *d = NULL, *d2 = NULL;
+
+	signed_warrant(&w, &wlen, warrant_json(), three);
+	cr_assert_eq(kansa_doc_parse(&d, w, wlen, KANSA_DOC_WARRANT), 0);
+	cr_expect_eq(kansa_doc_verify(d, p, NOW), KANSA_EVERIFY, "an outsider's signature voids it");
+	kansa_key_kid(kid, test_key(3));
+	cr_assert_eq(kansa_doc_unsign(&out, &olen, &removed, d, kid), 0, "%s", kansa_error_last()->message);
+	cr_expect_eq(removed, 1);
+	cr_assert_eq(kansa_doc_parse(&d2, out, olen, KANSA_DOC_WARRANT), 0);
+	cr_expect_eq(kansa_doc_signature_count(d2), 2);
+	cr_expect_eq(kansa_doc_verify(d2, p, NOW), 0, "%s", kansa_error_last()->message);
+	/* exactly one signature's encoding shorter: [h'a10127', {4: h'<kid>'}, h'<64>'] */
+	cr_expect_eq(olen, wlen - (1 + 4 + 11 + 66));
+	cr_expect_eq(memcmp(out, w, 8), 0, "the body before the signatures is unchanged");
+	cr_expect_eq(kansa_doc_unsign(&again, &alen, &removed, d2, kid), KANSA_ENOTFOUND);
+	cr_expect_null(again);
+	cr_expect_eq(removed, 0);
+	kansa_doc_free(d2);
+	kansa_doc_free(d);
+	kansa_policy_free(p);
+	free(out);
+	free(pol);
+	free(w);
+}
