@@ -69,6 +69,13 @@ static void verdict(kansa_decision *out, int v, int reason, const char *fmt, ...
 
 #define DENY(out, reason, ...) verdict((out), KANSA_DENY, (reason), __VA_ARGS__)
 
+/* A time as people read it in a detail: RFC 3339, UTC. */
+static const char *rfc3339(char buf[32], int64_t t)
+{
+	kansa_time__format(buf, t);
+	return buf;
+}
+
 static bool in_list(char *const *list, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
@@ -125,7 +132,7 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
     const kansa_warrant_doc *w, size_t signers, const kansa_request_doc *req,
     int64_t time, const kansa_warrant_state *state)
 {
-	char text[64];
+	char text[64], t1[32], t2[32], t3[32], t4[32];
 
 	/* REQ: DECIDE-3 REQ: DECIDE-4 the rules of policy/rules.c, worded for the entry */
 	switch (kansa_rules__authority(policy, w->commission, w->action, signers)) {
@@ -144,12 +151,12 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
 	/* REQ: DECIDE-5 REQ: DECIDE-6 */
 	switch (kansa_rules__validity(w, policy, time)) {
 	case KANSA_REASON_NOT_YET_VALID:
-		DENY(out, KANSA_REASON_NOT_YET_VALID, "valid from %lld, decision time %lld",
-		    (long long)w->not_before, (long long)time);
+		DENY(out, KANSA_REASON_NOT_YET_VALID, "valid from %s, decision time %s",
+		    rfc3339(t1, w->not_before), rfc3339(t2, time));
 		return;
 	case KANSA_REASON_EXPIRED:
-		DENY(out, KANSA_REASON_EXPIRED, "expired at %lld, decision time %lld",
-		    (long long)w->expires, (long long)time);
+		DENY(out, KANSA_REASON_EXPIRED, "expired at %s, decision time %s",
+		    rfc3339(t1, w->expires), rfc3339(t2, time));
 		return;
 	case KANSA_REASON_VALIDITY_TOO_LONG:
 		DENY(out, KANSA_REASON_VALIDITY_TOO_LONG,
@@ -203,9 +210,9 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
 		if (req->window[0] < w->window[0] || req->window[1] > w->window[1] ||
 		    req->window[0] > req->window[1]) {
 			DENY(out, KANSA_REASON_WINDOW_OUT_OF_SCOPE,
-			    "window [%lld, %lld] is not inside the warrant's [%lld, %lld]",
-			    (long long)req->window[0], (long long)req->window[1],
-			    (long long)w->window[0], (long long)w->window[1]);
+			    "window [%s, %s] is not inside the warrant's [%s, %s]",
+			    rfc3339(t1, req->window[0]), rfc3339(t2, req->window[1]),
+			    rfc3339(t3, w->window[0]), rfc3339(t4, w->window[1]));
 			return;
 		}
 	} else {
@@ -230,8 +237,12 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
 		    (unsigned long long)w->max_uses);
 		return;
 	}
-	verdict(out, KANSA_ALLOW, KANSA_REASON_ALLOWED, "use %llu of %llu",
-	    (unsigned long long)state->uses + 1, (unsigned long long)w->max_uses);
+	if (w->max_uses == 0)
+		verdict(out, KANSA_ALLOW, KANSA_REASON_ALLOWED, "use %llu (no limit)",
+		    (unsigned long long)state->uses + 1);
+	else
+		verdict(out, KANSA_ALLOW, KANSA_REASON_ALLOWED, "use %llu of %llu",
+		    (unsigned long long)state->uses + 1, (unsigned long long)w->max_uses);
 }
 
 /* Emergency acts (design §5): no warrant; the policy must allow them for
@@ -239,6 +250,8 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
 static void decide_emergency(kansa_decision *out, const kansa_policy_doc *policy,
     const kansa_request_doc *req, int64_t time)
 {
+	char t1[32];
+
 	if (req->action < 0 || req->action > KANSA_ACT_NEUTRALIZE || policy->emergency[req->action] <= 0) {
 		DENY(out, KANSA_REASON_MALFORMED_WARRANT,
 		    "no warrant, and the policy allows no emergency %s", kansa_action__name(req->action));
@@ -251,8 +264,8 @@ static void decide_emergency(kansa_decision *out, const kansa_policy_doc *policy
 		return;
 	}
 	out->ratify_by = time + policy->emergency[req->action];
-	verdict(out, KANSA_ALLOW, KANSA_REASON_EMERGENCY, "emergency act; to be ratified by %lld",
-	    (long long)out->ratify_by);
+	verdict(out, KANSA_ALLOW, KANSA_REASON_EMERGENCY, "emergency act; to be ratified by %s",
+	    rfc3339(t1, out->ratify_by));
 }
 
 /* A well-formed request has what its action needs (the parser checks the
