@@ -1061,6 +1061,58 @@ KANSA_EXTERN(int) kansa_ledger_prove_consistency(kansa_merkle_proof *out,
     kansa_ledger *lg, uint64_t old_size, uint64_t size);
 
 /* ---------------------------------------------------------------------- */
+/* Witness cosignatures (C2SP tlog-cosignature v1)                        */
+/* ---------------------------------------------------------------------- */
+
+/** Signature type byte of a note verifier: Ed25519 note signatures. */
+#define KANSA_NOTE_TYPE_ED25519 0x01
+/** Signature type byte of a note verifier: C2SP tlog-cosignature v1. */
+#define KANSA_NOTE_TYPE_COSIGNATURE 0x04
+
+/**
+ * The signature type of @p v: KANSA_NOTE_TYPE_ED25519 (a log's key, or a
+ * witness line of the old form) or KANSA_NOTE_TYPE_COSIGNATURE (a witness
+ * vkey "name+hex(key ID)+base64(0x04 || public key)", which
+ * kansa_note_verifier_parse() also reads). kansa_note_verify() and
+ * kansa_checkpoint_verify() check each line by its verifier's type.
+ */
+KANSA_EXTERN(int) kansa_note_verifier_type(const kansa_note_verifier *v);
+
+/**
+ * A witness's cosignature verifier (type 0x04) for @p key's public part
+ * under @p name: key ID SHA-256(name || 0x0A || 0x04 || public key)[:4].
+ * @return 0, KANSA_EFORMAT (invalid name), KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_cosig_verifier_from_key(kansa_note_verifier **out, const kansa_key *key,
+    const char *name);
+
+/**
+ * Add a C2SP tlog-cosignature v1 line by @p key under @p name to the signed
+ * checkpoint @p note: an Ed25519 signature over "cosignature/v1\ntime T\n"
+ * followed by the checkpoint text, written as base64(key ID || T as 8
+ * big-endian bytes || signature). The existing signatures are not verified
+ * here: verify the checkpoint, and its consistency with what this witness
+ * saw before, first.
+ * @param timestamp seconds since the Epoch, at most 2^63 - 1.
+ * @param[out] out the new note, NUL-terminated, owned by the caller: free().
+ * @return 0; KANSA_EEXISTS (already cosigned by this name and key);
+ * KANSA_EFORMAT (not a checkpoint, bad name); KANSA_EINVAL; KANSA_ELIMIT.
+ */
+KANSA_EXTERN(int) kansa_cosig_add(char **out, size_t *len_out, const char *note, size_t len,
+    const kansa_key *key, const char *name, uint64_t timestamp);
+
+/**
+ * Find and check @p witness's (type 0x04) cosignature on @p note. Does not
+ * check the log's signature: use kansa_checkpoint_verify() for that.
+ * @param[out] time_out the cosignature's timestamp (may be NULL).
+ * @return 0; KANSA_ENOTFOUND (no line of this name and key ID);
+ * KANSA_EVERIFY (such a line does not verify); KANSA_EINVAL (not a type 0x04
+ * key); KANSA_EFORMAT (malformed note).
+ */
+KANSA_EXTERN(int) kansa_cosig_verify(uint64_t *time_out, const char *note, size_t len,
+    const kansa_note_verifier *witness);
+
+/* ---------------------------------------------------------------------- */
 /* Anchoring: signed checkpoints in a git repository                      */
 /* ---------------------------------------------------------------------- */
 
