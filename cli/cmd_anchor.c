@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli/cli.h"
 
@@ -18,6 +19,7 @@
 typedef struct {
 	const char *db, *key_file, *repo, *member_key, *pass_file, *state;
 	cli_opt_list remotes, log_keys, witness_keys;
+	uint64_t quorum; /* --witness-quorum; UINT64_MAX when not given */
 	bool json;
 } anchor_opts;
 
@@ -56,8 +58,10 @@ static int load_verifiers(kansa_note_verifier **out, size_t *n, size_t max, cons
 	return error;
 }
 
-/* A witness key: a verifier key string, or a member's public key file
- * (kansa keys generate writes FILE.pub with the member's name). */
+/* A witness key: a verifier key string (a C2SP witness vkey of type 0x04,
+ * or an old type 0x01 key), or a member's public key file (kansa keys
+ * generate writes FILE.pub with the member's name): its 0x04 vkey. Either
+ * form also verifies the other form's lines. */
 static int load_witness(kansa_note_verifier **out, size_t *n, const char *arg)
 {
 	kansa_key *k = NULL;
@@ -72,7 +76,7 @@ static int load_witness(kansa_note_verifier **out, size_t *n, const char *arg)
 	if (kansa_key_name(k)[0] == '\0')
 		error = kansa_error_set_str(KANSA_EFORMAT, "--witness-key: the key file has no member "
 		    "name (a kansa-name: line); give the witness's verifier key instead");
-	else if ((error = kansa_note_verifier_from_key(&out[*n], k, kansa_key_name(k))) == 0)
+	else if ((error = kansa_cosig_verifier_from_key(&out[*n], k, kansa_key_name(k))) == 0)
 		(*n)++;
 	kansa_key_free(k);
 	return error;
@@ -82,6 +86,27 @@ static void free_verifiers(kansa_note_verifier **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		kansa_note_verifier_free(v[i]);
+}
+
+/* "2026-12-03T08:30:00Z" */
+static void utc_time(char out[32], uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t > (uint64_t)INT32_MAX * 64 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "%llu", (unsigned long long)t);
+}
+
+static json_t *cosigner_json(const kansa_anchor_cosigner *w)
+{
+	json_t *o = json_pack("{s:s, s:b, s:s}", "name", w->name, "verified", w->verified, "form",
+	    w->old_form ? "old" : "cosignature/v1");
+
+	if (w->timestamp)
+		json_object_set_new(o, "timestamp", json_integer((json_int_t)w->timestamp));
+	return o;
 }
 
 static json_t *checkpoint_json(const kansa_anchor_checkpoint *c)
@@ -94,10 +119,10 @@ static json_t *checkpoint_json(const kansa_anchor_checkpoint *c)
 	json_object_set_new(o, "old_size", json_integer((json_int_t)c->old_size));
 	json_object_set_new(o, "root", cli_json_hex(c->root, KANSA_HASH_LEN));
 	for (size_t i = 0; i < c->n_cosigners && i < KANSA_ANCHOR_MAX_LISTED; i++)
-		json_array_append_new(ws, json_pack("{s:s, s:b}", "name", c->cosigners[i].name,
-		    "verified", c->cosigners[i].verified));
+		json_array_append_new(ws, cosigner_json(&c->cosigners[i]));
 	json_object_set_new(o, "cosigners", ws);
 	json_object_set_new(o, "n_cosigners", json_integer((json_int_t)c->n_cosigners));
+	json_object_set_new(o, "witnessed", json_integer((json_int_t)c->n_witnessed));
 	return o;
 }
 
@@ -169,12 +194,15 @@ out:
 /* ---- anchor verify ----------------------------------------------------- */
 
 static const cli_help help_verify = {
-	.usage = "--repo PATH --log-key KEY... [--witness-key KEY]...\n"
+	.usage = "--repo PATH --log-key KEY... [--witness-key KEY]... [--witness-quorum K]\n"
 	    "[--db DB [--db-key-file FILE]] [--json]",
 	.about = "Walk the anchor repository from its first commit: every checkpoint of each log\n"
 	    "is signed by its log key, and extends the one before by its consistency proof.\n"
 	    "Needs public keys only. Cosignatures by --witness-key keys must verify; others\n"
-	    "are shown as unverified. With --db, also check the local ledger: its log key\n"
+	    "are shown as unverified. Witness lines of the old form (type 0x01, before C2SP\n"
+	    "cosignatures) still verify and are shown as such. With --witness-quorum K, the\n"
+	    "newest checkpoint of each log must carry valid cosignatures from K distinct\n"
+	    "--witness-key keys. With --db, also check the local ledger: its log key\n"
 	    "must be one of the --log-key keys, it must verify as 'kansa ledger verify'\n"
 	    "does, and its first entries, hashed from their bodies, must give the root of\n"
 	    "the newest anchored checkpoint (it was not truncated or rewritten since).\n"
@@ -201,9 +229,19 @@ static void on_checkpoint(void *vctx, const kansa_anchor_checkpoint *c)
 		printf("  first anchor");
 	else if (c->old_size < c->size)
 		printf("  extends %llu", (unsigned long long)c->old_size);
-	for (size_t i = 0; i < c->n_cosigners && i < KANSA_ANCHOR_MAX_LISTED; i++)
-		printf("%s%s (%s)", i ? ", " : "  cosigned by ", c->cosigners[i].name,
-		    c->cosigners[i].verified ? "verified" : "unverified: no --witness-key");
+	for (size_t i = 0; i < c->n_cosigners && i < KANSA_ANCHOR_MAX_LISTED; i++) {
+		const kansa_anchor_cosigner *w = &c->cosigners[i];
+		char when[32];
+
+		printf("%s%s (", i ? ", " : "  cosigned by ", w->name);
+		if (!w->verified)
+			printf("unverified: no --witness-key");
+		else if (w->old_form)
+			printf("verified, old form: a type 0x01 line, not a C2SP cosignature");
+		else
+			utc_time(when, w->timestamp), printf("verified cosignature/v1 at %s", when);
+		printf(")");
+	}
 	if (c->n_cosigners > KANSA_ANCHOR_MAX_LISTED)
 		printf(" and %zu more", c->n_cosigners - KANSA_ANCHOR_MAX_LISTED);
 	printf("\n");
@@ -244,7 +282,10 @@ int cmd_anchor_verify(int argc, char **argv)
 		CLI_OPT_LIST("log-key", 0, &o.log_keys, "KEY", "a log's verifier key (name+hash+base64, the log_key of\n"
 		    "'kansa ledger info'), or a file of them, one per line;\n"
 		    "repeat it to verify a federation of ledgers at once", CLI_OPT_REQUIRED),
-		CLI_OPT_LIST("witness-key", 0, &o.witness_keys, "KEY", "a witness's verifier key, or a member's .pub file", 0),
+		CLI_OPT_LIST("witness-key", 0, &o.witness_keys, "KEY", "a witness's vkey (name+hex+base64, type 0x04), or a\n"
+		    "member's .pub file (repeatable)", 0),
+		CLI_OPT_UINT64("witness-quorum", 0, &o.quorum, "K", "distinct witnesses that must have cosigned the newest\n"
+		    "checkpoint of each log (default 0)", 0),
 		CLI_OPT_DB(&o.db, "also check this ledger (needs its database key)", 0),
 		CLI_OPT_DB_KEY_FILE(&o.key_file),
 		CLI_OPT_JSON(&o.json, "one JSON object with the history of checkpoints"),
@@ -252,7 +293,7 @@ int cmd_anchor_verify(int argc, char **argv)
 	};
 	kansa_note_verifier *logs[MAX_LIST] = { 0 }, *wit[MAX_LIST] = { 0 };
 	size_t n_logs = 0, n_wit = 0;
-	kansa_anchor_verify_options vo = { on_checkpoint, NULL };
+	kansa_anchor_verify_options vo = { on_checkpoint, NULL, 0 };
 	kansa_anchor_summary sum;
 	verify_ctx vc = { NULL };
 	json_t *j = NULL;
@@ -260,8 +301,12 @@ int cmd_anchor_verify(int argc, char **argv)
 
 	memset(&sum, 0, sizeof(sum));
 
+	o.quorum = UINT64_MAX;
 	if ((rc = cli_parse_options(&help_verify, opts, argc, argv)) >= 0)
 		return rc;
+	if (o.quorum != UINT64_MAX && o.quorum > o.witness_keys.n)
+		return cli_usage_error("--witness-quorum K needs at least K --witness-key keys");
+	vo.witness_quorum = o.quorum == UINT64_MAX ? 0 : (size_t)o.quorum;
 	for (size_t i = 0; i < o.log_keys.n && error == 0; i++)
 		error = load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys.v[i]);
 	for (size_t i = 0; i < o.witness_keys.n && error == 0; i++)
@@ -323,9 +368,11 @@ static const cli_help help_cosign = {
 	    "[--remote NAME]... [--passphrase-file FILE] [--json]",
 	.about = "Act as a witness: verify the log's history in the repository, check that its\n"
 	    "newest checkpoint extends the one you cosigned last (recorded in the state\n"
-	    "file), record the newest there, and add your signature line (C2SP signed note)\n"
-	    "to it in a new commit; then push to each --remote. A checkpoint that does not\n"
-	    "extend what you cosigned is refused with exit 1.",
+	    "file of your key), record the newest there, and add your C2SP cosignature\n"
+	    "(tlog-cosignature v1, timestamped now) to it in a new commit; then push to\n"
+	    "each --remote. A smaller size than you cosigned, or another root for a size\n"
+	    "you cosigned, is refused with exit 1. Your witness vkey (type 0x04) is what\n"
+	    "'kansa keys show' prints as witness vkey.",
 	.example = "git clone ssh://commission.example/anchors.git && cd anchors\n"
 	    "kansa anchor cosign --repo . --key member-a.key --log-key \"$(cat site-a.logkey)\" --remote origin",
 	.schema = "kansa.anchor.cosign/1",
@@ -350,24 +397,96 @@ static int make_parents(char *path)
 	return 0;
 }
 
-/* ~/.config/kansa/witness/<origin with / replaced by _> */
-static int default_state(char *out, size_t size, const char *origin)
+/* @p name with every '/' as '_' appended at out[*n] (a path part). */
+static int put_part(char *out, size_t size, int *n, const char *name)
+{
+	if ((size_t)*n + strlen(name) + 1 >= size)
+		return kansa_error_set_str(KANSA_EINVAL, "witness state path too long: give --state FILE");
+	for (const char *p = name; *p; p++)
+		out[(*n)++] = *p == '/' ? '_' : *p;
+	out[*n] = '\0';
+	return 0;
+}
+
+/* The directory of the witness states: ~/.config/kansa/witness/ (or under
+ * $XDG_CONFIG_HOME). */
+static int state_dir(char *out, size_t size, int *n)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	int n;
 
 	if (xdg && *xdg)
-		n = snprintf(out, size, "%s/kansa/witness/", xdg);
+		*n = snprintf(out, size, "%s/kansa/witness/", xdg);
 	else if (home && *home)
-		n = snprintf(out, size, "%s/.config/kansa/witness/", home);
+		*n = snprintf(out, size, "%s/.config/kansa/witness/", home);
 	else
 		return kansa_error_set_str(KANSA_EINVAL, "no $HOME to keep the witness state in: give --state FILE");
-	if (n < 0 || (size_t)n + strlen(origin) >= size)
+	if (*n < 0 || (size_t)*n >= size)
 		return kansa_error_set_str(KANSA_EINVAL, "witness state path too long: give --state FILE");
-	for (const char *p = origin; *p; p++)
-		out[n++] = *p == '/' ? '_' : *p;
-	out[n] = '\0';
-	return make_parents(out);
+	return 0;
+}
+
+/*
+ * REQ: ANCHOR-WITNESS-STATE one state per witness key and log:
+ * <dir>/<witness name>+<key ID hex>/<origin>, '/' as '_' in both, so two
+ * members on one machine never share one.
+ */
+static int default_state(char *out, size_t size, const kansa_note_verifier *me, const char *origin)
+{
+	char *vkey = NULL, *plus;
+	int n = 0, error;
+
+	if ((error = state_dir(out, size, &n)) < 0 || (error = kansa_note_verifier_format(&vkey, me)) < 0)
+		return error;
+	/* name+keyid of the vkey: cut at the second '+' */
+	if ((plus = strchr(vkey, '+')) != NULL && (plus = strchr(plus + 1, '+')) != NULL)
+		*plus = '\0';
+	if ((error = put_part(out, size, &n, vkey)) == 0) {
+		out[n++] = '/'; /* put_part left room for it */
+		error = put_part(out, size, &n, origin);
+	}
+	free(vkey);
+	return error < 0 ? error : make_parents(out);
+}
+
+/*
+ * The state of earlier versions, <dir>/<origin>, shared by every witness
+ * on the machine: when this witness has no state of its own yet and that
+ * file holds this witness's signature (either form), start from it.
+ */
+static int import_old_state(const char *state, const kansa_note_verifier *log,
+    const kansa_note_verifier *me, const kansa_key *key)
+{
+	char old[4096];
+	uint8_t *note = NULL;
+	size_t len = 0;
+	kansa_note_verifier *me01 = NULL;
+	kansa_checkpoint cp;
+	struct stat st;
+	int n = 0, error;
+
+	if (stat(state, &st) == 0 || state_dir(old, sizeof(old), &n) < 0 ||
+	    put_part(old, sizeof(old), &n, kansa_note_verifier_name(log)) < 0 ||
+	    kansa_file_read(&note, &len, old, 256 * 1024, KANSA_FILE_SECRET) < 0)
+		return 0;
+	const kansa_note_verifier *vs[3] = { log, me, NULL };
+	if ((error = kansa_note_verifier_from_key(&me01, key, kansa_key_name(key))) == 0) {
+		vs[2] = me01;
+		if (kansa_checkpoint_verify(&cp, (const char *)note, len, vs, 3, 1) == 0 &&
+		    (cp.note.verified_mask & 6) != 0)
+			error = kansa_file_write(state, note, len, 0600, KANSA_FILE_SECRET);
+	}
+	kansa_note_verifier_free(me01);
+	free(note);
+	return error;
+}
+
+static json_t *vkey_json(const kansa_note_verifier *v)
+{
+	char *vkey = NULL;
+	json_t *j = kansa_note_verifier_format(&vkey, v) == 0 ? json_string(vkey) : json_null();
+
+	free(vkey);
+	return j;
 }
 
 static void print_cosign(const kansa_anchor_cosign_result *r, const char *who, const char *state)
@@ -394,15 +513,16 @@ int cmd_anchor_cosign(int argc, char **argv)
 		CLI_OPT_PATH("key", 0, &o.member_key, "FILE", "your member key; its name is your witness name",
 		    CLI_OPT_REQUIRED),
 		CLI_OPT_LIST("log-key", 0, &o.log_keys, "KEY", "the log's verifier key (the log_key of 'kansa ledger info')", 0),
-		CLI_OPT_PATH("state", 0, &o.state, "FILE", "witness state (default: ~/.config/kansa/witness/<origin\n"
-		    "with / as _>, or under $XDG_CONFIG_HOME); created 0600", 0),
+		CLI_OPT_PATH("state", 0, &o.state, "FILE", "witness state, one per witness key (default:\n"
+		    "~/.config/kansa/witness/<name>+<key ID>/<origin>, / as _,\n"
+		    "or under $XDG_CONFIG_HOME); created 0600", 0),
 		OPT_REMOTE(o, "push the cosignature to this remote (repeatable)"),
 		CLI_OPT_PATH("passphrase-file", 0, &o.pass_file, "FILE",
 		    "the key's passphrase (else $KANSA_PASSPHRASE_FILE or a prompt)", 0),
 		CLI_OPT_JSON(&o.json, "print the result as one JSON object"),
 		CLI_OPT_END(),
 	};
-	kansa_note_verifier *logs[MAX_LIST] = { 0 };
+	kansa_note_verifier *logs[MAX_LIST] = { 0 }, *me = NULL;
 	size_t n_logs = 0;
 	kansa_anchor_cosign_result r;
 	kansa_key *key = NULL;
@@ -419,12 +539,21 @@ int cmd_anchor_cosign(int argc, char **argv)
 		error = cli_usage_error("--log-key: give exactly one log's key");
 		goto done;
 	}
+	if ((error = cli_load_key(&key, o.member_key, o.pass_file)) < 0)
+		goto out;
+	if (kansa_key_name(key)[0] == '\0') {
+		error = kansa_error_set_str(KANSA_EINVAL, "--key: the key has no name; a witness signs under "
+		    "its name (make one with kansa keys generate --name NAME)");
+		goto out;
+	}
+	if ((error = kansa_cosig_verifier_from_key(&me, key, kansa_key_name(key))) < 0)
+		goto out;
 	if (o.state)
 		snprintf(state, sizeof(state), "%s", o.state);
-	else if ((error = default_state(state, sizeof(state), kansa_note_verifier_name(logs[0]))) < 0)
+	else if ((error = default_state(state, sizeof(state), me, kansa_note_verifier_name(logs[0]))) < 0 ||
+	    (error = import_old_state(state, logs[0], me, key)) < 0)
 		goto out;
-	if ((error = cli_load_key(&key, o.member_key, o.pass_file)) < 0 ||
-	    (error = kansa_anchor_cosign(&r, o.repo, logs[0], key, state, o.remotes.v, o.remotes.n)) < 0)
+	if ((error = kansa_anchor_cosign(&r, o.repo, logs[0], key, state, o.remotes.v, o.remotes.n)) < 0)
 		goto out;
 	if (o.json) {
 		json_t *j = checkpoint_json(&r.checkpoint);
@@ -432,6 +561,7 @@ int cmd_anchor_cosign(int argc, char **argv)
 		json_object_set_new(j, "committed", json_boolean(r.committed));
 		json_object_set_new(j, "previous_size", json_integer((json_int_t)r.previous_size));
 		json_object_set_new(j, "witness", json_string(kansa_key_name(key)));
+		json_object_set_new(j, "witness_vkey", vkey_json(me));
 		json_object_set_new(j, "state", json_string(state));
 		json_object_set_new(j, "remotes_pushed", json_integer((json_int_t)r.remotes_pushed));
 		cli_json_print(j, schema);
@@ -443,6 +573,7 @@ out:
 		error = cli_fail(error, o.json, schema);
 done:
 	kansa_key_free(key);
+	kansa_note_verifier_free(me);
 	free_verifiers(logs, n_logs);
 	return error;
 }

@@ -1120,6 +1120,8 @@ KANSA_EXTERN(int) kansa_cosig_verify(uint64_t *time_out, const char *note, size_
 typedef struct {
 	char name[KANSA_NOTE_MAX_NAME + 1]; /**< the signer's key name (a member's name) */
 	bool verified; /**< a witness key of this name was given and the signature verified */
+	bool old_form; /**< a type 0x01 signature line (before C2SP cosignatures), not tlog-cosignature v1 */
+	uint64_t timestamp; /**< verified C2SP cosignature: its time (seconds since the Epoch), else 0 */
 } kansa_anchor_cosigner;
 
 /** One anchored checkpoint of one log, as found in a commit. */
@@ -1131,6 +1133,7 @@ typedef struct {
 	uint8_t root[KANSA_HASH_LEN]; /**< RFC 9162 root */
 	size_t n_cosigners;      /**< signature lines besides the log's own */
 	kansa_anchor_cosigner cosigners[KANSA_ANCHOR_MAX_LISTED]; /**< the first of them */
+	size_t n_witnessed;      /**< distinct given witness keys whose cosignature verified */
 } kansa_anchor_checkpoint;
 
 /** What kansa_anchor_push() did. */
@@ -1165,6 +1168,9 @@ typedef struct {
 	/** each checkpoint change, oldest first, once verified; the pointer is borrowed */
 	void (*on_checkpoint)(void *ctx, const kansa_anchor_checkpoint *c);
 	void *ctx; /**< passed to the callback */
+	/** the newest checkpoint of each log needs cosignatures from this many
+	 * distinct witness keys among those given (0: no quorum) */
+	size_t witness_quorum;
 } kansa_anchor_verify_options;
 
 /** What kansa_anchor_verify() walked. */

@@ -69,10 +69,18 @@ void kansa_anchor__oid_hex(char out[KANSA_ANCHOR_COMMIT_HEX], const git_oid *oid
 
 /* Verify a checkpoint note read from a repository: signed by verifiers[0]
  * (the log), with cosignatures from the others checked when present, and
- * its origin equal to the log key's name. Fills @p cp (origin, size, root,
- * cosigners), leaving commit and old_size alone. */
+ * its origin equal to the log key's name. @p alt (NULL, or n_verifiers
+ * long with alt[0] the log again) holds each witness in its other form
+ * (kansa_anchor__other_form), so that old type 0x01 lines and C2SP
+ * cosignatures by the same key both count. Fills @p cp (origin, size, root,
+ * cosigners, n_witnessed), leaving commit and old_size alone. */
 int kansa_anchor__checkpoint(kansa_anchor_checkpoint *cp, const char *note, size_t len,
-    const kansa_note_verifier *const *verifiers, size_t n_verifiers);
+    const kansa_note_verifier *const *verifiers, const kansa_note_verifier *const *alt,
+    size_t n_verifiers);
+
+/* The same key and name as @p v in the other signature type: a type 0x01
+ * note key for a cosignature key, and the other way round. */
+int kansa_anchor__other_form(kansa_note_verifier **out, const kansa_note_verifier *v);
 
 /* Parse and verify the consistency proof text @p proof: from (old_size,
  * old_root) to (cp->size, cp->root). KANSA_EFORMAT or KANSA_EVERIFY. */
