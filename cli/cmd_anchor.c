@@ -13,12 +13,13 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/doc.h"
 
 #define MAX_LIST CLI_OPT_LIST_MAX /* keys loaded from --log-key, --witness-key */
 
 typedef struct {
 	const char *db, *key_file, *repo, *member_key, *pass_file, *state;
-	cli_opt_list remotes, log_keys, witness_keys;
+	cli_opt_list remotes, log_keys, witness_keys, policies;
 	uint64_t quorum; /* --witness-quorum; UINT64_MAX when not given */
 	bool json;
 } anchor_opts;
@@ -195,14 +196,16 @@ out:
 
 static const cli_help help_verify = {
 	.usage = "--repo PATH --log-key KEY... [--witness-key KEY]... [--witness-quorum K]\n"
-	    "[--db DB [--db-key-file FILE]] [--json]",
+	    "[--policy POLICY]... [--db DB [--db-key-file FILE]] [--json]",
 	.about = "Walk the anchor repository from its first commit: every checkpoint of each log\n"
 	    "is signed by its log key, and extends the one before by its consistency proof.\n"
 	    "Needs public keys only. Cosignatures by --witness-key keys must verify; others\n"
 	    "are shown as unverified. Witness lines of the old form (type 0x01, before C2SP\n"
 	    "cosignatures) still verify and are shown as such. With --witness-quorum K, the\n"
 	    "newest checkpoint of each log must carry valid cosignatures from K distinct\n"
-	    "--witness-key keys. With --db, also check the local ledger: its log key\n"
+	    "--witness-key keys. --policy (the chain of policy versions, as for 'warrant\n"
+	    "verify') adds the policy's listed witnesses and makes its witness_quorum the\n"
+	    "default of --witness-quorum. With --db, also check the local ledger: its log key\n"
 	    "must be one of the --log-key keys, it must verify as 'kansa ledger verify'\n"
 	    "does, and its first entries, hashed from their bodies, must give the root of\n"
 	    "the newest anchored checkpoint (it was not truncated or rewritten since).\n"
@@ -247,6 +250,29 @@ static void on_checkpoint(void *vctx, const kansa_anchor_checkpoint *c)
 	printf("\n");
 }
 
+/* --policy: the policy in force lists witnesses (added to @p wit) and its
+ * witness_quorum is the quorum unless --witness-quorum was given. */
+static int policy_witnesses(kansa_note_verifier **wit, size_t *n_wit, size_t *quorum,
+    const anchor_opts *o)
+{
+	kansa_policy *p = NULL;
+	int error;
+
+	if ((error = cli_doc_load_policies(&p, o->policies.v, o->policies.n)) < 0)
+		return error;
+	for (size_t i = 0; i < kansa_policy_witness_count(p) && error == 0; i++) {
+		const char *vkey = kansa_policy_witness_vkey(p, i);
+		if (*n_wit == MAX_LIST)
+			error = kansa_error_set_str(KANSA_ELIMIT, "too many witness keys");
+		else if ((error = kansa_note_verifier_parse(&wit[*n_wit], vkey, strlen(vkey))) == 0)
+			(*n_wit)++;
+	}
+	if (error == 0 && o->quorum == UINT64_MAX)
+		*quorum = kansa_policy_witness_quorum(p);
+	kansa_policy_free(p);
+	return error;
+}
+
 /* --db: the ledger, under a trusted log key, rebuilt from its entries,
  * extends the newest anchored checkpoint. */
 static int check_db(json_t *j, const anchor_opts *o, kansa_note_verifier *const *logs, size_t n_logs)
@@ -286,6 +312,8 @@ int cmd_anchor_verify(int argc, char **argv)
 		    "member's .pub file (repeatable)", 0),
 		CLI_OPT_UINT64("witness-quorum", 0, &o.quorum, "K", "distinct witnesses that must have cosigned the newest\n"
 		    "checkpoint of each log (default 0)", 0),
+		CLI_OPT_LIST("policy", 0, &o.policies, "POLICY", "the commission's policy (repeat for the chain of\n"
+		    "versions, oldest first): its witnesses and witness_quorum", 0),
 		CLI_OPT_DB(&o.db, "also check this ledger (needs its database key)", 0),
 		CLI_OPT_DB_KEY_FILE(&o.key_file),
 		CLI_OPT_JSON(&o.json, "one JSON object with the history of checkpoints"),
@@ -304,13 +332,15 @@ int cmd_anchor_verify(int argc, char **argv)
 	o.quorum = UINT64_MAX;
 	if ((rc = cli_parse_options(&help_verify, opts, argc, argv)) >= 0)
 		return rc;
-	if (o.quorum != UINT64_MAX && o.quorum > o.witness_keys.n)
+	if (o.quorum != UINT64_MAX && o.policies.n == 0 && o.quorum > o.witness_keys.n)
 		return cli_usage_error("--witness-quorum K needs at least K --witness-key keys");
 	vo.witness_quorum = o.quorum == UINT64_MAX ? 0 : (size_t)o.quorum;
 	for (size_t i = 0; i < o.log_keys.n && error == 0; i++)
 		error = load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys.v[i]);
 	for (size_t i = 0; i < o.witness_keys.n && error == 0; i++)
 		error = load_witness(wit, &n_wit, o.witness_keys.v[i]);
+	if (error == 0 && o.policies.n)
+		error = policy_witnesses(wit, &n_wit, &vo.witness_quorum, &o);
 	if (error < 0)
 		goto out;
 	if (o.json) {
@@ -336,6 +366,7 @@ out:
 		json_object_set_new(j, "logs", json_integer((json_int_t)sum.logs));
 		json_object_set_new(j, "checkpoints", json_integer((json_int_t)sum.checkpoints));
 		json_object_set_new(j, "unverified_logs", json_integer((json_int_t)sum.unverified));
+		json_object_set_new(j, "witness_quorum", json_integer((json_int_t)vo.witness_quorum));
 		json_object_set_new(j, "tip", json_string(sum.tip));
 		if (sum.bad_commit[0])
 			json_object_set_new(j, "bad_commit", json_string(sum.bad_commit));

@@ -1079,6 +1079,23 @@ KANSA_EXTERN(int) kansa_ledger_prove_consistency(kansa_merkle_proof *out,
 KANSA_EXTERN(int) kansa_note_verifier_type(const kansa_note_verifier *v);
 
 /**
+ * The checkpoint origin prefix the policy sets for new ledgers (a
+ * schema-less name such as "oversight.example/jp-ccisc"; each ledger adds
+ * "/<16 hex>"), or NULL when the policy names none (then
+ * "kansa.example/<commission>" is used). Borrowed from @p p.
+ */
+KANSA_EXTERN(const char *) kansa_policy_origin(const kansa_policy *p);
+
+/** Witnesses the policy lists (its "witnesses" field). */
+KANSA_EXTERN(size_t) kansa_policy_witness_count(const kansa_policy *p);
+
+/** The C2SP vkey (type 0x04) of listed witness @p i, or NULL past the end. Borrowed. */
+KANSA_EXTERN(const char *) kansa_policy_witness_vkey(const kansa_policy *p, size_t i);
+
+/** Distinct listed witnesses whose cosignatures the policy requires (0: none). */
+KANSA_EXTERN(size_t) kansa_policy_witness_quorum(const kansa_policy *p);
+
+/**
  * A witness's cosignature verifier (type 0x04) for @p key's public part
  * under @p name: key ID SHA-256(name || 0x0A || 0x04 || public key)[:4].
  * @return 0, KANSA_EFORMAT (invalid name), KANSA_ENOMEM.

@@ -142,4 +142,62 @@ expect_exit 1 "member-a refuses size 4 after size 6" -- kansa anchor cosign --re
 expect_grep "size 4, smaller than the size 6" err.txt "rollback refusal names both sizes"
 expect_exit 0 "cosig_ref.py verifies the newest cosignature" -- sh -c \
 	"git -C anch.git show HEAD:$CP > new.txt && python3 '$REF' verify '$VA' new.txt '$KA'"
+
+# ---- the policy: origin, witnesses, witness_quorum ------------------------------
+# REQ: WITNESS-ORIGIN REQ: WITNESS-QUORUM
+wpolicy() { # file version extra-json
+	python3 - "$@" <<'PY'
+import json, sys
+p = json.load(open("policy.json"))
+p["version"] = int(sys.argv[2])
+p.update(json.loads(sys.argv[3]))
+json.dump(p, open(sys.argv[1], "w"))
+PY
+}
+case "$OA" in kansa.example/jp-ccisc/????????????????) ok "default origin is schema-less: $OA" ;; *) not_ok "origin $OA" ;; esac
+wpolicy wp.json 1 "{\"origin\": \"oversight.example/jp-ccisc\", \"witness_quorum\": 2,
+  \"witnesses\": [{\"name\": \"member-a\", \"vkey\": \"$VA\"}, {\"name\": \"witness.example\", \"vkey\": \"$VP\"}]}"
+expect_exit 0 "a policy with origin, witnesses and witness_quorum" -- kansa policy create --in wp.json --out wp.cose
+for m in a b c; do kansa policy sign wp.cose --key $m.key >/dev/null || exit 99; done
+expect_exit 0 "policy show lists them" -- kansa policy show wp.cose --json
+[ "$(json_get out.txt 'j["origin"], j["witness_quorum"], [w["name"] for w in j["witnesses"]]')" = \
+  "oversight.example/jp-ccisc 2 ['member-a', 'witness.example']" ] && ok "policy show: origin, quorum, witnesses" ||
+	not_ok "policy show: $(cat out.txt)"
+"$KANSA" ledger init --db p.db --policy wp.cose >/dev/null || exit 99
+KP=$("$KANSA" ledger info --db p.db --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_key"])')
+case "$KP" in oversight.example/jp-ccisc/????????????????+*) ok "the policy's origin names the new ledger" ;;
+	*) not_ok "origin of p.db: $KP" ;; esac
+OP=${KP%%+*}
+checks p.db ok.json 1
+"$KANSA" anchor push --db p.db --repo p.git >/dev/null || exit 99
+expect_exit 1 "--policy: the policy's quorum of 2 is required" -- kansa anchor verify --repo p.git --log-key "$KP" \
+	--policy wp.cose
+expect_grep "cosigned by 0 of the given witnesses, the quorum is 2" err.txt "policy quorum failure says so"
+expect_exit 0 "--witness-quorum overrides the policy's" -- kansa anchor verify --repo p.git --log-key "$KP" \
+	--policy wp.cose --witness-quorum 0
+expect_exit 0 "member-a cosigns the new ledger" -- kansa anchor cosign --repo p.git --key a.key --log-key "$KP"
+git clone -q p.git pw || exit 99
+python3 "$REF" cosign witness.example "$SEED" 1767225600 "pw/logs/$OP/checkpoint" > c2.txt && cp c2.txt "pw/logs/$OP/checkpoint" &&
+	git -C pw commit -q -am "cosigned by witness.example" || exit 99
+expect_exit 0 "two listed witnesses: the policy's quorum is met" -- kansa anchor verify --repo pw --log-key "$KP" \
+	--policy wp.cose --json
+[ "$(json_get out.txt 'j["witness_quorum"], j["history"][-1]["witnessed"]')" = "2 2" ] && ok "quorum 2, witnessed 2" ||
+	not_ok "$(cat out.txt)"
+# existing ledgers keep their origin under a policy that names one
+wpolicy v2.json 2 '{"origin": "oversight.example/jp-ccisc"}'
+kansa policy create --in v2.json --out v2.cose >/dev/null && for m in a b c; do kansa policy sign v2.cose --key $m.key >/dev/null; done || exit 99
+expect_exit 0 "a.db takes policy version 2 with an origin" -- kansa ledger policy --db a.db --policy v2.cose
+[ "$("$KANSA" ledger info --db a.db --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_key"])')" = "$KA" ] &&
+	ok "a.db keeps its origin and log key" || not_ok "a.db's log key changed"
+# policies with bad witness fields are refused
+wpolicy bad1.json 1 '{"origin": "https://oversight.example/x"}'
+expect_exit 3 "an origin with a scheme is refused" -- kansa policy create --in bad1.json --out bad1.cose
+expect_grep "origin: must be a schema-less name" err.txt "says what an origin must be"
+wpolicy bad2.json 1 "{\"witnesses\": [{\"name\": \"$OA\", \"vkey\": \"$KA\"}]}"
+expect_exit 3 "a type 0x01 key as a witness vkey is refused" -- kansa policy create --in bad2.json --out bad2.cose
+expect_grep "a witness vkey has type 0x04" err.txt "says the witness vkey type"
+wpolicy bad3.json 1 "{\"witnesses\": [{\"name\": \"member-a\", \"vkey\": \"$VA\"}], \"witness_quorum\": 2}"
+expect_exit 3 "a witness_quorum above the witnesses listed is refused" -- kansa policy create --in bad3.json --out bad3.cose
+wpolicy bad4.json 1 "{\"witnesses\": [{\"name\": \"member-b\", \"vkey\": \"$VA\"}]}"
+expect_exit 3 "a vkey under another name is refused" -- kansa policy create --in bad4.json --out bad4.cose
 finish
