@@ -127,6 +127,40 @@ static json_t *checkpoint_json(const kansa_anchor_checkpoint *c)
 	return o;
 }
 
+/* REQ: ANCHOR-PUSH-REMOTES each remote's outcome, also when one failed */
+static json_t *remotes_json(const kansa_anchor_remote *r, size_t n, const cli_opt_list *names)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n && i < names->n; i++) {
+		json_t *o = json_pack("{s:s, s:b}", "remote", names->v[i], "pushed", r[i].error == 0);
+		if (r[i].error)
+			json_object_set_new(o, "error", json_pack("{s:s, s:s}", "code", kansa_error_name(r[i].error),
+			    "message", r[i].message));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static void print_remotes(const kansa_anchor_remote *r, size_t n, const cli_opt_list *names)
+{
+	for (size_t i = 0; i < n && i < names->n; i++)
+		if (r[i].error == 0)
+			printf("pushed to %s\n", names->v[i]);
+		else
+			printf("not pushed to %s: %s\n", names->v[i], r[i].message);
+}
+
+/* "ok" and, on failure, "error" into @p j, then print it. */
+static void json_result(json_t *j, int error, const char *schema)
+{
+	json_object_set_new(j, "ok", json_boolean(error == 0));
+	if (error < 0)
+		json_object_set_new(j, "error", json_pack("{s:s, s:s}", "code", kansa_error_name(error),
+		    "message", kansa_error_last()->message));
+	cli_json_print(j, schema);
+}
+
 /* ---- anchor push ------------------------------------------------------- */
 
 static const cli_help help_push = {
@@ -161,16 +195,18 @@ int cmd_anchor_push(int argc, char **argv)
 
 	if ((rc = cli_parse_options(&help_push, opts, argc, argv)) >= 0)
 		return rc;
-	if ((error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0 ||
-	    (error = kansa_anchor_push(&r, lg, o.repo, o.remotes.v, o.remotes.n)) < 0)
+	if ((error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0)
+		goto out;
+	/* a failed remote leaves a result to report: what was anchored, each remote */
+	if ((error = kansa_anchor_push(&r, lg, o.repo, o.remotes.v, o.remotes.n)) < 0 && r.n_remotes == 0)
 		goto out;
 	if (o.json) {
 		json_t *j = checkpoint_json(&r.checkpoint);
-		json_object_set_new(j, "ok", json_true());
 		json_object_set_new(j, "committed", json_boolean(r.committed));
 		json_object_set_new(j, "created", json_boolean(r.created));
 		json_object_set_new(j, "remotes_pushed", json_integer((json_int_t)r.remotes_pushed));
-		cli_json_print(j, schema);
+		json_object_set_new(j, "remotes", remotes_json(r.remote, r.n_remotes, &o.remotes));
+		json_result(j, error, schema);
 	} else {
 		if (r.created)
 			printf("created anchor repository %s\n", o.repo);
@@ -184,8 +220,12 @@ int cmd_anchor_push(int argc, char **argv)
 		else
 			printf("nothing new: %s is anchored at size %llu (commit %.12s)\n", r.checkpoint.origin,
 			    (unsigned long long)r.checkpoint.size, r.checkpoint.commit);
-		for (size_t i = 0; i < r.remotes_pushed; i++)
-			printf("pushed to %s\n", o.remotes.v[i]);
+		print_remotes(r.remote, r.n_remotes, &o.remotes);
+	}
+	if (error < 0) {
+		kansa_ledger_close(lg);
+		cli_warn("%s", kansa_error_last()->message);
+		return cli_exit_code(error);
 	}
 out:
 	kansa_ledger_close(lg);
@@ -584,20 +624,27 @@ int cmd_anchor_cosign(int argc, char **argv)
 	else if ((error = default_state(state, sizeof(state), me, kansa_note_verifier_name(logs[0]))) < 0 ||
 	    (error = import_old_state(state, logs[0], me, key)) < 0)
 		goto out;
-	if ((error = kansa_anchor_cosign(&r, o.repo, logs[0], key, state, o.remotes.v, o.remotes.n)) < 0)
+	if ((error = kansa_anchor_cosign(&r, o.repo, logs[0], key, state, o.remotes.v, o.remotes.n)) < 0 &&
+	    r.n_remotes == 0)
 		goto out;
 	if (o.json) {
 		json_t *j = checkpoint_json(&r.checkpoint);
-		json_object_set_new(j, "ok", json_true());
 		json_object_set_new(j, "committed", json_boolean(r.committed));
 		json_object_set_new(j, "previous_size", json_integer((json_int_t)r.previous_size));
 		json_object_set_new(j, "witness", json_string(kansa_key_name(key)));
 		json_object_set_new(j, "witness_vkey", vkey_json(me));
 		json_object_set_new(j, "state", json_string(state));
 		json_object_set_new(j, "remotes_pushed", json_integer((json_int_t)r.remotes_pushed));
-		cli_json_print(j, schema);
+		json_object_set_new(j, "remotes", remotes_json(r.remote, r.n_remotes, &o.remotes));
+		json_result(j, error, schema);
 	} else {
 		print_cosign(&r, kansa_key_name(key), state);
+		print_remotes(r.remote, r.n_remotes, &o.remotes);
+	}
+	if (error < 0) { /* a remote failed; the rest is reported above */
+		cli_warn("%s", kansa_error_last()->message);
+		error = cli_exit_code(error);
+		goto done;
 	}
 out:
 	if (error < 0)

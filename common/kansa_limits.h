@@ -101,6 +101,7 @@ _Static_assert(KANSA_MAX_REQUEST_BYTES == KANSA_MAX_ENTRY_BYTES - KANSA_MAX_ENTR
 /* Remotes one anchor push updates. */
 #define KANSA_MAX_ANCHOR_REMOTES 32
 
+_Static_assert(KANSA_MAX_ANCHOR_REMOTES <= KANSA_ANCHOR_MAX_REMOTES, "every remote is reported");
 _Static_assert(KANSA_MAX_CBOR_DEPTH <= 64, "the decoder stack is fixed size");
 _Static_assert(KANSA_MAX_CBOR_BYTES <= (1 << 24), "CBOR inputs stay small");
 _Static_assert(KANSA_MAX_SECRET_BYTES <= 4096, "secrets live in the secure heap");

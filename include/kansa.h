@@ -1153,12 +1153,23 @@ typedef struct {
 	size_t n_witnessed;      /**< distinct given witness keys whose cosignature verified */
 } kansa_anchor_checkpoint;
 
+/** Remotes one push or cosign reports on, one by one (all it accepts). */
+#define KANSA_ANCHOR_MAX_REMOTES 32
+
+/** How the push to one remote went. */
+typedef struct {
+	int error;         /**< 0: pushed; else the kansa error code of this remote's failure */
+	char message[256]; /**< what failed and what to do, when error != 0 */
+} kansa_anchor_remote;
+
 /** What kansa_anchor_push() did. */
 typedef struct {
 	kansa_anchor_checkpoint checkpoint; /**< now anchored (commit: the tip) */
 	bool committed;        /**< a commit was made (false: the repository already held this size) */
 	bool created;          /**< the repository was created */
 	size_t remotes_pushed; /**< remotes updated */
+	size_t n_remotes;      /**< remotes tried: remote[i] is the i-th name given */
+	kansa_anchor_remote remote[KANSA_ANCHOR_MAX_REMOTES]; /**< each remote's outcome */
 } kansa_anchor_push_result;
 
 /**
@@ -1166,7 +1177,9 @@ typedef struct {
  * repository at @p repo_path, sign a new checkpoint (kansa_ledger_checkpoint())
  * and commit it as logs/<origin>/checkpoint with logs/<origin>/consistency-proof
  * (from the anchored size) on the branch HEAD names; then push that branch to
- * each named remote. The repository (bare or not) is created when the path
+ * each named remote, going on past a remote that fails (out->remote[] says
+how each went; the result is filled also when a push failed). The
+repository (bare or not) is created when the path
  * does not exist or is an empty directory: bare when the path ends in ".git".
  * A ledger that is not an extension of what the repository holds is refused
  * and nothing is committed or pushed.
@@ -1248,6 +1261,8 @@ typedef struct {
 	uint64_t previous_size; /**< the size this witness cosigned before (0: none) */
 	bool committed;         /**< a commit was made (false: already cosigned by this key) */
 	size_t remotes_pushed;  /**< remotes updated */
+	size_t n_remotes;       /**< remotes tried: remote[i] is the i-th name given */
+	kansa_anchor_remote remote[KANSA_ANCHOR_MAX_REMOTES]; /**< each remote's outcome */
 } kansa_anchor_cosign_result;
 
 /**

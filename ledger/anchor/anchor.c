@@ -379,7 +379,8 @@ static int push_locked(kansa_anchor_push_result *out, kansa_ledger *lg, const ch
 	} else if ((error = anchor_new(out, repo, head, lg, v, &prev)) < 0) {
 		goto out;
 	}
-	error = kansa_anchor__push(&out->remotes_pushed, repo, remotes, n_remotes);
+	error = kansa_anchor__push(&out->remotes_pushed, out->remote, &out->n_remotes, repo, remotes,
+	    n_remotes);
 out:
 	git_commit_free(head);
 	git_repository_free(repo);

@@ -60,9 +60,13 @@ int kansa_anchor__read_file(char **out, size_t *len_out, git_oid *oid_out, git_r
 int kansa_anchor__commit(git_oid *out, git_repository *repo, git_commit *parent,
     const kansa_anchor_file *files, size_t n_files, const char *message);
 
-/* Push HEAD's branch to each named remote. *pushed counts the remotes done. */
-int kansa_anchor__push(size_t *pushed, git_repository *repo, const char *const *remotes,
-    size_t n_remotes);
+/* Push HEAD's branch to each named remote, going on past one that fails;
+ * *pushed counts the remotes done, results[i] (KANSA_ANCHOR_MAX_REMOTES
+ * room) says how remote i went, *n_results how many were tried. Returns 0
+ * when every push was done, else the first failure's code, its message
+ * naming how many were pushed. */
+int kansa_anchor__push(size_t *pushed, kansa_anchor_remote *results, size_t *n_results,
+    git_repository *repo, const char *const *remotes, size_t n_remotes);
 
 /* The 40 hex digits of @p oid. */
 void kansa_anchor__oid_hex(char out[KANSA_ANCHOR_COMMIT_HEX], const git_oid *oid);

@@ -336,6 +336,11 @@ static int run(walk_ctx *w, log_state **logs_out, const char *repo_path,
 	w->n_keys = 1 + n_witnesses;
 	if ((error = kansa_anchor__open(&w->repo, &created, repo_path, false)) < 0)
 		return error;
+	/* REQ: ANCHOR-SHALLOW a shallow clone lacks the first anchors: say so */
+	if (git_repository_is_shallow(w->repo) == 1)
+		return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_GIT,
+		    "%s is a shallow clone: verifying needs the full history from the first anchor; "
+		    "run git fetch --unshallow there, or clone without --depth", repo_path);
 	return walk(w);
 }
 
@@ -439,7 +444,8 @@ static int cosign_newest(kansa_anchor_cosign_result *out, walk_ctx *w, const log
 	out->committed = true;
 push:
 	if (error == 0)
-		error = kansa_anchor__push(&out->remotes_pushed, w->repo, remotes, n_remotes);
+		error = kansa_anchor__push(&out->remotes_pushed, out->remote, &out->n_remotes, w->repo,
+		    remotes, n_remotes);
 out:
 	kansa_buf_dispose(&msg);
 	free(signed_note);

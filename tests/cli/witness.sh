@@ -200,4 +200,30 @@ wpolicy bad3.json 1 "{\"witnesses\": [{\"name\": \"member-a\", \"vkey\": \"$VA\"
 expect_exit 3 "a witness_quorum above the witnesses listed is refused" -- kansa policy create --in bad3.json --out bad3.cose
 wpolicy bad4.json 1 "{\"witnesses\": [{\"name\": \"member-b\", \"vkey\": \"$VA\"}]}"
 expect_exit 3 "a vkey under another name is refused" -- kansa policy create --in bad4.json --out bad4.cose
+# ---- publishing: one unreachable remote among three; a shallow clone -------------
+# REQ: ANCHOR-PUSH-REMOTES REQ: ANCHOR-SHALLOW
+git init -q --bare m1.git && git init -q --bare m3.git || exit 99
+git -C p.git remote add m1 "$T/m1.git" && git -C p.git remote add down "$T/no/such/mirror.git" &&
+	git -C p.git remote add m3 "$T/m3.git" || exit 99
+checks p.db ok.json 1
+expect_exit 4 "push with one unreachable remote of three: exit 4" -- kansa anchor push --db p.db --repo p.git \
+	--remote m1 --remote down --remote m3 --json
+[ "$(json_get out.txt 'j["ok"], j["committed"], j["remotes_pushed"], [(r["remote"], r["pushed"]) for r in j["remotes"]]')" = \
+  "False True 2 [('m1', True), ('down', False), ('m3', True)]" ] && ok "--json reports each remote" || not_ok "$(cat out.txt)"
+[ "$(git -C m3.git rev-parse main 2>/dev/null)" = "$(git -C p.git rev-parse HEAD)" ] &&
+	ok "the remote after the failing one was pushed" || not_ok "m3 not pushed"
+expect_grep "pushed to 2 of 3 remotes" err.txt "the failure says how many were pushed"
+expect_exit 4 "the same in text" -- kansa anchor push --db p.db --repo p.git --remote m1 --remote down --remote m3
+expect_grep "^pushed to m1$" out.txt "text: m1 pushed"
+expect_grep "^not pushed to down: " out.txt "text: down not pushed, with the reason"
+expect_grep "^pushed to m3$" out.txt "text: m3 pushed"
+expect_exit 4 "cosign reports its remotes too" -- kansa anchor cosign --repo p.git --key a.key --log-key "$KP" \
+	--remote down --remote m1 --json
+[ "$(json_get out.txt '[(r["remote"], r["pushed"]) for r in j["remotes"]]')" = "[('down', False), ('m1', True)]" ] &&
+	ok "cosign --json reports each remote" || not_ok "$(cat out.txt)"
+git clone -q --depth 1 "file://$T/m1.git" shallow 2>/dev/null || exit 99
+expect_exit 4 "verify on a shallow clone" -- kansa anchor verify --repo shallow --log-key "$KP"
+expect_grep "shallow clone: verifying needs the full history" err.txt "says full history is needed"
+git -C shallow fetch -q --unshallow || exit 99
+expect_exit 0 "after git fetch --unshallow it verifies" -- kansa anchor verify --repo shallow --log-key "$KP"
 finish
