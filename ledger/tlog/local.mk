@@ -1,6 +1,6 @@
 # ledger/tlog/: the transparency log's formats: the RFC 9162 Merkle tree and
 # its proofs, C2SP signed notes and checkpoints. Uses keys/ only.
-libkansa_internal_la_SOURCES += ledger/tlog/merkle.h ledger/tlog/merkle.c ledger/tlog/note.h ledger/tlog/note.c \
+libkansa_internal_la_SOURCES += ledger/tlog/merkle.h ledger/tlog/merkle.c ledger/tlog/note.h ledger/tlog/note.c ledger/tlog/vkey.c \
 	ledger/tlog/cosig.h ledger/tlog/cosig.c
 
 check_PROGRAMS += tests/unit/test_merkle tests/unit/test_note tests/unit/test_cosig tests/tools/merkle_dump
