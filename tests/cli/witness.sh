@@ -127,6 +127,20 @@ expect_exit 1 "member-b refuses member-a's state" -- kansa anchor cosign --repo 
 	--state stolen.state
 expect_grep "another witness's state" err.txt "says the state is another witness's"
 
+# The shared state file of earlier versions, <dir>/<origin>: taken over by the
+# witness whose signature it carries, ignored by another.
+OLDSTATE="$T/.config/kansa/witness/$(echo "$OA" | tr / _)"
+expect_exit 0 "member-c cosigns into a state at the old shared path" -- kansa anchor cosign --repo anch.git \
+	--key c.key --log-key "$KA" --state "$OLDSTATE"
+expect_exit 0 "member-c again, default state: takes over the old file" -- kansa anchor cosign --repo anch.git \
+	--key c.key --log-key "$KA" --json
+[ "$(json_get out.txt 'j["previous_size"] == j["size"] > 0, "member-c+" in j["state"]')" = "True True" ] &&
+	ok "member-c continues from its old state" || not_ok "import: $(cat out.txt)"
+"$KANSA" keys generate --out d.key --name member-d --no-passphrase >/dev/null || exit 99
+expect_exit 0 "member-d does not take over member-c's old state" -- kansa anchor cosign --repo anch.git \
+	--key d.key --log-key "$KA" --json
+[ "$(json_get out.txt 'j["previous_size"]')" = 0 ] && ok "member-d starts afresh" || not_ok "d: $(cat out.txt)"
+
 # ---- no smaller size, no other root for a cosigned size --------------------------
 # REQ: ANCHOR-WITNESS
 "$KANSA" anchor push --db snap.db --repo split.git >/dev/null || exit 99  # same size 4, another root
