@@ -316,3 +316,36 @@ Test(cosig, signs_only_checkpoints_with_valid_arguments)
 	free(note);
 	fixture_fini(&fx);
 }
+
+/* Ed25519 is deterministic, so kansa and tests/cosig_ref.py (Python's
+ * cryptography) must write the same line: the reference checkpoint of
+ * docs/formats.md (log seed 32 x 0x01), cosigned by seed 32 x 0x02 as
+ * witness.example/w1 at 1700000000, made by cosig_ref.py (this is also the
+ * fuzz seed tests/fuzz/corpus/note/kansa-cosigned-reference.note). */
+Test(cosig, matches_the_independent_implementation_byte_for_byte)
+{
+	static const char ref[] = "kansa.example/ledger\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n\n"
+	    "\xe2\x80\x94 kansa.example/ledger 9Wek1g5tLAujsKqaNmKUWXHUxi+lQrqCcb4zNYBl6CJMBvmKMucKEdC9R0tB33hrjVVbSZpUAmdylj1aXHzHJZJE9A0=\n";
+	static const char line[] = "\xe2\x80\x94 witness.example/w1 3xwKNQAAAABlU/EAsaP1qgwOvF0YLzU4JOWfPvyL+umKsyqnmis0Xd+9cFTEvIko2YkLUZUM6fUeSHj0NlMOKrmIYDR5ON9r52voAA==\n";
+	static const char vkey[] = "witness.example/w1+df1c0a35+BIE5dw6ofRdfVqNUZsNMfszLjYqRtO43ol32D1uPybOU";
+	kansa_key *w = key_from_byte(2);
+	kansa_note_verifier *v = NULL, *mine = NULL;
+	char *co = NULL, *fmt = NULL;
+	size_t len;
+	uint64_t t;
+
+	cr_assert_eq(kansa_cosig_add(&co, &len, ref, strlen(ref), w, "witness.example/w1", 1700000000), 0);
+	cr_expect_eq(len, strlen(ref) + strlen(line));
+	cr_expect_str_eq(co + strlen(ref), line);
+	cr_assert_eq(kansa_cosig_verifier_from_key(&mine, w, "witness.example/w1"), 0);
+	cr_assert_eq(kansa_note_verifier_format(&fmt, mine), 0);
+	cr_expect_str_eq(fmt, vkey);
+	cr_assert_eq(kansa_note_verifier_parse(&v, vkey, strlen(vkey)), 0);
+	cr_expect_eq(kansa_cosig_verify(&t, co, len, v), 0);
+	cr_expect_eq(t, 1700000000);
+	free(fmt);
+	free(co);
+	kansa_note_verifier_free(v);
+	kansa_note_verifier_free(mine);
+	kansa_key_free(w);
+}
