@@ -112,6 +112,11 @@ expect_exit 1 "quorum 2 with member-b, who did not cosign, and member-a" -- kans
 expect_grep "cosigned by 1 of the given witnesses, the quorum is 2" err.txt "quorum failure says how many"
 expect_exit 1 "one witness given twice counts once" -- kansa anchor verify --repo work --log-key "$KA" \
 	--witness-key a.key.pub --witness-key "$VA" --witness-quorum 2
+# a witness key given in the old form (type 0x01 vkey) also verifies its C2SP lines
+VA01=$(python3 -c 'import base64,hashlib,sys; n,_,k=sys.argv[1].split("+",2); p=base64.b64decode(k)[1:]
+print("%s+%s+%s" % (n, hashlib.sha256(n.encode()+b"\n\x01"+p).digest()[:4].hex(), base64.b64encode(b"\x01"+p).decode()))' "$VA")
+expect_exit 0 "a type 0x01 vkey of member-a counts its cosignature" -- kansa anchor verify --repo work --log-key "$KA" \
+	--witness-key "$VA01" --witness-quorum 1
 expect_exit 2 "a quorum larger than the witness keys given" -- kansa anchor verify --repo work --log-key "$KA" \
 	--witness-key "$VA" --witness-quorum 2
 
