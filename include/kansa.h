@@ -1089,7 +1089,7 @@ KANSA_EXTERN(int) kansa_ledger_prove_consistency(kansa_merkle_proof *out,
     kansa_ledger *lg, uint64_t old_size, uint64_t size);
 
 /* ---------------------------------------------------------------------- */
-/* Witness cosignatures (C2SP tlog-cosignature v1)                        */
+/* Witnesses (design §11): C2SP cosignatures, vkeys, the policy's list    */
 /* ---------------------------------------------------------------------- */
 
 /** Signature type byte of a note verifier: Ed25519 note signatures. */
