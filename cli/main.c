@@ -47,6 +47,7 @@ static const cli_command commands[] = {
 	{ "anchor", "push", cmd_anchor_push, "commit the ledger's checkpoint to a git repository, push it" },
 	{ "anchor", "verify", cmd_anchor_verify, "verify an anchor repository's history (public keys only)" },
 	{ "anchor", "cosign", cmd_anchor_cosign, "as a witness, cosign the newest anchored checkpoint" },
+	{ "witness", "cosign", cmd_anchor_cosign, "the same as anchor cosign (C2SP tlog-cosignature)" },
 	/* @@CLI_COMMANDS@@ */
 };
 

@@ -328,7 +328,13 @@ int kansa_ledger_init(const char *path, const kansa_secret *db_key, const uint8_
 	    (error = kansa_random(id, sizeof(id))) < 0)
 		goto out;
 	kansa_hex_encode(idhex, id, sizeof(id));
-	snprintf(origin, sizeof(origin), "kansa/%.64s/%s", kansa_policy_commission(p), idhex);
+	/* REQ: WITNESS-ORIGIN a schema-less URL-like origin (C2SP tlog-checkpoint):
+	 * the policy's origin prefix, else kansa.example/<commission>, then this
+	 * ledger's random id; stored at init, so existing ledgers keep theirs */
+	if (kansa_policy_origin(p) != NULL)
+		snprintf(origin, sizeof(origin), "%s/%s", kansa_policy_origin(p), idhex);
+	else
+		snprintf(origin, sizeof(origin), "kansa.example/%.64s/%s", kansa_policy_commission(p), idhex);
 	if ((error = kansa_store__open(&s, path, db_key, KANSA_STORE_CREATE)) < 0)
 		goto out;
 	c = (policy_ctx){ NULL, policy, policy_len, p, seed, origin, NULL };

@@ -50,6 +50,12 @@ typedef struct {
 } kansa_member;
 
 typedef struct {
+	char *name;                  /* the witness's key name */
+	char *vkey;                  /* its C2SP vkey, type 0x04, checked */
+	uint8_t pub[KANSA_PUBKEY_LEN]; /* the key of the vkey */
+} kansa_policy_witness;
+
+typedef struct {
 	char *commission;                    /* "jp-ccisc" */
 	uint64_t version;                    /* 1, 2, ... */
 	kansa_member *members;               /* n_members entries */
@@ -64,7 +70,14 @@ typedef struct {
 	size_t n_ops;
 	uint64_t max_targets;                /* per request; default 256 */
 	int64_t emergency[2];                /* ratification window in seconds per action; 0 = no emergency acts */
+	char *origin;                        /* checkpoint origin prefix of new ledgers, or NULL */
+	kansa_policy_witness *witnesses;     /* listed witnesses (docs/anchoring.md) */
+	size_t n_witnesses;
+	uint64_t witness_quorum;             /* distinct listed witnesses needed; 0 = none */
 } kansa_policy_doc;
+
+/* policy/doc_witness.c: free the origin and witnesses fields. */
+void kansa_policy_doc__dispose_witnesses(kansa_policy_doc *p);
 
 typedef struct {
 	uint8_t cti[16];        /* warrant id (CWT claim 7) */

@@ -178,6 +178,26 @@ const char *kansa_policy_commission(const kansa_policy *p)
 	return p->sd->u.policy.commission;
 }
 
+const char *kansa_policy_origin(const kansa_policy *p)
+{
+	return p->sd->u.policy.origin;
+}
+
+size_t kansa_policy_witness_count(const kansa_policy *p)
+{
+	return p->sd->u.policy.n_witnesses;
+}
+
+const char *kansa_policy_witness_vkey(const kansa_policy *p, size_t i)
+{
+	return i < p->sd->u.policy.n_witnesses ? p->sd->u.policy.witnesses[i].vkey : NULL;
+}
+
+size_t kansa_policy_witness_quorum(const kansa_policy *p)
+{
+	return (size_t)p->sd->u.policy.witness_quorum;
+}
+
 void kansa_policy_hash(uint8_t out[KANSA_HASH_LEN], const kansa_policy *p)
 {
 	memcpy(out, p->sd->hash, KANSA_HASH_LEN);
@@ -317,6 +337,16 @@ void kansa_policy_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now
 	json_object_set_new(o, "forbidden_fields", jnames(p->forbidden_fields, p->n_forbidden_fields));
 	json_object_set_new(o, "ops", jnames(p->ops, p->n_ops));
 	json_object_set_new(o, "max_targets", json_integer((json_int_t)p->max_targets));
+	if (p->origin)
+		json_object_set_new(o, "origin", json_string(p->origin));
+	if (p->n_witnesses) {
+		json_t *ws = json_array();
+		for (size_t i = 0; ws != NULL && i < p->n_witnesses; i++)
+			json_array_append_new(ws, json_pack("{s:s, s:s}", "name", p->witnesses[i].name,
+			    "vkey", p->witnesses[i].vkey));
+		json_object_set_new(o, "witnesses", ws);
+		json_object_set_new(o, "witness_quorum", json_integer((json_int_t)p->witness_quorum));
+	}
 }
 
 void kansa_warrant_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now)

@@ -111,7 +111,8 @@ static int member_key(uint8_t pub[KANSA_PUBKEY_LEN], const char *spec, const cha
 int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *base_dir, int64_t now)
 {
 	static const char *const keys[] = { "commission", "version", "members", "quorum",
-		"max_validity", "fields", "forbidden_fields", "ops", "max_targets", "emergency", NULL };
+		"max_validity", "fields", "forbidden_fields", "ops", "max_targets", "emergency",
+		"origin", "witnesses", "witness_quorum", NULL };
 	static const char *const member_keys[] = { "name", "public_key", NULL };
 	static const char *const quorum_keys[] = { "metadata-query", "neutralize", "revoke",
 		"policy", NULL };
@@ -219,7 +220,8 @@ int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *bas
 	}
 	if ((error = kansa_json__put_texts(m, "fields", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
 	    (error = kansa_json__put_texts(m, "forbidden_fields", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
-	    (error = kansa_json__put_texts(m, "ops", j, "", KANSA_MAX_VOCABULARY)) < 0)
+	    (error = kansa_json__put_texts(m, "ops", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
+	    (error = kansa_policy_doc__witnesses_from_json(m, j)) < 0)
 		return error;
 	/* max_targets: written always (default 256), so a reader never guesses */
 	u = 256;
