@@ -97,13 +97,11 @@ bool kansa_decide__policy_checks(kansa_decision *out, const kansa_policy_doc *po
 	/* REQ: DECIDE-10 forbidden or unknown fields */
 	for (size_t i = 0; i < req->n_fields; i++) {
 		const char *f = req->fields[i];
-		if (in_list(policy->forbidden_fields, policy->n_forbidden_fields, f)) {
-			DENY(out, KANSA_REASON_FORBIDDEN_FIELD,
-			    "field '%.64s' is content, forbidden by the policy", f);
-			return false;
-		}
-		if (!in_list(policy->fields, policy->n_fields, f)) {
-			DENY(out, KANSA_REASON_FORBIDDEN_FIELD,
+		bool content;
+
+		if (kansa_rules__field(policy, f, &content) != KANSA_REASON_ALLOWED) {
+			DENY(out, KANSA_REASON_FORBIDDEN_FIELD, content ?
+			    "field '%.64s' is content, forbidden by the policy" :
 			    "field '%.64s' is not a metadata field of the policy", f);
 			return false;
 		}
@@ -224,8 +222,7 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
 			return;
 		}
 		/* REQ: DECIDE-14 op in the warrant's ops and the policy's ops */
-		if (!in_list(w->ops, w->n_ops, req->op) ||
-		    !in_list(policy->ops, policy->n_ops, req->op)) {
+		if (!in_list(w->ops, w->n_ops, req->op) || !kansa_rules__op_allowed(policy, req->op)) {
 			DENY(out, KANSA_REASON_OP_NOT_ALLOWED, "operation '%.64s' is not allowed by the %s",
 			    req->op, in_list(w->ops, w->n_ops, req->op) ? "policy" : "warrant");
 			return;
@@ -259,7 +256,7 @@ static void decide_emergency(kansa_decision *out, const kansa_policy_doc *policy
 	}
 	if (!kansa_decide__policy_checks(out, policy, req))
 		return;
-	if (req->action == KANSA_ACT_NEUTRALIZE && !in_list(policy->ops, policy->n_ops, req->op)) {
+	if (req->action == KANSA_ACT_NEUTRALIZE && !kansa_rules__op_allowed(policy, req->op)) {
 		DENY(out, KANSA_REASON_OP_NOT_ALLOWED, "operation '%.64s' is not allowed by the policy", req->op);
 		return;
 	}

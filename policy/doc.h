@@ -317,8 +317,9 @@ const kansa_member *kansa_policy_doc__member_by_kid(const kansa_policy_doc *poli
  *    members) or as version n+1 of prev (same commission, version + 1, the
  *    "policy" quorum of prev's members). KANSA_EVERIFY.
  *  - kansa_warrant_doc__check_validity: not_before <= now < expires
- *    (KANSA_EEXPIRED), and expires - not_before <= the policy's max_validity
- *    for the action (KANSA_EVERIFY).
+ *    (KANSA_EEXPIRED), expires - not_before <= the policy's max_validity
+ *    for the action, and some request could pass rows 10 and 14
+ *    (kansa_rules__usable; "unusable"), all KANSA_EVERIFY.
  */
 int kansa_signed_doc__verify_quorum(size_t *have_out, size_t *need_out,
     const kansa_signed_doc *d, const kansa_policy_doc *policy, const kansa_signers *known);

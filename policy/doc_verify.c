@@ -281,6 +281,22 @@ int kansa_warrant_doc__check_validity(const kansa_warrant_doc *w, const kansa_po
 		    "validity too long: valid for %s, the policy allows at most %s for %s", a, b,
 		    kansa_action__name(w->action));
 	default:
+		break;
+	}
+	if (policy == NULL)
+		return 0;
+	/* REQ: DOC-USABLE rows 10 and 14: a warrant no request could ever pass */
+	switch (kansa_rules__usable(w, policy)) {
+	case KANSA_REASON_FORBIDDEN_FIELD:
+		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_DOCUMENT,
+		    "unusable: none of the warrant's %zu fields is a metadata field policy version %llu "
+		    "allows, so every request under it is denied", w->n_fields,
+		    (unsigned long long)policy->version);
+	case KANSA_REASON_OP_NOT_ALLOWED:
+		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_DOCUMENT,
+		    "unusable: none of the warrant's %zu ops is allowed by policy version %llu, so every "
+		    "request under it is denied", w->n_ops, (unsigned long long)policy->version);
+	default:
 		return 0;
 	}
 }

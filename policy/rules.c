@@ -65,3 +65,44 @@ int kansa_rules__validity(const kansa_warrant_doc *w, const kansa_policy_doc *po
 		return KANSA_REASON_VALIDITY_TOO_LONG;
 	return KANSA_REASON_ALLOWED;
 }
+
+static bool listed(char *const *list, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
+int kansa_rules__field(const kansa_policy_doc *policy, const char *field, bool *content)
+{
+	bool forbidden = listed(policy->forbidden_fields, policy->n_forbidden_fields, field);
+
+	if (content != NULL)
+		*content = forbidden;
+	if (forbidden || !listed(policy->fields, policy->n_fields, field))
+		return KANSA_REASON_FORBIDDEN_FIELD;
+	return KANSA_REASON_ALLOWED;
+}
+
+bool kansa_rules__op_allowed(const kansa_policy_doc *policy, const char *op)
+{
+	return listed(policy->ops, policy->n_ops, op);
+}
+
+int kansa_rules__usable(const kansa_warrant_doc *w, const kansa_policy_doc *policy)
+{
+	if (w->action == KANSA_ACT_METADATA_QUERY) {
+		for (size_t i = 0; i < w->n_fields; i++)
+			if (kansa_rules__field(policy, w->fields[i], NULL) == KANSA_REASON_ALLOWED)
+				return KANSA_REASON_ALLOWED;
+		return KANSA_REASON_FORBIDDEN_FIELD;
+	}
+	if (w->action == KANSA_ACT_NEUTRALIZE) {
+		for (size_t i = 0; i < w->n_ops; i++)
+			if (kansa_rules__op_allowed(policy, w->ops[i]))
+				return KANSA_REASON_ALLOWED;
+		return KANSA_REASON_OP_NOT_ALLOWED;
+	}
+	return KANSA_REASON_ALLOWED;
+}

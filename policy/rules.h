@@ -46,4 +46,22 @@ int kansa_rules__validity(const kansa_warrant_doc *w, const kansa_policy_doc *po
 /* The policy's max_validity for the warrant's action in seconds; 0 = no limit. */
 int64_t kansa_rules__max_validity(const kansa_policy_doc *policy, int action);
 
+/* Row 10: KANSA_REASON_ALLOWED when @p field is one of the policy's metadata
+ * fields and not forbidden; else KANSA_REASON_FORBIDDEN_FIELD. *content
+ * (may be NULL) tells a forbidden field (content) from an unknown one. */
+int kansa_rules__field(const kansa_policy_doc *policy, const char *field, bool *content);
+
+/* Row 14, the policy's half: whether the policy allows operation @p op. */
+bool kansa_rules__op_allowed(const kansa_policy_doc *policy, const char *op);
+
+/*
+ * Whether any request could pass rows 10 and 14 under warrant @p w: a
+ * metadata-query warrant needs a scope field that row 10 allows (every
+ * request asks for at least one field, each inside the scope), a neutralize
+ * warrant an op the policy allows. KANSA_REASON_ALLOWED, or
+ * _FORBIDDEN_FIELD / _OP_NOT_ALLOWED when no request ever can: the warrant
+ * is unusable under this policy, and `warrant verify` says it is invalid.
+ */
+int kansa_rules__usable(const kansa_warrant_doc *w, const kansa_policy_doc *policy);
+
 #endif

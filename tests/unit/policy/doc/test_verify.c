@@ -776,3 +776,37 @@ Test(doc_unsign, removes_one_signer_only)
 	free(pol);
 	free(w);
 }
+
+/* REQ: DOC-USABLE a warrant no request could ever pass is invalid; one with
+ * some usable fields or ops is valid (requests for the rest are denied) */
+Test(warrant_verify, a_warrant_that_can_never_be_used_is_invalid)
+{
+	static const int ABC[] = { 0, 1, 2, -1 };
+	uint8_t *pol = NULL, *w = NULL;
+	size_t plen = 0, wlen = 0;
+	kansa_policy *p = policy_v1(&pol, &plen);
+	json_t *j;
+
+	/* every field forbidden (content) or not a metadata field of the policy */
+	j = warrant_json();
+	json_object_set_new(json_object_get(j, "scope"), "fields", json_pack("[s,s]", "payload", "shoe_size"));
+	signed_warrant(&w, &wlen, j, AB);
+	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW), KANSA_EVERIFY);
+	cr_expect_msg("unusable: none of the warrant's 2 fields");
+	free(w);
+	/* one usable field among forbidden ones: valid */
+	j = warrant_json();
+	json_object_set_new(json_object_get(j, "scope"), "fields", json_pack("[s,s]", "payload", "src_ip"));
+	signed_warrant(&w, &wlen, j, AB);
+	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW), 0, "%s", kansa_error_last()->message);
+	free(w);
+	/* neutralize: no op the policy allows */
+	j = neutralize_json();
+	json_object_set_new(json_object_get(j, "scope"), "ops", json_pack("[s]", "wipe-disk"));
+	signed_warrant(&w, &wlen, j, ABC);
+	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW), KANSA_EVERIFY);
+	cr_expect_msg("unusable: none of the warrant's 1 ops");
+	free(w);
+	kansa_policy_free(p);
+	free(pol);
+}
