@@ -59,6 +59,10 @@ int cli_passphrase(kansa_secret **out, const char *file, const char *prompt, boo
 /* Load a key file, asking for its passphrase only if it is encrypted. */
 int cli_load_key(kansa_key **out, const char *path, const char *passphrase_file);
 
+/* Verifier keys (the log_key of 'kansa ledger info'): @p arg is a key string
+ * itself, or a file of them one per line; appended to out[*n], at most max. */
+int cli_load_verifiers(kansa_note_verifier **out, size_t *n, size_t max, const char *arg);
+
 /* cli/db.c: the database key from key_file or $KANSA_DB_KEY_FILE, and a
  * ledger opened with it. */
 int cli_db_key(kansa_secret **out, const char *key_file);
@@ -126,5 +130,7 @@ int cmd_audit_report(int argc, char **argv);
 int cmd_anchor_push(int argc, char **argv);         /* cmd_anchor.c */
 int cmd_anchor_verify(int argc, char **argv);
 int cmd_anchor_cosign(int argc, char **argv);
+int cmd_receipt_verify(int argc, char **argv);       /* cmd_receipt.c */
+int cmd_receipt_show(int argc, char **argv);
 
 #endif

@@ -25,37 +25,6 @@ typedef struct {
 #define OPT_REPO(o, help) CLI_OPT_PATH("repo", 0, &(o).repo, "PATH", (help), CLI_OPT_REQUIRED)
 #define OPT_REMOTE(o, help) CLI_OPT_LIST("remote", 0, &(o).remotes, "NAME", (help), 0)
 
-/* A verifier key given as the key string itself, or a file holding key
- * strings one per line (what 'kansa ledger info' prints as log key). */
-static int load_verifiers(kansa_note_verifier **out, size_t *n, size_t max, const char *arg)
-{
-	uint8_t *text = NULL;
-	size_t len = 0;
-	char *line, *next;
-	int error;
-
-	if (strchr(arg, '+') != NULL && kansa_note_verifier_parse(&out[*n], arg, strlen(arg)) == 0) {
-		(*n)++;
-		return 0;
-	}
-	if ((error = kansa_file_read(&text, &len, arg, 64 * 1024, 0)) < 0)
-		return kansa_error_set_str(error, "--log-key: neither a verifier key (name+hash+base64, "
-		    "as 'kansa ledger info' prints) nor a readable file of them");
-	for (line = (char *)text; line && *line && error == 0; line = next) {
-		size_t l;
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		if ((l = strlen(line)) == 0)
-			continue;
-		if (*n == max)
-			error = kansa_error_set_str(KANSA_ELIMIT, "too many keys");
-		else if ((error = kansa_note_verifier_parse(&out[*n], line, l)) == 0)
-			(*n)++;
-	}
-	free(text);
-	return error;
-}
-
 /* A witness key: a verifier key string, or a member's public key file
  * (kansa keys generate writes FILE.pub with the member's name). */
 static int load_witness(kansa_note_verifier **out, size_t *n, const char *arg)
@@ -263,7 +232,7 @@ int cmd_anchor_verify(int argc, char **argv)
 	if ((rc = cli_parse_options(&help_verify, opts, argc, argv)) >= 0)
 		return rc;
 	for (size_t i = 0; i < o.log_keys.n && error == 0; i++)
-		error = load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys.v[i]);
+		error = cli_load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys.v[i]);
 	for (size_t i = 0; i < o.witness_keys.n && error == 0; i++)
 		error = load_witness(wit, &n_wit, o.witness_keys.v[i]);
 	if (error < 0)
@@ -413,7 +382,7 @@ int cmd_anchor_cosign(int argc, char **argv)
 		return rc;
 	if (o.log_keys.n != 1)
 		return cli_usage_error("give the log's key once: --log-key KEY");
-	if ((error = load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys.v[0])) < 0)
+	if ((error = cli_load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys.v[0])) < 0)
 		goto out;
 	if (n_logs != 1) {
 		error = cli_usage_error("--log-key: give exactly one log's key");

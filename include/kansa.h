@@ -166,6 +166,8 @@ KANSA_EXTERN(const char *) kansa_version(void);
 #define KANSA_RECEIPT_TTL 300
 /** Longest text field of a receipt (requester, officer: a document's ID text), in bytes. */
 #define KANSA_RECEIPT_MAX_TEXT 127
+/** Characters of a receipt's base64 text (kansa_receipt_to_base64()), with the NUL. */
+#define KANSA_RECEIPT_MAX_BASE64 (4 * ((KANSA_RECEIPT_MAX_BYTES + 2) / 3) + 1)
 
 /** SHA-256 of @p len bytes. */
 KANSA_EXTERN(int) kansa_sha256(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len);
@@ -1139,6 +1141,23 @@ KANSA_EXTERN(int) kansa_receipt_parse(kansa_receipt_info *out, const uint8_t *re
  */
 KANSA_EXTERN(int) kansa_receipt_verify(kansa_receipt_info *out, const uint8_t *receipt, size_t len,
     const kansa_note_verifier *log_key, const uint8_t *request, size_t request_len, int64_t now);
+
+/**
+ * A receipt as text: standard base64 (RFC 4648 §4, padded), as `kansa check
+ * --json` prints it. @return 0; KANSA_ELIMIT (over KANSA_RECEIPT_MAX_BYTES).
+ */
+KANSA_EXTERN(int) kansa_receipt_to_base64(char out[KANSA_RECEIPT_MAX_BASE64], const uint8_t *cose,
+    size_t len);
+
+/**
+ * A receipt's bytes from what a file or message holds: the COSE_Sign1 itself
+ * (its first byte is the tag 0xd2), or its base64 text, with white space
+ * around it. Syntax only: parse or verify it next.
+ * @param[out] out the COSE bytes; @param[out] len_out their length.
+ * @return 0; KANSA_EFORMAT (neither); KANSA_ELIMIT (over KANSA_RECEIPT_MAX_BYTES).
+ */
+KANSA_EXTERN(int) kansa_receipt_decode(uint8_t out[KANSA_RECEIPT_MAX_BYTES], size_t *len_out,
+    const uint8_t *in, size_t len);
 
 /* ---------------------------------------------------------------------- */
 /* Anchoring: signed checkpoints in a git repository                      */

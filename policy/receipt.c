@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keys/keys.h"
 #include "policy/cbor.h"
 #include "policy/receipt.h"
 
@@ -375,4 +376,50 @@ int kansa_receipt_parse(kansa_receipt_info *out, const uint8_t *receipt, size_t 
 	if (out == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_COSE, "receipt: no output");
 	return kansa_receipt__parse(out, NULL, sig, receipt, len);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Text form                                                               */
+/* ---------------------------------------------------------------------- */
+
+int kansa_receipt_to_base64(char out[KANSA_RECEIPT_MAX_BASE64], const uint8_t *cose, size_t len)
+{
+	if (len > KANSA_RECEIPT_MAX_BYTES)
+		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_COSE,
+		    "receipt: %zu bytes exceed the limit of %d bytes", len, KANSA_RECEIPT_MAX_BYTES);
+	return kansa_base64_encode(out, KANSA_RECEIPT_MAX_BASE64, cose, len);
+}
+
+static bool is_space(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int kansa_receipt_decode(uint8_t out[KANSA_RECEIPT_MAX_BYTES], size_t *len_out, const uint8_t *in,
+    size_t len)
+{
+	size_t a = 0, b = len;
+
+	*len_out = 0;
+	if (in == NULL && len > 0)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_COSE, "receipt: no bytes");
+	if (len > 0 && in[0] == (0xc0 | KANSA_COSE_SIGN1_TAG)) {
+		if (len > KANSA_RECEIPT_MAX_BYTES)
+			return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_COSE,
+			    "receipt: %zu bytes exceed the limit of %d bytes", len, KANSA_RECEIPT_MAX_BYTES);
+		memcpy(out, in, len);
+		*len_out = len;
+		return 0;
+	}
+	while (a < b && is_space(in[a]))
+		a++;
+	while (b > a && is_space(in[b - 1]))
+		b--;
+	if (b - a > KANSA_RECEIPT_MAX_BASE64)
+		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_COSE,
+		    "receipt: text longer than a receipt of %d bytes", KANSA_RECEIPT_MAX_BYTES);
+	if (a == b || kansa_base64_decode(out, KANSA_RECEIPT_MAX_BYTES, len_out, (const char *)in + a, b - a) < 0)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_COSE,
+		    "receipt: neither a COSE_Sign1 (tag 18) nor its base64 text");
+	return 0;
 }
