@@ -20,6 +20,16 @@ docs_examples_integrator_CFLAGS = -std=c11 $(TEST_WARN_CFLAGS) -Wpedantic
 docs_examples_integrator_CPPFLAGS = -I$(top_srcdir)/include
 docs_examples_integrator_LDADD = libkansa.la
 
+# docs/examples/gateway.c: the data holder's side (design §9), the public
+# header and libkansa's receipt verifier only; tests/cli/gateway.sh runs it.
+check_PROGRAMS += docs/examples/gateway
+docs_examples_gateway_SOURCES = docs/examples/gateway.c
+docs_examples_gateway_CFLAGS = -std=c11 $(TEST_WARN_CFLAGS) -Wpedantic
+docs_examples_gateway_CPPFLAGS = -I$(top_srcdir)/include
+docs_examples_gateway_LDADD = libkansa.la
+TESTS += tests/cli/gateway.sh
+EXTRA_DIST += tests/cli/gateway.sh
+
 # every command of the table: --help, and usage errors under --json
 TESTS += tests/cli/help.sh
 EXTRA_DIST += tests/cli/help.sh
