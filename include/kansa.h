@@ -164,6 +164,8 @@ KANSA_EXTERN(const char *) kansa_version(void);
 #define KANSA_RECEIPT_MAX_BYTES 1024
 /** How long a receipt is valid after its entry's time when the policy names no receipt_ttl (s). */
 #define KANSA_RECEIPT_TTL 300
+/** The longest receipt_ttl a policy may set (s): a receipt is a short-lived permission. */
+#define KANSA_RECEIPT_MAX_TTL 3600
 /** Longest text field of a receipt (requester, officer: a document's ID text), in bytes. */
 #define KANSA_RECEIPT_MAX_TEXT 127
 /** Characters of a receipt's base64 text (kansa_receipt_to_base64()), with the NUL. */

@@ -481,6 +481,7 @@ typedef struct {
 	uint8_t whash[KANSA_HASH_LEN]; /* SHA-256 of the warrant bytes */
 	verified v;                /* stage 2, possibly redone inside the transaction */
 	kansa_receipt_info info;   /* what the receipt will say of the act (warrant set inside) */
+	int64_t receipt_ttl;       /* the receipt_ttl of the policy the decision used */
 } check_ctx;
 
 static int warrant_state(void *vctx, const uint8_t hash[KANSA_HASH_LEN], const uint8_t cti[16],
@@ -516,6 +517,7 @@ static int decide_in_txn(kansa_decision *d, check_ctx *c, kansa_store *s, int64_
 	if ((error = current_policy(&policy, lg, s)) < 0)
 		return error;
 	*policy_version = kansa_policy_version(policy);
+	c->receipt_ttl = kansa_policy__doc(policy)->receipt_ttl;
 	*d = c->first;
 	if (!c->req_ok)
 		return 0;
@@ -690,7 +692,7 @@ int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *war
 		goto out;
 	if (c.req_ok)
 		kansa_ledger__receipt_act(&c.info, &c.req);
-	error = kansa_ledger__receipt_sign(out, lg, &c.info);
+	error = kansa_ledger__receipt_sign(out, lg, &c.info, c.receipt_ttl);
 out:
 	verified_release(lg, &c.v);
 	kansa_request__dispose(&c.req);

@@ -33,9 +33,10 @@ int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *war
 /* Receipts (ledger/receipt.c), signed after the commit, outside the write
  * lock. Sign @p r's receipt: @p info holds what the entry says of the act
  * (request hash, warrant, action, requester, officer); the log, kid, seq,
- * leaf, time, decision, reason and not_after come from @p r and @p lg. On
- * failure r->cose_len is 0 and r->detail says the entry is recorded. */
-int kansa_ledger__receipt_sign(kansa_receipt *r, kansa_ledger *lg, kansa_receipt_info *info);
+ * leaf, time, decision, reason and not_after (time + @p ttl, the policy's
+ * receipt_ttl) come from @p r and @p lg. On failure r->cose_len is 0 and
+ * r->detail says the entry is recorded. */
+int kansa_ledger__receipt_sign(kansa_receipt *r, kansa_ledger *lg, kansa_receipt_info *info, int64_t ttl);
 /* The act fields of @p info from a parsed request. */
 void kansa_ledger__receipt_act(kansa_receipt_info *info, const kansa_request_doc *req);
 /* The receipt of a commission document's entry (policy, revocation,

@@ -37,7 +37,7 @@ static int64_t add_ttl(int64_t t, int64_t ttl)
 	return __builtin_add_overflow(t, ttl, &out) ? INT64_MAX : out;
 }
 
-int kansa_ledger__receipt_sign(kansa_receipt *r, kansa_ledger *lg, kansa_receipt_info *info)
+int kansa_ledger__receipt_sign(kansa_receipt *r, kansa_ledger *lg, kansa_receipt_info *info, int64_t ttl)
 {
 	const kansa_key *key = kansa_ledger__log_key(lg);
 	kansa_receipt_parts parts;
@@ -52,7 +52,7 @@ int kansa_ledger__receipt_sign(kansa_receipt *r, kansa_ledger *lg, kansa_receipt
 	info->time = r->time;
 	info->verdict = r->verdict;
 	info->reason = r->reason;
-	info->not_after = add_ttl(r->time, KANSA_RECEIPT_TTL);
+	info->not_after = add_ttl(r->time, ttl > 0 ? ttl : KANSA_RECEIPT_TTL);
 	/* REQ: RECEIPT-SIGN Ed25519 by the log key over the Sig_structure */
 	if ((error = kansa_receipt__encode(&parts, info)) == 0 &&
 	    (error = kansa_key_sign(sig, key, parts.tbs, parts.tbs_len)) == 0)
@@ -85,7 +85,7 @@ int kansa_ledger__receipt_sign_doc(kansa_receipt *r, kansa_ledger *lg, int kind,
 	}
 	if ((error = kansa_sha256(info.request_hash, doc, len)) < 0)
 		return error;
-	return kansa_ledger__receipt_sign(r, lg, &info);
+	return kansa_ledger__receipt_sign(r, lg, &info, KANSA_RECEIPT_TTL);
 }
 
 /* ---- verification: the data holder's side -------------------------------- */

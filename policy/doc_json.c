@@ -111,7 +111,8 @@ static int member_key(uint8_t pub[KANSA_PUBKEY_LEN], const char *spec, const cha
 int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *base_dir, int64_t now)
 {
 	static const char *const keys[] = { "commission", "version", "members", "quorum",
-		"max_validity", "fields", "forbidden_fields", "ops", "max_targets", "emergency", NULL };
+		"max_validity", "fields", "forbidden_fields", "ops", "max_targets", "emergency", "receipt_ttl",
+		NULL };
 	static const char *const member_keys[] = { "name", "public_key", NULL };
 	static const char *const quorum_keys[] = { "metadata-query", "neutralize", "revoke",
 		"policy", NULL };
@@ -221,6 +222,14 @@ int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *bas
 	    (error = kansa_json__put_texts(m, "forbidden_fields", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
 	    (error = kansa_json__put_texts(m, "ops", j, "", KANSA_MAX_VOCABULARY)) < 0)
 		return error;
+	/* receipt_ttl: a duration ("5m"), written only when given */
+	if ((v = json_object_get(j, "receipt_ttl")) != NULL) {
+		int64_t ttl = 0;
+
+		if ((error = kansa_json__duration(&ttl, v, "receipt_ttl")) < 0 ||
+		    (error = kansa_json__put(m, "receipt_ttl", kansa_cbor__uint((uint64_t)ttl))) < 0)
+			return error;
+	}
 	/* max_targets: written always (default 256), so a reader never guesses */
 	u = 256;
 	if ((v = json_object_get(j, "max_targets")) != NULL && (error = kansa_json__uint(&u, v, "max_targets")) < 0)

@@ -134,7 +134,7 @@ def main():
     check(r.get("decision") == "allow" and r.get("reason") in ("allowed", "emergency"),
           "decision allow (" + str(r.get("reason")) + ")")
     now = int(sys.argv[4]) if len(sys.argv) == 5 else r.get("time", 0)
-    check(r.get("not_after", 0) - r.get("time", 0) == 300, "not_after is time + 300 s")
+    check(r.get("not_after", 0) - r.get("time", 0) == 300, "not_after is time + 300 s (the default receipt_ttl)")
     check(now < r.get("not_after", 0), f"valid at {now} (before not_after)")
     print(f"1..{len(results)}")
     return 0 if all(results) else 1

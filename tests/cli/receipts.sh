@@ -105,6 +105,30 @@ expect_exit 3 "verify: not a receipt" -- kansa receipt verify junk.receipt --log
 expect_exit 4 "verify: a missing receipt file" -- kansa receipt verify nope.receipt --log-key log.vkey --request abs.json
 expect_exit 2 "verify: no --log-key" -- kansa receipt verify act.receipt --request abs.json
 
+# ---- the policy's receipt_ttl ------------------------------------------------------
+mkdir ttl && cd ttl || exit 99
+sed 's/"ops": \["stop-process"\] }/"ops": ["stop-process"], "receipt_ttl": "2m" }/; s/"public_key": "/"public_key": "..\//' \
+	../policy.json > policy.json
+grep -q receipt_ttl policy.json || exit 99
+expect_exit 0 "policy with receipt_ttl 2m" -- kansa policy create --in policy.json --out policy.cose
+for m in a b c; do kansa policy sign policy.cose --key ../$m.key >/dev/null 2>&1 || exit 99; done
+expect_exit 0 "policy show: receipt ttl" -- kansa policy show policy.cose
+expect_grep "receipt ttl  120 s" out.txt "policy show prints the receipt ttl"
+kansa ledger init --db t.db --policy policy.cose >/dev/null || exit 99
+kansa warrant create --in ../w.json --out w.cose >/dev/null || exit 99
+for m in a b; do kansa warrant sign w.cose --key ../$m.key >/dev/null 2>&1 || exit 99; done
+expect_exit 0 "check under receipt_ttl 2m" -- kansa check --db t.db --warrant w.cose --request ../abs.json --receipt-out t.receipt
+kansa receipt show t.receipt --json > show.json || exit 99
+[ "$(json_get show.json '__import__("datetime").datetime.fromisoformat(j["receipt"]["not_after"][:-1]).timestamp() - __import__("datetime").datetime.fromisoformat(j["receipt"]["time"][:-1]).timestamp()')" = 120.0 ] &&
+	ok "not_after is time + the policy's receipt_ttl" || not_ok "receipt_ttl not applied: $(cat show.json)"
+kansa ledger info --db t.db --json > tinfo.json && json_get tinfo.json 'j["log_key"]' > t.vkey
+expect_exit 1 "receipt_ttl 2m: expired after 3 minutes" -- \
+	kansa receipt verify t.receipt --log-key t.vkey --request ../abs.json --at +3m
+sed 's/"2m"/"2h"/' policy.json > long.json
+expect_exit 3 "receipt_ttl over an hour is refused" -- kansa policy create --in long.json --out long.cose
+expect_grep "receipt_ttl" err.txt "the refusal names receipt_ttl"
+cd .. || exit 99
+
 # ---- receipt show -------------------------------------------------------------
 expect_exit 0 "show" -- kansa receipt show act.receipt
 expect_grep "not verified" out.txt "show says it verified nothing"
