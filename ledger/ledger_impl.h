@@ -37,6 +37,10 @@ int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *war
  * receipt_ttl) come from @p r and @p lg. On failure r->cose_len is 0 and
  * r->detail says the entry is recorded. */
 int kansa_ledger__receipt_sign(kansa_receipt *r, kansa_ledger *lg, kansa_receipt_info *info, int64_t ttl);
+/* For tests: make every receipt signing fail with @p error (0: sign again),
+ * process-wide, to show a recorded entry without a receipt is reported as
+ * recorded. */
+void kansa_ledger__set_receipt_fault(int error);
 /* The act fields of @p info from a parsed request. */
 void kansa_ledger__receipt_act(kansa_receipt_info *info, const kansa_request_doc *req);
 /* The receipt of a commission document's entry (policy, revocation,

@@ -15,6 +15,7 @@
  * time and the signature checked before any field of the payload is
  * believed or handed out.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +29,13 @@ void kansa_ledger__receipt_act(kansa_receipt_info *info, const kansa_request_doc
 	snprintf(info->action, sizeof(info->action), "%s", kansa_action__name(req->action));
 	snprintf(info->requester, sizeof(info->requester), "%s", req->requester ? req->requester : "");
 	snprintf(info->officer, sizeof(info->officer), "%s", req->officer ? req->officer : "");
+}
+
+static atomic_int receipt_fault; /* tests only: kansa_ledger__set_receipt_fault */
+
+void kansa_ledger__set_receipt_fault(int error)
+{
+	atomic_store(&receipt_fault, error);
 }
 
 static int64_t add_ttl(int64_t t, int64_t ttl)
@@ -45,6 +53,7 @@ int kansa_ledger__receipt_sign(kansa_receipt *r, kansa_ledger *lg, kansa_receipt
 	int error;
 
 	r->cose_len = 0;
+	memset(&parts, 0, sizeof(parts));
 	snprintf(info->log, sizeof(info->log), "%s", kansa_ledger__origin(lg));
 	kansa_key_kid(info->kid, key);
 	info->seq = r->seq;
@@ -54,7 +63,9 @@ int kansa_ledger__receipt_sign(kansa_receipt *r, kansa_ledger *lg, kansa_receipt
 	info->reason = r->reason;
 	info->not_after = add_ttl(r->time, ttl > 0 ? ttl : KANSA_RECEIPT_TTL);
 	/* REQ: RECEIPT-SIGN Ed25519 by the log key over the Sig_structure */
-	if ((error = kansa_receipt__encode(&parts, info)) == 0 &&
+	if ((error = atomic_load(&receipt_fault)) < 0)
+		kansa_error_set(error, KANSA_ERRCLASS_CRYPTO, "injected fault");
+	else if ((error = kansa_receipt__encode(&parts, info)) == 0 &&
 	    (error = kansa_key_sign(sig, key, parts.tbs, parts.tbs_len)) == 0)
 		error = kansa_receipt__assemble(r->cose, sizeof(r->cose), &r->cose_len, &parts, sig);
 	kansa_receipt__parts_dispose(&parts);

@@ -11,6 +11,7 @@
 
 #include "fixture.h"
 #include "keys/keys.h"
+#include "ledger/ledger_impl.h"
 #include "ledger/tlog/note.h"
 #include "policy/cbor.h"
 #include "policy/receipt.h"
@@ -83,6 +84,35 @@ Test(receipt_verify, allow_receipt_verifies_with_the_log_key, .timeout = 60)
 	cr_expect(memcmp(&pi, &ri, sizeof(pi)) == 0);
 	/* valid until just before not_after */
 	cr_expect_eq(verify(&ri, r.cose, r.cose_len, &x, r.time + KANSA_RECEIPT_TTL - 1), 0);
+	rfix_close(&x);
+}
+
+/* REQ: RECEIPT-TRUTH a signing failure after the commit says the entry is recorded */
+Test(receipt_sign, failure_after_the_commit_reports_the_entry_recorded, .timeout = 60)
+{
+	rfix x;
+	kansa_receipt r, r2;
+	kansa_ledger_info before, after;
+
+	rfix_open(&x);
+	cr_assert_eq(kansa_ledger_get_info(&before, x.lg), 0);
+	kansa_ledger__set_receipt_fault(KANSA_ERROR);
+	cr_expect_eq(kansa_check(&r, x.lg, x.f.warrant, x.f.warrant_len, x.f.request, x.f.request_len),
+	    KANSA_ERROR);
+	kansa_ledger__set_receipt_fault(0);
+	cr_expect(r.recorded, "the entry is in the ledger");
+	cr_expect_eq(r.cose_len, 0, "no receipt");
+	cr_expect_eq(r.verdict, KANSA_ALLOW, "the verdict is what the entry records");
+	cr_expect_eq(r.seq, before.size);
+	cr_expect(strstr(r.detail, "recorded as entry") != NULL, "%s", r.detail);
+	cr_expect(strstr(kansa_error_last()->message, "recorded") != NULL, "%s", kansa_error_last()->message);
+	cr_expect(strstr(r.detail, "not recorded") == NULL, "%s", r.detail);
+	cr_assert_eq(kansa_ledger_get_info(&after, x.lg), 0);
+	cr_expect_eq(after.size, before.size + 1, "the entry was committed");
+	cr_expect(memcmp(after.head, r.leaf_hash, KANSA_HASH_LEN) == 0);
+	/* the fault gone, receipts are signed again */
+	check_allow(&r2, &x);
+	cr_expect_eq(r2.seq, r.seq + 1);
 	rfix_close(&x);
 }
 
