@@ -59,10 +59,6 @@ int cli_passphrase(kansa_secret **out, const char *file, const char *prompt, boo
 /* Load a key file, asking for its passphrase only if it is encrypted. */
 int cli_load_key(kansa_key **out, const char *path, const char *passphrase_file);
 
-/* Verifier keys (the log_key of 'kansa ledger info'): @p arg is a key string
- * itself, or a file of them one per line; appended to out[*n], at most max. */
-int cli_load_verifiers(kansa_note_verifier **out, size_t *n, size_t max, const char *arg);
-
 /* cli/db.c: the database key from key_file or $KANSA_DB_KEY_FILE, and a
  * ledger opened with it. */
 int cli_db_key(kansa_secret **out, const char *key_file);
@@ -104,16 +100,20 @@ int cmd_keys_generate(int argc, char **argv);       /* cmd_keys.c */
 int cmd_keys_show(int argc, char **argv);
 int cmd_policy_create(int argc, char **argv);       /* cmd_policy.c */
 int cmd_policy_sign(int argc, char **argv);
+int cmd_policy_unsign(int argc, char **argv);
 int cmd_policy_show(int argc, char **argv);
 int cmd_warrant_create(int argc, char **argv);      /* cmd_warrant.c */
 int cmd_warrant_sign(int argc, char **argv);
+int cmd_warrant_unsign(int argc, char **argv);
 int cmd_warrant_show(int argc, char **argv);
 int cmd_warrant_verify(int argc, char **argv);
 int cmd_revocation_create(int argc, char **argv);   /* cmd_revocation.c */
 int cmd_revocation_sign(int argc, char **argv);
+int cmd_revocation_unsign(int argc, char **argv);
 int cmd_revocation_show(int argc, char **argv);
 int cmd_ratification_create(int argc, char **argv); /* cmd_ratification.c */
 int cmd_ratification_sign(int argc, char **argv);
+int cmd_ratification_unsign(int argc, char **argv);
 int cmd_ratification_show(int argc, char **argv);
 int cmd_ledger_init(int argc, char **argv);         /* cmd_ledger.c */
 int cmd_ledger_info(int argc, char **argv);

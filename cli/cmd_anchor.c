@@ -1,32 +1,56 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kansa anchor push | verify | cosign: publish the ledger's signed
- * checkpoints to a git repository, verify such a repository with public keys
- * only, and cosign it as a witness (docs/anchoring.md). The database key
- * and passphrases come from files or a prompt, never from argv.
+ * kansa anchor push | verify: publish the ledger's signed checkpoints to a
+ * git repository and verify such a repository with public keys only
+ * (docs/anchoring.md), and the pieces cli/anchor.h shares with anchor cosign
+ * (cmd_anchor_cosign.c). The database key comes from a file or a prompt,
+ * never from argv.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
-#include "cli/cli.h"
+#include "cli/anchor.h"
+#include "cli/doc.h"
 
-#define MAX_LIST CLI_OPT_LIST_MAX /* keys loaded from --log-key, --witness-key */
+/* A verifier key given as the key string itself, or a file holding key
+ * strings one per line (what 'kansa ledger info' prints as log key). */
+int cli_anchor_load_verifiers(kansa_note_verifier **out, size_t *n, size_t max, const char *arg)
+{
+	uint8_t *text = NULL;
+	size_t len = 0;
+	char *line, *next;
+	int error;
 
-typedef struct {
-	const char *db, *key_file, *repo, *member_key, *pass_file, *state;
-	cli_opt_list remotes, log_keys, witness_keys;
-	bool json;
-} anchor_opts;
+	if (strchr(arg, '+') != NULL && kansa_note_verifier_parse(&out[*n], arg, strlen(arg)) == 0) {
+		(*n)++;
+		return 0;
+	}
+	if ((error = kansa_file_read(&text, &len, arg, 64 * 1024, 0)) < 0)
+		return kansa_error_set_str(error, "--log-key: neither a verifier key (name+hash+base64, "
+		    "as 'kansa ledger info' prints) nor a readable file of them");
+	for (line = (char *)text; line && *line && error == 0; line = next) {
+		size_t l;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if ((l = strlen(line)) == 0)
+			continue;
+		if (*n == max)
+			error = kansa_error_set_str(KANSA_ELIMIT, "too many keys");
+		else if ((error = kansa_note_verifier_parse(&out[*n], line, l)) == 0)
+			(*n)++;
+	}
+	free(text);
+	return error;
+}
 
-/* The entries of anchor_opts, as each command describes them. */
-#define OPT_REPO(o, help) CLI_OPT_PATH("repo", 0, &(o).repo, "PATH", (help), CLI_OPT_REQUIRED)
-#define OPT_REMOTE(o, help) CLI_OPT_LIST("remote", 0, &(o).remotes, "NAME", (help), 0)
-
-/* A witness key: a verifier key string, or a member's public key file
- * (kansa keys generate writes FILE.pub with the member's name). */
+/* A witness key: a verifier key string (a C2SP witness vkey of type 0x04,
+ * or an old type 0x01 key), or a member's public key file (kansa keys
+ * generate writes FILE.pub with the member's name): its 0x04 vkey. Either
+ * form also verifies the other form's lines. */
 static int load_witness(kansa_note_verifier **out, size_t *n, const char *arg)
 {
 	kansa_key *k = NULL;
@@ -41,19 +65,40 @@ static int load_witness(kansa_note_verifier **out, size_t *n, const char *arg)
 	if (kansa_key_name(k)[0] == '\0')
 		error = kansa_error_set_str(KANSA_EFORMAT, "--witness-key: the key file has no member "
 		    "name (a kansa-name: line); give the witness's verifier key instead");
-	else if ((error = kansa_note_verifier_from_key(&out[*n], k, kansa_key_name(k))) == 0)
+	else if ((error = kansa_cosig_verifier_from_key(&out[*n], k, kansa_key_name(k))) == 0)
 		(*n)++;
 	kansa_key_free(k);
 	return error;
 }
 
-static void free_verifiers(kansa_note_verifier **v, size_t n)
+void cli_anchor_free_verifiers(kansa_note_verifier **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		kansa_note_verifier_free(v[i]);
 }
 
-static json_t *checkpoint_json(const kansa_anchor_checkpoint *c)
+/* "2026-12-03T08:30:00Z" */
+static void utc_time(char out[32], uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t > (uint64_t)INT32_MAX * 64 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "%llu", (unsigned long long)t);
+}
+
+static json_t *cosigner_json(const kansa_anchor_cosigner *w)
+{
+	json_t *o = json_pack("{s:s, s:b, s:s}", "name", w->name, "verified", w->verified, "form",
+	    w->old_form ? "old" : "cosignature/v1");
+
+	if (w->timestamp)
+		json_object_set_new(o, "timestamp", json_integer((json_int_t)w->timestamp));
+	return o;
+}
+
+json_t *cli_anchor_checkpoint_json(const kansa_anchor_checkpoint *c)
 {
 	json_t *o = json_object(), *ws = json_array();
 
@@ -63,11 +108,45 @@ static json_t *checkpoint_json(const kansa_anchor_checkpoint *c)
 	json_object_set_new(o, "old_size", json_integer((json_int_t)c->old_size));
 	json_object_set_new(o, "root", cli_json_hex(c->root, KANSA_HASH_LEN));
 	for (size_t i = 0; i < c->n_cosigners && i < KANSA_ANCHOR_MAX_LISTED; i++)
-		json_array_append_new(ws, json_pack("{s:s, s:b}", "name", c->cosigners[i].name,
-		    "verified", c->cosigners[i].verified));
+		json_array_append_new(ws, cosigner_json(&c->cosigners[i]));
 	json_object_set_new(o, "cosigners", ws);
 	json_object_set_new(o, "n_cosigners", json_integer((json_int_t)c->n_cosigners));
+	json_object_set_new(o, "witnessed", json_integer((json_int_t)c->n_witnessed));
 	return o;
+}
+
+/* REQ: ANCHOR-PUSH-REMOTES each remote's outcome, also when one failed */
+json_t *cli_anchor_remotes_json(const kansa_anchor_remote *r, size_t n, const cli_opt_list *names)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n && i < names->n; i++) {
+		json_t *o = json_pack("{s:s, s:b}", "remote", names->v[i], "pushed", r[i].error == 0);
+		if (r[i].error)
+			json_object_set_new(o, "error", json_pack("{s:s, s:s}", "code", kansa_error_name(r[i].error),
+			    "message", r[i].message));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+void cli_anchor_print_remotes(const kansa_anchor_remote *r, size_t n, const cli_opt_list *names)
+{
+	for (size_t i = 0; i < n && i < names->n; i++)
+		if (r[i].error == 0)
+			printf("pushed to %s\n", names->v[i]);
+		else
+			printf("not pushed to %s: %s\n", names->v[i], r[i].message);
+}
+
+/* "ok" and, on failure, "error" into @p j, then print it. */
+void cli_anchor_json_result(json_t *j, int error, const char *schema)
+{
+	json_object_set_new(j, "ok", json_boolean(error == 0));
+	if (error < 0)
+		json_object_set_new(j, "error", json_pack("{s:s, s:s}", "code", kansa_error_name(error),
+		    "message", kansa_error_last()->message));
+	cli_json_print(j, schema);
 }
 
 /* ---- anchor push ------------------------------------------------------- */
@@ -104,16 +183,18 @@ int cmd_anchor_push(int argc, char **argv)
 
 	if ((rc = cli_parse_options(&help_push, opts, argc, argv)) >= 0)
 		return rc;
-	if ((error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0 ||
-	    (error = kansa_anchor_push(&r, lg, o.repo, o.remotes.v, o.remotes.n)) < 0)
+	if ((error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0)
+		goto out;
+	/* a failed remote leaves a result to report: what was anchored, each remote */
+	if ((error = kansa_anchor_push(&r, lg, o.repo, o.remotes.v, o.remotes.n)) < 0 && r.n_remotes == 0)
 		goto out;
 	if (o.json) {
-		json_t *j = checkpoint_json(&r.checkpoint);
-		json_object_set_new(j, "ok", json_true());
+		json_t *j = cli_anchor_checkpoint_json(&r.checkpoint);
 		json_object_set_new(j, "committed", json_boolean(r.committed));
 		json_object_set_new(j, "created", json_boolean(r.created));
 		json_object_set_new(j, "remotes_pushed", json_integer((json_int_t)r.remotes_pushed));
-		cli_json_print(j, schema);
+		json_object_set_new(j, "remotes", cli_anchor_remotes_json(r.remote, r.n_remotes, &o.remotes));
+		cli_anchor_json_result(j, error, schema);
 	} else {
 		if (r.created)
 			printf("created anchor repository %s\n", o.repo);
@@ -127,8 +208,12 @@ int cmd_anchor_push(int argc, char **argv)
 		else
 			printf("nothing new: %s is anchored at size %llu (commit %.12s)\n", r.checkpoint.origin,
 			    (unsigned long long)r.checkpoint.size, r.checkpoint.commit);
-		for (size_t i = 0; i < r.remotes_pushed; i++)
-			printf("pushed to %s\n", o.remotes.v[i]);
+		cli_anchor_print_remotes(r.remote, r.n_remotes, &o.remotes);
+	}
+	if (error < 0) {
+		kansa_ledger_close(lg);
+		cli_warn("%s", kansa_error_last()->message);
+		return cli_exit_code(error);
 	}
 out:
 	kansa_ledger_close(lg);
@@ -138,12 +223,17 @@ out:
 /* ---- anchor verify ----------------------------------------------------- */
 
 static const cli_help help_verify = {
-	.usage = "--repo PATH --log-key KEY... [--witness-key KEY]...\n"
-	    "[--db DB [--db-key-file FILE]] [--json]",
+	.usage = "--repo PATH --log-key KEY... [--witness-key KEY]... [--witness-quorum K]\n"
+	    "[--policy POLICY]... [--db DB [--db-key-file FILE]] [--json]",
 	.about = "Walk the anchor repository from its first commit: every checkpoint of each log\n"
 	    "is signed by its log key, and extends the one before by its consistency proof.\n"
 	    "Needs public keys only. Cosignatures by --witness-key keys must verify; others\n"
-	    "are shown as unverified. With --db, also check the local ledger: its log key\n"
+	    "are shown as unverified. Witness lines of the old form (type 0x01, before C2SP\n"
+	    "cosignatures) still verify and are shown as such. With --witness-quorum K, the\n"
+	    "newest checkpoint of each log must carry valid cosignatures from K distinct\n"
+	    "--witness-key keys. --policy (the chain of policy versions, as for 'warrant\n"
+	    "verify') adds the policy's listed witnesses and makes its witness_quorum the\n"
+	    "default of --witness-quorum. With --db, also check the local ledger: its log key\n"
 	    "must be one of the --log-key keys, it must verify as 'kansa ledger verify'\n"
 	    "does, and its first entries, hashed from their bodies, must give the root of\n"
 	    "the newest anchored checkpoint (it was not truncated or rewritten since).\n"
@@ -162,7 +252,7 @@ static void on_checkpoint(void *vctx, const kansa_anchor_checkpoint *c)
 	verify_ctx *v = vctx;
 
 	if (v->history) {
-		json_array_append_new(v->history, checkpoint_json(c));
+		json_array_append_new(v->history, cli_anchor_checkpoint_json(c));
 		return;
 	}
 	printf("commit %.12s  %s  size %llu", c->commit, c->origin, (unsigned long long)c->size);
@@ -170,12 +260,45 @@ static void on_checkpoint(void *vctx, const kansa_anchor_checkpoint *c)
 		printf("  first anchor");
 	else if (c->old_size < c->size)
 		printf("  extends %llu", (unsigned long long)c->old_size);
-	for (size_t i = 0; i < c->n_cosigners && i < KANSA_ANCHOR_MAX_LISTED; i++)
-		printf("%s%s (%s)", i ? ", " : "  cosigned by ", c->cosigners[i].name,
-		    c->cosigners[i].verified ? "verified" : "unverified: no --witness-key");
+	for (size_t i = 0; i < c->n_cosigners && i < KANSA_ANCHOR_MAX_LISTED; i++) {
+		const kansa_anchor_cosigner *w = &c->cosigners[i];
+		char when[32];
+
+		printf("%s%s (", i ? ", " : "  cosigned by ", w->name);
+		if (!w->verified)
+			printf("unverified: no --witness-key");
+		else if (w->old_form)
+			printf("verified, old form: a type 0x01 line, not a C2SP cosignature");
+		else
+			utc_time(when, w->timestamp), printf("verified cosignature/v1 at %s", when);
+		printf(")");
+	}
 	if (c->n_cosigners > KANSA_ANCHOR_MAX_LISTED)
 		printf(" and %zu more", c->n_cosigners - KANSA_ANCHOR_MAX_LISTED);
 	printf("\n");
+}
+
+/* --policy: the policy in force lists witnesses (added to @p wit) and its
+ * witness_quorum is the quorum unless --witness-quorum was given. */
+static int policy_witnesses(kansa_note_verifier **wit, size_t *n_wit, size_t *quorum,
+    const anchor_opts *o)
+{
+	kansa_policy *p = NULL;
+	int error;
+
+	if ((error = cli_doc_load_policies(&p, o->policies.v, o->policies.n)) < 0)
+		return error;
+	for (size_t i = 0; i < kansa_policy_witness_count(p) && error == 0; i++) {
+		const char *vkey = kansa_policy_witness_vkey(p, i);
+		if (*n_wit == MAX_LIST)
+			error = kansa_error_set_str(KANSA_ELIMIT, "too many witness keys");
+		else if ((error = kansa_note_verifier_parse(&wit[*n_wit], vkey, strlen(vkey))) == 0)
+			(*n_wit)++;
+	}
+	if (error == 0 && o->quorum == UINT64_MAX)
+		*quorum = kansa_policy_witness_quorum(p);
+	kansa_policy_free(p);
+	return error;
 }
 
 /* --db: the ledger, under a trusted log key, rebuilt from its entries,
@@ -213,7 +336,12 @@ int cmd_anchor_verify(int argc, char **argv)
 		CLI_OPT_LIST("log-key", 0, &o.log_keys, "KEY", "a log's verifier key (name+hash+base64, the log_key of\n"
 		    "'kansa ledger info'), or a file of them, one per line;\n"
 		    "repeat it to verify a federation of ledgers at once", CLI_OPT_REQUIRED),
-		CLI_OPT_LIST("witness-key", 0, &o.witness_keys, "KEY", "a witness's verifier key, or a member's .pub file", 0),
+		CLI_OPT_LIST("witness-key", 0, &o.witness_keys, "KEY", "a witness's vkey (name+hex+base64, type 0x04), or a\n"
+		    "member's .pub file (repeatable)", 0),
+		CLI_OPT_UINT64("witness-quorum", 0, &o.quorum, "K", "distinct witnesses that must have cosigned the newest\n"
+		    "checkpoint of each log (default 0)", 0),
+		CLI_OPT_LIST("policy", 0, &o.policies, "POLICY", "the commission's policy (repeat for the chain of\n"
+		    "versions, oldest first): its witnesses and witness_quorum", 0),
 		CLI_OPT_DB(&o.db, "also check this ledger (needs its database key)", 0),
 		CLI_OPT_DB_KEY_FILE(&o.key_file),
 		CLI_OPT_JSON(&o.json, "one JSON object with the history of checkpoints"),
@@ -221,7 +349,7 @@ int cmd_anchor_verify(int argc, char **argv)
 	};
 	kansa_note_verifier *logs[MAX_LIST] = { 0 }, *wit[MAX_LIST] = { 0 };
 	size_t n_logs = 0, n_wit = 0;
-	kansa_anchor_verify_options vo = { on_checkpoint, NULL };
+	kansa_anchor_verify_options vo = { on_checkpoint, NULL, 0 };
 	kansa_anchor_summary sum;
 	verify_ctx vc = { NULL };
 	json_t *j = NULL;
@@ -229,12 +357,18 @@ int cmd_anchor_verify(int argc, char **argv)
 
 	memset(&sum, 0, sizeof(sum));
 
+	o.quorum = UINT64_MAX;
 	if ((rc = cli_parse_options(&help_verify, opts, argc, argv)) >= 0)
 		return rc;
+	if (o.quorum != UINT64_MAX && o.policies.n == 0 && o.quorum > o.witness_keys.n)
+		return cli_usage_error("--witness-quorum K needs at least K --witness-key keys");
+	vo.witness_quorum = o.quorum == UINT64_MAX ? 0 : (size_t)o.quorum;
 	for (size_t i = 0; i < o.log_keys.n && error == 0; i++)
-		error = cli_load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys.v[i]);
+		error = cli_anchor_load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys.v[i]);
 	for (size_t i = 0; i < o.witness_keys.n && error == 0; i++)
 		error = load_witness(wit, &n_wit, o.witness_keys.v[i]);
+	if (error == 0 && o.policies.n)
+		error = policy_witnesses(wit, &n_wit, &vo.witness_quorum, &o);
 	if (error < 0)
 		goto out;
 	if (o.json) {
@@ -260,6 +394,7 @@ out:
 		json_object_set_new(j, "logs", json_integer((json_int_t)sum.logs));
 		json_object_set_new(j, "checkpoints", json_integer((json_int_t)sum.checkpoints));
 		json_object_set_new(j, "unverified_logs", json_integer((json_int_t)sum.unverified));
+		json_object_set_new(j, "witness_quorum", json_integer((json_int_t)vo.witness_quorum));
 		json_object_set_new(j, "tip", json_string(sum.tip));
 		if (sum.bad_commit[0])
 			json_object_set_new(j, "bad_commit", json_string(sum.bad_commit));
@@ -269,8 +404,8 @@ out:
 			    "message", kansa_error_last()->message));
 		cli_json_print(j, schema);
 	}
-	free_verifiers(logs, n_logs);
-	free_verifiers(wit, n_wit);
+	cli_anchor_free_verifiers(logs, n_logs);
+	cli_anchor_free_verifiers(wit, n_wit);
 	if (error == 0)
 		return EXIT_OK;
 	if (j) {
@@ -283,135 +418,4 @@ out:
 		cli_warn("history before commit %.12s verified; do not trust checkpoints from it on, and "
 		    "report it to the commission", sum.bad_commit);
 	return rc;
-}
-
-/* ---- anchor cosign ----------------------------------------------------- */
-
-static const cli_help help_cosign = {
-	.usage = "--repo PATH --key MEMBER_KEY --log-key KEY [--state FILE]\n"
-	    "[--remote NAME]... [--passphrase-file FILE] [--json]",
-	.about = "Act as a witness: verify the log's history in the repository, check that its\n"
-	    "newest checkpoint extends the one you cosigned last (recorded in the state\n"
-	    "file), record the newest there, and add your signature line (C2SP signed note)\n"
-	    "to it in a new commit; then push to each --remote. A checkpoint that does not\n"
-	    "extend what you cosigned is refused with exit 1.",
-	.example = "git clone ssh://commission.example/anchors.git && cd anchors\n"
-	    "kansa anchor cosign --repo . --key member-a.key --log-key \"$(cat site-a.logkey)\" --remote origin",
-	.schema = "kansa.anchor.cosign/1",
-};
-
-/* mkdir -p of the directory part of @p path, mode 0700 for what it creates. */
-static int make_parents(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-			int e = errno;
-			kansa_error_set_str(KANSA_EIO, "cannot create the witness state directory");
-			*p = '/';
-			cli_warn("%s: %s", path, strerror(e));
-			return KANSA_EIO;
-		}
-		*p = '/';
-	}
-	return 0;
-}
-
-/* ~/.config/kansa/witness/<origin with / replaced by _> */
-static int default_state(char *out, size_t size, const char *origin)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	int n;
-
-	if (xdg && *xdg)
-		n = snprintf(out, size, "%s/kansa/witness/", xdg);
-	else if (home && *home)
-		n = snprintf(out, size, "%s/.config/kansa/witness/", home);
-	else
-		return kansa_error_set_str(KANSA_EINVAL, "no $HOME to keep the witness state in: give --state FILE");
-	if (n < 0 || (size_t)n + strlen(origin) >= size)
-		return kansa_error_set_str(KANSA_EINVAL, "witness state path too long: give --state FILE");
-	for (const char *p = origin; *p; p++)
-		out[n++] = *p == '/' ? '_' : *p;
-	out[n] = '\0';
-	return make_parents(out);
-}
-
-static void print_cosign(const kansa_anchor_cosign_result *r, const char *who, const char *state)
-{
-	if (r->committed)
-		printf("cosigned %s at size %llu as %s in commit %.12s\n", r->checkpoint.origin,
-		    (unsigned long long)r->checkpoint.size, who, r->checkpoint.commit);
-	else
-		printf("already cosigned: %s at size %llu by %s\n", r->checkpoint.origin,
-		    (unsigned long long)r->checkpoint.size, who);
-	if (r->previous_size)
-		printf("extends size %llu, cosigned before\n", (unsigned long long)r->previous_size);
-	else
-		printf("first cosignature of this log by %s\n", who);
-	printf("witness state: %s\n", state);
-}
-
-int cmd_anchor_cosign(int argc, char **argv)
-{
-	const char *schema = help_cosign.schema;
-	anchor_opts o = { 0 };
-	const cli_option opts[] = {
-		OPT_REPO(o, "the anchor repository (your clone)"),
-		CLI_OPT_PATH("key", 0, &o.member_key, "FILE", "your member key; its name is your witness name",
-		    CLI_OPT_REQUIRED),
-		CLI_OPT_LIST("log-key", 0, &o.log_keys, "KEY", "the log's verifier key (the log_key of 'kansa ledger info')", 0),
-		CLI_OPT_PATH("state", 0, &o.state, "FILE", "witness state (default: ~/.config/kansa/witness/<origin\n"
-		    "with / as _>, or under $XDG_CONFIG_HOME); created 0600", 0),
-		OPT_REMOTE(o, "push the cosignature to this remote (repeatable)"),
-		CLI_OPT_PATH("passphrase-file", 0, &o.pass_file, "FILE",
-		    "the key's passphrase (else $KANSA_PASSPHRASE_FILE or a prompt)", 0),
-		CLI_OPT_JSON(&o.json, "print the result as one JSON object"),
-		CLI_OPT_END(),
-	};
-	kansa_note_verifier *logs[MAX_LIST] = { 0 };
-	size_t n_logs = 0;
-	kansa_anchor_cosign_result r;
-	kansa_key *key = NULL;
-	char state[4096];
-	int rc, error;
-
-	if ((rc = cli_parse_options(&help_cosign, opts, argc, argv)) >= 0)
-		return rc;
-	if (o.log_keys.n != 1)
-		return cli_usage_error("give the log's key once: --log-key KEY");
-	if ((error = cli_load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys.v[0])) < 0)
-		goto out;
-	if (n_logs != 1) {
-		error = cli_usage_error("--log-key: give exactly one log's key");
-		goto done;
-	}
-	if (o.state)
-		snprintf(state, sizeof(state), "%s", o.state);
-	else if ((error = default_state(state, sizeof(state), kansa_note_verifier_name(logs[0]))) < 0)
-		goto out;
-	if ((error = cli_load_key(&key, o.member_key, o.pass_file)) < 0 ||
-	    (error = kansa_anchor_cosign(&r, o.repo, logs[0], key, state, o.remotes.v, o.remotes.n)) < 0)
-		goto out;
-	if (o.json) {
-		json_t *j = checkpoint_json(&r.checkpoint);
-		json_object_set_new(j, "ok", json_true());
-		json_object_set_new(j, "committed", json_boolean(r.committed));
-		json_object_set_new(j, "previous_size", json_integer((json_int_t)r.previous_size));
-		json_object_set_new(j, "witness", json_string(kansa_key_name(key)));
-		json_object_set_new(j, "state", json_string(state));
-		json_object_set_new(j, "remotes_pushed", json_integer((json_int_t)r.remotes_pushed));
-		cli_json_print(j, schema);
-	} else {
-		print_cosign(&r, kansa_key_name(key), state);
-	}
-out:
-	if (error < 0)
-		error = cli_fail(error, o.json, schema);
-done:
-	kansa_key_free(key);
-	free_verifiers(logs, n_logs);
-	return error;
 }

@@ -6,11 +6,24 @@
 
 #include "cli/cli.h"
 
+/* The key's C2SP witness vkey (name+hex(key ID)+base64(0x04 || key)) when
+ * it has a name that is a valid note key name; NULL otherwise. free(). */
+static char *witness_vkey(const kansa_key *key)
+{
+	kansa_note_verifier *v = NULL;
+	char *vkey = NULL;
+
+	if (*kansa_key_name(key) && kansa_cosig_verifier_from_key(&v, key, kansa_key_name(key)) == 0)
+		(void)kansa_note_verifier_format(&vkey, v);
+	kansa_note_verifier_free(v);
+	return vkey;
+}
+
 static void print_key(const kansa_key *key, bool json, const char *schema, json_t *extra)
 {
 	uint8_t kid[KANSA_KID_LEN], pub[KANSA_PUBKEY_LEN];
 	char kid_hex[2 * KANSA_KID_LEN + 1], pub_hex[2 * KANSA_PUBKEY_LEN + 1];
-	char *pem = NULL;
+	char *pem = NULL, *vkey = witness_vkey(key);
 
 	kansa_key_kid(kid, key);
 	kansa_key_public_raw(pub, key);
@@ -24,12 +37,15 @@ static void print_key(const kansa_key *key, bool json, const char *schema, json_
 		json_object_set_new(o, "private", json_boolean(kansa_key_is_private(key)));
 		if (*kansa_key_name(key))
 			json_object_set_new(o, "name", json_string(kansa_key_name(key)));
+		if (vkey)
+			json_object_set_new(o, "witness_vkey", json_string(vkey));
 		if (kansa_key_public_pem(&pem, key) == 0) {
 			/* the bare PEM block, without the name line */
 			const char *b = strstr(pem, "-----BEGIN");
 			json_object_set_new(o, "public_key_pem", json_string(b ? b : pem));
 		}
 		free(pem);
+		free(vkey);
 		cli_json_print(o, schema);
 		return;
 	}
@@ -38,6 +54,9 @@ static void print_key(const kansa_key *key, bool json, const char *schema, json_
 	printf("type:       ed25519 %s key\n", kansa_key_is_private(key) ? "private" : "public");
 	printf("kid:        %s\n", kid_hex);
 	printf("public key: %s\n", pub_hex);
+	if (vkey)
+		printf("witness vkey: %s\n", vkey);
+	free(vkey);
 }
 
 static const cli_help help_generate = {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/anchor.h"
 #include "cli/cli.h"
 
 /* The receipt file: the COSE_Sign1, or its base64 (as check --json prints it). */
@@ -163,7 +164,7 @@ int cmd_receipt_verify(int argc, char **argv)
 		return error;
 	if (at != NULL && kansa_time_parse(&now, at, now) < 0)
 		return cli_usage_error("--at: %s", kansa_error_last()->message);
-	if ((error = cli_load_verifiers(vk, &n_keys, 1, key)) < 0 ||
+	if ((error = cli_anchor_load_verifiers(vk, &n_keys, 1, key)) < 0 ||
 	    (error = read_receipt(cose, &cose_len, file)) < 0 ||
 	    /* unverified, only for the time a JSON request's relative times are taken from */
 	    (error = kansa_receipt_parse(&ri, cose, cose_len)) < 0 ||

@@ -17,16 +17,20 @@ static const cli_command commands[] = {
 	{ "keys", "show", cmd_keys_show, "print a key file's kid and public key" },
 	{ "policy", "create", cmd_policy_create, "make a draft policy from JSON" },
 	{ "policy", "sign", cmd_policy_sign, "add your signature to a policy" },
+	{ "policy", "unsign", cmd_policy_unsign, "remove one signer's signature from a policy" },
 	{ "policy", "show", cmd_policy_show, "print a policy, its signers and quorum" },
 	{ "warrant", "create", cmd_warrant_create, "make a draft warrant from JSON" },
 	{ "warrant", "sign", cmd_warrant_sign, "add your signature to a warrant" },
+	{ "warrant", "unsign", cmd_warrant_unsign, "remove one signer's signature from a warrant" },
 	{ "warrant", "show", cmd_warrant_show, "print a warrant, its signers and quorum" },
 	{ "warrant", "verify", cmd_warrant_verify, "is a warrant valid now under a policy?" },
 	{ "revocation", "create", cmd_revocation_create, "make a draft revocation of a warrant" },
 	{ "revocation", "sign", cmd_revocation_sign, "add your signature to a revocation" },
+	{ "revocation", "unsign", cmd_revocation_unsign, "remove one signer's signature from a revocation" },
 	{ "revocation", "show", cmd_revocation_show, "print a revocation and its signers" },
 	{ "ratification", "create", cmd_ratification_create, "make a draft ratification of an emergency act" },
 	{ "ratification", "sign", cmd_ratification_sign, "add your signature to a ratification" },
+	{ "ratification", "unsign", cmd_ratification_unsign, "remove one signer's signature from a ratification" },
 	{ "ratification", "show", cmd_ratification_show, "print a ratification and its signers" },
 	{ "ledger", "init", cmd_ledger_init, "create an encrypted ledger with a signed policy" },
 	{ "ledger", "policy", cmd_ledger_policy, "activate the next policy version" },
@@ -45,6 +49,7 @@ static const cli_command commands[] = {
 	{ "anchor", "push", cmd_anchor_push, "commit the ledger's checkpoint to a git repository, push it" },
 	{ "anchor", "verify", cmd_anchor_verify, "verify an anchor repository's history (public keys only)" },
 	{ "anchor", "cosign", cmd_anchor_cosign, "as a witness, cosign the newest anchored checkpoint" },
+	{ "witness", "cosign", cmd_anchor_cosign, "the same as anchor cosign (C2SP tlog-cosignature)" },
 	/* @@CLI_COMMANDS@@ */
 };
 

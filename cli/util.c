@@ -5,8 +5,6 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli/cli.h"
 
@@ -61,35 +59,4 @@ int cli_fail(int error, bool json, const char *schema)
 	}
 	cli_warn("%s", msg);
 	return cli_exit_code(error);
-}
-
-/* A verifier key given as the key string itself, or a file holding key
- * strings one per line (what 'kansa ledger info' prints as log key). */
-int cli_load_verifiers(kansa_note_verifier **out, size_t *n, size_t max, const char *arg)
-{
-	uint8_t *text = NULL;
-	size_t len = 0;
-	char *line, *next;
-	int error;
-
-	if (strchr(arg, '+') != NULL && kansa_note_verifier_parse(&out[*n], arg, strlen(arg)) == 0) {
-		(*n)++;
-		return 0;
-	}
-	if ((error = kansa_file_read(&text, &len, arg, 64 * 1024, 0)) < 0)
-		return kansa_error_set_str(error, "--log-key: neither a verifier key (name+hash+base64, "
-		    "as 'kansa ledger info' prints) nor a readable file of them");
-	for (line = (char *)text; line && *line && error == 0; line = next) {
-		size_t l;
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		if ((l = strlen(line)) == 0)
-			continue;
-		if (*n == max)
-			error = kansa_error_set_str(KANSA_ELIMIT, "too many keys");
-		else if ((error = kansa_note_verifier_parse(&out[*n], line, l)) == 0)
-			(*n)++;
-	}
-	free(text);
-	return error;
 }

@@ -91,9 +91,17 @@ _Static_assert(KANSA_MAX_REQUEST_BYTES == KANSA_MAX_ENTRY_BYTES - KANSA_MAX_ENTR
 #define KANSA_MAX_ANCHOR_LOGS 256
 #define KANSA_MAX_ANCHOR_WITNESSES 63
 
+/* The policy's witness fields (policy/doc_witness.c): listed witnesses,
+ * the length of a witness name (its vkey then fits a 127-byte text), and of
+ * the origin prefix (with "/<16 hex>" it fits the ledger's origin buffer). */
+#define KANSA_POLICY_MAX_WITNESSES 32
+#define KANSA_POLICY_WITNESS_NAME_MAX 64
+#define KANSA_POLICY_ORIGIN_MAX 100
+
 /* Remotes one anchor push updates. */
 #define KANSA_MAX_ANCHOR_REMOTES 32
 
+_Static_assert(KANSA_MAX_ANCHOR_REMOTES <= KANSA_ANCHOR_MAX_REMOTES, "every remote is reported");
 _Static_assert(KANSA_MAX_CBOR_DEPTH <= 64, "the decoder stack is fixed size");
 _Static_assert(KANSA_MAX_CBOR_BYTES <= (1 << 24), "CBOR inputs stay small");
 _Static_assert(KANSA_MAX_SECRET_BYTES <= 4096, "secrets live in the secure heap");

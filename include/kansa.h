@@ -395,16 +395,41 @@ KANSA_EXTERN(int) kansa_doc_parse(kansa_doc **out, const uint8_t *cose, size_t l
     int expected_kind);
 
 /**
- * Add one signature by @p key (a private key) to a document, leaving the
- * other signatures byte for byte. The document is parsed strictly first.
- * If this key already signed, *already is set and *out is a copy of the
- * input (not an error).
+ * Add one signature by @p key (a private key) to the document @p d (as
+ * kansa_doc_parse() gave it: the strict parse a verifier runs), leaving the
+ * other signatures byte for byte. If this key already signed, *already is
+ * set and *out is a copy of the document's bytes (not an error).
  * @param[out] out the new COSE bytes, owned by the caller: free with free().
- * @return 0; KANSA_EFORMAT; KANSA_ELIMIT (KANSA_MAX_SIGNATURES); KANSA_EINVAL
- * (a public key); KANSA_ENOMEM; KANSA_ERROR.
+ * @return 0; KANSA_ELIMIT (KANSA_MAX_SIGNATURES); KANSA_EINVAL (a public
+ * key); KANSA_ENOMEM; KANSA_ERROR.
  */
 KANSA_EXTERN(int) kansa_doc_sign(uint8_t **out, size_t *out_len, bool *already,
-    const uint8_t *cose, size_t len, const kansa_key *key);
+    const kansa_doc *d, const kansa_key *key);
+
+/**
+ * Remove every signature by @p kid from the document @p d, leaving the
+ * others byte for byte (a member who signed by mistake, or a stray key).
+ * @param[out] out the new COSE bytes, owned by the caller: free with free().
+ * @param[out] removed how many signatures were removed (1 unless a kid
+ * signed twice).
+ * @return 0; KANSA_ENOTFOUND (no signature by that kid); KANSA_ENOMEM;
+ * KANSA_ERROR.
+ */
+KANSA_EXTERN(int) kansa_doc_unsign(uint8_t **out, size_t *out_len, size_t *removed,
+    const kansa_doc *d, const uint8_t kid[KANSA_KID_LEN]);
+
+/**
+ * The member with @p kid among those who sign @p d: the members of
+ * @p policy (the policy in force; for a policy of version n+1, version n),
+ * or for a policy of version 1 its own members (@p policy may be NULL).
+ * Lets a signer refuse to add a signature that would make the document
+ * invalid for every verifier.
+ * @param[out] name the member's name, borrowed from @p d or @p policy.
+ * @return 0; KANSA_ENOTFOUND (not a member); KANSA_EINVAL (no policy given
+ * where one is needed).
+ */
+KANSA_EXTERN(int) kansa_doc_member(const char **name, const kansa_doc *d,
+    const kansa_policy *policy, const uint8_t kid[KANSA_KID_LEN]);
 
 /** The document's kind (KANSA_DOC_*). */
 KANSA_EXTERN(int) kansa_doc_kind(const kansa_doc *d);
@@ -438,12 +463,15 @@ KANSA_EXTERN(int) kansa_doc_verify(const kansa_doc *d, const kansa_policy *polic
  * hash, the content (commission, cti, subject, action, case, validity,
  * scope, max_uses, ...), signers (each kid, name, valid) and, when a policy
  * is given (or for a policy of version 1, its own), quorum {have, need} and
- * valid / problem.
+ * valid / problem. Each signature is verified once, for both.
  * @param[out] out NUL-terminated compact JSON with sorted keys, owned by
  * the caller: free with free().
+ * @param[out] verdict (may be NULL) what kansa_doc_verify() would return:
+ * 0 when "valid" is true, else its error (the message is "problem");
+ * KANSA_EINVAL when no verdict was possible (no policy given).
  * @return 0 or KANSA_ENOMEM.
  */
-KANSA_EXTERN(int) kansa_doc_to_json(char **out, const kansa_doc *d, const kansa_policy *policy,
+KANSA_EXTERN(int) kansa_doc_to_json(char **out, int *verdict, const kansa_doc *d, const kansa_policy *policy,
     int64_t now);
 
 /** Free a document. Accepts NULL. */
@@ -1162,6 +1190,75 @@ KANSA_EXTERN(int) kansa_receipt_decode(uint8_t out[KANSA_RECEIPT_MAX_BYTES], siz
     const uint8_t *in, size_t len);
 
 /* ---------------------------------------------------------------------- */
+/* Witnesses (design §11): C2SP cosignatures, vkeys, the policy's list    */
+/* ---------------------------------------------------------------------- */
+
+/** Signature type byte of a note verifier: Ed25519 note signatures. */
+#define KANSA_NOTE_TYPE_ED25519 0x01
+/** Signature type byte of a note verifier: C2SP tlog-cosignature v1. */
+#define KANSA_NOTE_TYPE_COSIGNATURE 0x04
+
+/**
+ * The signature type of @p v: KANSA_NOTE_TYPE_ED25519 (a log's key, or a
+ * witness line of the old form) or KANSA_NOTE_TYPE_COSIGNATURE (a witness
+ * vkey "name+hex(key ID)+base64(0x04 || public key)", which
+ * kansa_note_verifier_parse() also reads). kansa_note_verify() and
+ * kansa_checkpoint_verify() check each line by its verifier's type.
+ */
+KANSA_EXTERN(int) kansa_note_verifier_type(const kansa_note_verifier *v);
+
+/**
+ * The checkpoint origin prefix the policy sets for new ledgers (a
+ * schema-less name such as "oversight.example/jp-ccisc"; each ledger adds
+ * "/<16 hex>"), or NULL when the policy names none (then
+ * "kansa.example/<commission>" is used). Borrowed from @p p.
+ */
+KANSA_EXTERN(const char *) kansa_policy_origin(const kansa_policy *p);
+
+/** Witnesses the policy lists (its "witnesses" field). */
+KANSA_EXTERN(size_t) kansa_policy_witness_count(const kansa_policy *p);
+
+/** The C2SP vkey (type 0x04) of listed witness @p i, or NULL past the end. Borrowed. */
+KANSA_EXTERN(const char *) kansa_policy_witness_vkey(const kansa_policy *p, size_t i);
+
+/** Distinct listed witnesses whose cosignatures the policy requires (0: none). */
+KANSA_EXTERN(size_t) kansa_policy_witness_quorum(const kansa_policy *p);
+
+/**
+ * A witness's cosignature verifier (type 0x04) for @p key's public part
+ * under @p name: key ID SHA-256(name || 0x0A || 0x04 || public key)[:4].
+ * @return 0, KANSA_EFORMAT (invalid name), KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_cosig_verifier_from_key(kansa_note_verifier **out, const kansa_key *key,
+    const char *name);
+
+/**
+ * Add a C2SP tlog-cosignature v1 line by @p key under @p name to the signed
+ * checkpoint @p note: an Ed25519 signature over "cosignature/v1\ntime T\n"
+ * followed by the checkpoint text, written as base64(key ID || T as 8
+ * big-endian bytes || signature). The existing signatures are not verified
+ * here: verify the checkpoint, and its consistency with what this witness
+ * saw before, first.
+ * @param timestamp seconds since the Epoch, at most 2^63 - 1.
+ * @param[out] out the new note, NUL-terminated, owned by the caller: free().
+ * @return 0; KANSA_EEXISTS (already cosigned by this name and key);
+ * KANSA_EFORMAT (not a checkpoint, bad name); KANSA_EINVAL; KANSA_ELIMIT.
+ */
+KANSA_EXTERN(int) kansa_cosig_add(char **out, size_t *len_out, const char *note, size_t len,
+    const kansa_key *key, const char *name, uint64_t timestamp);
+
+/**
+ * Find and check @p witness's (type 0x04) cosignature on @p note. Does not
+ * check the log's signature: use kansa_checkpoint_verify() for that.
+ * @param[out] time_out the cosignature's timestamp (may be NULL).
+ * @return 0; KANSA_ENOTFOUND (no line of this name and key ID);
+ * KANSA_EVERIFY (such a line does not verify); KANSA_EINVAL (not a type 0x04
+ * key); KANSA_EFORMAT (malformed note).
+ */
+KANSA_EXTERN(int) kansa_cosig_verify(uint64_t *time_out, const char *note, size_t len,
+    const kansa_note_verifier *witness);
+
+/* ---------------------------------------------------------------------- */
 /* Anchoring: signed checkpoints in a git repository                      */
 /* ---------------------------------------------------------------------- */
 
@@ -1169,6 +1266,8 @@ KANSA_EXTERN(int) kansa_receipt_decode(uint8_t out[KANSA_RECEIPT_MAX_BYTES], siz
 typedef struct {
 	char name[KANSA_NOTE_MAX_NAME + 1]; /**< the signer's key name (a member's name) */
 	bool verified; /**< a witness key of this name was given and the signature verified */
+	bool old_form; /**< a type 0x01 signature line (before C2SP cosignatures), not tlog-cosignature v1 */
+	uint64_t timestamp; /**< verified C2SP cosignature: its time (seconds since the Epoch), else 0 */
 } kansa_anchor_cosigner;
 
 /** One anchored checkpoint of one log, as found in a commit. */
@@ -1180,7 +1279,17 @@ typedef struct {
 	uint8_t root[KANSA_HASH_LEN]; /**< RFC 9162 root */
 	size_t n_cosigners;      /**< signature lines besides the log's own */
 	kansa_anchor_cosigner cosigners[KANSA_ANCHOR_MAX_LISTED]; /**< the first of them */
+	size_t n_witnessed;      /**< distinct given witness keys whose cosignature verified */
 } kansa_anchor_checkpoint;
+
+/** Remotes one push or cosign reports on, one by one (all it accepts). */
+#define KANSA_ANCHOR_MAX_REMOTES 32
+
+/** How the push to one remote went. */
+typedef struct {
+	int error;         /**< 0: pushed; else the kansa error code of this remote's failure */
+	char message[256]; /**< what failed and what to do, when error != 0 */
+} kansa_anchor_remote;
 
 /** What kansa_anchor_push() did. */
 typedef struct {
@@ -1188,6 +1297,8 @@ typedef struct {
 	bool committed;        /**< a commit was made (false: the repository already held this size) */
 	bool created;          /**< the repository was created */
 	size_t remotes_pushed; /**< remotes updated */
+	size_t n_remotes;      /**< remotes tried: remote[i] is the i-th name given */
+	kansa_anchor_remote remote[KANSA_ANCHOR_MAX_REMOTES]; /**< each remote's outcome */
 } kansa_anchor_push_result;
 
 /**
@@ -1195,7 +1306,9 @@ typedef struct {
  * repository at @p repo_path, sign a new checkpoint (kansa_ledger_checkpoint())
  * and commit it as logs/<origin>/checkpoint with logs/<origin>/consistency-proof
  * (from the anchored size) on the branch HEAD names; then push that branch to
- * each named remote. The repository (bare or not) is created when the path
+ * each named remote, going on past a remote that fails (out->remote[] says
+how each went; the result is filled also when a push failed). The
+repository (bare or not) is created when the path
  * does not exist or is an empty directory: bare when the path ends in ".git".
  * A ledger that is not an extension of what the repository holds is refused
  * and nothing is committed or pushed.
@@ -1214,6 +1327,9 @@ typedef struct {
 	/** each checkpoint change, oldest first, once verified; the pointer is borrowed */
 	void (*on_checkpoint)(void *ctx, const kansa_anchor_checkpoint *c);
 	void *ctx; /**< passed to the callback */
+	/** the newest checkpoint of each log needs cosignatures from this many
+	 * distinct witness keys among those given (0: no quorum) */
+	size_t witness_quorum;
 } kansa_anchor_verify_options;
 
 /** What kansa_anchor_verify() walked. */
@@ -1274,6 +1390,8 @@ typedef struct {
 	uint64_t previous_size; /**< the size this witness cosigned before (0: none) */
 	bool committed;         /**< a commit was made (false: already cosigned by this key) */
 	size_t remotes_pushed;  /**< remotes updated */
+	size_t n_remotes;       /**< remotes tried: remote[i] is the i-th name given */
+	kansa_anchor_remote remote[KANSA_ANCHOR_MAX_REMOTES]; /**< each remote's outcome */
 } kansa_anchor_cosign_result;
 
 /**

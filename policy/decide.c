@@ -69,6 +69,13 @@ static void verdict(kansa_decision *out, int v, int reason, const char *fmt, ...
 
 #define DENY(out, reason, ...) verdict((out), KANSA_DENY, (reason), __VA_ARGS__)
 
+/* A time as people read it in a detail: RFC 3339, UTC. */
+static const char *rfc3339(char buf[32], int64_t t)
+{
+	kansa_time__format(buf, t);
+	return buf;
+}
+
 static bool in_list(char *const *list, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
@@ -125,7 +132,7 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
     const kansa_warrant_doc *w, size_t signers, const kansa_request_doc *req,
     int64_t time, const kansa_warrant_state *state)
 {
-	char text[64];
+	char text[64], t1[32], t2[32], t3[32], t4[32];
 
 	/* REQ: DECIDE-3 REQ: DECIDE-4 the rules of policy/rules.c, worded for the entry */
 	switch (kansa_rules__authority(policy, w->commission, w->action, signers)) {
@@ -144,12 +151,12 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
 	/* REQ: DECIDE-5 REQ: DECIDE-6 */
 	switch (kansa_rules__validity(w, policy, time)) {
 	case KANSA_REASON_NOT_YET_VALID:
-		DENY(out, KANSA_REASON_NOT_YET_VALID, "valid from %lld, decision time %lld",
-		    (long long)w->not_before, (long long)time);
+		DENY(out, KANSA_REASON_NOT_YET_VALID, "valid from %s, decision time %s",
+		    rfc3339(t1, w->not_before), rfc3339(t2, time));
 		return;
 	case KANSA_REASON_EXPIRED:
-		DENY(out, KANSA_REASON_EXPIRED, "expired at %lld, decision time %lld",
-		    (long long)w->expires, (long long)time);
+		DENY(out, KANSA_REASON_EXPIRED, "expired at %s, decision time %s",
+		    rfc3339(t1, w->expires), rfc3339(t2, time));
 		return;
 	case KANSA_REASON_VALIDITY_TOO_LONG:
 		DENY(out, KANSA_REASON_VALIDITY_TOO_LONG,
@@ -203,9 +210,9 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
 		if (req->window[0] < w->window[0] || req->window[1] > w->window[1] ||
 		    req->window[0] > req->window[1]) {
 			DENY(out, KANSA_REASON_WINDOW_OUT_OF_SCOPE,
-			    "window [%lld, %lld] is not inside the warrant's [%lld, %lld]",
-			    (long long)req->window[0], (long long)req->window[1],
-			    (long long)w->window[0], (long long)w->window[1]);
+			    "window [%s, %s] is not inside the warrant's [%s, %s]",
+			    rfc3339(t1, req->window[0]), rfc3339(t2, req->window[1]),
+			    rfc3339(t3, w->window[0]), rfc3339(t4, w->window[1]));
 			return;
 		}
 	} else {
@@ -230,8 +237,12 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
 		    (unsigned long long)w->max_uses);
 		return;
 	}
-	verdict(out, KANSA_ALLOW, KANSA_REASON_ALLOWED, "use %llu of %llu",
-	    (unsigned long long)state->uses + 1, (unsigned long long)w->max_uses);
+	if (w->max_uses == 0)
+		verdict(out, KANSA_ALLOW, KANSA_REASON_ALLOWED, "use %llu (no limit)",
+		    (unsigned long long)state->uses + 1);
+	else
+		verdict(out, KANSA_ALLOW, KANSA_REASON_ALLOWED, "use %llu of %llu",
+		    (unsigned long long)state->uses + 1, (unsigned long long)w->max_uses);
 }
 
 /* Emergency acts (design §5): no warrant; the policy must allow them for
@@ -239,6 +250,8 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
 static void decide_emergency(kansa_decision *out, const kansa_policy_doc *policy,
     const kansa_request_doc *req, int64_t time)
 {
+	char t1[32];
+
 	if (req->action < 0 || req->action > KANSA_ACT_NEUTRALIZE || policy->emergency[req->action] <= 0) {
 		DENY(out, KANSA_REASON_MALFORMED_WARRANT,
 		    "no warrant, and the policy allows no emergency %s", kansa_action__name(req->action));
@@ -251,8 +264,8 @@ static void decide_emergency(kansa_decision *out, const kansa_policy_doc *policy
 		return;
 	}
 	out->ratify_by = time + policy->emergency[req->action];
-	verdict(out, KANSA_ALLOW, KANSA_REASON_EMERGENCY, "emergency act; to be ratified by %lld",
-	    (long long)out->ratify_by);
+	verdict(out, KANSA_ALLOW, KANSA_REASON_EMERGENCY, "emergency act; to be ratified by %s",
+	    rfc3339(t1, out->ratify_by));
 }
 
 /* A well-formed request has what its action needs (the parser checks the
@@ -298,6 +311,14 @@ bool kansa_decide__request(kansa_decision *out, kansa_request_doc *req, const ui
 	return request_complete(out, req);
 }
 
+bool kansa_decide__request_parsed(kansa_decision *out, const kansa_request_doc *req)
+{
+	memset(out, 0, sizeof(*out));
+	out->verdict = KANSA_DENY;
+	out->action = req->action;
+	return request_complete(out, req);
+}
+
 void kansa_decide__request_unkept(kansa_decision *out, uint64_t size, bool json, const char *why)
 {
 	memset(out, 0, sizeof(*out));
@@ -308,8 +329,20 @@ void kansa_decide__request_unkept(kansa_decision *out, uint64_t size, bool json,
 	    (unsigned long long)size, json ? "JSON" : "CBOR", why && why[0] ? ": " : "", why ? why : "");
 }
 
-int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_doc *policy,
-    const uint8_t *warrant, size_t warrant_len)
+/* REQ: DECIDE-2 every signature verifies and every kid is a member */
+static void verify_signers(kansa_warrant_check *out, const kansa_policy_doc *policy)
+{
+	memcpy(out->hash, out->doc->hash, KANSA_HASH_LEN);
+	if (kansa_signed_doc__verify_signers(&out->signers, out->doc, policy, NULL) < 0) {
+		out->reason = KANSA_REASON_BAD_SIGNATURE;
+		out->signers = 0;
+		snprintf(out->detail, sizeof(out->detail), "%.199s", kansa_error_last()->message);
+		return;
+	}
+	out->reason = KANSA_REASON_ALLOWED;
+}
+
+static int warrant_check_start(kansa_warrant_check *out, const kansa_policy_doc *policy)
 {
 	if (out == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no output");
@@ -319,23 +352,42 @@ int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_do
 		snprintf(out->detail, sizeof(out->detail), "no policy in force");
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy in force");
 	}
+	return 0;
+}
+
+int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_doc *policy,
+    const uint8_t *warrant, size_t warrant_len, const uint8_t *hash)
+{
+	kansa_signed_doc *doc = NULL;
+	int error;
+
+	if ((error = warrant_check_start(out, policy)) < 0)
+		return error;
 	if (warrant == NULL || warrant_len == 0) {
 		snprintf(out->detail, sizeof(out->detail), "no warrant given");
 		return 0;
 	}
-	if (kansa_signed_doc__parse(&out->doc, warrant, warrant_len, KANSA_DOC_WARRANT) < 0) {
+	if (kansa_signed_doc__parse(&doc, warrant, warrant_len, KANSA_DOC_WARRANT, hash) < 0) {
 		snprintf(out->detail, sizeof(out->detail), "%.199s", kansa_error_last()->message);
 		return 0;
 	}
-	memcpy(out->hash, out->doc->hash, KANSA_HASH_LEN);
-	/* REQ: DECIDE-2 every signature verifies and every kid is a member */
-	if (kansa_signed_doc__verify_signers(&out->signers, out->doc, policy) < 0) {
-		out->reason = KANSA_REASON_BAD_SIGNATURE;
-		out->signers = 0;
-		snprintf(out->detail, sizeof(out->detail), "%.199s", kansa_error_last()->message);
-		return 0;
-	}
-	out->reason = KANSA_REASON_ALLOWED;
+	out->doc = doc;
+	verify_signers(out, policy);
+	return 0;
+}
+
+int kansa_decide__verify_parsed(kansa_warrant_check *out, const kansa_policy_doc *policy,
+    const kansa_signed_doc *doc)
+{
+	int error;
+
+	if ((error = warrant_check_start(out, policy)) < 0)
+		return error;
+	if (doc == NULL || doc->kind != KANSA_DOC_WARRANT)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "not a parsed warrant");
+	out->doc = doc;
+	out->doc_borrowed = true;
+	verify_signers(out, policy);
 	return 0;
 }
 
@@ -343,7 +395,8 @@ void kansa_warrant_check__dispose(kansa_warrant_check *wc)
 {
 	if (wc == NULL)
 		return;
-	kansa_signed_doc__free(wc->doc);
+	if (!wc->doc_borrowed)
+		kansa_signed_doc__free((kansa_signed_doc *)wc->doc);
 	memset(wc, 0, sizeof(*wc));
 }
 
@@ -400,7 +453,7 @@ int kansa_decide(kansa_decision *out, const kansa_policy_doc *policy,
 	}
 	if (kansa_decide__request(out, &req, request, request_len)) {
 		if (has_warrant)
-			(void)kansa_decide__verify_warrant(&wc, policy, warrant, warrant_len);
+			(void)kansa_decide__verify_warrant(&wc, policy, warrant, warrant_len, NULL);
 		error = kansa_decide__finish(out, policy, &req, has_warrant ? &wc : NULL, time,
 		    state_fn, state_ctx);
 	}

@@ -69,4 +69,9 @@ int kansa_field__bytes(uint8_t *out, size_t n, const cbor_item_t *v, const char 
 /* "metadata-query" or "neutralize" as a kansa_action; *out -1 on error. */
 int kansa_field__action(int *out, const cbor_item_t *v, const char *path);
 
+/* The policy's origin, witnesses and witness_quorum fields, each NULL when
+ * absent (policy/doc_witness.c). */
+int kansa_policy_doc__parse_witnesses(kansa_policy_doc *p, const cbor_item_t *origin,
+    const cbor_item_t *witnesses, const cbor_item_t *quorum);
+
 #endif

@@ -111,8 +111,8 @@ static int member_key(uint8_t pub[KANSA_PUBKEY_LEN], const char *spec, const cha
 int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *base_dir, int64_t now)
 {
 	static const char *const keys[] = { "commission", "version", "members", "quorum",
-		"max_validity", "fields", "forbidden_fields", "ops", "max_targets", "emergency", "receipt_ttl",
-		NULL };
+		"max_validity", "fields", "forbidden_fields", "ops", "max_targets", "emergency",
+		"origin", "witnesses", "witness_quorum", "receipt_ttl", NULL };
 	static const char *const member_keys[] = { "name", "public_key", NULL };
 	static const char *const quorum_keys[] = { "metadata-query", "neutralize", "revoke",
 		"policy", NULL };
@@ -220,7 +220,8 @@ int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *bas
 	}
 	if ((error = kansa_json__put_texts(m, "fields", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
 	    (error = kansa_json__put_texts(m, "forbidden_fields", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
-	    (error = kansa_json__put_texts(m, "ops", j, "", KANSA_MAX_VOCABULARY)) < 0)
+	    (error = kansa_json__put_texts(m, "ops", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
+	    (error = kansa_policy_doc__witnesses_from_json(m, j)) < 0)
 		return error;
 	/* receipt_ttl: a duration ("5m"), written only when given */
 	if ((v = json_object_get(j, "receipt_ttl")) != NULL) {
@@ -429,15 +430,16 @@ static int build_request(cbor_item_t *m, const json_t *j, const char *base_dir, 
 /* A payload builder (a kind's from_json, or the request's) and the strict
  * parser that must accept what it built. */
 typedef int (*build_fn)(cbor_item_t *m, const json_t *j, const char *base_dir, int64_t now);
-typedef int (*check_fn)(int kind, const uint8_t *p, size_t n);
+typedef int (*check_fn)(int kind, const uint8_t *p, size_t n, kansa_request_doc *keep);
 
 /* Parse a built payload back with the strict parser of its kind. */
-static int check_doc(int kind, const uint8_t *p, size_t n)
+static int check_doc(int kind, const uint8_t *p, size_t n, kansa_request_doc *keep)
 {
 	const kansa_doc_kind_def *k = kansa_doc_kind__def(kind);
 	kansa_signed_doc d;
 	int error;
 
+	(void)keep;
 	memset(&d, 0, sizeof(d));
 	d.kind = kind;
 	if ((error = k->parse(&d, p, n)) == 0)
@@ -445,19 +447,20 @@ static int check_doc(int kind, const uint8_t *p, size_t n)
 	return error;
 }
 
-static int check_request(int kind, const uint8_t *p, size_t n)
+/* The parse is the request's one parse when the caller keeps it (@p keep). */
+static int check_request(int kind, const uint8_t *p, size_t n, kansa_request_doc *keep)
 {
 	kansa_request_doc r;
 	int error;
 
 	(void)kind;
-	if ((error = kansa_request__parse(&r, p, n)) == 0)
+	if ((error = kansa_request__parse(keep != NULL ? keep : &r, p, n)) == 0 && keep == NULL)
 		kansa_request__dispose(&r);
 	return error;
 }
 
 static int build(uint8_t **out, size_t *out_len, int kind, build_fn build_map, check_fn check,
-    const char *json, size_t json_len, const char *base_dir, int64_t now)
+    kansa_request_doc *keep, const char *json, size_t json_len, const char *base_dir, int64_t now)
 {
 	cbor_item_t *m = NULL;
 	json_t *j = NULL;
@@ -475,7 +478,7 @@ static int build(uint8_t **out, size_t *out_len, int kind, build_fn build_map, c
 	    (error = kansa_cbor__encode(out, out_len, m)) < 0)
 		goto out;
 	/* REQ: DOC-BUILD a draft holds only what the strict parser accepts */
-	if ((error = check(kind, *out, *out_len)) < 0) {
+	if ((error = check(kind, *out, *out_len, keep)) < 0) {
 		free(*out);
 		*out = NULL;
 		*out_len = 0;
@@ -497,11 +500,13 @@ int kansa_doc__payload_from_json(uint8_t **out, size_t *out_len, int kind, const
 		*out_len = 0;
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "unknown document kind %d", kind);
 	}
-	return build(out, out_len, kind, k->from_json, check_doc, json, json_len, base_dir, now);
+	return build(out, out_len, kind, k->from_json, check_doc, NULL, json, json_len, base_dir, now);
 }
 
-int kansa_request__from_json(uint8_t **out, size_t *out_len, const char *json, size_t json_len,
-    int64_t now)
+int kansa_request__from_json(uint8_t **out, size_t *out_len, kansa_request_doc *parsed,
+    const char *json, size_t json_len, int64_t now)
 {
-	return build(out, out_len, 0, build_request, check_request, json, json_len, NULL, now);
+	if (parsed != NULL)
+		memset(parsed, 0, sizeof(*parsed));
+	return build(out, out_len, 0, build_request, check_request, parsed, json, json_len, NULL, now);
 }

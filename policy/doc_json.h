@@ -43,6 +43,8 @@ int kansa_json__uint(uint64_t *out, const json_t *v, const char *path);
 /* An array of IP prefix strings -> a CBOR array of RFC 9164 items. */
 int kansa_json__prefixes(cbor_item_t **out, const json_t *v, const char *p, size_t max,
     bool address_only);
+/* The policy's origin, witnesses and witness_quorum (policy/doc_witness.c). */
+int kansa_policy_doc__witnesses_from_json(cbor_item_t *m, const json_t *j);
 /* [from, to] times -> CBOR [int, int]. */
 int kansa_json__window(cbor_item_t **out, const json_t *v, const char *p, int64_t now);
 

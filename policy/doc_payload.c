@@ -38,6 +38,7 @@ void kansa_policy_doc__dispose(kansa_policy_doc *p)
 	kansa_field__free_names(p->fields, p->n_fields);
 	kansa_field__free_names(p->forbidden_fields, p->n_forbidden_fields);
 	kansa_field__free_names(p->ops, p->n_ops);
+	kansa_policy_doc__dispose_witnesses(p);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -138,14 +139,15 @@ static int parse_receipt_ttl(int64_t *out, const cbor_item_t *v)
 int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 {
 	enum { P_COMMISSION, P_VERSION, P_MEMBERS, P_QUORUM, P_MAX_VALIDITY, P_FIELDS, P_FORBIDDEN,
-		P_OPS, P_MAX_TARGETS, P_EMERGENCY, P_RECEIPT_TTL, P_NKEYS };
+		P_OPS, P_MAX_TARGETS, P_EMERGENCY, P_ORIGIN, P_WITNESSES, P_WITNESS_QUORUM, P_RECEIPT_TTL, P_NKEYS };
 	static const kansa_field_def defs[P_NKEYS] = {
 		[P_COMMISSION] = { "commission", 0, true }, [P_VERSION] = { "version", 0, true },
 		[P_MEMBERS] = { "members", 0, true }, [P_QUORUM] = { "quorum", 0, true },
 		[P_MAX_VALIDITY] = { "max_validity", 0, false }, [P_FIELDS] = { "fields", 0, true },
 		[P_FORBIDDEN] = { "forbidden_fields", 0, true }, [P_OPS] = { "ops", 0, true },
 		[P_MAX_TARGETS] = { "max_targets", 0, false }, [P_EMERGENCY] = { "emergency", 0, false },
-		[P_RECEIPT_TTL] = { "receipt_ttl", 0, false },
+		[P_ORIGIN] = { "origin", 0, false }, [P_WITNESSES] = { "witnesses", 0, false },
+		[P_WITNESS_QUORUM] = { "witness_quorum", 0, false }, [P_RECEIPT_TTL] = { "receipt_ttl", 0, false },
 	};
 	static const kansa_field_def qdefs[KANSA_ACT_COUNT] = {
 		{ "metadata-query", 0, true }, { "neutralize", 0, true },
@@ -201,6 +203,9 @@ int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 			}
 		}
 	}
+	if ((error = kansa_policy_doc__parse_witnesses(p, vals[P_ORIGIN], vals[P_WITNESSES],
+	    vals[P_WITNESS_QUORUM])) < 0)
+		goto out;
 	p->max_targets = 256;
 	if (vals[P_MAX_TARGETS] != NULL) {
 		if ((error = kansa_field__uint(&p->max_targets, vals[P_MAX_TARGETS], "max_targets")) < 0)

@@ -19,7 +19,7 @@ TESTS += tests/unit/test_cbor tests/unit/test_cose
 libkansa_internal_la_SOURCES += policy/doc.h policy/doc_kind.c policy/prefix.c policy/doc_time.c \
 	policy/doc_field.h policy/doc_field.c policy/doc_payload.c policy/doc_request.c policy/doc_verify.c \
 	policy/doc_json.h policy/doc_json_value.c policy/doc_json.c policy/doc_api.c policy/text.c \
-	policy/request_peek.c
+	policy/request_peek.c policy/doc_witness.c
 libkansa_internal_la_CFLAGS += $(JANSSON_CFLAGS)
 libkansa_internal_la_LIBADD += $(JANSSON_LIBS)
 libkansa_la_LIBADD += $(JANSSON_LIBS)

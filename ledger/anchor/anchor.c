@@ -34,45 +34,99 @@ static bool name_is(const kansa_note_sig *s, const kansa_note_verifier *v)
 	return s->name_len == v->name_len && strncmp(s->name, v->name, s->name_len) == 0;
 }
 
-int kansa_anchor__checkpoint(kansa_anchor_checkpoint *cp, const char *note, size_t len,
-    const kansa_note_verifier *const *verifiers, size_t n_verifiers)
+/* Does line @p s carry the name and key ID of @p v? */
+static bool line_of(const kansa_note_sig *s, const kansa_note_verifier *v)
+{
+	return v != NULL && name_is(s, v) && kansa_ct_equal(s->key_id, v->key_id, KANSA_NOTE_KEY_ID_LEN);
+}
+
+/* Distinct public keys among the witnesses (verifiers 1..n-1) set in @p mask. */
+static size_t distinct_witnesses(uint64_t mask, const kansa_note_verifier *const *verifiers, size_t n)
+{
+	size_t count = 0;
+
+	for (size_t k = 1; k < n; k++) {
+		bool seen = false;
+		if ((mask >> k & 1) == 0)
+			continue;
+		for (size_t j = 1; j < k && !seen; j++)
+			seen = (mask >> j & 1) && memcmp(verifiers[j]->pub, verifiers[k]->pub, KANSA_PUBKEY_LEN) == 0;
+		count += !seen;
+	}
+	return count;
+}
+
+/* List the signature lines other than the log's in @p cp; @p mask says
+ * which witness (by index) verified, in either form. */
+static int list_cosigners(kansa_anchor_checkpoint *cp, const char *note, size_t len, uint64_t mask,
+    const kansa_note_verifier *const *verifiers, const kansa_note_verifier *const *alt, size_t n)
 {
 	const kansa_note_verifier *log = verifiers[0];
 	kansa_note_parsed parsed;
-	kansa_checkpoint c;
+	int error;
+
+	cp->n_cosigners = 0;
+	if ((error = kansa_note__parse(&parsed, note, len)) < 0)
+		return error;
+	for (size_t i = 0; i < parsed.n_sigs; i++) {
+		const kansa_note_sig *s = &parsed.sigs[i];
+		kansa_anchor_cosigner *w;
+
+		if (s->duplicate || line_of(s, log))
+			continue;
+		if (cp->n_cosigners++ >= KANSA_ANCHOR_MAX_LISTED)
+			continue;
+		w = &cp->cosigners[cp->n_cosigners - 1];
+		memset(w, 0, sizeof(*w));
+		snprintf(w->name, sizeof(w->name), "%.*s", (int)s->name_len, s->name);
+		/* a type 0x01 line is 64 bytes after the key ID, a cosignature 72 */
+		w->old_form = s->sig_len == KANSA_SIG_LEN;
+		for (size_t k = 1; k < n; k++)
+			if (line_of(s, verifiers[k]) || (alt != NULL && line_of(s, alt[k])))
+				w->verified = (mask >> k) & 1;
+		if (w->verified && s->sig_len == KANSA_NOTE_MAX_SIG_PAYLOAD)
+			for (size_t b = 0; b < 8; b++)
+				w->timestamp = w->timestamp << 8 | s->sig[b];
+	}
+	kansa_note__parsed_dispose(&parsed);
+	return 0;
+}
+
+int kansa_anchor__checkpoint(kansa_anchor_checkpoint *cp, const char *note, size_t len,
+    const kansa_note_verifier *const *verifiers, const kansa_note_verifier *const *alt,
+    size_t n_verifiers)
+{
+	const kansa_note_verifier *log = verifiers[0];
+	kansa_checkpoint c, c_alt;
+	uint64_t mask;
 	int error;
 
 	if ((error = kansa_checkpoint_verify(&c, note, len, verifiers, n_verifiers, 1)) < 0)
 		return error;
+	mask = c.note.verified_mask;
+	/* REQ: ANCHOR-OLD-WITNESS the other form of each witness key (old type
+	 * 0x01 lines, or C2SP cosignatures) is checked too: a known key's bad
+	 * line fails the checkpoint in either form */
+	if (alt != NULL && n_verifiers > 1) {
+		if ((error = kansa_checkpoint_verify(&c_alt, note, len, alt, n_verifiers, 1)) < 0)
+			return error;
+		mask |= c_alt.note.verified_mask;
+	}
 	if (strcmp(c.origin, log->name) != 0)
 		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_GIT,
 		    "checkpoint of origin '%.80s' in the place of log '%.80s'", c.origin, log->name);
 	snprintf(cp->origin, sizeof(cp->origin), "%s", c.origin);
 	cp->size = c.size;
 	memcpy(cp->root, c.root, KANSA_HASH_LEN);
-	cp->n_cosigners = 0;
-	/* list the other signature lines; the verified ones were checked above */
-	if ((error = kansa_note__parse(&parsed, note, len)) < 0)
-		return error;
-	for (size_t i = 0; i < parsed.n_sigs; i++) {
-		const kansa_note_sig *s = &parsed.sigs[i];
-		bool is_log = name_is(s, log);
-		kansa_anchor_cosigner *w;
+	cp->n_witnessed = distinct_witnesses(mask, verifiers, n_verifiers);
+	return list_cosigners(cp, note, len, mask, verifiers, alt, n_verifiers);
+}
 
-		if (s->duplicate || (is_log && kansa_ct_equal(s->key_id, log->key_id, KANSA_NOTE_KEY_ID_LEN)))
-			continue;
-		if (cp->n_cosigners++ >= KANSA_ANCHOR_MAX_LISTED)
-			continue;
-		w = &cp->cosigners[cp->n_cosigners - 1];
-		snprintf(w->name, sizeof(w->name), "%.*s", (int)s->name_len, s->name);
-		w->verified = false;
-		for (size_t k = 1; k < n_verifiers; k++)
-			if (name_is(s, verifiers[k]) &&
-			    kansa_ct_equal(s->key_id, verifiers[k]->key_id, KANSA_NOTE_KEY_ID_LEN))
-				w->verified = (c.note.verified_mask >> k) & 1;
-	}
-	kansa_note__parsed_dispose(&parsed);
-	return 0;
+int kansa_anchor__other_form(kansa_note_verifier **out, const kansa_note_verifier *v)
+{
+	uint8_t other = v->type == KANSA_NOTE_SIG_COSIG_V1 ? KANSA_NOTE_SIG_ED25519 : KANSA_NOTE_SIG_COSIG_V1;
+
+	return kansa_note__verifier_new(out, other, v->name, v->name_len, v->pub);
 }
 
 int kansa_anchor__check_proof(const char *proof, size_t len, uint64_t old_size,
@@ -120,7 +174,7 @@ static int anchored(kansa_anchor_checkpoint *cp, bool *found, git_repository *re
 		error = 0;
 		goto out;
 	}
-	if (error == 0 && (error = kansa_anchor__checkpoint(cp, note, len, &v, 1)) < 0)
+	if (error == 0 && (error = kansa_anchor__checkpoint(cp, note, len, &v, NULL, 1)) < 0)
 		kansa_error_prefix("%s in commit %.12s (not this ledger's)", path, cp->commit);
 	*found = error == 0;
 out:
@@ -277,7 +331,7 @@ static int anchor_new(kansa_anchor_push_result *out, git_repository *repo, git_c
 	int error;
 
 	if ((error = kansa_ledger_checkpoint(&note, &len, lg)) < 0 ||
-	    (error = kansa_anchor__checkpoint(&out->checkpoint, note, len, &v, 1)) < 0 ||
+	    (error = kansa_anchor__checkpoint(&out->checkpoint, note, len, &v, NULL, 1)) < 0 ||
 	    (error = kansa_anchor__log_path(cp_path, v->name, "checkpoint")) < 0 ||
 	    (error = kansa_anchor__log_path(pf_path, v->name, "consistency-proof")) < 0)
 		goto out;
@@ -325,7 +379,8 @@ static int push_locked(kansa_anchor_push_result *out, kansa_ledger *lg, const ch
 	} else if ((error = anchor_new(out, repo, head, lg, v, &prev)) < 0) {
 		goto out;
 	}
-	error = kansa_anchor__push(&out->remotes_pushed, repo, remotes, n_remotes);
+	error = kansa_anchor__push(&out->remotes_pushed, out->remote, &out->n_remotes, repo, remotes,
+	    n_remotes);
 out:
 	git_commit_free(head);
 	git_repository_free(repo);

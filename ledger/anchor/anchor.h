@@ -60,19 +60,31 @@ int kansa_anchor__read_file(char **out, size_t *len_out, git_oid *oid_out, git_r
 int kansa_anchor__commit(git_oid *out, git_repository *repo, git_commit *parent,
     const kansa_anchor_file *files, size_t n_files, const char *message);
 
-/* Push HEAD's branch to each named remote. *pushed counts the remotes done. */
-int kansa_anchor__push(size_t *pushed, git_repository *repo, const char *const *remotes,
-    size_t n_remotes);
+/* Push HEAD's branch to each named remote, going on past one that fails;
+ * *pushed counts the remotes done, results[i] (KANSA_ANCHOR_MAX_REMOTES
+ * room) says how remote i went, *n_results how many were tried. Returns 0
+ * when every push was done, else the first failure's code, its message
+ * naming how many were pushed. */
+int kansa_anchor__push(size_t *pushed, kansa_anchor_remote *results, size_t *n_results,
+    git_repository *repo, const char *const *remotes, size_t n_remotes);
 
 /* The 40 hex digits of @p oid. */
 void kansa_anchor__oid_hex(char out[KANSA_ANCHOR_COMMIT_HEX], const git_oid *oid);
 
 /* Verify a checkpoint note read from a repository: signed by verifiers[0]
  * (the log), with cosignatures from the others checked when present, and
- * its origin equal to the log key's name. Fills @p cp (origin, size, root,
- * cosigners), leaving commit and old_size alone. */
+ * its origin equal to the log key's name. @p alt (NULL, or n_verifiers
+ * long with alt[0] the log again) holds each witness in its other form
+ * (kansa_anchor__other_form), so that old type 0x01 lines and C2SP
+ * cosignatures by the same key both count. Fills @p cp (origin, size, root,
+ * cosigners, n_witnessed), leaving commit and old_size alone. */
 int kansa_anchor__checkpoint(kansa_anchor_checkpoint *cp, const char *note, size_t len,
-    const kansa_note_verifier *const *verifiers, size_t n_verifiers);
+    const kansa_note_verifier *const *verifiers, const kansa_note_verifier *const *alt,
+    size_t n_verifiers);
+
+/* The same key and name as @p v in the other signature type: a type 0x01
+ * note key for a cosignature key, and the other way round. */
+int kansa_anchor__other_form(kansa_note_verifier **out, const kansa_note_verifier *v);
 
 /* Parse and verify the consistency proof text @p proof: from (old_size,
  * old_root) to (cp->size, cp->root). KANSA_EFORMAT or KANSA_EVERIFY. */

@@ -377,16 +377,17 @@ static int push_one(git_repository *repo, const char *name, const git_strarray *
 	return error;
 }
 
-int kansa_anchor__push(size_t *pushed, git_repository *repo, const char *const *remotes,
-    size_t n_remotes)
+int kansa_anchor__push(size_t *pushed, kansa_anchor_remote *results, size_t *n_results,
+    git_repository *repo, const char *const *remotes, size_t n_remotes)
 {
 	git_reference *head = NULL;
-	char spec[512];
+	char spec[512], first[256] = "";
 	char *specp = spec;
 	git_strarray specs = { &specp, 1 };
-	int gerr, error = 0;
+	int gerr, error = 0, first_error = 0;
 
 	*pushed = 0;
+	*n_results = 0;
 	if (n_remotes == 0)
 		return 0;
 	if (n_remotes > KANSA_MAX_ANCHOR_REMOTES)
@@ -399,9 +400,26 @@ int kansa_anchor__push(size_t *pushed, git_repository *repo, const char *const *
 		error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_GIT, "branch name too long");
 		goto out;
 	}
-	for (size_t i = 0; i < n_remotes && error == 0; i++)
-		if ((error = push_one(repo, remotes[i], &specs)) == 0)
+	/* REQ: ANCHOR-PUSH-REMOTES one unreachable remote does not stop the others */
+	for (size_t i = 0; i < n_remotes; i++) {
+		int e = push_one(repo, remotes[i], &specs);
+
+		memset(&results[i], 0, sizeof(results[i]));
+		results[i].error = e;
+		*n_results = i + 1;
+		if (e == 0) {
 			(*pushed)++;
+			continue;
+		}
+		snprintf(results[i].message, sizeof(results[i].message), "%s", kansa_error_last()->message);
+		if (first_error == 0) {
+			first_error = e;
+			snprintf(first, sizeof(first), "%s", results[i].message);
+		}
+	}
+	if (first_error != 0)
+		error = kansa_error_set(first_error, KANSA_ERRCLASS_GIT, "pushed to %zu of %zu remotes; %s",
+		    *pushed, n_remotes, first);
 out:
 	git_reference_free(head);
 	return error;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ledger/anchor/anchor.h"
 #include "ledger/tlog/note.h"
@@ -32,6 +33,8 @@ typedef struct {
 	log_state *logs;                        /* one per log key */
 	size_t n_logs;
 	const kansa_note_verifier *keys[1 + KANSA_MAX_ANCHOR_WITNESSES]; /* [0]: the log in turn */
+	const kansa_note_verifier *alt[1 + KANSA_MAX_ANCHOR_WITNESSES];  /* the same, other form */
+	kansa_note_verifier *owned[KANSA_MAX_ANCHOR_WITNESSES];          /* alt[1..], freed after */
 	size_t n_keys;
 	const kansa_anchor_checkpoint *state;   /* cosign: the witness's last cosigned, or NULL */
 	git_oid tip;                            /* the commit HEAD named when the walk began */
@@ -162,10 +165,10 @@ static int step_log(walk_ctx *w, log_state *lg, git_tree *tree, const char *comm
 		return error; /* unchanged: verified before */
 	memset(&cp, 0, sizeof(cp));
 	snprintf(cp.commit, sizeof(cp.commit), "%s", commit_hex);
-	w->keys[0] = lg->key;
+	w->keys[0] = w->alt[0] = lg->key;
 	if ((error = kansa_anchor__read_file(&note, &len, NULL, w->repo, tree, lg->cp_path,
 	    KANSA_MAX_ANCHOR_CHECKPOINT_BYTES)) < 0 ||
-	    (error = kansa_anchor__checkpoint(&cp, note, len, w->keys, w->n_keys)) < 0 ||
+	    (error = kansa_anchor__checkpoint(&cp, note, len, w->keys, w->alt, w->n_keys)) < 0 ||
 	    (lg->seen && (error = extends_last(&cp, w, lg, tree)) < 0) ||
 	    (error = check_state(w, lg, &cp)) < 0)
 		goto out;
@@ -242,6 +245,26 @@ static int count_unverified(walk_ctx *w, const hist_item *tip)
 	return 0;
 }
 
+/* REQ: WITNESS-QUORUM the newest checkpoint of each log carries
+ * cosignatures from the quorum of distinct given witness keys */
+static int check_quorum(const walk_ctx *w)
+{
+	size_t q = w->opt ? w->opt->witness_quorum : 0;
+
+	for (size_t i = 0; i < w->n_logs; i++) {
+		const kansa_anchor_checkpoint *c = &w->logs[i].last;
+		if (c->n_witnessed < q) {
+			snprintf(w->sum->bad_commit, sizeof(w->sum->bad_commit), "%s", c->commit);
+			return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_GIT,
+			    "log %s: the newest checkpoint (size %llu, commit %.12s) is cosigned by %zu of the "
+			    "given witnesses, the quorum is %zu: ask more witnesses to cosign "
+			    "(kansa anchor cosign), or check the --witness-key list",
+			    w->logs[i].key->name, (unsigned long long)c->size, c->commit, c->n_witnessed, q);
+		}
+	}
+	return 0;
+}
+
 static int walk(walk_ctx *w)
 {
 	hist_item *h = NULL;
@@ -262,8 +285,18 @@ static int walk(walk_ctx *w)
 			    w->logs[i].key->name, w->logs[i].key->name);
 	if (error == 0 && n)
 		error = count_unverified(w, &h[0]);
+	if (error == 0)
+		error = check_quorum(w);
 	free(h);
 	return error;
+}
+
+static void walk_dispose(walk_ctx *w)
+{
+	for (size_t i = 0; i < KANSA_MAX_ANCHOR_WITNESSES; i++)
+		kansa_note_verifier_free(w->owned[i]);
+	git_repository_free(w->repo);
+	w->repo = NULL;
 }
 
 /* Set up the walk over @p repo_path for the given keys and run it. */
@@ -290,11 +323,24 @@ static int run(walk_ctx *w, log_state **logs_out, const char *repo_path,
 		    "consistency-proof")) < 0)
 			return error;
 	}
-	for (size_t i = 0; i < n_witnesses; i++)
+	if (w->opt && w->opt->witness_quorum > n_witnesses)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_GIT,
+		    "a witness quorum of %zu needs at least as many witness keys, %zu given",
+		    w->opt->witness_quorum, n_witnesses);
+	for (size_t i = 0; i < n_witnesses; i++) {
 		w->keys[1 + i] = witnesses[i];
+		if ((error = kansa_anchor__other_form(&w->owned[i], witnesses[i])) < 0)
+			return error;
+		w->alt[1 + i] = w->owned[i];
+	}
 	w->n_keys = 1 + n_witnesses;
 	if ((error = kansa_anchor__open(&w->repo, &created, repo_path, false)) < 0)
 		return error;
+	/* REQ: ANCHOR-SHALLOW a shallow clone lacks the first anchors: say so */
+	if (git_repository_is_shallow(w->repo) == 1)
+		return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_GIT,
+		    "%s is a shallow clone: verifying needs the full history from the first anchor; "
+		    "run git fetch --unshallow there, or clone without --depth", repo_path);
 	return walk(w);
 }
 
@@ -316,7 +362,7 @@ int kansa_anchor_verify(kansa_anchor_summary *out, const char *repo_path,
 	w.sum = out;
 	w.opt = opt;
 	error = run(&w, &ls, repo_path, logs, n_logs, witnesses, n_witnesses);
-	git_repository_free(w.repo);
+	walk_dispose(&w);
 	free(ls);
 	kansa_anchor__shutdown();
 	return error;
@@ -324,10 +370,14 @@ int kansa_anchor_verify(kansa_anchor_summary *out, const char *repo_path,
 
 /* ---- cosign ------------------------------------------------------------ */
 
-/* The witness's last cosigned checkpoint of this log; *have false if none. */
+/* The witness's last cosigned checkpoint of this log; *have false if none.
+ * It must carry this witness's own signature (in either form): the state
+ * is per witness key, and another key's state says nothing of what this
+ * one cosigned. */
 static int read_state(kansa_anchor_checkpoint *out, bool *have, const char *path,
-    const kansa_note_verifier *log)
+    const kansa_note_verifier *log, const kansa_note_verifier *me, const kansa_note_verifier *me_old)
 {
+	const kansa_note_verifier *keys[2] = { log, me }, *alt[2] = { log, me_old };
 	uint8_t *note = NULL;
 	size_t len = 0;
 	int error;
@@ -336,8 +386,13 @@ static int read_state(kansa_anchor_checkpoint *out, bool *have, const char *path
 	error = kansa_file_read(&note, &len, path, KANSA_MAX_ANCHOR_CHECKPOINT_BYTES, KANSA_FILE_SECRET);
 	if (error == KANSA_ENOTFOUND)
 		return 0;
-	if (error == 0 && (error = kansa_anchor__checkpoint(out, (const char *)note, len, &log, 1)) < 0)
+	if (error == 0 && (error = kansa_anchor__checkpoint(out, (const char *)note, len, keys, alt, 2)) < 0)
 		kansa_error_prefix("witness state %s", path);
+	/* REQ: ANCHOR-WITNESS-STATE a state file belongs to one witness key */
+	if (error == 0 && out->n_witnessed != 1)
+		error = kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_GIT,
+		    "witness state %s holds no cosignature by %s: it is another witness's state; give "
+		    "this witness its own --state file", path, me->name);
 	*have = error == 0;
 	free(note);
 	return error;
@@ -366,7 +421,9 @@ static int cosign_newest(kansa_anchor_cosign_result *out, walk_ctx *w, const log
 	if ((error = kansa_anchor__read_file(&note, &len, NULL, w->repo, tree, lg->cp_path,
 	    KANSA_MAX_ANCHOR_CHECKPOINT_BYTES)) < 0)
 		goto out;
-	error = kansa_note_add_signature(&signed_note, &slen, note, len, witness, kansa_key_name(witness));
+	/* REQ: WITNESS-C2SP the line is a C2SP tlog-cosignature v1, timestamped now */
+	error = kansa_cosig_add(&signed_note, &slen, note, len, witness, kansa_key_name(witness),
+	    (uint64_t)time(NULL));
 	if (error == KANSA_EEXISTS) { /* cosigned before: make sure the state says so */
 		error = kansa_file_write(state_path, note, len, 0600, KANSA_FILE_SECRET | KANSA_FILE_REPLACE);
 		goto push;
@@ -387,7 +444,8 @@ static int cosign_newest(kansa_anchor_cosign_result *out, walk_ctx *w, const log
 	out->committed = true;
 push:
 	if (error == 0)
-		error = kansa_anchor__push(&out->remotes_pushed, w->repo, remotes, n_remotes);
+		error = kansa_anchor__push(&out->remotes_pushed, out->remote, &out->n_remotes, w->repo,
+		    remotes, n_remotes);
 out:
 	kansa_buf_dispose(&msg);
 	free(signed_note);
@@ -402,10 +460,15 @@ static int cosign_run(kansa_anchor_cosign_result *out, walk_ctx *w, log_state **
     const kansa_key *witness, const char *state_path, const char *const *remotes, size_t n_remotes)
 {
 	kansa_anchor_checkpoint state;
+	kansa_note_verifier *me_old = NULL;
 	bool have;
 	int error;
 
-	if ((error = read_state(&state, &have, state_path, log)) < 0)
+	if ((error = kansa_anchor__other_form(&me_old, me)) < 0)
+		return error;
+	error = read_state(&state, &have, state_path, log, me, me_old);
+	kansa_note_verifier_free(me_old);
+	if (error < 0)
 		return error;
 	w->state = have ? &state : NULL;
 	out->previous_size = have ? state.size : 0;
@@ -446,7 +509,7 @@ int kansa_anchor_cosign(kansa_anchor_cosign_result *out, const char *repo_path,
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_GIT,
 		    "anchor cosign: the witness key must be a private key with a name "
 		    "(kansa keys generate --name NAME)");
-	if ((error = kansa_note_verifier_from_key(&me, witness, kansa_key_name(witness))) < 0)
+	if ((error = kansa_cosig_verifier_from_key(&me, witness, kansa_key_name(witness))) < 0)
 		return error;
 	if ((error = kansa_anchor__init()) < 0) {
 		kansa_note_verifier_free(me);
@@ -454,7 +517,7 @@ int kansa_anchor_cosign(kansa_anchor_cosign_result *out, const char *repo_path,
 	}
 	w.sum = &sum;
 	error = cosign_run(out, &w, &ls, repo_path, log, me, witness, state_path, remotes, n_remotes);
-	git_repository_free(w.repo);
+	walk_dispose(&w);
 	free(ls);
 	kansa_note_verifier_free(me);
 	kansa_anchor__shutdown();

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger/tlog/cosig.h"
 #include "ledger/tlog/merkle.h"
 #include "ledger/tlog/note.h"
 
@@ -114,15 +115,15 @@ bool kansa_note__name_is_valid(const char *name, size_t len)
 	return true;
 }
 
-int kansa_note__key_id(uint8_t out[KANSA_NOTE_KEY_ID_LEN], const char *name, size_t name_len,
-    const uint8_t pub[KANSA_PUBKEY_LEN])
+int kansa_note__key_id(uint8_t out[KANSA_NOTE_KEY_ID_LEN], uint8_t type, const char *name,
+    size_t name_len, const uint8_t pub[KANSA_PUBKEY_LEN])
 {
-	static const uint8_t sep[2] = { 0x0a, KANSA_NOTE_SIG_ED25519 };
+	const uint8_t sep[2] = { 0x0a, type };
 	uint8_t h[KANSA_HASH_LEN];
 	kansa_sha256_ctx *c = NULL;
 	int error;
 
-	/* key ID = SHA-256(key name || 0x0A || 0x01 || 32-byte public key)[:4] */
+	/* key ID = SHA-256(key name || 0x0A || type || 32-byte public key)[:4] */
 	if ((error = kansa_sha256_new(&c)) < 0 ||
 	    (error = kansa_sha256_update(c, name, name_len)) < 0 ||
 	    (error = kansa_sha256_update(c, sep, sizeof(sep))) < 0 ||
@@ -133,120 +134,6 @@ int kansa_note__key_id(uint8_t out[KANSA_NOTE_KEY_ID_LEN], const char *name, siz
 out:
 	kansa_sha256_free(c);
 	return error;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Verifier keys                                                           */
-/* ---------------------------------------------------------------------- */
-
-void kansa_note_verifier_free(kansa_note_verifier *v)
-{
-	if (v == NULL)
-		return;
-	kansa_key_free(v->key);
-	free(v);
-}
-
-const char *kansa_note_verifier_name(const kansa_note_verifier *v)
-{
-	return v->name;
-}
-
-static int verifier_new(kansa_note_verifier **out, const char *name, size_t name_len,
-    const uint8_t pub[KANSA_PUBKEY_LEN])
-{
-	kansa_note_verifier *v;
-	int error;
-
-	*out = NULL;
-	if (!kansa_note__name_is_valid(name, name_len))
-		return note_error(KANSA_EFORMAT,
-		    "note key name must be 1 to %d bytes of utf-8 without spaces, '+' or control characters",
-		    KANSA_NOTE_MAX_NAME);
-	if ((v = calloc(1, sizeof(*v))) == NULL)
-		return note_error(KANSA_ENOMEM, "out of memory");
-	memcpy(v->name, name, name_len);
-	v->name[name_len] = '\0';
-	v->name_len = name_len;
-	memcpy(v->pub, pub, KANSA_PUBKEY_LEN);
-	if ((error = kansa_note__key_id(v->key_id, name, name_len, pub)) < 0 ||
-	    (error = kansa_key_from_public(&v->key, pub)) < 0) {
-		kansa_note_verifier_free(v);
-		return error;
-	}
-	*out = v;
-	return 0;
-}
-
-int kansa_note_verifier_parse(kansa_note_verifier **out, const char *vkey, size_t len)
-{
-	uint8_t id[KANSA_NOTE_KEY_ID_LEN], key[1 + KANSA_PUBKEY_LEN];
-	char hex[2 * KANSA_NOTE_KEY_ID_LEN + 1];
-	const char *plus1, *plus2, *end = vkey + len;
-	size_t klen;
-	kansa_note_verifier *v = NULL;
-	int error;
-
-	*out = NULL;
-	if (vkey == NULL)
-		return note_error(KANSA_EINVAL, "verifier key: missing");
-	if (len > KANSA_NOTE_MAX_NAME + 1 + 8 + 1 + 44 || memchr(vkey, '\0', len) != NULL)
-		return note_error(KANSA_EFORMAT, "verifier key: too long or contains a NUL");
-	/* name+hash+key, split at the first two '+' (the base64 may hold more) */
-	if ((plus1 = memchr(vkey, '+', len)) == NULL ||
-	    (plus2 = memchr(plus1 + 1, '+', (size_t)(end - plus1 - 1))) == NULL)
-		return note_error(KANSA_EFORMAT, "verifier key: expected name+keyid+key");
-	if (plus2 - plus1 - 1 != 2 * KANSA_NOTE_KEY_ID_LEN)
-		return note_error(KANSA_EFORMAT, "verifier key: key id is not 8 hex digits");
-	memcpy(hex, plus1 + 1, 2 * KANSA_NOTE_KEY_ID_LEN);
-	hex[2 * KANSA_NOTE_KEY_ID_LEN] = '\0';
-	if (kansa_hex_decode(id, sizeof(id), hex) < 0)
-		return note_error(KANSA_EFORMAT, "verifier key: key id is not 8 hex digits");
-	if (kansa_base64_decode(key, sizeof(key), &klen, plus2 + 1, (size_t)(end - plus2 - 1)) < 0 ||
-	    klen != sizeof(key))
-		return note_error(KANSA_EFORMAT, "verifier key: key is not base64 of 33 bytes");
-	if (key[0] != KANSA_NOTE_SIG_ED25519)
-		return note_error(KANSA_EFORMAT, "verifier key: unsupported signature type 0x%02x", key[0]);
-	if ((error = verifier_new(&v, vkey, (size_t)(plus1 - vkey), key + 1)) < 0)
-		return error;
-	if (!kansa_ct_equal(v->key_id, id, sizeof(id))) {
-		kansa_note_verifier_free(v);
-		return note_error(KANSA_EFORMAT, "verifier key: key id does not match the name and key");
-	}
-	*out = v;
-	return 0;
-}
-
-int kansa_note_verifier_from_key(kansa_note_verifier **out, const kansa_key *key, const char *name)
-{
-	uint8_t pub[KANSA_PUBKEY_LEN];
-
-	*out = NULL;
-	if (key == NULL || name == NULL)
-		return note_error(KANSA_EINVAL, "verifier: missing key or name");
-	kansa_key_public_raw(pub, key);
-	return verifier_new(out, name, strlen(name), pub);
-}
-
-int kansa_note_verifier_format(char **out, const kansa_note_verifier *v)
-{
-	uint8_t key[1 + KANSA_PUBKEY_LEN];
-	char hex[2 * KANSA_NOTE_KEY_ID_LEN + 1], b64[B64_HASH_LEN + 4 + 1];
-	kansa_buf b = KANSA_BUF_INIT(KANSA_NOTE_MAX_NAME + 64);
-	int error;
-
-	*out = NULL;
-	key[0] = KANSA_NOTE_SIG_ED25519;
-	memcpy(key + 1, v->pub, KANSA_PUBKEY_LEN);
-	kansa_hex_encode(hex, v->key_id, KANSA_NOTE_KEY_ID_LEN);
-	if ((error = kansa_base64_encode(b64, sizeof(b64), key, sizeof(key))) < 0 ||
-	    (error = kansa_buf_printf(&b, "%s+%s+%s", v->name, hex, b64)) < 0 ||
-	    (error = kansa_buf_putc(&b, '\0')) < 0) {
-		kansa_buf_dispose(&b);
-		return error;
-	}
-	*out = (char *)kansa_buf_detach(&b, NULL);
-	return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -292,8 +179,8 @@ static int parse_sig_line(kansa_note_sig *sig, const char *line, size_t n, size_
 		return note_error(KANSA_EFORMAT, "note: signature line %zu: signature too short", lineno);
 	memcpy(sig->key_id, scratch, KANSA_NOTE_KEY_ID_LEN);
 	sig->sig_len = dlen - KANSA_NOTE_KEY_ID_LEN;
-	if (sig->sig_len == KANSA_SIG_LEN)
-		memcpy(sig->sig, scratch + KANSA_NOTE_KEY_ID_LEN, KANSA_SIG_LEN);
+	if (sig->sig_len == KANSA_SIG_LEN || sig->sig_len == KANSA_NOTE_MAX_SIG_PAYLOAD)
+		memcpy(sig->sig, scratch + KANSA_NOTE_KEY_ID_LEN, sig->sig_len);
 	return 0;
 }
 
@@ -365,6 +252,17 @@ out:
 /* Verification and signing                                                */
 /* ---------------------------------------------------------------------- */
 
+/* The signature line @p s verifies under @p v: an Ed25519 signature over
+ * the text (type 0x01), or a C2SP cosignature over it (type 0x04). */
+static bool signature_ok(const kansa_note_verifier *v, const kansa_note_parsed *parsed,
+    const kansa_note_sig *s)
+{
+	if (v->type == KANSA_NOTE_SIG_COSIG_V1)
+		return kansa_cosig__check(NULL, v, parsed->text, parsed->text_len, s->sig, s->sig_len) == 0;
+	return s->sig_len == KANSA_SIG_LEN &&
+	    kansa_key_verify(v->key, (const uint8_t *)parsed->text, parsed->text_len, s->sig) == 0;
+}
+
 int kansa_note_verify(kansa_note_report *out, const char *note, size_t len,
     const kansa_note_verifier *const *verifiers, size_t n_verifiers, size_t n_required)
 {
@@ -402,9 +300,7 @@ int kansa_note_verify(kansa_note_report *out, const char *note, size_t len,
 			continue;
 		}
 		/* REQ: signed-note: a known key's failing signature rejects the note */
-		if (s->sig_len != KANSA_SIG_LEN ||
-		    kansa_key_verify(verifiers[v]->key, (const uint8_t *)parsed.text, parsed.text_len,
-		        s->sig) < 0) {
+		if (!signature_ok(verifiers[v], &parsed, s)) {
 			char hex[2 * KANSA_NOTE_KEY_ID_LEN + 1];
 			kansa_hex_encode(hex, s->key_id, KANSA_NOTE_KEY_ID_LEN);
 			error = note_error(KANSA_EVERIFY, "note: invalid signature for key %s+%s",
@@ -448,7 +344,7 @@ static int put_signature(kansa_buf *b, const char *text, size_t text_len, const 
 		    "note key name must be 1 to %d bytes of utf-8 without spaces, '+' or control characters",
 		    KANSA_NOTE_MAX_NAME);
 	kansa_key_public_raw(pub, key);
-	if ((error = kansa_note__key_id(payload, name, name_len, pub)) < 0 ||
+	if ((error = kansa_note__key_id(payload, KANSA_NOTE_SIG_ED25519, name, name_len, pub)) < 0 ||
 	    (error = kansa_key_sign(payload + KANSA_NOTE_KEY_ID_LEN, key, (const uint8_t *)text,
 	        text_len)) < 0 ||
 	    (error = kansa_base64_encode(b64, sizeof(b64), payload, sizeof(payload))) < 0)
@@ -528,7 +424,7 @@ int kansa_note_add_signature(char **out, size_t *len_out, const char *note, size
 		goto out;
 	}
 	kansa_key_public_raw(pub, key);
-	if ((error = kansa_note__key_id(id, name, name_len, pub)) < 0)
+	if ((error = kansa_note__key_id(id, KANSA_NOTE_SIG_ED25519, name, name_len, pub)) < 0)
 		goto out;
 	for (size_t i = 0; i < parsed.n_sigs; i++)
 		if (parsed.sigs[i].name_len == name_len &&

@@ -15,7 +15,9 @@
 #include "keys/keys.h"
 
 #define KANSA_NOTE_KEY_ID_LEN 4   /* big-endian uint32 key ID */
-#define KANSA_NOTE_SIG_ED25519 0x01 /* signature type byte of Ed25519 */
+#define KANSA_NOTE_SIG_ED25519 KANSA_NOTE_TYPE_ED25519 /* signature type byte of Ed25519 */
+#define KANSA_NOTE_SIG_COSIG_V1 KANSA_NOTE_TYPE_COSIGNATURE /* C2SP tlog-cosignature v1 (timestamped Ed25519) */
+#define KANSA_NOTE_MAX_SIG_PAYLOAD (8 + KANSA_SIG_LEN) /* longest signature we keep: a cosignature */
 
 /* Longest base64 signature field we decode: a post-quantum signature of
  * about 5 kB (C2SP) plus the key ID fits. */
@@ -24,7 +26,8 @@
 struct kansa_note_verifier {
 	char name[KANSA_NOTE_MAX_NAME + 1];      /* NUL-terminated key name */
 	size_t name_len;                         /* bytes of name */
-	uint8_t key_id[KANSA_NOTE_KEY_ID_LEN];   /* SHA-256(name || 0x0A || 0x01 || pub)[:4] */
+	uint8_t type;                            /* KANSA_NOTE_SIG_ED25519 or KANSA_NOTE_SIG_COSIG_V1 */
+	uint8_t key_id[KANSA_NOTE_KEY_ID_LEN];   /* SHA-256(name || 0x0A || type || pub)[:4] */
 	uint8_t pub[KANSA_PUBKEY_LEN];           /* raw Ed25519 public key */
 	kansa_key *key;                          /* owned; the public key, for kansa_key_verify */
 };
@@ -37,7 +40,7 @@ typedef struct {
 	size_t name_len;                        /* bytes of name */
 	uint8_t key_id[KANSA_NOTE_KEY_ID_LEN];  /* first 4 decoded bytes */
 	size_t sig_len;                         /* decoded bytes after the key ID */
-	uint8_t sig[KANSA_SIG_LEN];             /* the signature, when sig_len == 64 */
+	uint8_t sig[KANSA_NOTE_MAX_SIG_PAYLOAD]; /* the signature, when sig_len is 64 or 72 */
 	bool duplicate;                         /* the same line appeared before: ignored */
 } kansa_note_sig;
 
@@ -49,9 +52,15 @@ typedef struct {
 	kansa_note_sig *sigs;          /* owned array of n_sigs */
 } kansa_note_parsed;
 
-/* SHA-256(name || 0x0A || 0x01 || pub)[:4] */
-int kansa_note__key_id(uint8_t out[KANSA_NOTE_KEY_ID_LEN], const char *name, size_t name_len,
-    const uint8_t pub[KANSA_PUBKEY_LEN]);
+/* SHA-256(name || 0x0A || type || pub)[:4]; type is the signature type byte
+ * (0x01 for note signatures, 0x04 for cosignatures). */
+int kansa_note__key_id(uint8_t out[KANSA_NOTE_KEY_ID_LEN], uint8_t type, const char *name,
+    size_t name_len, const uint8_t pub[KANSA_PUBKEY_LEN]);
+
+/* A verifier of @p type (KANSA_NOTE_SIG_ED25519 or KANSA_NOTE_SIG_COSIG_V1)
+ * for the Ed25519 key @p pub under @p name. */
+int kansa_note__verifier_new(kansa_note_verifier **out, uint8_t type, const char *name,
+    size_t name_len, const uint8_t pub[KANSA_PUBKEY_LEN]);
 
 /* A valid key name: non-empty, at most KANSA_NOTE_MAX_NAME bytes of UTF-8,
  * no control characters, no Unicode white space, no '+'. */

@@ -106,7 +106,8 @@ expect_exit 0 "second push into the working tree repository" -- kansa anchor pus
 
 # ---- witnesses ---------------------------------------------------------------
 expect_exit 0 "member-a cosigns" -- kansa anchor cosign --repo anch.git --key a.key --log-key "$KA" --remote r1 --json
-STATE="$T/.config/kansa/witness/$(echo "$OA" | tr / _)"
+AID=$(json_get out.txt '"+".join(j["witness_vkey"].split("+")[:2])')
+STATE="$T/.config/kansa/witness/$AID/$(echo "$OA" | tr / _)"
 [ "$(stat -c %a "$STATE" 2>/dev/null)" = 600 ] && ok "witness state created 0600" || not_ok "state: $(ls -l "$STATE")"
 [ "$(json_get out.txt 'j["committed"], j["size"], j["witness"]')" = "True 4 member-a" ] && ok "cosigned size 4" ||
 	not_ok "cosign: $(cat out.txt)"
@@ -118,7 +119,8 @@ expect_exit 0 "verify shows the cosigners" -- kansa anchor verify --repo anch.gi
 json_get out.txt '[(c["name"], c["verified"]) for h in j["history"] for c in h["cosigners"]][-2:]' > cos.txt
 expect_grep "('member-a', True), ('member-b', False)" cos.txt "member-a verified, member-b listed unverified"
 expect_exit 0 "verify text names the cosigners" -- kansa anchor verify --repo anch.git --log-key "$KA" --witness-key a.key.pub
-expect_grep "cosigned by member-a (verified), member-b (unverified" out.txt "cosigners in the text output"
+expect_grep "cosigned by member-a (verified cosignature/v1 at [0-9T:-]*Z), member-b (unverified" out.txt \
+	"cosigners in the text output"
 
 # ---- rollback and fork of the ledger ------------------------------------------
 # REQ: ANCHOR-ROLLBACK REQ: ANCHOR-FORK

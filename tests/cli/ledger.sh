@@ -67,7 +67,7 @@ expect_exit 4 "init refuses an existing ledger" -- kansa ledger init --db l.db -
 expect_exit 0 "ledger info --json" -- kansa ledger info --db l.db --json
 [ "$(json_get out.txt 'j["size"]')" = 1 ] && ok "one entry: the policy" || not_ok "size after init"
 [ "$(json_get out.txt 'j["policy_version"]')" = 1 ] && ok "policy version 1" || not_ok "policy version"
-json_get out.txt 'j["log_key"]' | grep -Eq '^kansa/jp-ccisc/[0-9a-f]{16}\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$' &&
+json_get out.txt 'j["log_key"]' | grep -Eq '^kansa.example/jp-ccisc/[0-9a-f]{16}\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$' &&
 	ok "log_key in signed-note verifier form" || not_ok "log_key: $(json_get out.txt 'j["log_key"]')"
 
 expect_exit 0 "allowed request" -- kansa check --db l.db --warrant w.cose --request ok.json --json
@@ -178,6 +178,10 @@ JSON
 expect_exit 1 "revocation with one signature is refused" -- kansa ledger revoke --db l.db --revocation rv.cose
 kansa revocation sign rv.cose --key b.key >/dev/null 2>&1
 expect_exit 0 "revocation with quorum recorded" -- kansa ledger revoke --db l.db --revocation rv.cose
+expect_grep "revocation of warrant $cti recorded" out.txt "the revocation names the warrant"
+# REQ: REVOKE-ONCE the same revocation again is refused, nothing recorded
+expect_exit 4 "a second revocation of the warrant is refused" -- kansa ledger revoke --db l.db --revocation rv.cose
+expect_grep "already revoked" err.txt "the refusal says it is already revoked"
 # REQ: DECIDE-7 revoked
 deny_with revoked "after revocation" -- kansa check --db l.db --warrant w2.cose --request ok.json
 

@@ -4,7 +4,9 @@
  * exact error codes for a rolled-back anchor, a fork, an oversized file, a
  * merge, paths that are not plain names, and the argument checks; the ledger
  * check rebuilds the tree from the entries and trusts only the log keys it is
- * given. The CLI end to end is tests/cli/anchor.sh.
+ * given; witnesses write C2SP cosignatures, counted by distinct key for the
+ * quorum, and keep a state per key. The CLI end to end is tests/cli/anchor.sh
+ * and tests/cli/witness.sh.
  */
 #include "tests/unit/hang_guard.h"
 #include <git2.h>
@@ -379,5 +381,73 @@ Test(kansa_anchor_check_ledger, a_repository_without_the_ledger_is_a_mismatch, .
 	git_repository_free(repo);
 	cr_expect_eq(check_ledger(&cp, &size, &a), KANSA_EVERIFY);
 	cr_expect_not_null(strstr(kansa_error_last()->message, "has no checkpoint in"));
+	teardown(&a);
+}
+
+/* A witness key with @p name. */
+static kansa_key *witness_key(const char *name)
+{
+	kansa_key *k = NULL;
+
+	cr_assert_eq(kansa_key_generate(&k), 0);
+	cr_assert_eq(kansa_key_set_name(k, name), 0);
+	return k;
+}
+
+/* REQ: WITNESS-C2SP REQ: WITNESS-QUORUM REQ: ANCHOR-WITNESS-STATE cosign
+ * writes a tlog-cosignature; verify counts distinct witness keys for the
+ * quorum; a state carrying another key's signature is refused */
+Test(kansa_anchor_cosign, writes_c2sp_cosignatures_counted_by_the_quorum, .timeout = KANSA_HANG_GUARD)
+{
+	anchor_fixture a;
+	kansa_anchor_push_result pr;
+	kansa_anchor_cosign_result c;
+	kansa_anchor_summary sum;
+	kansa_anchor_verify_options vo = { NULL, NULL, 0 };
+	kansa_key *w1 = witness_key("w1.example"), *w2 = witness_key("w2.example");
+	kansa_note_verifier *v1 = NULL, *v2 = NULL, *v1_old = NULL;
+	const kansa_note_verifier *logs[1];
+	char s1[192], s2[192], *note;
+	size_t len;
+	uint64_t t;
+
+	setup(&a);
+	logs[0] = a.log;
+	snprintf(s1, sizeof(s1), "%s/w1.state", a.f.dir);
+	snprintf(s2, sizeof(s2), "%s/w2.state", a.f.dir);
+	checks(&a, 2);
+	cr_assert_eq(kansa_anchor_push(&pr, a.lg, a.repo, NULL, 0), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(kansa_cosig_verifier_from_key(&v1, w1, "w1.example"), 0);
+	cr_assert_eq(kansa_cosig_verifier_from_key(&v2, w2, "w2.example"), 0);
+	cr_assert_eq(kansa_note_verifier_from_key(&v1_old, w1, "w1.example"), 0);
+	const kansa_note_verifier *both[2] = { v1, v2 }, *twice[2] = { v1, v1_old };
+
+	cr_assert_eq(kansa_anchor_cosign(&c, a.repo, a.log, w1, s1, NULL, 0), 0, "%s", kansa_error_last()->message);
+	note = checkpoint_at(&a, "HEAD^{tree}", &len);
+	cr_expect_eq(kansa_cosig_verify(&t, note, len, v1), 0, "the line is a C2SP cosignature");
+	cr_expect(t > 1700000000);
+	free(note);
+
+	vo.witness_quorum = 1;
+	cr_expect_eq(kansa_anchor_verify(&sum, a.repo, logs, 1, both, 2, &vo), 0, "%s", kansa_error_last()->message);
+	vo.witness_quorum = 2;
+	cr_expect_eq(kansa_anchor_verify(&sum, a.repo, logs, 1, both, 2, &vo), KANSA_EVERIFY, "w2 has not cosigned");
+	cr_expect_eq(kansa_anchor_verify(&sum, a.repo, logs, 1, twice, 2, &vo), KANSA_EVERIFY,
+	    "one key in both forms is one witness");
+	cr_expect_eq(kansa_anchor_verify(&sum, a.repo, logs, 1, both, 1, &vo), KANSA_EINVAL,
+	    "a quorum above the keys given");
+	/* w2 handed w1's state: refused, nothing committed */
+	cr_expect_eq(kansa_anchor_cosign(&c, a.repo, a.log, w2, s1, NULL, 0), KANSA_EVERIFY);
+	cr_expect(strstr(kansa_error_last()->message, "another witness's state") != NULL, "%s",
+	    kansa_error_last()->message);
+	cr_expect_eq(c.committed, false);
+	cr_assert_eq(kansa_anchor_cosign(&c, a.repo, a.log, w2, s2, NULL, 0), 0);
+	cr_expect_eq(kansa_anchor_verify(&sum, a.repo, logs, 1, both, 2, &vo), 0, "%s", kansa_error_last()->message);
+
+	kansa_note_verifier_free(v1);
+	kansa_note_verifier_free(v2);
+	kansa_note_verifier_free(v1_old);
+	kansa_key_free(w1);
+	kansa_key_free(w2);
 	teardown(&a);
 }

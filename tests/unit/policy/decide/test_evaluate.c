@@ -351,7 +351,7 @@ Test(kansa_reason_name, round_trips_every_reason)
 /* kansa_decide(): the stages composed in one call, on request bytes. */
 static void request_bytes(uint8_t **out, size_t *len, const char *json)
 {
-	cr_assert_eq(kansa_request__from_json(out, len, json, strlen(json), T0), 0, "%s",
+	cr_assert_eq(kansa_request__from_json(out, len, NULL, json, strlen(json), T0), 0, "%s",
 	    kansa_error_last()->message);
 }
 
@@ -411,4 +411,29 @@ Test(kansa_decide, emergency_act_needs_the_policy)
 	cr_expect_eq(d.reason, KANSA_REASON_EMERGENCY);
 	cr_expect_eq(d.ratify_by, T0 + DAY);
 	free(req);
+}
+
+/* Details are for people: times in RFC 3339, an unlimited warrant's use
+ * without "of 0". */
+Test(kansa_decide__evaluate, details_read_as_people_write)
+{
+	fixture *f = calloc(1, sizeof(*f));
+	kansa_decision d;
+	char when[32];
+
+	cr_assert_not_null(f);
+	baseline(f);
+	f->warrant.max_uses = 0;
+	kansa_decide__evaluate(&d, &f->policy, &f->warrant, f->signers, &f->request, f->time, &f->state);
+	cr_expect_eq(d.verdict, KANSA_ALLOW, "%s", d.detail);
+	cr_expect_str_eq(d.detail, "use 1 (no limit)");
+	f->warrant.max_uses = 5;
+	kansa_decide__evaluate(&d, &f->policy, &f->warrant, f->signers, &f->request, f->time, &f->state);
+	cr_expect_str_eq(d.detail, "use 1 of 5");
+	f->time = f->warrant.expires;
+	kansa_decide__evaluate(&d, &f->policy, &f->warrant, f->signers, &f->request, f->time, &f->state);
+	kansa_time_format(when, f->warrant.expires);
+	cr_expect_eq(d.reason, KANSA_REASON_EXPIRED);
+	cr_expect(strstr(d.detail, when) != NULL && strchr(when, 'T') != NULL, "%s", d.detail);
+	free(f);
 }
