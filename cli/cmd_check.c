@@ -6,22 +6,88 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/cli.h"
 
 static const cli_help help_check = {
 	.usage = "--db DB --request REQUEST.json [--warrant WARRANT.cose]\n"
-	    "[--db-key-file FILE] [--json]",
+	    "[--receipt-out FILE [--force]] [--db-key-file FILE] [--json]",
 	.about = "Decide on one request and record the decision in the ledger before answering.\n"
 	    "A request that cannot be parsed is recorded too, as malformed-request.\n"
 	    "Exit status: 0 allowed, 1 denied (the reason is printed), 3 or 4 an input\n"
 	    "file that cannot be read, 4 the ledger could not be written (the request is\n"
 	    "then denied and nothing is recorded). Without --warrant only an emergency request\n"
-	    "(\"emergency\": true) can be allowed, if the policy permits it.",
-	.example = "kansa check --db ledger.db --warrant warrant.cose --request request.json --json",
+	    "(\"emergency\": true) can be allowed, if the policy permits it.\n"
+	    "\n"
+	    "Every decision comes with a receipt signed by the ledger's log key (design §9):\n"
+	    "--json prints it as \"receipt\" (base64), --receipt-out writes it to FILE, for the\n"
+	    "data holder to check with 'kansa receipt verify'. An existing FILE is refused,\n"
+	    "before anything is checked, unless --force is given.",
+	.example = "kansa check --db ledger.db --warrant warrant.cose --request request.json --json\n"
+	    "kansa check --db ledger.db --warrant warrant.cose --request request.json --receipt-out act.receipt",
 	.schema = "kansa.check/1",
 };
+
+/* Refuse an existing --receipt-out file before the check, so that a check
+ * is never recorded whose receipt could not be written where asked. */
+static int receipt_out_free(const char *path, bool force)
+{
+	struct stat st;
+
+	if (path == NULL || force || lstat(path, &st) != 0)
+		return 0;
+	return kansa_error_set_str(KANSA_EEXISTS, "--receipt-out: the file exists: give --force to "
+	    "replace it, or another name (nothing was checked or recorded)");
+}
+
+/* The result, when the check's entry is recorded. */
+static int print_result(const kansa_receipt *r, json_t *clock, bool json, const char *receipt_out,
+    int write_error)
+{
+	if (json) {
+		json_t *j = cli_receipt_json(r);
+		json_object_set_new(j, "ok", json_boolean(r->verdict == KANSA_ALLOW && write_error == 0));
+		json_object_set(j, "clock", clock);
+		if (receipt_out && write_error == 0)
+			json_object_set_new(j, "receipt_out", json_string(receipt_out));
+		if (write_error < 0)
+			json_object_set_new(j, "error", json_pack("{s:s, s:s}", "code",
+			    kansa_error_name(write_error), "message", kansa_error_last()->message));
+		cli_json_print(j, help_check.schema);
+	} else {
+		cli_receipt_print(r, "decision");
+		if (receipt_out && write_error == 0)
+			printf("receipt:   %s\n", receipt_out);
+	}
+	if (write_error < 0) {
+		cli_warn("decision recorded as entry %llu, but the receipt was not written: %s",
+		    (unsigned long long)r->seq, kansa_error_last()->message);
+		return EXIT_ENV;
+	}
+	return r->verdict == KANSA_ALLOW ? EXIT_OK : EXIT_NO;
+}
+
+/* The check's entry is recorded but its receipt could not be signed: say so. */
+static int recorded_unsigned(const kansa_receipt *r, int error, bool json)
+{
+	const kansa_error *e = kansa_error_last();
+	const char *msg = e->code == error ? e->message : kansa_strerror(error);
+
+	if (json) {
+		json_t *j = cli_receipt_json(r);
+		json_object_set_new(j, "ok", json_false());
+		json_object_set_new(j, "error", json_pack("{s:s, s:s}", "code", kansa_error_name(error),
+		    "message", msg));
+		cli_json_print(j, help_check.schema);
+	} else {
+		printf("decision: %s recorded as entry %llu, but no receipt was signed: treat it as denied\n",
+		    r->verdict == KANSA_ALLOW ? "allow" : "deny", (unsigned long long)r->seq);
+	}
+	cli_warn("%s", msg);
+	return cli_exit_code(error);
+}
 
 /* The largest request file check reads (and hands over, to be recorded by
  * hash when it is over the library's request bound): a bound on the CLI's
@@ -32,13 +98,16 @@ int cmd_check(int argc, char **argv)
 {
 	const char *schema = help_check.schema;
 	const char *db = NULL, *key_file = NULL, *warrant_file = NULL, *request_file = NULL;
-	bool cbor = false, json = false;
+	const char *receipt_out = NULL;
+	bool cbor = false, json = false, force = false;
 	const cli_option opts[] = {
 		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
 		CLI_OPT_PATH("warrant", 0, &warrant_file, "FILE", "the signed warrant (COSE)", 0),
 		CLI_OPT_PATH("request", 0, &request_file, "FILE",
 		    "the request (JSON as in docs/documents.md, or CBOR with --cbor)", CLI_OPT_REQUIRED),
 		CLI_OPT_FLAG("cbor", 0, &cbor, "the request file is canonical CBOR, not JSON"),
+		CLI_OPT_PATH("receipt-out", 0, &receipt_out, "FILE", "write the signed receipt (COSE_Sign1) to FILE", 0),
+		CLI_OPT_FLAG("force", 0, &force, "with --receipt-out: replace an existing FILE"),
 		CLI_OPT_DB_KEY_FILE(&key_file),
 		CLI_OPT_JSON(&json, "print {decision, reason, seq, leaf_hash, ...}"),
 		CLI_OPT_END(),
@@ -48,7 +117,7 @@ int cmd_check(int argc, char **argv)
 	json_t *clock = NULL;
 	uint8_t *warrant = NULL, *req_in = NULL;
 	size_t wlen = 0, rinlen = 0;
-	int rc, error;
+	int rc, error, write_error = 0;
 
 	memset(&r, 0, sizeof(r));
 	if ((rc = cli_parse_options(&help_check, opts, argc, argv)) >= 0)
@@ -56,6 +125,8 @@ int cmd_check(int argc, char **argv)
 	/* The request file is handed over as it is: the library records even
 	 * one that does not parse or is too large (design §5 row 1). Only a
 	 * file that cannot be read is refused here, with nothing recorded. */
+	if ((error = receipt_out_free(receipt_out, force)) < 0)
+		goto out;
 	if ((warrant_file && (error = kansa_file_read(&warrant, &wlen, warrant_file, 1024 * 1024, 0)) < 0) ||
 	    (error = kansa_file_read(&req_in, &rinlen, request_file, REQUEST_FILE_MAX, 0)) < 0)
 		goto out;
@@ -68,16 +139,18 @@ int cmd_check(int argc, char **argv)
 	else
 		error = kansa_check_json(&r, lg, warrant, wlen, (const char *)req_in, rinlen,
 		    (int64_t)time(NULL));
+	if (error < 0 && r.recorded) {
+		rc = recorded_unsigned(&r, error, json);
+		error = 0;
+		goto out;
+	}
 	if (error < 0)
 		goto out;
-	if (json) {
-		json_t *j = cli_receipt_json(&r);
-		json_object_set_new(j, "ok", json_boolean(r.verdict == KANSA_ALLOW));
-		json_object_set(j, "clock", clock);
-		cli_json_print(j, schema);
-	} else {
-		cli_receipt_print(&r, "decision");
-	}
+	/* REQ: RECEIPT-OUT written only after the entry is recorded; never over a file without --force */
+	if (receipt_out)
+		write_error = kansa_file_write(receipt_out, r.cose, r.cose_len, 0644,
+		    force ? KANSA_FILE_REPLACE : 0);
+	rc = print_result(&r, clock, json, receipt_out, write_error);
 out:
 	json_decref(clock);
 	kansa_ledger_close(lg);
@@ -97,5 +170,5 @@ out:
 		printf("decision: deny (nothing was recorded: %s)\n", kansa_strerror(error));
 		return cli_fail(error, false, schema);
 	}
-	return r.verdict == KANSA_ALLOW ? EXIT_OK : EXIT_NO;
+	return rc;
 }

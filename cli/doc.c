@@ -418,6 +418,7 @@ static void print_doc(const json_t *o, bool with_policy)
 		print_list("forbidden", json_object_get(o, "forbidden_fields"));
 		print_list("ops", json_object_get(o, "ops"));
 		printf("%-13s%lld\n", "max targets", (long long)json_integer_value(json_object_get(o, "max_targets")));
+		printf("%-13s%lld s\n", "receipt ttl", (long long)json_integer_value(json_object_get(o, "receipt_ttl")));
 	} else if (strcmp(kind, "revocation") == 0) {
 		printf("%-13s%s\n", "commission", cli_jstr(o, "commission"));
 		printf("%-13s%s\n", "warrant", cli_jstr(o, "warrant"));

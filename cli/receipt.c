@@ -2,6 +2,7 @@
 /*
  * A receipt (what the ledger returns for an entry it recorded) for people
  * and as JSON: printed by check and by ledger policy, revoke and ratify.
+ * The JSON carries the signed receipt as base64 ("receipt", design §9).
  */
 #include <stdio.h>
 #include <string.h>
@@ -38,5 +39,12 @@ json_t *cli_receipt_json(const kansa_receipt *r)
 	json_object_set_new(o, "time", json_integer(r->time));
 	if (r->ratify_by)
 		json_object_set_new(o, "ratify_by", json_integer(r->ratify_by));
+	json_object_set_new(o, "recorded", json_boolean(r->recorded));
+	if (r->cose_len > 0) { /* the signed receipt (design §9), what the data holder checks */
+		char b64[KANSA_RECEIPT_MAX_BASE64];
+
+		if (kansa_receipt_to_base64(b64, r->cose, r->cose_len) == 0)
+			json_object_set_new(o, "receipt", json_string(b64));
+	}
 	return o;
 }

@@ -108,6 +108,12 @@ _Static_assert(KANSA_MAX_SECRET_BYTES <= 4096, "secrets live in the secure heap"
 _Static_assert(KANSA_MAX_SIGNATURES <= 256, "signature sets stay small");
 _Static_assert(KANSA_MAX_CBOR_ITEMS <= KANSA_MAX_CBOR_BYTES, "every item takes at least one byte");
 _Static_assert(KANSA_MAX_REQUEST_TARGETS <= KANSA_MAX_SCOPE_ITEMS, "a request is no wider than a warrant");
+/* A receipt (design §9) is small and fixed in shape: a bounded buffer inside
+ * kansa_receipt, parsed before any signature check by gateways, from anyone. */
+_Static_assert(KANSA_RECEIPT_MAX_BYTES >= 1024 && KANSA_RECEIPT_MAX_BYTES <= 4096,
+    "a receipt holds its worst-case fields (policy/receipt.c) and stays small");
+_Static_assert(KANSA_RECEIPT_TTL > 0 && KANSA_RECEIPT_TTL <= KANSA_RECEIPT_MAX_TTL && KANSA_RECEIPT_MAX_TTL <= 24 * 3600,
+    "receipts are short-lived");
 /* REQ: LEDGER-REQUEST-FITS a request kept in full always fits its entry */
 _Static_assert(KANSA_MAX_REQUEST_BYTES + KANSA_MAX_ENTRY_FIXED_BYTES <= KANSA_MAX_ENTRY_BYTES,
     "a kept request and the rest of its entry fit the entry bound");

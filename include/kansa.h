@@ -160,6 +160,17 @@ KANSA_EXTERN(const char *) kansa_version(void);
 /** Cosigners listed by name in one kansa_anchor_checkpoint (more are counted). */
 #define KANSA_ANCHOR_MAX_LISTED 16
 
+/** Largest signed receipt (COSE_Sign1 bytes, design §9) a check returns or a verifier accepts. */
+#define KANSA_RECEIPT_MAX_BYTES 1024
+/** How long a receipt is valid after its entry's time when the policy names no receipt_ttl (s). */
+#define KANSA_RECEIPT_TTL 300
+/** The longest receipt_ttl a policy may set (s): a receipt is a short-lived permission. */
+#define KANSA_RECEIPT_MAX_TTL 3600
+/** Longest text field of a receipt (requester, officer: a document's ID text), in bytes. */
+#define KANSA_RECEIPT_MAX_TEXT 127
+/** Characters of a receipt's base64 text (kansa_receipt_to_base64()), with the NUL. */
+#define KANSA_RECEIPT_MAX_BASE64 (4 * ((KANSA_RECEIPT_MAX_BYTES + 2) / 3) + 1)
+
 /** SHA-256 of @p len bytes. */
 KANSA_EXTERN(int) kansa_sha256(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len);
 
@@ -584,6 +595,11 @@ typedef struct {
 	int64_t time;                       /**< the recorded decision time */
 	int64_t ratify_by;                  /**< emergency acts: ratification deadline, else 0 */
 	char detail[200];                   /**< why, for people ("target 198.51.100.1 is not inside ...") */
+	bool recorded;                      /**< the entry is durably in the ledger (also when the
+						 call failed only in signing the receipt) */
+	size_t cose_len;                    /**< bytes of cose in use (0: no signed receipt) */
+	uint8_t cose[KANSA_RECEIPT_MAX_BYTES]; /**< the signed receipt (COSE_Sign1, design §9):
+						 what the data holder checks, kansa_receipt_verify() */
 } kansa_receipt;
 
 /** Flags for kansa_ledger_open(). */
@@ -631,11 +647,18 @@ KANSA_EXTERN(bool) kansa_ledger_is_readonly(const kansa_ledger *lg);
  * larger than KANSA_MAX_REQUEST_BYTES (1 MiB less 1 KiB) is denied the same way
  * and recorded by the SHA-256 and the size of its bytes instead of them.
  *
+ * The receipt is signed with the ledger's log key after the commit, outside
+ * the write transaction (out->cose, design §9).
+ *
  * @return 0 when the decision (allow or deny) is durably in the ledger,
- * with @p out filled. Any other value means nothing was recorded; the
- * caller must treat the request as denied (out->verdict is KANSA_DENY):
- * KANSA_EIO, KANSA_ELOCKED, KANSA_EKEY, KANSA_ENOMEM.
- * Thread-safe; concurrent calls share one commit.
+ * with @p out filled and signed. Otherwise the caller must treat the request
+ * as denied: with out->recorded false nothing was recorded (out->verdict is
+ * KANSA_DENY): KANSA_EIO, KANSA_ELOCKED, KANSA_EKEY, KANSA_ENOMEM; with
+ * out->recorded true the entry IS in the ledger (out->seq, leaf_hash and
+ * verdict say what it records) but its receipt could not be signed
+ * (out->cose_len 0): KANSA_ERROR, KANSA_ENOMEM, KANSA_ELIMIT.
+ * Thread-safe; concurrent calls share one commit; receipts are signed in
+ * parallel, each on its caller's thread.
  */
 KANSA_EXTERN(int) kansa_check(kansa_receipt *out, kansa_ledger *lg,
     const uint8_t *warrant, size_t warrant_len, const uint8_t *request, size_t request_len);
@@ -1087,6 +1110,84 @@ KANSA_EXTERN(int) kansa_ledger_prove_inclusion(kansa_merkle_proof *out,
 KANSA_EXTERN(int) kansa_ledger_prove_consistency(kansa_merkle_proof *out,
     uint8_t old_root_out[KANSA_HASH_LEN], uint8_t root_out[KANSA_HASH_LEN],
     kansa_ledger *lg, uint64_t old_size, uint64_t size);
+
+/* ---------------------------------------------------------------------- */
+/* Receipts: signed proof of logging the data holder checks (design §9)   */
+/* ---------------------------------------------------------------------- */
+
+/**
+ * What a receipt says (its payload, design §9), as kansa_receipt_parse()
+ * reads it. A text the receipt has as null (the request could not be read;
+ * an entry that is not an act) is "".
+ */
+typedef struct {
+	char log[KANSA_CHECKPOINT_MAX_ORIGIN + 1]; /**< the log: its checkpoint origin */
+	uint8_t kid[KANSA_KID_LEN];         /**< key id of the log key that signed it */
+	uint64_t seq;                       /**< the entry's position in the ledger */
+	uint8_t leaf_hash[KANSA_HASH_LEN];  /**< the entry's leaf hash */
+	int64_t time;                       /**< the recorded decision time */
+	int verdict;                        /**< KANSA_ALLOW or KANSA_DENY */
+	int reason;                         /**< kansa_reason */
+	uint8_t request_hash[KANSA_HASH_LEN]; /**< SHA-256 of the request's bytes (canonical CBOR) */
+	bool has_warrant;                   /**< warrant_cti is set (null: an emergency act) */
+	uint8_t warrant_cti[16];            /**< the warrant's id */
+	char action[32];                    /**< "metadata-query", "neutralize"; "policy",
+						 "revocation", "ratification" for the commission's
+						 entries; "" for an unreadable request */
+	char requester[KANSA_RECEIPT_MAX_TEXT + 1]; /**< the requesting unit */
+	char officer[KANSA_RECEIPT_MAX_TEXT + 1];   /**< the person acting */
+	int64_t not_after;                  /**< valid while now < not_after */
+} kansa_receipt_info;
+
+/**
+ * Parse a receipt strictly: CBOR tag 18 (COSE_Sign1), canonical CBOR
+ * throughout, protected header exactly {1: -8, 3:
+ * "application/kansa-receipt+cbor", 4: kid}, empty unprotected header, a
+ * payload with exactly the fields of kansa_receipt_info, a 64-byte
+ * signature. NOTHING IS VERIFIED: to trust it, use kansa_receipt_verify().
+ * @param[out] out filled on success, zeroed on error.
+ * @return 0; KANSA_EFORMAT (the message names what is wrong); KANSA_ELIMIT
+ * (over KANSA_RECEIPT_MAX_BYTES); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_receipt_parse(kansa_receipt_info *out, const uint8_t *receipt, size_t len);
+
+/**
+ * Verify a receipt as the data holder does before releasing anything
+ * (design §9), with the log's public key alone (no ledger, no database key):
+ * it parses strictly; it is signed by @p log_key (the ledger's `log_key`
+ * verifier text, kansa_note_verifier_parse()) and names that key's log;
+ * its request hash is SHA-256 of @p request (the request's canonical CBOR,
+ * as kansa_request_from_json() makes it) and it records an act
+ * (metadata-query or neutralize); it records an allow; and @p now <
+ * not_after.
+ * @param[out] out what the receipt says, filled once its signature has
+ * verified (also when a later check fails); zeroed before that.
+ * @return 0 (a valid allow receipt for this request); KANSA_EFORMAT,
+ * KANSA_ELIMIT (as kansa_receipt_parse()); KANSA_EVERIFY (signed by another
+ * key, a bad signature, another log, another request, not an act);
+ * KANSA_EDENIED (it records a deny: out->reason says why); KANSA_EEXPIRED
+ * (now >= not_after); KANSA_EINVAL (a NULL argument); KANSA_ENOMEM.
+ * The message says which.
+ */
+KANSA_EXTERN(int) kansa_receipt_verify(kansa_receipt_info *out, const uint8_t *receipt, size_t len,
+    const kansa_note_verifier *log_key, const uint8_t *request, size_t request_len, int64_t now);
+
+/**
+ * A receipt as text: standard base64 (RFC 4648 §4, padded), as `kansa check
+ * --json` prints it. @return 0; KANSA_ELIMIT (over KANSA_RECEIPT_MAX_BYTES).
+ */
+KANSA_EXTERN(int) kansa_receipt_to_base64(char out[KANSA_RECEIPT_MAX_BASE64], const uint8_t *cose,
+    size_t len);
+
+/**
+ * A receipt's bytes from what a file or message holds: the COSE_Sign1 itself
+ * (its first byte is the tag 0xd2), or its base64 text, with white space
+ * around it. Syntax only: parse or verify it next.
+ * @param[out] out the COSE bytes; @param[out] len_out their length.
+ * @return 0; KANSA_EFORMAT (neither); KANSA_ELIMIT (over KANSA_RECEIPT_MAX_BYTES).
+ */
+KANSA_EXTERN(int) kansa_receipt_decode(uint8_t out[KANSA_RECEIPT_MAX_BYTES], size_t *len_out,
+    const uint8_t *in, size_t len);
 
 /* ---------------------------------------------------------------------- */
 /* Witnesses (design §11): C2SP cosignatures, vkeys, the policy's list    */

@@ -77,10 +77,13 @@ int kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg, const uint8_t *rev
 	if ((error = kansa_signed_doc__parse(&c.rev, revocation, revocation_len,
 	    KANSA_DOC_REVOCATION, NULL)) < 0)
 		return error;
-	if ((error = kansa_store__append(kansa_ledger__store(lg), build_revoke, &c, NULL)) < 0)
+	if ((error = kansa_store__append(kansa_ledger__store(lg), build_revoke, &c, NULL)) < 0) {
 		kansa_ledger__receipt_deny(out, error);
-	else /* REQ: PERF-CACHE-4 a revocation drops the revoked warrant's cached checks */
+	} else { /* REQ: PERF-CACHE-4 a revocation drops the revoked warrant's cached checks */
 		(void)kansa_cache__invalidate_cti(kansa_ledger__cache(lg), c.rev->u.revocation.warrant_cti);
+		error = kansa_ledger__receipt_sign_doc(out, lg, KANSA_DOC_REVOCATION, revocation,
+		    revocation_len, c.rev->u.revocation.warrant_cti);
+	}
 	kansa_signed_doc__free(c.rev);
 	return error;
 }
@@ -190,6 +193,9 @@ int kansa_ledger_ratify(kansa_receipt *out, kansa_ledger *lg, const uint8_t *rat
 		return error;
 	if ((error = kansa_store__append(kansa_ledger__store(lg), build_ratify, &c, NULL)) < 0)
 		kansa_ledger__receipt_deny(out, error);
+	else
+		error = kansa_ledger__receipt_sign_doc(out, lg, KANSA_DOC_RATIFICATION, ratification,
+		    ratification_len, NULL);
 	kansa_signed_doc__free(c.rat);
 	return error;
 }

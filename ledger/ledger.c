@@ -487,6 +487,8 @@ typedef struct {
 	bool req_ok;               /* stage 1 passed */
 	uint8_t whash[KANSA_HASH_LEN]; /* SHA-256 of the warrant bytes */
 	verified v;                /* stage 2, possibly redone inside the transaction */
+	kansa_receipt_info info;   /* what the receipt will say of the act (warrant set inside) */
+	int64_t receipt_ttl;       /* the receipt_ttl of the policy the decision used */
 } check_ctx;
 
 static int warrant_state(void *vctx, const uint8_t hash[KANSA_HASH_LEN], const uint8_t cti[16],
@@ -522,6 +524,7 @@ static int decide_in_txn(kansa_decision *d, check_ctx *c, kansa_store *s, int64_
 	if ((error = current_policy(&policy, lg, s)) < 0)
 		return error;
 	*policy_version = kansa_policy_version(policy);
+	c->receipt_ttl = kansa_policy__doc(policy)->receipt_ttl;
 	*d = c->first;
 	if (!c->req_ok)
 		return 0;
@@ -596,6 +599,8 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 		else if ((error = kansa_store__uses(&e.uses, s, d.cti)) < 0)
 			return error;
 	}
+	c->info.has_warrant = d.has_warrant;
+	memcpy(c->info.warrant_cti, d.cti, sizeof(d.cti));
 	c->receipt->verdict = d.verdict;
 	c->receipt->reason = d.reason;
 	c->receipt->ratify_by = d.ratify_by;
@@ -695,14 +700,24 @@ int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const kansa_check_
 		goto out;
 	}
 	/* REQ: LEDGER-DURABLE allow only after the entry's commit */
-	error = kansa_store__append(lg->store, build_check, &c, NULL);
-	if (error == 0 && c.v.ref != NULL && has_warrant(&c))
+	if ((error = kansa_store__append(lg->store, build_check, &c, NULL)) < 0)
+		goto out;
+	out->recorded = true;
+	if (c.v.ref != NULL && has_warrant(&c))
 		kansa_cache_entry__mark_stored(c.v.ref); /* committed with (or before) this entry */
+	/* REQ: RECEIPT-AFTER-COMMIT signed after the commit, on this thread, outside the write lock */
+	if (c.request_hashed)
+		memcpy(c.info.request_hash, c.rhash, KANSA_HASH_LEN);
+	else if ((error = kansa_sha256(c.info.request_hash, request, request_len)) < 0)
+		goto out;
+	if (c.req_ok)
+		kansa_ledger__receipt_act(&c.info, &c.req);
+	error = kansa_ledger__receipt_sign(out, lg, &c.info, c.receipt_ttl);
 out:
 	if (lg != NULL)
 		verified_release(lg, &c.v);
 	kansa_request__dispose(&c.req);
-	if (error < 0)
+	if (error < 0 && !out->recorded)
 		kansa_ledger__receipt_deny(out, error);
 	return error;
 }
@@ -735,7 +750,9 @@ int kansa_ledger_activate_policy(kansa_receipt *out, kansa_ledger *lg, const uin
 	else
 		kansa_policy_free(next);
 	pthread_mutex_unlock(&lg->lock);
-	return error;
+	if (error < 0)
+		return error;
+	return kansa_ledger__receipt_sign_doc(out, lg, KANSA_DOC_POLICY, policy, policy_len, NULL);
 }
 
 /* ---- for the ledger's other files (ledger_impl.h) ----------------------- */

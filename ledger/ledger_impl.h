@@ -40,6 +40,24 @@ typedef struct {
  * request that did not convert), is recorded as malformed-request by its
  * hash and size, with in->why as what could be read. */
 int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const kansa_check_input *in);
+/* Receipts (ledger/receipt.c), signed after the commit, outside the write
+ * lock. Sign @p r's receipt: @p info holds what the entry says of the act
+ * (request hash, warrant, action, requester, officer); the log, kid, seq,
+ * leaf, time, decision, reason and not_after (time + @p ttl, the policy's
+ * receipt_ttl) come from @p r and @p lg. On failure r->cose_len is 0 and
+ * r->detail says the entry is recorded. */
+int kansa_ledger__receipt_sign(kansa_receipt *r, kansa_ledger *lg, kansa_receipt_info *info, int64_t ttl);
+/* For tests: make every receipt signing fail with @p error (0: sign again),
+ * process-wide, to show a recorded entry without a receipt is reported as
+ * recorded. */
+void kansa_ledger__set_receipt_fault(int error);
+/* The act fields of @p info from a parsed request. */
+void kansa_ledger__receipt_act(kansa_receipt_info *info, const kansa_request_doc *req);
+/* The receipt of a commission document's entry (policy, revocation,
+ * ratification): action is the kind's name, request the document's hash,
+ * warrant @p cti (the revoked warrant) or NULL. Sets r->recorded. */
+int kansa_ledger__receipt_sign_doc(kansa_receipt *r, kansa_ledger *lg, int kind, const uint8_t *doc,
+    size_t len, const uint8_t *cti);
 /* A deny receipt for an append that failed with @p error. */
 void kansa_ledger__receipt_deny(kansa_receipt *out, int error);
 /* A text meta value. */

@@ -70,6 +70,7 @@ typedef struct {
 	size_t n_ops;
 	uint64_t max_targets;                /* per request; default 256 */
 	int64_t emergency[2];                /* ratification window in seconds per action; 0 = no emergency acts */
+	int64_t receipt_ttl;                 /* seconds a receipt stays valid (design §9); default KANSA_RECEIPT_TTL */
 	char *origin;                        /* checkpoint origin prefix of new ledgers, or NULL */
 	kansa_policy_witness *witnesses;     /* listed witnesses (docs/anchoring.md) */
 	size_t n_witnesses;

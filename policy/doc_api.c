@@ -337,6 +337,7 @@ void kansa_policy_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now
 	json_object_set_new(o, "forbidden_fields", jnames(p->forbidden_fields, p->n_forbidden_fields));
 	json_object_set_new(o, "ops", jnames(p->ops, p->n_ops));
 	json_object_set_new(o, "max_targets", json_integer((json_int_t)p->max_targets));
+	json_object_set_new(o, "receipt_ttl", json_integer((json_int_t)p->receipt_ttl));
 	if (p->origin)
 		json_object_set_new(o, "origin", json_string(p->origin));
 	if (p->n_witnesses) {

@@ -112,7 +112,7 @@ int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *bas
 {
 	static const char *const keys[] = { "commission", "version", "members", "quorum",
 		"max_validity", "fields", "forbidden_fields", "ops", "max_targets", "emergency",
-		"origin", "witnesses", "witness_quorum", NULL };
+		"origin", "witnesses", "witness_quorum", "receipt_ttl", NULL };
 	static const char *const member_keys[] = { "name", "public_key", NULL };
 	static const char *const quorum_keys[] = { "metadata-query", "neutralize", "revoke",
 		"policy", NULL };
@@ -223,6 +223,14 @@ int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *bas
 	    (error = kansa_json__put_texts(m, "ops", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
 	    (error = kansa_policy_doc__witnesses_from_json(m, j)) < 0)
 		return error;
+	/* receipt_ttl: a duration ("5m"), written only when given */
+	if ((v = json_object_get(j, "receipt_ttl")) != NULL) {
+		int64_t ttl = 0;
+
+		if ((error = kansa_json__duration(&ttl, v, "receipt_ttl")) < 0 ||
+		    (error = kansa_json__put(m, "receipt_ttl", kansa_cbor__uint((uint64_t)ttl))) < 0)
+			return error;
+	}
 	/* max_targets: written always (default 256), so a reader never guesses */
 	u = 256;
 	if ((v = json_object_get(j, "max_targets")) != NULL && (error = kansa_json__uint(&u, v, "max_targets")) < 0)

@@ -118,10 +118,28 @@ static int parse_per_action(int64_t out[2], const cbor_item_t *v, const char *pa
 	return 0;
 }
 
+/* REQ: RECEIPT-TTL-POLICY optional, 1..KANSA_RECEIPT_MAX_TTL seconds; absent: KANSA_RECEIPT_TTL */
+static int parse_receipt_ttl(int64_t *out, const cbor_item_t *v)
+{
+	uint64_t s = 0;
+	int error;
+
+	*out = KANSA_RECEIPT_TTL;
+	if (v == NULL)
+		return 0;
+	if ((error = kansa_field__uint(&s, v, "receipt_ttl")) < 0)
+		return error;
+	if (s < 1 || s > KANSA_RECEIPT_MAX_TTL)
+		return kansa_field__error("receipt_ttl", "must be at least 1 s and at most %d s",
+		    KANSA_RECEIPT_MAX_TTL);
+	*out = (int64_t)s;
+	return 0;
+}
+
 int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 {
 	enum { P_COMMISSION, P_VERSION, P_MEMBERS, P_QUORUM, P_MAX_VALIDITY, P_FIELDS, P_FORBIDDEN,
-		P_OPS, P_MAX_TARGETS, P_EMERGENCY, P_ORIGIN, P_WITNESSES, P_WITNESS_QUORUM, P_NKEYS };
+		P_OPS, P_MAX_TARGETS, P_EMERGENCY, P_ORIGIN, P_WITNESSES, P_WITNESS_QUORUM, P_RECEIPT_TTL, P_NKEYS };
 	static const kansa_field_def defs[P_NKEYS] = {
 		[P_COMMISSION] = { "commission", 0, true }, [P_VERSION] = { "version", 0, true },
 		[P_MEMBERS] = { "members", 0, true }, [P_QUORUM] = { "quorum", 0, true },
@@ -129,7 +147,7 @@ int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 		[P_FORBIDDEN] = { "forbidden_fields", 0, true }, [P_OPS] = { "ops", 0, true },
 		[P_MAX_TARGETS] = { "max_targets", 0, false }, [P_EMERGENCY] = { "emergency", 0, false },
 		[P_ORIGIN] = { "origin", 0, false }, [P_WITNESSES] = { "witnesses", 0, false },
-		[P_WITNESS_QUORUM] = { "witness_quorum", 0, false },
+		[P_WITNESS_QUORUM] = { "witness_quorum", 0, false }, [P_RECEIPT_TTL] = { "receipt_ttl", 0, false },
 	};
 	static const kansa_field_def qdefs[KANSA_ACT_COUNT] = {
 		{ "metadata-query", 0, true }, { "neutralize", 0, true },
@@ -198,6 +216,8 @@ int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 			goto out;
 		}
 	}
+	if ((error = parse_receipt_ttl(&p->receipt_ttl, vals[P_RECEIPT_TTL])) < 0)
+		goto out;
 out:
 	if (root != NULL)
 		cbor_decref(&root);

@@ -1,6 +1,8 @@
 # policy/: sources and tests of the policy module
 # canonical CBOR and COSE_Sign (cbor/cose engineer)
 libkansa_internal_la_SOURCES += policy/cbor.h policy/cbor.c policy/cose.h policy/cose.c
+# signed receipts' encoding and strict parser (design §9); signing is in ledger/receipt.c
+libkansa_internal_la_SOURCES += policy/receipt.h policy/receipt.c
 
 check_PROGRAMS += tests/unit/test_cbor tests/unit/test_cose
 tests_unit_test_cbor_SOURCES = tests/unit/policy/cbor/test_cbor.c tests/unit/policy/cbor/helpers.h

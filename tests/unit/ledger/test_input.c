@@ -8,6 +8,7 @@
  */
 #include "tests/unit/hang_guard.h"
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "fixture.h"
 #include "common/kansa_limits.h"
@@ -95,10 +96,13 @@ typedef struct {
 	kansa_store *s;
 	size_t want; /* callers to wait for */
 	int rc;
+	atomic_bool open; /* set by the test once it has seen them all queued */
 } gate;
 
-/* Holds the leader slot until @p want callers queued, then fails on its
- * own: it records nothing, and the callers it held form the next batch. */
+/* Holds the leader slot until @p want callers queued and the test has seen
+ * them (else the batch after it could take them before the test looks, and
+ * the test would wait for a queue that is gone), then fails on its own: it
+ * records nothing, and the callers it held form the next batch. */
 static int gate_build(void *ctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
 {
 	gate *g = ctx;
@@ -106,6 +110,8 @@ static int gate_build(void *ctx, kansa_store *s, const kansa_store_pos *pos, kan
 	(void)pos;
 	(void)out;
 	(void)queue_wait(s, g->want, false);
+	for (long i = 0; i < QUEUE_WAIT_MS && !atomic_load(&g->open); i++)
+		usleep(1000);
 	return kansa_error_set(KANSA_EDENIED, KANSA_ERRCLASS_LEDGER, "gate");
 }
 
@@ -142,7 +148,7 @@ Test(kansa_check, an_oversized_request_fails_no_other_check_in_its_batch, .timeo
 	fixture_make(&f, 0);
 	cr_assert_eq(kansa_ledger_open(&lg, f.db, f.dbkey, 0), 0, "%s", kansa_error_last()->message);
 	s = kansa_ledger__store(lg);
-	g = (gate){ s, LAWFUL + 1, 0 };
+	g = (gate){ s, LAWFUL + 1, 0, false };
 	cr_assert_eq(pthread_create(&tg, NULL, gate_thread, &g), 0);
 	wait_queued(s, 0);
 	for (size_t i = 0; i <= LAWFUL; i++) {
@@ -154,6 +160,7 @@ Test(kansa_check, an_oversized_request_fails_no_other_check_in_its_batch, .timeo
 		cr_assert_eq(pthread_create(&t[i], NULL, check_thread, &c[i]), 0);
 		wait_queued(s, i + 1); /* FIFO: the hostile request is queued among the others */
 	}
+	atomic_store(&g.open, true);
 	pthread_join(tg, NULL);
 	for (size_t i = 0; i <= LAWFUL; i++)
 		pthread_join(t[i], NULL);
