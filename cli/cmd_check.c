@@ -56,8 +56,8 @@ int cmd_check(int argc, char **argv)
 	/* The request file is handed over as it is: the library records even
 	 * one that does not parse or is too large (design §5 row 1). Only a
 	 * file that cannot be read is refused here, with nothing recorded. */
-	if ((warrant_file && (error = kansa_file_read(&warrant, &wlen, warrant_file, 1024 * 1024, 0)) < 0) ||
-	    (error = kansa_file_read(&req_in, &rinlen, request_file, REQUEST_FILE_MAX, 0)) < 0)
+	if ((warrant_file && (error = cli_read_input(&warrant, &wlen, warrant_file, 1024 * 1024)) < 0) ||
+	    (error = cli_read_input(&req_in, &rinlen, request_file, REQUEST_FILE_MAX)) < 0)
 		goto out;
 	if ((error = cli_open_ledger(&lg, db, key_file, 0)) < 0)
 		goto out;

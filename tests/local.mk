@@ -10,3 +10,7 @@ tests_unit_test_common_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_common
 include tests/fuzz/local.mk
 include tests/safety.mk
+
+# the CLI contract of design §7 for every command of 'kansa --help'
+TESTS += tests/cli/contract.sh
+EXTRA_DIST += tests/cli/contract.sh
