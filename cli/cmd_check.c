@@ -15,8 +15,8 @@ static const cli_help help_check = {
 	    "[--db-key-file FILE] [--json]",
 	.about = "Decide on one request and record the decision in the ledger before answering.\n"
 	    "A request that cannot be parsed is recorded too, as malformed-request.\n"
-	    "Exit status: 0 allowed, 1 denied (the reason is printed), 3 or 4 an input\n"
-	    "file that cannot be read, 4 the ledger could not be written (the request is\n"
+	    "Exit status: 0 allowed, 1 denied (the reason is printed), 3 an input file\n"
+	    "that is missing or cannot be read, 4 the ledger could not be written (the request is\n"
 	    "then denied and nothing is recorded). Without --warrant only an emergency request\n"
 	    "(\"emergency\": true) can be allowed, if the policy permits it.",
 	.example = "kansa check --db ledger.db --warrant warrant.cose --request request.json --json",

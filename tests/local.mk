@@ -14,3 +14,7 @@ include tests/safety.mk
 # the CLI contract of design §7 for every command of 'kansa --help'
 TESTS += tests/cli/contract.sh
 EXTRA_DIST += tests/cli/contract.sh
+
+# kansa.pc and kansa-uninstalled.pc: docs/examples/integrator.c built with pkg-config alone
+TESTS += tests/cli/pkgconfig.sh
+EXTRA_DIST += tests/cli/pkgconfig.sh kansa-uninstalled.pc.in
