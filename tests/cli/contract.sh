@@ -66,6 +66,25 @@ while read -r cmd; do
 	cd .. || exit 99
 done < commands.txt
 
+# each group's --help lists its commands, as the overview does; a group
+# without a command, or an unknown command, is a usage error with JSON
+awk '{ print $1 }' commands.txt | sort -u > groups.txt
+while read -r g; do
+	grep -q "^$g " commands.txt || continue # a one-word command (check)
+	expect_exit 0 "kansa $g --help" -- kansa "$g" --help
+	awk '/^commands:/ { on = 1; next } on && /^$/ { exit }
+		on { sub(/^  /, ""); split($0, f, /   */); print f[1] }' out.txt > group.txt
+	grep "^$g " commands.txt | cmp -s - group.txt && ok "kansa $g --help lists the group's commands" ||
+		{ not_ok "kansa $g --help: not the group's commands"; sed 's/^/    /' out.txt; }
+	expect_exit 0 "kansa help $g" -- kansa help "$g"
+	expect_exit 2 "kansa $g --json: missing command" -- kansa "$g" --json
+	one_json out.txt "kansa $g --json"
+	expect_exit 2 "kansa $g no-such-verb --json" -- kansa "$g" no-such-verb --json
+	one_json out.txt "kansa $g no-such-verb"
+done < groups.txt
+expect_exit 2 "an unknown group" -- kansa no-such-group --json
+one_json out.txt "unknown group"
+
 # ---- data-dependent argument errors on a real ledger --------------------
 members a b c
 sed -e 's/member-\([abc]\)\.key\.pub/\1.key.pub/' "$KANSA_SRCDIR/docs/examples/policy.json" > policy.json
