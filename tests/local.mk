@@ -18,3 +18,7 @@ EXTRA_DIST += tests/cli/contract.sh
 # kansa.pc and kansa-uninstalled.pc: docs/examples/integrator.c built with pkg-config alone
 TESTS += tests/cli/pkgconfig.sh
 EXTRA_DIST += tests/cli/pkgconfig.sh kansa-uninstalled.pc.in
+
+# docs/ledger.md's sqlcipher shell commands, run as written
+TESTS += tests/cli/sqlcipher-doc.sh
+EXTRA_DIST += tests/cli/sqlcipher-doc.sh
