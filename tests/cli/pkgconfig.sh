@@ -50,6 +50,20 @@ expect_exit 4 "integrator: a missing ledger is an error, hence deny" -- \
 	./integrator nosuch.db db.key none.cose "$KANSA_SRCDIR/docs/examples/request.json"
 expect_grep "^deny: " err.txt "integrator says deny on error"
 
+# libkansa linked statically, the rest shared (what README says to do on
+# Debian): the program needs no libkansa.so
+# shellcheck disable=SC2046
+if $CC -std=c11 -o integrator-mixed "$KANSA_SRCDIR/docs/examples/integrator.c" $(pkg-config --cflags kansa) \
+	-L"$(pkg-config --variable=libdir kansa)" -Wl,-Bstatic -lkansa -Wl,-Bdynamic \
+	$(pkg-config --libs libcrypto libgit2 sqlcipher libcbor jansson) -lpthread 2> cc.txt; then
+	ok "libkansa links statically with the rest shared"
+	ldd integrator-mixed | grep -q libkansa && not_ok "integrator-mixed still needs libkansa.so" ||
+		ok "integrator-mixed needs no libkansa.so"
+	expect_exit 1 "integrator-mixed decides" -- ./integrator-mixed l.db db.key none.cose "$KANSA_SRCDIR/docs/examples/request.json"
+else
+	not_ok "static libkansa link"; sed 's/^/    /' cc.txt
+fi
+
 # a static program, where every dependency has a static library
 if [ -n "$(find /usr/lib /usr/local/lib -name libcbor.a 2> /dev/null | head -1)" ]; then
 	# shellcheck disable=SC2046
