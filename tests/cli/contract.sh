@@ -108,10 +108,19 @@ expect_exit 3 "a missing ledger" -- kansa ledger info --db nosuch.db --json
 one_json out.txt "missing ledger"
 expect_exit 3 "a directory as input" -- kansa policy show . --json
 one_json out.txt "directory as input"
+# an unreadable document: mode 000 as a user; as root (who reads anything),
+# the same file read by nobody through this test's private directory
+cp policy.cose locked.cose; chmod 000 locked.cose
 if [ "$(id -u)" != 0 ]; then
-	cp policy.cose locked.cose; chmod 000 locked.cose
 	expect_exit 3 "an unreadable document" -- kansa policy show locked.cose --json
 	one_json out.txt "unreadable document"
+elif command -v setpriv > /dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups "$KANSA" --version > /dev/null 2>&1; then
+	expect_exit 3 "an unreadable document (read as nobody)" -- \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$KANSA" policy show "$T/locked.cose" --json
+	one_json out.txt "unreadable document"
+	expect_grep "Permission denied" out.txt "unreadable document: says why"
+else
+	echo "# root without setpriv: the unreadable document is not tried"
 fi
 openssl rand -hex 32 > wrong.key; chmod 600 wrong.key
 expect_exit 4 "a wrong database key is an environment failure" -- kansa ledger info --db l.db --db-key-file wrong.key --json

@@ -10,7 +10,9 @@
 
 : "${KANSA_BUILDDIR:?run through make check}"
 command -v pkg-config > /dev/null || { echo "# SKIP: no pkg-config"; exit 77; }
-CC=${CC:-cc}
+# this build's compiler, and its sanitizer flags if any (a sanitized libkansa
+# links only into a sanitized program)
+CC="${KANSA_CC:-cc} ${KANSA_LINK_FLAGS:-}"
 PKG_CONFIG_PATH=$KANSA_BUILDDIR${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}; export PKG_CONFIG_PATH
 
 pkg-config --exists kansa && ok "pkg-config finds kansa in the build tree" || not_ok "pkg-config --exists kansa"
