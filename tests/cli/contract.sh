@@ -57,9 +57,10 @@ while read -r cmd; do
 	expect_exit 2 "$cmd --json + an extra argument" -- kansa "$@" --json an-extra-argument
 	one_json out.txt "$cmd + extra argument"
 	# the example in an empty directory, every file it names missing (keys and
-	# passphrases too): unreadable input, exit 3; no terminal to prompt on
+	# passphrases too): unreadable input, exit 3; no terminal to prompt on, and
+	# a hang guard (a server that starts without its files would never exit)
 	expect_exit 3 "$cmd --json, its files missing: exit 3" -- env KANSA_DB_KEY_FILE=missing.key \
-		KANSA_PASSPHRASE_FILE=missing.pass setsid -w "$KANSA" "$@" --json < /dev/null
+		KANSA_PASSPHRASE_FILE=missing.pass timeout 300 setsid -w "$KANSA" "$@" --json < /dev/null
 	one_json out.txt "$cmd, files missing"
 	rm -f out.txt err.txt why.txt
 	[ -z "$(ls)" ] || { not_ok "$cmd left files behind: $(ls)"; rm -rf ./*; }
