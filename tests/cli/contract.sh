@@ -152,6 +152,22 @@ expect_exit 2 "anchor cosign --remote PATH" -- kansa anchor cosign --repo anch.g
 	--log-key "$(kansa ledger info --db l.db --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_key"])')" \
 	--state w.state --remote ./plain.git --json
 one_json out.txt "cosign --remote PATH"
+# a remote whose URL is a local path that is not there, or not a repository,
+# says so (libgit2 alone says "unsupported URL protocol"); exit 3
+mkdir not-a-repo
+git -C anch.git remote add gone "$T/no-such-mirror.git"
+git -C anch.git remote add relgone ../no-such-mirror.git
+git -C anch.git remote add fileurl "file://$T/no-such-mirror.git"
+git -C anch.git remote add plain "$T/not-a-repo"
+for r in gone relgone fileurl plain; do
+	expect_exit 3 "push to remote $r (a local path, not a repository)" -- \
+		kansa anchor push --db l.db --repo anch.git --remote "$r" --json
+	one_json out.txt "remote $r"
+	expect_grep "is the local path" out.txt "remote $r: names the path"
+	grep -q "unsupported URL protocol" err.txt && not_ok "remote $r: libgit2's message" || ok "remote $r: not libgit2's message"
+done
+git init -q --bare no-such-mirror.git
+expect_exit 0 "once the mirror exists the push goes through" -- kansa anchor push --db l.db --repo anch.git --remote gone --json
 expect_exit 3 "an unknown remote name is a missing input" -- kansa anchor push --db l.db --repo anch.git --remote nowhere --json
 one_json out.txt "unknown remote"
 finish
