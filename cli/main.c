@@ -164,9 +164,10 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		}
 		if ((c = lookup(argv[2], argc > 3 ? argv[3] : NULL, &used)) == NULL) {
-			fprintf(stderr, "kansa: no such command: %s%s%s\n", argv[2],
+			char msg[160];
+			snprintf(msg, sizeof(msg), "no such command: %s%s%s", argv[2],
 			    argc > 3 ? " " : "", argc > 3 ? argv[3] : "");
-			return EXIT_USAGE;
+			return top_usage_error(argc, argv, msg);
 		}
 		hargv[0] = argv[2];
 		set_cmd_name(c);

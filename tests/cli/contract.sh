@@ -85,6 +85,10 @@ while read -r g; do
 done < groups.txt
 expect_exit 2 "an unknown group" -- kansa no-such-group --json
 one_json out.txt "unknown group"
+expect_exit 2 "help for an unknown command" -- kansa help no-such-group --json
+one_json out.txt "help for an unknown command"
+expect_exit 2 "an unknown top-level option" -- kansa --no-such-option --json
+one_json out.txt "unknown top-level option"
 
 # ---- data-dependent argument errors on a real ledger --------------------
 members a b c
