@@ -22,11 +22,14 @@ _kansa_options()
 
 _kansa()
 {
+	# _init_completion sets all four; prev is not used here
+	# shellcheck disable=SC2034
 	local cur prev words cword
 	if declare -F _init_completion > /dev/null; then
 		_init_completion || return
 	else
 		cur=${COMP_WORDS[COMP_CWORD]}
+		# shellcheck disable=SC2034
 		prev=${COMP_WORDS[COMP_CWORD - 1]}
 		words=("${COMP_WORDS[@]}")
 		cword=$COMP_CWORD
@@ -45,6 +48,7 @@ _kansa()
 	# the verb of a group with verbs (kansa ledger <TAB>; kansa help ledger <TAB>)
 	if [ -n "$verbs" ] && { [ "$cword" -eq 2 ] || { [ "${words[1]}" = help ] && [ "$cword" -eq 3 ]; }; }; then
 		if [[ $cur == -* ]]; then
+			# shellcheck disable=SC2207
 			COMPREPLY=($(compgen -W "--help" -- "$cur"))
 		else
 			# shellcheck disable=SC2207

@@ -5,6 +5,7 @@
 # 'kansa ledger <TAB>', 'kansa ledger --<TAB>', 'kansa ledger init --<TAB>',
 # 'kansa check --<TAB>', and the commands and options of every command of
 # 'kansa --help' (so a new command is covered by itself).
+# shellcheck shell=bash
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
