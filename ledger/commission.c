@@ -41,7 +41,7 @@ static int build_revoke(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	memcpy(e.cti, c->rev->u.revocation.warrant_cti, sizeof(e.cti));
 	out->is_revocation = true;
 	memcpy(out->revoked_cti, e.cti, sizeof(e.cti));
-	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_REVOCATION };
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_REVOCATION, NULL };
 	out->n_docs = 1;
 	c->receipt->verdict = KANSA_ALLOW;
 	c->receipt->reason = KANSA_REASON_ALLOWED;
@@ -57,7 +57,8 @@ int kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg, const uint8_t *rev
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	if ((error = kansa_signed_doc__parse(&c.rev, revocation, revocation_len, KANSA_DOC_REVOCATION)) < 0)
+	if ((error = kansa_signed_doc__parse(&c.rev, revocation, revocation_len,
+	    KANSA_DOC_REVOCATION, NULL)) < 0)
 		return error;
 	if ((error = kansa_store__append(kansa_ledger__store(lg), build_revoke, &c, NULL)) < 0)
 		kansa_ledger__receipt_deny(out, error);
@@ -148,7 +149,7 @@ static int build_ratify(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	memcpy(e.document, c->rat->hash, KANSA_HASH_LEN);
 	memcpy(e.entry, rat->entry, KANSA_HASH_LEN);
 	e.approved = rat->approved;
-	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_RATIFICATION };
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_RATIFICATION, NULL };
 	out->n_docs = 1;
 	c->receipt->verdict = KANSA_ALLOW;
 	c->receipt->reason = KANSA_REASON_ALLOWED;
@@ -168,7 +169,7 @@ int kansa_ledger_ratify(kansa_receipt *out, kansa_ledger *lg, const uint8_t *rat
 	if (lg == NULL || ratification == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_ledger_ratify: missing argument");
 	if ((error = kansa_signed_doc__parse(&c.rat, ratification, ratification_len,
-	    KANSA_DOC_RATIFICATION)) < 0)
+	    KANSA_DOC_RATIFICATION, NULL)) < 0)
 		return error;
 	if ((error = kansa_store__append(kansa_ledger__store(lg), build_ratify, &c, NULL)) < 0)
 		kansa_ledger__receipt_deny(out, error);

@@ -22,7 +22,7 @@ static kansa_warrant_check check_of(const uint8_t *pol, size_t pol_len, const ui
 	kansa_warrant_check wc;
 
 	cr_assert_eq(kansa_policy_load(&p, pol, pol_len, NULL), 0);
-	cr_assert_eq(kansa_decide__verify_warrant(&wc, kansa_policy__doc(p), w, wlen), 0);
+	cr_assert_eq(kansa_decide__verify_warrant(&wc, kansa_policy__doc(p), w, wlen, NULL), 0);
 	kansa_policy_free(p);
 	return wc;
 }
@@ -323,7 +323,7 @@ Test(kansa_check_cache, revocation_drops_the_warrant_and_denies, .timeout = KANS
 	cr_assert_eq(kansa_ledger_open(&lg, p.f.db, p.f.dbkey, 0), 0);
 	cr_expect_eq(check(lg, p.f.warrant, p.f.warrant_len, &p.f).verdict, KANSA_ALLOW);
 	cr_assert_eq(kansa_doc_parse(&d, p.f.warrant, p.f.warrant_len, KANSA_DOC_WARRANT), 0);
-	cr_assert_eq(kansa_doc_to_json(&json, d, NULL, 0), 0);
+	cr_assert_eq(kansa_doc_to_json(&json, NULL, d, NULL, 0), 0);
 	cr_assert_not_null(q = strstr(json, "\"cti\":\""));
 	memcpy(cti, q + 7, 32);
 	cti[32] = 0;
