@@ -36,6 +36,14 @@ while read -r s; do
 	grep -q -F ".SS $up" "$man3" && ok "libkansa.3: section $s" || not_ok "libkansa.3: no section '$s' of kansa.h"
 done < sections.txt
 
+# every public function of kansa.h is listed (scripts/man-api.py writes the list)
+sed -n 's/^KANSA_EXTERN([^)]*) *\(kansa_[a-z0-9_]*\)(.*/\1/p' "$KANSA_SRCDIR/include/kansa.h" > functions.txt
+[ "$(wc -l < functions.txt)" -ge 50 ] && ok "kansa.h has $(wc -l < functions.txt) functions" || not_ok "no functions read"
+missing=
+while read -r f; do grep -q -F "$f(" "$man3" || missing="$missing $f"; done < functions.txt
+[ -z "$missing" ] && ok "libkansa.3 lists every function of kansa.h" ||
+	not_ok "libkansa.3 lacks:$missing (run scripts/man-api.py)"
+
 # the commands of the overview, and each one's long options
 kansa --help > overview.txt 2>&1
 awk '/^commands:/ { on = 1; next } on && /^$/ { exit }
