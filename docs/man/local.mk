@@ -14,6 +14,14 @@ docs/man/libkansa.3: docs/man/libkansa.3.scd
 	$(SCDOC_GEN)
 endif
 
+# In a build directory apart from the sources the pages built there are build
+# products (make distclean removes them); in the source tree they are the
+# shipped pages and stay.
+distclean-local: distclean-man-pages
+distclean-man-pages:
+	if test "$(srcdir)" != "."; then rm -f docs/man/kansa.1 docs/man/libkansa.3; fi
+.PHONY: distclean-man-pages
+
 # man --warnings is clean and every command of 'kansa --help' has a section
 TESTS += tests/cli/man.sh
 EXTRA_DIST += tests/cli/man.sh
