@@ -2,15 +2,23 @@
 # SPDX-License-Identifier: Apache-2.0
 # The kansa story on a demo ledger, from a fresh Debian 12 machine:
 # install packages, build, then run the commission's and the auditor's work
-# in ./demo-out. Safe to run again (demo-out is made anew).
+# in ./demo-out. Safe to run again (demo-out is made anew; the build is
+# reused). A tree already configured in place (./configure run here) is
+# built in place, since configure refuses a build directory beside it.
 set -eu
 cd "$(dirname "$0")"
 top=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
 ./scripts/deps.sh
-[ -x configure ] && [ configure -nt configure.ac ] || ./autogen.sh >/dev/null 2>&1
-mkdir -p build
-(cd build && { [ -f Makefile ] || ../configure -q >/dev/null; } && make -s -j"$(nproc 2>/dev/null || echo 2)" >/dev/null)
-K="$top/build/kansa"
+if [ -f config.status ] && [ -f Makefile ]; then
+	make -s -j"$jobs" >/dev/null
+	K="$top/kansa"
+else
+	[ -x configure ] && [ configure -nt configure.ac ] || ./autogen.sh >/dev/null 2>&1
+	mkdir -p build
+	(cd build && { [ -f Makefile ] || ../configure -q >/dev/null; } && make -s -j"$jobs" >/dev/null)
+	K="$top/build/kansa"
+fi
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ kansa %s\n' "$*"; "$K" "$@"; }

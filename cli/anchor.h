@@ -27,6 +27,11 @@ typedef struct {
  * (at most @p max in all). */
 int cli_anchor_load_verifiers(kansa_note_verifier **out, size_t *n, size_t max, const char *arg);
 void cli_anchor_free_verifiers(kansa_note_verifier **v, size_t n);
+/* --remote takes the name of a remote of the anchor repository: a path or
+ * URL in its place (no remote name starts with '/' or '.' or holds ':') is
+ * a usage error that says how to add it as a remote. -1 when all are names,
+ * else the exit code. */
+int cli_anchor_check_remotes(const anchor_opts *o);
 /* An anchored checkpoint as JSON: commit, origin, sizes, root, cosigners. */
 json_t *cli_anchor_checkpoint_json(const kansa_anchor_checkpoint *c);
 /* Each remote's outcome: the "remotes" array of --json, or text lines. */

@@ -37,6 +37,11 @@ extern const char *cli_cmd_name;
 /* Map a library error code to an exit status. */
 int cli_exit_code(int error);
 
+/* Read a whole input file (a document, request, JSON or key list; "-" is
+ * stdin) of at most @p max bytes. A missing file is KANSA_ENOTFOUND, one
+ * that cannot be read KANSA_EFORMAT: both exit 3 (design §7). */
+int cli_read_input(uint8_t **out, size_t *len, const char *path, size_t max);
+
 /* "kansa: keys generate: <message>" on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -130,6 +135,7 @@ int cmd_audit_report(int argc, char **argv);
 int cmd_anchor_push(int argc, char **argv);         /* cmd_anchor.c */
 int cmd_anchor_verify(int argc, char **argv);
 int cmd_anchor_cosign(int argc, char **argv);
+int cmd_witness_cosign(int argc, char **argv);
 int cmd_receipt_verify(int argc, char **argv);       /* cmd_receipt.c */
 int cmd_receipt_show(int argc, char **argv);
 

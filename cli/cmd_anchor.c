@@ -23,15 +23,17 @@ int cli_anchor_load_verifiers(kansa_note_verifier **out, size_t *n, size_t max, 
 	uint8_t *text = NULL;
 	size_t len = 0;
 	char *line, *next;
-	int error;
+	int error = 0;
 
 	if (strchr(arg, '+') != NULL && kansa_note_verifier_parse(&out[*n], arg, strlen(arg)) == 0) {
 		(*n)++;
 		return 0;
 	}
-	if ((error = kansa_file_read(&text, &len, arg, 64 * 1024, 0)) < 0)
-		return kansa_error_set_str(error, "--log-key: neither a verifier key (name+hash+base64, "
-		    "as 'kansa ledger info' prints) nor a readable file of them");
+	/* not a key and not a file of keys: malformed input (exit 3), not an
+	 * environment failure */
+	if (kansa_file_read(&text, &len, arg, 64 * 1024, 0) < 0)
+		return kansa_error_set_str(KANSA_EFORMAT, "--log-key: neither a verifier key "
+		    "(name+hash+base64, as 'kansa ledger info' prints) nor a readable file of them");
 	for (line = (char *)text; line && *line && error == 0; line = next) {
 		size_t l;
 		if ((next = strchr(line, '\n')) != NULL)
@@ -69,6 +71,19 @@ static int load_witness(kansa_note_verifier **out, size_t *n, const char *arg)
 		(*n)++;
 	kansa_key_free(k);
 	return error;
+}
+
+int cli_anchor_check_remotes(const anchor_opts *o)
+{
+	for (size_t i = 0; i < o->remotes.n; i++) {
+		const char *r = o->remotes.v[i];
+
+		if (r[0] == '/' || r[0] == '.' || strchr(r, ':') != NULL)
+			return cli_usage_error("--remote %s: a path or URL, not the name of a remote; "
+			    "add it as one first: git -C %s remote add NAME %s, then --remote NAME",
+			    r, o->repo, r);
+	}
+	return -1;
 }
 
 void cli_anchor_free_verifiers(kansa_note_verifier **v, size_t n)
@@ -181,7 +196,8 @@ int cmd_anchor_push(int argc, char **argv)
 	kansa_ledger *lg = NULL;
 	int rc, error;
 
-	if ((rc = cli_parse_options(&help_push, opts, argc, argv)) >= 0)
+	if ((rc = cli_parse_options(&help_push, opts, argc, argv)) >= 0 ||
+	    (rc = cli_anchor_check_remotes(&o)) >= 0)
 		return rc;
 	if ((error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0)
 		goto out;
@@ -363,6 +379,12 @@ int cmd_anchor_verify(int argc, char **argv)
 	if (o.quorum != UINT64_MAX && o.policies.n == 0 && o.quorum > o.witness_keys.n)
 		return cli_usage_error("--witness-quorum K needs at least K --witness-key keys");
 	vo.witness_quorum = o.quorum == UINT64_MAX ? 0 : (size_t)o.quorum;
+	/* the object first, so that a bad key is reported in it too */
+	if (o.json) {
+		j = json_object();
+		vc.history = json_array();
+		json_object_set_new(j, "history", vc.history);
+	}
 	for (size_t i = 0; i < o.log_keys.n && error == 0; i++)
 		error = cli_anchor_load_verifiers(logs, &n_logs, MAX_LIST, o.log_keys.v[i]);
 	for (size_t i = 0; i < o.witness_keys.n && error == 0; i++)
@@ -371,11 +393,6 @@ int cmd_anchor_verify(int argc, char **argv)
 		error = policy_witnesses(wit, &n_wit, &vo.witness_quorum, &o);
 	if (error < 0)
 		goto out;
-	if (o.json) {
-		j = json_object();
-		vc.history = json_array();
-		json_object_set_new(j, "history", vc.history);
-	}
 	vo.ctx = &vc;
 	error = kansa_anchor_verify(&sum, o.repo, (const kansa_note_verifier *const *)logs, n_logs,
 	    (const kansa_note_verifier *const *)wit, n_wit, &vo);

@@ -13,19 +13,31 @@
 
 #include "cli/anchor.h"
 
+#define COSIGN_USAGE "--repo PATH --key MEMBER_KEY --log-key KEY [--state FILE]\n" \
+	"[--remote NAME]... [--passphrase-file FILE] [--json]"
+#define COSIGN_ABOUT "Act as a witness: verify the log's history in the repository, check that its\n" \
+	"newest checkpoint extends the one you cosigned last (recorded in the state\n" \
+	"file of your key), record the newest there, and add your C2SP cosignature\n" \
+	"(tlog-cosignature v1, timestamped now) to it in a new commit; then push to\n" \
+	"each --remote. A smaller size than you cosigned, or another root for a size\n" \
+	"you cosigned, is refused with exit 1. Your witness vkey (type 0x04) is what\n" \
+	"'kansa keys show' prints as witness vkey."
+
 static const cli_help help_cosign = {
-	.usage = "--repo PATH --key MEMBER_KEY --log-key KEY [--state FILE]\n"
-	    "[--remote NAME]... [--passphrase-file FILE] [--json]",
-	.about = "Act as a witness: verify the log's history in the repository, check that its\n"
-	    "newest checkpoint extends the one you cosigned last (recorded in the state\n"
-	    "file of your key), record the newest there, and add your C2SP cosignature\n"
-	    "(tlog-cosignature v1, timestamped now) to it in a new commit; then push to\n"
-	    "each --remote. A smaller size than you cosigned, or another root for a size\n"
-	    "you cosigned, is refused with exit 1. Your witness vkey (type 0x04) is what\n"
-	    "'kansa keys show' prints as witness vkey.",
+	.usage = COSIGN_USAGE,
+	.about = COSIGN_ABOUT,
 	.example = "git clone ssh://commission.example/anchors.git && cd anchors\n"
 	    "kansa anchor cosign --repo . --key member-a.key --log-key \"$(cat site-a.logkey)\" --remote origin",
 	.schema = "kansa.anchor.cosign/1",
+};
+
+/* kansa witness cosign: the same command under the witness group. */
+static const cli_help help_witness_cosign = {
+	.usage = COSIGN_USAGE,
+	.about = COSIGN_ABOUT,
+	.example = "git clone ssh://commission.example/anchors.git && cd anchors\n"
+	    "kansa witness cosign --repo . --key member-a.key --log-key \"$(cat site-a.logkey)\" --remote origin",
+	.schema = "kansa.witness.cosign/1",
 };
 
 /* mkdir -p of the directory part of @p path, mode 0700 for what it creates. */
@@ -154,9 +166,9 @@ static void print_cosign(const kansa_anchor_cosign_result *r, const char *who, c
 	printf("witness state: %s\n", state);
 }
 
-int cmd_anchor_cosign(int argc, char **argv)
+static int cosign(int argc, char **argv, const cli_help *help)
 {
-	const char *schema = help_cosign.schema;
+	const char *schema = help->schema;
 	anchor_opts o = { 0 };
 	const cli_option opts[] = {
 		OPT_REPO(o, "the anchor repository (your clone)"),
@@ -179,7 +191,8 @@ int cmd_anchor_cosign(int argc, char **argv)
 	char state[4096];
 	int rc, error;
 
-	if ((rc = cli_parse_options(&help_cosign, opts, argc, argv)) >= 0)
+	if ((rc = cli_parse_options(help, opts, argc, argv)) >= 0 ||
+	    (rc = cli_anchor_check_remotes(&o)) >= 0)
 		return rc;
 	if (o.log_keys.n != 1)
 		return cli_usage_error("give the log's key once: --log-key KEY");
@@ -234,3 +247,6 @@ done:
 	cli_anchor_free_verifiers(logs, n_logs);
 	return error;
 }
+
+int cmd_anchor_cosign(int argc, char **argv) { return cosign(argc, argv, &help_cosign); }
+int cmd_witness_cosign(int argc, char **argv) { return cosign(argc, argv, &help_witness_cosign); }

@@ -16,8 +16,8 @@ static const cli_help help_check = {
 	    "[--receipt-out FILE [--force]] [--db-key-file FILE] [--json]",
 	.about = "Decide on one request and record the decision in the ledger before answering.\n"
 	    "A request that cannot be parsed is recorded too, as malformed-request.\n"
-	    "Exit status: 0 allowed, 1 denied (the reason is printed), 3 or 4 an input\n"
-	    "file that cannot be read, 4 the ledger could not be written (the request is\n"
+	    "Exit status: 0 allowed, 1 denied (the reason is printed), 3 an input file\n"
+	    "that is missing or cannot be read, 4 the ledger could not be written (the request is\n"
 	    "then denied and nothing is recorded). Without --warrant only an emergency request\n"
 	    "(\"emergency\": true) can be allowed, if the policy permits it.\n"
 	    "\n"
@@ -127,8 +127,8 @@ int cmd_check(int argc, char **argv)
 	 * file that cannot be read is refused here, with nothing recorded. */
 	if ((error = receipt_out_free(receipt_out, force)) < 0)
 		goto out;
-	if ((warrant_file && (error = kansa_file_read(&warrant, &wlen, warrant_file, 1024 * 1024, 0)) < 0) ||
-	    (error = kansa_file_read(&req_in, &rinlen, request_file, REQUEST_FILE_MAX, 0)) < 0)
+	if ((warrant_file && (error = cli_read_input(&warrant, &wlen, warrant_file, 1024 * 1024)) < 0) ||
+	    (error = cli_read_input(&req_in, &rinlen, request_file, REQUEST_FILE_MAX)) < 0)
 		goto out;
 	if ((error = cli_open_ledger(&lg, db, key_file, 0)) < 0)
 		goto out;

@@ -15,7 +15,7 @@
 /* Read a whole input file given by an option, with its name for errors. */
 static int read_input(uint8_t **out, size_t *len, const char *path, size_t max)
 {
-	return kansa_file_read(out, len, path, max, 0);
+	return cli_read_input(out, len, path, max);
 }
 
 /* ---- ledger init ---------------------------------------------------- */

@@ -29,7 +29,7 @@ static const cli_help help_verify = {
 	    "Give --policy once per version, oldest first; the last is in force.\n"
 	    "\n"
 	    "exit status: 0 valid now; 1 invalid, expired, not yet valid or no quorum;\n"
-	    "3 malformed warrant or policy; 4 a file cannot be read.",
+	    "3 a warrant or policy file that is malformed, missing or unreadable.",
 	.example = "kansa warrant verify warrant.cose --policy policy.cose",
 	.schema = "kansa.warrant.verify/1",
 };

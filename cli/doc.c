@@ -27,11 +27,7 @@ void cli_doc_help_init(cli_doc_help *d, int kind, const char *verb)
 /* Read a document file (or stdin for "-"). */
 int cli_doc_read(uint8_t **out, size_t *len, const char *path)
 {
-	int error = kansa_file_read(out, len, path, KANSA_MAX_DOC_BYTES, 0);
-
-	if (error < 0 && kansa_error_last()->message[0] == '\0')
-		kansa_error_set_str(error, path);
-	return error;
+	return cli_read_input(out, len, path, KANSA_MAX_DOC_BYTES);
 }
 
 /*
@@ -127,7 +123,7 @@ int cli_doc_create(int kind, int argc, char **argv)
 		error = KANSA_ENOMEM;
 		goto out;
 	}
-	if ((error = kansa_file_read(&json, &json_len, in, KANSA_MAX_JSON_BYTES, 0)) < 0 ||
+	if ((error = cli_read_input(&json, &json_len, in, KANSA_MAX_JSON_BYTES)) < 0 ||
 	    (error = kansa_doc_create_json(&cose, &cose_len, kind, (const char *)json, json_len, base,
 		(int64_t)time(NULL))) < 0)
 		goto out;

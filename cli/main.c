@@ -49,7 +49,7 @@ static const cli_command commands[] = {
 	{ "anchor", "push", cmd_anchor_push, "commit the ledger's checkpoint to a git repository, push it" },
 	{ "anchor", "verify", cmd_anchor_verify, "verify an anchor repository's history (public keys only)" },
 	{ "anchor", "cosign", cmd_anchor_cosign, "as a witness, cosign the newest anchored checkpoint" },
-	{ "witness", "cosign", cmd_anchor_cosign, "the same as anchor cosign (C2SP tlog-cosignature)" },
+	{ "witness", "cosign", cmd_witness_cosign, "the same as anchor cosign (C2SP tlog-cosignature)" },
 	/* @@CLI_COMMANDS@@ */
 };
 
@@ -73,6 +73,38 @@ static void overview(FILE *f)
 	    "Run 'kansa <group> <command> --help' for a command's options and an example.\n"
 	    "Exit status: 0 ok/allowed/verified, 1 denied/invalid/tampered, 2 usage,\n"
 	    "3 malformed input, 4 environment (I/O, wrong key, busy), 5 internal error.\n");
+}
+
+/* 'kansa ledger --help': the commands of one group. */
+static void group_overview(FILE *f, const char *group)
+{
+	fprintf(f, "usage: kansa %s <command> [options]\n\ncommands:\n", group);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].group, group) == 0 && commands[i].name) {
+			char name[48];
+			snprintf(name, sizeof(name), "%s %s", group, commands[i].name);
+			fprintf(f, "  %-22s %s\n", name, commands[i].summary);
+		}
+	fprintf(f, "\nRun 'kansa %s <command> --help' for a command's options and an example.\n", group);
+}
+
+static bool is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+/* A usage error before any command runs: on stderr, and as the one JSON
+ * object of design §7 when --json is anywhere on the command line. */
+static int top_usage_error(int argc, char **argv, const char *msg)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--json") == 0) {
+			cli_json_print(json_pack("{s:b, s:{s:s, s:s}}", "ok", 0, "error", "code",
+			    kansa_error_name(KANSA_EINVAL), "message", msg), "kansa.usage/1");
+			break;
+		}
+	fprintf(stderr, "kansa: %s; see 'kansa --help'\n", msg);
+	return EXIT_USAGE;
 }
 
 static const cli_command *lookup(const char *group, const char *name, int *used)
@@ -134,22 +166,33 @@ int main(int argc, char **argv)
 			overview(stdout);
 			return EXIT_OK;
 		}
+		if (argc == 3 && lookup(argv[2], NULL, &used) == NULL && group_exists(argv[2])) {
+			group_overview(stdout, argv[2]);
+			return EXIT_OK;
+		}
 		if ((c = lookup(argv[2], argc > 3 ? argv[3] : NULL, &used)) == NULL) {
-			fprintf(stderr, "kansa: no such command: %s%s%s\n", argv[2],
+			char msg[160];
+			snprintf(msg, sizeof(msg), "no such command: %s%s%s", argv[2],
 			    argc > 3 ? " " : "", argc > 3 ? argv[3] : "");
-			return EXIT_USAGE;
+			return top_usage_error(argc, argv, msg);
 		}
 		hargv[0] = argv[2];
 		set_cmd_name(c);
 		return c->run(2, hargv);
 	}
 	if ((c = lookup(argv[1], argc > 2 ? argv[2] : NULL, &used)) == NULL) {
-		if (group_exists(argv[1]))
-			fprintf(stderr, "kansa: %s: %s command%s%s; see 'kansa --help'\n", argv[1],
-			    argc > 2 ? "unknown" : "missing", argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
+		char msg[160];
+		if (group_exists(argv[1]) && argc > 2 && is_help(argv[2])) {
+			group_overview(stdout, argv[1]);
+			return EXIT_OK;
+		}
+		if (group_exists(argv[1]) && argc > 2 && argv[2][0] != '-')
+			snprintf(msg, sizeof(msg), "%s: unknown command %s", argv[1], argv[2]);
+		else if (group_exists(argv[1]))
+			snprintf(msg, sizeof(msg), "%s: missing command: run 'kansa %s --help'", argv[1], argv[1]);
 		else
-			fprintf(stderr, "kansa: unknown command '%s'; see 'kansa --help'\n", argv[1]);
-		return EXIT_USAGE;
+			snprintf(msg, sizeof(msg), "unknown command '%s'", argv[1]);
+		return top_usage_error(argc, argv, msg);
 	}
 	set_cmd_name(c);
 	rc = c->run(argc - used, argv + used);

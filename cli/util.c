@@ -23,8 +23,8 @@ int cli_exit_code(int error)
 		return EXIT_USAGE;
 	case KANSA_EFORMAT:
 	case KANSA_ELIMIT:
+	case KANSA_ENOTFOUND: /* a file, entry, remote or document named is not there */
 		return EXIT_INPUT;
-	case KANSA_ENOTFOUND:
 	case KANSA_EKEY:
 	case KANSA_ELOCKED:
 	case KANSA_EIO:
@@ -34,6 +34,22 @@ int cli_exit_code(int error)
 	default:
 		return EXIT_INTERNAL;
 	}
+}
+
+int cli_read_input(uint8_t **out, size_t *len, const char *path, size_t max)
+{
+	int error = kansa_file_read(out, len, path, max, 0);
+	char msg[sizeof(kansa_error_last()->message)];
+
+	/* an input that exists but cannot be read (permissions, a read error)
+	 * is unreadable input, exit 3, as a FIFO or directory in its place is */
+	if (error == KANSA_EIO) {
+		snprintf(msg, sizeof(msg), "%s", kansa_error_last()->message);
+		error = kansa_error_set_str(KANSA_EFORMAT, msg);
+	}
+	if (error < 0 && kansa_error_last()->message[0] == '\0')
+		kansa_error_set_str(error, path);
+	return error;
 }
 
 void cli_warn(const char *fmt, ...)

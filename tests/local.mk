@@ -10,3 +10,17 @@ tests_unit_test_common_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_common
 include tests/fuzz/local.mk
 include tests/safety.mk
+
+# the CLI contract of design §7 for every command of 'kansa --help'
+TESTS += tests/cli/contract.sh
+EXTRA_DIST += tests/cli/contract.sh
+
+# kansa.pc and kansa-uninstalled.pc: docs/examples/integrator.c built with pkg-config alone,
+# by this build's compiler with its sanitizer flags (a sanitized libkansa needs them)
+TESTS += tests/cli/pkgconfig.sh
+AM_TESTS_ENVIRONMENT += KANSA_CC='$(CC)'; export KANSA_CC; KANSA_LINK_FLAGS='$(HARDEN_LDFLAGS)'; export KANSA_LINK_FLAGS;
+EXTRA_DIST += tests/cli/pkgconfig.sh kansa-uninstalled.pc.in
+
+# docs/ledger.md's sqlcipher shell commands, run as written
+TESTS += tests/cli/sqlcipher-doc.sh
+EXTRA_DIST += tests/cli/sqlcipher-doc.sh

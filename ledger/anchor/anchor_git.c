@@ -346,6 +346,43 @@ static int on_update(const char *refname, const char *status, void *data)
 	return 0;
 }
 
+/*
+ * A remote whose URL is a local path (or file://) that is not a directory:
+ * libgit2 would say "unsupported URL protocol"; say what is wrong instead
+ * (KANSA_ENOTFOUND, exit 3). URLs with a scheme and scp-like host:path
+ * are left to libgit2.
+ */
+static int check_local_url(const char *name, const char *url)
+{
+	const char *path = url, *colon, *slash;
+	git_repository *mirror = NULL;
+	struct stat st;
+	int gerr;
+
+	if (url == NULL || *url == '\0')
+		return 0;
+	if (strncmp(url, "file://", 7) == 0)
+		path = url + 7;
+	else if (strstr(url, "://") != NULL)
+		return 0;
+	else if (url[0] != '/' && url[0] != '.' && (colon = strchr(url, ':')) != NULL &&
+	    ((slash = strchr(url, '/')) == NULL || colon < slash))
+		return 0; /* host:path */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		gerr = git_repository_open_ext(&mirror, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+		git_repository_free(mirror);
+		if (gerr != GIT_ENOTFOUND)
+			return 0; /* a repository, or an error libgit2 will report on push */
+		return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_GIT,
+		    "remote '%s' is the local path '%s', not a git repository: make it one "
+		    "(git init --bare) or fix the URL (git remote set-url)", name, path);
+	}
+	return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_GIT,
+	    "remote '%s' is the local path '%s', not a directory%s: create the mirror there "
+	    "(git init --bare) or fix the URL (git remote set-url)", name, path,
+	    path[0] == '/' ? "" : " (relative to the current directory)");
+}
+
 static int push_one(git_repository *repo, const char *name, const git_strarray *specs)
 {
 	git_push_options po;
@@ -359,6 +396,11 @@ static int push_one(git_repository *repo, const char *name, const git_strarray *
 		    "no remote named '%s': add it with git remote add %s URL", name, name);
 	if (gerr < 0)
 		return kansa_anchor__git_error(gerr, name);
+	if ((error = check_local_url(name, git_remote_pushurl(r) ? git_remote_pushurl(r) :
+	    git_remote_url(r))) < 0) {
+		git_remote_free(r);
+		return error;
+	}
 	if ((gerr = git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION)) < 0) {
 		git_remote_free(r);
 		return kansa_anchor__git_error(gerr, "push options");
@@ -417,9 +459,12 @@ int kansa_anchor__push(size_t *pushed, kansa_anchor_remote *results, size_t *n_r
 			snprintf(first, sizeof(first), "%s", results[i].message);
 		}
 	}
+	/* Some remotes reached and some not: the publishing failed on the way
+	 * (environment, exit 4), whatever each remote's own error (kept in its
+	 * result); none reached: that first error says what to fix. */
 	if (first_error != 0)
-		error = kansa_error_set(first_error, KANSA_ERRCLASS_GIT, "pushed to %zu of %zu remotes; %s",
-		    *pushed, n_remotes, first);
+		error = kansa_error_set(*pushed > 0 ? KANSA_EIO : first_error, KANSA_ERRCLASS_GIT,
+		    "pushed to %zu of %zu remotes; %s", *pushed, n_remotes, first);
 out:
 	git_reference_free(head);
 	return error;

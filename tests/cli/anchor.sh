@@ -72,7 +72,7 @@ expect_exit 0 "push to two remotes" -- kansa anchor push --db a.db --repo anch.g
 	ok "anchored size 4, extending 1, pushed twice" || not_ok "push: $(cat out.txt)"
 expect_exit 0 "push with nothing new" -- kansa anchor push --db a.db --repo anch.git --remote r1 --json
 [ "$(json_get out.txt 'j["committed"]')" = False ] && ok "no-op push makes no commit" || not_ok "no-op push committed"
-expect_exit 4 "push to an unknown remote" -- kansa anchor push --db a.db --repo anch.git --remote nowhere
+expect_exit 3 "push to an unknown remote" -- kansa anchor push --db a.db --repo anch.git --remote nowhere
 expect_grep "git remote add nowhere" err.txt "unknown remote: says how to add it"
 git -C anch.git show HEAD:logs/$OA/consistency-proof > proof.txt
 expect_grep "^kansa-proof/v1 consistency" proof.txt "consistency-proof in the kansa proof format"

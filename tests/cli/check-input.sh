@@ -96,11 +96,11 @@ expect_grep "seq:       $seq" out.txt "text: seq"
 # nothing handed over: a missing or unreadable file records nothing
 expect_exit 0 "size before" -- kansa ledger info --db l.db --json
 size=$(json_get out.txt 'j["size"]')
-expect_exit 4 "a missing request file" -- kansa check --db l.db --warrant w.cose --request nosuch.json --json
+expect_exit 3 "a missing request file" -- kansa check --db l.db --warrant w.cose --request nosuch.json --json
 [ "$(json_get out.txt 'j["reason"]')" = not-recorded ] && ok "missing file: not-recorded" || not_ok "missing file json"
 if [ "$(id -u)" != 0 ]; then
 	cp ok.json locked.json; chmod 000 locked.json
-	expect_exit 4 "an unreadable request file" -- kansa check --db l.db --warrant w.cose --request locked.json
+	expect_exit 3 "an unreadable request file" -- kansa check --db l.db --warrant w.cose --request locked.json
 fi
 expect_exit 0 "size after" -- kansa ledger info --db l.db --json
 [ "$(json_get out.txt 'j["size"]')" = "$size" ] && ok "nothing recorded for files not read" || not_ok "size changed"

@@ -145,7 +145,7 @@ expect_exit 3 "a warrant is not a policy" -- kansa warrant verify warrant.cose -
 expect_exit 3 "warrant sign refuses a policy" -- kansa warrant sign policy.cose --key a.key
 python3 -c 'import sys; d=bytearray(open("warrant.cose","rb").read()); d[-5]^=1; open("flip.cose","wb").write(d)'
 expect_exit 1 "a flipped signature byte: invalid" -- kansa warrant verify flip.cose --policy policy.cose
-expect_exit 4 "missing file: exit 4" -- kansa warrant verify nosuch.cose --policy policy.cose
+expect_exit 3 "missing file: exit 3" -- kansa warrant verify nosuch.cose --policy policy.cose
 expect_exit 2 "verify without --policy: usage" -- kansa warrant verify warrant.cose
 expect_exit 2 "unknown option: usage" -- kansa warrant show warrant.cose --frobnicate
 

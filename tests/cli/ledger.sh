@@ -251,7 +251,7 @@ expect_exit 4 "wrong database key" -- kansa check --db l.db --db-key-file wrong.
 expect_grep "wrong database key" err.txt "says the key is wrong"
 expect_exit 4 "wrong key --json still says deny" -- kansa check --db l.db --db-key-file wrong.key --warrant w2.cose --request ok.json --json
 [ "$(json_get out.txt 'j["decision"]')" = deny ] && ok "json decision deny on failure" || not_ok "json on failure: $(cat out.txt)"
-expect_exit 4 "missing ledger" -- kansa check --db nope.db --warrant w2.cose --request ok.json
+expect_exit 3 "missing ledger" -- kansa check --db nope.db --warrant w2.cose --request ok.json
 # a file-size limit stands in for a full disk (root ignores permissions)
 sh -c 'trap "" XFSZ; ulimit -f 0; exec "$0" check --db l.db --warrant w2.cose --request ok.json' "$KANSA" >/dev/null 2>err.txt
 rc=$?

@@ -102,7 +102,7 @@ printf 'not a receipt\n' > junk.receipt
 expect_exit 3 "verify: not a receipt" -- kansa receipt verify junk.receipt --log-key log.vkey --request abs.json --json
 [ "$(json_get out.txt 'j["ok"], j["error"]["code"]')" = "False EFORMAT" ] && ok "junk: one JSON error" ||
 	not_ok "junk: $(cat out.txt)"
-expect_exit 4 "verify: a missing receipt file" -- kansa receipt verify nope.receipt --log-key log.vkey --request abs.json
+expect_exit 3 "verify: a missing receipt file" -- kansa receipt verify nope.receipt --log-key log.vkey --request abs.json
 expect_exit 2 "verify: no --log-key" -- kansa receipt verify act.receipt --request abs.json
 
 # ---- the policy's receipt_ttl ------------------------------------------------------
