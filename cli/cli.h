@@ -132,6 +132,7 @@ int cmd_audit_replay(int argc, char **argv);        /* cmd_audit.c */
 int cmd_audit_report(int argc, char **argv);
 int cmd_audit_entries(int argc, char **argv);       /* cmd_audit_entries.c */
 int cmd_audit_show(int argc, char **argv);
+int cmd_audit_stats(int argc, char **argv);         /* cmd_audit_stats.c */
 int cmd_anchor_push(int argc, char **argv);         /* cmd_anchor.c */
 int cmd_anchor_verify(int argc, char **argv);
 int cmd_anchor_cosign(int argc, char **argv);

@@ -41,6 +41,7 @@ static const cli_command commands[] = {
 	{ "audit", "report", cmd_audit_report, "per warrant, per requester, denials to look at first" },
 	{ "audit", "entries", cmd_audit_entries, "every entry decoded, filtered (text, JSON, CSV)" },
 	{ "audit", "show", cmd_audit_show, "one entry in full, with its inclusion proof" },
+	{ "audit", "stats", cmd_audit_stats, "the figures of the annual report for a period" },
 	{ "check", NULL, cmd_check, "decide on a request and record the decision" },
 	{ "anchor", "push", cmd_anchor_push, "commit the ledger's checkpoint to a git repository, push it" },
 	{ "anchor", "verify", cmd_anchor_verify, "verify an anchor repository's history (public keys only)" },

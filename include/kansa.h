@@ -952,6 +952,24 @@ KANSA_EXTERN(void) kansa_audit_entries_progress(uint64_t *done, uint64_t *total,
 /** Free an iterator. Accepts NULL. */
 KANSA_EXTERN(void) kansa_audit_entries_free(kansa_audit_entries *it);
 
+/**
+ * The figures of the commission's annual report for the period [@p from,
+ * @p until) as one JSON object (design §12; the schema is in docs/audit.md
+ * "Statistics"): warrants approved per action (those the ledger's documents
+ * say were issued in the period), checks allowed and denied by reason,
+ * emergency acts of the period by outcome as of @p now (ratified, ratified
+ * late, refused, pending, overdue), neutralizations by operation, distinct
+ * targets and officers (counted, never listed), revocations, policy versions.
+ * One pass over a read snapshot; only @c opt->on_progress is used (opt may
+ * be NULL). Like kansa_audit_entries_next(), this decodes and does not
+ * verify: replay the ledger to know the entries counted are sound.
+ * @param[out] json NUL-terminated, owned by the caller: free with free().
+ * @return 0; KANSA_EINVAL (NULL arguments, or from >= until); KANSA_EIO;
+ * KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_audit_stats(char **json, kansa_ledger *lg, int64_t from, int64_t until,
+    int64_t now, const kansa_audit_options *opt);
+
 /* ---------------------------------------------------------------------- */
 /* Transparency log: Merkle proofs, signed notes, checkpoints             */
 /* ---------------------------------------------------------------------- */

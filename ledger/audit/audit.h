@@ -162,4 +162,11 @@ typedef struct {
  * freed), or NULL when it names none. */
 const kansa_audit_wdoc *kansa_audit_entries__warrant(const kansa_audit_entries *it);
 
+/* The state of an emergency act (design §12), as the statistics and the
+ * report name it: "ratified", "ratified-late" (approved after its deadline),
+ * "refused", "pending" (no answer, deadline not passed at @p now) or
+ * "overdue" (stats.c). */
+const char *kansa_audit__act_state(bool ratified, bool approved, int64_t ratified_at,
+    int64_t ratify_by, int64_t now);
+
 #endif
