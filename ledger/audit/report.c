@@ -18,14 +18,18 @@
 /* Findings listed (the count goes on past this). */
 #define REPORT_MAX_FINDINGS 1000
 
-/* Denials an overseer should look at first, most serious first: reaching
- * for content, acting outside the approved scope, acting on a warrant that
- * no longer holds. Other denials (malformed input) are counted only. */
+/* Every denial is listed in "attention", most serious first: reaching for
+ * content, acting on a warrant that no longer holds or outside its scope,
+ * then warrants that were never valid (signatures, quorum, commission,
+ * validity), then any reason not named here (added later, such as
+ * emergency-out-of-scope), and last the malformed requests and warrants
+ * (input errors, or an act tried with no warrant at all). */
 static const int attention_reasons[] = {
 	KANSA_REASON_FORBIDDEN_FIELD, KANSA_REASON_REVOKED, KANSA_REASON_EXPIRED,
 	KANSA_REASON_USES_EXHAUSTED, KANSA_REASON_TARGET_OUT_OF_SCOPE, KANSA_REASON_FIELD_OUT_OF_SCOPE,
 	KANSA_REASON_WINDOW_OUT_OF_SCOPE, KANSA_REASON_OP_NOT_ALLOWED, KANSA_REASON_WRONG_REQUESTER,
-	KANSA_REASON_WRONG_ACTION, KANSA_REASON_BAD_SIGNATURE, KANSA_REASON_NOT_YET_VALID,
+	KANSA_REASON_WRONG_ACTION, KANSA_REASON_BAD_SIGNATURE, KANSA_REASON_NO_QUORUM,
+	KANSA_REASON_WRONG_COMMISSION, KANSA_REASON_VALIDITY_TOO_LONG, KANSA_REASON_NOT_YET_VALID,
 };
 #define N_ATTENTION (sizeof(attention_reasons) / sizeof(attention_reasons[0]))
 
@@ -60,7 +64,11 @@ static int attention_rank(int reason)
 	for (size_t i = 0; i < N_ATTENTION; i++)
 		if (attention_reasons[i] == reason)
 			return (int)i;
-	return -1;
+	if (reason == KANSA_REASON_MALFORMED_WARRANT)
+		return (int)N_ATTENTION + 1;
+	if (reason == KANSA_REASON_MALFORMED_REQUEST)
+		return (int)N_ATTENTION + 2;
+	return (int)N_ATTENTION; /* a reason this table does not name yet */
 }
 
 static json_t *hex_json(const uint8_t *p, size_t len)
@@ -113,7 +121,7 @@ static void note_attention(report_ctx *c, const kansa_audit_view *v, const kansa
 	int rank = attention_rank(e->reason);
 	json_t *o;
 
-	if (e->verdict == KANSA_ALLOW || rank < 0)
+	if (e->verdict == KANSA_ALLOW)
 		return;
 	c->att_total++;
 	if (c->n_att >= REPORT_MAX_ATTENTION)
@@ -335,9 +343,8 @@ static int cmp_emergency(const void *a, const void *b)
 
 static const char *emergency_status(const kansa_audit_emergency *em, int64_t now)
 {
-	if (em->ratified)
-		return em->approved ? "ratified" : "refused";
-	return now > em->ratify_by ? "overdue" : "pending";
+	return kansa_audit__act_state(em->ratified, em->approved, em->ratification_time, em->ratify_by,
+	    now);
 }
 
 static int emergencies_json(json_t *root, const kansa_replay *r, int64_t now)

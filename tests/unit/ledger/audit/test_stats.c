@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* kansa_audit_stats on a ledger made with a chosen clock, whose true counts
+/* kansa_audit_stats (and the report's emergency states) on a ledger made with a chosen clock, whose true counts
  * this test knows: several warrants and actions, every emergency outcome
  * (ratified, ratified late, refused, pending, overdue), officers, targets,
  * a revocation, a policy version, and a period that cuts entries off at
@@ -266,6 +266,21 @@ Test(kansa_audit_stats, counts_what_the_ledger_holds_in_the_period, .timeout = K
 	cr_expect_eq(get(j, "policy_versions.in_force"), 1);
 	cr_expect_eq(get(j, "warrants_approved.metadata-query"), 1);
 	cr_expect_eq(get(j, "distinct_officers"), 3);
+	json_decref(j);
+	free(out);
+
+	/* the report names the same states, ratified late included, act by act */
+	cr_assert_eq(kansa_ledger_report(&out, NULL, w.lg, NULL, now), 0, "%s", kansa_error_last()->message);
+	cr_assert_not_null(j = json_loads(out, 0, NULL));
+	{
+		const char *want[] = { "ratified", "ratified", "ratified-late", "refused", "overdue",
+			"pending", "pending" };
+		json_t *ems = json_object_get(j, "emergencies");
+		cr_assert_eq(json_array_size(ems), 7, "%s", out);
+		for (size_t i = 0; i < 7; i++)
+			cr_expect_str_eq(json_string_value(json_object_get(json_array_get(ems, i), "status")),
+			    want[i], "act %zu", i);
+	}
 	json_decref(j);
 	free(out);
 
