@@ -9,6 +9,7 @@
 #define KANSA_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <jansson.h>
 
 #include "kansa.h"
@@ -97,6 +98,12 @@ int cli_run_audit(int argc, char **argv, bool replay, const cli_help *help);
 json_t *cli_audit_entry_json(const kansa_audit_entry *e);
 void cli_audit_entry_print(const kansa_audit_entry *e);
 int cli_audit_time(int64_t *out, const char *text, bool end_of_day);
+
+/* cli/report_html.c: the report's JSON object as one self-contained HTML
+ * page on @p f (-1 on a write error), or into the file @p path ("-":
+ * stdout), returning the exit status. */
+int cli_report_html(FILE *f, const json_t *report);
+int cli_report_html_write(const char *path, const json_t *report);
 
 /*
  * The commands, as cli/main.c's table lists them: "<group> <verb>" is

@@ -15,7 +15,7 @@
 #include "cli/cli.h"
 
 static const cli_help help_report = {
-	.usage = "--db DB [--db-key-file FILE] [--json]",
+	.usage = "--db DB [--db-key-file FILE] [--json] [--html FILE]",
 	.about = "Replay the ledger (as 'kansa audit replay') and report, for overseers:\n"
 	    "  - per warrant: case, subject, action, signers, validity, uses / max uses,\n"
 	    "    denials by reason, revocation;\n"
@@ -25,12 +25,18 @@ static const cli_help help_report = {
 	    "    outside the warrant, warrants never valid (signatures, quorum,\n"
 	    "    commission, validity), and last malformed requests and warrants;\n"
 	    "  - every emergency act: ratified, ratified late, refused, pending or overdue;\n"
+	    "  - per officer and unit: allowed and denied acts, denials by reason;\n"
+	    "  - the checkpoints: how many, what the latest covers;\n"
 	    "  - the audit's findings, if the ledger was tampered with.\n"
+	    "--html FILE writes it as one self-contained page for the commission (inline\n"
+	    "CSS and an inline SVG chart of the denials; no script, nothing loaded from\n"
+	    "outside). FILE '-' is stdout.\n"
 	    "\n"
 	    "exit status: 0 the ledger replays cleanly, 1 the audit found problems\n"
 	    "(the report is printed either way), 4 cannot read the ledger.",
 	.example = "kansa audit report --db ledger.db --db-key-file ledger.key\n"
-	    "kansa audit report --db ledger.db --json | jq '.attention[:10]'",
+	    "kansa audit report --db ledger.db --json | jq '.attention[:10]'\n"
+	    "kansa audit report --db ledger.db --html report-2026.html",
 	.schema = "kansa.audit.report/1",
 };
 
@@ -143,6 +149,28 @@ static void print_emergencies(const json_t *es)
 	}
 }
 
+static void print_officers(const json_t *os)
+{
+	size_t i;
+	json_t *o;
+
+	printf("\nOfficers (%zu)\n", json_array_size(os));
+	printf("  %-20s %-20s %8s %8s  %s\n", "officer", "unit", "allowed", "denied", "denials by reason");
+	json_array_foreach(os, i, o) {
+		printf("  %-20s %-20s %8lld %8lld  ", str(o, "officer"), str(o, "requester"), num(o, "allowed"),
+		    num(o, "denied"));
+		print_reasons(json_object_get(o, "denied_by"));
+		printf("\n");
+	}
+}
+
+static void print_checkpoints(const json_t *c)
+{
+	printf("\nCheckpoints: %lld checked, the latest covers %lld entries (%lld after it)%s\n",
+	    num(c, "count"), num(c, "latest_size"), num(c, "uncovered"),
+	    json_is_true(json_object_get(c, "ok")) ? "" : "; A CHECKPOINT DOES NOT MATCH");
+}
+
 static void print_report(const json_t *j)
 {
 	const json_t *s = json_object_get(j, "summary");
@@ -166,17 +194,20 @@ static void print_report(const json_t *j)
 	print_warrants(json_object_get(j, "warrants"));
 	print_requesters(json_object_get(j, "requesters"));
 	print_emergencies(json_object_get(j, "emergencies"));
+	print_officers(json_object_get(j, "officers"));
+	print_checkpoints(json_object_get(j, "checkpoints"));
 }
 
 int cmd_audit_report(int argc, char **argv)
 {
 	const char *schema = help_report.schema;
-	const char *db = NULL, *key_file = NULL;
+	const char *db = NULL, *key_file = NULL, *html = NULL;
 	bool json = false;
 	const cli_option opts[] = {
 		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
 		CLI_OPT_DB_KEY_FILE(&key_file),
 		CLI_OPT_JSON(&json, "print the report as one JSON object"),
+		CLI_OPT_PATH("html", 0, &html, "FILE", "also write the report as one HTML page to FILE", 0),
 		CLI_OPT_END(),
 	};
 	kansa_audit_summary sum;
@@ -197,17 +228,25 @@ int cmd_audit_report(int argc, char **argv)
 	kansa_ledger_close(lg);
 	if (error < 0)
 		return cli_fail(error, json, schema);
-	if (json) {
-		fputs(text, stdout);
-		fputc('\n', stdout);
-	} else if ((j = json_loads(text, 0, NULL)) != NULL) {
-		print_report(j);
-		json_decref(j);
-	} else {
+	if ((j = json_loads(text, 0, NULL)) == NULL) {
 		free(text);
 		cli_warn("the report is not valid JSON (a bug)");
 		return EXIT_INTERNAL;
 	}
+	if (html && (rc = cli_report_html_write(html, j)) != EXIT_OK) {
+		json_decref(j);
+		free(text);
+		return json ? cli_fail(KANSA_EIO, json, schema) : rc;
+	}
+	if (json) {
+		fputs(text, stdout);
+		fputc('\n', stdout);
+	} else if (html == NULL || strcmp(html, "-") != 0) {
+		print_report(j);
+		if (html)
+			printf("\nThe report is in %s.\n", html);
+	}
+	json_decref(j);
 	free(text);
 	return sum.findings ? EXIT_NO : EXIT_OK;
 }
