@@ -42,6 +42,8 @@ static const cli_command commands[] = {
 	{ "audit", "entries", cmd_audit_entries, "every entry decoded, filtered (text, JSON, CSV)" },
 	{ "audit", "show", cmd_audit_show, "one entry in full, with its inclusion proof" },
 	{ "audit", "stats", cmd_audit_stats, "the figures of the annual report for a period" },
+	{ "audit", "officers", cmd_audit_officers, "acts and denials per officer, with patterns" },
+	{ "audit", "emergencies", cmd_audit_emergencies, "every emergency act in full, and its state" },
 	{ "check", NULL, cmd_check, "decide on a request and record the decision" },
 	{ "anchor", "push", cmd_anchor_push, "commit the ledger's checkpoint to a git repository, push it" },
 	{ "anchor", "verify", cmd_anchor_verify, "verify an anchor repository's history (public keys only)" },

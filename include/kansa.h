@@ -970,6 +970,30 @@ KANSA_EXTERN(void) kansa_audit_entries_free(kansa_audit_entries *it);
 KANSA_EXTERN(int) kansa_audit_stats(char **json, kansa_ledger *lg, int64_t from, int64_t until,
     int64_t now, const kansa_audit_options *opt);
 
+/**
+ * Acts and denials per officer and unit in [@p from, @p until) (INT64_MIN,
+ * INT64_MAX: the whole ledger) as one JSON object (design §12; schema in
+ * docs/audit.md "Officers"), with the patterns an overseer looks for:
+ * repeated forbidden fields or out-of-scope targets, use after revocation,
+ * expiry or max_uses. One pass over a read snapshot (opt: progress only).
+ * @param[out] json owned by the caller: free with free().
+ * @return 0; KANSA_EINVAL; KANSA_EIO; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_audit_officers(char **json, kansa_ledger *lg, int64_t from, int64_t until,
+    const kansa_audit_options *opt);
+
+/**
+ * Every emergency act in full (who, what, on which host or targets, why),
+ * its deadline and its state at @p now: ratified, ratified-late (approved
+ * after the deadline), refused, pending (with the time left) or overdue, as
+ * one JSON object (docs/audit.md "Emergency acts"). One pass over a read
+ * snapshot; memory grows with the emergency acts.
+ * @param[out] json owned by the caller: free with free().
+ * @return 0; KANSA_EINVAL; KANSA_EIO; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_audit_emergencies(char **json, kansa_ledger *lg, int64_t now,
+    const kansa_audit_options *opt);
+
 /* ---------------------------------------------------------------------- */
 /* Transparency log: Merkle proofs, signed notes, checkpoints             */
 /* ---------------------------------------------------------------------- */

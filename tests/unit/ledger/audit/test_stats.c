@@ -284,6 +284,57 @@ Test(kansa_audit_stats, counts_what_the_ledger_holds_in_the_period, .timeout = K
 	json_decref(j);
 	free(out);
 
+	/* kansa audit emergencies: the same states, and what was done */
+	cr_assert_eq(kansa_audit_emergencies(&out, w.lg, now, NULL), 0, "%s", kansa_error_last()->message);
+	cr_assert_not_null(j = json_loads(out, 0, NULL));
+	{
+		const char *want[] = { "ratified", "ratified", "ratified-late", "refused", "overdue",
+			"pending", "pending" };
+		json_t *ems = json_object_get(j, "emergencies");
+		cr_assert_eq(json_array_size(ems), 7, "%s", out);
+		for (size_t i = 0; i < 7; i++)
+			cr_expect_str_eq(json_string_value(json_object_get(json_array_get(ems, i), "state")),
+			    want[i], "act %zu", i);
+		cr_expect_eq(get(json_array_get(ems, 2), "late_by"), HOUR, "e2 answered an hour late");
+		cr_expect_str_eq(json_string_value(json_object_get(json_array_get(ems, 2), "op")), "block-c2");
+		cr_expect_str_eq(json_string_value(json_object_get(json_array_get(ems, 2), "host")),
+		    "198.51.100.10");
+		cr_expect_eq(get(json_array_get(ems, 4), "overdue_by"), now - (base + 11 * DAY));
+		cr_expect_eq(get(json_array_get(ems, 5), "time_left"), base + 14 * DAY - now);
+		cr_expect_eq(get(j, "counts.ratified-late"), 1);
+		cr_expect_eq(get(j, "counts.pending"), 2);
+	}
+	json_decref(j);
+	free(out);
+
+	/* kansa audit officers over the period: officer-3's two denials, officer-1's use after revocation */
+	cr_assert_eq(kansa_audit_officers(&out, w.lg, base + 2 * DAY, base + 10 * DAY, NULL), 0);
+	cr_assert_not_null(j = json_loads(out, 0, NULL));
+	{
+		json_t *os = json_object_get(j, "officers"), *o;
+		size_t i;
+		char *pat;
+		cr_assert_eq(json_array_size(os), 5, "%s", out);
+		json_array_foreach(os, i, o) {
+			const char *name = json_string_value(json_object_get(o, "officer"));
+			pat = json_dumps(json_object_get(o, "patterns"), JSON_COMPACT);
+			if (strcmp(name, "officer-1") == 0) {
+				cr_expect_eq(get(o, "acts"), 3);
+				cr_expect_eq(get(o, "denied_by.revoked"), 1);
+				cr_expect_str_eq(pat, "[\"use-after-revocation\"]");
+			} else if (strcmp(name, "officer-4") == 0) {
+				cr_expect_eq(get(o, "acts"), 7);
+				cr_expect_eq(get(o, "emergency"), 5);
+				cr_expect_str_eq(pat, "[]");
+			} else {
+				cr_expect(strcmp(pat, "[]") == 0, "%s: %s", name, pat);
+			}
+			free(pat);
+		}
+	}
+	json_decref(j);
+	free(out);
+
 	cr_expect_eq(kansa_audit_stats(&out, w.lg, base, base, now, NULL), KANSA_EINVAL);
 	cr_expect_eq(kansa_audit_stats(NULL, w.lg, base, now, now, NULL), KANSA_EINVAL);
 	kansa_ledger__set_clock(NULL, NULL);
