@@ -275,6 +275,7 @@ void cli_audit_entry_print(const kansa_audit_entry *e)
 
 int cli_audit_time(int64_t *out, const char *text, bool end_of_day)
 {
+	const char *given = text;
 	char buf[32];
 	int error;
 
@@ -285,7 +286,7 @@ int cli_audit_time(int64_t *out, const char *text, bool end_of_day)
 	}
 	if ((error = kansa_time_parse(out, text, (int64_t)time(NULL))) < 0)
 		return cli_usage_error("'%s' is not a time: give a date (2026-01-31), an RFC 3339 time "
-		    "(2026-01-31T09:00:00Z) or an offset (-30d)", text);
+		    "(2026-01-31T09:00:00Z) or an offset (-30d)", given);
 	if (end_of_day && text == buf)
 		*out += 86400;
 	return -1;
@@ -367,7 +368,7 @@ static int stream(kansa_audit_entries *it, bool json, bool csv, uint64_t *count)
 {
 	const kansa_audit_entry *e;
 	cli_progress bar;
-	uint64_t done, total;
+	uint64_t done, total, shown = 0;
 	int rc, error = 0;
 
 	cli_progress_init(&bar, "entries");
@@ -381,7 +382,9 @@ static int stream(kansa_audit_entries *it, bool json, bool csv, uint64_t *count)
 			char *s = json ? json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
 			if (json && s)
 				printf("%s%s", *count ? "," : "", s);
-			else if (csv)
+			else if (json)
+				error = KANSA_ENOMEM;
+			else
 				error = csv_row(o);
 			free(s);
 			json_decref(o);
@@ -392,8 +395,10 @@ static int stream(kansa_audit_entries *it, bool json, bool csv, uint64_t *count)
 		}
 		(*count)++;
 		kansa_audit_entries_progress(&done, &total, it);
-		if (done % 4096 == 0)
+		if (done / 4096 != shown / 4096) {
 			cli_progress_update(&bar, done, total);
+			shown = done;
+		}
 		if (error < 0)
 			break;
 	}

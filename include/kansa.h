@@ -826,8 +826,9 @@ KANSA_EXTERN(int) kansa_ledger_audit(kansa_audit_summary *out, kansa_ledger *lg,
 /**
  * The audit report (replay included) as one JSON object, for overseers:
  * per warrant (case, subject, action, signers, validity, uses / max uses,
- * denials by reason), per requester, the denied attempts to look at first,
- * emergency acts and their ratification state, and the audit summary and
+ * denials by reason), per requester, per officer and unit, every denied
+ * attempt (most serious first), emergency acts and their ratification state
+ * (ratified late included), the checkpoints, and the audit summary and
  * findings. The schema is in docs/audit.md.
  * @param[out] json NUL-terminated, owned by the caller: free with free().
  * @param now the time that decides whether a ratification is overdue.

@@ -185,8 +185,10 @@ static int fill_targets(kansa_audit_entries *it, const kansa_request_doc *r)
 		kansa_prefix__format(it->tbuf[i], &r->targets[i]);
 		it->tptr[i] = it->tbuf[i];
 	}
-	it->out.targets = it->tptr;
-	it->out.n_targets = r->n_targets;
+	if (r->n_targets) {
+		it->out.targets = it->tptr;
+		it->out.n_targets = r->n_targets;
+	}
 	return 0;
 }
 
@@ -201,8 +203,10 @@ static int fill_request(kansa_audit_entries *it)
 	o->action = kansa_action__name(r->action);
 	o->justification = r->justification ? r->justification : "";
 	o->emergency = r->emergency;
-	o->fields = (const char *const *)r->fields;
-	o->n_fields = r->n_fields;
+	if (r->n_fields) {
+		o->fields = (const char *const *)r->fields;
+		o->n_fields = r->n_fields;
+	}
 	o->has_window = r->has_window;
 	o->window[0] = r->window[0];
 	o->window[1] = r->window[1];

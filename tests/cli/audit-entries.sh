@@ -7,6 +7,7 @@
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib-audit.sh"
 
 make_audit_ledger
+expect_exit 0 "replay passes on a ledger with every kind of entry" -- kansa audit replay --db l.db
 
 # entries --json FILTER...: the seqs listed, space separated
 seqs() {
