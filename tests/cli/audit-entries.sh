@@ -79,6 +79,20 @@ expect_grep "^5 payload officer-2 198.51.100.7 C2 beaconing, q3$" csv.txt "csv: 
 expect_exit 0 "no match in text" -- kansa audit entries --db l.db --officer nobody
 expect_grep "no entry matches" out.txt "says no entry matches"
 
+# a request whose bytes were not kept (JSON that does not parse) is listed by hash and size;
+# a justification that a spreadsheet would run as a formula is quoted as text in CSV
+cp l.db x.db
+printf '{"requester": "npa-cyber-3", broken' > broken.json
+kansa check --db x.db --warrant w.cose --request broken.json >/dev/null 2>&1
+sed 's/"justification": "C2 beaconing, q1"/"justification": "=HYPERLINK(\\"http:\/\/x\\")"/' q1.json > qf.json
+kansa check --db x.db --warrant wn.cose --request qf.json >/dev/null 2>&1
+expect_exit 0 "entries of a malformed request" -- kansa audit entries --db x.db --reason malformed-request --json
+json_get out.txt '[(x["request_readable"], x["request_size"], len(x["request_hash"])) for x in j["entries"]]' |
+	grep -qx "\[(False, $(wc -c < broken.json), 64)\]" && ok "listed by the hash and size of its bytes" || not_ok "hashed request: $(cat out.txt)"
+expect_exit 0 "csv with a formula" -- kansa audit entries --db x.db --csv --reason wrong-requester
+grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" out.txt && ok "a formula-like cell is quoted and prefixed with '" ||
+	not_ok "csv formula: $(cat out.txt)"
+
 # usage errors (2), one JSON object with --json
 expect_exit 2 "bad --decision" -- kansa audit entries --db l.db --decision maybe
 expect_exit 2 "bad --reason" -- kansa audit entries --db l.db --reason sunny --json
