@@ -4,7 +4,8 @@
 #   1. install packages, build with -Werror, make check;
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the concurrent tests under ThreadSanitizer (data races, lock order);
-#   4. the suite under valgrind memcheck (no leaks, no errors);
+#   4. the unit tests and most CLI scripts under valgrind memcheck (no leaks,
+#      no errors; tests/valgrind-skip names the CLI scripts left to step 2);
 #   5. a short libFuzzer run of every fuzz target (clang);
 #   6. make distcheck.
 # Set KANSA_QUICK=1 to run step 1 only.

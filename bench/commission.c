@@ -46,10 +46,13 @@ static void sign_with(uint8_t **doc, size_t *len, kansa_key *const *keys, int n)
 		uint8_t *next = NULL;
 		size_t nlen = 0;
 		bool already = false;
+		kansa_doc *d = NULL;
 		int error;
 
-		if ((error = kansa_doc_sign(&next, &nlen, &already, *doc, *len, keys[i])) < 0)
+		if ((error = kansa_doc_parse(&d, *doc, *len, 0)) < 0 ||
+		    (error = kansa_doc_sign(&next, &nlen, &already, d, keys[i])) < 0)
 			bench_fail("sign", error);
+		kansa_doc_free(d);
 		free(*doc);
 		*doc = next;
 		*len = nlen;

@@ -114,16 +114,20 @@ int cmd_keys_generate(int argc, char **argv);       /* cmd_keys.c */
 int cmd_keys_show(int argc, char **argv);
 int cmd_policy_create(int argc, char **argv);       /* cmd_policy.c */
 int cmd_policy_sign(int argc, char **argv);
+int cmd_policy_unsign(int argc, char **argv);
 int cmd_policy_show(int argc, char **argv);
 int cmd_warrant_create(int argc, char **argv);      /* cmd_warrant.c */
 int cmd_warrant_sign(int argc, char **argv);
+int cmd_warrant_unsign(int argc, char **argv);
 int cmd_warrant_show(int argc, char **argv);
 int cmd_warrant_verify(int argc, char **argv);
 int cmd_revocation_create(int argc, char **argv);   /* cmd_revocation.c */
 int cmd_revocation_sign(int argc, char **argv);
+int cmd_revocation_unsign(int argc, char **argv);
 int cmd_revocation_show(int argc, char **argv);
 int cmd_ratification_create(int argc, char **argv); /* cmd_ratification.c */
 int cmd_ratification_sign(int argc, char **argv);
+int cmd_ratification_unsign(int argc, char **argv);
 int cmd_ratification_show(int argc, char **argv);
 int cmd_ledger_init(int argc, char **argv);         /* cmd_ledger.c */
 int cmd_ledger_info(int argc, char **argv);

@@ -5,4 +5,5 @@
 
 int cmd_revocation_create(int argc, char **argv) { return cli_doc_create(KANSA_DOC_REVOCATION, argc, argv); }
 int cmd_revocation_sign(int argc, char **argv) { return cli_doc_sign(KANSA_DOC_REVOCATION, argc, argv); }
+int cmd_revocation_unsign(int argc, char **argv) { return cli_doc_unsign(KANSA_DOC_REVOCATION, argc, argv); }
 int cmd_revocation_show(int argc, char **argv) { return cli_doc_show(KANSA_DOC_REVOCATION, argc, argv); }

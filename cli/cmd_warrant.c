@@ -2,7 +2,8 @@
 /*
  * kansa warrant create | sign | show | verify. create, sign and show are
  * cli/doc.c's, as for every kind; verify says whether a warrant is valid
- * now under a policy, by the library's one rule (kansa_warrant_verify).
+ * now under a policy, by the library's one rule (kansa_doc_verify's verdict,
+ * which kansa_doc_to_json reports from the pass that describes the signers).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 int cmd_warrant_create(int argc, char **argv) { return cli_doc_create(KANSA_DOC_WARRANT, argc, argv); }
 int cmd_warrant_sign(int argc, char **argv) { return cli_doc_sign(KANSA_DOC_WARRANT, argc, argv); }
+int cmd_warrant_unsign(int argc, char **argv) { return cli_doc_unsign(KANSA_DOC_WARRANT, argc, argv); }
 int cmd_warrant_show(int argc, char **argv) { return cli_doc_show(KANSA_DOC_WARRANT, argc, argv); }
 
 static const cli_help help_verify = {
@@ -64,14 +66,14 @@ int cmd_warrant_verify(int argc, char **argv)
 	    (error = kansa_doc_parse(&d, in, in_len, KANSA_DOC_WARRANT)) < 0 ||
 	    (error = cli_doc_load_policies(&policy, policies.v, policies.n)) < 0)
 		goto out;
-	verdict = kansa_warrant_verify(policy, in, in_len, now);
-	snprintf(reason, sizeof(reason), "%s", verdict == 0 ? "" : kansa_error_last()->message);
-	if ((error = kansa_doc_to_json(&text, d, policy, now)) < 0)
+	/* one parse, one signature pass: the verdict comes with the description */
+	if ((error = kansa_doc_to_json(&text, &verdict, d, policy, now)) < 0)
 		goto out;
 	if ((o = json_loads(text, 0, NULL)) == NULL) {
 		error = kansa_error_set_str(KANSA_ERROR, "internal error: the document's JSON does not parse");
 		goto out;
 	}
+	snprintf(reason, sizeof(reason), "%s", verdict == 0 ? "" : cli_jstr(o, "problem"));
 	if (as_json) {
 		json_object_set_new(o, "ok", json_boolean(verdict == 0));
 		json_object_set_new(o, "valid", json_boolean(verdict == 0));

@@ -18,20 +18,9 @@
 #include "cli/cli.h"
 #include "cli/doc.h"
 
-static void schema_name(char out[64], int kind, const char *verb)
+void cli_doc_help_init(cli_doc_help *d, int kind, const char *verb)
 {
-	snprintf(out, 64, "kansa.%s.%s/1", kansa_doc_kind_name(kind), verb);
-}
-
-/* The --help text of one kind's create, sign or show, filled in at run time. */
-typedef struct {
-	char usage[160], about[1024], example[256], schema[64];
-	cli_help h;
-} doc_help;
-
-static void doc_help_init(doc_help *d, int kind, const char *verb)
-{
-	schema_name(d->schema, kind, verb);
+	snprintf(d->schema, sizeof(d->schema), "kansa.%s.%s/1", kansa_doc_kind_name(kind), verb);
 	d->h = (cli_help){ d->usage, d->about, d->example, d->schema };
 }
 
@@ -86,11 +75,11 @@ fail:
 /* create                                                                  */
 /* ---------------------------------------------------------------------- */
 
-static void help_create(doc_help *d, int kind)
+static void help_create(cli_doc_help *d, int kind)
 {
 	const char *k = kansa_doc_kind_name(kind);
 
-	doc_help_init(d, kind, "create");
+	cli_doc_help_init(d, kind, "create");
 	snprintf(d->usage, sizeof(d->usage), "--in %s.json --out %s.cose [--json]", k, k);
 	snprintf(d->about, sizeof(d->about),
 	    "Make a draft %s (a COSE_Sign document without signatures) from its JSON\n"
@@ -114,7 +103,7 @@ int cli_doc_create(int kind, int argc, char **argv)
 		CLI_OPT_JSON(&as_json, "print the result as one JSON object"),
 		CLI_OPT_END(),
 	};
-	doc_help help;
+	cli_doc_help help;
 	const char *schema = help.schema;
 	char *base = NULL, *shown = NULL;
 	uint8_t *json = NULL, *cose = NULL;
@@ -153,7 +142,7 @@ int cli_doc_create(int kind, int argc, char **argv)
 	if (strcmp(outpath, "-") == 0)
 		goto out; /* the document itself is the output */
 	if ((error = kansa_doc_parse(&d, cose, cose_len, kind)) < 0 ||
-	    (error = kansa_doc_to_json(&shown, d, NULL, (int64_t)time(NULL))) < 0)
+	    (error = kansa_doc_to_json(&shown, NULL, d, NULL, (int64_t)time(NULL))) < 0)
 		goto out;
 	{
 		json_t *o = json_loads(shown, 0, NULL);
@@ -196,34 +185,65 @@ out:
 /* sign                                                                    */
 /* ---------------------------------------------------------------------- */
 
-static void help_sign(doc_help *d, int kind)
+static void help_sign(cli_doc_help *d, int kind)
 {
 	const char *k = kansa_doc_kind_name(kind);
 
-	doc_help_init(d, kind, "sign");
-	snprintf(d->usage, sizeof(d->usage), "FILE --key KEY [--passphrase-file PATH] [--json]");
+	cli_doc_help_init(d, kind, "sign");
+	snprintf(d->usage, sizeof(d->usage),
+	    "FILE --key KEY [--policy POLICY]... [--passphrase-file PATH] [--json]");
 	snprintf(d->about, sizeof(d->about),
 	    "Add one signature with KEY (a member's private key) to the %s in FILE,\n"
 	    "in place and atomically. The other signatures are kept byte for byte.\n"
+	    "KEY must be a member of the policy whose members sign the document\n"
+	    "(--policy: the policy in force, version 1 first when giving a chain;\n"
+	    "a policy of version 1 is signed by its own members): a stray signature\n"
+	    "would make the document invalid for every verifier, so it is refused\n"
+	    "(exit 1). Without --policy membership is not checked (a notice).\n"
 	    "Signing twice with the same key changes nothing (a notice, exit 0).\n"
 	    "Members sign in turn: two members signing the same file at the same\n"
-	    "moment may lose one signature.", k);
-	snprintf(d->example, sizeof(d->example), "kansa %s sign %s.cose --key member-a.key", k, k);
+	    "moment may lose one signature. 'kansa %s unsign' removes one.", k, k);
+	snprintf(d->example, sizeof(d->example), "kansa %s sign %s.cose --key member-a.key --policy policy.cose",
+	    k, k);
+}
+
+/* Refuse a key that is not a member of the policy whose members sign @p d;
+ * a notice when that cannot be told (no --policy). */
+static int check_member(const char **name, const kansa_doc *d, const kansa_policy *policy,
+    const uint8_t kid[KANSA_KID_LEN], const char *file)
+{
+	char msg[400];
+	int error = kansa_doc_member(name, d, policy, kid);
+
+	if (error == KANSA_EINVAL) {
+		cli_warn("membership not checked: give --policy POLICY to check that the key is a member");
+		return 0;
+	}
+	if (error == KANSA_ENOTFOUND) {
+		snprintf(msg, sizeof(msg), "%.200s: its signature would make %.100s invalid for every "
+		    "verifier; sign with a member's key (nothing changed)", kansa_error_last()->message, file);
+		return kansa_error_set_str(KANSA_EVERIFY, msg);
+	}
+	return error;
 }
 
 int cli_doc_sign(int kind, int argc, char **argv)
 {
-	const char *keypath = NULL, *pfile = NULL, *file = NULL;
+	const char *keypath = NULL, *pfile = NULL, *file = NULL, *member = NULL;
+	cli_opt_list policies = { { NULL }, 0 };
 	bool as_json = false, already = false;
+	kansa_policy *policy = NULL;
 	const cli_option opts[] = {
 		CLI_OPT_OPERAND(&file, "FILE", "expected one document FILE"),
 		CLI_OPT_PATH("key", 0, &keypath, "KEY", "the member's private key file", CLI_OPT_REQUIRED),
+		CLI_OPT_LIST("policy", 0, &policies, "POLICY",
+		    "the policy in force, to check that KEY is a member (version 1 first for a chain)", 0),
 		CLI_OPT_PATH("passphrase-file", 0, &pfile, "PATH",
 		    "its passphrase (else $KANSA_PASSPHRASE_FILE or a prompt)", 0),
 		CLI_OPT_JSON(&as_json, "print the result as one JSON object"),
 		CLI_OPT_END(),
 	};
-	doc_help help;
+	cli_doc_help help;
 	const char *schema = help.schema;
 	char kid_hex[2 * KANSA_KID_LEN + 1];
 	uint8_t *in = NULL, *signed_doc = NULL, kid[KANSA_KID_LEN];
@@ -240,15 +260,18 @@ int cli_doc_sign(int kind, int argc, char **argv)
 
 	if ((error = cli_doc_read(&in, &in_len, file)) < 0 ||
 	    (error = kansa_doc_parse(&d, in, in_len, kind)) < 0 ||
+	    (policies.n > 0 && (error = cli_doc_load_policies(&policy, policies.v, policies.n)) < 0) ||
 	    (error = cli_load_key(&key, keypath, pfile)) < 0)
 		goto out;
 	if (!kansa_key_is_private(key)) {
 		error = kansa_error_set_str(KANSA_EINVAL, "signing needs a private key, not a public key");
 		goto out;
 	}
-	if ((error = kansa_doc_sign(&signed_doc, &out_len, &already, in, in_len, key)) < 0)
-		goto out;
 	kansa_key_kid(kid, key);
+	/* REQ: DOC-SIGN-MEMBER a key that is not a member is refused before signing */
+	if ((error = check_member(&member, d, policy, kid, file)) < 0 ||
+	    (error = kansa_doc_sign(&signed_doc, &out_len, &already, d, key)) < 0)
+		goto out;
 	kansa_hex_encode(kid_hex, kid, sizeof(kid));
 	nsig = kansa_doc_signature_count(d) + (already ? 0 : 1);
 	if (already) {
@@ -266,6 +289,7 @@ int cli_doc_sign(int kind, int argc, char **argv)
 		json_object_set_new(r, "name", *kansa_key_name(key) ? json_string(kansa_key_name(key)) : json_null());
 		json_object_set_new(r, "already", json_boolean(already));
 		json_object_set_new(r, "signatures", json_integer((json_int_t)nsig));
+		json_object_set_new(r, "member", member ? json_string(member) : json_null());
 		cli_json_print(r, schema);
 	} else if (!already) {
 		printf("signed %s as %s (kid %s): %zu signature%s\n", file,
@@ -279,6 +303,7 @@ out:
 	free(signed_doc);
 	kansa_doc_free(d);
 	kansa_key_free(key);
+	kansa_policy_free(policy);
 	return error < 0 ? -error : EXIT_OK;
 }
 
@@ -428,11 +453,11 @@ static void print_doc(const json_t *o, bool with_policy)
 	}
 }
 
-static void help_show(doc_help *d, int kind)
+static void help_show(cli_doc_help *d, int kind)
 {
 	const char *k = kansa_doc_kind_name(kind);
 
-	doc_help_init(d, kind, "show");
+	cli_doc_help_init(d, kind, "show");
 	snprintf(d->usage, sizeof(d->usage), "FILE [--policy POLICY.cose ...] [--json]");
 	snprintf(d->about, sizeof(d->about),
 	    "Print a %s for a person: its content, its signers (member name, kid,\n"
@@ -457,7 +482,7 @@ int cli_doc_show(int kind, int argc, char **argv)
 		CLI_OPT_JSON(&as_json, "print one JSON object"),
 		CLI_OPT_END(),
 	};
-	doc_help help;
+	cli_doc_help help;
 	const char *schema = help.schema;
 	char *text = NULL;
 	uint8_t *in = NULL;
@@ -472,7 +497,7 @@ int cli_doc_show(int kind, int argc, char **argv)
 	if ((error = cli_doc_read(&in, &in_len, file)) < 0 ||
 	    (error = kansa_doc_parse(&d, in, in_len, kind)) < 0 ||
 	    (error = cli_doc_load_policies(&policy, policies.v, policies.n)) < 0 ||
-	    (error = kansa_doc_to_json(&text, d, policy, (int64_t)time(NULL))) < 0)
+	    (error = kansa_doc_to_json(&text, NULL, d, policy, (int64_t)time(NULL))) < 0)
 		goto out;
 	{
 		json_error_t jerr;

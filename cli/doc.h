@@ -8,10 +8,20 @@
 
 #include "cli/cli.h"
 
-/* kansa <kind> create | sign | show, for kind KANSA_DOC_POLICY, ... */
+/* kansa <kind> create | sign | unsign | show, for kind KANSA_DOC_POLICY, ... */
 int cli_doc_create(int kind, int argc, char **argv);
 int cli_doc_sign(int kind, int argc, char **argv);
+int cli_doc_unsign(int kind, int argc, char **argv);
 int cli_doc_show(int kind, int argc, char **argv);
+
+/* The --help text of one kind's command, filled in at run time. */
+typedef struct {
+	char usage[160], about[1024], example[256], schema[64];
+	cli_help h;
+} cli_doc_help;
+
+/* Name the schema "kansa.<kind>.<verb>/1" and point h at the buffers. */
+void cli_doc_help_init(cli_doc_help *d, int kind, const char *verb);
 
 /* Read a document file (or stdin for "-"). */
 int cli_doc_read(uint8_t **out, size_t *len, const char *path);

@@ -384,16 +384,41 @@ KANSA_EXTERN(int) kansa_doc_parse(kansa_doc **out, const uint8_t *cose, size_t l
     int expected_kind);
 
 /**
- * Add one signature by @p key (a private key) to a document, leaving the
- * other signatures byte for byte. The document is parsed strictly first.
- * If this key already signed, *already is set and *out is a copy of the
- * input (not an error).
+ * Add one signature by @p key (a private key) to the document @p d (as
+ * kansa_doc_parse() gave it: the strict parse a verifier runs), leaving the
+ * other signatures byte for byte. If this key already signed, *already is
+ * set and *out is a copy of the document's bytes (not an error).
  * @param[out] out the new COSE bytes, owned by the caller: free with free().
- * @return 0; KANSA_EFORMAT; KANSA_ELIMIT (KANSA_MAX_SIGNATURES); KANSA_EINVAL
- * (a public key); KANSA_ENOMEM; KANSA_ERROR.
+ * @return 0; KANSA_ELIMIT (KANSA_MAX_SIGNATURES); KANSA_EINVAL (a public
+ * key); KANSA_ENOMEM; KANSA_ERROR.
  */
 KANSA_EXTERN(int) kansa_doc_sign(uint8_t **out, size_t *out_len, bool *already,
-    const uint8_t *cose, size_t len, const kansa_key *key);
+    const kansa_doc *d, const kansa_key *key);
+
+/**
+ * Remove every signature by @p kid from the document @p d, leaving the
+ * others byte for byte (a member who signed by mistake, or a stray key).
+ * @param[out] out the new COSE bytes, owned by the caller: free with free().
+ * @param[out] removed how many signatures were removed (1 unless a kid
+ * signed twice).
+ * @return 0; KANSA_ENOTFOUND (no signature by that kid); KANSA_ENOMEM;
+ * KANSA_ERROR.
+ */
+KANSA_EXTERN(int) kansa_doc_unsign(uint8_t **out, size_t *out_len, size_t *removed,
+    const kansa_doc *d, const uint8_t kid[KANSA_KID_LEN]);
+
+/**
+ * The member with @p kid among those who sign @p d: the members of
+ * @p policy (the policy in force; for a policy of version n+1, version n),
+ * or for a policy of version 1 its own members (@p policy may be NULL).
+ * Lets a signer refuse to add a signature that would make the document
+ * invalid for every verifier.
+ * @param[out] name the member's name, borrowed from @p d or @p policy.
+ * @return 0; KANSA_ENOTFOUND (not a member); KANSA_EINVAL (no policy given
+ * where one is needed).
+ */
+KANSA_EXTERN(int) kansa_doc_member(const char **name, const kansa_doc *d,
+    const kansa_policy *policy, const uint8_t kid[KANSA_KID_LEN]);
 
 /** The document's kind (KANSA_DOC_*). */
 KANSA_EXTERN(int) kansa_doc_kind(const kansa_doc *d);
@@ -427,12 +452,15 @@ KANSA_EXTERN(int) kansa_doc_verify(const kansa_doc *d, const kansa_policy *polic
  * hash, the content (commission, cti, subject, action, case, validity,
  * scope, max_uses, ...), signers (each kid, name, valid) and, when a policy
  * is given (or for a policy of version 1, its own), quorum {have, need} and
- * valid / problem.
+ * valid / problem. Each signature is verified once, for both.
  * @param[out] out NUL-terminated compact JSON with sorted keys, owned by
  * the caller: free with free().
+ * @param[out] verdict (may be NULL) what kansa_doc_verify() would return:
+ * 0 when "valid" is true, else its error (the message is "problem");
+ * KANSA_EINVAL when no verdict was possible (no policy given).
  * @return 0 or KANSA_ENOMEM.
  */
-KANSA_EXTERN(int) kansa_doc_to_json(char **out, const kansa_doc *d, const kansa_policy *policy,
+KANSA_EXTERN(int) kansa_doc_to_json(char **out, int *verdict, const kansa_doc *d, const kansa_policy *policy,
     int64_t now);
 
 /** Free a document. Accepts NULL. */

@@ -76,6 +76,30 @@ int kansa_sha256(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len)
 	return 0;
 }
 
+int kansa_sha256_leaf(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len)
+{
+	static const uint8_t prefix = 0x00; /* RFC 9162 2.1.1: the leaf domain */
+	kansa_sha256_ctx *c = NULL;
+	uint8_t buf[2048];
+	int error;
+
+	if (data == NULL && len > 0)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "leaf hash: no data");
+	if (len < sizeof(buf)) { /* most entries: one call, no context to allocate */
+		buf[0] = prefix;
+		if (len > 0)
+			memcpy(buf + 1, data, len);
+		return kansa_sha256(out, buf, len + 1);
+	}
+	if ((error = kansa_sha256_new(&c)) < 0)
+		return error;
+	if ((error = kansa_sha256_update(c, &prefix, 1)) == 0 &&
+	    (error = kansa_sha256_update(c, data, len)) == 0)
+		error = kansa_sha256_final(out, c);
+	kansa_sha256_free(c);
+	return error;
+}
+
 int kansa_sha256_new(kansa_sha256_ctx **out)
 {
 	kansa_sha256_ctx *c;

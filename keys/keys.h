@@ -38,6 +38,10 @@ int kansa_sha256_update(kansa_sha256_ctx *c, const void *data, size_t len);
 int kansa_sha256_final(uint8_t out[KANSA_HASH_LEN], kansa_sha256_ctx *c);
 void kansa_sha256_free(kansa_sha256_ctx *c);
 
+/* The RFC 9162 §2.1.1 leaf hash, SHA-256(0x00 || data): the one
+ * implementation behind kansa_merkle_leaf_hash() and every entry's leaf. */
+int kansa_sha256_leaf(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len);
+
 /* Record an OpenSSL failure: @p what, then the queued OpenSSL reasons;
  * drains and clears OpenSSL's error queue. Returns @p code. */
 int kansa_error_openssl(int code, const char *fmt, ...) KANSA_PRINTF(2, 3);

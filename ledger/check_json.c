@@ -18,15 +18,21 @@
 int kansa_check_json(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant,
     size_t warrant_len, const char *request_json, size_t json_len, int64_t now)
 {
+	kansa_check_input in = { warrant, warrant_len, NULL, 0, KANSA_REQUEST_FORM_CBOR, NULL, NULL };
+	kansa_request_doc parsed;
 	uint8_t *cbor = NULL;
 	size_t len = 0;
 	char why[240], names[120];
 	int error;
 
 	if (request_json == NULL) /* kansa_check answers a missing request */
-		return kansa_check(out, lg, warrant, warrant_len, NULL, 0);
-	if ((error = kansa_request__from_json(&cbor, &len, request_json, json_len, now)) == 0) {
-		error = kansa_check(out, lg, warrant, warrant_len, cbor, len);
+		return kansa_ledger__check(out, lg, &in);
+	/* converted and parsed once: the check decides on this parse */
+	if ((error = kansa_request__from_json(&cbor, &len, &parsed, request_json, json_len, now)) == 0) {
+		in.request = cbor;
+		in.request_len = len;
+		in.parsed = &parsed;
+		error = kansa_ledger__check(out, lg, &in);
 		free(cbor);
 		return error;
 	}
@@ -39,6 +45,9 @@ int kansa_check_json(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warran
 	kansa_request__json_peek(names, sizeof(names), request_json, json_len);
 	snprintf(why, sizeof(why), "%s%s%.100s", names, names[0] ? "; " : "",
 	    kansa_error_last()->code == error ? kansa_error_last()->message : kansa_strerror(error));
-	return kansa_ledger__check(out, lg, warrant, warrant_len, (const uint8_t *)request_json,
-	    json_len, KANSA_REQUEST_FORM_JSON, why);
+	in.request = (const uint8_t *)request_json;
+	in.request_len = json_len;
+	in.form = KANSA_REQUEST_FORM_JSON;
+	in.why = why;
+	return kansa_ledger__check(out, lg, &in);
 }

@@ -25,14 +25,27 @@ typedef struct {
 static int build_revoke(void *vctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
 {
 	revoke_ctx *c = vctx;
+	const uint8_t *cti = c->rev->u.revocation.warrant_cti;
+	char hex[2 * KANSA_STORE_CTI_LEN + 1];
 	kansa_entry e;
 	size_t have = 0, need = 0;
+	uint64_t uses = 0, rseq = 0;
+	bool revoked = false;
 	int error;
 
 	memset(&e, 0, sizeof(e));
 	/* REQ: REVOKE-QUORUM the revoke quorum of the policy in force */
 	if ((error = kansa_ledger__policy_quorum(&have, &need, &e.policy_version, c->lg, s, c->rev)) < 0)
 		return error;
+	/* REQ: REVOKE-ONCE a warrant is revoked once; a second revocation is refused */
+	kansa_hex_encode(hex, cti, KANSA_STORE_CTI_LEN);
+	if ((error = kansa_store__is_revoked(&revoked, &rseq, s, cti)) < 0 ||
+	    (error = kansa_store__uses(&uses, s, cti)) < 0)
+		return error;
+	if (revoked)
+		return kansa_error_set(KANSA_EEXISTS, KANSA_ERRCLASS_LEDGER,
+		    "warrant %s is already revoked (entry %llu): nothing recorded", hex,
+		    (unsigned long long)rseq);
 	e.seq = pos->seq;
 	e.time = kansa_ledger__entry_time(pos);
 	e.kind = KANSA_ENTRY_REVOCATION;
@@ -41,12 +54,16 @@ static int build_revoke(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	memcpy(e.cti, c->rev->u.revocation.warrant_cti, sizeof(e.cti));
 	out->is_revocation = true;
 	memcpy(out->revoked_cti, e.cti, sizeof(e.cti));
-	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_REVOCATION };
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_REVOCATION, NULL };
 	out->n_docs = 1;
 	c->receipt->verdict = KANSA_ALLOW;
 	c->receipt->reason = KANSA_REASON_ALLOWED;
-	snprintf(c->receipt->detail, sizeof(c->receipt->detail), "revocation recorded (%zu of %zu signatures)",
-	    have, need);
+	/* A warrant may be revoked before it is ever used (the ledger sees a
+	 * warrant only with its first check): recorded, with a word of warning
+	 * in case the cti was mistyped. */
+	snprintf(c->receipt->detail, sizeof(c->receipt->detail),
+	    "revocation of warrant %s recorded (%zu of %zu signatures)%s", hex, have, need,
+	    uses == 0 ? "; note: this warrant has not been used in this ledger" : "");
 	return kansa_ledger__finish_entry(s, &e, out, c->receipt);
 }
 
@@ -57,7 +74,8 @@ int kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg, const uint8_t *rev
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	if ((error = kansa_signed_doc__parse(&c.rev, revocation, revocation_len, KANSA_DOC_REVOCATION)) < 0)
+	if ((error = kansa_signed_doc__parse(&c.rev, revocation, revocation_len,
+	    KANSA_DOC_REVOCATION, NULL)) < 0)
 		return error;
 	if ((error = kansa_store__append(kansa_ledger__store(lg), build_revoke, &c, NULL)) < 0)
 		kansa_ledger__receipt_deny(out, error);
@@ -148,7 +166,7 @@ static int build_ratify(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	memcpy(e.document, c->rat->hash, KANSA_HASH_LEN);
 	memcpy(e.entry, rat->entry, KANSA_HASH_LEN);
 	e.approved = rat->approved;
-	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_RATIFICATION };
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_RATIFICATION, NULL };
 	out->n_docs = 1;
 	c->receipt->verdict = KANSA_ALLOW;
 	c->receipt->reason = KANSA_REASON_ALLOWED;
@@ -168,7 +186,7 @@ int kansa_ledger_ratify(kansa_receipt *out, kansa_ledger *lg, const uint8_t *rat
 	if (lg == NULL || ratification == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_ledger_ratify: missing argument");
 	if ((error = kansa_signed_doc__parse(&c.rat, ratification, ratification_len,
-	    KANSA_DOC_RATIFICATION)) < 0)
+	    KANSA_DOC_RATIFICATION, NULL)) < 0)
 		return error;
 	if ((error = kansa_store__append(kansa_ledger__store(lg), build_ratify, &c, NULL)) < 0)
 		kansa_ledger__receipt_deny(out, error);

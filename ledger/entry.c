@@ -33,27 +33,6 @@ static int kind_from_name(const char *s)
 	return -1;
 }
 
-int kansa_entry__leaf_hash(uint8_t out[KANSA_HASH_LEN], const uint8_t *bytes, size_t len)
-{
-	static const uint8_t zero = 0x00;
-	kansa_sha256_ctx *c = NULL;
-	uint8_t buf[2048];
-	int error;
-
-	if (len < sizeof(buf)) { /* most entries: one call, no context to allocate */
-		buf[0] = zero;
-		memcpy(buf + 1, bytes, len);
-		return kansa_sha256(out, buf, len + 1);
-	}
-	if ((error = kansa_sha256_new(&c)) < 0)
-		return error;
-	if ((error = kansa_sha256_update(c, &zero, 1)) == 0 &&
-	    (error = kansa_sha256_update(c, bytes, len)) == 0)
-		error = kansa_sha256_final(out, c);
-	kansa_sha256_free(c);
-	return error;
-}
-
 #define PUT(key, item) \
 	do { if ((error = kansa_cbor__map_put(map, (key), (item))) < 0) goto out; } while (0)
 

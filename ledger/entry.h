@@ -76,7 +76,4 @@ int kansa_entry__encode(uint8_t **out, size_t *out_len, const kansa_entry *e);
 int kansa_entry__decode(kansa_entry *out, const uint8_t *in, size_t len);
 void kansa_entry__dispose(kansa_entry *e);
 
-/* SHA-256(0x00 || bytes). */
-int kansa_entry__leaf_hash(uint8_t out[KANSA_HASH_LEN], const uint8_t *bytes, size_t len);
-
 #endif

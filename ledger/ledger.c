@@ -228,13 +228,14 @@ int64_t kansa_ledger__entry_time(const kansa_store_pos *pos)
 	return (pos->seq > 0 && now < pos->last_time) ? pos->last_time : now;
 }
 
-/* Encode e, hash it, persist its Merkle nodes, hand it to the store. */
+/* Encode e, hash it (its leaf hash, which the store checks before storing),
+ * persist its Merkle nodes, hand it to the store. */
 int kansa_ledger__finish_entry(kansa_store *s, kansa_entry *e, kansa_store_entry *out, kansa_receipt *r)
 {
 	int error;
 
 	if ((error = kansa_entry__encode(&out->body, &out->body_len, e)) < 0 ||
-	    (error = kansa_entry__leaf_hash(out->leaf_hash, out->body, out->body_len)) < 0 ||
+	    (error = kansa_merkle_leaf_hash(out->leaf_hash, out->body, out->body_len)) < 0 ||
 	    (error = merkle_append(s, e->seq, out->leaf_hash)) < 0)
 		return error;
 	out->time = e->time;
@@ -295,7 +296,7 @@ static int build_policy(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	if ((error = kansa_store__meta_put(s, key, e.document, KANSA_HASH_LEN)) < 0 ||
 	    (error = kansa_ledger__meta_put_text(s, "policy.version", val)) < 0)
 		return error;
-	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_POLICY };
+	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_POLICY, NULL };
 	out->n_docs = 1;
 	if (c->receipt) {
 		c->receipt->verdict = KANSA_ALLOW;
@@ -452,7 +453,7 @@ static int verify_warrant(verified *out, kansa_ledger *lg, const kansa_policy *p
 	/* REQ: PERF-CACHE-2 a warrant's signatures are verified once per (warrant, policy) */
 	if ((out->ref = kansa_cache__get(lg->cache, whash, out->policy_hash)) != NULL)
 		return 0;
-	if ((error = kansa_decide__verify_warrant(&wc, kansa_policy__doc(policy), warrant, len)) < 0)
+	if ((error = kansa_decide__verify_warrant(&wc, kansa_policy__doc(policy), warrant, len, whash)) < 0)
 		return error;
 	/* parsed form: about three times the COSE bytes (copies, strings, prefixes) */
 	if (wc.doc != NULL && kansa_mul_size(&cost, len, 3) == 0 &&
@@ -568,7 +569,7 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 		/* Documents are stored once: skip the insert (a hash and a statement
 		 * in the serialized append) once a committed check stored it. */
 		if (c->v.ref == NULL || !kansa_cache_entry__is_stored(c->v.ref)) {
-			out->docs[0] = (kansa_store_doc){ c->warrant, c->warrant_len, KANSA_DOC_WARRANT };
+			out->docs[0] = (kansa_store_doc){ c->warrant, c->warrant_len, KANSA_DOC_WARRANT, c->whash };
 			out->n_docs = 1;
 		}
 	}
@@ -606,35 +607,46 @@ _Static_assert(sizeof(((kansa_decision *)0)->detail) <= KANSA_MAX_DETAIL_BYTES,
 int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, size_t warrant_len,
     const uint8_t *request, size_t request_len)
 {
-	return kansa_ledger__check(out, lg, warrant, warrant_len, request, request_len,
-	    KANSA_REQUEST_FORM_CBOR, NULL);
+	const kansa_check_input in = { warrant, warrant_len, request, request_len,
+		KANSA_REQUEST_FORM_CBOR, NULL, NULL };
+
+	return kansa_ledger__check(out, lg, &in);
 }
 
-int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant,
-    size_t warrant_len, const uint8_t *request, size_t request_len, int form, const char *why)
+int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const kansa_check_input *in)
 {
+	const uint8_t *warrant = in->warrant, *request = in->request;
+	size_t warrant_len = in->warrant_len, request_len = in->request_len;
+	const char *why = in->why;
+	int form = in->form;
 	check_ctx c;
 	const kansa_policy *policy;
 	int error;
 
-	if (out == NULL)
+	memset(&c, 0, sizeof(c));
+	if (in->parsed != NULL) { /* taken: disposed on every path below */
+		c.req = *in->parsed;
+		memset(in->parsed, 0, sizeof(*in->parsed));
+	}
+	if (out == NULL) {
+		kansa_request__dispose(&c.req);
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_check: no receipt");
+	}
 	memset(out, 0, sizeof(*out));
 	out->verdict = KANSA_DENY;
 	if (lg == NULL || request == NULL) {
-		kansa_ledger__receipt_deny(out, KANSA_EINVAL);
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_check: missing argument");
+		error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "kansa_check: missing argument");
+		goto out;
 	}
 	if (warrant_len > KANSA_MAX_DOC_BYTES) {
-		kansa_ledger__receipt_deny(out, KANSA_ELIMIT);
-		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
+		error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
 		    "warrant larger than %d bytes: not recorded", KANSA_MAX_DOC_BYTES);
+		goto out;
 	}
 	if (lg->readonly) {
-		kansa_ledger__receipt_deny(out, KANSA_EIO);
-		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER, "ledger is open read-only");
+		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER, "ledger is open read-only");
+		goto out;
 	}
-	memset(&c, 0, sizeof(c));
 	c.lg = lg;
 	c.warrant = warrant;
 	c.warrant_len = warrant_len;
@@ -661,6 +673,8 @@ int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *war
 		c.req_ok = false;
 		if ((error = kansa_sha256(c.rhash, request, request_len)) < 0)
 			goto out;
+	} else if (in->parsed != NULL) {
+		c.req_ok = kansa_decide__request_parsed(&c.first, &c.req);
 	} else {
 		c.req_ok = kansa_decide__request(&c.first, &c.req, request, request_len);
 	}
@@ -679,7 +693,8 @@ int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *war
 	if (error == 0 && c.v.ref != NULL && has_warrant(&c))
 		kansa_cache_entry__mark_stored(c.v.ref); /* committed with (or before) this entry */
 out:
-	verified_release(lg, &c.v);
+	if (lg != NULL)
+		verified_release(lg, &c.v);
 	kansa_request__dispose(&c.req);
 	if (error < 0)
 		kansa_ledger__receipt_deny(out, error);
@@ -727,7 +742,7 @@ int kansa_ledger__policy_quorum(size_t *have, size_t *need, uint64_t *version, k
 
 	if ((error = current_policy(&p, lg, s)) < 0)
 		return error;
-	error = kansa_signed_doc__verify_quorum(have, need, d, kansa_policy__doc(p));
+	error = kansa_signed_doc__verify_quorum(have, need, d, kansa_policy__doc(p), NULL);
 	if (version)
 		*version = kansa_policy_version(p);
 	return error;

@@ -23,13 +23,23 @@ int64_t kansa_ledger__entry_time(const kansa_store_pos *pos);
 /* Encode the entry, hash it, persist its Merkle nodes, fill the store's
  * entry and the receipt (may be NULL). Runs in the append's transaction. */
 int kansa_ledger__finish_entry(kansa_store *s, kansa_entry *e, kansa_store_entry *out, kansa_receipt *r);
-/* kansa_check() for a request in @p form (KANSA_REQUEST_FORM_*): CBOR is
- * decided on and kept when it fits (KANSA_MAX_REQUEST_BYTES); a larger one,
- * or any JSON (the bytes of a JSON request that did not convert), is
- * recorded as malformed-request by its hash and size, with @p why (may be
- * NULL) as what could be read. */
-int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant,
-    size_t warrant_len, const uint8_t *request, size_t request_len, int form, const char *why);
+/* What a check is asked: the warrant and the request as handed over. */
+typedef struct {
+	const uint8_t *warrant;     /* COSE bytes, or NULL for an emergency act */
+	size_t warrant_len;
+	const uint8_t *request;     /* the request's bytes in @c form */
+	size_t request_len;
+	int form;                   /* KANSA_REQUEST_FORM_*: what the bytes are */
+	const char *why;            /* what could be read of bytes not kept (may be NULL) */
+	kansa_request_doc *parsed;  /* the strict parse of the CBOR request when the
+	                             * caller made it (taken: the check disposes it), or NULL */
+} kansa_check_input;
+
+/* kansa_check() for @p in: CBOR is decided on and kept when it fits
+ * (KANSA_MAX_REQUEST_BYTES); a larger one, or any JSON (the bytes of a JSON
+ * request that did not convert), is recorded as malformed-request by its
+ * hash and size, with in->why as what could be read. */
+int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const kansa_check_input *in);
 /* A deny receipt for an append that failed with @p error. */
 void kansa_ledger__receipt_deny(kansa_receipt *out, int error);
 /* A text meta value. */

@@ -500,34 +500,54 @@ int kansa_cose__verify_signature(const kansa_cose_sign *c, size_t i, const kansa
 	return error;
 }
 
-int kansa_cose__add_signature(uint8_t **out, size_t *out_len, bool *already,
-    const uint8_t *in, size_t len, const kansa_key *key)
+/* Re-encode the parsed @p c into *out and check it is the bytes of @p hash. */
+static int encode_same(uint8_t **out, size_t *out_len, const kansa_cose_sign *c,
+    const uint8_t hash[KANSA_HASH_LEN])
 {
-	kansa_cose_sign *c = NULL;
+	uint8_t h[KANSA_HASH_LEN];
+	int error;
+
+	if ((error = encode_doc(out, out_len, c->body_prot, c->body_prot_len,
+	    c->payload, c->payload_len, c->sigs, c->nsig)) < 0)
+		return error;
+	if ((error = kansa_sha256(h, *out, *out_len)) == 0 && !kansa_ct_equal(h, hash, KANSA_HASH_LEN))
+		error = kansa_error_set(KANSA_ERROR, KANSA_ERRCLASS_COSE,
+		    "cose: internal error: re-encoding the document changed its bytes");
+	if (error < 0) {
+		free(*out);
+		*out = NULL;
+		*out_len = 0;
+	}
+	return error;
+}
+
+int kansa_cose__add_signature(uint8_t **out, size_t *out_len, bool *already,
+    const kansa_cose_sign *c, const uint8_t hash[KANSA_HASH_LEN], const kansa_key *key)
+{
+	kansa_cose_sign next;
 	uint8_t kid[KANSA_KID_LEN];
 	uint8_t *again = NULL, *tbs = NULL;
 	size_t again_len = 0, tbs_len = 0;
-	kansa_cose_signature *s;
 	int error;
 
 	*out = NULL;
 	*out_len = 0;
 	*already = false;
-	if (key == NULL)
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_COSE, "cose: no key to sign with");
-	if ((error = kansa_cose__parse(&c, in, len)) < 0)
+	if (c == NULL || key == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_COSE, "cose: no document or key to sign with");
+	/* REQ: COSE-APPEND existing signatures stay byte for byte: the parse is
+	 * strict and of a fixed shape, so re-encoding it must give back the
+	 * bytes that were parsed (checked against their hash) */
+	if ((error = encode_same(&again, &again_len, c, hash)) < 0)
 		return error;
-
 	/* REQ: COSE-ONCE a member signs once; a repeat leaves the bytes as they are */
 	kansa_key_kid(kid, key);
 	for (size_t i = 0; i < c->nsig; i++) {
 		if (kansa_ct_equal(kid, c->sigs[i].kid, KANSA_KID_LEN)) {
 			*already = true;
-			if ((*out = kansa_memdup(in, len)) == NULL)
-				error = KANSA_ENOMEM;
-			else
-				*out_len = len;
-			goto out;
+			*out = again;
+			*out_len = again_len;
+			return 0;
 		}
 	}
 	if (!kansa_key_is_private(key)) {
@@ -540,27 +560,52 @@ int kansa_cose__add_signature(uint8_t **out, size_t *out_len, bool *already,
 		    "cose: the document already has %d signatures", KANSA_MAX_SIGNATURES);
 		goto out;
 	}
-	/* REQ: COSE-APPEND existing signatures stay byte for byte: the input is
-	 * canonical and of a fixed shape, so re-encoding it must give it back */
-	if ((error = encode_doc(&again, &again_len, c->body_prot, c->body_prot_len,
-	    c->payload, c->payload_len, c->sigs, c->nsig)) < 0)
+	next = *c; /* borrows c's buffers; only the signature list grows */
+	memcpy(next.sigs[next.nsig].kid, kid, KANSA_KID_LEN);
+	next.nsig++;
+	if ((error = kansa_cose__sig_structure(&tbs, &tbs_len, &next, next.nsig - 1)) < 0 ||
+	    (error = kansa_key_sign(next.sigs[next.nsig - 1].sig, key, tbs, tbs_len)) < 0)
 		goto out;
-	if (again_len != len || !kansa_ct_equal(again, in, len)) {
-		error = kansa_error_set(KANSA_ERROR, KANSA_ERRCLASS_COSE,
-		    "cose: internal error: re-encoding the document changed its bytes");
-		goto out;
-	}
-	s = &c->sigs[c->nsig];
-	memcpy(s->kid, kid, KANSA_KID_LEN);
-	c->nsig++;
-	if ((error = kansa_cose__sig_structure(&tbs, &tbs_len, c, c->nsig - 1)) < 0 ||
-	    (error = kansa_key_sign(s->sig, key, tbs, tbs_len)) < 0)
-		goto out;
-	error = encode_doc(out, out_len, c->body_prot, c->body_prot_len,
-	    c->payload, c->payload_len, c->sigs, c->nsig);
+	error = encode_doc(out, out_len, next.body_prot, next.body_prot_len,
+	    next.payload, next.payload_len, next.sigs, next.nsig);
 out:
 	free(again);
 	free(tbs);
-	kansa_cose__free(c);
 	return error;
+}
+
+int kansa_cose__remove_signatures(uint8_t **out, size_t *out_len, size_t *removed,
+    const kansa_cose_sign *c, const uint8_t hash[KANSA_HASH_LEN], const uint8_t kid[KANSA_KID_LEN])
+{
+	kansa_cose_sign next;
+	uint8_t *again = NULL;
+	size_t again_len = 0;
+	int error;
+
+	*out = NULL;
+	*out_len = 0;
+	*removed = 0;
+	if (c == NULL || kid == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_COSE, "cose: no document or kid");
+	/* the other signatures stay byte for byte, as when one is added */
+	if ((error = encode_same(&again, &again_len, c, hash)) < 0)
+		return error;
+	free(again);
+	next = *c;
+	next.nsig = 0;
+	for (size_t i = 0; i < c->nsig; i++) {
+		if (kansa_ct_equal(kid, c->sigs[i].kid, KANSA_KID_LEN))
+			(*removed)++;
+		else
+			next.sigs[next.nsig++] = c->sigs[i];
+	}
+	if (*removed == 0) {
+		char hex[2 * KANSA_KID_LEN + 1];
+
+		kansa_hex_encode(hex, kid, KANSA_KID_LEN);
+		return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_COSE,
+		    "the document carries no signature by kid %s", hex);
+	}
+	return encode_doc(out, out_len, next.body_prot, next.body_prot_len,
+	    next.payload, next.payload_len, next.sigs, next.nsig);
 }

@@ -56,12 +56,19 @@ int kansa_cose__verify_signature(const kansa_cose_sign *c, size_t i, const kansa
 int kansa_cose__build(uint8_t **out, size_t *out_len, const char *content_type,
     const uint8_t *payload, size_t payload_len);
 
-/* Append one signature by key (a private key) to the document in[0..len),
- * leaving every existing signature byte-for-byte as it was. If key's kid
- * already signed, *already is set, *out is a copy of the input, and 0 is
- * returned. */
+/* Append one signature by key (a private key) to the parsed document c,
+ * whose bytes have the SHA-256 @p hash, leaving every existing signature
+ * byte-for-byte as it was: the new bytes are c's bytes with one more
+ * signature. If key's kid already signed, *already is set, *out is a copy
+ * of c's bytes, and 0 is returned. */
 int kansa_cose__add_signature(uint8_t **out, size_t *out_len, bool *already,
-    const uint8_t *in, size_t len, const kansa_key *key);
+    const kansa_cose_sign *c, const uint8_t hash[KANSA_HASH_LEN], const kansa_key *key);
+
+/* Remove every signature by @p kid from the parsed document c (whose bytes
+ * have the SHA-256 @p hash), leaving the others byte for byte; *removed is
+ * how many went. KANSA_ENOTFOUND when none carries that kid. */
+int kansa_cose__remove_signatures(uint8_t **out, size_t *out_len, size_t *removed,
+    const kansa_cose_sign *c, const uint8_t hash[KANSA_HASH_LEN], const uint8_t kid[KANSA_KID_LEN]);
 
 /* The canonical Sig_structure bytes for signature i (for tests and tools). */
 int kansa_cose__sig_structure(uint8_t **out, size_t *out_len, const kansa_cose_sign *c, size_t i);

@@ -298,6 +298,14 @@ bool kansa_decide__request(kansa_decision *out, kansa_request_doc *req, const ui
 	return request_complete(out, req);
 }
 
+bool kansa_decide__request_parsed(kansa_decision *out, const kansa_request_doc *req)
+{
+	memset(out, 0, sizeof(*out));
+	out->verdict = KANSA_DENY;
+	out->action = req->action;
+	return request_complete(out, req);
+}
+
 void kansa_decide__request_unkept(kansa_decision *out, uint64_t size, bool json, const char *why)
 {
 	memset(out, 0, sizeof(*out));
@@ -308,8 +316,20 @@ void kansa_decide__request_unkept(kansa_decision *out, uint64_t size, bool json,
 	    (unsigned long long)size, json ? "JSON" : "CBOR", why && why[0] ? ": " : "", why ? why : "");
 }
 
-int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_doc *policy,
-    const uint8_t *warrant, size_t warrant_len)
+/* REQ: DECIDE-2 every signature verifies and every kid is a member */
+static void verify_signers(kansa_warrant_check *out, const kansa_policy_doc *policy)
+{
+	memcpy(out->hash, out->doc->hash, KANSA_HASH_LEN);
+	if (kansa_signed_doc__verify_signers(&out->signers, out->doc, policy, NULL) < 0) {
+		out->reason = KANSA_REASON_BAD_SIGNATURE;
+		out->signers = 0;
+		snprintf(out->detail, sizeof(out->detail), "%.199s", kansa_error_last()->message);
+		return;
+	}
+	out->reason = KANSA_REASON_ALLOWED;
+}
+
+static int warrant_check_start(kansa_warrant_check *out, const kansa_policy_doc *policy)
 {
 	if (out == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no output");
@@ -319,23 +339,42 @@ int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_do
 		snprintf(out->detail, sizeof(out->detail), "no policy in force");
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy in force");
 	}
+	return 0;
+}
+
+int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_doc *policy,
+    const uint8_t *warrant, size_t warrant_len, const uint8_t *hash)
+{
+	kansa_signed_doc *doc = NULL;
+	int error;
+
+	if ((error = warrant_check_start(out, policy)) < 0)
+		return error;
 	if (warrant == NULL || warrant_len == 0) {
 		snprintf(out->detail, sizeof(out->detail), "no warrant given");
 		return 0;
 	}
-	if (kansa_signed_doc__parse(&out->doc, warrant, warrant_len, KANSA_DOC_WARRANT) < 0) {
+	if (kansa_signed_doc__parse(&doc, warrant, warrant_len, KANSA_DOC_WARRANT, hash) < 0) {
 		snprintf(out->detail, sizeof(out->detail), "%.199s", kansa_error_last()->message);
 		return 0;
 	}
-	memcpy(out->hash, out->doc->hash, KANSA_HASH_LEN);
-	/* REQ: DECIDE-2 every signature verifies and every kid is a member */
-	if (kansa_signed_doc__verify_signers(&out->signers, out->doc, policy) < 0) {
-		out->reason = KANSA_REASON_BAD_SIGNATURE;
-		out->signers = 0;
-		snprintf(out->detail, sizeof(out->detail), "%.199s", kansa_error_last()->message);
-		return 0;
-	}
-	out->reason = KANSA_REASON_ALLOWED;
+	out->doc = doc;
+	verify_signers(out, policy);
+	return 0;
+}
+
+int kansa_decide__verify_parsed(kansa_warrant_check *out, const kansa_policy_doc *policy,
+    const kansa_signed_doc *doc)
+{
+	int error;
+
+	if ((error = warrant_check_start(out, policy)) < 0)
+		return error;
+	if (doc == NULL || doc->kind != KANSA_DOC_WARRANT)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "not a parsed warrant");
+	out->doc = doc;
+	out->doc_borrowed = true;
+	verify_signers(out, policy);
 	return 0;
 }
 
@@ -343,7 +382,8 @@ void kansa_warrant_check__dispose(kansa_warrant_check *wc)
 {
 	if (wc == NULL)
 		return;
-	kansa_signed_doc__free(wc->doc);
+	if (!wc->doc_borrowed)
+		kansa_signed_doc__free((kansa_signed_doc *)wc->doc);
 	memset(wc, 0, sizeof(*wc));
 }
 
@@ -400,7 +440,7 @@ int kansa_decide(kansa_decision *out, const kansa_policy_doc *policy,
 	}
 	if (kansa_decide__request(out, &req, request, request_len)) {
 		if (has_warrant)
-			(void)kansa_decide__verify_warrant(&wc, policy, warrant, warrant_len);
+			(void)kansa_decide__verify_warrant(&wc, policy, warrant, warrant_len, NULL);
 		error = kansa_decide__finish(out, policy, &req, has_warrant ? &wc : NULL, time,
 		    state_fn, state_ctx);
 	}

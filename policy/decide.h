@@ -65,7 +65,8 @@ int kansa_decide(kansa_decision *out, const kansa_policy_doc *policy,
 typedef struct {
 	int reason;                    /* KANSA_REASON_ALLOWED (verified), _MALFORMED_WARRANT or _BAD_SIGNATURE */
 	char detail[200];              /* why it failed, when it did */
-	kansa_signed_doc *doc;         /* the parsed warrant, owned; NULL when malformed */
+	const kansa_signed_doc *doc;   /* the parsed warrant; NULL when malformed */
+	bool doc_borrowed;             /* doc is the caller's (verify_parsed), not freed by dispose */
 	size_t signers;                /* distinct members whose signatures verified */
 	uint8_t hash[KANSA_HASH_LEN];  /* SHA-256 of the COSE bytes (when parsed) */
 } kansa_warrant_check;
@@ -79,6 +80,10 @@ typedef struct {
 bool kansa_decide__request(kansa_decision *out, kansa_request_doc *req, const uint8_t *request,
     size_t request_len);
 
+/* Stage 1 for a request the caller parsed strictly already (a JSON request
+ * converted by kansa_request__from_json, which parses its own output). */
+bool kansa_decide__request_parsed(kansa_decision *out, const kansa_request_doc *req);
+
 /*
  * Stage 1 for a request whose bytes the ledger does not keep: larger than
  * KANSA_MAX_REQUEST_BYTES, or JSON that is not a request (design §5 row 1).
@@ -88,10 +93,17 @@ bool kansa_decide__request(kansa_decision *out, kansa_request_doc *req, const ui
 void kansa_decide__request_unkept(kansa_decision *out, uint64_t size, bool json, const char *why);
 
 /* Stage 2: parse the warrant and verify every signature against @p policy's
- * members (REQ: DECIDE-1, DECIDE-2). Always fills *out (dispose it with
- * kansa_warrant_check__dispose); returns KANSA_EINVAL only for a NULL argument. */
+ * members (REQ: DECIDE-1, DECIDE-2). @p hash is the SHA-256 of the bytes
+ * when the caller has it (NULL: computed here). Always fills *out (dispose
+ * it with kansa_warrant_check__dispose); returns KANSA_EINVAL only for a
+ * NULL argument. */
 int kansa_decide__verify_warrant(kansa_warrant_check *out, const kansa_policy_doc *policy,
-    const uint8_t *warrant, size_t warrant_len);
+    const uint8_t *warrant, size_t warrant_len, const uint8_t *hash);
+
+/* Stage 2 for a warrant the caller already parsed (replay keeps each
+ * document parsed once): @p doc is borrowed and must outlive *out. */
+int kansa_decide__verify_parsed(kansa_warrant_check *out, const kansa_policy_doc *policy,
+    const kansa_signed_doc *doc);
 void kansa_warrant_check__dispose(kansa_warrant_check *wc);
 
 /*

@@ -172,15 +172,36 @@ int kansa_doc_kind__from_content_type(const char *ctyp);
 int kansa_signed_doc__quorum_action(const kansa_signed_doc *d);
 
 /* Parse COSE bytes of the expected kind (0 = any) and its payload, strictly.
- * Wrong kind -> KANSA_EFORMAT "document is a revocation, not a warrant". */
-int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t len, int expected_kind);
+ * Wrong kind -> KANSA_EFORMAT "document is a revocation, not a warrant".
+ * @p hash is the SHA-256 of the bytes when the caller already computed it
+ * (it becomes d->hash as given), or NULL to compute it here. */
+int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t len, int expected_kind,
+    const uint8_t *hash);
 void kansa_signed_doc__free(kansa_signed_doc *d);
 
+/* One pass over a document's signatures under one policy: for each, the
+ * member who made it and whether it verifies. A document's verdict and its
+ * description (kansa_doc_to_json) read the same pass, so each signature is
+ * verified once. */
+typedef struct {
+	size_t n;                             /* signatures looked at, in order */
+	int member[KANSA_MAX_SIGNATURES];     /* index into policy->members; -1: not a member */
+	bool valid[KANSA_MAX_SIGNATURES];     /* Ed25519 verifies (false for a non-member) */
+} kansa_signers;
+
+/* Fill @p out for @p d under @p policy. With @p all false the pass stops
+ * after the first non-member or failing signature (the verdict needs no
+ * more); with @p all true it looks at every signature (for display). */
+void kansa_signed_doc__check_signers(kansa_signers *out, const kansa_signed_doc *d,
+    const kansa_policy_doc *policy, bool all);
+
 /* Check every signature against the policy's members: any failing signature
- * or non-member kid -> KANSA_EVERIFY (whole document invalid). On success
- * *distinct_out is the number of distinct members that signed. */
+ * or non-member kid -> KANSA_EVERIFY (whole document invalid), naming the
+ * first in order. On success *distinct_out is the number of distinct
+ * members that signed. @p known is the pass already made under @p policy,
+ * or NULL to make it now. */
 int kansa_signed_doc__verify_signers(size_t *distinct_out, const kansa_signed_doc *d,
-    const kansa_policy_doc *policy);
+    const kansa_policy_doc *policy, const kansa_signers *known);
 
 /* Requests: canonical CBOR map (design §4 names as text keys). */
 int kansa_request__parse(kansa_request_doc *out, const uint8_t *in, size_t len);
@@ -230,8 +251,11 @@ void kansa_duration__format(char out[32], int64_t seconds);
  * KANSA_ELIMIT, KANSA_ENOMEM, and for key files KANSA_ENOTFOUND/KANSA_EIO. */
 int kansa_doc__payload_from_json(uint8_t **out, size_t *out_len, int kind, const char *json,
     size_t json_len, const char *base_dir, int64_t now);
-int kansa_request__from_json(uint8_t **out, size_t *out_len, const char *json, size_t json_len,
-    int64_t now);
+/* The request's canonical CBOR from its JSON form; with @p parsed given,
+ * also the strict parse of that CBOR (the one the check decides on: dispose
+ * it with kansa_request__dispose), on success only. */
+int kansa_request__from_json(uint8_t **out, size_t *out_len, kansa_request_doc *parsed,
+    const char *json, size_t json_len, int64_t now);
 /* For people: `requester "...", officer "..."` of a JSON request that did
  * not convert, as far as they can be read (else ""); bounded and sanitized,
  * never fails (policy/request_peek.c). */
@@ -272,6 +296,8 @@ const kansa_member *kansa_policy_doc__member_by_kid(const kansa_policy_doc *poli
  *    and the distinct-member quorum: warrant -> its action's quorum;
  *    revocation and ratification -> "revoke"; a policy -> see below.
  *    *have_out and *need_out (either may be NULL) are filled as far as known.
+ *    @p known: the signature pass already made under the signing policy
+ *    (kansa_signed_doc__check_signers), or NULL.
  *    Returns 0, KANSA_EVERIFY (the message says why), KANSA_EINVAL.
  *  - kansa_policy_doc__verify_next: a policy document as version 1 (prev
  *    NULL: version must be 1, signed by its own "policy" quorum of its own
@@ -282,9 +308,9 @@ const kansa_member *kansa_policy_doc__member_by_kid(const kansa_policy_doc *poli
  *    for the action (KANSA_EVERIFY).
  */
 int kansa_signed_doc__verify_quorum(size_t *have_out, size_t *need_out,
-    const kansa_signed_doc *d, const kansa_policy_doc *policy);
+    const kansa_signed_doc *d, const kansa_policy_doc *policy, const kansa_signers *known);
 int kansa_policy_doc__verify_next(size_t *have_out, size_t *need_out,
-    const kansa_signed_doc *next, const kansa_policy_doc *prev);
+    const kansa_signed_doc *next, const kansa_policy_doc *prev, const kansa_signers *known);
 int kansa_warrant_doc__check_validity(const kansa_warrant_doc *w, const kansa_policy_doc *policy,
     int64_t now);
 

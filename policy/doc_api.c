@@ -66,7 +66,7 @@ int kansa_doc_parse(kansa_doc **out, const uint8_t *cose, size_t len, int expect
 		    expected_kind);
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-	if ((error = kansa_signed_doc__parse(&d->sd, cose, len, expected_kind)) < 0) {
+	if ((error = kansa_signed_doc__parse(&d->sd, cose, len, expected_kind, NULL)) < 0) {
 		free(d);
 		return error;
 	}
@@ -74,20 +74,28 @@ int kansa_doc_parse(kansa_doc **out, const uint8_t *cose, size_t len, int expect
 	return 0;
 }
 
-int kansa_doc_sign(uint8_t **out, size_t *out_len, bool *already, const uint8_t *cose, size_t len,
+int kansa_doc_sign(uint8_t **out, size_t *out_len, bool *already, const kansa_doc *d,
     const kansa_key *key)
 {
-	kansa_signed_doc *sd = NULL;
-	int error;
-
 	*out = NULL;
 	*out_len = 0;
 	*already = false;
-	/* REQ: DOC-SIGN a member signs only what a verifier would parse */
-	if ((error = kansa_signed_doc__parse(&sd, cose, len, 0)) < 0)
-		return error;
-	kansa_signed_doc__free(sd);
-	return kansa_cose__add_signature(out, out_len, already, cose, len, key);
+	if (d == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "sign: no document");
+	/* REQ: DOC-SIGN a member signs only what a verifier would parse: d came
+	 * through kansa_doc_parse, the same strict parse a verifier runs */
+	return kansa_cose__add_signature(out, out_len, already, d->sd->cose, d->sd->hash, key);
+}
+
+int kansa_doc_unsign(uint8_t **out, size_t *out_len, size_t *removed, const kansa_doc *d,
+    const uint8_t kid[KANSA_KID_LEN])
+{
+	*out = NULL;
+	*out_len = 0;
+	*removed = 0;
+	if (d == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "unsign: no document");
+	return kansa_cose__remove_signatures(out, out_len, removed, d->sd->cose, d->sd->hash, kid);
 }
 
 int kansa_doc_kind(const kansa_doc *d)
@@ -115,18 +123,18 @@ void kansa_doc_free(kansa_doc *d)
 
 /* Verify a parsed document; have/need filled as far as known. */
 static int verify_signed(size_t *have, size_t *need, const kansa_signed_doc *sd,
-    const kansa_policy_doc *policy, int64_t now)
+    const kansa_policy_doc *policy, int64_t now, const kansa_signers *known)
 {
 	int error;
 
 	if (sd->kind == KANSA_DOC_POLICY)
-		return kansa_policy_doc__verify_next(have, need, sd, policy);
+		return kansa_policy_doc__verify_next(have, need, sd, policy, known);
 	if (policy == NULL) {
 		*have = *need = 0;
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT,
 		    "a %s is verified against a policy", kansa_doc_kind__name(sd->kind));
 	}
-	if ((error = kansa_signed_doc__verify_quorum(have, need, sd, policy)) < 0)
+	if ((error = kansa_signed_doc__verify_quorum(have, need, sd, policy, known)) < 0)
 		return error;
 	if (kansa_doc_kind__def(sd->kind)->check_time != NULL)
 		return kansa_doc_kind__def(sd->kind)->check_time(sd, policy, now);
@@ -139,7 +147,7 @@ int kansa_doc_verify(const kansa_doc *d, const kansa_policy *policy, int64_t now
 
 	if (d == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no document");
-	return verify_signed(&have, &need, d->sd, kansa_policy__doc(policy), now);
+	return verify_signed(&have, &need, d->sd, kansa_policy__doc(policy), now, NULL);
 }
 
 int kansa_policy_load(kansa_policy **out, const uint8_t *cose, size_t len, const kansa_policy *previous)
@@ -150,8 +158,9 @@ int kansa_policy_load(kansa_policy **out, const uint8_t *cose, size_t len, const
 	*out = NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-	if ((error = kansa_signed_doc__parse(&p->sd, cose, len, KANSA_DOC_POLICY)) < 0 ||
-	    (error = kansa_policy_doc__verify_next(NULL, NULL, p->sd, kansa_policy__doc(previous))) < 0) {
+	if ((error = kansa_signed_doc__parse(&p->sd, cose, len, KANSA_DOC_POLICY, NULL)) < 0 ||
+	    (error = kansa_policy_doc__verify_next(NULL, NULL, p->sd, kansa_policy__doc(previous),
+	    NULL)) < 0) {
 		kansa_policy_free(p);
 		return error;
 	}
@@ -190,9 +199,9 @@ int kansa_warrant_verify(const kansa_policy *p, const uint8_t *cose, size_t len,
 
 	if (p == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy");
-	if ((error = kansa_signed_doc__parse(&sd, cose, len, KANSA_DOC_WARRANT)) < 0)
+	if ((error = kansa_signed_doc__parse(&sd, cose, len, KANSA_DOC_WARRANT, NULL)) < 0)
 		return error;
-	error = verify_signed(&have, &need, sd, &p->sd->u.policy, now);
+	error = verify_signed(&have, &need, sd, &p->sd->u.policy, now, NULL);
 	kansa_signed_doc__free(sd);
 	return error;
 }
@@ -200,7 +209,7 @@ int kansa_warrant_verify(const kansa_policy *p, const uint8_t *cose, size_t len,
 int kansa_request_from_json(uint8_t **out, size_t *out_len, const char *json, size_t json_len,
     int64_t now)
 {
-	return kansa_request__from_json(out, out_len, json, json_len, now);
+	return kansa_request__from_json(out, out_len, NULL, json, json_len, now);
 }
 
 int kansa_time_parse(int64_t *out, const char *text, int64_t now)
@@ -374,16 +383,44 @@ static const kansa_policy_doc *signing_policy(const kansa_signed_doc *sd, const 
 	return given;
 }
 
-int kansa_doc_to_json(char **out, const kansa_doc *d, const kansa_policy *policy, int64_t now)
+int kansa_doc_member(const char **name, const kansa_doc *d, const kansa_policy *policy,
+    const uint8_t kid[KANSA_KID_LEN])
+{
+	const kansa_policy_doc *vp;
+	const kansa_member *m;
+	char hex[2 * KANSA_KID_LEN + 1];
+
+	*name = NULL;
+	if (d == NULL || kid == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no document or kid");
+	if ((vp = signing_policy(d->sd, kansa_policy__doc(policy))) == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT,
+		    "the members who sign this %s are those of a policy: none was given",
+		    kansa_doc_kind__name(d->sd->kind));
+	if ((m = kansa_policy_doc__member_by_kid(vp, kid)) == NULL) {
+		kansa_hex_encode(hex, kid, KANSA_KID_LEN);
+		return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_DOCUMENT,
+		    "kid %s is not a member of policy version %llu of %.64s", hex,
+		    (unsigned long long)vp->version, vp->commission);
+	}
+	*name = m->name;
+	return 0;
+}
+
+int kansa_doc_to_json(char **out, int *verdict, const kansa_doc *d, const kansa_policy *policy,
+    int64_t now)
 {
 	const kansa_signed_doc *sd = d->sd;
 	const kansa_policy_doc *given = kansa_policy__doc(policy);
 	const kansa_policy_doc *vp = signing_policy(sd, given);
 	json_t *o = json_object(), *signers = json_array();
 	size_t n = kansa_cose__signature_count(sd->cose);
-	int error = 0;
+	kansa_signers pass;
+	int error = 0, v = KANSA_EINVAL;
 
 	*out = NULL;
+	if (verdict != NULL)
+		*verdict = KANSA_EINVAL;
 	if (o == NULL || signers == NULL) {
 		json_decref(o);
 		json_decref(signers);
@@ -393,19 +430,18 @@ int kansa_doc_to_json(char **out, const kansa_doc *d, const kansa_policy *policy
 	json_object_set_new(o, "hash", jhex(sd->hash, KANSA_HASH_LEN));
 	kansa_doc_kind__def(sd->kind)->to_json(o, sd, now);
 
-	/* each signer: its member name and whether its signature verifies */
+	/* each signer: its member name and whether its signature verifies, from
+	 * the one pass the verdict below also reads */
+	if (vp != NULL)
+		kansa_signed_doc__check_signers(&pass, sd, vp, true);
 	for (size_t i = 0; i < n; i++) {
 		const kansa_cose_signature *s = kansa_cose__signature(sd->cose, i);
-		const kansa_member *m = vp ? kansa_policy_doc__member_by_kid(vp, s->kid) : NULL;
+		const kansa_member *m = vp != NULL && pass.member[i] >= 0 ? &vp->members[pass.member[i]] : NULL;
 		json_t *j = json_object();
 
 		json_object_set_new(j, "kid", jhex(s->kid, KANSA_KID_LEN));
 		json_object_set_new(j, "name", m ? json_string(m->name) : json_null());
-		if (vp == NULL)
-			json_object_set_new(j, "valid", json_null());
-		else
-			json_object_set_new(j, "valid",
-			    json_boolean(m != NULL && kansa_cose__verify_signature(sd->cose, i, m->key) == 0));
+		json_object_set_new(j, "valid", vp == NULL ? json_null() : json_boolean(pass.valid[i]));
 		if (vp != NULL && m == NULL)
 			json_object_set_new(j, "member", json_false());
 		json_array_append_new(signers, j);
@@ -416,18 +452,21 @@ int kansa_doc_to_json(char **out, const kansa_doc *d, const kansa_policy *policy
 	if (vp != NULL && (sd->kind == KANSA_DOC_POLICY || given != NULL)) {
 		size_t have = 0, need = 0;
 		const kansa_policy_doc *prev = sd->kind == KANSA_DOC_POLICY && sd->u.policy.version == 1 ? NULL : given;
-		int v = verify_signed(&have, &need, sd, prev, now);
 
+		v = verify_signed(&have, &need, sd, prev, now, &pass);
 		json_object_set_new(o, "quorum", json_pack("{s:I, s:I}", "have", (json_int_t)have,
 		    "need", (json_int_t)need));
 		json_object_set_new(o, "valid", json_boolean(v == 0));
 		json_object_set_new(o, "problem", v == 0 ? json_null() : json_string(kansa_error_last()->message));
 		json_object_set_new(o, "policy_version", json_integer((json_int_t)vp->version));
 	}
-	if ((*out = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT)) == NULL)
+	if ((*out = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT)) == NULL) {
 		error = kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-	else
+	} else {
 		kansa_error_clear();
+		if (verdict != NULL)
+			*verdict = v;
+	}
 	json_decref(o);
 	return error;
 }

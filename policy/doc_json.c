@@ -420,15 +420,16 @@ static int build_request(cbor_item_t *m, const json_t *j, const char *base_dir, 
 /* A payload builder (a kind's from_json, or the request's) and the strict
  * parser that must accept what it built. */
 typedef int (*build_fn)(cbor_item_t *m, const json_t *j, const char *base_dir, int64_t now);
-typedef int (*check_fn)(int kind, const uint8_t *p, size_t n);
+typedef int (*check_fn)(int kind, const uint8_t *p, size_t n, kansa_request_doc *keep);
 
 /* Parse a built payload back with the strict parser of its kind. */
-static int check_doc(int kind, const uint8_t *p, size_t n)
+static int check_doc(int kind, const uint8_t *p, size_t n, kansa_request_doc *keep)
 {
 	const kansa_doc_kind_def *k = kansa_doc_kind__def(kind);
 	kansa_signed_doc d;
 	int error;
 
+	(void)keep;
 	memset(&d, 0, sizeof(d));
 	d.kind = kind;
 	if ((error = k->parse(&d, p, n)) == 0)
@@ -436,19 +437,20 @@ static int check_doc(int kind, const uint8_t *p, size_t n)
 	return error;
 }
 
-static int check_request(int kind, const uint8_t *p, size_t n)
+/* The parse is the request's one parse when the caller keeps it (@p keep). */
+static int check_request(int kind, const uint8_t *p, size_t n, kansa_request_doc *keep)
 {
 	kansa_request_doc r;
 	int error;
 
 	(void)kind;
-	if ((error = kansa_request__parse(&r, p, n)) == 0)
+	if ((error = kansa_request__parse(keep != NULL ? keep : &r, p, n)) == 0 && keep == NULL)
 		kansa_request__dispose(&r);
 	return error;
 }
 
 static int build(uint8_t **out, size_t *out_len, int kind, build_fn build_map, check_fn check,
-    const char *json, size_t json_len, const char *base_dir, int64_t now)
+    kansa_request_doc *keep, const char *json, size_t json_len, const char *base_dir, int64_t now)
 {
 	cbor_item_t *m = NULL;
 	json_t *j = NULL;
@@ -466,7 +468,7 @@ static int build(uint8_t **out, size_t *out_len, int kind, build_fn build_map, c
 	    (error = kansa_cbor__encode(out, out_len, m)) < 0)
 		goto out;
 	/* REQ: DOC-BUILD a draft holds only what the strict parser accepts */
-	if ((error = check(kind, *out, *out_len)) < 0) {
+	if ((error = check(kind, *out, *out_len, keep)) < 0) {
 		free(*out);
 		*out = NULL;
 		*out_len = 0;
@@ -488,11 +490,13 @@ int kansa_doc__payload_from_json(uint8_t **out, size_t *out_len, int kind, const
 		*out_len = 0;
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "unknown document kind %d", kind);
 	}
-	return build(out, out_len, kind, k->from_json, check_doc, json, json_len, base_dir, now);
+	return build(out, out_len, kind, k->from_json, check_doc, NULL, json, json_len, base_dir, now);
 }
 
-int kansa_request__from_json(uint8_t **out, size_t *out_len, const char *json, size_t json_len,
-    int64_t now)
+int kansa_request__from_json(uint8_t **out, size_t *out_len, kansa_request_doc *parsed,
+    const char *json, size_t json_len, int64_t now)
 {
-	return build(out, out_len, 0, build_request, check_request, json, json_len, NULL, now);
+	if (parsed != NULL)
+		memset(parsed, 0, sizeof(*parsed));
+	return build(out, out_len, 0, build_request, check_request, parsed, json, json_len, NULL, now);
 }

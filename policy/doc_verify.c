@@ -44,7 +44,8 @@ void kansa_signed_doc__free(kansa_signed_doc *d)
 	free(d);
 }
 
-int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t len, int expected_kind)
+int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t len, int expected_kind,
+    const uint8_t *hash)
 {
 	kansa_signed_doc *d = NULL;
 	const uint8_t *payload;
@@ -80,7 +81,9 @@ int kansa_signed_doc__parse(kansa_signed_doc **out, const uint8_t *in, size_t le
 		goto out;
 	}
 	d->kind = kind;
-	if ((error = kansa_sha256(d->hash, in, len)) < 0)
+	if (hash != NULL)
+		memcpy(d->hash, hash, KANSA_HASH_LEN);
+	else if ((error = kansa_sha256(d->hash, in, len)) < 0)
 		goto out;
 	*out = d;
 	d = NULL;
@@ -92,10 +95,29 @@ out:
 	return error;
 }
 
+void kansa_signed_doc__check_signers(kansa_signers *out, const kansa_signed_doc *d,
+    const kansa_policy_doc *policy, bool all)
+{
+	size_t n = kansa_cose__signature_count(d->cose);
+
+	out->n = 0;
+	for (size_t i = 0; i < n && i < KANSA_MAX_SIGNATURES; i++) {
+		const kansa_cose_signature *s = kansa_cose__signature(d->cose, i);
+		const kansa_member *m = kansa_policy_doc__member_by_kid(policy, s->kid);
+
+		out->member[i] = m != NULL ? (int)(m - policy->members) : -1;
+		out->valid[i] = m != NULL && kansa_cose__verify_signature(d->cose, i, m->key) == 0;
+		out->n = i + 1;
+		if (!all && !out->valid[i])
+			break;
+	}
+}
+
 int kansa_signed_doc__verify_signers(size_t *distinct_out, const kansa_signed_doc *d,
-    const kansa_policy_doc *policy)
+    const kansa_policy_doc *policy, const kansa_signers *known)
 {
 	bool seen[KANSA_MAX_MEMBERS];
+	kansa_signers pass;
 	size_t n, distinct = 0;
 	char kid[2 * KANSA_KID_LEN + 1];
 
@@ -103,28 +125,34 @@ int kansa_signed_doc__verify_signers(size_t *distinct_out, const kansa_signed_do
 		*distinct_out = 0;
 	if (d == NULL || policy == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no document or no policy");
+	if (known == NULL) {
+		kansa_signed_doc__check_signers(&pass, d, policy, false);
+		known = &pass;
+	}
 	memset(seen, 0, sizeof(seen));
 	n = kansa_cose__signature_count(d->cose);
 	for (size_t i = 0; i < n; i++) {
 		const kansa_cose_signature *s = kansa_cose__signature(d->cose, i);
-		const kansa_member *m = kansa_policy_doc__member_by_kid(policy, s->kid);
 		size_t idx;
 
+		if (i >= known->n)
+			return kansa_error_set(KANSA_ERROR, KANSA_ERRCLASS_DOCUMENT,
+			    "internal error: signature %zu was not checked", i + 1);
 		/* REQ: DOC-SIGNERS a non-member kid invalidates the whole document */
-		if (m == NULL) {
+		if (known->member[i] < 0) {
 			kansa_hex_encode(kid, s->kid, KANSA_KID_LEN);
 			return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_DOCUMENT,
 			    "signature %zu: kid %s is not a member of policy version %llu of %.64s", i + 1,
 			    kid, (unsigned long long)policy->version, policy->commission);
 		}
+		idx = (size_t)known->member[i];
 		/* REQ: DOC-SIGNERS any failing signature invalidates the whole document */
-		if (kansa_cose__verify_signature(d->cose, i, m->key) < 0) {
+		if (!known->valid[i]) {
 			kansa_hex_encode(kid, s->kid, KANSA_KID_LEN);
 			return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_DOCUMENT,
-			    "signature %zu (%s, kid %s) does not verify", i + 1, m->name, kid);
+			    "signature %zu (%s, kid %s) does not verify", i + 1, policy->members[idx].name, kid);
 		}
 		/* REQ: DOC-DISTINCT the same member twice counts once */
-		idx = (size_t)(m - policy->members);
 		if (!seen[idx]) {
 			seen[idx] = true;
 			distinct++;
@@ -142,7 +170,7 @@ static int no_quorum(size_t have, uint64_t need, const char *what)
 }
 
 int kansa_policy_doc__verify_next(size_t *have_out, size_t *need_out,
-    const kansa_signed_doc *next, const kansa_policy_doc *prev)
+    const kansa_signed_doc *next, const kansa_policy_doc *prev, const kansa_signers *known)
 {
 	const kansa_policy_doc *np, *signers_of;
 	size_t have = 0;
@@ -179,7 +207,7 @@ int kansa_policy_doc__verify_next(size_t *have_out, size_t *need_out,
 	need = kansa_rules__quorum_need(signers_of, kansa_signed_doc__quorum_action(next));
 	if (need_out != NULL)
 		*need_out = (size_t)need;
-	if ((error = kansa_signed_doc__verify_signers(&have, next, signers_of)) < 0)
+	if ((error = kansa_signed_doc__verify_signers(&have, next, signers_of, known)) < 0)
 		return error;
 	if (have_out != NULL)
 		*have_out = have;
@@ -190,7 +218,7 @@ int kansa_policy_doc__verify_next(size_t *have_out, size_t *need_out,
 }
 
 int kansa_signed_doc__verify_quorum(size_t *have_out, size_t *need_out,
-    const kansa_signed_doc *d, const kansa_policy_doc *policy)
+    const kansa_signed_doc *d, const kansa_policy_doc *policy, const kansa_signers *known)
 {
 	const char *commission;
 	size_t have = 0;
@@ -204,7 +232,7 @@ int kansa_signed_doc__verify_quorum(size_t *have_out, size_t *need_out,
 	if (d == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no document");
 	if (d->kind == KANSA_DOC_POLICY)
-		return kansa_policy_doc__verify_next(have_out, need_out, d, policy);
+		return kansa_policy_doc__verify_next(have_out, need_out, d, policy, known);
 	if (policy == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy");
 	action = kansa_signed_doc__quorum_action(d);
@@ -214,7 +242,7 @@ int kansa_signed_doc__verify_quorum(size_t *have_out, size_t *need_out,
 	if (need_out != NULL)
 		*need_out = (size_t)need;
 	/* design §5 order: signatures (row 2), then the rules of rows 3 and 4 */
-	if ((error = kansa_signed_doc__verify_signers(&have, d, policy)) < 0)
+	if ((error = kansa_signed_doc__verify_signers(&have, d, policy, known)) < 0)
 		return error;
 	if (have_out != NULL)
 		*have_out = have;

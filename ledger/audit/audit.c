@@ -309,7 +309,7 @@ static int audit_entry(kansa_audit_run *run, const kansa_store_row *row, kansa_r
 		after_gap = true;
 		run->link_unknown = false;
 	}
-	if ((error = kansa_entry__leaf_hash(leaf, row->body, row->body_len)) < 0)
+	if ((error = kansa_merkle_leaf_hash(leaf, row->body, row->body_len)) < 0)
 		return error;
 	altered = !kansa_ct_equal(leaf, row->leaf_hash, KANSA_HASH_LEN);
 	if (altered)

@@ -142,7 +142,7 @@ static int load_warrant(const kansa_audit_wdoc **out, kansa_audit_entries *it,
 		goto out;
 	error = 0;
 	if (body && kansa_sha256(got, body, len) == 0 && kansa_ct_equal(got, hash, KANSA_HASH_LEN) &&
-	    kansa_signed_doc__parse(&d, body, len, KANSA_DOC_WARRANT) == 0) {
+	    kansa_signed_doc__parse(&d, body, len, KANSA_DOC_WARRANT, got) == 0) {
 		const kansa_warrant_doc *wd = &d->u.warrant;
 		memcpy(w->cti, wd->cti, sizeof(w->cti));
 		w->action = wd->action;
@@ -276,7 +276,7 @@ static int decode(kansa_audit_entries *it, const kansa_store_row *row)
 
 	o->seq = row->seq;
 	o->time = row->time;
-	if (row->malformed || kansa_entry__leaf_hash(leaf, row->body, row->body_len) < 0)
+	if (row->malformed || kansa_sha256_leaf(leaf, row->body, row->body_len) < 0)
 		return 0;
 	memcpy(o->leaf_hash, leaf, KANSA_HASH_LEN);
 	o->altered = !kansa_ct_equal(leaf, row->leaf_hash, KANSA_HASH_LEN);

@@ -170,7 +170,8 @@ static int get_doc(kansa_audit_doc **out, kansa_replay *r, kansa_audit_findings 
 		d->bytes = NULL;
 		return 0;
 	}
-	if (kansa_signed_doc__parse(&d->doc, d->bytes, d->len, kind) < 0 && kind != KANSA_DOC_WARRANT) {
+	/* parsed once, here, for the whole replay (a warrant's check borrows it) */
+	if (kansa_signed_doc__parse(&d->doc, d->bytes, d->len, kind, got) < 0 && kind != KANSA_DOC_WARRANT) {
 		kansa_audit__finding(run, KANSA_FINDING_DOCUMENT, true, seq,
 		    "the %s document %s... of entry %llu: %s", kansa_doc_kind__name(kind), h,
 		    (unsigned long long)seq, kansa_error_last()->message);
@@ -206,7 +207,7 @@ static bool quorum_ok(kansa_replay *r, kansa_audit_findings *run, const kansa_au
 	size_t have = 0, need = 0;
 
 	if (r->policy == NULL ||
-	    kansa_signed_doc__verify_quorum(&have, &need, d->doc, kansa_policy__doc(r->policy)) == 0)
+	    kansa_signed_doc__verify_quorum(&have, &need, d->doc, kansa_policy__doc(r->policy), NULL) == 0)
 		return r->policy != NULL;
 	kansa_audit__finding(run, KANSA_FINDING_DOCUMENT, true, seq,
 	    "the %s of entry %llu does not verify against policy version %llu: %s",
@@ -298,7 +299,12 @@ static int warrant_check(kansa_audit_doc *wd, kansa_replay *r)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
 	kansa_warrant_check__dispose(wd->check);
 	wd->check_version = version;
-	return kansa_decide__verify_warrant(wd->check, kansa_policy__doc(r->policy), wd->bytes, wd->len);
+	if (wd->doc != NULL && wd->doc->kind == KANSA_DOC_WARRANT)
+		return kansa_decide__verify_parsed(wd->check, kansa_policy__doc(r->policy), wd->doc);
+	/* not a parsed warrant (malformed, another kind of document, or its
+	 * bytes missing): the check says why, as the original decision did */
+	return kansa_decide__verify_warrant(wd->check, kansa_policy__doc(r->policy), wd->bytes, wd->len,
+	    NULL);
 }
 
 static int replay_decision(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap,

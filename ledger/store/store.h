@@ -96,6 +96,8 @@ typedef struct {
 	const uint8_t *body; /* borrowed: valid until kansa_store__append returns */
 	size_t len;          /* 1 .. KANSA_MAX_DOC_BYTES */
 	int kind;            /* the caller's document kind */
+	const uint8_t *hash; /* SHA-256(body) when the caller has it (borrowed), or NULL:
+	                      * hashed inside the transaction. Replay checks every key. */
 } kansa_store_doc;
 
 /* What the build callback produces. The store zeroes it before the call. */

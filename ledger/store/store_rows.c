@@ -60,7 +60,7 @@ static int step_done(kansa_store *s, sqlite3_stmt *st, const char *what)
 }
 
 static int insert_doc(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
-    const uint8_t *body, size_t len)
+    const uint8_t *body, size_t len, const uint8_t *known)
 {
 	sqlite3_stmt *st = s->st[ST_DOC_INSERT];
 	uint8_t hash[KANSA_HASH_LEN];
@@ -71,7 +71,9 @@ static int insert_doc(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind
 	if (len > KANSA_MAX_DOC_BYTES)
 		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
 		    "ledger: document larger than %d bytes", KANSA_MAX_DOC_BYTES);
-	if ((error = kansa_sha256(hash, body, len)) < 0)
+	if (known != NULL)
+		memcpy(hash, known, sizeof(hash));
+	else if ((error = kansa_sha256(hash, body, len)) < 0)
 		return error;
 	if ((error = kansa_store__bind_blob(st, 1, hash, sizeof(hash))) < 0 ||
 	    sqlite3_bind_int(st, 2, kind) != SQLITE_OK ||
@@ -128,7 +130,7 @@ int kansa_store__insert(kansa_store *s, uint64_t seq, const kansa_store_entry *e
 
 	for (size_t i = 0; i < e->n_docs; i++)
 		if ((error = insert_doc(NULL, s, e->docs[i].kind, e->docs[i].body,
-		    e->docs[i].len)) < 0)
+		    e->docs[i].len, e->docs[i].hash)) < 0)
 			return kansa_error_prefix("entry %llu", (unsigned long long)seq);
 
 	/* REQ: LEDGER-STORE-6 the use counter moves in the same transaction as the
@@ -425,7 +427,7 @@ int kansa_store__doc_put(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int k
 	if (!writable(s, &error))
 		return error;
 	kansa_store__lock(s);
-	error = insert_doc(hash_out, s, kind, body, len);
+	error = insert_doc(hash_out, s, kind, body, len, NULL);
 	kansa_store__unlock(s);
 	return error;
 }

@@ -23,20 +23,7 @@ static const uint8_t EMPTY_ROOT[KANSA_HASH_LEN] = { /* SHA-256("") */
 
 int kansa_merkle_leaf_hash(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len)
 {
-	kansa_sha256_ctx *c = NULL;
-	static const uint8_t prefix = 0x00; /* RFC 9162 2.1.1: leaf domain */
-	int error;
-
-	if (data == NULL && len > 0)
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "leaf hash: no data");
-	if ((error = kansa_sha256_new(&c)) < 0 ||
-	    (error = kansa_sha256_update(c, &prefix, 1)) < 0 ||
-	    (len > 0 && (error = kansa_sha256_update(c, data, len)) < 0))
-		goto out;
-	error = kansa_sha256_final(out, c);
-out:
-	kansa_sha256_free(c);
-	return error;
+	return kansa_sha256_leaf(out, data, len);
 }
 
 int kansa_merkle__node_hash(uint8_t out[KANSA_HASH_LEN], const uint8_t left[KANSA_HASH_LEN],

@@ -35,8 +35,9 @@ cat > warrant.json <<'JSON'
 JSON
 
 # --help everywhere, with an example
-for c in "policy create" "policy sign" "policy show" "warrant create" "warrant sign" "warrant show" \
-	"warrant verify" "revocation create" "revocation sign" "revocation show" "ratification create"; do
+for c in "policy create" "policy sign" "policy unsign" "policy show" "warrant create" "warrant sign" \
+	"warrant unsign" "warrant show" "warrant verify" "revocation create" "revocation sign" \
+	"revocation unsign" "revocation show" "ratification create" "ratification unsign"; do
 	# shellcheck disable=SC2086
 	expect_exit 0 "$c --help" -- kansa $c --help
 	expect_grep "example:" out.txt "$c --help has an example"
@@ -105,6 +106,33 @@ expect_exit 1 "outsider: invalid" -- kansa warrant verify tainted.cose --policy 
 expect_grep "not a member" out.txt "outsider: not a member"
 expect_exit 0 "show marks the outsider" -- kansa warrant show tainted.cose --policy policy.cose
 expect_grep "(not a member)" out.txt "show: (not a member)"
+
+# REQ: DOC-SIGN-MEMBER with --policy a stray key is refused before it signs
+cp warrant.cose stray.cose
+expect_exit 1 "sign --policy refuses an outsider" -- kansa warrant sign stray.cose --key x.key --policy policy.cose
+expect_grep "is not a member of policy version 1 of jp-ccisc" err.txt "refusal names the policy"
+cmp -s stray.cose warrant.cose && ok "refused: the file is unchanged" || not_ok "refused sign changed the file"
+expect_exit 1 "sign --policy --json refuses an outsider" -- kansa warrant sign stray.cose --key x.key --policy policy.cose --json
+[ "$(json_get out.txt 'j["ok"], j["error"]["code"]')" = "False EVERIFY" ] && ok "refusal --json: EVERIFY" || not_ok "refusal json: $(cat out.txt)"
+expect_exit 0 "sign --policy accepts a member" -- kansa warrant sign stray.cose --key c.key --policy policy.cose --json
+[ "$(json_get out.txt 'j["member"], j["signatures"]')" = "member-c 3" ] && ok "sign --json names the member" || not_ok "member json: $(cat out.txt)"
+expect_exit 0 "sign without --policy" -- kansa warrant sign tainted.cose --key c.key
+expect_grep "membership not checked" err.txt "without --policy: a notice"
+# a policy of version 1 is signed by its own members: checked without --policy
+kansa policy create --in policy.json --out p-stray.cose >/dev/null 2>&1
+expect_exit 1 "policy sign refuses an outsider (own members)" -- kansa policy sign p-stray.cose --key x.key
+
+# unsign: the outsider's signature taken off makes the warrant valid again
+kid=$("$KANSA" warrant show tainted.cose --policy policy.cose --json 2>/dev/null |
+	python3 -c 'import json,sys; j=json.load(sys.stdin); print([s["kid"] for s in j["signers"] if s["name"] is None][0])')
+expect_exit 0 "unsign the outsider" -- kansa warrant unsign tainted.cose --kid "$kid" --json
+[ "$(json_get out.txt 'j["removed"], j["signatures"]')" = "1 3" ] && ok "unsign --json: 1 removed, 3 left" || not_ok "unsign json: $(cat out.txt)"
+expect_exit 0 "after unsign: valid" -- kansa warrant verify tainted.cose --policy policy.cose
+expect_exit 3 "unsign a kid that did not sign" -- kansa warrant unsign tainted.cose --kid "$kid"
+expect_grep "no signature by kid $kid" err.txt "unsign: names the kid"
+expect_exit 2 "unsign --kid not hex" -- kansa warrant unsign tainted.cose --kid nothex
+expect_exit 2 "unsign without --kid" -- kansa warrant unsign tainted.cose
+expect_exit 3 "warrant unsign refuses a policy" -- kansa warrant unsign policy.cose --kid "$kid"
 
 # malformed input and wrong kinds
 printf 'not cbor at all' > junk.cose

@@ -178,6 +178,10 @@ JSON
 expect_exit 1 "revocation with one signature is refused" -- kansa ledger revoke --db l.db --revocation rv.cose
 kansa revocation sign rv.cose --key b.key >/dev/null 2>&1
 expect_exit 0 "revocation with quorum recorded" -- kansa ledger revoke --db l.db --revocation rv.cose
+expect_grep "revocation of warrant $cti recorded" out.txt "the revocation names the warrant"
+# REQ: REVOKE-ONCE the same revocation again is refused, nothing recorded
+expect_exit 4 "a second revocation of the warrant is refused" -- kansa ledger revoke --db l.db --revocation rv.cose
+expect_grep "already revoked" err.txt "the refusal says it is already revoked"
 # REQ: DECIDE-7 revoked
 deny_with revoked "after revocation" -- kansa check --db l.db --warrant w2.cose --request ok.json
 

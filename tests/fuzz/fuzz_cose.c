@@ -33,7 +33,12 @@ static void check_signing(const kansa_cose_sign *c, const uint8_t *data, size_t 
 	bool already = false;
 	kansa_cose_sign *c2 = NULL;
 	size_t n = kansa_cose__signature_count(c);
-	int rc = kansa_cose__add_signature(&out, &out_len, &already, data, size, key);
+	uint8_t hash[KANSA_HASH_LEN];
+	int rc;
+
+	if (kansa_sha256(hash, data, size) != 0)
+		abort();
+	rc = kansa_cose__add_signature(&out, &out_len, &already, c, hash, key);
 
 	if (rc == KANSA_ELIMIT)
 		return;

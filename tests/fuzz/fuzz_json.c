@@ -38,7 +38,7 @@ static void doc_kind(int kind, const uint8_t *data, size_t size)
 	if (kansa_doc_parse(&d, cose, len, kind) != 0 || kansa_doc_kind(d) != kind ||
 	    kansa_doc_signature_count(d) != 0)
 		abort();
-	if (kansa_doc_to_json(&json, d, NULL, FUZZ_NOW) != 0 || json == NULL)
+	if (kansa_doc_to_json(&json, NULL, d, NULL, FUZZ_NOW) != 0 || json == NULL)
 		abort();
 	free(json);
 	kansa_doc_free(d);

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (kansa_doc_parse(&d, data, size, KANSA_DOC_POLICY) == 0) {
 		check(&kansa_doc__signed(d)->u.policy);
-		if (kansa_doc_to_json(&json, d, NULL, 0) == 0)
+		if (kansa_doc_to_json(&json, NULL, d, NULL, 0) == 0)
 			free(json);
 		kansa_doc_free(d);
 	}

@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(&r);
 		kansa_request__dispose(&r);
 	}
-	if (kansa_request__from_json(&cbor, &len, (const char *)data, size, 1777593600) == 0) {
+	if (kansa_request__from_json(&cbor, &len, NULL, (const char *)data, size, 1777593600) == 0) {
 		if (kansa_request__parse(&r, cbor, len) != 0)
 			abort(); /* a request built from JSON always parses back */
 		check(&r);

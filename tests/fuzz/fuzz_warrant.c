@@ -63,8 +63,12 @@ static kansa_policy *fuzz_policy(void)
 	if (kansa_doc_create_json(&doc, &len, KANSA_DOC_POLICY, json, strlen(json), NULL, FUZZ_NOW) < 0)
 		abort();
 	for (int i = 0; i < 3; i++) {
-		if (kansa_doc_sign(&next, &nlen, &already, doc, len, keys[i]) < 0)
+		kansa_doc *d = NULL;
+
+		if (kansa_doc_parse(&d, doc, len, KANSA_DOC_POLICY) < 0 ||
+		    kansa_doc_sign(&next, &nlen, &already, d, keys[i]) < 0)
 			abort();
+		kansa_doc_free(d);
 		free(doc);
 		doc = next;
 		len = nlen;
@@ -98,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (sd->u.warrant.expires <= sd->u.warrant.not_before)
 			abort();
-		if (kansa_doc_to_json(&json, d, policy, FUZZ_NOW) == 0)
+		if (kansa_doc_to_json(&json, NULL, d, policy, FUZZ_NOW) == 0)
 			free(json);
 		kansa_doc_free(d);
 	} else if (rc == 0) {

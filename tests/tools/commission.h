@@ -60,8 +60,12 @@ static inline void tool_sign(uint8_t **doc, size_t *len, kansa_key **keys, int n
 		uint8_t *next = NULL;
 		size_t nlen = 0;
 		bool already = false;
-		if (kansa_doc_sign(&next, &nlen, &already, *doc, *len, keys[i]) != 0)
+		kansa_doc *d = NULL;
+
+		if (kansa_doc_parse(&d, *doc, *len, 0) != 0 ||
+		    kansa_doc_sign(&next, &nlen, &already, d, keys[i]) != 0)
 			tool_die("sign");
+		kansa_doc_free(d);
 		free(*doc);
 		*doc = next;
 		*len = nlen;

@@ -268,7 +268,7 @@ static int verify(uint64_t *entries_out, size_t *found, const char *path, const 
 			error = fail(path, "malformed entry", n);
 			break;
 		}
-		kansa_entry__leaf_hash(leaf, row.body, row.body_len);
+		kansa_merkle_leaf_hash(leaf, row.body, row.body_len);
 		if (e.seq != n || row.seq != n)
 			error = fail(path, "seq gap", n);
 		else if (memcmp(e.prev, prev, KANSA_HASH_LEN) != 0)

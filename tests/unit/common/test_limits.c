@@ -310,6 +310,7 @@ Test(limits, policies_with_hundreds_of_members, .timeout = KANSA_HANG_GUARD)
 	kansa_key *keys[KANSA_MAX_SIGNATURES + 1] = { 0 }, *extra = NULL;
 	kansa_policy *p = NULL;
 	uint8_t *doc = NULL, *more = NULL;
+	kansa_doc *parsed = NULL;
 	size_t len = 0, mlen = 0;
 	bool already = false;
 	char *json;
@@ -333,7 +334,9 @@ Test(limits, policies_with_hundreds_of_members, .timeout = KANSA_HANG_GUARD)
 	kansa_policy_free(p);
 	/* one signature more than KANSA_MAX_SIGNATURES */
 	cr_assert_eq(kansa_key_generate(&extra), 0);
-	cr_expect_eq(kansa_doc_sign(&more, &mlen, &already, doc, len, extra), KANSA_ELIMIT);
+	cr_assert_eq(kansa_doc_parse(&parsed, doc, len, KANSA_DOC_POLICY), 0);
+	cr_expect_eq(kansa_doc_sign(&more, &mlen, &already, parsed, extra), KANSA_ELIMIT);
+	kansa_doc_free(parsed);
 	cr_expect_null(more);
 	kansa_key_free(extra);
 	for (int i = 0; i < KANSA_MAX_SIGNATURES; i++)

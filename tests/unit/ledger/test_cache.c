@@ -22,7 +22,7 @@ static kansa_warrant_check check_of(const uint8_t *pol, size_t pol_len, const ui
 	kansa_warrant_check wc;
 
 	cr_assert_eq(kansa_policy_load(&p, pol, pol_len, NULL), 0);
-	cr_assert_eq(kansa_decide__verify_warrant(&wc, kansa_policy__doc(p), w, wlen), 0);
+	cr_assert_eq(kansa_decide__verify_warrant(&wc, kansa_policy__doc(p), w, wlen, NULL), 0);
 	kansa_policy_free(p);
 	return wc;
 }
@@ -323,7 +323,7 @@ Test(kansa_check_cache, revocation_drops_the_warrant_and_denies, .timeout = KANS
 	cr_assert_eq(kansa_ledger_open(&lg, p.f.db, p.f.dbkey, 0), 0);
 	cr_expect_eq(check(lg, p.f.warrant, p.f.warrant_len, &p.f).verdict, KANSA_ALLOW);
 	cr_assert_eq(kansa_doc_parse(&d, p.f.warrant, p.f.warrant_len, KANSA_DOC_WARRANT), 0);
-	cr_assert_eq(kansa_doc_to_json(&json, d, NULL, 0), 0);
+	cr_assert_eq(kansa_doc_to_json(&json, NULL, d, NULL, 0), 0);
 	cr_assert_not_null(q = strstr(json, "\"cti\":\""));
 	memcpy(cti, q + 7, 32);
 	cti[32] = 0;
@@ -332,9 +332,31 @@ Test(kansa_check_cache, revocation_drops_the_warrant_and_denies, .timeout = KANS
 	cr_assert_eq(kansa_ledger_get_stats(&st, lg), 0);
 	cr_expect_eq(st.cache_entries, 0);
 	cr_expect_eq(st.cache_invalidations, 1);
+	cr_expect(strstr(r.detail, cti) != NULL, "the detail names the warrant: %s", r.detail);
+	cr_expect_null(strstr(r.detail, "not been used"), "a used warrant: no note");
 	r = check(lg, p.f.warrant, p.f.warrant_len, &p.f);
 	cr_expect_eq(r.verdict, KANSA_DENY);
 	cr_expect_eq(r.reason, KANSA_REASON_REVOKED);
+	/* REQ: REVOKE-ONCE a second revocation of the same warrant is refused, nothing recorded */
+	{
+		kansa_ledger_info before, after;
+		uint8_t *rev2 = NULL;
+		size_t rev2_len = 0;
+
+		cr_assert_eq(kansa_ledger_get_info(&before, lg), 0);
+		cr_expect_eq(kansa_ledger_revoke(&r, lg, rev, rev_len), KANSA_EEXISTS);
+		cr_expect(strstr(kansa_error_last()->message, "already revoked") != NULL, "%s",
+		    kansa_error_last()->message);
+		cr_assert_eq(kansa_ledger_get_info(&after, lg), 0);
+		cr_expect_eq(after.size, before.size);
+		/* a warrant never used here: recorded, with a note (it may be revoked before use) */
+		perf_revocation(&rev2, &rev2_len, &p, "00112233445566778899aabbccddeeff");
+		cr_expect_eq(kansa_ledger_revoke(&r, lg, rev2, rev2_len), 0, "%s", kansa_error_last()->message);
+		cr_expect(strstr(r.detail, "has not been used in this ledger") != NULL, "%s", r.detail);
+		cr_assert_eq(kansa_ledger_get_info(&after, lg), 0);
+		cr_expect_eq(after.size, before.size + 1);
+		free(rev2);
+	}
 	free(json);
 	free(rev);
 	kansa_doc_free(d);

@@ -196,7 +196,7 @@ Test(kansa_audit_stats, counts_what_the_ledger_holds_in_the_period, .timeout = K
 	clock_now += HOUR;
 	{
 		kansa_signed_doc *d = NULL;
-		cr_assert_eq(kansa_signed_doc__parse(&d, wb, wbl, KANSA_DOC_WARRANT), 0);
+		cr_assert_eq(kansa_signed_doc__parse(&d, wb, wbl, KANSA_DOC_WARRANT, NULL), 0);
 		kansa_hex_encode(cti, d->u.warrant.cti, 16);
 		kansa_signed_doc__free(d);
 	}

@@ -35,6 +35,23 @@ static kansa_key *key_n(size_t i)
 }
 
 /* {"a": 1} */
+/* Add a signature to document bytes: parse, then append to the parsed form. */
+static int add_sig(uint8_t **out, size_t *out_len, bool *already, const uint8_t *doc, size_t len,
+    const kansa_key *key)
+{
+	kansa_cose_sign *c = NULL;
+	uint8_t hash[KANSA_HASH_LEN];
+	int error;
+
+	*out = NULL;
+	if ((error = kansa_cose__parse(&c, doc, len)) < 0)
+		return error;
+	if ((error = kansa_sha256(hash, doc, len)) == 0)
+		error = kansa_cose__add_signature(out, out_len, already, c, hash, key);
+	kansa_cose__free(c);
+	return error;
+}
+
 static const uint8_t payload[] = { 0xa1, 0x61, 0x61, 0x01 };
 
 /* A draft signed by keys 0..n-1. */
@@ -48,7 +65,7 @@ static uint8_t *signed_doc(size_t *len, size_t n)
 	    "%s", kansa_error_last()->message);
 	for (size_t i = 0; i < n; i++) {
 		kansa_key *k = key_n(i);
-		cr_assert_eq(kansa_cose__add_signature(&next, &nl, &already, doc, dl, k), 0,
+		cr_assert_eq(add_sig(&next, &nl, &already, doc, dl, k), 0,
 		    "%s", kansa_error_last()->message);
 		cr_assert(!already);
 		free(doc);
@@ -342,7 +359,7 @@ Test(cose_sign, add_signature_keeps_existing_bytes)
 	kansa_key *k1 = key_n(1), *k2 = key_n(2);
 	bool already = true;
 
-	cr_assert_eq(kansa_cose__add_signature(&d2, &n2, &already, d1, n1, k1), 0);
+	cr_assert_eq(add_sig(&d2, &n2, &already, d1, n1, k1), 0);
 	cr_expect(!already);
 	/* d2 = d1 with the signature count 1 -> 2, plus one signature of the same size */
 	for (size_t i = 0; i < n1; i++)
@@ -355,7 +372,7 @@ Test(cose_sign, add_signature_keeps_existing_bytes)
 	cr_expect_eq(d2[at], 0x82);
 	cr_expect_eq(n2, n1 + (n1 - at - 1));
 
-	cr_assert_eq(kansa_cose__add_signature(&d3, &n3, &already, d2, n2, k2), 0);
+	cr_assert_eq(add_sig(&d3, &n3, &already, d2, n2, k2), 0);
 	cr_expect_eq(memcmp(d3, d2, at), 0);
 	cr_expect_eq(d3[at], 0x83);
 	cr_expect_eq(memcmp(d3 + at + 1, d2 + at + 1, n2 - at - 1), 0);
@@ -375,7 +392,7 @@ Test(cose_sign, same_signer_twice_is_already)
 	uint8_t raw[KANSA_PUBKEY_LEN];
 	bool already = false;
 
-	cr_assert_eq(kansa_cose__add_signature(&out, &m, &already, d, n, k1), 0);
+	cr_assert_eq(add_sig(&out, &m, &already, d, n, k1), 0);
 	cr_expect(already);
 	cr_expect_eq(m, n);
 	cr_expect_eq(memcmp(out, d, n), 0);
@@ -384,7 +401,7 @@ Test(cose_sign, same_signer_twice_is_already)
 	kansa_key_public_raw(raw, k1);
 	cr_assert_eq(kansa_key_from_public(&pub, raw), 0);
 	already = false;
-	cr_assert_eq(kansa_cose__add_signature(&out, &m, &already, d, n, pub), 0);
+	cr_assert_eq(add_sig(&out, &m, &already, d, n, pub), 0);
 	cr_expect(already);
 	free(out);
 	kansa_key_free(pub);
@@ -393,7 +410,7 @@ Test(cose_sign, same_signer_twice_is_already)
 	kansa_key_public_raw(raw, pub);
 	kansa_key_free(pub);
 	cr_assert_eq(kansa_key_from_public(&pub, raw), 0);
-	cr_expect_eq(kansa_cose__add_signature(&out, &m, &already, d, n, pub), KANSA_EINVAL);
+	cr_expect_eq(add_sig(&out, &m, &already, d, n, pub), KANSA_EINVAL);
 	cr_expect_null(out);
 	kansa_key_free(pub);
 	kansa_key_free(k1);
@@ -410,7 +427,7 @@ Test(cose_sign, at_most_64_signatures, .timeout = KANSA_HANG_GUARD)
 	for (int i = 0; i < KANSA_MAX_SIGNATURES; i++) {
 		kansa_key *k = NULL;
 		cr_assert_eq(kansa_key_generate(&k), 0);
-		cr_assert_eq(kansa_cose__add_signature(&out, &m, &already, d, n, k), 0,
+		cr_assert_eq(add_sig(&out, &m, &already, d, n, k), 0,
 		    "%d: %s", i, kansa_error_last()->message);
 		kansa_key_free(k);
 		free(d);
@@ -423,7 +440,7 @@ Test(cose_sign, at_most_64_signatures, .timeout = KANSA_HANG_GUARD)
 	{
 		kansa_key *k = NULL;
 		cr_assert_eq(kansa_key_generate(&k), 0);
-		cr_expect_eq(kansa_cose__add_signature(&out, &m, &already, d, n, k), KANSA_ELIMIT);
+		cr_expect_eq(add_sig(&out, &m, &already, d, n, k), KANSA_ELIMIT);
 		kansa_key_free(k);
 	}
 	free(d);
@@ -690,5 +707,25 @@ Test(cose_verify, bit_flip_sweep, .timeout = KANSA_HANG_GUARD)
 	cr_expect_eq(parse_verify(d, n), 0);
 	kansa_key_free(keys[0]);
 	kansa_key_free(keys[1]);
+	free(d);
+}
+
+/* REQ: COSE-APPEND the parsed form must give back the bytes whose hash is given */
+Test(cose_sign, add_signature_refuses_a_parse_that_is_not_of_the_given_bytes, .timeout = KANSA_HANG_GUARD)
+{
+	size_t n = 0, m = 0;
+	uint8_t *d = signed_doc(&n, 1), *out = NULL, hash[KANSA_HASH_LEN];
+	kansa_cose_sign *c = NULL;
+	kansa_key *k = key_n(2);
+	bool already = false;
+
+	cr_assert_eq(kansa_cose__parse(&c, d, n), 0);
+	cr_assert_eq(kansa_sha256(hash, d, n), 0);
+	hash[0] ^= 1;
+	cr_expect_eq(kansa_cose__add_signature(&out, &m, &already, c, hash, k), KANSA_ERROR);
+	cr_expect_null(out);
+	cr_expect_eq(kansa_cose__add_signature(&out, &m, &already, NULL, hash, k), KANSA_EINVAL);
+	kansa_cose__free(c);
+	kansa_key_free(k);
 	free(d);
 }

@@ -351,7 +351,7 @@ Test(kansa_reason_name, round_trips_every_reason)
 /* kansa_decide(): the stages composed in one call, on request bytes. */
 static void request_bytes(uint8_t **out, size_t *len, const char *json)
 {
-	cr_assert_eq(kansa_request__from_json(out, len, json, strlen(json), T0), 0, "%s",
+	cr_assert_eq(kansa_request__from_json(out, len, NULL, json, strlen(json), T0), 0, "%s",
 	    kansa_error_last()->message);
 }
 

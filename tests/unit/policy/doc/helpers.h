@@ -111,8 +111,12 @@ static inline void sign_with(uint8_t **doc, size_t *len, const int *who)
 		size_t out_len = 0;
 		bool already = false;
 
-		cr_assert_eq(kansa_doc_sign(&out, &out_len, &already, *doc, *len, k), 0, "%s",
+		kansa_doc *d = NULL;
+
+		cr_assert_eq(kansa_doc_parse(&d, *doc, *len, 0), 0, "%s", kansa_error_last()->message);
+		cr_assert_eq(kansa_doc_sign(&out, &out_len, &already, d, k), 0, "%s",
 		    kansa_error_last()->message);
+		kansa_doc_free(d);
 		free(*doc);
 		*doc = out;
 		*len = out_len;

@@ -39,7 +39,7 @@ Test(doc_create_json, policy_roundtrip)
 
 	cr_assert_eq(create_doc(&cose, &len, KANSA_DOC_POLICY, policy_json(1)), 0, "%s",
 	    kansa_error_last()->message);
-	cr_assert_eq(kansa_signed_doc__parse(&d, cose, len, KANSA_DOC_POLICY), 0, "%s",
+	cr_assert_eq(kansa_signed_doc__parse(&d, cose, len, KANSA_DOC_POLICY, NULL), 0, "%s",
 	    kansa_error_last()->message);
 	cr_expect_str_eq(d->u.policy.commission, "jp-ccisc");
 	cr_expect_eq(d->u.policy.version, 1);
@@ -69,9 +69,9 @@ Test(doc_create_json, warrant_claims)
 	cr_assert_eq(create_doc(&cose, &len, KANSA_DOC_WARRANT, warrant_json()), 0, "%s",
 	    kansa_error_last()->message);
 	cr_assert_eq(create_doc(&cose2, &len2, KANSA_DOC_WARRANT, warrant_json()), 0);
-	cr_assert_eq(kansa_signed_doc__parse(&d, cose, len, KANSA_DOC_WARRANT), 0, "%s",
+	cr_assert_eq(kansa_signed_doc__parse(&d, cose, len, KANSA_DOC_WARRANT, NULL), 0, "%s",
 	    kansa_error_last()->message);
-	cr_assert_eq(kansa_signed_doc__parse(&d2, cose2, len2, KANSA_DOC_WARRANT), 0);
+	cr_assert_eq(kansa_signed_doc__parse(&d2, cose2, len2, KANSA_DOC_WARRANT, NULL), 0);
 	w = &d->u.warrant;
 	cr_expect_str_eq(w->commission, "jp-ccisc");
 	cr_expect_str_eq(w->subject, "npa-cyber-3");

@@ -112,9 +112,9 @@ Test(warrant_verify, the_same_member_twice_counts_once)
 
 	signed_warrant(&w, &wlen, warrant_json(), A);
 	duplicate_signature(&w, &wlen, 0);
-	cr_assert_eq(kansa_signed_doc__parse(&d, w, wlen, KANSA_DOC_WARRANT), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(kansa_signed_doc__parse(&d, w, wlen, KANSA_DOC_WARRANT, NULL), 0, "%s", kansa_error_last()->message);
 	cr_expect_eq(kansa_cose__signature_count(d->cose), 2);
-	cr_expect_eq(kansa_signed_doc__verify_signers(&distinct, d, kansa_policy__doc(p)), 0);
+	cr_expect_eq(kansa_signed_doc__verify_signers(&distinct, d, kansa_policy__doc(p), NULL), 0);
 	cr_expect_eq(distinct, 1);
 	cr_expect_eq(kansa_warrant_verify(p, w, wlen, NOW), KANSA_EVERIFY);
 	cr_expect_msg("no quorum: 1 of 2");
@@ -131,8 +131,12 @@ Test(warrant_verify, signing_twice_is_a_noop)
 	bool already = false;
 	kansa_key *k = test_key(0);
 
+	kansa_doc *d = NULL;
+
 	signed_warrant(&w, &wlen, warrant_json(), A);
-	cr_assert_eq(kansa_doc_sign(&again, &alen, &already, w, wlen, k), 0);
+	cr_assert_eq(kansa_doc_parse(&d, w, wlen, KANSA_DOC_WARRANT), 0);
+	cr_assert_eq(kansa_doc_sign(&again, &alen, &already, d, k), 0);
+	kansa_doc_free(d);
 	cr_expect(already);
 	cr_expect_eq(alen, wlen);
 	cr_expect_arr_eq(again, w, wlen);
@@ -587,7 +591,7 @@ Test(doc_to_json, show_fields)
 
 	signed_warrant(&w, &wlen, warrant_json(), (const int[]){ 0, 3, -1 });
 	cr_assert_eq(kansa_doc_parse(&d, w, wlen, KANSA_DOC_WARRANT), 0);
-	cr_assert_eq(kansa_doc_to_json(&text, d, p, NOW), 0);
+	cr_assert_eq(kansa_doc_to_json(&text, NULL, d, p, NOW), 0);
 	o = json_loads(text, 0, NULL);
 	cr_assert_not_null(o);
 	cr_expect_str_eq(json_string_value(json_object_get(o, "action")), "metadata-query");
@@ -605,7 +609,7 @@ Test(doc_to_json, show_fields)
 	json_decref(o);
 	free(text);
 	/* without a policy: no quorum, signers unchecked */
-	cr_assert_eq(kansa_doc_to_json(&text, d, NULL, NOW), 0);
+	cr_assert_eq(kansa_doc_to_json(&text, NULL, d, NULL, NOW), 0);
 	o = json_loads(text, 0, NULL);
 	cr_expect_null(json_object_get(o, "quorum"));
 	cr_expect(json_is_null(json_object_get(json_array_get(json_object_get(o, "signers"), 0), "valid")));
@@ -643,4 +647,132 @@ Test(kansa_doc_kind, table_has_every_kind_once)
 	cr_expect_eq(kansa_doc_kind__def(KANSA_DOC_POLICY)->quorum_action, KANSA_ACT_POLICY);
 	cr_expect_eq(kansa_doc_kind__def(KANSA_DOC_REVOCATION)->quorum_action, KANSA_ACT_REVOKE);
 	cr_expect_eq(kansa_doc_kind__def(KANSA_DOC_RATIFICATION)->quorum_action, KANSA_ACT_REVOKE);
+}
+
+/* The verdict kansa_doc_to_json reports (from the pass that describes the
+ * signers) is kansa_doc_verify's, for a valid warrant and for each way a
+ * warrant fails: a non-member, a tampered signature, no quorum, expired. */
+Test(doc_to_json, verdict_is_the_verify_verdict)
+{
+	static const int nonmember[] = { 0, 3, -1 };
+	uint8_t *pol = NULL;
+	size_t plen = 0;
+	kansa_policy *p = policy_v1(&pol, &plen);
+	struct {
+		const int *who;
+		bool tamper;
+		int64_t at;
+		int want;
+	} cases[] = {
+		{ AB, false, NOW, 0 },
+		{ nonmember, false, NOW, KANSA_EVERIFY },
+		{ AB, true, NOW, KANSA_EVERIFY },
+		{ A, false, NOW, KANSA_EVERIFY },
+		{ AB, false, NOW + 400LL * 86400, KANSA_EEXPIRED },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t *w = NULL;
+		size_t wlen = 0;
+		kansa_doc *d = NULL;
+		char *text = NULL;
+		int verdict = 1;
+		json_t *o;
+
+		signed_warrant(&w, &wlen, warrant_json(), cases[i].who);
+		if (cases[i].tamper)
+			w[wlen - 1] ^= 0x01; /* inside the last signature */
+		cr_assert_eq(kansa_doc_parse(&d, w, wlen, KANSA_DOC_WARRANT), 0, "case %zu", i);
+		cr_expect_eq(kansa_doc_verify(d, p, cases[i].at), cases[i].want, "case %zu", i);
+		cr_assert_eq(kansa_doc_to_json(&text, &verdict, d, p, cases[i].at), 0, "case %zu", i);
+		cr_expect_eq(verdict, cases[i].want, "case %zu: verdict %d", i, verdict);
+		o = json_loads(text, 0, NULL);
+		cr_assert_not_null(o);
+		cr_expect_eq(json_is_true(json_object_get(o, "valid")), cases[i].want == 0, "case %zu", i);
+		cr_expect_eq(json_is_null(json_object_get(o, "problem")), cases[i].want == 0, "case %zu", i);
+		json_decref(o);
+		free(text);
+		kansa_doc_free(d);
+		free(w);
+	}
+	/* no policy: no verdict */
+	{
+		uint8_t *w = NULL;
+		size_t wlen = 0;
+		kansa_doc *d = NULL;
+		char *text = NULL;
+		int verdict = 0;
+
+		signed_warrant(&w, &wlen, warrant_json(), AB);
+		cr_assert_eq(kansa_doc_parse(&d, w, wlen, KANSA_DOC_WARRANT), 0);
+		cr_assert_eq(kansa_doc_to_json(&text, &verdict, d, NULL, NOW), 0);
+		cr_expect_eq(verdict, KANSA_EINVAL);
+		free(text);
+		kansa_doc_free(d);
+		free(w);
+	}
+	kansa_policy_free(p);
+	free(pol);
+}
+
+/* REQ: DOC-SIGN-MEMBER the members who sign a document, as a signer checks them */
+Test(doc_member, members_of_the_signing_policy)
+{
+	uint8_t *pol = NULL, *w = NULL, kid[KANSA_KID_LEN];
+	size_t plen = 0, wlen = 0;
+	kansa_policy *p = policy_v1(&pol, &plen);
+	kansa_doc *d = NULL, *pd = NULL;
+	const char *name = "x";
+
+	signed_warrant(&w, &wlen, warrant_json(), A);
+	cr_assert_eq(kansa_doc_parse(&d, w, wlen, KANSA_DOC_WARRANT), 0);
+	kansa_key_kid(kid, test_key(0));
+	cr_expect_eq(kansa_doc_member(&name, d, p, kid), 0);
+	cr_expect_str_eq(name, "member-a");
+	kansa_key_kid(kid, test_key(3)); /* not in the policy */
+	cr_expect_eq(kansa_doc_member(&name, d, p, kid), KANSA_ENOTFOUND);
+	cr_expect_null(name);
+	cr_expect_eq(kansa_doc_member(&name, d, NULL, kid), KANSA_EINVAL, "a warrant needs the policy");
+	/* a policy of version 1: its own members, no policy needed */
+	cr_assert_eq(kansa_doc_parse(&pd, pol, plen, KANSA_DOC_POLICY), 0);
+	kansa_key_kid(kid, test_key(1));
+	cr_expect_eq(kansa_doc_member(&name, pd, NULL, kid), 0);
+	cr_expect_str_eq(name, "member-b");
+	kansa_doc_free(pd);
+	kansa_doc_free(d);
+	kansa_policy_free(p);
+	free(pol);
+	free(w);
+}
+
+/* unsign removes one signer and keeps every other signature byte for byte */
+Test(doc_unsign, removes_one_signer_only)
+{
+	static const int three[] = { 0, 3, 1, -1 };
+	uint8_t *pol = NULL, *w = NULL, *out = NULL, *again = NULL, kid[KANSA_KID_LEN];
+	size_t plen = 0, wlen = 0, olen = 0, alen = 0, removed = 9;
+	kansa_policy *p = policy_v1(&pol, &plen);
+	kansa_doc *d = NULL, *d2 = NULL;
+
+	signed_warrant(&w, &wlen, warrant_json(), three);
+	cr_assert_eq(kansa_doc_parse(&d, w, wlen, KANSA_DOC_WARRANT), 0);
+	cr_expect_eq(kansa_doc_verify(d, p, NOW), KANSA_EVERIFY, "an outsider's signature voids it");
+	kansa_key_kid(kid, test_key(3));
+	cr_assert_eq(kansa_doc_unsign(&out, &olen, &removed, d, kid), 0, "%s", kansa_error_last()->message);
+	cr_expect_eq(removed, 1);
+	cr_assert_eq(kansa_doc_parse(&d2, out, olen, KANSA_DOC_WARRANT), 0);
+	cr_expect_eq(kansa_doc_signature_count(d2), 2);
+	cr_expect_eq(kansa_doc_verify(d2, p, NOW), 0, "%s", kansa_error_last()->message);
+	/* exactly one signature's encoding shorter: [h'a10127', {4: h'<kid>'}, h'<64>'] */
+	cr_expect_eq(olen, wlen - (1 + 4 + 11 + 66));
+	cr_expect_eq(memcmp(out, w, 8), 0, "the body before the signatures is unchanged");
+	cr_expect_eq(kansa_doc_unsign(&again, &alen, &removed, d2, kid), KANSA_ENOTFOUND);
+	cr_expect_null(again);
+	cr_expect_eq(removed, 0);
+	kansa_doc_free(d2);
+	kansa_doc_free(d);
+	kansa_policy_free(p);
+	free(out);
+	free(pol);
+	free(w);
 }
