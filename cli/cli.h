@@ -9,6 +9,7 @@
 #define KANSA_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <jansson.h>
 
 #include "kansa.h"
@@ -96,6 +97,19 @@ void cli_progress_done(cli_progress *p);
  * replay, with the command's help; parses the options, prints the report. */
 int cli_run_audit(int argc, char **argv, bool replay, const cli_help *help);
 
+/* cli/cmd_audit_entries.c: one decoded entry as a new JSON object, and for
+ * people; a time option (a bare date is its first second, or with
+ * end_of_day the next day's): -1 when parsed, else the exit status. */
+json_t *cli_audit_entry_json(const kansa_audit_entry *e);
+void cli_audit_entry_print(const kansa_audit_entry *e);
+int cli_audit_time(int64_t *out, const char *text, bool end_of_day);
+
+/* cli/report_html.c: the report's JSON object as one self-contained HTML
+ * page on @p f (-1 on a write error), or into the file @p path ("-":
+ * stdout), returning the exit status. */
+int cli_report_html(FILE *f, const json_t *report);
+int cli_report_html_write(const char *path, const json_t *report);
+
 /*
  * The commands, as cli/main.c's table lists them: "<group> <verb>" is
  * cmd_<group>_<verb>() in cli/cmd_<group>_<verb>.c if that file exists,
@@ -132,6 +146,11 @@ int cmd_ledger_rekey(int argc, char **argv);        /* cmd_ledger_rekey.c */
 int cmd_check(int argc, char **argv);               /* cmd_check.c */
 int cmd_audit_replay(int argc, char **argv);        /* cmd_audit.c */
 int cmd_audit_report(int argc, char **argv);
+int cmd_audit_entries(int argc, char **argv);       /* cmd_audit_entries.c */
+int cmd_audit_show(int argc, char **argv);
+int cmd_audit_stats(int argc, char **argv);         /* cmd_audit_stats.c */
+int cmd_audit_officers(int argc, char **argv);      /* cmd_audit_acts.c */
+int cmd_audit_emergencies(int argc, char **argv);
 int cmd_anchor_push(int argc, char **argv);         /* cmd_anchor.c */
 int cmd_anchor_verify(int argc, char **argv);
 int cmd_anchor_cosign(int argc, char **argv);

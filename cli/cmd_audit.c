@@ -15,21 +15,28 @@
 #include "cli/cli.h"
 
 static const cli_help help_report = {
-	.usage = "--db DB [--db-key-file FILE] [--json]",
+	.usage = "--db DB [--db-key-file FILE] [--json] [--html FILE]",
 	.about = "Replay the ledger (as 'kansa audit replay') and report, for overseers:\n"
 	    "  - per warrant: case, subject, action, signers, validity, uses / max uses,\n"
 	    "    denials by reason, revocation;\n"
 	    "  - per requester: allowed and denied requests, denials by reason;\n"
-	    "  - the denied attempts to look at first: forbidden (content) fields, use\n"
-	    "    after revocation or expiry, targets, fields, windows or operations\n"
-	    "    outside the warrant, most serious first;\n"
-	    "  - every emergency act: ratified, refused, pending or overdue;\n"
+	    "  - every denied attempt, most serious first: forbidden (content) fields,\n"
+	    "    use after revocation or expiry, targets, fields, windows or operations\n"
+	    "    outside the warrant, warrants never valid (signatures, quorum,\n"
+	    "    commission, validity), and last malformed requests and warrants;\n"
+	    "  - every emergency act: ratified, ratified late, refused, pending or overdue;\n"
+	    "  - per officer and unit: allowed and denied acts, denials by reason;\n"
+	    "  - the checkpoints: how many, what the latest covers;\n"
 	    "  - the audit's findings, if the ledger was tampered with.\n"
+	    "--html FILE writes it as one self-contained page for the commission (inline\n"
+	    "CSS and an inline SVG chart of the denials; no script, nothing loaded from\n"
+	    "outside). FILE '-' is stdout.\n"
 	    "\n"
 	    "exit status: 0 the ledger replays cleanly, 1 the audit found problems\n"
 	    "(the report is printed either way), 4 cannot read the ledger.",
 	.example = "kansa audit report --db ledger.db --db-key-file ledger.key\n"
-	    "kansa audit report --db ledger.db --json | jq '.attention[:10]'",
+	    "kansa audit report --db ledger.db --json | jq '.attention[:10]'\n"
+	    "kansa audit report --db ledger.db --html report-2026.html",
 	.schema = "kansa.audit.report/1",
 };
 
@@ -45,23 +52,31 @@ static long long num(const json_t *o, const char *key)
 	return (long long)json_integer_value(json_object_get(o, key));
 }
 
-/* "expired 2, revoked 1" */
-static void reasons_text(char *out, size_t size, const json_t *by)
+/* "expired 2, revoked 1", or "-": printed whole, however long (never cut
+ * to a buffer's size). */
+static void print_reasons(const json_t *by)
 {
 	const char *k;
 	json_t *v;
-	size_t used = 0;
+	bool any = false;
 
-	out[0] = '\0';
 	json_object_foreach((json_t *)by, k, v) {
-		int n = snprintf(out + used, size - used, "%s%s %lld", used ? ", " : "", k,
-		    (long long)json_integer_value(v));
-		if (n < 0 || (size_t)n >= size - used)
-			break;
-		used += (size_t)n;
+		printf("%s%s %lld", any ? ", " : "", k, (long long)json_integer_value(v));
+		any = true;
 	}
-	if (used == 0)
-		snprintf(out, size, "-");
+	if (!any)
+		fputs("-", stdout);
+}
+
+static void print_signers(const json_t *signers)
+{
+	size_t j;
+	json_t *s;
+
+	if (json_array_size(signers) == 0)
+		fputs("-", stdout);
+	json_array_foreach(signers, j, s)
+		printf("%s%s", j ? ", " : "", json_string_value(s));
 }
 
 static void print_warrants(const json_t *ws)
@@ -71,28 +86,18 @@ static void print_warrants(const json_t *ws)
 
 	printf("\nWarrants (%zu)\n", json_array_size(ws));
 	json_array_foreach(ws, i, w) {
-		char signers[256] = "", reasons[256], uses[48];
-		size_t j, used = 0;
-		json_t *s;
-
-		json_array_foreach(json_object_get(w, "signers"), j, s) {
-			int n = snprintf(signers + used, sizeof(signers) - used, "%s%s", used ? ", " : "",
-			    json_string_value(s));
-			if (n < 0 || (size_t)n >= sizeof(signers) - used)
-				break;
-			used += (size_t)n;
-		}
-		reasons_text(reasons, sizeof(reasons), json_object_get(w, "denied_by"));
-		if (num(w, "max_uses"))
-			snprintf(uses, sizeof(uses), "%lld / %lld", num(w, "uses"), num(w, "max_uses"));
-		else
-			snprintf(uses, sizeof(uses), "%lld (no limit)", num(w, "uses"));
 		printf("  %s  case %s, %s for %s\n", str(w, "cti"), str(w, "case"), str(w, "action"),
 		    str(w, "subject"));
-		printf("      signed by %s; valid %s to %s\n", signers[0] ? signers : "-",
-		    str(w, "not_before"), str(w, "expires"));
-		printf("      uses %s; allowed %lld, denied %lld (%s)%s\n", uses, num(w, "allowed"),
-		    num(w, "denied"), reasons, json_is_true(json_object_get(w, "revoked")) ? "; REVOKED" : "");
+		printf("      signed by ");
+		print_signers(json_object_get(w, "signers"));
+		printf("; valid %s to %s\n", str(w, "not_before"), str(w, "expires"));
+		if (num(w, "max_uses"))
+			printf("      uses %lld / %lld", num(w, "uses"), num(w, "max_uses"));
+		else
+			printf("      uses %lld (no limit)", num(w, "uses"));
+		printf("; allowed %lld, denied %lld (", num(w, "allowed"), num(w, "denied"));
+		print_reasons(json_object_get(w, "denied_by"));
+		printf(")%s\n", json_is_true(json_object_get(w, "revoked")) ? "; REVOKED" : "");
 	}
 }
 
@@ -104,11 +109,9 @@ static void print_requesters(const json_t *rs)
 	printf("\nRequesters (%zu)\n", json_array_size(rs));
 	printf("  %-24s %8s %8s  %s\n", "requester", "allowed", "denied", "denials by reason");
 	json_array_foreach(rs, i, r) {
-		char reasons[256];
-
-		reasons_text(reasons, sizeof(reasons), json_object_get(r, "denied_by"));
-		printf("  %-24s %8lld %8lld  %s\n", str(r, "requester"), num(r, "allowed"), num(r, "denied"),
-		    reasons);
+		printf("  %-24s %8lld %8lld  ", str(r, "requester"), num(r, "allowed"), num(r, "denied"));
+		print_reasons(json_object_get(r, "denied_by"));
+		printf("\n");
 	}
 }
 
@@ -138,23 +141,48 @@ static void print_emergencies(const json_t *es)
 	json_t *e;
 
 	printf("\nEmergency acts (%zu)\n", json_array_size(es));
-	json_array_foreach(es, i, e)
+	json_array_foreach(es, i, e) {
+		const char *st = str(e, "status");
 		printf("  seq %-6lld at %s, ratify by %s: %s\n", num(e, "seq"), str(e, "time"),
-		    str(e, "ratify_by"), str(e, "status"));
+		    str(e, "ratify_by"), strcmp(st, "ratified-late") == 0 ? "RATIFIED LATE" :
+		    strcmp(st, "overdue") == 0 ? "OVERDUE" : st);
+	}
+}
+
+static void print_officers(const json_t *os)
+{
+	size_t i;
+	json_t *o;
+
+	printf("\nOfficers (%zu)\n", json_array_size(os));
+	printf("  %-20s %-20s %8s %8s  %s\n", "officer", "unit", "allowed", "denied", "denials by reason");
+	json_array_foreach(os, i, o) {
+		printf("  %-20s %-20s %8lld %8lld  ", str(o, "officer"), str(o, "requester"), num(o, "allowed"),
+		    num(o, "denied"));
+		print_reasons(json_object_get(o, "denied_by"));
+		printf("\n");
+	}
+}
+
+static void print_checkpoints(const json_t *c)
+{
+	printf("\nCheckpoints: %lld checked, the latest covers %lld entries (%lld after it)%s\n",
+	    num(c, "count"), num(c, "latest_size"), num(c, "uncovered"),
+	    json_is_true(json_object_get(c, "ok")) ? "" : "; A CHECKPOINT DOES NOT MATCH");
 }
 
 static void print_report(const json_t *j)
 {
 	const json_t *s = json_object_get(j, "summary");
 	const json_t *fs = json_object_get(j, "findings");
-	char reasons[512];
 	size_t i;
 	json_t *f;
 
-	reasons_text(reasons, sizeof(reasons), json_object_get(s, "denied_by"));
 	printf("Audit report for %s, generated %s\n", str(j, "origin"), str(j, "generated"));
-	printf("  entries %lld, decisions %lld: allowed %lld, denied %lld (%s)\n", num(s, "entries"),
-	    num(s, "decisions"), num(s, "allowed"), num(s, "denied"), reasons);
+	printf("  entries %lld, decisions %lld: allowed %lld, denied %lld (", num(s, "entries"),
+	    num(s, "decisions"), num(s, "allowed"), num(s, "denied"));
+	print_reasons(json_object_get(s, "denied_by"));
+	printf(")\n");
 	if (json_is_true(json_object_get(s, "ok")))
 		printf("  audit: every entry, document and decision checks out\n");
 	else
@@ -166,17 +194,20 @@ static void print_report(const json_t *j)
 	print_warrants(json_object_get(j, "warrants"));
 	print_requesters(json_object_get(j, "requesters"));
 	print_emergencies(json_object_get(j, "emergencies"));
+	print_officers(json_object_get(j, "officers"));
+	print_checkpoints(json_object_get(j, "checkpoints"));
 }
 
 int cmd_audit_report(int argc, char **argv)
 {
 	const char *schema = help_report.schema;
-	const char *db = NULL, *key_file = NULL;
+	const char *db = NULL, *key_file = NULL, *html = NULL;
 	bool json = false;
 	const cli_option opts[] = {
 		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
 		CLI_OPT_DB_KEY_FILE(&key_file),
 		CLI_OPT_JSON(&json, "print the report as one JSON object"),
+		CLI_OPT_PATH("html", 0, &html, "FILE", "also write the report as one HTML page to FILE", 0),
 		CLI_OPT_END(),
 	};
 	kansa_audit_summary sum;
@@ -197,17 +228,25 @@ int cmd_audit_report(int argc, char **argv)
 	kansa_ledger_close(lg);
 	if (error < 0)
 		return cli_fail(error, json, schema);
-	if (json) {
-		fputs(text, stdout);
-		fputc('\n', stdout);
-	} else if ((j = json_loads(text, 0, NULL)) != NULL) {
-		print_report(j);
-		json_decref(j);
-	} else {
+	if ((j = json_loads(text, 0, NULL)) == NULL) {
 		free(text);
 		cli_warn("the report is not valid JSON (a bug)");
 		return EXIT_INTERNAL;
 	}
+	if (html && (rc = cli_report_html_write(html, j)) != EXIT_OK) {
+		json_decref(j);
+		free(text);
+		return json ? cli_fail(KANSA_EIO, json, schema) : rc;
+	}
+	if (json) {
+		fputs(text, stdout);
+		fputc('\n', stdout);
+	} else if (html == NULL || strcmp(html, "-") != 0) {
+		print_report(j);
+		if (html)
+			printf("\nThe report is in %s.\n", html);
+	}
+	json_decref(j);
 	free(text);
 	return sum.findings ? EXIT_NO : EXIT_OK;
 }

@@ -11,6 +11,9 @@ kansa_SOURCES += cli/doc.c cli/doc_unsign.c cli/doc.h cli/cmd_policy.c cli/cmd_w
 	cli/cmd_ratification.c
 # the audit pass of ledger verify and audit replay
 kansa_SOURCES += cli/audit.c
+# what auditors and the commission see (design §12)
+kansa_SOURCES += cli/cmd_audit_entries.c cli/cmd_audit_stats.c cli/report_html.c \
+	cli/cmd_audit_acts.c
 
 # docs/examples/integrator.c: the program an integrator would copy; built
 # by make check against the public header and libkansa only.

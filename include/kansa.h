@@ -877,8 +877,9 @@ KANSA_EXTERN(int) kansa_ledger_audit(kansa_audit_summary *out, kansa_ledger *lg,
 /**
  * The audit report (replay included) as one JSON object, for overseers:
  * per warrant (case, subject, action, signers, validity, uses / max uses,
- * denials by reason), per requester, the denied attempts to look at first,
- * emergency acts and their ratification state, and the audit summary and
+ * denials by reason), per requester, per officer and unit, every denied
+ * attempt (most serious first), emergency acts and their ratification state
+ * (ratified late included), the checkpoints, and the audit summary and
  * findings. The schema is in docs/audit.md.
  * @param[out] json NUL-terminated, owned by the caller: free with free().
  * @param now the time that decides whether a ratification is overdue.
@@ -886,6 +887,164 @@ KANSA_EXTERN(int) kansa_ledger_audit(kansa_audit_summary *out, kansa_ledger *lg,
  */
 KANSA_EXTERN(int) kansa_ledger_report(char **json, kansa_audit_summary *out, kansa_ledger *lg,
     const kansa_audit_options *opt, int64_t now);
+
+/* ---------------------------------------------------------------------- */
+/* Audit: entries and statistics, what the commission sees (design §12)  */
+/* ---------------------------------------------------------------------- */
+
+/** The kinds of a kansa_audit_entry (the ledger's entry kinds, design §6). */
+enum {
+	KANSA_AUDIT_ENTRY_MALFORMED = 0,    /**< "malformed": the stored row does not decode */
+	KANSA_AUDIT_ENTRY_DECISION = 1,     /**< "decision": a check, allowed or denied */
+	KANSA_AUDIT_ENTRY_POLICY = 2,       /**< "policy": a policy version activated */
+	KANSA_AUDIT_ENTRY_REVOCATION = 3,   /**< "revocation": a warrant revoked */
+	KANSA_AUDIT_ENTRY_RATIFICATION = 4, /**< "ratification": the answer to an emergency act */
+};
+
+/**
+ * Which entries kansa_audit_entries_new() hands out. Start from
+ * KANSA_AUDIT_FILTER_INIT (which matches every entry) and set what you
+ * need. Any of requester, officer, warrant, decision or reason keeps
+ * decision entries only.
+ */
+typedef struct {
+	int version;               /**< KANSA_AUDIT_FILTER_VERSION */
+	uint64_t first_seq;        /**< start at this entry (0: the first) */
+	int64_t from;              /**< entries with time >= from (INT64_MIN: no bound) */
+	int64_t until;             /**< entries with time < until (INT64_MAX: no bound) */
+	const char *requester;     /**< the request's requester (NULL: any) */
+	const char *officer;       /**< the request's officer (NULL: any) */
+	bool has_warrant;          /**< only entries under the warrant with this cti: */
+	uint8_t warrant_cti[16];   /**< ... its id */
+	int decision;              /**< KANSA_ALLOW, KANSA_DENY, or -1 for any */
+	int reason;                /**< a kansa_reason, or -1 for any */
+} kansa_audit_filter;
+
+#define KANSA_AUDIT_FILTER_VERSION 1
+#define KANSA_AUDIT_FILTER_INIT \
+	{ KANSA_AUDIT_FILTER_VERSION, 0, INT64_MIN, INT64_MAX, NULL, NULL, false, {0}, -1, -1 }
+
+/**
+ * One ledger entry, decoded for people (design §12). Every pointer is
+ * borrowed: valid until the next kansa_audit_entries_next() or
+ * kansa_audit_entries_free(). Text fields are "" when the entry has none
+ * (never NULL); lists have n_ entries.
+ */
+typedef struct {
+	uint64_t seq;                      /**< its position */
+	int64_t time;                      /**< the recorded time (the decision time) */
+	int kind;                          /**< KANSA_AUDIT_ENTRY_* */
+	const char *kind_name;             /**< "decision", "policy", ... or "malformed" */
+	uint8_t leaf_hash[KANSA_HASH_LEN]; /**< SHA-256(0x00 || entry), from the stored bytes */
+	bool altered;                      /**< the recorded leaf hash is not that (run an audit) */
+	/* decision */
+	int verdict;                       /**< KANSA_ALLOW or KANSA_DENY */
+	int reason;                        /**< kansa_reason */
+	const char *detail;                /**< why, for people */
+	bool has_request;                  /**< the request was kept and parses: the fields below hold it */
+	const char *requester;             /**< the requesting unit */
+	const char *officer;               /**< the named person acting */
+	const char *action;                /**< "metadata-query" or "neutralize" */
+	const char *justification;         /**< why the act was needed */
+	bool emergency;                    /**< asked as an emergency act, without a warrant */
+	const char *const *targets;        /**< metadata-query: addresses and prefixes as text */
+	size_t n_targets;
+	const char *const *fields;         /**< metadata-query: the metadata fields */
+	size_t n_fields;
+	bool has_window;                   /**< metadata-query: the window [from, to] */
+	int64_t window[2];
+	const char *host;                  /**< neutralize: the host as text */
+	const char *op;                    /**< neutralize: the operation */
+	bool request_hashed;               /**< the request's bytes were not kept: only their ... */
+	uint8_t request_hash[KANSA_HASH_LEN]; /**< ... SHA-256 and ... */
+	uint64_t request_size;             /**< ... size are */
+	bool has_warrant;                  /**< a warrant was given: */
+	uint8_t warrant_hash[KANSA_HASH_LEN]; /**< ... the hash of its document */
+	bool has_cti;                      /**< the warrant's document is stored and parses: */
+	uint8_t cti[16];                   /**< ... its id */
+	const char *case_id;               /**< ... and its case */
+	uint64_t policy_version;           /**< the policy in force */
+	uint64_t uses;                     /**< allowed uses of the warrant before this entry */
+	int64_t ratify_by;                 /**< emergency acts: the ratification deadline, else 0 */
+	/* policy, revocation, ratification */
+	uint8_t document[KANSA_HASH_LEN];  /**< the hash of the stored document */
+	uint64_t version;                  /**< policy: its version */
+	uint8_t revoked_cti[16];           /**< revocation: the warrant revoked */
+	uint8_t ratified_entry[KANSA_HASH_LEN]; /**< ratification: the emergency act's leaf hash */
+	bool approved;                     /**< ratification: approved (else refused) */
+} kansa_audit_entry;
+
+/** An iterator over decoded entries, on one read snapshot of the ledger. */
+typedef struct kansa_audit_entries kansa_audit_entries;
+
+/**
+ * Start iterating the entries of @p lg that @p filter (NULL: all) lets
+ * through, in seq order, on a read snapshot (appends may go on and are not
+ * seen). Memory does not grow with the ledger: the entries are streamed;
+ * only the warrants' ids are kept, one per warrant.
+ * @param[out] out owned by the caller: free with kansa_audit_entries_free().
+ * @return 0; KANSA_EINVAL (a NULL ledger, an unknown filter version);
+ * KANSA_EIO; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_audit_entries_new(kansa_audit_entries **out, kansa_ledger *lg,
+    const kansa_audit_filter *filter);
+
+/**
+ * The next entry. A stored row that does not decode is handed out as kind
+ * KANSA_AUDIT_ENTRY_MALFORMED (when the filter keeps every kind).
+ * @param[out] out borrowed: valid until the next call or the free.
+ * @return 1 with *out set, 0 at the end, or KANSA_EIO, KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_audit_entries_next(const kansa_audit_entry **out, kansa_audit_entries *it);
+
+/** Entries in the snapshot (for progress), and entries read so far. */
+KANSA_EXTERN(void) kansa_audit_entries_progress(uint64_t *done, uint64_t *total,
+    const kansa_audit_entries *it);
+
+/** Free an iterator. Accepts NULL. */
+KANSA_EXTERN(void) kansa_audit_entries_free(kansa_audit_entries *it);
+
+/**
+ * The figures of the commission's annual report for the period [@p from,
+ * @p until) as one JSON object (design §12; the schema is in docs/audit.md
+ * "Statistics"): warrants approved per action (those the ledger's documents
+ * say were issued in the period), checks allowed and denied by reason,
+ * emergency acts of the period by outcome as of @p now (ratified, ratified
+ * late, refused, pending, overdue), neutralizations by operation, distinct
+ * targets and officers (counted, never listed), revocations, policy versions.
+ * One pass over a read snapshot; only @c opt->on_progress is used (opt may
+ * be NULL). Like kansa_audit_entries_next(), this decodes and does not
+ * verify: replay the ledger to know the entries counted are sound.
+ * @param[out] json NUL-terminated, owned by the caller: free with free().
+ * @return 0; KANSA_EINVAL (NULL arguments, or from >= until); KANSA_EIO;
+ * KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_audit_stats(char **json, kansa_ledger *lg, int64_t from, int64_t until,
+    int64_t now, const kansa_audit_options *opt);
+
+/**
+ * Acts and denials per officer and unit in [@p from, @p until) (INT64_MIN,
+ * INT64_MAX: the whole ledger) as one JSON object (design §12; schema in
+ * docs/audit.md "Officers"), with the patterns an overseer looks for:
+ * repeated forbidden fields or out-of-scope targets, use after revocation,
+ * expiry or max_uses. One pass over a read snapshot (opt: progress only).
+ * @param[out] json owned by the caller: free with free().
+ * @return 0; KANSA_EINVAL; KANSA_EIO; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_audit_officers(char **json, kansa_ledger *lg, int64_t from, int64_t until,
+    const kansa_audit_options *opt);
+
+/**
+ * Every emergency act in full (who, what, on which host or targets, why),
+ * its deadline and its state at @p now: ratified, ratified-late (approved
+ * after the deadline), refused, pending (with the time left) or overdue, as
+ * one JSON object (docs/audit.md "Emergency acts"). One pass over a read
+ * snapshot; memory grows with the emergency acts.
+ * @param[out] json owned by the caller: free with free().
+ * @return 0; KANSA_EINVAL; KANSA_EIO; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_audit_emergencies(char **json, kansa_ledger *lg, int64_t now,
+    const kansa_audit_options *opt);
 
 /* ---------------------------------------------------------------------- */
 /* Transparency log: Merkle proofs, signed notes, checkpoints             */

@@ -2,6 +2,12 @@
 TESTS += tests/check-includes.sh tests/check-includes-selftest.sh tests/check-banned.sh
 EXTRA_DIST += tests/unit/hang_guard.h tests/check-includes.sh tests/check-includes-selftest.sh tests/check-banned.sh tests/valgrind-wrap.sh tests/valgrind-skip tests/valgrind.supp tests/lsan.supp tests/tsan.supp \
 	tests/cli/lib.sh
+# what auditors and the commission see (design §12, docs/audit.md)
+TESTS += tests/cli/audit-entries.sh tests/cli/audit-stats.sh tests/cli/audit-report.sh tests/cli/report-html.sh \
+	tests/cli/audit-emergencies.sh
+EXTRA_DIST += tests/cli/audit-entries.sh tests/cli/audit-stats.sh tests/cli/audit-report.sh tests/cli/report-html.sh tests/cli/audit-emergencies.sh tests/cli/lib-audit.sh
+# the screenshot report-html.sh keeps (a test artifact)
+CLEANFILES += tests/cli/report-html.png
 
 check_PROGRAMS += tests/unit/test_common
 tests_unit_test_common_SOURCES = tests/unit/common/test_error.c

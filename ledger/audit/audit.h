@@ -146,4 +146,27 @@ const kansa_policy_doc *kansa_replay__policy(const kansa_replay *r);
 int kansa_audit__run(kansa_audit_summary *out, kansa_ledger *lg, const kansa_audit_options *opt,
     const kansa_audit_hook *hook, kansa_replay **replay_out);
 
+/* ---- the entries iterator (entries.c) ----------------------------------- */
+
+/* What an entry's warrant document says, kept once per document by the
+ * iterator (for the listing and the statistics). */
+typedef struct {
+	bool ok;                 /* the document is stored, hashes right and parses */
+	uint8_t cti[16];
+	int action;              /* kansa_action */
+	int64_t issued_at, not_before, expires;
+	char *case_id, *subject; /* owned; "" when absent */
+} kansa_audit_wdoc;
+
+/* The current entry's warrant (borrowed, valid until the iterator is
+ * freed), or NULL when it names none. */
+const kansa_audit_wdoc *kansa_audit_entries__warrant(const kansa_audit_entries *it);
+
+/* The state of an emergency act (design §12), as the statistics and the
+ * report name it: "ratified", "ratified-late" (approved after its deadline),
+ * "refused", "pending" (no answer, deadline not passed at @p now) or
+ * "overdue" (stats.c). */
+const char *kansa_audit__act_state(bool ratified, bool approved, int64_t ratified_at,
+    int64_t ratify_by, int64_t now);
+
 #endif

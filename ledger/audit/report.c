@@ -18,19 +18,25 @@
 /* Findings listed (the count goes on past this). */
 #define REPORT_MAX_FINDINGS 1000
 
-/* Denials an overseer should look at first, most serious first: reaching
- * for content, acting outside the approved scope, acting on a warrant that
- * no longer holds. Other denials (malformed input) are counted only. */
+/* Every denial is listed in "attention", most serious first: reaching for
+ * content, acting on a warrant that no longer holds or outside its scope,
+ * then warrants that were never valid (signatures, quorum, commission,
+ * validity), then any reason not named here (added later, such as
+ * emergency-out-of-scope), and last the malformed requests and warrants
+ * (input errors, or an act tried with no warrant at all). */
 static const int attention_reasons[] = {
 	KANSA_REASON_FORBIDDEN_FIELD, KANSA_REASON_REVOKED, KANSA_REASON_EXPIRED,
 	KANSA_REASON_USES_EXHAUSTED, KANSA_REASON_TARGET_OUT_OF_SCOPE, KANSA_REASON_FIELD_OUT_OF_SCOPE,
 	KANSA_REASON_WINDOW_OUT_OF_SCOPE, KANSA_REASON_OP_NOT_ALLOWED, KANSA_REASON_WRONG_REQUESTER,
-	KANSA_REASON_WRONG_ACTION, KANSA_REASON_BAD_SIGNATURE, KANSA_REASON_NOT_YET_VALID,
+	KANSA_REASON_WRONG_ACTION, KANSA_REASON_BAD_SIGNATURE, KANSA_REASON_NO_QUORUM,
+	KANSA_REASON_WRONG_COMMISSION, KANSA_REASON_VALIDITY_TOO_LONG, KANSA_REASON_NOT_YET_VALID,
 };
 #define N_ATTENTION (sizeof(attention_reasons) / sizeof(attention_reasons[0]))
 
+/* A requesting unit, or (officer set) one officer of a unit. */
 typedef struct {
-	char *name;
+	char *name;                 /* the unit (requester) */
+	char *officer;              /* the officer, or NULL for the unit's row */
 	uint64_t allowed, denied;
 	uint64_t denied_by[KANSA_REASON_COUNT];
 	int64_t first_time, last_time;
@@ -46,6 +52,8 @@ typedef struct {
 
 typedef struct {
 	kansa_audit_map requesters; /* SHA-256(name) -> requester */
+	kansa_audit_map officers;   /* SHA-256(unit, 0, officer) -> requester (officer set) */
+	uint64_t cp_findings;       /* findings about checkpoints */
 	attention *att;
 	size_t n_att;
 	uint64_t att_total;
@@ -60,7 +68,11 @@ static int attention_rank(int reason)
 	for (size_t i = 0; i < N_ATTENTION; i++)
 		if (attention_reasons[i] == reason)
 			return (int)i;
-	return -1;
+	if (reason == KANSA_REASON_MALFORMED_WARRANT)
+		return (int)N_ATTENTION + 1;
+	if (reason == KANSA_REASON_MALFORMED_REQUEST)
+		return (int)N_ATTENTION + 2;
+	return (int)N_ATTENTION; /* a reason this table does not name yet */
 }
 
 static json_t *hex_json(const uint8_t *p, size_t len)
@@ -89,23 +101,48 @@ static json_t *reasons_json(const uint64_t *by)
 	return o;
 }
 
-static requester *get_requester(report_ctx *c, const char *name)
+/* The row of @p name (and @p officer, may be NULL) in @p m, made on first use. */
+static requester *get_party(kansa_audit_map *m, const char *name, const char *officer)
 {
 	uint8_t key[KANSA_HASH_LEN];
+	kansa_sha256_ctx *h = NULL;
 	requester *q;
+	int error;
 
-	if (kansa_sha256(key, (const uint8_t *)name, strlen(name)) < 0)
+	if ((error = kansa_sha256_new(&h)) == 0 &&
+	    (error = kansa_sha256_update(h, name, strlen(name) + 1)) == 0 && officer)
+		error = kansa_sha256_update(h, officer, strlen(officer));
+	if (error == 0)
+		error = kansa_sha256_final(key, h);
+	kansa_sha256_free(h);
+	if (error < 0)
 		return NULL;
-	if ((q = kansa_audit_map__get(&c->requesters, key)) != NULL)
+	if ((q = kansa_audit_map__get(m, key)) != NULL)
 		return q;
 	if ((q = calloc(1, sizeof(*q))) == NULL || (q->name = strdup(name)) == NULL ||
-	    kansa_audit_map__put(&c->requesters, key, q) < 0) {
-		if (q)
+	    (officer && (q->officer = strdup(officer)) == NULL) || kansa_audit_map__put(m, key, q) < 0) {
+		if (q) {
 			free(q->name);
+			free(q->officer);
+		}
 		free(q);
 		return NULL;
 	}
 	return q;
+}
+
+static void count_party(requester *q, const kansa_entry *e)
+{
+	if (q->allowed + q->denied == 0)
+		q->first_time = e->time;
+	q->last_time = e->time;
+	if (e->verdict == KANSA_ALLOW) {
+		q->allowed++;
+	} else {
+		q->denied++;
+		if (e->reason >= 0 && e->reason < KANSA_REASON_COUNT)
+			q->denied_by[e->reason]++;
+	}
 }
 
 static void note_attention(report_ctx *c, const kansa_audit_view *v, const kansa_entry *e)
@@ -113,7 +150,7 @@ static void note_attention(report_ctx *c, const kansa_audit_view *v, const kansa
 	int rank = attention_rank(e->reason);
 	json_t *o;
 
-	if (e->verdict == KANSA_ALLOW || rank < 0)
+	if (e->verdict == KANSA_ALLOW)
 		return;
 	c->att_total++;
 	if (c->n_att >= REPORT_MAX_ATTENTION)
@@ -151,20 +188,18 @@ static void on_entry(void *vctx, const kansa_audit_view *v)
 	note_attention(c, v, e);
 	if (v->request == NULL || v->request->requester == NULL)
 		return;
-	if ((q = get_requester(c, v->request->requester)) == NULL) {
+	if ((q = get_party(&c->requesters, v->request->requester, NULL)) == NULL) {
 		c->error = KANSA_ENOMEM;
 		return;
 	}
-	if (q->allowed + q->denied == 0)
-		q->first_time = e->time;
-	q->last_time = e->time;
-	if (e->verdict == KANSA_ALLOW) {
-		q->allowed++;
-	} else {
-		q->denied++;
-		if (e->reason >= 0 && e->reason < KANSA_REASON_COUNT)
-			q->denied_by[e->reason]++;
+	count_party(q, e);
+	if (v->request->officer == NULL)
+		return;
+	if ((q = get_party(&c->officers, v->request->requester, v->request->officer)) == NULL) {
+		c->error = KANSA_ENOMEM;
+		return;
 	}
+	count_party(q, e);
 }
 
 static void on_finding(void *vctx, const kansa_audit_finding *f)
@@ -172,6 +207,9 @@ static void on_finding(void *vctx, const kansa_audit_finding *f)
 	report_ctx *c = vctx;
 	json_t *o;
 
+	if (f->kind == KANSA_FINDING_CHECKPOINT_ROOT || f->kind == KANSA_FINDING_CHECKPOINT_SIGNATURE ||
+	    f->kind == KANSA_FINDING_TRUNCATED)
+		c->cp_findings++;
 	if (json_array_size(c->findings) >= REPORT_MAX_FINDINGS)
 		return;
 	o = json_object();
@@ -286,16 +324,20 @@ static int warrants_json(json_t *root, const kansa_replay *r)
 
 static int cmp_requester(const void *a, const void *b)
 {
-	return strcmp((*(const requester *const *)a)->name, (*(const requester *const *)b)->name);
+	const requester *x = *(const requester *const *)a, *y = *(const requester *const *)b;
+	int d = (x->officer && y->officer) ? strcmp(x->officer, y->officer) : 0;
+
+	return d ? d : strcmp(x->name, y->name);
 }
 
-static int requesters_json(json_t *root, report_ctx *c)
+/* "requesters" (one row per unit) or "officers" (one per officer and unit). */
+static int parties_json(json_t *root, const char *key, const kansa_audit_map *m)
 {
 	json_t *a = json_array();
 	list l;
 	int error;
 
-	if ((error = list_of(&l, &c->requesters)) < 0) {
+	if ((error = list_of(&l, m)) < 0) {
 		json_decref(a);
 		return error;
 	}
@@ -303,6 +345,8 @@ static int requesters_json(json_t *root, report_ctx *c)
 	for (size_t i = 0; i < l.n; i++) {
 		const requester *q = l.items[i];
 		json_t *o = json_object();
+		if (q->officer)
+			json_object_set_new(o, "officer", json_string(q->officer));
 		json_object_set_new(o, "requester", json_string(q->name));
 		json_object_set_new(o, "allowed", json_integer((json_int_t)q->allowed));
 		json_object_set_new(o, "denied", json_integer((json_int_t)q->denied));
@@ -312,7 +356,42 @@ static int requesters_json(json_t *root, report_ctx *c)
 		json_array_append_new(a, o);
 	}
 	free(l.items);
-	json_object_set_new(root, "requesters", a);
+	json_object_set_new(root, key, a);
+	return 0;
+}
+
+/* The checkpoints: how many, the largest, the entries it does not cover yet. */
+static int largest_cp(void *ctx, uint64_t size, const uint8_t *note, size_t len)
+{
+	uint64_t *max = ctx;
+
+	(void)note;
+	(void)len;
+	if (size > *max)
+		*max = size;
+	return 0;
+}
+
+static int checkpoint_json(json_t *root, kansa_ledger *lg, const kansa_audit_summary *s,
+    const report_ctx *c)
+{
+	kansa_store_iter *it = NULL;
+	uint64_t latest = 0;
+	json_t *o;
+	int error;
+
+	if ((error = kansa_store__iter_new(&it, kansa_ledger__store(lg), 0)) == 0)
+		error = kansa_store__snap_checkpoints(it, largest_cp, &latest);
+	kansa_store__iter_free(it);
+	if (error < 0)
+		return error;
+	o = json_object();
+	json_object_set_new(o, "count", json_integer((json_int_t)s->checkpoints));
+	json_object_set_new(o, "latest_size", json_integer((json_int_t)latest));
+	json_object_set_new(o, "uncovered", json_integer((json_int_t)(s->entries > latest ?
+	    s->entries - latest : 0)));
+	json_object_set_new(o, "ok", json_boolean(c->cp_findings == 0));
+	json_object_set_new(root, "checkpoints", o);
 	return 0;
 }
 
@@ -335,9 +414,8 @@ static int cmp_emergency(const void *a, const void *b)
 
 static const char *emergency_status(const kansa_audit_emergency *em, int64_t now)
 {
-	if (em->ratified)
-		return em->approved ? "ratified" : "refused";
-	return now > em->ratify_by ? "overdue" : "pending";
+	return kansa_audit__act_state(em->ratified, em->approved, em->ratification_time, em->ratify_by,
+	    now);
 }
 
 static int emergencies_json(json_t *root, const kansa_replay *r, int64_t now)
@@ -405,7 +483,10 @@ static int build(json_t *root, report_ctx *c, const kansa_replay *r, const kansa
 	}
 	json_object_set_new(root, "attention", att);
 	json_object_set_new(root, "attention_count", json_integer((json_int_t)c->att_total));
-	if ((error = warrants_json(root, r)) < 0 || (error = requesters_json(root, c)) < 0)
+	if ((error = warrants_json(root, r)) < 0 ||
+	    (error = parties_json(root, "requesters", &c->requesters)) < 0 ||
+	    (error = parties_json(root, "officers", &c->officers)) < 0 ||
+	    (error = checkpoint_json(root, lg, s, c)) < 0)
 		return error;
 	return emergencies_json(root, r, now);
 }
@@ -416,6 +497,7 @@ static void free_requester(void *ctx, void *val)
 
 	(void)ctx;
 	free(q->name);
+	free(q->officer);
 	free(q);
 }
 
@@ -460,8 +542,11 @@ int kansa_ledger_report(char **json, kansa_audit_summary *out, kansa_ledger *lg,
 	if (out == NULL)
 		out = &scratch;
 	memset(&c, 0, sizeof(c));
-	if ((error = kansa_audit_map__init(&c.requesters, KANSA_HASH_LEN)) < 0)
+	if ((error = kansa_audit_map__init(&c.requesters, KANSA_HASH_LEN)) < 0 ||
+	    (error = kansa_audit_map__init(&c.officers, KANSA_HASH_LEN)) < 0) {
+		kansa_audit_map__dispose(&c.requesters);
 		return error;
+	}
 	c.findings = json_array();
 	c.att = calloc(REPORT_MAX_ATTENTION, sizeof(*c.att));
 	if (c.findings == NULL || c.att == NULL) {
@@ -490,6 +575,8 @@ out:
 	free(c.att);
 	kansa_audit_map__each(&c.requesters, free_requester, NULL);
 	kansa_audit_map__dispose(&c.requesters);
+	kansa_audit_map__each(&c.officers, free_requester, NULL);
+	kansa_audit_map__dispose(&c.officers);
 	kansa_replay__free(replay);
 	return error;
 }
