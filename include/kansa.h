@@ -531,7 +531,12 @@ typedef enum {
 	KANSA_REASON_WINDOW_OUT_OF_SCOPE = 16, /**< "window-out-of-scope" */
 	KANSA_REASON_OP_NOT_ALLOWED = 17,      /**< "op-not-allowed" */
 	KANSA_REASON_USES_EXHAUSTED = 18,      /**< "uses-exhausted" */
-	KANSA_REASON_COUNT = 19,
+	/** "unauthenticated-requester": through the service only (design §10),
+	 * the unit whose certificate made the call is not in the policy's
+	 * units, is not listed for the action, or is not the request's
+	 * requester; checked right after row 1 */
+	KANSA_REASON_UNAUTHENTICATED_REQUESTER = 19,
+	KANSA_REASON_COUNT = 20,
 } kansa_reason;
 
 /** The reason's name as in the design and the ledger ("target-out-of-scope"); "unknown" otherwise. */
@@ -625,6 +630,25 @@ KANSA_EXTERN(int) kansa_check(kansa_receipt *out, kansa_ledger *lg,
  * @return as kansa_check(); out->seq and out->leaf_hash name the entry.
  */
 KANSA_EXTERN(int) kansa_check_json(kansa_receipt *out, kansa_ledger *lg,
+    const uint8_t *warrant, size_t warrant_len, const char *request_json, size_t json_len,
+    int64_t now);
+
+/**
+ * kansa_check() on behalf of an authenticated unit, as `kansa serve` calls
+ * it (design §10): @p unit is the name the caller's client certificate
+ * proved (its CN, or a URI SAN kansa:unit:NAME). The entry records the unit,
+ * and the request is denied unauthenticated-requester (recorded) when the
+ * unit is not in the policy's "units", is not listed for the request's
+ * action, or is not the request's requester; checked right after design §5
+ * row 1, and recomputed by audit replay. @p unit NULL is kansa_check().
+ * @return as kansa_check(); KANSA_EINVAL (nothing recorded) for a unit name
+ * that is empty, longer than 127 bytes or not text.
+ */
+KANSA_EXTERN(int) kansa_check_as(kansa_receipt *out, kansa_ledger *lg, const char *unit,
+    const uint8_t *warrant, size_t warrant_len, const uint8_t *request, size_t request_len);
+
+/** kansa_check_json() on behalf of an authenticated unit, as kansa_check_as(). */
+KANSA_EXTERN(int) kansa_check_json_as(kansa_receipt *out, kansa_ledger *lg, const char *unit,
     const uint8_t *warrant, size_t warrant_len, const char *request_json, size_t json_len,
     int64_t now);
 

@@ -7,6 +7,10 @@
  * recorded (design §5 row 1): deny malformed-request, with the SHA-256 and
  * the size of the bytes handed over and what could be read of them.
  *
+ * kansa_check_as() and kansa_check_json_as() are the service's checks
+ * (design §10): the same, with the unit its client certificate
+ * authenticated recorded in the entry and checked by the decision.
+ *
  * This file must never answer a request it was handed without an entry,
  * unless nothing could be recorded (then the caller gets the error, deny).
  */
@@ -15,8 +19,22 @@
 
 #include "ledger/ledger_impl.h"
 
+int kansa_check_as(kansa_receipt *out, kansa_ledger *lg, const char *unit, const uint8_t *warrant,
+    size_t warrant_len, const uint8_t *request, size_t request_len)
+{
+	return kansa_ledger__check(out, lg, unit, warrant, warrant_len, request, request_len,
+	    KANSA_REQUEST_FORM_CBOR, NULL);
+}
+
 int kansa_check_json(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant,
     size_t warrant_len, const char *request_json, size_t json_len, int64_t now)
+{
+	return kansa_check_json_as(out, lg, NULL, warrant, warrant_len, request_json, json_len, now);
+}
+
+int kansa_check_json_as(kansa_receipt *out, kansa_ledger *lg, const char *unit,
+    const uint8_t *warrant, size_t warrant_len, const char *request_json, size_t json_len,
+    int64_t now)
 {
 	uint8_t *cbor = NULL;
 	size_t len = 0;
@@ -24,9 +42,9 @@ int kansa_check_json(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warran
 	int error;
 
 	if (request_json == NULL) /* kansa_check answers a missing request */
-		return kansa_check(out, lg, warrant, warrant_len, NULL, 0);
+		return kansa_check_as(out, lg, unit, warrant, warrant_len, NULL, 0);
 	if ((error = kansa_request__from_json(&cbor, &len, request_json, json_len, now)) == 0) {
-		error = kansa_check(out, lg, warrant, warrant_len, cbor, len);
+		error = kansa_check_as(out, lg, unit, warrant, warrant_len, cbor, len);
 		free(cbor);
 		return error;
 	}
@@ -39,6 +57,6 @@ int kansa_check_json(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warran
 	kansa_request__json_peek(names, sizeof(names), request_json, json_len);
 	snprintf(why, sizeof(why), "%s%s%.100s", names, names[0] ? "; " : "",
 	    kansa_error_last()->code == error ? kansa_error_last()->message : kansa_strerror(error));
-	return kansa_ledger__check(out, lg, warrant, warrant_len, (const uint8_t *)request_json,
+	return kansa_ledger__check(out, lg, unit, warrant, warrant_len, (const uint8_t *)request_json,
 	    json_len, KANSA_REQUEST_FORM_JSON, why);
 }

@@ -27,9 +27,12 @@ int kansa_ledger__finish_entry(kansa_store *s, kansa_entry *e, kansa_store_entry
  * decided on and kept when it fits (KANSA_MAX_REQUEST_BYTES); a larger one,
  * or any JSON (the bytes of a JSON request that did not convert), is
  * recorded as malformed-request by its hash and size, with @p why (may be
- * NULL) as what could be read. */
-int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant,
-    size_t warrant_len, const uint8_t *request, size_t request_len, int form, const char *why);
+ * NULL) as what could be read. @p unit is the unit the service
+ * authenticated (kansa_check_as()), recorded in the entry and checked by the
+ * decision, or NULL in process. */
+int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const char *unit,
+    const uint8_t *warrant, size_t warrant_len, const uint8_t *request, size_t request_len,
+    int form, const char *why);
 /* A deny receipt for an append that failed with @p error. */
 void kansa_ledger__receipt_deny(kansa_receipt *out, int error);
 /* A text meta value. */

@@ -49,6 +49,13 @@ typedef struct {
 	uint8_t kid[KANSA_KID_LEN]; /* key id */
 } kansa_member;
 
+/* A unit that may call `kansa serve` (design §10): authenticated by a
+ * client certificate naming it, it may ask only for its listed actions. */
+typedef struct {
+	char *name;                          /* the certificate's CN, or its kansa:unit:NAME URI SAN */
+	bool actions[2];                     /* per warrant action: it may ask for it */
+} kansa_unit;
+
 typedef struct {
 	char *commission;                    /* "jp-ccisc" */
 	uint64_t version;                    /* 1, 2, ... */
@@ -64,6 +71,8 @@ typedef struct {
 	size_t n_ops;
 	uint64_t max_targets;                /* per request; default 256 */
 	int64_t emergency[2];                /* ratification window in seconds per action; 0 = no emergency acts */
+	kansa_unit *units;                   /* units that may call the service; none when absent */
+	size_t n_units;
 } kansa_policy_doc;
 
 typedef struct {

@@ -285,7 +285,7 @@ static json_t *jper_action(const int64_t v[2])
 void kansa_policy_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now)
 {
 	const kansa_policy_doc *p = &d->u.policy;
-	json_t *members = json_array(), *q = json_object();
+	json_t *members = json_array(), *q = json_object(), *units = json_array();
 
 	(void)now;
 
@@ -308,6 +308,16 @@ void kansa_policy_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now
 	json_object_set_new(o, "forbidden_fields", jnames(p->forbidden_fields, p->n_forbidden_fields));
 	json_object_set_new(o, "ops", jnames(p->ops, p->n_ops));
 	json_object_set_new(o, "max_targets", json_integer((json_int_t)p->max_targets));
+	json_object_set_new(o, "units", units);
+	for (size_t i = 0; units != NULL && i < p->n_units; i++) {
+		json_t *acts = json_array();
+
+		for (int a = 0; acts != NULL && a < 2; a++)
+			if (p->units[i].actions[a])
+				json_array_append_new(acts, json_string(kansa_action__name(a)));
+		json_array_append_new(units, json_pack("{s:s, s:o}", "name", p->units[i].name,
+		    "actions", acts));
+	}
 }
 
 void kansa_warrant_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now)
