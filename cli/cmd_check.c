@@ -12,13 +12,18 @@
 
 static const cli_help help_check = {
 	.usage = "--db DB --request REQUEST.json [--warrant WARRANT.cose]\n"
-	    "[--db-key-file FILE] [--json]",
+	    "[--db-key-file FILE] [--json]\n"
+	    "--server URL --cert CERT --key KEY --ca CA --request REQUEST.json\n"
+	    "[--warrant WARRANT.cose] [--json]",
 	.about = "Decide on one request and record the decision in the ledger before answering.\n"
 	    "A request that cannot be parsed is recorded too, as malformed-request.\n"
 	    "Exit status: 0 allowed, 1 denied (the reason is printed), 3 or 4 an input\n"
 	    "file that cannot be read, 4 the ledger could not be written (the request is\n"
 	    "then denied and nothing is recorded). Without --warrant only an emergency request\n"
-	    "(\"emergency\": true) can be allowed, if the policy permits it.",
+	    "(\"emergency\": true) can be allowed, if the policy permits it.\n"
+	    "With --server the check goes to a kansa serve (docs/service.md), with the\n"
+	    "client certificate --cert naming your unit; the answer is the same, and any\n"
+	    "transport or TLS failure is a deny with exit status 4.",
 	.example = "kansa check --db ledger.db --warrant warrant.cose --request request.json --json",
 	.schema = "kansa.check/1",
 };
@@ -32,9 +37,14 @@ int cmd_check(int argc, char **argv)
 {
 	const char *schema = help_check.schema;
 	const char *db = NULL, *key_file = NULL, *warrant_file = NULL, *request_file = NULL;
+	const char *server = NULL, *cert = NULL, *key = NULL, *ca = NULL;
 	bool cbor = false, json = false;
 	const cli_option opts[] = {
-		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
+		CLI_OPT_DB(&db, "the ledger (or --server)", 0),
+		CLI_OPT_STRING("server", 0, &server, "URL", "check through a kansa serve at https://HOST:PORT", 0),
+		CLI_OPT_PATH("cert", 0, &cert, "FILE", "with --server: your unit's client certificate (PEM)", 0),
+		CLI_OPT_PATH("key", 0, &key, "FILE", "with --server: its private key (PEM, mode 0600)", 0),
+		CLI_OPT_PATH("ca", 0, &ca, "FILE", "with --server: the CA certificate of the server (PEM)", 0),
 		CLI_OPT_PATH("warrant", 0, &warrant_file, "FILE", "the signed warrant (COSE)", 0),
 		CLI_OPT_PATH("request", 0, &request_file, "FILE",
 		    "the request (JSON as in docs/documents.md, or CBOR with --cbor)", CLI_OPT_REQUIRED),
@@ -44,6 +54,7 @@ int cmd_check(int argc, char **argv)
 		CLI_OPT_END(),
 	};
 	kansa_ledger *lg = NULL;
+	kansa_client *client = NULL;
 	kansa_receipt r;
 	json_t *clock = NULL;
 	uint8_t *warrant = NULL, *req_in = NULL;
@@ -53,12 +64,25 @@ int cmd_check(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	if ((rc = cli_parse_options(&help_check, opts, argc, argv)) >= 0)
 		return rc;
+	if ((db == NULL) == (server == NULL) || (server && (!cert || !key || !ca || cbor || key_file))) {
+		kansa_error_set_str(KANSA_EINVAL, "give --db DB, or --server URL with --cert, --key and "
+		    "--ca (then no --db-key-file or --cbor): see kansa check --help");
+		return cli_fail(KANSA_EINVAL, json, schema);
+	}
 	/* The request file is handed over as it is: the library records even
 	 * one that does not parse or is too large (design §5 row 1). Only a
 	 * file that cannot be read is refused here, with nothing recorded. */
 	if ((warrant_file && (error = kansa_file_read(&warrant, &wlen, warrant_file, 1024 * 1024, 0)) < 0) ||
 	    (error = kansa_file_read(&req_in, &rinlen, request_file, REQUEST_FILE_MAX, 0)) < 0)
 		goto out;
+	if (server) {
+		/* REQ: SERVICE-CLIENT-FAIL a check that does not come back is a deny, exit 4 */
+		if ((error = kansa_client_open(&client, server, cert, key, ca)) == 0 &&
+		    (error = kansa_client_check(&r, client, warrant, wlen, (const char *)req_in,
+		    rinlen)) == KANSA_EFORMAT) /* an answer that is not a receipt: the transport's fault */
+			error = kansa_error_set_str(KANSA_EIO, kansa_error_last()->message);
+		goto answer;
+	}
 	if ((error = cli_open_ledger(&lg, db, key_file, 0)) < 0)
 		goto out;
 	clock = cli_clock_check(lg); /* before the check: its entry moves the last time */
@@ -68,12 +92,14 @@ int cmd_check(int argc, char **argv)
 	else
 		error = kansa_check_json(&r, lg, warrant, wlen, (const char *)req_in, rinlen,
 		    (int64_t)time(NULL));
+answer:
 	if (error < 0)
 		goto out;
 	if (json) {
 		json_t *j = cli_receipt_json(&r);
 		json_object_set_new(j, "ok", json_boolean(r.verdict == KANSA_ALLOW));
-		json_object_set(j, "clock", clock);
+		if (clock)
+			json_object_set(j, "clock", clock);
 		cli_json_print(j, schema);
 	} else {
 		cli_receipt_print(&r, "decision");
@@ -81,6 +107,7 @@ int cmd_check(int argc, char **argv)
 out:
 	json_decref(clock);
 	kansa_ledger_close(lg);
+	kansa_client_close(client);
 	free(warrant);
 	free(req_in);
 	if (error < 0) {

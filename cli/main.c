@@ -40,6 +40,7 @@ static const cli_command commands[] = {
 	{ "audit", "replay", cmd_audit_replay, "verify, and re-decide every entry" },
 	{ "audit", "report", cmd_audit_report, "per warrant, per requester, denials to look at first" },
 	{ "check", NULL, cmd_check, "decide on a request and record the decision" },
+	{ "serve", NULL, cmd_serve, "serve the ledger over HTTPS to the units of the policy" },
 	{ "anchor", "push", cmd_anchor_push, "commit the ledger's checkpoint to a git repository, push it" },
 	{ "anchor", "verify", cmd_anchor_verify, "verify an anchor repository's history (public keys only)" },
 	{ "anchor", "cosign", cmd_anchor_cosign, "as a witness, cosign the newest anchored checkpoint" },
