@@ -10,3 +10,8 @@ libkansa_la_LIBADD += $(LIBSSL_LIBS) $(LIBEVENT_LIBS) $(LIBCURL_LIBS)
 # kansa serve and kansa check --server end to end (certificates made by openssl in the test)
 TESTS += tests/cli/serve.sh
 EXTRA_DIST += tests/cli/serve.sh
+check_PROGRAMS += tests/unit/test_service
+tests_unit_test_service_SOURCES = tests/unit/service/test_service.c tests/unit/ledger/fixture.h
+tests_unit_test_service_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_service_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_service
