@@ -21,7 +21,8 @@ static const cli_help help_serve = {
 	    "unauthenticated-requester and recorded. Routes: POST /v1/check, GET /healthz,\n"
 	    "/v1/info, /v1/checkpoint, /metrics (docs/service.md). Port 0 picks a free\n"
 	    "port; the address is printed on stderr. SIGTERM or SIGINT: stop accepting,\n"
-	    "answer every check in flight, close the ledger, exit 0.\n"
+	    "answer every check in flight, close the ledger, exit 0. SIGHUP: read the\n"
+	    "--cert, --key and --client-ca files again.\n"
 	    "Exit status: 0 stopped by a signal, 2 usage, 3 or 4 a certificate, key or\n"
 	    "ledger that cannot be used, or an address that cannot be listened on.",
 	.example = "KANSA_DB_KEY_FILE=db.key kansa serve --db ledger.db --listen 127.0.0.1:8443 \\\n"

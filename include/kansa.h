@@ -1246,7 +1246,9 @@ typedef struct {
  * opt->client_ca; its unit (URI SAN kansa:unit:NAME, else the subject CN)
  * is passed to kansa_check_json_as(). Checks run on worker threads. Bodies
  * over 1 MiB get 413. On SIGTERM or SIGINT it stops accepting, answers every
- * check in flight, and returns; the caller then closes the ledger.
+ * check in flight, and returns; the caller then closes the ledger. On SIGHUP
+ * it reads the certificate, key and client CA files again (new connections
+ * use them; on failure the old ones stay).
  * @return 0 after a signal; KANSA_EINVAL (options); KANSA_EIO (cannot
  * listen); KANSA_EKEY / KANSA_EFORMAT / KANSA_EPERM (certificate or key
  * files); KANSA_ENOMEM.

@@ -16,6 +16,7 @@
  * SIGTERM or SIGINT: the listener closes, requests that arrive get 503 with
  * Connection: close, every check already accepted is answered, then the
  * loop ends and kansa_serve() returns; the caller closes the ledger.
+ * SIGHUP: the certificate, key and client CA files are read again.
  *
  * This file must never answer a request that came without TLS, nor run a
  * check without the unit of a verified client certificate.
@@ -52,7 +53,7 @@ typedef struct {
 	bool paused;      /* the listener is disabled at max_connections */
 	bool draining;    /* a signal came: answer what is in flight, then stop */
 	size_t inflight;  /* requests handed to workers, not yet answered */
-	struct event *sig[2];
+	struct event *sig[3];   /* SIGTERM, SIGINT, SIGHUP */
 } server;
 
 typedef struct {
@@ -354,6 +355,25 @@ static int parse_address(struct sockaddr_storage *ss, int *len, const char *text
 	return 0;
 }
 
+/* SIGHUP: read the certificate, key and client CA files again; new
+ * connections use them, open ones keep theirs (each SSL holds its context). */
+static void on_reload(evutil_socket_t sig, short what, void *arg)
+{
+	server *s = arg;
+	SSL_CTX *next = NULL;
+
+	(void)sig;
+	(void)what;
+	/* REQ: SERVICE-SIGHUP certificates re-read; on failure the old ones stay */
+	if (kansa_service__tls_ctx(&next, s->opt) < 0) {
+		say(s, "SIGHUP: kept the certificates in use: %s", kansa_error_last()->message);
+		return;
+	}
+	SSL_CTX_free(s->ctx);
+	s->ctx = next;
+	say(s, "SIGHUP: certificates, key and client CA read again");
+}
+
 static int listen_on(server *s)
 {
 	struct sockaddr_storage ss;
@@ -422,8 +442,9 @@ static int start(server *s)
 	evhttp_set_flags(s->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	/* REQ: SERVICE-LIMIT-TIME handshake, headers, body and idle each bounded */
 	evhttp_set_timeout(s->http, (int)(s->opt->timeout ? s->opt->timeout : 10));
-	for (int i = 0; i < 2; i++) {
-		s->sig[i] = evsignal_new(s->base, i == 0 ? SIGTERM : SIGINT, on_signal, s);
+	for (int i = 0; i < 3; i++) {
+		s->sig[i] = evsignal_new(s->base, i == 0 ? SIGTERM : i == 1 ? SIGINT : SIGHUP,
+		    i == 2 ? on_reload : on_signal, s);
 		if (s->sig[i] == NULL || event_add(s->sig[i], NULL) < 0)
 			return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "cannot watch signals");
 	}
@@ -439,7 +460,7 @@ static void stop(server *s)
 	s->listener = NULL;
 	if (s->http)
 		evhttp_free(s->http); /* closes the listener and the idle connections */
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		if (s->sig[i])
 			event_free(s->sig[i]);
 	if (s->base)

@@ -137,6 +137,10 @@ expect_grep "naming one unit" err.txt "with what to do"
 expect_exit 4 "a certificate with two kansa:unit URIs names no unit: refused, exit 4" -- as twouri ok.json
 expect_exit 4 "a server the --ca does not vouch for: deny, exit 4" -- \
 	kansa check --server "$URL" --cert npa.pem --key npa.key --ca other-ca.pem --warrant w.cose --request ok.json
+expect_exit 2 "--db and --server together: a usage error" -- \
+	kansa check --db l.db --server "$URL" --cert npa.pem --key npa.key --ca server-ca.pem --request ok.json
+expect_exit 2 "--server without --cert: a usage error" -- \
+	kansa check --server "$URL" --key npa.key --ca server-ca.pem --request ok.json
 expect_exit 4 "nobody listening: deny, exit 4" -- \
 	kansa check --server https://127.0.0.1:1 --cert npa.pem --key npa.key --ca server-ca.pem --warrant w.cose --request ok.json
 
@@ -188,6 +192,22 @@ start=$(date +%s)
 expect_exit 0 "120 idle connections open: a lawful check is still answered" -- as npa ok.json
 [ $(($(date +%s) - start)) -le 3 ] && ok "within 3 seconds" || not_ok "took $(($(date +%s) - start)) s"
 wait "$idle"
+
+# ---- SIGHUP: the certificate files read again -----------------------------------
+cp units-ca.pem units-ca.keep && cp other-ca.pem units-ca.pem
+kill -HUP "$server"
+for _ in $(seq 1 50); do grep -q "read again" serve.err && break; sleep 0.1; done
+expect_exit 4 "after SIGHUP with another client CA: the old units' certificates are refused" -- as npa ok.json
+expect_exit 0 "and the new CA's are accepted" -- as foreign ok.json
+echo "not a certificate" > units-ca.pem
+kill -HUP "$server"
+for _ in $(seq 1 50); do grep -q "kept the certificates" serve.err && break; sleep 0.1; done
+expect_grep "kept the certificates in use" serve.err "a SIGHUP with a broken file keeps the certificates in use"
+expect_exit 0 "and the server goes on with them" -- as foreign ok.json
+cp units-ca.keep units-ca.pem
+kill -HUP "$server"
+for _ in $(seq 1 50); do [ "$(grep -c "read again" serve.err)" -ge 2 ] && break; sleep 0.1; done
+expect_exit 0 "the units' CA back after SIGHUP" -- as npa ok.json
 
 # ---- concurrency ---------------------------------------------------------------
 pids=
