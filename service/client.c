@@ -56,8 +56,8 @@ static int set_options(kansa_client *c, const char *cert, const uint8_t *key, si
 	    curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM") != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers) != CURLE_OK)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS,
 		    "libcurl refused an option (built without TLS 1.3 or blobs?)");

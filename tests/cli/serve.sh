@@ -80,8 +80,12 @@ open("expired.pem", "wb").write(cert.public_bytes(serialization.Encoding.PEM))
 PY
 
 # ---- the server (the program itself, so that $! is its pid) -----------------
+# the connection timeout: 5 s, longer under valgrind, where a client's TLS
+# handshake alone can take that long
+tmo=5
+[ "${KANSA_VALGRIND:-0}" = 1 ] && tmo=40
 "$KANSA" serve --db l.db --listen 127.0.0.1:0 --cert server.pem --key server.key \
-	--client-ca units-ca.pem --timeout 5 --max-connections 200 2> serve.err &
+	--client-ca units-ca.pem --timeout $tmo --max-connections 200 2> serve.err &
 server=$!
 trap 'kill "$server" 2>/dev/null; rm -rf "$T"' EXIT
 port=
@@ -207,7 +211,7 @@ PY
 idle=$!
 for _ in $(seq 1 100); do grep -q open idle.out && break; sleep 0.1; done
 start=$(date +%s)
-code=$(mcurl --max-time 30 -o raw.json -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @body.json "$URL/v1/check")
+code=$(mcurl --max-time 60 -o raw.json -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @body.json "$URL/v1/check")
 took=$(($(date +%s) - start))
 [ "$code" = 200 ] && [ "$(json_get raw.json "j['decision']")" = allow ] \
 	&& ok "200 idle connections (the limit): a lawful check is answered once the timeout closes them ($took s)" \
@@ -238,7 +242,8 @@ for i in $(seq 1 20); do as npa ok.json > "c$i.json" 2>/dev/null & pids="$pids $
 wait $pids
 allows=0
 for i in $(seq 1 20); do [ "$(json_get "c$i.json" "j['decision']")" = allow ] && allows=$((allows + 1)); done
-[ $allows -eq 20 ] && ok "20 concurrent clients: 20 allows" || not_ok "20 concurrent clients: $allows allows"
+[ $allows -eq 20 ] && ok "20 concurrent clients: 20 allows" \
+	|| { not_ok "20 concurrent clients: $allows allows"; sed 's/^/    /' c1.json; }
 
 # ---- SIGTERM with checks in flight ---------------------------------------------
 # 20 clients, 3 checks each; the signal comes once the first answers are back
@@ -271,15 +276,20 @@ expect_exit 0 "ledger verify passes" -- kansa ledger verify --db l.db
 expect_exit 0 "audit replay re-decides every check, units included" -- kansa audit replay --db l.db
 python3 - c*.json s*-*.json > allows.txt <<'PY'
 import json, sys
-allows = [json.load(open(f)) for f in sys.argv[1:]]
+def load(f):
+    try:
+        return json.load(open(f))
+    except ValueError:
+        return {}
+allows = [load(f) for f in sys.argv[1:]]
 allows = [(j["seq"], j["leaf_hash"]) for j in allows if j.get("decision") == "allow"]
-print(len(allows), len({s for s, _ in allows}), max(s for s, _ in allows))
+print(len(allows), len({s for s, _ in allows}), max([s for s, _ in allows] or [-1]))
 for s, leaf in allows[:30]:
     print(s, leaf)
 PY
 read -r n distinct top < allows.txt
 kansa ledger info --db l.db --json > info.json
-[ "$n" = "$distinct" ] && [ "$top" -lt "$(json_get info.json "j['size']")" ] \
+[ "$n" -gt 0 ] && [ "$n" = "$distinct" ] && [ "$top" -lt "$(json_get info.json "j['size']")" ] \
 	&& ok "the $n allows of the concurrent clients have $n distinct seqs, all in the ledger" \
 	|| not_ok "$n allows, $distinct seqs, highest $top"
 kansa audit report --db l.db --json > report.json
