@@ -144,6 +144,7 @@ int cmd_ledger_proof(int argc, char **argv);
 int cmd_ledger_verify(int argc, char **argv);
 int cmd_ledger_rekey(int argc, char **argv);        /* cmd_ledger_rekey.c */
 int cmd_check(int argc, char **argv);               /* cmd_check.c */
+int cmd_serve(int argc, char **argv);               /* cmd_serve.c */
 int cmd_audit_replay(int argc, char **argv);        /* cmd_audit.c */
 int cmd_audit_report(int argc, char **argv);
 int cmd_audit_entries(int argc, char **argv);       /* cmd_audit_entries.c */

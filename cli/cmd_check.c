@@ -13,7 +13,9 @@
 
 static const cli_help help_check = {
 	.usage = "--db DB --request REQUEST.json [--warrant WARRANT.cose]\n"
-	    "[--receipt-out FILE [--force]] [--db-key-file FILE] [--json]",
+	    "[--receipt-out FILE [--force]] [--db-key-file FILE] [--json]\n"
+	    "--server URL --cert CERT --key KEY --ca CA --request REQUEST.json\n"
+	    "[--warrant WARRANT.cose] [--receipt-out FILE [--force]] [--json]",
 	.about = "Decide on one request and record the decision in the ledger before answering.\n"
 	    "A request that cannot be parsed is recorded too, as malformed-request.\n"
 	    "Exit status: 0 allowed, 1 denied (the reason is printed), 3 an input file\n"
@@ -24,7 +26,11 @@ static const cli_help help_check = {
 	    "Every decision comes with a receipt signed by the ledger's log key (design §9):\n"
 	    "--json prints it as \"receipt\" (base64), --receipt-out writes it to FILE, for the\n"
 	    "data holder to check with 'kansa receipt verify'. An existing FILE is refused,\n"
-	    "before anything is checked, unless --force is given.",
+	    "before anything is checked, unless --force is given.\n"
+	    "\n"
+	    "With --server the check goes to a kansa serve (docs/service.md), with the\n"
+	    "client certificate --cert naming your unit; the answer and its receipt are the\n"
+	    "same, and any transport or TLS failure is a deny with exit status 4.",
 	.example = "kansa check --db ledger.db --warrant warrant.cose --request request.json --json\n"
 	    "kansa check --db ledger.db --warrant warrant.cose --request request.json --receipt-out act.receipt",
 	.schema = "kansa.check/1",
@@ -49,7 +55,8 @@ static int print_result(const kansa_receipt *r, json_t *clock, bool json, const 
 	if (json) {
 		json_t *j = cli_receipt_json(r);
 		json_object_set_new(j, "ok", json_boolean(r->verdict == KANSA_ALLOW && write_error == 0));
-		json_object_set(j, "clock", clock);
+		if (clock)
+			json_object_set(j, "clock", clock);
 		if (receipt_out && write_error == 0)
 			json_object_set_new(j, "receipt_out", json_string(receipt_out));
 		if (write_error < 0)
@@ -99,9 +106,14 @@ int cmd_check(int argc, char **argv)
 	const char *schema = help_check.schema;
 	const char *db = NULL, *key_file = NULL, *warrant_file = NULL, *request_file = NULL;
 	const char *receipt_out = NULL;
+	const char *server = NULL, *cert = NULL, *key = NULL, *ca = NULL;
 	bool cbor = false, json = false, force = false;
 	const cli_option opts[] = {
-		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
+		CLI_OPT_DB(&db, "the ledger (or --server)", 0),
+		CLI_OPT_STRING("server", 0, &server, "URL", "check through a kansa serve at https://HOST:PORT", 0),
+		CLI_OPT_PATH("cert", 0, &cert, "FILE", "with --server: your unit's client certificate (PEM)", 0),
+		CLI_OPT_PATH("key", 0, &key, "FILE", "with --server: its private key (PEM, mode 0600)", 0),
+		CLI_OPT_PATH("ca", 0, &ca, "FILE", "with --server: the CA certificate of the server (PEM)", 0),
 		CLI_OPT_PATH("warrant", 0, &warrant_file, "FILE", "the signed warrant (COSE)", 0),
 		CLI_OPT_PATH("request", 0, &request_file, "FILE",
 		    "the request (JSON as in docs/documents.md, or CBOR with --cbor)", CLI_OPT_REQUIRED),
@@ -113,6 +125,7 @@ int cmd_check(int argc, char **argv)
 		CLI_OPT_END(),
 	};
 	kansa_ledger *lg = NULL;
+	kansa_client *client = NULL;
 	kansa_receipt r;
 	json_t *clock = NULL;
 	uint8_t *warrant = NULL, *req_in = NULL;
@@ -122,6 +135,11 @@ int cmd_check(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	if ((rc = cli_parse_options(&help_check, opts, argc, argv)) >= 0)
 		return rc;
+	if ((db == NULL) == (server == NULL) || (server && (!cert || !key || !ca || cbor || key_file))) {
+		kansa_error_set_str(KANSA_EINVAL, "give --db DB, or --server URL with --cert, --key and "
+		    "--ca (then no --db-key-file or --cbor): see kansa check --help");
+		return cli_fail(KANSA_EINVAL, json, schema);
+	}
 	/* The request file is handed over as it is: the library records even
 	 * one that does not parse or is too large (design §5 row 1). Only a
 	 * file that cannot be read is refused here, with nothing recorded. */
@@ -130,6 +148,14 @@ int cmd_check(int argc, char **argv)
 	if ((warrant_file && (error = cli_read_input(&warrant, &wlen, warrant_file, 1024 * 1024)) < 0) ||
 	    (error = cli_read_input(&req_in, &rinlen, request_file, REQUEST_FILE_MAX)) < 0)
 		goto out;
+	if (server) {
+		/* REQ: SERVICE-CLIENT-FAIL a check that does not come back is a deny, exit 4 */
+		if ((error = kansa_client_open(&client, server, cert, key, ca)) == 0 &&
+		    (error = kansa_client_check(&r, client, warrant, wlen, (const char *)req_in,
+		    rinlen)) == KANSA_EFORMAT) /* an answer that is not a receipt: the transport's fault */
+			error = kansa_error_set_str(KANSA_EIO, kansa_error_last()->message);
+		goto answer;
+	}
 	if ((error = cli_open_ledger(&lg, db, key_file, 0)) < 0)
 		goto out;
 	clock = cli_clock_check(lg); /* before the check: its entry moves the last time */
@@ -139,6 +165,7 @@ int cmd_check(int argc, char **argv)
 	else
 		error = kansa_check_json(&r, lg, warrant, wlen, (const char *)req_in, rinlen,
 		    (int64_t)time(NULL));
+answer:
 	if (error < 0 && r.recorded) {
 		rc = recorded_unsigned(&r, error, json);
 		error = 0;
@@ -147,27 +174,32 @@ int cmd_check(int argc, char **argv)
 	if (error < 0)
 		goto out;
 	/* REQ: RECEIPT-OUT written only after the entry is recorded; never over a file without --force */
-	if (receipt_out)
+	if (receipt_out && r.cose_len == 0)
+		write_error = kansa_error_set_str(KANSA_EFORMAT, "the answer carries no receipt");
+	else if (receipt_out)
 		write_error = kansa_file_write(receipt_out, r.cose, r.cose_len, 0644,
 		    force ? KANSA_FILE_REPLACE : 0);
 	rc = print_result(&r, clock, json, receipt_out, write_error);
 out:
 	json_decref(clock);
 	kansa_ledger_close(lg);
+	kansa_client_close(client);
 	free(warrant);
 	free(req_in);
 	if (error < 0) {
-		/* fail closed: nothing recorded, so the answer is deny */
+		/* fail closed: no recorded answer, so the answer is deny (in process
+		 * nothing was recorded; through the service, none came back) */
 		const kansa_error *e = kansa_error_last();
 		if (json) {
 			json_t *j = json_pack("{s:b, s:s, s:s, s:{s:s, s:s}}", "ok", 0, "decision", "deny",
-			    "reason", "not-recorded", "error", "code", kansa_error_name(error),
-			    "message", e->code == error ? e->message : kansa_strerror(error));
+			    "reason", "not-recorded", "error", "code",
+			    kansa_error_name(error), "message", e->code == error ? e->message : kansa_strerror(error));
 			cli_json_print(j, schema);
 			cli_warn("%s", e->code == error ? e->message : kansa_strerror(error));
 			return cli_exit_code(error);
 		}
-		printf("decision: deny (nothing was recorded: %s)\n", kansa_strerror(error));
+		printf("decision: deny (%s: %s)\n", server ? "no answer from the service" : "nothing was recorded",
+		    kansa_strerror(error));
 		return cli_fail(error, false, schema);
 	}
 	return rc;

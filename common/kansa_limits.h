@@ -71,6 +71,12 @@ _Static_assert(KANSA_MAX_REQUEST_BYTES == KANSA_MAX_ENTRY_BYTES - KANSA_MAX_ENTR
 /* Names in a field or op vocabulary. */
 #define KANSA_MAX_VOCABULARY 256
 
+/* Units a policy names (design §10): more than any commission oversees. */
+#define KANSA_MAX_UNITS 256
+
+/* A unit's name, as a policy's text ids (a certificate's CN is at most 64). */
+#define KANSA_MAX_UNIT_BYTES 127
+
 /* A text string inside a document (names, case numbers, reasons). */
 #define KANSA_MAX_TEXT_BYTES 4096
 

@@ -570,7 +570,12 @@ typedef enum {
 	KANSA_REASON_WINDOW_OUT_OF_SCOPE = 16, /**< "window-out-of-scope" */
 	KANSA_REASON_OP_NOT_ALLOWED = 17,      /**< "op-not-allowed" */
 	KANSA_REASON_USES_EXHAUSTED = 18,      /**< "uses-exhausted" */
-	KANSA_REASON_COUNT = 19,
+	/** "unauthenticated-requester": through the service only (design §10),
+	 * the unit whose certificate made the call is not in the policy's
+	 * units, is not listed for the action, or is not the request's
+	 * requester; checked right after row 1 */
+	KANSA_REASON_UNAUTHENTICATED_REQUESTER = 19,
+	KANSA_REASON_COUNT = 20,
 } kansa_reason;
 
 /** The reason's name as in the design and the ledger ("target-out-of-scope"); "unknown" otherwise. */
@@ -676,6 +681,25 @@ KANSA_EXTERN(int) kansa_check(kansa_receipt *out, kansa_ledger *lg,
  * @return as kansa_check(); out->seq and out->leaf_hash name the entry.
  */
 KANSA_EXTERN(int) kansa_check_json(kansa_receipt *out, kansa_ledger *lg,
+    const uint8_t *warrant, size_t warrant_len, const char *request_json, size_t json_len,
+    int64_t now);
+
+/**
+ * kansa_check() on behalf of an authenticated unit, as `kansa serve` calls
+ * it (design §10): @p unit is the name the caller's client certificate
+ * proved (its CN, or a URI SAN kansa:unit:NAME). The entry records the unit,
+ * and the request is denied unauthenticated-requester (recorded) when the
+ * unit is not in the policy's "units", is not listed for the request's
+ * action, or is not the request's requester; checked right after design §5
+ * row 1, and recomputed by audit replay. @p unit NULL is kansa_check().
+ * @return as kansa_check(); KANSA_EINVAL (nothing recorded) for a unit name
+ * that is empty, longer than 127 bytes or not text.
+ */
+KANSA_EXTERN(int) kansa_check_as(kansa_receipt *out, kansa_ledger *lg, const char *unit,
+    const uint8_t *warrant, size_t warrant_len, const uint8_t *request, size_t request_len);
+
+/** kansa_check_json() on behalf of an authenticated unit, as kansa_check_as(). */
+KANSA_EXTERN(int) kansa_check_json_as(kansa_receipt *out, kansa_ledger *lg, const char *unit,
     const uint8_t *warrant, size_t warrant_len, const char *request_json, size_t json_len,
     int64_t now);
 
@@ -1569,6 +1593,72 @@ typedef struct {
 KANSA_EXTERN(int) kansa_anchor_cosign(kansa_anchor_cosign_result *out, const char *repo_path,
     const kansa_note_verifier *log, const kansa_key *witness, const char *state_path,
     const char *const *remotes, size_t n_remotes);
+
+/* ---------------------------------------------------------------------- */
+/* Service: kansa serve and its client (design §10)                       */
+/* ---------------------------------------------------------------------- */
+
+/** How kansa_serve() runs. Zero values take the defaults named. */
+typedef struct {
+	const char *listen;        /**< "127.0.0.1:8443" (IPv4 or [IPv6]); port 0 picks a free port */
+	const char *cert;          /**< the server's certificate chain, PEM */
+	const char *key;           /**< its private key, PEM, not encrypted, mode 0600 */
+	const char *client_ca;     /**< the CA certificates (PEM) that issue the units' certificates */
+	bool public_read;          /**< GET routes without a client certificate (checks always need one) */
+	unsigned workers;          /**< threads that run checks; 0: 8 */
+	unsigned max_connections;  /**< open connections; past it new ones wait unaccepted; 0: 256 */
+	unsigned timeout;          /**< seconds a connection may take for its TLS handshake, headers,
+				        body, or idle between requests; 0: 10 */
+	/** a line for the operator's log ("listening on 127.0.0.1:8443",
+	 * "stopping: ..."); called on the server's thread; may be NULL */
+	void (*on_event)(void *ctx, const char *line);
+	void *ctx;                 /**< passed to on_event */
+} kansa_serve_options;
+
+/**
+ * Serve @p lg over HTTPS (TLS 1.3 only) until SIGTERM or SIGINT: POST
+ * /v1/check ({"warrant": base64 COSE or null, "request": {...}} -> the
+ * check's JSON, as `kansa check --json` prints it, with "unit"), GET
+ * /healthz, /v1/info, /v1/checkpoint (C2SP signed note), /metrics
+ * (Prometheus text). Every caller shows a client certificate issued by
+ * opt->client_ca; its unit (URI SAN kansa:unit:NAME, else the subject CN)
+ * is passed to kansa_check_json_as(). Checks run on worker threads. Bodies
+ * over 1 MiB get 413. On SIGTERM or SIGINT it stops accepting, answers every
+ * check in flight, and returns; the caller then closes the ledger. On SIGHUP
+ * it reads the certificate, key and client CA files again (new connections
+ * use them; on failure the old ones stay).
+ * @return 0 after a signal; KANSA_EINVAL (options); KANSA_EIO (cannot
+ * listen); KANSA_EKEY / KANSA_EFORMAT / KANSA_EPERM (certificate or key
+ * files); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_serve(kansa_ledger *lg, const kansa_serve_options *opt);
+
+/** A connection to a kansa serve (libcurl, keep-alive). One thread at a time. */
+typedef struct kansa_client kansa_client;
+
+/**
+ * Prepare a client of the service at @p url ("https://host:port"), showing
+ * the client certificate @p cert with its key @p key (PEM; the key mode
+ * 0600), and trusting only the CA certificates in @p ca for the server.
+ * Nothing is sent yet. @return 0; KANSA_EINVAL; KANSA_ENOTFOUND / KANSA_EPERM
+ * (a file); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_client_open(kansa_client **out, const char *url, const char *cert,
+    const char *key, const char *ca);
+
+/**
+ * kansa_check_json() through the service: the same receipt, recorded in
+ * the service's ledger under the unit of this client's certificate.
+ * @return 0 with @p out filled (allow or deny); otherwise out->verdict is
+ * KANSA_DENY and nothing is known to be recorded: KANSA_EIO (transport or
+ * TLS failure, or the service could not record), KANSA_ELIMIT (the body is
+ * over 1 MiB), KANSA_EFORMAT (the answer is not a check's), KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_client_check(kansa_receipt *out, kansa_client *c, const uint8_t *warrant,
+    size_t warrant_len, const char *request_json, size_t json_len);
+
+/** Close a client. Accepts NULL. */
+KANSA_EXTERN(void) kansa_client_close(kansa_client *c);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,10 @@
  * recorded (design §5 row 1): deny malformed-request, with the SHA-256 and
  * the size of the bytes handed over and what could be read of them.
  *
+ * kansa_check_as() and kansa_check_json_as() are the service's checks
+ * (design §10): the same, with the unit its client certificate
+ * authenticated recorded in the entry and checked by the decision.
+ *
  * This file must never answer a request it was handed without an entry,
  * unless nothing could be recorded (then the caller gets the error, deny).
  */
@@ -15,10 +19,26 @@
 
 #include "ledger/ledger_impl.h"
 
+int kansa_check_as(kansa_receipt *out, kansa_ledger *lg, const char *unit, const uint8_t *warrant,
+    size_t warrant_len, const uint8_t *request, size_t request_len)
+{
+	const kansa_check_input in = { warrant, warrant_len, request, request_len,
+		KANSA_REQUEST_FORM_CBOR, NULL, NULL, unit };
+
+	return kansa_ledger__check(out, lg, &in);
+}
+
 int kansa_check_json(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant,
     size_t warrant_len, const char *request_json, size_t json_len, int64_t now)
 {
-	kansa_check_input in = { warrant, warrant_len, NULL, 0, KANSA_REQUEST_FORM_CBOR, NULL, NULL };
+	return kansa_check_json_as(out, lg, NULL, warrant, warrant_len, request_json, json_len, now);
+}
+
+int kansa_check_json_as(kansa_receipt *out, kansa_ledger *lg, const char *unit,
+    const uint8_t *warrant, size_t warrant_len, const char *request_json, size_t json_len,
+    int64_t now)
+{
+	kansa_check_input in = { warrant, warrant_len, NULL, 0, KANSA_REQUEST_FORM_CBOR, NULL, NULL, unit };
 	kansa_request_doc parsed;
 	uint8_t *cbor = NULL;
 	size_t len = 0;

@@ -87,6 +87,14 @@ int kansa_entry__encode(uint8_t **out, size_t *out_len, const kansa_entry *e)
 		PUT("uses", kansa_cbor__uint(e->uses));
 		if (e->ratify_by)
 			PUT("ratify_by", kansa_cbor__int(e->ratify_by));
+		if (e->unit != NULL) {
+			if (e->unit[0] == '\0' || strlen(e->unit) > KANSA_MAX_UNIT_BYTES) {
+				error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
+				    "entry: a unit name must be 1 to %d bytes", KANSA_MAX_UNIT_BYTES);
+				goto out;
+			}
+			PUT("unit", kansa_cbor__text(e->unit));
+		}
 		break;
 	case KANSA_ENTRY_POLICY:
 		PUT("document", kansa_cbor__bytes(e->document, KANSA_HASH_LEN));
@@ -229,6 +237,14 @@ static int decode_decision(kansa_entry *e, const cbor_item_t *map, size_t *keys)
 			return error;
 		(*keys)++;
 	}
+	if (kansa_cbor__map_get(map, "unit") != NULL) {
+		if ((error = get_text(&e->unit, map, "unit")) < 0)
+			return error;
+		if (e->unit[0] == '\0' || strlen(e->unit) > KANSA_MAX_UNIT_BYTES)
+			return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+			    "entry: 'unit' must be 1 to %d bytes", KANSA_MAX_UNIT_BYTES);
+		(*keys)++;
+	}
 	return 0;
 }
 
@@ -291,6 +307,8 @@ void kansa_entry__dispose(kansa_entry *e)
 {
 	free(e->request);
 	free(e->detail);
+	free(e->unit);
 	e->request = NULL;
 	e->detail = NULL;
+	e->unit = NULL;
 }

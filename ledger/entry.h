@@ -12,7 +12,9 @@
  *                 when none was given), "policy" uint (version in force),
  *                 "decision" "allow"|"deny", "reason" text, "detail" text,
  *                 "uses" uint (allowed uses of the warrant before this one),
- *                 "ratify_by" int (emergency acts only)
+ *                 "ratify_by" int (emergency acts only), "unit" text (checks
+ *                 through the service only: the unit its client certificate
+ *                 authenticated, design §10)
  *   policy:       "document" bstr(32), "version" uint
  *   revocation:   "document" bstr(32), "cti" bstr(16)
  *   ratification: "document" bstr(32), "entry" bstr(32), "approved" bool
@@ -59,6 +61,7 @@ typedef struct {
 	char *detail;                      /* owned; may be NULL */
 	uint64_t uses;                     /* allowed uses before this entry */
 	int64_t ratify_by;                 /* emergency: ratification deadline; else 0 */
+	char *unit;                        /* the service's authenticated unit (owned); NULL in process */
 	/* policy, revocation, ratification */
 	uint8_t document[KANSA_HASH_LEN];  /* hash of the stored document */
 	uint64_t version;                  /* policy: its version */

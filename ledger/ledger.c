@@ -471,6 +471,7 @@ static int verify_warrant(verified *out, kansa_ledger *lg, const kansa_policy *p
 
 typedef struct {
 	kansa_ledger *lg;
+	const char *unit;          /* the service's authenticated unit, or NULL */
 	const uint8_t *warrant;
 	size_t warrant_len;
 	const uint8_t *request;
@@ -538,7 +539,7 @@ static int decide_in_txn(kansa_decision *d, check_ctx *c, kansa_store *s, int64_
 		}
 	}
 	return kansa_decide__finish(d, kansa_policy__doc(policy), &c->req,
-	    has_warrant(c) ? verified_value(&c->v) : NULL, time, warrant_state, c);
+	    has_warrant(c) ? verified_value(&c->v) : NULL, c->unit, time, warrant_state, c);
 }
 
 static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, kansa_store_entry *out)
@@ -586,6 +587,7 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 	e.reason = d.reason;
 	e.detail = d.detail;
 	e.ratify_by = d.ratify_by;
+	e.unit = (char *)c->unit; /* borrowed */
 	out->has_decision = true;
 	out->allowed = d.verdict == KANSA_ALLOW;
 	if (d.has_warrant) {
@@ -608,6 +610,7 @@ static int build_check(void *vctx, kansa_store *s, const kansa_store_pos *pos, k
 	error = kansa_ledger__finish_entry(s, &e, out, c->receipt);
 	e.request = NULL; /* borrowed */
 	e.detail = NULL;
+	e.unit = NULL;
 	return error;
 }
 
@@ -619,9 +622,24 @@ int kansa_check(kansa_receipt *out, kansa_ledger *lg, const uint8_t *warrant, si
     const uint8_t *request, size_t request_len)
 {
 	const kansa_check_input in = { warrant, warrant_len, request, request_len,
-		KANSA_REQUEST_FORM_CBOR, NULL, NULL };
+		KANSA_REQUEST_FORM_CBOR, NULL, NULL, NULL };
 
 	return kansa_ledger__check(out, lg, &in);
+}
+
+/* A unit name the entry can hold as it is: 1..KANSA_MAX_UNIT_BYTES of text
+ * without control characters (a certificate's name is the CA's to vouch for,
+ * not ours to rewrite). */
+static bool unit_ok(const char *unit)
+{
+	char copy[KANSA_MAX_UNIT_BYTES + 1];
+	size_t n = strlen(unit);
+
+	if (n == 0 || n > KANSA_MAX_UNIT_BYTES)
+		return false;
+	memcpy(copy, unit, n + 1);
+	kansa_text__sanitize(copy);
+	return strcmp(copy, unit) == 0;
 }
 
 int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const kansa_check_input *in)
@@ -658,7 +676,14 @@ int kansa_ledger__check(kansa_receipt *out, kansa_ledger *lg, const kansa_check_
 		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER, "ledger is open read-only");
 		goto out;
 	}
+	if (in->unit != NULL && !unit_ok(in->unit)) {
+		error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
+		    "unit name is empty, longer than %d bytes or not text: not recorded",
+		    KANSA_MAX_UNIT_BYTES);
+		goto out;
+	}
 	c.lg = lg;
+	c.unit = in->unit;
 	c.warrant = warrant;
 	c.warrant_len = warrant_len;
 	c.request = request;

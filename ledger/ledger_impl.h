@@ -33,6 +33,9 @@ typedef struct {
 	const char *why;            /* what could be read of bytes not kept (may be NULL) */
 	kansa_request_doc *parsed;  /* the strict parse of the CBOR request when the
 	                             * caller made it (taken: the check disposes it), or NULL */
+	const char *unit;           /* the unit the service authenticated (kansa_check_as()),
+	                             * recorded in the entry and checked by the decision;
+	                             * NULL in process */
 } kansa_check_input;
 
 /* kansa_check() for @p in: CBOR is decided on and kept when it fits

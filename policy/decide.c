@@ -33,6 +33,7 @@ static const char *const reason_names[KANSA_REASON_COUNT] = {
 	[KANSA_REASON_WINDOW_OUT_OF_SCOPE] = "window-out-of-scope",
 	[KANSA_REASON_OP_NOT_ALLOWED] = "op-not-allowed",
 	[KANSA_REASON_USES_EXHAUSTED] = "uses-exhausted",
+	[KANSA_REASON_UNAUTHENTICATED_REQUESTER] = "unauthenticated-requester",
 };
 
 const char *kansa_reason_name(int reason)
@@ -397,8 +398,37 @@ void kansa_warrant_check__dispose(kansa_warrant_check *wc)
 	memset(wc, 0, sizeof(*wc));
 }
 
+bool kansa_decide__unit(kansa_decision *out, const kansa_policy_doc *policy,
+    const kansa_request_doc *req, const char *unit)
+{
+	const kansa_unit *u = NULL;
+
+	for (size_t i = 0; unit != NULL && i < policy->n_units; i++)
+		if (strcmp(policy->units[i].name, unit) == 0)
+			u = &policy->units[i];
+	/* REQ: SERVICE-UNIT-1 the caller is a unit the policy names */
+	if (u == NULL) {
+		DENY(out, KANSA_REASON_UNAUTHENTICATED_REQUESTER, "unit '%.64s' is not named in the policy's units",
+		    unit ? unit : "");
+		return false;
+	}
+	/* REQ: SERVICE-UNIT-2 the requester is the authenticated unit */
+	if (strcmp(req->requester, unit) != 0) {
+		DENY(out, KANSA_REASON_UNAUTHENTICATED_REQUESTER,
+		    "requester '%.64s' is not the authenticated unit '%.64s'", req->requester, unit);
+		return false;
+	}
+	/* REQ: SERVICE-UNIT-3 the unit is listed for the action */
+	if (req->action < 0 || req->action > KANSA_ACT_NEUTRALIZE || !u->actions[req->action]) {
+		DENY(out, KANSA_REASON_UNAUTHENTICATED_REQUESTER, "unit '%.64s' is not listed for %s",
+		    unit, kansa_action__name(req->action));
+		return false;
+	}
+	return true;
+}
+
 int kansa_decide__finish(kansa_decision *out, const kansa_policy_doc *policy,
-    const kansa_request_doc *req, const kansa_warrant_check *wc, int64_t time,
+    const kansa_request_doc *req, const kansa_warrant_check *wc, const char *unit, int64_t time,
     kansa_state_fn state_fn, void *state_ctx)
 {
 	kansa_warrant_state state = { 0, false };
@@ -407,10 +437,10 @@ int kansa_decide__finish(kansa_decision *out, const kansa_policy_doc *policy,
 	if (policy == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_DOCUMENT, "no policy in force");
 	if (wc == NULL) {
-		if (req->emergency)
-			decide_emergency(out, policy, req, time);
-		else
+		if (!req->emergency)
 			DENY(out, KANSA_REASON_MALFORMED_WARRANT, "no warrant given");
+		else if (unit == NULL || kansa_decide__unit(out, policy, req, unit))
+			decide_emergency(out, policy, req, time);
 		return 0;
 	}
 	if (wc->doc == NULL) {
@@ -420,6 +450,9 @@ int kansa_decide__finish(kansa_decision *out, const kansa_policy_doc *policy,
 	out->has_warrant = true;
 	memcpy(out->warrant_hash, wc->hash, KANSA_HASH_LEN);
 	memcpy(out->cti, wc->doc->u.warrant.cti, sizeof(out->cti));
+	/* design §5: right after row 1, before the warrant's signatures (row 2) */
+	if (unit != NULL && !kansa_decide__unit(out, policy, req, unit))
+		return 0;
 	if (wc->reason != KANSA_REASON_ALLOWED) {
 		DENY(out, wc->reason, "%s", wc->detail);
 		return 0;
@@ -451,7 +484,7 @@ int kansa_decide(kansa_decision *out, const kansa_policy_doc *policy,
 	if (kansa_decide__request(out, &req, request, request_len)) {
 		if (has_warrant)
 			(void)kansa_decide__verify_warrant(&wc, policy, warrant, warrant_len, NULL);
-		error = kansa_decide__finish(out, policy, &req, has_warrant ? &wc : NULL, time,
+		error = kansa_decide__finish(out, policy, &req, has_warrant ? &wc : NULL, NULL, time,
 		    state_fn, state_ctx);
 	}
 	kansa_warrant_check__dispose(&wc);

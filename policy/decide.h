@@ -110,12 +110,24 @@ void kansa_warrant_check__dispose(kansa_warrant_check *wc);
  * Stage 3: with *out as stage 1 left it for a complete request: no warrant
  * (@p wc NULL) decides an emergency act; otherwise the warrant check's
  * result, the ledger state from @p state_fn, and checks 3 to 15. @p wc must
- * have been made against @p policy. Returns 0, or state_fn's error (then
- * the caller must deny).
+ * have been made against @p policy. @p unit is the unit authenticated by
+ * the service (design §10), or NULL for an in-process check: when given,
+ * kansa_decide__unit() runs right after row 1 (the warrant's malformed-
+ * warrant included). Returns 0, or state_fn's error (then the caller must
+ * deny).
  */
 int kansa_decide__finish(kansa_decision *out, const kansa_policy_doc *policy,
-    const kansa_request_doc *req, const kansa_warrant_check *wc, int64_t time,
+    const kansa_request_doc *req, const kansa_warrant_check *wc, const char *unit, int64_t time,
     kansa_state_fn state_fn, void *state_ctx);
+
+/*
+ * The service's check (design §10): the authenticated @p unit is one of the
+ * policy's units, listed for the request's action, and is the request's
+ * requester. Returns true when it passes; otherwise *out holds the denial
+ * unauthenticated-requester.
+ */
+bool kansa_decide__unit(kansa_decision *out, const kansa_policy_doc *policy,
+    const kansa_request_doc *req, const char *unit);
 
 /*
  * Checks 3 to 15 on parsed documents, for callers that already parsed and

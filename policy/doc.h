@@ -49,6 +49,13 @@ typedef struct {
 	uint8_t kid[KANSA_KID_LEN]; /* key id */
 } kansa_member;
 
+/* A unit that may call `kansa serve` (design §10): authenticated by a
+ * client certificate naming it, it may ask only for its listed actions. */
+typedef struct {
+	char *name;                          /* the certificate's CN, or its kansa:unit:NAME URI SAN */
+	bool actions[2];                     /* per warrant action: it may ask for it */
+} kansa_unit;
+
 typedef struct {
 	char *name;                  /* the witness's key name */
 	char *vkey;                  /* its C2SP vkey, type 0x04, checked */
@@ -75,6 +82,8 @@ typedef struct {
 	kansa_policy_witness *witnesses;     /* listed witnesses (docs/anchoring.md) */
 	size_t n_witnesses;
 	uint64_t witness_quorum;             /* distinct listed witnesses needed; 0 = none */
+	kansa_unit *units;                   /* units that may call the service; none when absent */
+	size_t n_units;
 } kansa_policy_doc;
 
 /* policy/doc_witness.c: free the origin and witnesses fields. */

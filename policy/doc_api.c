@@ -314,7 +314,7 @@ static json_t *jper_action(const int64_t v[2])
 void kansa_policy_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now)
 {
 	const kansa_policy_doc *p = &d->u.policy;
-	json_t *members = json_array(), *q = json_object();
+	json_t *members = json_array(), *q = json_object(), *units = json_array();
 
 	(void)now;
 
@@ -347,6 +347,16 @@ void kansa_policy_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now
 			    "vkey", p->witnesses[i].vkey));
 		json_object_set_new(o, "witnesses", ws);
 		json_object_set_new(o, "witness_quorum", json_integer((json_int_t)p->witness_quorum));
+	}
+	json_object_set_new(o, "units", units);
+	for (size_t i = 0; units != NULL && i < p->n_units; i++) {
+		json_t *acts = json_array();
+
+		for (int a = 0; acts != NULL && a < 2; a++)
+			if (p->units[i].actions[a])
+				json_array_append_new(acts, json_string(kansa_action__name(a)));
+		json_array_append_new(units, json_pack("{s:s, s:o}", "name", p->units[i].name,
+		    "actions", acts));
 	}
 }
 

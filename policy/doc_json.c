@@ -108,11 +108,57 @@ static int member_key(uint8_t pub[KANSA_PUBKEY_LEN], const char *spec, const cha
 	return error;
 }
 
+/* "units": [{"name", "actions": [...]}] (design §10), left out when absent;
+ * the values' rules (known actions, distinct names) are the CBOR parser's. */
+static int units_from_json(cbor_item_t *m, const json_t *j)
+{
+	static const char *const unit_keys[] = { "name", "actions", NULL };
+	json_t *v = json_object_get(j, "units"), *e;
+	cbor_item_t *arr, *um;
+	char p[128];
+	size_t i;
+	int error;
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_array(v))
+		return kansa_json__error("units", "must be an array of {\"name\", \"actions\"}");
+	if (json_array_size(v) > KANSA_MAX_UNITS)
+		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_DOCUMENT,
+		    "units: more than %d units", KANSA_MAX_UNITS);
+	if ((arr = kansa_cbor__array()) == NULL)
+		return KANSA_ENOMEM;
+	json_array_foreach(v, i, e) {
+		kansa_field__indexpath(p, "units", i);
+		if (!json_is_object(e)) {
+			error = kansa_json__error(p, "must be an object {\"name\", \"actions\"}");
+			goto fail;
+		}
+		if ((error = kansa_json__check_keys(e, p, unit_keys)) < 0)
+			goto fail;
+		if ((um = kansa_cbor__map()) == NULL) {
+			error = KANSA_ENOMEM;
+			goto fail;
+		}
+		if ((error = kansa_json__put_text(um, "name", e, p, true)) < 0 ||
+		    (error = kansa_json__put_texts(um, "actions", e, p, 2)) < 0) {
+			cbor_decref(&um);
+			goto fail;
+		}
+		if ((error = kansa_cbor__array_push(arr, um)) < 0)
+			goto fail;
+	}
+	return kansa_json__put(m, "units", arr);
+fail:
+	cbor_decref(&arr);
+	return error;
+}
+
 int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *base_dir, int64_t now)
 {
 	static const char *const keys[] = { "commission", "version", "members", "quorum",
 		"max_validity", "fields", "forbidden_fields", "ops", "max_targets", "emergency",
-		"origin", "witnesses", "witness_quorum", "receipt_ttl", NULL };
+		"origin", "witnesses", "witness_quorum", "receipt_ttl", "units", NULL };
 	static const char *const member_keys[] = { "name", "public_key", NULL };
 	static const char *const quorum_keys[] = { "metadata-query", "neutralize", "revoke",
 		"policy", NULL };
@@ -221,7 +267,8 @@ int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *bas
 	if ((error = kansa_json__put_texts(m, "fields", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
 	    (error = kansa_json__put_texts(m, "forbidden_fields", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
 	    (error = kansa_json__put_texts(m, "ops", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
-	    (error = kansa_policy_doc__witnesses_from_json(m, j)) < 0)
+	    (error = kansa_policy_doc__witnesses_from_json(m, j)) < 0 ||
+	    (error = units_from_json(m, j)) < 0)
 		return error;
 	/* receipt_ttl: a duration ("5m"), written only when given */
 	if ((v = json_object_get(j, "receipt_ttl")) != NULL) {

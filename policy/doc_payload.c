@@ -39,6 +39,9 @@ void kansa_policy_doc__dispose(kansa_policy_doc *p)
 	kansa_field__free_names(p->forbidden_fields, p->n_forbidden_fields);
 	kansa_field__free_names(p->ops, p->n_ops);
 	kansa_policy_doc__dispose_witnesses(p);
+	for (size_t i = 0; p->units != NULL && i < p->n_units; i++)
+		free(p->units[i].name);
+	free(p->units);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -91,6 +94,68 @@ static int parse_members(kansa_policy_doc *p, const cbor_item_t *v)
 	return 0;
 }
 
+/* One unit's "actions": 1..2 distinct warrant actions. */
+static int parse_unit_actions(kansa_unit *u, const cbor_item_t *v, const char *path)
+{
+	char pa[128];
+	int error;
+
+	if (!cbor_isa_array(v) || cbor_array_size(v) == 0)
+		return kansa_field__error(path, "must be a non-empty array of actions");
+	if (cbor_array_size(v) > 2)
+		return kansa_field__limit(path, 2);
+	for (size_t i = 0; i < cbor_array_size(v); i++) {
+		int a;
+
+		kansa_field__indexpath(pa, path, i);
+		if ((error = kansa_field__action(&a, cbor_array_handle(v)[i], pa)) < 0)
+			return error;
+		if (u->actions[a])
+			return kansa_field__error(pa, "\"%s\" is listed twice", kansa_action__name(a));
+		u->actions[a] = true;
+	}
+	return 0;
+}
+
+/* "units": [{"name", "actions"}] (design §10): the units that may call the
+ * service, each for its actions only. Names are distinct. */
+static int parse_units(kansa_policy_doc *p, const cbor_item_t *v)
+{
+	static const kansa_field_def defs[] = { { "name", 0, true }, { "actions", 0, true } };
+	cbor_item_t *vals[2];
+	char pu[128], pk[128];
+	size_t n;
+	int error;
+
+	if (!cbor_isa_array(v))
+		return kansa_field__error("units", "must be an array");
+	n = cbor_array_size(v);
+	if (n == 0)
+		return kansa_field__error("units", "empty (leave it out instead)");
+	if (n > KANSA_MAX_UNITS)
+		return kansa_field__limit("units", KANSA_MAX_UNITS);
+	if ((p->units = calloc(n, sizeof(*p->units))) == NULL)
+		return kansa_field__nomem();
+	for (size_t i = 0; i < n; i++) {
+		kansa_unit *u = &p->units[i];
+
+		p->n_units = i + 1;
+		kansa_field__indexpath(pu, "units", i);
+		kansa_field__subpath(pk, pu, "name");
+		if ((error = kansa_field__walk(vals, cbor_array_handle(v)[i], defs, 2, pu, "unit")) < 0 ||
+		    (error = kansa_field__text(&u->name, vals[0], pk, KANSA_TEXT_ID)) < 0)
+			return error;
+		kansa_field__subpath(pk, pu, "actions");
+		if ((error = parse_unit_actions(u, vals[1], pk)) < 0)
+			return error;
+		/* REQ: POLICY-UNITS distinct unit names */
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(p->units[k].name, u->name) == 0)
+				return kansa_field__error(pu, "unit name \"%s\" is listed twice", u->name);
+	}
+	return 0;
+}
+
 /* {"metadata-query": s, "neutralize": s}: positive seconds per warrant action. */
 static int parse_per_action(int64_t out[2], const cbor_item_t *v, const char *path)
 {
@@ -139,7 +204,8 @@ static int parse_receipt_ttl(int64_t *out, const cbor_item_t *v)
 int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 {
 	enum { P_COMMISSION, P_VERSION, P_MEMBERS, P_QUORUM, P_MAX_VALIDITY, P_FIELDS, P_FORBIDDEN,
-		P_OPS, P_MAX_TARGETS, P_EMERGENCY, P_ORIGIN, P_WITNESSES, P_WITNESS_QUORUM, P_RECEIPT_TTL, P_NKEYS };
+		P_OPS, P_MAX_TARGETS, P_EMERGENCY, P_ORIGIN, P_WITNESSES, P_WITNESS_QUORUM, P_RECEIPT_TTL,
+		P_UNITS, P_NKEYS };
 	static const kansa_field_def defs[P_NKEYS] = {
 		[P_COMMISSION] = { "commission", 0, true }, [P_VERSION] = { "version", 0, true },
 		[P_MEMBERS] = { "members", 0, true }, [P_QUORUM] = { "quorum", 0, true },
@@ -148,6 +214,7 @@ int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 		[P_MAX_TARGETS] = { "max_targets", 0, false }, [P_EMERGENCY] = { "emergency", 0, false },
 		[P_ORIGIN] = { "origin", 0, false }, [P_WITNESSES] = { "witnesses", 0, false },
 		[P_WITNESS_QUORUM] = { "witness_quorum", 0, false }, [P_RECEIPT_TTL] = { "receipt_ttl", 0, false },
+		[P_UNITS] = { "units", 0, false },
 	};
 	static const kansa_field_def qdefs[KANSA_ACT_COUNT] = {
 		{ "metadata-query", 0, true }, { "neutralize", 0, true },
@@ -187,6 +254,8 @@ int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 		goto out;
 	if (vals[P_EMERGENCY] != NULL &&
 	    (error = parse_per_action(p->emergency, vals[P_EMERGENCY], "emergency")) < 0)
+		goto out;
+	if (vals[P_UNITS] != NULL && (error = parse_units(p, vals[P_UNITS])) < 0)
 		goto out;
 	if ((error = kansa_field__names(&p->fields, &p->n_fields, vals[P_FIELDS], "fields", KANSA_MAX_VOCABULARY, true)) < 0 ||
 	    (error = kansa_field__names(&p->forbidden_fields, &p->n_forbidden_fields, vals[P_FORBIDDEN],

@@ -26,7 +26,8 @@ libkansa_la_LIBADD += $(JANSSON_LIBS)
 
 check_PROGRAMS += tests/unit/test_doc
 tests_unit_test_doc_SOURCES = tests/unit/policy/doc/test_prefix.c tests/unit/policy/doc/test_json.c \
-	tests/unit/policy/doc/test_verify.c tests/unit/policy/doc/test_member_keys.c tests/unit/policy/doc/helpers.h
+	tests/unit/policy/doc/test_verify.c tests/unit/policy/doc/test_member_keys.c tests/unit/policy/doc/helpers.h \
+	tests/unit/policy/doc/test_units.c
 tests_unit_test_doc_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_doc_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_doc
@@ -40,7 +41,7 @@ EXTRA_DIST += tests/cli/documents.sh tests/cli/cose-independent.sh tests/cose_re
 # verification shares with it, and their table-driven tests.
 libkansa_internal_la_SOURCES += policy/decide.h policy/decide.c policy/rules.h policy/rules.c
 check_PROGRAMS += tests/unit/test_decide
-tests_unit_test_decide_SOURCES = tests/unit/policy/decide/test_evaluate.c
+tests_unit_test_decide_SOURCES = tests/unit/policy/decide/test_evaluate.c tests/unit/policy/decide/test_unit.c
 tests_unit_test_decide_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_decide_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_decide

@@ -15,7 +15,7 @@ bad() { failed=$((failed + 1)); echo "not ok - $*"; }
 
 copy() {
 	rm -rf "$tmp/t" && mkdir -p "$tmp/t"
-	for d in common keys policy ledger ledger/store ledger/tlog ledger/audit ledger/anchor cli; do
+	for d in common keys policy ledger ledger/store ledger/tlog ledger/audit ledger/anchor service cli; do
 		mkdir -p "$tmp/t/$d"
 		cp "$src/$d"/*.[ch] "$tmp/t/$d/" 2>/dev/null || true
 	done
@@ -57,6 +57,13 @@ plant ledger/anchor '"ledger/audit/audit.h"'
 plant ledger/anchor '"ledger/store/store.h"'
 plant cli '"ledger/entry.h"'
 plant cli '<openssl/evp.h>'
+plant cli '"service/service.h"'
+plant cli '<curl/curl.h>'
+plant ledger '<event2/http.h>'
+plant ledger '"service/service.h"'
+plant service '"policy/doc.h"'
+plant service '"ledger/store/store.h"'
+plant service '<sqlite3.h>'
 
 echo "$pass passed, $failed failed"
 [ $failed -eq 0 ]

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Keep the arrows of the layout (design §2) pointing one way:
 #
-#   cli -> (kansa.h) -> ledger/audit -> ledger core -> ledger/tlog, ledger/store
+#   cli -> (kansa.h) -> service -> ledger/audit -> ledger core -> ledger/tlog, ledger/store
 #   ledger/anchor -> ledger/tlog (and the ledger through kansa.h only)
 #   ledger -> policy -> keys -> common
 #
@@ -32,10 +32,10 @@ check() {
 core='ledger/[a-z_]+\.h'
 libs_but() { # the third-party libraries other than the one named
 	case $1 in
-	cbor) echo 'sqlite|sqlcipher|git2|microhttpd|curl|libpq' ;;
-	sqlite) echo 'cbor\.h|cbor/|git2|microhttpd|curl|libpq' ;;
-	git2) echo 'cbor\.h|cbor/|sqlite|sqlcipher|microhttpd|curl|libpq' ;;
-	none) echo 'cbor\.h|cbor/|sqlite|sqlcipher|git2|microhttpd|curl|libpq' ;;
+	cbor) echo 'sqlite|sqlcipher|git2|microhttpd|event2/|curl|libpq' ;;
+	sqlite) echo 'cbor\.h|cbor/|git2|microhttpd|event2/|curl|libpq' ;;
+	git2) echo 'cbor\.h|cbor/|sqlite|sqlcipher|microhttpd|event2/|curl|libpq' ;;
+	none) echo 'cbor\.h|cbor/|sqlite|sqlcipher|git2|microhttpd|event2/|curl|libpq' ;;
 	esac
 }
 
@@ -52,7 +52,12 @@ check ledger/audit "ledger/anchor/|service/|cli/|$(libs_but none)" \
 	"the audit uses the ledger core, tlog/ and store/"
 check ledger/anchor "policy/|$core|ledger/(store|audit)/|service/|cli/|$(libs_but git2)" \
 	"anchoring uses tlog/, libgit2, and the ledger through kansa.h only"
-check cli 'common/|keys/|policy/|ledger/|service/|openssl|cbor|sqlite|git2' \
+# service/ (design §10): kansa.h, the ledger core's headers and what is below them (keys/,
+# common/), never policy/ or the ledger's sub-folders; libevent's evhttp, OpenSSL's TLS and
+# libcurl live here only
+check service "policy/|ledger/(store|tlog|audit|anchor)/|cli/|cbor\.h|cbor/|sqlite|sqlcipher|git2|libpq" \
+	"the service uses kansa.h, the ledger core, keys/, common/, libevent, OpenSSL TLS, libcurl"
+check cli 'common/|keys/|policy/|ledger/|service/|openssl|cbor|sqlite|git2|event2/|curl' \
 	"the CLI uses only kansa.h and jansson"
 [ $fail -eq 0 ] && echo "check-includes: ok"
 exit $fail

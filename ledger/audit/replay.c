@@ -357,8 +357,9 @@ static int replay_decision(kansa_replay *r, kansa_audit_findings *run, kansa_sto
 		 * they depend on nothing else (kansa_check keeps them in its cache) */
 		if (wd && (error = warrant_check(wd, r)) < 0)
 			return error;
+		/* REQ: SERVICE-UNIT-REPLAY the unit the entry records is checked again */
 		if ((error = kansa_decide__finish(d, view->policy, &r->request, wd ? wd->check : NULL,
-		    e->time, state_of, r)) < 0)
+		    e->unit, e->time, state_of, r)) < 0)
 			return error;
 	}
 	r->decisions++;

@@ -54,7 +54,9 @@ static inline void sign_all(uint8_t **doc, size_t *len, kansa_key **keys, int n)
 	}
 }
 
-static inline void fixture_make(ledger_fixture *f, uint64_t max_uses)
+/* The fixture with @p policy_extra (JSON members, each followed by a comma,
+ * or "") added to the policy: e.g. its "units". */
+static inline void fixture_make_with(ledger_fixture *f, uint64_t max_uses, const char *policy_extra)
 {
 	kansa_key *k[3];
 	char *pem[3], json[4096], uses[48] = "";
@@ -71,13 +73,13 @@ static inline void fixture_make(ledger_fixture *f, uint64_t max_uses)
 		pem[i] = pem_json(k[i]);
 	}
 	snprintf(json, sizeof(json),
-	    "{\"commission\":\"jp-ccisc\",\"version\":1,\"members\":["
+	    "{%s\"commission\":\"jp-ccisc\",\"version\":1,\"members\":["
 	    "{\"name\":\"member-a\",\"public_key\":%s},{\"name\":\"member-b\",\"public_key\":%s},"
 	    "{\"name\":\"member-c\",\"public_key\":%s}],"
 	    "\"quorum\":{\"metadata-query\":2,\"neutralize\":3,\"revoke\":2,\"policy\":3},"
 	    "\"max_validity\":{\"metadata-query\":\"90d\",\"neutralize\":\"7d\"},"
 	    "\"fields\":[\"src_ip\",\"dst_ip\",\"ts\"],\"forbidden_fields\":[\"payload\"],"
-	    "\"ops\":[\"stop-process\"]}", pem[0], pem[1], pem[2]);
+	    "\"ops\":[\"stop-process\"]}", policy_extra, pem[0], pem[1], pem[2]);
 	cr_assert_eq(kansa_doc_create_json(&f->policy, &f->policy_len, KANSA_DOC_POLICY, json,
 	    strlen(json), NULL, now), 0, "%s", kansa_error_last()->message);
 	sign_all(&f->policy, &f->policy_len, k, 3);
@@ -103,6 +105,11 @@ static inline void fixture_make(ledger_fixture *f, uint64_t max_uses)
 		kansa_key_free(k[i]);
 		free(pem[i]);
 	}
+}
+
+static inline void fixture_make(ledger_fixture *f, uint64_t max_uses)
+{
+	fixture_make_with(f, max_uses, "");
 }
 
 static inline void fixture_free(ledger_fixture *f)

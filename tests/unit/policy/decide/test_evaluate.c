@@ -330,9 +330,12 @@ Test(kansa_decide__evaluate, every_denial_reason_is_covered)
 		seen[cases[i].reason] = true;
 	/* malformed-warrant, bad-signature and emergency need real documents:
 	 * tests/cli/ledger.sh covers them through kansa_check, and
-	 * tests/unit/ledger/test_cache.c covers bad-signature through the cache. */
+	 * tests/unit/ledger/test_cache.c covers bad-signature through the cache.
+	 * unauthenticated-requester is not evaluate's (it runs before the
+	 * warrant): test_unit.c and tests/unit/ledger/test_units.c cover it. */
 	for (int r = KANSA_REASON_MALFORMED_REQUEST; r < KANSA_REASON_COUNT; r++) {
-		if (r == KANSA_REASON_MALFORMED_WARRANT || r == KANSA_REASON_BAD_SIGNATURE)
+		if (r == KANSA_REASON_MALFORMED_WARRANT || r == KANSA_REASON_BAD_SIGNATURE ||
+		    r == KANSA_REASON_UNAUTHENTICATED_REQUESTER)
 			continue;
 		cr_expect(seen[r], "no table case for %s", kansa_reason_name(r));
 	}
@@ -345,6 +348,8 @@ Test(kansa_reason_name, round_trips_every_reason)
 		cr_expect_eq(kansa_reason_from_name(kansa_reason_name(r)), r);
 	}
 	cr_expect_str_eq(kansa_reason_name(KANSA_REASON_TARGET_OUT_OF_SCOPE), "target-out-of-scope");
+	cr_expect_str_eq(kansa_reason_name(19), "unauthenticated-requester");
+	cr_expect_str_eq(kansa_reason_name(KANSA_REASON_COUNT), "unknown");
 	cr_expect_eq(kansa_reason_from_name("nonsense"), -1);
 }
 

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kansa serve: the ledger on the commission's side, reached over HTTPS with
+ * client certificates (design §10, docs/service.md). Runs until SIGTERM or
+ * SIGINT, answers every check in flight, then closes the ledger.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const cli_help help_serve = {
+	.usage = "--db DB --listen ADDRESS:PORT --cert CERT --key KEY --client-ca CA\n"
+	    "[--public-read] [--workers N] [--max-connections N] [--timeout SECONDS]\n"
+	    "[--db-key-file FILE] [--json]",
+	.about = "Serve the ledger over HTTPS (TLS 1.3) to the units the policy names.\n"
+	    "Every caller shows a client certificate issued by --client-ca; its unit is\n"
+	    "the subject CN or a URI SAN kansa:unit:NAME. A check whose requester is not\n"
+	    "that unit, or by a unit the policy does not list for the action, is denied\n"
+	    "unauthenticated-requester and recorded. Routes: POST /v1/check, GET /healthz,\n"
+	    "/v1/info, /v1/checkpoint, /metrics (docs/service.md). Port 0 picks a free\n"
+	    "port; the address is printed on stderr. SIGTERM or SIGINT: stop accepting,\n"
+	    "answer every check in flight, close the ledger, exit 0. SIGHUP: read the\n"
+	    "--cert, --key and --client-ca files again.\n"
+	    "Exit status: 0 stopped by a signal, 2 usage, 3 or 4 a certificate, key or\n"
+	    "ledger that cannot be used, or an address that cannot be listened on.",
+	.example = "kansa serve --db ledger.db --listen 127.0.0.1:8443 --cert server.pem --key server.key --client-ca units-ca.pem",
+	.schema = "kansa.serve/1",
+};
+
+static void on_event(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "kansa serve: %s\n", line);
+	fflush(stderr);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	const char *schema = help_serve.schema;
+	const char *db = NULL, *key_file = NULL;
+	cli_opt_uint workers = { 0, false }, maxconn = { 0, false }, timeout = { 0, false };
+	kansa_serve_options o;
+	bool json = false;
+	const cli_option opts[] = {
+		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
+		CLI_OPT_STRING("listen", 0, &o.listen, "ADDRESS:PORT", "where to listen: 127.0.0.1:8443, [::1]:8443",
+		    CLI_OPT_REQUIRED),
+		CLI_OPT_PATH("cert", 0, &o.cert, "FILE", "the server's certificate chain (PEM)", CLI_OPT_REQUIRED),
+		CLI_OPT_PATH("key", 0, &o.key, "FILE", "the server's private key (PEM, mode 0600)", CLI_OPT_REQUIRED),
+		CLI_OPT_PATH("client-ca", 0, &o.client_ca, "FILE",
+		    "the CA certificates that issue the units' certificates (PEM)", CLI_OPT_REQUIRED),
+		CLI_OPT_FLAG("public-read", 0, &o.public_read,
+		    "GET routes without a client certificate (checks always need one)"),
+		CLI_OPT_UINT64("workers", 0, &workers, "N", "threads that run checks (default 8)", 0),
+		CLI_OPT_UINT64("max-connections", 0, &maxconn, "N", "open connections at most (default 256)", 0),
+		CLI_OPT_UINT64("timeout", 0, &timeout, "SECONDS",
+		    "for a connection's handshake, headers, body, idle time (default 10)", 0),
+		CLI_OPT_DB_KEY_FILE(&key_file),
+		CLI_OPT_JSON(&json, "on exit, print {ok, stopped}"),
+		CLI_OPT_END(),
+	};
+	kansa_ledger *lg = NULL;
+	int rc, error;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = cli_parse_options(&help_serve, opts, argc, argv)) >= 0)
+		return rc;
+	if (workers.value > 1024 || maxconn.value > 100000 || timeout.value > 3600) {
+		kansa_error_set_str(KANSA_EINVAL,
+		    "--workers at most 1024, --max-connections at most 100000, --timeout at most 3600");
+		return cli_fail(KANSA_EINVAL, json, schema);
+	}
+	o.workers = (unsigned)workers.value;
+	o.max_connections = (unsigned)maxconn.value;
+	o.timeout = (unsigned)timeout.value;
+	o.on_event = on_event;
+	if ((error = cli_open_ledger(&lg, db, key_file, 0)) < 0)
+		return cli_fail(error, json, schema);
+	error = kansa_serve(lg, &o);
+	/* REQ: SERVICE-SIGTERM the ledger is closed after the last answer */
+	kansa_ledger_close(lg);
+	if (error < 0)
+		return cli_fail(error, json, schema);
+	if (json)
+		cli_json_print(json_pack("{s:b, s:s}", "ok", 1, "stopped", "signal"), schema);
+	return EXIT_OK;
+}

@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kansa_serve() (design §10): libevent's evhttp over OpenSSL bufferevents.
+ * One thread runs the event loop: it accepts, does TLS and HTTP, and hands
+ * every route that reads or writes the ledger to the worker pool, so a slow
+ * client or a commit never holds up anyone else. A worker's answer comes
+ * back to the loop through an event made active from the worker's thread
+ * (libevent with pthreads locking), and the loop sends it.
+ *
+ * Limits: bodies over KANSA_SERVICE_MAX_BODY get 413 (evhttp reads no more
+ * of them), headers over KANSA_SERVICE_MAX_HEADERS are refused, each
+ * connection has opt->timeout seconds for its handshake, headers, body and
+ * idle time, and at opt->max_connections the listener stops accepting until
+ * one closes (new ones wait in the kernel's backlog).
+ *
+ * SIGTERM or SIGINT: the listener closes, requests that arrive get 503 with
+ * Connection: close, every check already accepted is answered, then the
+ * loop ends and kansa_serve() returns; the caller closes the ledger.
+ * SIGHUP: the certificate, key and client CA files are read again.
+ *
+ * This file must never answer a request that came without TLS, nor run a
+ * check without the unit of a verified client certificate.
+ */
+#include <event2/buffer.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "service/service.h"
+
+typedef struct {
+	kansa_ledger *lg;
+	const kansa_serve_options *opt;
+	struct event_base *base;
+	struct evhttp *http;
+	struct evconnlistener *listener; /* NULL once stopping */
+	SSL_CTX *ctx;
+	kansa_pool *pool;
+	kansa_metrics metrics;
+	unsigned max_connections;
+	bool paused;      /* the listener is disabled at max_connections */
+	bool draining;    /* a signal came: answer what is in flight, then stop */
+	size_t inflight;  /* requests handed to workers, not yet answered */
+	struct event *sig[3];   /* SIGTERM, SIGINT, SIGHUP */
+} server;
+
+typedef struct {
+	kansa_job job;                 /* first: the pool's link */
+	server *srv;
+	struct evhttp_request *req;    /* loop thread only */
+	struct event *done;            /* made active by the worker */
+	int route;
+	char unit[KANSA_SERVICE_UNIT_SIZE]; /* "" when none (read routes under --public-read) */
+	uint8_t *body;
+	size_t len;
+	kansa_response res;            /* the worker's answer */
+} request_job;
+
+static void say(server *s, const char *fmt, ...) KANSA_PRINTF(2, 3);
+
+static void say(server *s, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	if (s->opt->on_event == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	s->opt->on_event(s->opt->ctx, line);
+}
+
+/* ---- connections ----------------------------------------------------- */
+
+/* OpenSSL freed a connection's SSL (loop thread): one fewer open. */
+static void connection_closed(void *arg)
+{
+	server *s = arg;
+
+	atomic_fetch_sub(&s->metrics.connections, 1);
+	if (s->paused && s->listener != NULL &&
+	    atomic_load(&s->metrics.connections) < s->max_connections) {
+		evconnlistener_enable(s->listener);
+		s->paused = false;
+	}
+}
+
+/* A new connection: its TLS bufferevent (evhttp calls this for each one). */
+static struct bufferevent *new_connection(struct event_base *base, void *arg)
+{
+	server *s = arg;
+	SSL *ssl = SSL_new(s->ctx);
+	struct bufferevent *bev;
+
+	/* on failure evhttp would fall back to plain TCP: on_request refuses it */
+	if (ssl == NULL)
+		return NULL;
+	if (kansa_service__track(ssl, connection_closed, s) < 0) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	atomic_fetch_add(&s->metrics.connections, 1); /* SSL_free from here on counts it down */
+	bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	/* REQ: SERVICE-LIMIT-CONN past max_connections, stop accepting until one closes */
+	if (atomic_load(&s->metrics.connections) >= s->max_connections && s->listener && !s->paused) {
+		evconnlistener_disable(s->listener);
+		s->paused = true;
+	}
+	return bev;
+}
+
+/* ---- answers ------------------------------------------------------------ */
+
+static const char *status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 503: return "Service Unavailable";
+	default: return "Error";
+	}
+}
+
+static void reply(server *s, struct evhttp_request *req, const kansa_response *res)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "Content-Type", res->content_type ? res->content_type : "application/json");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	if (s->draining)
+		evhttp_add_header(h, "Connection", "close");
+	if (res->body)
+		evbuffer_add(evhttp_request_get_output_buffer(req), res->body, res->len);
+	evhttp_send_reply(req, res->status, status_text(res->status), NULL);
+	kansa_metrics__response(&s->metrics, res->status);
+}
+
+static void reply_error(server *s, struct evhttp_request *req, int status, const char *code,
+    const char *message)
+{
+	kansa_response res;
+
+	kansa_route__error(&res, status, code, message);
+	reply(s, req, &res);
+	free(res.body);
+}
+
+/* Every check is answered: after the last one, the loop may end. */
+static void maybe_finish(server *s)
+{
+	static const struct timeval flush = { 0, 200000 }; /* let the last answers go out */
+
+	if (s->draining && s->inflight == 0) {
+		say(s, "every request in flight answered; stopping");
+		event_base_loopexit(s->base, &flush);
+	}
+}
+
+/* A worker's answer is ready (loop thread). */
+static void job_done(evutil_socket_t fd, short what, void *arg)
+{
+	request_job *j = arg;
+	server *s = j->srv;
+
+	(void)fd;
+	(void)what;
+	reply(s, j->req, &j->res); /* a request whose client left is freed by evhttp here */
+	free(j->res.body);
+	free(j->body);
+	event_free(j->done);
+	free(j);
+	s->inflight--;
+	maybe_finish(s);
+}
+
+static void job_run(kansa_job *job)
+{
+	request_job *j = (request_job *)job;
+
+	kansa_route__run(&j->res, j->route, j->srv->lg, &j->srv->metrics, j->unit, j->body, j->len);
+	event_active(j->done, 0, 0);
+}
+
+/* ---- requests ----------------------------------------------------------- */
+
+/* The route of @p path for @p method, or 0 (404), or -1 (405). */
+static int route_of(const char *path, enum evhttp_cmd_type method)
+{
+	static const struct { const char *path; int route; enum evhttp_cmd_type method; } routes[] = {
+		{ "/v1/check", KANSA_ROUTE_CHECK, EVHTTP_REQ_POST },
+		{ "/v1/info", KANSA_ROUTE_INFO, EVHTTP_REQ_GET },
+		{ "/v1/checkpoint", KANSA_ROUTE_CHECKPOINT, EVHTTP_REQ_GET },
+		{ "/metrics", KANSA_ROUTE_METRICS, EVHTTP_REQ_GET },
+		{ "/healthz", KANSA_ROUTE_HEALTHZ, EVHTTP_REQ_GET },
+	};
+
+	for (size_t i = 0; path && i < KANSA_ARRAY_SIZE(routes); i++)
+		if (strcmp(path, routes[i].path) == 0)
+			return routes[i].method == method ? routes[i].route : -1;
+	return 0;
+}
+
+/* The body, copied (evhttp has bounded it already; checked again). */
+static int take_body(request_job *j, struct evhttp_request *req)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t n = evbuffer_get_length(in);
+
+	if (n > KANSA_SERVICE_MAX_BODY)
+		return KANSA_ELIMIT;
+	if ((j->body = malloc(n ? n : 1)) == NULL)
+		return KANSA_ENOMEM;
+	j->len = (size_t)evbuffer_remove(in, j->body, n);
+	return j->len == n ? 0 : KANSA_EIO;
+}
+
+static void dispatch(server *s, struct evhttp_request *req, int route, const char *unit)
+{
+	request_job *j = calloc(1, sizeof(*j));
+	int error;
+
+	if (j == NULL) {
+		reply_error(s, req, 503, "ENOMEM", "out of memory; try again");
+		return;
+	}
+	j->job.run = job_run;
+	j->srv = s;
+	j->req = req;
+	j->route = route;
+	snprintf(j->unit, sizeof(j->unit), "%s", unit);
+	if ((error = take_body(j, req)) < 0 ||
+	    (j->done = event_new(s->base, -1, 0, job_done, j)) == NULL ||
+	    (error = kansa_pool__push(s->pool, &j->job)) < 0) {
+		if (error == KANSA_ELIMIT && j->body == NULL)
+			reply_error(s, req, 413, "ELIMIT", "the body is larger than 1 MiB");
+		else {
+			atomic_fetch_add(&s->metrics.refused_busy, 1);
+			reply_error(s, req, 503, "EBUSY", "the service is busy; nothing was recorded; try again");
+		}
+		if (j->done)
+			event_free(j->done);
+		free(j->body);
+		free(j);
+		return;
+	}
+	s->inflight++;
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+	server *s = arg;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+	SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
+	const char *ctype = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+	char unit[KANSA_SERVICE_UNIT_SIZE];
+	bool has_unit;
+	int route;
+
+	/* REQ: SERVICE-TLS-ONLY a connection without TLS is never answered with data */
+	if (ssl == NULL) {
+		reply_error(s, req, 400, "EPERM", "kansa serve speaks HTTPS only");
+		return;
+	}
+	route = route_of(evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)),
+	    evhttp_request_get_command(req));
+	if (route == 0) {
+		reply_error(s, req, 404, "ENOTFOUND", "no such route: see docs/service.md");
+		return;
+	}
+	if (route < 0) {
+		reply_error(s, req, 405, "EINVAL", "wrong method for this route: see docs/service.md");
+		return;
+	}
+	has_unit = kansa_service__peer_unit(unit, ssl) == 0;
+	/* REQ: SERVICE-UNIT-CERT a check only under a unit a verified certificate names */
+	if (!has_unit && (route == KANSA_ROUTE_CHECK || !s->opt->public_read)) {
+		reply_error(s, req, 403, "EPERM", "this needs a client certificate from the client CA "
+		    "naming one unit (subject CN, or URI SAN kansa:unit:NAME); nothing was recorded");
+		return;
+	}
+	if (route == KANSA_ROUTE_CHECK && ctype && strncmp(ctype, "application/json", 16) != 0) {
+		reply_error(s, req, 415, "EFORMAT", "a check's body is JSON (Content-Type: application/json)");
+		return;
+	}
+	if (s->draining) {
+		atomic_fetch_add(&s->metrics.refused_busy, 1);
+		reply_error(s, req, 503, "EBUSY", "the service is stopping; nothing was recorded; try another");
+		return;
+	}
+	dispatch(s, req, route, has_unit ? unit : "");
+}
+
+/* ---- start and stop ----------------------------------------------------- */
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	server *s = arg;
+
+	(void)what;
+	if (s->draining)
+		return;
+	s->draining = true;
+	say(s, "signal %d: no new connections; answering %zu request(s) in flight", (int)sig, s->inflight);
+	/* REQ: SERVICE-SIGTERM stop accepting, answer what is in flight */
+	if (s->listener) {
+		evconnlistener_disable(s->listener);
+		s->listener = NULL; /* freed with the http object */
+	}
+	maybe_finish(s);
+}
+
+/* ADDRESS:PORT through libevent's parser, which refuses port 0: that one
+ * is parsed as port 1 and set to 0 after (the kernel then picks a port). */
+static int parse_address(struct sockaddr_storage *ss, int *len, const char *text)
+{
+	char copy[128];
+	size_t n = text ? strlen(text) : 0;
+	bool any = n >= 2 && strcmp(text + n - 2, ":0") == 0;
+
+	if (n == 0 || n >= sizeof(copy))
+		return -1;
+	memcpy(copy, text, n + 1);
+	if (any)
+		copy[n - 1] = '1';
+	if (evutil_parse_sockaddr_port(copy, (struct sockaddr *)ss, len) < 0)
+		return -1;
+	if (any && ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = 0;
+	else if (any && ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = 0;
+	return 0;
+}
+
+/* SIGHUP: read the certificate, key and client CA files again; new
+ * connections use them, open ones keep theirs (each SSL holds its context). */
+static void on_reload(evutil_socket_t sig, short what, void *arg)
+{
+	server *s = arg;
+	SSL_CTX *next = NULL;
+
+	(void)sig;
+	(void)what;
+	/* REQ: SERVICE-SIGHUP certificates re-read; on failure the old ones stay */
+	if (kansa_service__tls_ctx(&next, s->opt) < 0) {
+		say(s, "SIGHUP: kept the certificates in use: %s", kansa_error_last()->message);
+		return;
+	}
+	SSL_CTX_free(s->ctx);
+	s->ctx = next;
+	say(s, "SIGHUP: certificates, key and client CA read again");
+}
+
+static int listen_on(server *s)
+{
+	struct sockaddr_storage ss;
+	int len = (int)sizeof(ss);
+	char host[INET6_ADDRSTRLEN] = "?";
+	socklen_t sl = sizeof(ss);
+	unsigned port = 0;
+
+	memset(&ss, 0, sizeof(ss));
+	if (parse_address(&ss, &len, s->opt->listen) < 0)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS,
+		    "--listen '%.100s': give ADDRESS:PORT, as 127.0.0.1:8443 or [::1]:8443 (port 0: any free)",
+		    s->opt->listen ? s->opt->listen : "");
+	s->listener = evconnlistener_new_bind(s->base, NULL, NULL,
+	    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128,
+	    (struct sockaddr *)&ss, len);
+	if (s->listener == NULL)
+		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "cannot listen on %s: %s (in use? "
+		    "another address?)", s->opt->listen, evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	if (evhttp_bind_listener(s->http, s->listener) == NULL) {
+		evconnlistener_free(s->listener);
+		s->listener = NULL;
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory (listener)");
+	}
+	if (getsockname(evconnlistener_get_fd(s->listener), (struct sockaddr *)&ss, &sl) == 0) {
+		if (ss.ss_family == AF_INET) {
+			struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+			inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+			port = ntohs(a->sin_port);
+			say(s, "listening on https://%s:%u", host, port);
+		} else if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+			inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+			port = ntohs(a->sin6_port);
+			say(s, "listening on https://[%s]:%u", host, port);
+		}
+	}
+	return 0;
+}
+
+static pthread_once_t threads_once = PTHREAD_ONCE_INIT;
+static int threads_ok = -1;
+
+static void threads_init(void)
+{
+	threads_ok = evthread_use_pthreads();
+}
+
+static int start(server *s)
+{
+	int error;
+
+	pthread_once(&threads_once, threads_init);
+	if (threads_ok != 0)
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "libevent: no pthreads locking");
+	if ((error = kansa_service__tls_ctx(&s->ctx, s->opt)) < 0)
+		return error;
+	if ((s->base = event_base_new()) == NULL || (s->http = evhttp_new(s->base)) == NULL)
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory (event loop)");
+	evhttp_set_bevcb(s->http, new_connection, s);
+	evhttp_set_gencb(s->http, on_request, s);
+	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+	/* REQ: SERVICE-LIMIT-BODY 413 past 1 MiB; the rest is read and dropped first */
+	evhttp_set_max_body_size(s->http, KANSA_SERVICE_MAX_BODY);
+	evhttp_set_max_headers_size(s->http, KANSA_SERVICE_MAX_HEADERS);
+	evhttp_set_flags(s->http, EVHTTP_SERVER_LINGERING_CLOSE);
+	/* REQ: SERVICE-LIMIT-TIME handshake, headers, body and idle each bounded */
+	evhttp_set_timeout(s->http, (int)(s->opt->timeout ? s->opt->timeout : 10));
+	for (int i = 0; i < 3; i++) {
+		s->sig[i] = evsignal_new(s->base, i == 0 ? SIGTERM : i == 1 ? SIGINT : SIGHUP,
+		    i == 2 ? on_reload : on_signal, s);
+		if (s->sig[i] == NULL || event_add(s->sig[i], NULL) < 0)
+			return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "cannot watch signals");
+	}
+	if ((error = kansa_pool__start(&s->pool, s->opt->workers ? s->opt->workers : 8,
+	    KANSA_SERVICE_MAX_QUEUE)) < 0)
+		return error;
+	return listen_on(s);
+}
+
+static void stop(server *s)
+{
+	kansa_pool__stop(s->pool); /* nothing is queued: every job was answered */
+	s->listener = NULL;
+	if (s->http)
+		evhttp_free(s->http); /* closes the listener and the idle connections */
+	for (int i = 0; i < 3; i++)
+		if (s->sig[i])
+			event_free(s->sig[i]);
+	if (s->base)
+		event_base_free(s->base);
+	SSL_CTX_free(s->ctx);
+}
+
+int kansa_serve(kansa_ledger *lg, const kansa_serve_options *opt)
+{
+	server s;
+	int error;
+
+	if (lg == NULL || opt == NULL || opt->cert == NULL || opt->key == NULL || opt->client_ca == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS,
+		    "kansa serve needs the ledger, --cert, --key and --client-ca");
+	if (kansa_ledger_is_readonly(lg))
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS, "kansa serve needs a writable ledger");
+	memset(&s, 0, sizeof(s));
+	s.lg = lg;
+	s.opt = opt;
+	s.max_connections = opt->max_connections ? opt->max_connections : 256;
+	signal(SIGPIPE, SIG_IGN); /* a client that goes away is an error of that write, not of the process */
+	if ((error = start(&s)) == 0) {
+		if (event_base_dispatch(s.base) < 0)
+			error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "the event loop failed");
+	}
+	stop(&s);
+	return error;
+}

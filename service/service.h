@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kansa serve (design §10), inside the service folder: the TLS context and
+ * the unit a client certificate names (tls.c), the routes that answer on
+ * worker threads (routes.c), the worker pool (workers.c), the counters of
+ * /metrics (metrics.c) and the event loop that ties them together
+ * (server.c). libevent's evhttp parses HTTP, OpenSSL does TLS; nothing here
+ * parses either by hand.
+ *
+ * Private to service/; nothing outside it includes this header.
+ */
+#ifndef KANSA_SERVICE_H
+#define KANSA_SERVICE_H
+
+#include <openssl/ssl.h>
+#include <stdatomic.h>
+
+#include "common/common.h"
+
+/* The largest request body (design §10): a larger one is answered 413. */
+#define KANSA_SERVICE_MAX_BODY (1024 * 1024)
+/* All request headers together. */
+#define KANSA_SERVICE_MAX_HEADERS (16 * 1024)
+/* Checks waiting for a worker; past it the answer is 503 (try again). */
+#define KANSA_SERVICE_MAX_QUEUE 4096
+/* A unit name as a certificate gives it, with its NUL. */
+#define KANSA_SERVICE_UNIT_SIZE (KANSA_MAX_UNIT_BYTES + 1)
+
+/* ---- tls.c ------------------------------------------------------------- */
+
+/* A TLS 1.3 server context: the certificate chain and key of @p opt, client
+ * certificates verified against its client CA, required unless public_read
+ * (then verified when one is given). The key file must be mode 0600. */
+int kansa_service__tls_ctx(SSL_CTX **out, const kansa_serve_options *opt);
+
+/* The unit a verified client certificate names: its one URI SAN
+ * kansa:unit:NAME, else its one subject CN. Returns 0, or -1 when there is
+ * no verified certificate or the name is missing, ambiguous, or not text. */
+int kansa_service__peer_unit(char out[KANSA_SERVICE_UNIT_SIZE], SSL *ssl);
+
+/* Call @p on_free(@p arg) when OpenSSL frees @p ssl, whoever frees it:
+ * how the server counts its open connections (evhttp has no hook for it). */
+int kansa_service__track(SSL *ssl, void (*on_free)(void *arg), void *arg);
+
+/* ---- metrics.c ----------------------------------------------------------- */
+
+#define KANSA_METRICS_BUCKETS 12
+
+typedef struct {
+	atomic_uint_least64_t checks[2][KANSA_REASON_COUNT]; /* [verdict][reason], recorded */
+	atomic_uint_least64_t not_recorded;                  /* checks that could not be recorded (deny) */
+	atomic_uint_least64_t latency[KANSA_METRICS_BUCKETS + 1]; /* check seconds, per bucket, +Inf last */
+	atomic_uint_least64_t latency_us;                    /* sum, microseconds */
+	atomic_uint_least64_t responses[6];                  /* by status class: [2] 2xx ... [5] 5xx */
+	atomic_uint_least64_t connections;                   /* open now */
+	atomic_uint_least64_t refused_busy;                  /* 503: queue full or draining */
+} kansa_metrics;
+
+/* One check answered: @p error 0 with @p r recorded, or the error (deny). */
+void kansa_metrics__check(kansa_metrics *m, int error, const kansa_receipt *r, double seconds);
+/* One HTTP response of @p status sent. */
+void kansa_metrics__response(kansa_metrics *m, int status);
+/* The Prometheus text exposition format (version 0.0.4), with the ledger's
+ * size and commit batches. *out is the caller's (free). */
+int kansa_metrics__text(char **out, size_t *len, kansa_metrics *m, kansa_ledger *lg);
+
+/* ---- routes.c ------------------------------------------------------------ */
+
+/* A response made on a worker thread, sent from the event loop. */
+typedef struct {
+	int status;               /* HTTP status */
+	const char *content_type; /* static */
+	char *body;               /* owned (free) */
+	size_t len;
+} kansa_response;
+
+enum {
+	KANSA_ROUTE_CHECK = 1,      /* POST /v1/check */
+	KANSA_ROUTE_INFO = 2,       /* GET /v1/info */
+	KANSA_ROUTE_CHECKPOINT = 3, /* GET /v1/checkpoint */
+	KANSA_ROUTE_METRICS = 4,    /* GET /metrics */
+	KANSA_ROUTE_HEALTHZ = 5,    /* GET /healthz */
+};
+
+/* Answer @p route (on a worker thread). @p unit is the authenticated unit
+ * ("" when none: only read routes are dispatched without one). Never fails:
+ * an error is a response (a check's is a deny, 503). */
+void kansa_route__run(kansa_response *out, int route, kansa_ledger *lg, kansa_metrics *m,
+    const char *unit, const uint8_t *body, size_t len);
+
+/* A small JSON error body {"ok": false, "error": {"code", "message"}}. */
+void kansa_route__error(kansa_response *out, int status, const char *code, const char *message);
+
+/* ---- workers.c ----------------------------------------------------------- */
+
+typedef struct kansa_job kansa_job;
+struct kansa_job {
+	kansa_job *next;  /* the queue's link */
+	void (*run)(kansa_job *job); /* on a worker thread */
+};
+
+typedef struct kansa_pool kansa_pool;
+
+/* Start @p n worker threads taking jobs in order. */
+int kansa_pool__start(kansa_pool **out, unsigned n, size_t max_queue);
+/* Queue @p job: 0, or KANSA_ELIMIT when max_queue jobs wait already. */
+int kansa_pool__push(kansa_pool *p, kansa_job *job);
+/* Run every queued job, then stop and join the threads, and free the pool. */
+void kansa_pool__stop(kansa_pool *p);
+
+#endif
