@@ -19,6 +19,9 @@ else
 	(cd build && { [ -f Makefile ] || ../configure -q >/dev/null; } && make -s -j"$jobs" >/dev/null)
 	K="$top/build/kansa"
 fi
+# the data holder's gateway (docs/examples/gateway.c), built beside kansa
+(cd "$(dirname "$K")" && make -s docs/examples/gateway >/dev/null)
+G="$(dirname "$K")/docs/examples/gateway"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ kansa %s\n' "$*"; "$K" "$@"; }
@@ -116,5 +119,49 @@ run anchor cosign --repo anchors.git --key member-a.key --passphrase-file member
 	--log-key "$logkey" --state member-a.witness --remote mirror
 git clone -q mirror.git mirror-clone
 run anchor verify --repo mirror-clone --log-key "$logkey" --witness-key member-a.key.pub --db ledger.db
+
+say "14. On the commission's side: kansa serve; the unit checks over TLS with its certificate"
+newkey() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null && chmod 600 "$1.key"; }
+newkey server-ca && openssl req -x509 -new -key server-ca.key -out server-ca.pem -days 2 -subj /CN=demo-server-ca 2>/dev/null
+newkey units-ca && openssl req -x509 -new -key units-ca.key -out units-ca.pem -days 2 -subj /CN=demo-units-ca 2>/dev/null
+newkey server && openssl req -new -key server.key -subj /CN=localhost -out server.csr 2>/dev/null
+echo "subjectAltName=IP:127.0.0.1" > server.ext
+openssl x509 -req -in server.csr -CA server-ca.pem -CAkey server-ca.key -CAcreateserial -days 2 \
+	-extfile server.ext -out server.pem 2>/dev/null
+newkey npa && openssl req -new -key npa.key -subj /CN=npa-cyber-3 -out npa.csr 2>/dev/null
+openssl x509 -req -in npa.csr -CA units-ca.pem -CAkey units-ca.key -CAcreateserial -days 2 -out npa.pem 2>/dev/null
+echo "certificates made with openssl: a server CA, a units' CA, the server's and npa-cyber-3's"
+# a fresh warrant (the first one was revoked in step 8), and a request with
+# absolute times, so that the data holder re-reads exactly what was decided
+sed 's/"case": *"[^"]*"/"case": "2026-ACD-0099"/' warrant.json > warrant2.json
+"$K" warrant create --in warrant2.json --out warrant2.cose >/dev/null
+for m in member-a member-b; do
+	"$K" warrant sign warrant2.cose --key "$m.key" --passphrase-file "$m.pass" --policy policy.cose >/dev/null 2>&1
+done
+from=$(date -u -d '-7 days' +%Y-%m-%dT%H:%M:%SZ); until=$(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)
+sed "s/\"-7d\"/\"$from\"/; s/\"-1d\"/\"$until\"/" request.json > request-abs.json
+"$K" serve --db ledger.db --listen 127.0.0.1:0 --cert server.pem --key server.key \
+	--client-ca units-ca.pem 2> serve.log &
+server=$!
+port=
+for _ in $(seq 1 100); do
+	port=$(sed -n 's|.*listening on https://127\.0\.0\.1:\([0-9]*\).*|\1|p' serve.log)
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+[ -n "$port" ] || { cat serve.log; kill "$server" 2>/dev/null; exit 1; }
+echo "kansa serve listening on https://127.0.0.1:$port (pid $server)"
+run check --server "https://127.0.0.1:$port" --cert npa.pem --key npa.key --ca server-ca.pem \
+	--warrant warrant2.cose --request request-abs.json --receipt-out act.receipt
+kill -TERM "$server" && wait "$server" || true
+
+say "15. The carrier's gateway verifies the receipt with the log's public key: no receipt, no data"
+echo "$logkey" > log.vkey
+run receipt show act.receipt
+printf '$ gateway log.vkey act.receipt request-abs.json\n'
+"$G" log.vkey act.receipt request-abs.json
+sed 's/203.0.113.17/203.0.113.99/' request-abs.json > not-asked.json
+printf '$ gateway log.vkey act.receipt not-asked.json   # a request the receipt is not for\n'
+"$G" log.vkey act.receipt not-asked.json || true
 echo
 echo "demo finished: the files are in $(pwd)"
