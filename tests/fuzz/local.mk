@@ -98,7 +98,7 @@ FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_FLAGS = $(FUZZ_SAN) -fsanitize=fuzzer,address,undefined
 FUZZ_LIB_FLAGS = $(FUZZ_SAN) -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_CPPFLAGS = $(AM_CPPFLAGS) $(DEP_CFLAGS) $(JANSSON_CFLAGS)
-FUZZ_LIBS = $(DEP_LIBS) $(JANSSON_LIBS)
+FUZZ_LIBS = $(DEP_LIBS) $(JANSSON_LIBS) $(LIBSSL_LIBS) $(LIBEVENT_LIBS) $(LIBCURL_LIBS)
 
 if FUZZING
 # FUZZ_TARGETS defaults to every replay program's target name.
