@@ -6,7 +6,7 @@ set -eu
 PACKAGES="build-essential autoconf automake libtool pkg-config git openssl
 libssl-dev libgit2-dev libsqlcipher-dev sqlcipher libcbor-dev libjansson-dev
 libcriterion-dev python3 python3-cbor2 python3-cryptography valgrind clang
-libclang-rt-14-dev gdb scdoc man-db bash-completion libevent-dev libcurl4-openssl-dev curl"
+libclang-rt-14-dev gdb scdoc man-db bash-completion libevent-dev libcurl4-openssl-dev curl chromium"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
