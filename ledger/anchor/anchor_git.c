@@ -296,8 +296,10 @@ static int checkout(git_repository *repo, git_tree *old, git_tree *new_tree)
 	return 0;
 }
 
-int kansa_anchor__commit(git_oid *out, git_repository *repo, git_commit *parent,
-    const kansa_anchor_file *files, size_t n_files, const char *message)
+/* Commit @p files on @p parent; @p ref (NULL: none) is moved there only
+ * if it still points at parent. */
+static int commit_files(git_oid *out, git_repository *repo, git_commit *parent,
+    const kansa_anchor_file *files, size_t n_files, const char *message, const char *ref)
 {
 	git_tree *base = NULL, *tree = NULL;
 	git_signature *sig = NULL;
@@ -315,17 +317,87 @@ int kansa_anchor__commit(git_oid *out, git_repository *repo, git_commit *parent,
 		goto out;
 	}
 	/* libgit2 moves HEAD's branch only if it still points at parent */
-	if ((gerr = git_commit_create(out, repo, "HEAD", sig, sig, NULL, message, tree,
+	if ((gerr = git_commit_create(out, repo, ref, sig, sig, NULL, message, tree,
 	    parent ? 1 : 0, parents)) < 0) {
 		error = kansa_anchor__git_error(gerr, "commit (did another anchor run at the same time? "
 		    "run it again)");
 		goto out;
 	}
-	error = checkout(repo, base, tree);
+	if (ref)
+		error = checkout(repo, base, tree);
 out:
 	git_signature_free(sig);
 	git_tree_free(tree);
 	git_tree_free(base);
+	return error;
+}
+
+int kansa_anchor__commit(git_oid *out, git_repository *repo, git_commit *parent,
+    const kansa_anchor_file *files, size_t n_files, const char *message)
+{
+	return commit_files(out, repo, parent, files, n_files, message, "HEAD");
+}
+
+int kansa_anchor__commit_on(git_oid *out, git_repository *repo, const git_oid *parent,
+    const kansa_anchor_file *files, size_t n_files, const char *message)
+{
+	git_commit *p = NULL;
+	int gerr, error;
+
+	if ((gerr = git_commit_lookup(&p, repo, parent)) < 0)
+		return kansa_anchor__git_error(gerr, "parent commit");
+	error = commit_files(out, repo, p, files, n_files, message, NULL);
+	git_commit_free(p);
+	return error;
+}
+
+int kansa_anchor__head_branch(char out[KANSA_ANCHOR_REF_MAX], git_repository *repo)
+{
+	git_reference *head = NULL;
+	int gerr, error = 0;
+
+	if ((gerr = git_reference_lookup(&head, repo, "HEAD")) < 0)
+		return kansa_anchor__git_error(gerr, "HEAD");
+	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC ||
+	    strncmp(git_reference_symbolic_target(head), "refs/heads/", 11) != 0)
+		error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_GIT,
+		    "HEAD is detached: check out the anchor branch (git checkout main)");
+	else if (snprintf(out, KANSA_ANCHOR_REF_MAX, "%s", git_reference_symbolic_target(head)) >=
+	    KANSA_ANCHOR_REF_MAX)
+		error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_GIT, "branch name too long");
+	git_reference_free(head);
+	return error;
+}
+
+int kansa_anchor__advance(git_repository *repo, const git_oid *from, const git_oid *to,
+    const char *why)
+{
+	char branch[KANSA_ANCHOR_REF_MAX];
+	git_reference *ref = NULL;
+	git_commit *a = NULL, *b = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	int gerr, error;
+
+	if ((error = kansa_anchor__head_branch(branch, repo)) < 0)
+		return error;
+	if ((gerr = git_commit_lookup(&a, repo, from)) < 0 || (gerr = git_commit_lookup(&b, repo, to)) < 0 ||
+	    (gerr = git_commit_tree(&ta, a)) < 0 || (gerr = git_commit_tree(&tb, b)) < 0) {
+		error = kansa_anchor__git_error(gerr, "commit");
+		goto out;
+	}
+	/* compare and swap: fails if another run moved the branch meanwhile */
+	if ((gerr = git_reference_create_matching(&ref, repo, branch, to, 1, from, why)) < 0) {
+		error = kansa_anchor__git_error(gerr, "moving the branch (did another anchor run at "
+		    "the same time? run it again)");
+		goto out;
+	}
+	error = checkout(repo, ta, tb);
+out:
+	git_reference_free(ref);
+	git_tree_free(tb);
+	git_tree_free(ta);
+	git_commit_free(b);
+	git_commit_free(a);
 	return error;
 }
 
@@ -346,28 +418,38 @@ static int on_update(const char *refname, const char *status, void *data)
 	return 0;
 }
 
+/* The local path a remote URL names (file:// or a plain path), or NULL for
+ * a URL with a scheme or an scp-like host:path, which are left to libgit2. */
+static const char *local_path(const char *url)
+{
+	const char *colon, *slash;
+
+	if (url == NULL || *url == '\0')
+		return NULL;
+	if (strncmp(url, "file://", 7) == 0)
+		return url + 7;
+	if (strstr(url, "://") != NULL)
+		return NULL;
+	if (url[0] != '/' && url[0] != '.' && (colon = strchr(url, ':')) != NULL &&
+	    ((slash = strchr(url, '/')) == NULL || colon < slash))
+		return NULL; /* host:path */
+	return url;
+}
+
 /*
  * A remote whose URL is a local path (or file://) that is not a directory:
  * libgit2 would say "unsupported URL protocol"; say what is wrong instead
- * (KANSA_ENOTFOUND, exit 3). URLs with a scheme and scp-like host:path
- * are left to libgit2.
+ * (KANSA_ENOTFOUND, exit 3).
  */
 static int check_local_url(const char *name, const char *url)
 {
-	const char *path = url, *colon, *slash;
+	const char *path = local_path(url);
 	git_repository *mirror = NULL;
 	struct stat st;
 	int gerr;
 
-	if (url == NULL || *url == '\0')
+	if (path == NULL)
 		return 0;
-	if (strncmp(url, "file://", 7) == 0)
-		path = url + 7;
-	else if (strstr(url, "://") != NULL)
-		return 0;
-	else if (url[0] != '/' && url[0] != '.' && (colon = strchr(url, ':')) != NULL &&
-	    ((slash = strchr(url, '/')) == NULL || colon < slash))
-		return 0; /* host:path */
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		gerr = git_repository_open_ext(&mirror, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 		git_repository_free(mirror);
@@ -383,24 +465,111 @@ static int check_local_url(const char *name, const char *url)
 	    path[0] == '/' ? "" : " (relative to the current directory)");
 }
 
-static int push_one(git_repository *repo, const char *name, const git_strarray *specs)
+/*
+ * REQ: ANCHOR-REMOTE-HEAD a mirror made with git init --bare names an
+ * unborn branch in HEAD (master, or init.defaultBranch), so a plain git
+ * clone of it checks nothing out. When the mirror is a local path and its
+ * HEAD is unborn, point it at the branch just pushed. A HEAD naming a
+ * branch that exists is the mirror owner's choice and is left alone. Best
+ * effort: a mirror that cannot be changed still has the push.
+ */
+static void set_remote_head(const char *url, const char *branch)
+{
+	const char *path = local_path(url);
+	git_repository *mirror = NULL;
+
+	if (path == NULL || git_repository_open_ext(&mirror, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		return;
+	if (git_repository_head_unborn(mirror) == 1)
+		(void)git_repository_set_head(mirror, branch);
+	git_repository_free(mirror);
+}
+
+/* The remote @p name of @p repo, its local URL checked. */
+static int remote_open(git_remote **out, git_repository *repo, const char *name, bool push)
+{
+	const char *url;
+	int gerr, error;
+
+	*out = NULL;
+	if ((gerr = git_remote_lookup(out, repo, name)) == GIT_ENOTFOUND || gerr == GIT_EINVALIDSPEC)
+		return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_GIT,
+		    "no remote named '%s': add it with git remote add %s URL", name, name);
+	if (gerr < 0)
+		return kansa_anchor__git_error(gerr, name);
+	url = push && git_remote_pushurl(*out) ? git_remote_pushurl(*out) : git_remote_url(*out);
+	if ((error = check_local_url(name, url)) < 0) {
+		git_remote_free(*out);
+		*out = NULL;
+	}
+	return error;
+}
+
+/* The tip of @p branch on the connected remote @p r, if it has one. */
+static int remote_tip(git_oid *out, bool *found, git_remote *r, const char *branch)
+{
+	const git_remote_head **heads = NULL;
+	size_t n = 0;
+	int gerr;
+
+	if ((gerr = git_remote_ls(&heads, &n, r)) < 0)
+		return kansa_anchor__git_error(gerr, "listing the remote's branches");
+	for (size_t i = 0; i < n && !*found; i++)
+		if (strcmp(heads[i]->name, branch) == 0) {
+			git_oid_cpy(out, &heads[i]->oid);
+			*found = true;
+		}
+	return 0;
+}
+
+int kansa_anchor__fetch(git_oid *out, bool *found, git_repository *repo, const char *name,
+    const char *branch)
+{
+	git_remote_callbacks cb;
+	git_fetch_options fo;
+	git_remote *r = NULL;
+	git_odb *odb = NULL;
+	char *specp = (char *)branch;
+	git_strarray specs = { &specp, 1 };
+	int gerr, error;
+
+	*found = false;
+	if ((error = remote_open(&r, repo, name, false)) < 0)
+		return error;
+	if ((gerr = git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION)) < 0 ||
+	    (gerr = git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION)) < 0 ||
+	    (gerr = git_remote_connect(r, GIT_DIRECTION_FETCH, &cb, NULL, NULL)) < 0) {
+		error = kansa_anchor__git_error(gerr, name);
+		goto out;
+	}
+	if ((error = remote_tip(out, found, r, branch)) < 0 || !*found)
+		goto out;
+	/* download the objects only: no ref of this repository is changed */
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	fo.update_fetchhead = 0;
+	if ((gerr = git_repository_odb(&odb, repo)) < 0 ||
+	    (!git_odb_exists(odb, out) && (gerr = git_remote_download(r, &specs, &fo)) < 0))
+		error = kansa_anchor__git_error(gerr, name);
+	else if (!git_odb_exists(odb, out))
+		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_GIT,
+		    "remote '%s': the fetch did not bring its tip", name);
+out:
+	git_odb_free(odb);
+	git_remote_disconnect(r);
+	git_remote_free(r);
+	return error;
+}
+
+static int push_one(git_repository *repo, const char *name, const git_strarray *specs,
+    const char *branch)
 {
 	git_push_options po;
 	git_remote *r = NULL;
 	push_ctx c = { name, 0 };
 	int gerr, error = 0;
 
-	if ((gerr = git_remote_lookup(&r, repo, name)) == GIT_ENOTFOUND ||
-	    gerr == GIT_EINVALIDSPEC)
-		return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_GIT,
-		    "no remote named '%s': add it with git remote add %s URL", name, name);
-	if (gerr < 0)
-		return kansa_anchor__git_error(gerr, name);
-	if ((error = check_local_url(name, git_remote_pushurl(r) ? git_remote_pushurl(r) :
-	    git_remote_url(r))) < 0) {
-		git_remote_free(r);
+	if ((error = remote_open(&r, repo, name, true)) < 0)
 		return error;
-	}
 	if ((gerr = git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION)) < 0) {
 		git_remote_free(r);
 		return kansa_anchor__git_error(gerr, "push options");
@@ -409,12 +578,15 @@ static int push_one(git_repository *repo, const char *name, const git_strarray *
 	po.callbacks.payload = &c;
 	if ((gerr = git_remote_push(r, specs, &po)) == GIT_ENONFASTFORWARD)
 		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_GIT,
-		    "remote '%s' has anchor commits this repository does not have: fetch and "
-		    "fast-forward first (git pull --ff-only %s), then push again", name, name);
+		    "remote '%s' has anchor commits this repository does not have: run kansa anchor "
+		    "push again (it folds in witnesses' cosignatures), or in a clone fast-forward "
+		    "first (git pull --ff-only %s), then push again", name, name);
 	else if (gerr < 0)
 		error = kansa_anchor__git_error(gerr, name);
 	else if (c.rejected)
 		error = KANSA_EIO;
+	else
+		set_remote_head(git_remote_pushurl(r) ? git_remote_pushurl(r) : git_remote_url(r), branch);
 	git_remote_free(r);
 	return error;
 }
@@ -444,9 +616,11 @@ int kansa_anchor__push(size_t *pushed, kansa_anchor_remote *results, size_t *n_r
 	}
 	/* REQ: ANCHOR-PUSH-REMOTES one unreachable remote does not stop the others */
 	for (size_t i = 0; i < n_remotes; i++) {
-		int e = push_one(repo, remotes[i], &specs);
+		int e = push_one(repo, remotes[i], &specs, git_reference_name(head));
+		size_t folded = results[i].folded; /* set by the fold before the push */
 
 		memset(&results[i], 0, sizeof(results[i]));
+		results[i].folded = folded;
 		results[i].error = e;
 		*n_results = i + 1;
 		if (e == 0) {
