@@ -1499,11 +1499,13 @@ how each went; the result is filled also when a push failed). The
 repository (bare or not) is created when the path
  * does not exist or is an empty directory: bare when the path ends in ".git".
  * A ledger that is not an extension of what the repository holds is refused
- * and nothing is committed or pushed.
+ * and nothing is committed or pushed. Before that, each remote's
+ * cosignature commits are folded in as by kansa_anchor_publish() (with no
+ * witness keys: every well-formed added cosignature is kept unverified).
  * @param remotes names of remotes configured in the repository (may be NULL).
  * @return 0; KANSA_EVERIFY (the ledger is shorter than, or forks from, the
  * anchored checkpoint; or that checkpoint is not signed by this ledger's
- * key); KANSA_EFORMAT (a malformed file in the repository); KANSA_ELIMIT;
+ * key; or a remote holds commits that do more than add cosignatures); KANSA_EFORMAT (a malformed file in the repository); KANSA_ELIMIT;
  * KANSA_ENOTFOUND (no such remote); KANSA_ELOCKED (the repository is locked
  * or moved on meanwhile); KANSA_EIO (git or push failure); KANSA_ENOMEM.
  */
