@@ -106,9 +106,20 @@ static int chain(oid_list *out, fold_ctx *f, const git_oid *tip, const git_oid *
 	return 0;
 }
 
-/* Check one cosignature line added by the remote. */
-static int check_added_line(fold_ctx *f, const char *path, const kansa_note_sig *s,
-    const char *origin, size_t origin_len, const char *note, size_t len)
+/* Lines of @p p by the name and key ID of @p s. */
+static size_t lines_by(const kansa_note_parsed *p, const kansa_note_sig *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_sigs; i++)
+		n += p->sigs[i].name_len == s->name_len && strncmp(p->sigs[i].name, s->name, s->name_len) == 0 &&
+		    kansa_ct_equal(p->sigs[i].key_id, s->key_id, KANSA_NOTE_KEY_ID_LEN);
+	return n;
+}
+
+/* Check one cosignature line added by the remote to the note @p pn. */
+static int check_added_line(fold_ctx *f, const char *path, const kansa_note_parsed *pn,
+    const kansa_note_sig *s, const char *origin, size_t origin_len, const char *note, size_t len)
 {
 	kansa_note_report rep;
 	bool known = false;
@@ -116,6 +127,11 @@ static int check_added_line(fold_ctx *f, const char *path, const kansa_note_sig 
 
 	if (s->duplicate)
 		return refuse(f, "%s: adds a signature line twice", path);
+	/* a witness signs a checkpoint once: a second line by its key could
+	 * hide a bad signature behind a good one */
+	if (lines_by(pn, s) > 1)
+		return refuse(f, "%s: adds a second signature by the key of %.*s", path,
+		    (int)s->name_len, s->name);
 	if (s->name_len == origin_len && strncmp(s->name, origin, origin_len) == 0)
 		return refuse(f, "%s: adds a signature under the log's own name", path);
 	if (s->sig_len != KANSA_SIG_LEN && s->sig_len != KANSA_NOTE_MAX_SIG_PAYLOAD)
@@ -168,7 +184,7 @@ static int check_cosigned(fold_ctx *f, const char *path, const char *old, size_t
 			    (int)po.sigs[i].name_len, po.sigs[i].name);
 	for (size_t i = 0; i < pn.n_sigs && error == 0; i++)
 		if (!has_line(&po, &pn.sigs[i]))
-			error = check_added_line(f, path, &pn.sigs[i], origin, origin_len, new_note, nlen);
+			error = check_added_line(f, path, &pn, &pn.sigs[i], origin, origin_len, new_note, nlen);
 out:
 	kansa_note__parsed_dispose(&pn);
 	kansa_note__parsed_dispose(&po);
