@@ -11,7 +11,8 @@
 # mirror commits (a changed checkpoint, a bad cosignature of a known
 # witness, another file, a removed line) make push refuse and leave the
 # repository and every mirror as they were; a well-formed cosignature by a
-# key the operator was not given is kept, unverified. A cosignature made by
+# key the operator was not given is kept, unverified; one checkpoint
+# cosigned both here and on a mirror ends with both lines. A cosignature made by
 # tests/cosig_ref.py (Python's cryptography) is accepted by anchor verify
 # with --witness-quorum, and refused with one signature byte flipped.
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
@@ -177,6 +178,19 @@ expect_exit 0 "anchor verify accepts the independent cosignature for a quorum of
 	--log-key "$KA" --witness-key a.key.pub --witness-key "$VP" --witness-quorum 2 --json
 [ "$(json_get out.txt 'sorted(c["name"] for c in j["history"][-1]["cosigners"] if c["verified"])')" = \
   "['member-a', 'witness.example']" ] && ok "both cosignatures verified on the newest checkpoint" || not_ok "$(cat out.txt)"
+
+# ---- the same checkpoint cosigned here and on the mirror: the lines are merged ------
+expect_exit 0 "member-b cosigns in the operator's repository" -- kansa anchor cosign --repo anch.git --key b.key --log-key "$KA"
+rm -rf h && git clone -q m1.git h && "$KANSA" witness cosign --repo h --key c.key --log-key "$KA" --remote origin >/dev/null ||
+	exit 99
+expect_exit 0 "push folds member-c's commit and replays member-b's on top" -- kansa anchor push --db a.db --repo anch.git \
+	--remote m1 --remote m3 --witness-key b.key.pub --witness-key c.key.pub --json
+[ "$(json_get out.txt 'j["folded"]["commits"], j["folded"]["rebased"], j["committed"]')" = "1 1 False" ] &&
+	ok "one folded, one replayed" || not_ok "merge: $(cat out.txt)"
+rm -rf fresh && git clone -q m3.git fresh || exit 99
+expect_exit 0 "the newest checkpoint carries both cosignatures" -- kansa anchor verify --repo fresh --log-key "$KA" \
+	--witness-key a.key.pub --witness-key b.key.pub --witness-key c.key.pub --witness-quorum 3
+[ -z "$(git -C anch.git rev-list --merges HEAD)" ] && ok "still linear" || not_ok "a merge commit"
 
 # ---- a mirror with another history -------------------------------------------------
 git init -q --bare other.git && git -C anch.git remote add other "$T/other.git" || exit 99
