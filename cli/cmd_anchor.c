@@ -164,21 +164,42 @@ void cli_anchor_json_result(json_t *j, int error, const char *schema)
 	cli_json_print(j, schema);
 }
 
+static int policy_witnesses(kansa_note_verifier **wit, size_t *n_wit, size_t *quorum,
+    const anchor_opts *o);
+
 /* ---- anchor push ------------------------------------------------------- */
 
 static const cli_help help_push = {
-	.usage = "--db DB --repo PATH [--remote NAME]... [--db-key-file FILE] [--json]",
+	.usage = "--db DB --repo PATH [--remote NAME]... [--witness-key KEY]... [--policy POLICY]...\n"
+	    "[--db-key-file FILE] [--json]",
 	.about = "Publish the ledger's history to a git repository: if the ledger grew since it\n"
 	    "was last anchored there, sign a new checkpoint and commit it as\n"
 	    "logs/<origin>/checkpoint, with logs/<origin>/consistency-proof from the\n"
 	    "anchored size; then push the branch to each --remote. The repository holds\n"
 	    "hashes and signatures only, never ledger content. It is created when PATH does\n"
 	    "not exist (bare when PATH ends in .git). A ledger that does not extend what the\n"
-	    "repository holds (truncated, rolled back, forked) is refused with exit 1.",
+	    "repository holds (truncated, rolled back, forked) is refused with exit 1.\n"
+	    "Each --remote is fetched first: commits witnesses pushed there that only add\n"
+	    "cosignatures to checkpoints are folded in (linear history; lines by a\n"
+	    "--witness-key or policy witness must verify, others are kept unverified). A\n"
+	    "remote whose commits change anything else is refused with exit 1, and nothing\n"
+	    "is committed or pushed.",
 	.example = "git -C anchors.git remote add mirror ssh://commission.example/anchors.git\n"
 	    "kansa anchor push --db ledger.db --repo anchors.git --remote mirror",
 	.schema = "kansa.anchor.push/1",
 };
+
+/* What was folded in from each remote before the push. */
+static void print_folded(const kansa_anchor_push_result *r, const cli_opt_list *names)
+{
+	for (size_t i = 0; i < r->n_remotes && i < names->n; i++)
+		if (r->remote[i].folded)
+			printf("folded in %zu commit%s from %s\n", r->remote[i].folded,
+			    r->remote[i].folded == 1 ? "" : "s", names->v[i]);
+	if (r->folded)
+		printf("cosignatures folded in: %zu (%zu by keys not given, kept unverified)%s\n",
+		    r->cosignatures, r->unverified, r->rebased ? "; local commits replayed on top" : "");
+}
 
 int cmd_anchor_push(int argc, char **argv)
 {
@@ -188,21 +209,36 @@ int cmd_anchor_push(int argc, char **argv)
 		OPT_REPO(o, "the anchor repository (bare or not)"),
 		CLI_OPT_DB(&o.db, "the ledger", CLI_OPT_REQUIRED),
 		OPT_REMOTE(o, "a remote of that repository to push to (repeatable)"),
+		CLI_OPT_LIST("witness-key", 0, &o.witness_keys, "KEY", "a witness's vkey or .pub file: its cosignatures on\n"
+		    "a remote must verify to be folded in (repeatable)", 0),
+		CLI_OPT_LIST("policy", 0, &o.policies, "POLICY", "the commission's policy (repeat for the chain of\n"
+		    "versions, oldest first): its witnesses, as --witness-key", 0),
 		CLI_OPT_DB_KEY_FILE(&o.key_file),
 		CLI_OPT_JSON(&o.json, "print the result as one JSON object"),
 		CLI_OPT_END(),
 	};
+	kansa_note_verifier *wit[MAX_LIST] = { 0 };
+	kansa_anchor_push_options po = KANSA_ANCHOR_PUSH_OPTIONS_INIT;
 	kansa_anchor_push_result r;
 	kansa_ledger *lg = NULL;
-	int rc, error;
+	size_t n_wit = 0, quorum = 0;
+	int rc, error = 0;
 
 	if ((rc = cli_parse_options(&help_push, opts, argc, argv)) >= 0 ||
 	    (rc = cli_anchor_check_remotes(&o)) >= 0)
 		return rc;
-	if ((error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0)
+	o.quorum = 0; /* only the policy's witnesses are wanted here */
+	for (size_t i = 0; i < o.witness_keys.n && error == 0; i++)
+		error = load_witness(wit, &n_wit, o.witness_keys.v[i]);
+	if (error == 0 && o.policies.n)
+		error = policy_witnesses(wit, &n_wit, &quorum, &o);
+	if (error < 0 || (error = cli_open_ledger(&lg, o.db, o.key_file, 0)) < 0)
 		goto out;
+	po.witnesses = (const kansa_note_verifier *const *)wit;
+	po.n_witnesses = n_wit;
 	/* a failed remote leaves a result to report: what was anchored, each remote */
-	if ((error = kansa_anchor_push(&r, lg, o.repo, o.remotes.v, o.remotes.n)) < 0 && r.n_remotes == 0)
+	if ((error = kansa_anchor_publish(&r, lg, o.repo, o.remotes.v, o.remotes.n, &po)) < 0 &&
+	    r.n_remotes == 0)
 		goto out;
 	if (o.json) {
 		json_t *j = cli_anchor_checkpoint_json(&r.checkpoint);
@@ -210,10 +246,14 @@ int cmd_anchor_push(int argc, char **argv)
 		json_object_set_new(j, "created", json_boolean(r.created));
 		json_object_set_new(j, "remotes_pushed", json_integer((json_int_t)r.remotes_pushed));
 		json_object_set_new(j, "remotes", cli_anchor_remotes_json(r.remote, r.n_remotes, &o.remotes));
+		json_object_set_new(j, "folded", json_pack("{s:I, s:I, s:I, s:I}", "commits", (json_int_t)r.folded,
+		    "cosignatures", (json_int_t)r.cosignatures, "unverified", (json_int_t)r.unverified,
+		    "rebased", (json_int_t)r.rebased));
 		cli_anchor_json_result(j, error, schema);
 	} else {
 		if (r.created)
 			printf("created anchor repository %s\n", o.repo);
+		print_folded(&r, &o.remotes);
 		if (r.committed && r.checkpoint.old_size)
 			printf("anchored %s at size %llu (extends %llu) in commit %.12s\n", r.checkpoint.origin,
 			    (unsigned long long)r.checkpoint.size, (unsigned long long)r.checkpoint.old_size,
@@ -228,11 +268,13 @@ int cmd_anchor_push(int argc, char **argv)
 	}
 	if (error < 0) {
 		kansa_ledger_close(lg);
+		cli_anchor_free_verifiers(wit, n_wit);
 		cli_warn("%s", kansa_error_last()->message);
 		return cli_exit_code(error);
 	}
 out:
 	kansa_ledger_close(lg);
+	cli_anchor_free_verifiers(wit, n_wit);
 	return error < 0 ? cli_fail(error, o.json, schema) : EXIT_OK;
 }
 

@@ -1472,6 +1472,7 @@ typedef struct {
 typedef struct {
 	int error;         /**< 0: pushed; else the kansa error code of this remote's failure */
 	char message[256]; /**< what failed and what to do, when error != 0 */
+	size_t folded;     /**< push: this remote's witness commits folded in before the push */
 } kansa_anchor_remote;
 
 /** What kansa_anchor_push() did. */
@@ -1482,6 +1483,10 @@ typedef struct {
 	size_t remotes_pushed; /**< remotes updated */
 	size_t n_remotes;      /**< remotes tried: remote[i] is the i-th name given */
 	kansa_anchor_remote remote[KANSA_ANCHOR_MAX_REMOTES]; /**< each remote's outcome */
+	size_t folded;         /**< remotes' commits folded in (only adding cosignatures) */
+	size_t rebased;        /**< local commits replayed on top of them */
+	size_t cosignatures;   /**< cosignature lines those commits added */
+	size_t unverified;     /**< of those, by keys not among the witnesses given (kept) */
 } kansa_anchor_push_result;
 
 /**
@@ -1494,16 +1499,49 @@ how each went; the result is filled also when a push failed). The
 repository (bare or not) is created when the path
  * does not exist or is an empty directory: bare when the path ends in ".git".
  * A ledger that is not an extension of what the repository holds is refused
- * and nothing is committed or pushed.
+ * and nothing is committed or pushed. Before that, each remote's
+ * cosignature commits are folded in as by kansa_anchor_publish() (with no
+ * witness keys: every well-formed added cosignature is kept unverified).
  * @param remotes names of remotes configured in the repository (may be NULL).
  * @return 0; KANSA_EVERIFY (the ledger is shorter than, or forks from, the
  * anchored checkpoint; or that checkpoint is not signed by this ledger's
- * key); KANSA_EFORMAT (a malformed file in the repository); KANSA_ELIMIT;
+ * key; or a remote holds commits that do more than add cosignatures); KANSA_EFORMAT (a malformed file in the repository); KANSA_ELIMIT;
  * KANSA_ENOTFOUND (no such remote); KANSA_ELOCKED (the repository is locked
  * or moved on meanwhile); KANSA_EIO (git or push failure); KANSA_ENOMEM.
  */
 KANSA_EXTERN(int) kansa_anchor_push(kansa_anchor_push_result *out, kansa_ledger *lg,
     const char *repo_path, const char *const *remotes, size_t n_remotes);
+
+/** Options of kansa_anchor_publish(). */
+typedef struct {
+	unsigned version; /**< KANSA_ANCHOR_PUSH_OPTIONS_VERSION */
+	/** witness keys (either form); a remote's cosignature line by one of
+	 * them must verify before it is folded in (may be NULL) */
+	const kansa_note_verifier *const *witnesses;
+	size_t n_witnesses; /**< entries of witnesses */
+} kansa_anchor_push_options;
+
+#define KANSA_ANCHOR_PUSH_OPTIONS_VERSION 1
+#define KANSA_ANCHOR_PUSH_OPTIONS_INIT { KANSA_ANCHOR_PUSH_OPTIONS_VERSION, NULL, 0 }
+
+/**
+ * kansa_anchor_push() that first folds in what witnesses pushed to the
+ * remotes: each remote is fetched, and when its commits that this
+ * repository lacks only add cosignature lines to checkpoints this history
+ * also has (a line by a key of @p opt's witnesses must verify; lines by
+ * other keys must be well formed and are kept, counted in out->unverified),
+ * the branch is moved onto them, replaying local commits the remote lacks
+ * on top (merged cosignature lines when both sides cosigned one
+ * checkpoint). History stays linear. A remote whose commits do anything
+ * else (another checkpoint, a removed line, another file, a merge, a bad
+ * signature) is refused with KANSA_EVERIFY and nothing is committed,
+ * moved or pushed. kansa_anchor_push() is this without witness keys.
+ * @param opt NULL for the defaults.
+ * @return as kansa_anchor_push().
+ */
+KANSA_EXTERN(int) kansa_anchor_publish(kansa_anchor_push_result *out, kansa_ledger *lg,
+    const char *repo_path, const char *const *remotes, size_t n_remotes,
+    const kansa_anchor_push_options *opt);
 
 /** How kansa_anchor_verify() reports. The callback may be NULL. */
 typedef struct {

@@ -356,7 +356,7 @@ out:
 }
 
 static int push_locked(kansa_anchor_push_result *out, kansa_ledger *lg, const char *repo_path,
-    const char *const *remotes, size_t n_remotes)
+    const char *const *remotes, size_t n_remotes, const kansa_anchor_push_options *opt)
 {
 	git_repository *repo = NULL;
 	git_commit *head = NULL;
@@ -368,6 +368,9 @@ static int push_locked(kansa_anchor_push_result *out, kansa_ledger *lg, const ch
 
 	if ((error = ledger_verifier(&v, lg)) < 0 ||
 	    (error = kansa_anchor__open(&repo, &out->created, repo_path, true)) < 0 ||
+	    /* REQ: ANCHOR-FOLD witnesses' cosignatures on the mirrors first */
+	    (error = kansa_anchor__fold(out, repo, opt->witnesses, opt->n_witnesses, remotes,
+	    n_remotes)) < 0 ||
 	    (error = kansa_anchor__head(&head, repo)) < 0 ||
 	    (error = anchored(&prev, &found, repo, head, v)) < 0 ||
 	    (error = kansa_ledger_get_info(&info, lg)) < 0 ||
@@ -391,17 +394,27 @@ out:
 int kansa_anchor_push(kansa_anchor_push_result *out, kansa_ledger *lg, const char *repo_path,
     const char *const *remotes, size_t n_remotes)
 {
+	return kansa_anchor_publish(out, lg, repo_path, remotes, n_remotes, NULL);
+}
+
+int kansa_anchor_publish(kansa_anchor_push_result *out, kansa_ledger *lg, const char *repo_path,
+    const char *const *remotes, size_t n_remotes, const kansa_anchor_push_options *opt)
+{
+	const kansa_anchor_push_options defaults = KANSA_ANCHOR_PUSH_OPTIONS_INIT;
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	if (lg == NULL || repo_path == NULL || (n_remotes && remotes == NULL))
+	if (opt == NULL)
+		opt = &defaults;
+	if (lg == NULL || repo_path == NULL || (n_remotes && remotes == NULL) ||
+	    opt->version != KANSA_ANCHOR_PUSH_OPTIONS_VERSION || (opt->n_witnesses && opt->witnesses == NULL))
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_GIT, "anchor push: missing argument");
 	if (kansa_ledger_is_readonly(lg))
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_GIT,
 		    "anchor push: the ledger is open read-only (a checkpoint is stored in it)");
 	if ((error = kansa_anchor__init()) < 0)
 		return error;
-	error = push_locked(out, lg, repo_path, remotes, n_remotes);
+	error = push_locked(out, lg, repo_path, remotes, n_remotes, opt);
 	kansa_anchor__shutdown();
 	return error;
 }

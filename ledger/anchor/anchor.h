@@ -60,6 +60,41 @@ int kansa_anchor__read_file(char **out, size_t *len_out, git_oid *oid_out, git_r
 int kansa_anchor__commit(git_oid *out, git_repository *repo, git_commit *parent,
     const kansa_anchor_file *files, size_t n_files, const char *message);
 
+/* Longest ref name of the anchor branch ("refs/heads/main"). */
+#define KANSA_ANCHOR_REF_MAX 256
+
+/* Commit @p files on the commit @p parent without moving any ref (a
+ * rebased commit); the caller moves the branch with kansa_anchor__advance. */
+int kansa_anchor__commit_on(git_oid *out, git_repository *repo, const git_oid *parent,
+    const kansa_anchor_file *files, size_t n_files, const char *message);
+
+/* The branch HEAD names ("refs/heads/main"); KANSA_EINVAL when detached. */
+int kansa_anchor__head_branch(char out[KANSA_ANCHOR_REF_MAX], git_repository *repo);
+
+/* Move HEAD's branch from @p from to @p to (KANSA_ELOCKED if it is no
+ * longer at @p from) and bring a working tree along. */
+int kansa_anchor__advance(git_repository *repo, const git_oid *from, const git_oid *to,
+    const char *why);
+
+/* Fetch @p branch of the remote @p name into the object database, changing
+ * no ref: *out its tip there, *found false when the remote lacks it. */
+int kansa_anchor__fetch(git_oid *out, bool *found, git_repository *repo, const char *name,
+    const char *branch);
+
+/*
+ * Fold the witnesses' commits of each remote into HEAD's branch before a
+ * push (docs/anchoring.md, "Mirrors and witnesses"): fetch each remote; a
+ * remote whose extra commits only add well-formed cosignature lines to
+ * checkpoints (those by @p witnesses verified) is fast-forwarded to, with
+ * local commits it lacks replayed on top. Anything else is refused with
+ * KANSA_EVERIFY before any ref moves. Counts go into @p out (folded,
+ * rebased, cosignatures). A remote that cannot be fetched is left to the
+ * push to report.
+ */
+int kansa_anchor__fold(kansa_anchor_push_result *out, git_repository *repo,
+    const kansa_note_verifier *const *witnesses, size_t n_witnesses,
+    const char *const *remotes, size_t n_remotes);
+
 /* Push HEAD's branch to each named remote, going on past one that fails;
  * *pushed counts the remotes done, results[i] (KANSA_ANCHOR_MAX_REMOTES
  * room) says how remote i went, *n_results how many were tried. Returns 0

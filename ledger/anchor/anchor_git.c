@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The libgit2 adapter of anchoring: open or create the anchor repository,
- * read bounded files from a tree, commit files, push a branch. It knows
- * nothing about checkpoints. libgit2 errors are translated here and nowhere
- * else; every git_* object is freed in the function that made it.
+ * read bounded files from a tree, commit files and move the branch (the
+ * remotes are anchor_remote.c). It knows nothing about checkpoints. libgit2
+ * errors become kansa errors through kansa_anchor__git_error, defined here;
+ * every git_* object is freed in the function that made it.
  *
  * It must never hand-roll git: objects, refs, locks and transports are
  * libgit2's. It must never read a blob before its size is known to be
@@ -296,8 +297,10 @@ static int checkout(git_repository *repo, git_tree *old, git_tree *new_tree)
 	return 0;
 }
 
-int kansa_anchor__commit(git_oid *out, git_repository *repo, git_commit *parent,
-    const kansa_anchor_file *files, size_t n_files, const char *message)
+/* Commit @p files on @p parent; @p ref (NULL: none) is moved there only
+ * if it still points at parent. */
+static int commit_files(git_oid *out, git_repository *repo, git_commit *parent,
+    const kansa_anchor_file *files, size_t n_files, const char *message, const char *ref)
 {
 	git_tree *base = NULL, *tree = NULL;
 	git_signature *sig = NULL;
@@ -315,13 +318,14 @@ int kansa_anchor__commit(git_oid *out, git_repository *repo, git_commit *parent,
 		goto out;
 	}
 	/* libgit2 moves HEAD's branch only if it still points at parent */
-	if ((gerr = git_commit_create(out, repo, "HEAD", sig, sig, NULL, message, tree,
+	if ((gerr = git_commit_create(out, repo, ref, sig, sig, NULL, message, tree,
 	    parent ? 1 : 0, parents)) < 0) {
 		error = kansa_anchor__git_error(gerr, "commit (did another anchor run at the same time? "
 		    "run it again)");
 		goto out;
 	}
-	error = checkout(repo, base, tree);
+	if (ref)
+		error = checkout(repo, base, tree);
 out:
 	git_signature_free(sig);
 	git_tree_free(tree);
@@ -329,143 +333,71 @@ out:
 	return error;
 }
 
-typedef struct {
-	const char *remote;  /* for the message */
-	int rejected;        /* the remote refused an update */
-} push_ctx;
-
-static int on_update(const char *refname, const char *status, void *data)
+int kansa_anchor__commit(git_oid *out, git_repository *repo, git_commit *parent,
+    const kansa_anchor_file *files, size_t n_files, const char *message)
 {
-	push_ctx *c = data;
-
-	if (status != NULL) {
-		c->rejected = 1;
-		kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_GIT, "remote '%s' refused %s: %s",
-		    c->remote, refname, status);
-	}
-	return 0;
+	return commit_files(out, repo, parent, files, n_files, message, "HEAD");
 }
 
-/*
- * A remote whose URL is a local path (or file://) that is not a directory:
- * libgit2 would say "unsupported URL protocol"; say what is wrong instead
- * (KANSA_ENOTFOUND, exit 3). URLs with a scheme and scp-like host:path
- * are left to libgit2.
- */
-static int check_local_url(const char *name, const char *url)
+int kansa_anchor__commit_on(git_oid *out, git_repository *repo, const git_oid *parent,
+    const kansa_anchor_file *files, size_t n_files, const char *message)
 {
-	const char *path = url, *colon, *slash;
-	git_repository *mirror = NULL;
-	struct stat st;
-	int gerr;
+	git_commit *p = NULL;
+	int gerr, error;
 
-	if (url == NULL || *url == '\0')
-		return 0;
-	if (strncmp(url, "file://", 7) == 0)
-		path = url + 7;
-	else if (strstr(url, "://") != NULL)
-		return 0;
-	else if (url[0] != '/' && url[0] != '.' && (colon = strchr(url, ':')) != NULL &&
-	    ((slash = strchr(url, '/')) == NULL || colon < slash))
-		return 0; /* host:path */
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		gerr = git_repository_open_ext(&mirror, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
-		git_repository_free(mirror);
-		if (gerr != GIT_ENOTFOUND)
-			return 0; /* a repository, or an error libgit2 will report on push */
-		return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_GIT,
-		    "remote '%s' is the local path '%s', not a git repository: make it one "
-		    "(git init --bare) or fix the URL (git remote set-url)", name, path);
-	}
-	return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_GIT,
-	    "remote '%s' is the local path '%s', not a directory%s: create the mirror there "
-	    "(git init --bare) or fix the URL (git remote set-url)", name, path,
-	    path[0] == '/' ? "" : " (relative to the current directory)");
-}
-
-static int push_one(git_repository *repo, const char *name, const git_strarray *specs)
-{
-	git_push_options po;
-	git_remote *r = NULL;
-	push_ctx c = { name, 0 };
-	int gerr, error = 0;
-
-	if ((gerr = git_remote_lookup(&r, repo, name)) == GIT_ENOTFOUND ||
-	    gerr == GIT_EINVALIDSPEC)
-		return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_GIT,
-		    "no remote named '%s': add it with git remote add %s URL", name, name);
-	if (gerr < 0)
-		return kansa_anchor__git_error(gerr, name);
-	if ((error = check_local_url(name, git_remote_pushurl(r) ? git_remote_pushurl(r) :
-	    git_remote_url(r))) < 0) {
-		git_remote_free(r);
-		return error;
-	}
-	if ((gerr = git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION)) < 0) {
-		git_remote_free(r);
-		return kansa_anchor__git_error(gerr, "push options");
-	}
-	po.callbacks.push_update_reference = on_update;
-	po.callbacks.payload = &c;
-	if ((gerr = git_remote_push(r, specs, &po)) == GIT_ENONFASTFORWARD)
-		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_GIT,
-		    "remote '%s' has anchor commits this repository does not have: fetch and "
-		    "fast-forward first (git pull --ff-only %s), then push again", name, name);
-	else if (gerr < 0)
-		error = kansa_anchor__git_error(gerr, name);
-	else if (c.rejected)
-		error = KANSA_EIO;
-	git_remote_free(r);
+	if ((gerr = git_commit_lookup(&p, repo, parent)) < 0)
+		return kansa_anchor__git_error(gerr, "parent commit");
+	error = commit_files(out, repo, p, files, n_files, message, NULL);
+	git_commit_free(p);
 	return error;
 }
 
-int kansa_anchor__push(size_t *pushed, kansa_anchor_remote *results, size_t *n_results,
-    git_repository *repo, const char *const *remotes, size_t n_remotes)
+int kansa_anchor__head_branch(char out[KANSA_ANCHOR_REF_MAX], git_repository *repo)
 {
 	git_reference *head = NULL;
-	char spec[512], first[256] = "";
-	char *specp = spec;
-	git_strarray specs = { &specp, 1 };
-	int gerr, error = 0, first_error = 0;
+	int gerr, error = 0;
 
-	*pushed = 0;
-	*n_results = 0;
-	if (n_remotes == 0)
-		return 0;
-	if (n_remotes > KANSA_MAX_ANCHOR_REMOTES)
-		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_GIT, "more than %d remotes",
-		    KANSA_MAX_ANCHOR_REMOTES);
-	if ((gerr = git_repository_head(&head, repo)) < 0)
+	if ((gerr = git_reference_lookup(&head, repo, "HEAD")) < 0)
 		return kansa_anchor__git_error(gerr, "HEAD");
-	if (snprintf(spec, sizeof(spec), "%s:%s", git_reference_name(head),
-	    git_reference_name(head)) >= (int)sizeof(spec)) {
+	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC ||
+	    strncmp(git_reference_symbolic_target(head), "refs/heads/", 11) != 0)
+		error = kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_GIT,
+		    "HEAD is detached: check out the anchor branch (git checkout main)");
+	else if (snprintf(out, KANSA_ANCHOR_REF_MAX, "%s", git_reference_symbolic_target(head)) >=
+	    KANSA_ANCHOR_REF_MAX)
 		error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_GIT, "branch name too long");
+	git_reference_free(head);
+	return error;
+}
+
+int kansa_anchor__advance(git_repository *repo, const git_oid *from, const git_oid *to,
+    const char *why)
+{
+	char branch[KANSA_ANCHOR_REF_MAX];
+	git_reference *ref = NULL;
+	git_commit *a = NULL, *b = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	int gerr, error;
+
+	if ((error = kansa_anchor__head_branch(branch, repo)) < 0)
+		return error;
+	if ((gerr = git_commit_lookup(&a, repo, from)) < 0 || (gerr = git_commit_lookup(&b, repo, to)) < 0 ||
+	    (gerr = git_commit_tree(&ta, a)) < 0 || (gerr = git_commit_tree(&tb, b)) < 0) {
+		error = kansa_anchor__git_error(gerr, "commit");
 		goto out;
 	}
-	/* REQ: ANCHOR-PUSH-REMOTES one unreachable remote does not stop the others */
-	for (size_t i = 0; i < n_remotes; i++) {
-		int e = push_one(repo, remotes[i], &specs);
-
-		memset(&results[i], 0, sizeof(results[i]));
-		results[i].error = e;
-		*n_results = i + 1;
-		if (e == 0) {
-			(*pushed)++;
-			continue;
-		}
-		snprintf(results[i].message, sizeof(results[i].message), "%s", kansa_error_last()->message);
-		if (first_error == 0) {
-			first_error = e;
-			snprintf(first, sizeof(first), "%s", results[i].message);
-		}
+	/* compare and swap: fails if another run moved the branch meanwhile */
+	if ((gerr = git_reference_create_matching(&ref, repo, branch, to, 1, from, why)) < 0) {
+		error = kansa_anchor__git_error(gerr, "moving the branch (did another anchor run at "
+		    "the same time? run it again)");
+		goto out;
 	}
-	/* Some remotes reached and some not: the publishing failed on the way
-	 * (environment, exit 4), whatever each remote's own error (kept in its
-	 * result); none reached: that first error says what to fix. */
-	if (first_error != 0)
-		error = kansa_error_set(*pushed > 0 ? KANSA_EIO : first_error, KANSA_ERRCLASS_GIT,
-		    "pushed to %zu of %zu remotes; %s", *pushed, n_remotes, first);
+	error = checkout(repo, ta, tb);
 out:
-	git_reference_free(head);
+	git_reference_free(ref);
+	git_tree_free(tb);
+	git_tree_free(ta);
+	git_commit_free(b);
+	git_commit_free(a);
 	return error;
 }

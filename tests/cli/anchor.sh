@@ -174,8 +174,8 @@ expect_exit 0 "that repository verifies on its own" -- kansa anchor verify --rep
 expect_exit 1 "witness refuses the split view" -- kansa anchor cosign --repo split.git --key a.key --log-key "$KA"
 expect_grep "does not pass through size 7" err.txt "refusal names the cosigned size"
 git -C split.git remote add r2 "$T/r2.git"
-expect_exit 4 "a remote with other anchor history refuses the push" -- kansa anchor push --db snap.db --repo split.git --remote r2
-expect_grep "git pull --ff-only r2" err.txt "rejected push: says to fetch and fast-forward"
+expect_exit 1 "a remote with other anchor history refuses the push" -- kansa anchor push --db snap.db --repo split.git --remote r2
+expect_grep "remote 'r2': it shares no history with this repository" err.txt "refused push: says the remote holds another history"
 expect_exit 1 "witness refuses a repository whose newest is older" -- kansa anchor cosign --repo clone1 --key a.key \
 	--log-key "$KA"
 expect_grep "size 4, smaller than the size 7" err.txt "rollback refusal names both sizes"
