@@ -1594,6 +1594,56 @@ KANSA_EXTERN(int) kansa_anchor_cosign(kansa_anchor_cosign_result *out, const cha
     const kansa_note_verifier *log, const kansa_key *witness, const char *state_path,
     const char *const *remotes, size_t n_remotes);
 
+/** A witness of C2SP tlog-witness (kansa witness serve): its key, the logs
+ * it knows and their state files. Safe to use from many threads at once. */
+typedef struct kansa_witness kansa_witness;
+
+/**
+ * Make a witness that cosigns checkpoints of the logs @p logs (each a log's
+ * verifier key: its name is the log's origin) with @p key (private, with a
+ * name), keeping per log the checkpoint it cosigned last in
+ * @p state_dir/<origin, '/' as '_'>: the same file kansa_anchor_cosign()
+ * takes as its state, so the offline witness and the service go on from
+ * each other. @p key is borrowed and must outlive the witness.
+ * @return 0; KANSA_EINVAL (no logs, a witness key given as a log, a log
+ * twice, a public or unnamed key); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_witness_open(kansa_witness **out, const kansa_key *key,
+    const kansa_note_verifier *const *logs, size_t n_logs, const char *state_dir);
+
+/** Free a witness. Accepts NULL. */
+KANSA_EXTERN(void) kansa_witness_free(kansa_witness *w);
+
+/** The answer to one add-checkpoint request. */
+typedef struct {
+	int status;               /**< HTTP status: 200, 400, 403, 404, 409, 422, 500 */
+	const char *content_type; /**< static */
+	char *body;               /**< owned, dispose with kansa_witness_answer_dispose(): 200
+				       the cosignature line(s); 409 "N\n"; else a message line */
+	size_t len;               /**< bytes of body */
+	uint64_t known_size;      /**< 409: the size this witness cosigned last */
+	uint64_t previous_size;   /**< 200: the size it had cosigned before */
+} kansa_witness_answer;
+
+/**
+ * Answer a C2SP tlog-witness add-checkpoint request body ("old N", the
+ * consistency proof lines, an empty line, the checkpoint note): 200 with a
+ * tlog-cosignature v1 line once the new state is durable; 400 malformed;
+ * 404 a log this witness does not know; 403 not signed by the log's key;
+ * 409 old size not the size cosigned last (body: that size), or another
+ * root for that size; 422 the consistency proof fails. Requests for one log
+ * are serialized. Never cosigns a smaller size after a larger one, nor two
+ * roots for one size.
+ * @return 0 with @p out filled (whatever its status); KANSA_ENOMEM,
+ * KANSA_EIO, KANSA_EVERIFY (the state file cannot be used) with out->status
+ * 500.
+ */
+KANSA_EXTERN(int) kansa_witness_add_checkpoint(kansa_witness_answer *out, kansa_witness *w,
+    const char *body, size_t len);
+
+/** Free the body of an answer. Accepts NULL. */
+KANSA_EXTERN(void) kansa_witness_answer_dispose(kansa_witness_answer *a);
+
 /* ---------------------------------------------------------------------- */
 /* Service: kansa serve and its client (design §10)                       */
 /* ---------------------------------------------------------------------- */

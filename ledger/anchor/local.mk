@@ -1,7 +1,8 @@
 # ledger/anchor/: signed checkpoints and consistency proofs in a git repository
 # (libgit2), verified by anyone with the log's public key (docs/anchoring.md).
 # The only place that includes git2.h.
-libkansa_internal_la_SOURCES += ledger/anchor/anchor.h ledger/anchor/anchor.c ledger/anchor/anchor_git.c ledger/anchor/anchor_verify.c
+libkansa_internal_la_SOURCES += ledger/anchor/anchor.h ledger/anchor/anchor.c ledger/anchor/anchor_git.c ledger/anchor/anchor_verify.c \
+	ledger/anchor/witness.h ledger/anchor/witness.c
 TESTS += tests/cli/anchor.sh tests/cli/witness.sh
 EXTRA_DIST += tests/cli/anchor.sh tests/cli/witness.sh tests/cosig_ref.py
 check_PROGRAMS += tests/unit/test_anchor
