@@ -1683,6 +1683,17 @@ typedef struct {
  */
 KANSA_EXTERN(int) kansa_serve(kansa_ledger *lg, const kansa_serve_options *opt);
 
+/**
+ * Serve the witness @p w (kansa witness serve, design §11) over HTTPS
+ * (TLS 1.3) as C2SP tlog-witness: POST /add-checkpoint (the answer of
+ * kansa_witness_add_checkpoint()) and GET /healthz, on worker threads.
+ * opt->client_ca is not used: no client certificates are asked for, a
+ * checkpoint counts by its log's signature. Limits, signals and options as
+ * kansa_serve() (public_read has no meaning here).
+ * @return as kansa_serve().
+ */
+KANSA_EXTERN(int) kansa_witness_serve(kansa_witness *w, const kansa_serve_options *opt);
+
 /** A connection to a kansa serve (libcurl, keep-alive). One thread at a time. */
 typedef struct kansa_client kansa_client;
 
