@@ -10,3 +10,9 @@ tests_unit_test_anchor_SOURCES = tests/unit/ledger/anchor/test_anchor.c tests/un
 tests_unit_test_anchor_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_anchor_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_anchor
+# the witness: the add-checkpoint parser and its state logic
+check_PROGRAMS += tests/unit/test_witness
+tests_unit_test_witness_SOURCES = tests/unit/ledger/anchor/test_witness.c
+tests_unit_test_witness_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_witness_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_witness
