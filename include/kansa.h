@@ -745,6 +745,14 @@ typedef struct {
 /** Fill @p out with the ledger's summary. */
 KANSA_EXTERN(int) kansa_ledger_get_info(kansa_ledger_info *out, kansa_ledger *lg);
 
+/**
+ * The witnesses the policy in force lists (design §11): their C2SP vkeys,
+ * one per line, into *vkeys_out (NUL-terminated, "" when none; free()), and
+ * its witness_quorum (0: none) into *quorum_out.
+ * @return 0; KANSA_ENOMEM; the errors of reading the policy.
+ */
+KANSA_EXTERN(int) kansa_ledger_witnesses(char **vkeys_out, size_t *quorum_out, kansa_ledger *lg);
+
 /* ---------------------------------------------------------------------- */
 /* Ledger statistics                                                      */
 /* ---------------------------------------------------------------------- */
@@ -1720,6 +1728,33 @@ KANSA_EXTERN(int) kansa_client_check(kansa_receipt *out, kansa_client *c, const 
 
 /** Close a client. Accepts NULL. */
 KANSA_EXTERN(void) kansa_client_close(kansa_client *c);
+
+/** What one witness answered to kansa_ledger_witness(). */
+typedef struct {
+	int status;        /**< HTTP status of the last answer; 0: not reached */
+	uint64_t old_size; /**< the old size of the last request */
+	char *lines;       /**< owned (free()): the signature lines of a 200 answer, else NULL */
+	size_t len;        /**< bytes of lines */
+} kansa_witness_reply;
+
+/**
+ * Ask the C2SP tlog-witness at @p url (https://host:port, the submission
+ * prefix) to cosign @p note, a checkpoint kansa_ledger_checkpoint() made of
+ * @p lg: POST <url>/add-checkpoint with old size 0 and, when the witness
+ * answers 409 with the size it cosigned last, once more with the
+ * consistency proof from that size (read from @p lg). The witness's
+ * certificate is verified against @p ca (PEM; NULL: the system's CAs).
+ * @p timeout seconds per request (0: 30). The lines are not verified here:
+ * check them with the witnesses' keys (kansa_cosig_verify()), ignoring
+ * lines of unknown keys as C2SP asks.
+ * @return 0 with out->lines; KANSA_EVERIFY (refused: 403, 404, 409 again,
+ * 422, or the witness cosigned a larger size than the checkpoint's);
+ * KANSA_EIO (unreachable, TLS, another status); KANSA_EFORMAT (a 200 answer
+ * that is not signature lines, or @p note is not a checkpoint);
+ * KANSA_EINVAL (not an https:// URL); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_ledger_witness(kansa_witness_reply *out, kansa_ledger *lg, const char *note,
+    size_t len, const char *url, const char *ca, unsigned timeout);
 
 #ifdef __cplusplus
 }

@@ -22,10 +22,13 @@ git config --global user.name tester && git config --global user.email tester@ex
 git config --global init.defaultBranch main || exit 99
 
 members a b
-cat > policy.json <<'JSON'
+wvkey() { "$KANSA" keys show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["witness_vkey"])'; }
+VA=$(wvkey a.key.pub)
+cat > policy.json <<JSON
 { "commission": "jp-ccisc", "version": 1,
   "members": [ {"name": "member-a", "public_key": "a.key.pub"}, {"name": "member-b", "public_key": "b.key.pub"} ],
   "quorum": {"metadata-query": 1, "neutralize": 2, "revoke": 1, "policy": 1},
+  "witnesses": [ {"name": "member-a", "vkey": "$VA"} ], "witness_quorum": 1,
   "fields": ["src_ip","dst_ip"], "forbidden_fields": ["payload"], "ops": ["stop-process"] }
 JSON
 cat > w.json <<'JSON'
@@ -44,12 +47,10 @@ request fork.json officer-9999
 checks() { # db request n
 	i=0; while [ $i -lt "$3" ]; do "$KANSA" check --db "$1" --warrant w.cose --request "$2" >/dev/null || exit 99; i=$((i + 1)); done
 }
-wvkey() { "$KANSA" keys show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["witness_vkey"])'; }
 logkey() { "$KANSA" ledger info --db "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_key"])'; }
 "$KANSA" ledger init --db a.db --policy policy.cose >/dev/null || exit 99
 "$KANSA" ledger init --db other.db --policy policy.cose >/dev/null || exit 99
 KA=$(logkey a.db); OA=${KA%%+*}; KO=$(logkey other.db)
-VA=$(wvkey a.key.pub)
 
 # body OLD CHECKPOINT_FILE [PROOF_FILE]: an add-checkpoint body on stdout
 body() {
@@ -277,6 +278,43 @@ expect_exit 0 "kansa witness cosign with the server's state file cosigns size 9"
 body 8 cp8.txt > b.txt; post b.txt
 expect_status 409 "the server then knows size 9 from the offline witness"
 [ "$(cat ans.txt)" = 9 ] && ok "its 409 names size 9" || not_ok "409 body: $(cat ans.txt)"
+
+# ---- kansa ledger checkpoint --witness: the log's side ---------------------
+checks a.db ok.json 1
+# REQ: WITNESS-CLIENT
+expect_exit 0 "ledger checkpoint --witness collects the cosignature (the policy's quorum 1)" -- \
+	kansa ledger checkpoint --db a.db --witness "$URL" --witness-ca ca.pem --json
+[ "$(json_get out.txt "j['witnesses'][0]['status'], j['witnesses'][0]['old_size'], j['witnesses'][0]['witnesses']")" = "200 9 ['member-a']" ] &&
+	ok "it learnt size 9 from the 409 and sent the proof from 9" || not_ok "$(cat out.txt)"
+[ "$(json_get out.txt "j['witness_quorum']['have'], j['witness_quorum']['need']")" = "1 1" ] &&
+	ok "the JSON gives the quorum reached" || not_ok "$(cat out.txt)"
+json_get out.txt "j['checkpoint']" | head -c -1 > collected.txt
+expect_exit 0 "cosig_ref.py verifies the collected checkpoint" -- python3 "$REF" verify "$VA" collected.txt "$KA"
+checks a.db ok.json 1
+expect_exit 0 "text mode: the cosigned checkpoint on stdout, a line per witness on stderr" -- \
+	kansa ledger checkpoint --db a.db --witness "$URL/" --witness-ca ca.pem
+cp out.txt collected11.txt; cp err.txt report11.txt
+expect_exit 0 "the printed checkpoint carries the cosignature" -- python3 "$REF" verify "$VA" collected11.txt "$KA"
+expect_grep "cosigned by 1 trusted witness" report11.txt "stderr reports the witnesses that answered"
+# REQ: WITNESS-CLIENT-QUORUM
+expect_exit 1 "--witness-quorum 2 with one witness: exit 1" -- \
+	kansa ledger checkpoint --db a.db --witness "$URL" --witness-ca ca.pem --witness-quorum 2 --json
+[ "$(json_get out.txt "j['ok'], j['error']['code'], j['witness_quorum']['have']")" = "False EVERIFY 1" ] &&
+	ok "its JSON says ok false, EVERIFY, 1 witness" || not_ok "$(cat out.txt)"
+json_get out.txt "j['checkpoint']" | grep '^— member-a ' >/dev/null && ok "and still gives the cosigned checkpoint" || not_ok "$(cat out.txt)"
+"$KANSA" ledger init --db w.db --policy policy.cose >/dev/null || exit 99
+expect_exit 1 "a witness that does not know the log: exit 1, the policy's quorum is not reached" -- \
+	kansa ledger checkpoint --db w.db --witness "$URL" --witness-ca ca.pem --json
+[ "$(json_get out.txt "j['witnesses'][0]['status'], j['witnesses'][0]['ok']")" = "404 False" ] &&
+	ok "the witness's 404 is reported" || not_ok "$(cat out.txt)"
+expect_exit 0 "--witness-quorum 0 turns the requirement off" -- \
+	kansa ledger checkpoint --db w.db --witness "$URL" --witness-ca ca.pem --witness-quorum 0
+expect_exit 1 "a witness whose certificate is not trusted: exit 1" -- \
+	kansa ledger checkpoint --db a.db --witness "$URL" --json
+expect_grep "cannot reach the witness" out.txt "the TLS failure is reported"
+expect_exit 2 "--witness-ca without --witness is a usage error" -- kansa ledger checkpoint --db a.db --witness-ca ca.pem
+expect_exit 2 "a witness URL that is not https is a usage error" -- \
+	kansa ledger checkpoint --db a.db --witness "http://127.0.0.1:$port" --json
 
 stop
 grep -q "signal" ws.err && ok "SIGTERM stops the witness" || not_ok "stop: $(cat ws.err)"
