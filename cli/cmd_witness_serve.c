@@ -31,8 +31,8 @@ static const cli_help help_witness_serve = {
 	    "SIGHUP: read --cert and --cert-key again.\n"
 	    "Exit status: 0 stopped by a signal, 2 usage, 3 or 4 a key, certificate or\n"
 	    "state that cannot be used, or an address that cannot be listened on.",
-	.example = "kansa witness serve --key member-a.key --log-key \"$(cat site-a.logkey)\" \\\n"
-	    "    --listen 127.0.0.1:7380 --cert witness.pem --cert-key witness.key",
+	.example = "kansa witness serve --key member-a.key --log-key \"$(cat site-a.logkey)\" "
+	    "--listen 127.0.0.1:7380 --cert witness.pem --cert-key witness.key",
 	.schema = "kansa.witness.serve/1",
 };
 
