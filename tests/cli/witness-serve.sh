@@ -250,13 +250,14 @@ checks a.db ok.json 2
 cp_at a.db cp8.txt
 proof a.db 6 8 p68.txt
 body 6 cp8.txt p68.txt > b.txt
+pids=
 i=0; while [ $i -lt 8 ]; do
 	curl -sS --tlsv1.3 --cacert ca.pem --data-binary @b.txt -o "par$i.ans" -w '%{http_code}\n' \
 		"$URL/add-checkpoint" > "par$i.st" 2>"par$i.err" &
+	pids="$pids $!"
 	i=$((i + 1))
 done
-wait_curl() { i=0; while [ $i -lt 8 ]; do while [ ! -s "par$i.st" ] && kill -0 "$server" 2>/dev/null && pgrep -P $$ curl >/dev/null; do sleep 0.1; done; i=$((i + 1)); done; }
-wait_curl
+for p in $pids; do wait "$p"; done
 n200=$(cat par*.st | grep -c '^200$'); n409=$(cat par*.st | grep -c '^409$')
 # REQ: WITNESS-SERVE-SERIAL
 [ "$n200" -eq 1 ] && [ "$n409" -eq 7 ] && ok "8 parallel requests from old 6: one cosigned, 7 answered 409" ||
