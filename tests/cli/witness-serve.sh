@@ -70,7 +70,7 @@ echo "subjectAltName=IP:127.0.0.1" > server.ext
 openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext \
 	-out server.pem 2>/dev/null || exit 99
 
-tmo=5
+tmo=5 # connection timeout of the witness; curl --max-time 300 is only a hang guard
 [ "${KANSA_VALGRIND:-0}" = 1 ] && tmo=40
 server=
 start() {
@@ -93,7 +93,7 @@ ok "kansa witness serve listens on the port it picked ($port)"
 
 # post BODY_FILE: the status in status.txt, the answer in ans.txt, its type in type.txt
 post() {
-	curl -sS --tlsv1.3 --cacert ca.pem --data-binary "@$1" -H 'Content-Type: text/plain' \
+	curl -sS --max-time 300 --tlsv1.3 --cacert ca.pem --data-binary "@$1" -H 'Content-Type: text/plain' \
 		-o ans.txt -w '%{http_code} %{content_type}\n' "$URL/add-checkpoint" > st.txt 2>curl.err
 	cut -d' ' -f1 st.txt > status.txt
 	cut -d' ' -f2- st.txt > type.txt
@@ -232,9 +232,9 @@ head -c 1100000 /dev/zero | tr '\0' 'A' > big.txt
 post big.txt
 # REQ: WITNESS-SERVE-413
 expect_status 413 "a body over 1 MiB: 413"
-curl -sS --tlsv1.3 --cacert ca.pem -o /dev/null -w '%{http_code}' "$URL/add-checkpoint" > st.txt 2>/dev/null
+curl -sS --max-time 300 --tlsv1.3 --cacert ca.pem -o /dev/null -w '%{http_code}' "$URL/add-checkpoint" > st.txt 2>/dev/null
 [ "$(cat st.txt)" = 405 ] && ok "GET /add-checkpoint: 405" || not_ok "GET: $(cat st.txt)"
-curl -sS --tlsv1.3 --cacert ca.pem "$URL/healthz" > h.txt 2>/dev/null
+curl -sS --max-time 300 --tlsv1.3 --cacert ca.pem "$URL/healthz" > h.txt 2>/dev/null
 [ "$(cat h.txt)" = ok ] && ok "GET /healthz: ok" || not_ok "healthz: $(cat h.txt)"
 
 # ---- restart: the state survives -----------------------------------------
@@ -252,7 +252,7 @@ proof a.db 6 8 p68.txt
 body 6 cp8.txt p68.txt > b.txt
 pids=
 i=0; while [ $i -lt 8 ]; do
-	curl -sS --tlsv1.3 --cacert ca.pem --data-binary @b.txt -o "par$i.ans" -w '%{http_code}\n' \
+	curl -sS --max-time 300 --tlsv1.3 --cacert ca.pem --data-binary @b.txt -o "par$i.ans" -w '%{http_code}\n' \
 		"$URL/add-checkpoint" > "par$i.st" 2>"par$i.err" &
 	pids="$pids $!"
 	i=$((i + 1))
