@@ -86,7 +86,7 @@ start() {
 	[ -n "$port" ] || { echo "the witness did not start:"; cat ws.err; exit 99; }
 	URL=https://127.0.0.1:$port
 }
-stop() { kill "$server" 2>/dev/null; wait "$server"; }
+stop() { kill "$server" 2>/dev/null; wait "$server"; stopped=$?; }
 trap 'kill "$server" 2>/dev/null; rm -rf "$T"' EXIT
 start
 ok "kansa witness serve listens on the port it picked ($port)"
@@ -239,6 +239,7 @@ curl -sS --max-time 300 --tlsv1.3 --cacert ca.pem "$URL/healthz" > h.txt 2>/dev/
 
 # ---- restart: the state survives -----------------------------------------
 stop
+[ "$stopped" -eq 0 ] && ok "the first witness stopped with exit 0" || not_ok "stop: exit $stopped: $(cat ws.err)"
 start
 body 0 cp6.txt > b.txt; post b.txt
 # REQ: WITNESS-SERVE-DURABLE
@@ -318,5 +319,6 @@ expect_exit 2 "a witness URL that is not https is a usage error" -- \
 	kansa ledger checkpoint --db a.db --witness "http://127.0.0.1:$port" --json
 
 stop
-grep -q "signal" ws.err && ok "SIGTERM stops the witness" || not_ok "stop: $(cat ws.err)"
+grep -q "signal" ws.err && [ "$stopped" -eq 0 ] && ok "SIGTERM stops the witness with exit 0" ||
+	not_ok "stop: exit $stopped: $(cat ws.err)"
 finish
