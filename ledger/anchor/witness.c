@@ -115,6 +115,7 @@ int kansa_witness__parse(kansa_witness_request *out, const char *body, size_t le
 
 /* ---- the state ------------------------------------------------------------- */
 
+/* REQ: WITNESS-SERVE-SHARED the state file of kansa witness cosign */
 int kansa_witness__state_read(kansa_anchor_checkpoint *out, bool *have, const char *path,
     const kansa_note_verifier *log, const kansa_note_verifier *me, const kansa_note_verifier *me_old)
 {
@@ -394,11 +395,13 @@ int kansa_witness_add_checkpoint(kansa_witness_answer *out, kansa_witness *w, co
 		error = answer(out, error == KANSA_EVERIFY ? 403 : 400, "%s\n", kansa_error_last()->message);
 		goto out;
 	}
+	/* REQ: WITNESS-SERVE-ROLLBACK an old size above the checkpoint's is refused */
 	if (rq->old_size > cp.size) {
 		error = answer(out, 400, "the old size %llu is larger than the checkpoint's %llu\n",
 		    (unsigned long long)rq->old_size, (unsigned long long)cp.size);
 		goto out;
 	}
+	/* REQ: WITNESS-SERVE-SERIAL read, check, write and sign under one lock per log */
 	pthread_mutex_lock(&l->mu);
 	error = add_locked(out, w, l, rq, &np, &cp);
 	pthread_mutex_unlock(&l->mu);

@@ -108,7 +108,7 @@ checks a.db ok.json 2
 cp_at a.db cp3.txt
 body 0 cp3.txt > b.txt
 post b.txt
-# REQ: WITNESS-SERVE-C2SP
+# REQ: WITNESS-C2SP
 expect_status 200 "a first checkpoint (old 0) is cosigned"
 case "$(cat ans.txt)" in "— member-a "*) ok "the answer is a signature line of member-a" ;; *) not_ok "answer: $(cat ans.txt)" ;; esac
 [ "$(wc -l < ans.txt)" -eq 1 ] && ok "one line, ending in a newline" || not_ok "lines: $(cat ans.txt)"
@@ -286,6 +286,7 @@ checks a.db ok.json 1
 # REQ: WITNESS-CLIENT
 expect_exit 0 "ledger checkpoint --witness collects the cosignature (the policy's quorum 1)" -- \
 	kansa ledger checkpoint --db a.db --witness "$URL" --witness-ca ca.pem --json
+# REQ: WITNESS-CLIENT-409
 [ "$(json_get out.txt "j['witnesses'][0]['status'], j['witnesses'][0]['old_size'], j['witnesses'][0]['witnesses']")" = "200 9 ['member-a']" ] &&
 	ok "it learnt size 9 from the 409 and sent the proof from 9" || not_ok "$(cat out.txt)"
 [ "$(json_get out.txt "j['witness_quorum']['have'], j['witness_quorum']['need']")" = "1 1" ] &&
@@ -311,6 +312,7 @@ expect_exit 1 "a witness that does not know the log: exit 1, the policy's quorum
 	ok "the witness's 404 is reported" || not_ok "$(cat out.txt)"
 expect_exit 0 "--witness-quorum 0 turns the requirement off" -- \
 	kansa ledger checkpoint --db w.db --witness "$URL" --witness-ca ca.pem --witness-quorum 0
+# REQ: WITNESS-CLIENT-TLS
 expect_exit 1 "a witness whose certificate is not trusted: exit 1" -- \
 	kansa ledger checkpoint --db a.db --witness "$URL" --json
 expect_grep "cannot reach the witness" out.txt "the TLS failure is reported"
