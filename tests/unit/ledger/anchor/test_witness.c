@@ -76,7 +76,7 @@ Test(kansa_witness__parse, refuses_what_c2sp_does_not_allow)
 /* ---- the state logic ------------------------------------------------------- */
 
 typedef struct {
-	char dir[64];
+	char dir[256];
 	kansa_key *log_key, *me, *other;
 	kansa_note_verifier *log;
 	kansa_witness *w;
@@ -85,8 +85,9 @@ typedef struct {
 static void setup(wfix *f)
 {
 	const kansa_note_verifier *logs[1];
+	const char *tmp = getenv("TMPDIR");
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/kansa-witness-XXXXXX");
+	snprintf(f->dir, sizeof(f->dir), "%s/kansa-witness-XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
 	cr_assert_not_null(mkdtemp(f->dir));
 	cr_assert_eq(kansa_key_generate(&f->log_key), 0);
 	cr_assert_eq(kansa_key_generate(&f->me), 0);
