@@ -101,7 +101,7 @@ static void setup(wfix *f)
 
 static void teardown(wfix *f)
 {
-	char cmd[128];
+	char cmd[300];
 
 	kansa_witness_free(f->w);
 	kansa_note_verifier_free(f->log);
@@ -160,7 +160,7 @@ Test(kansa_witness_add_checkpoint, follows_the_state, .timeout = KANSA_HANG_GUAR
 	wfix f;
 	kansa_witness_answer a;
 	uint8_t l[2][KANSA_HASH_LEN], r1[KANSA_HASH_LEN], r2[KANSA_HASH_LEN], junk[1][KANSA_HASH_LEN];
-	char vkey_path[128];
+	char vkey_path[300];
 
 	setup(&f);
 	tree2(l, r1, r2);
