@@ -32,6 +32,12 @@ void cli_anchor_free_verifiers(kansa_note_verifier **v, size_t n);
  * a usage error that says how to add it as a remote. -1 when all are names,
  * else the exit code. */
 int cli_anchor_check_remotes(const anchor_opts *o);
+/* The directory of this witness key's state files (one per log, named by
+ * its origin with '/' as '_'): ~/.config/kansa/witness/<name>+<key ID>, or
+ * under $XDG_CONFIG_HOME (cmd_anchor_cosign.c). */
+int cli_witness_state_dir(char *out, size_t size, const kansa_note_verifier *me);
+/* mkdir -p @p dir (mode 0700 for what it creates). */
+int cli_witness_make_dir(char *dir, size_t size);
 /* An anchored checkpoint as JSON: commit, origin, sizes, root, cosigners. */
 json_t *cli_anchor_checkpoint_json(const kansa_anchor_checkpoint *c);
 /* Each remote's outcome: the "remotes" array of --json, or text lines. */

@@ -156,6 +156,7 @@ int cmd_anchor_push(int argc, char **argv);         /* cmd_anchor.c */
 int cmd_anchor_verify(int argc, char **argv);
 int cmd_anchor_cosign(int argc, char **argv);
 int cmd_witness_cosign(int argc, char **argv);
+int cmd_witness_serve(int argc, char **argv);        /* cmd_witness_serve.c */
 int cmd_receipt_verify(int argc, char **argv);       /* cmd_receipt.c */
 int cmd_receipt_show(int argc, char **argv);
 

@@ -87,12 +87,7 @@ static int state_dir(char *out, size_t size, int *n)
 	return 0;
 }
 
-/*
- * REQ: ANCHOR-WITNESS-STATE one state per witness key and log:
- * <dir>/<witness name>+<key ID hex>/<origin>, '/' as '_' in both, so two
- * members on one machine never share one.
- */
-static int default_state(char *out, size_t size, const kansa_note_verifier *me, const char *origin)
+int cli_witness_state_dir(char *out, size_t size, const kansa_note_verifier *me)
 {
 	char *vkey = NULL, *plus;
 	int n = 0, error;
@@ -102,11 +97,42 @@ static int default_state(char *out, size_t size, const kansa_note_verifier *me, 
 	/* name+keyid of the vkey: cut at the second '+' */
 	if ((plus = strchr(vkey, '+')) != NULL && (plus = strchr(plus + 1, '+')) != NULL)
 		*plus = '\0';
-	if ((error = put_part(out, size, &n, vkey)) == 0) {
-		out[n++] = '/'; /* put_part left room for it */
-		error = put_part(out, size, &n, origin);
-	}
+	error = put_part(out, size, &n, vkey);
 	free(vkey);
+	return error;
+}
+
+int cli_witness_make_dir(char *dir, size_t size)
+{
+	size_t n = strlen(dir);
+	int error;
+
+	if (n + 2 >= size)
+		return kansa_error_set_str(KANSA_EINVAL, "witness state path too long");
+	dir[n] = '/';
+	dir[n + 1] = '\0';
+	error = make_parents(dir);
+	dir[n] = '\0';
+	return error;
+}
+
+/*
+ * REQ: ANCHOR-WITNESS-STATE one state per witness key and log:
+ * <dir>/<witness name>+<key ID hex>/<origin>, '/' as '_' in both, so two
+ * members on one machine never share one.
+ */
+static int default_state(char *out, size_t size, const kansa_note_verifier *me, const char *origin)
+{
+	int n, error;
+
+	if ((error = cli_witness_state_dir(out, size, me)) < 0)
+		return error;
+	n = (int)strlen(out);
+	if ((size_t)n + 1 >= size)
+		return kansa_error_set_str(KANSA_EINVAL, "witness state path too long: give --state FILE");
+	out[n++] = '/';
+	out[n] = '\0';
+	error = put_part(out, size, &n, origin);
 	return error < 0 ? error : make_parents(out);
 }
 

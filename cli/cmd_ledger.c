@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/anchor.h"
+#include "cli/ledger_witness.h"
 
 /* Read a whole input file given by an option, with its name for errors. */
 static int read_input(uint8_t **out, size_t *len, const char *path, size_t max)
@@ -234,11 +236,19 @@ int cmd_ledger_ratify(int argc, char **argv) { return append_doc(argc, argv, APP
 /* ---- ledger checkpoint / proof ---------------------------------------- */
 
 static const cli_help help_checkpoint = {
-	.usage = "--db DB [--db-key-file FILE] [--json]",
+	.usage = "--db DB [--witness URL]... [--witness-key KEY]... [--witness-ca CA]\n"
+	    "[--witness-timeout SECONDS] [--witness-quorum K] [--db-key-file FILE] [--json]",
 	.about = "Sign a checkpoint of the ledger as it is now (C2SP tlog-checkpoint: origin,\n"
 	    "size, Merkle root) with the ledger's own key, store it in the ledger and\n"
-	    "print it. Anyone can verify it with the log key of 'kansa ledger info'.",
-	.example = "kansa ledger checkpoint --db ledger.db > checkpoint",
+	    "print it. Anyone can verify it with the log key of 'kansa ledger info'.\n"
+	    "With --witness, ask each C2SP tlog-witness (kansa witness serve) to cosign\n"
+	    "it, from the size it cosigned last (learnt from its 409 answer), and print\n"
+	    "the checkpoint with the cosignatures that verify under the policy's\n"
+	    "witnesses or a --witness-key (others are dropped); one line per witness on\n"
+	    "stderr. Exit 1 when fewer distinct witnesses cosigned than the policy's\n"
+	    "witness_quorum (or --witness-quorum K); the checkpoint is still printed.",
+	.example = "kansa ledger checkpoint --db ledger.db > checkpoint\n"
+	    "kansa ledger checkpoint --db ledger.db --witness https://witness.example:7380 > checkpoint",
 	.schema = "kansa.ledger.checkpoint/1",
 };
 
@@ -246,35 +256,65 @@ int cmd_ledger_checkpoint(int argc, char **argv)
 {
 	const char *schema = help_checkpoint.schema;
 	const char *db = NULL, *key_file = NULL;
-	bool json = false;
+	cli_ledger_witness_opts w = { .quorum = UINT64_MAX };
+	cli_opt_uint timeout = { 0, false }, quorum = { 0, false };
 	const cli_option opts[] = {
 		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
+		CLI_OPT_LIST("witness", 0, &w.urls, "URL", "a C2SP witness to cosign it (https://host:port); repeatable", 0),
+		CLI_OPT_LIST("witness-key", 0, &w.keys, "KEY", "a witness vkey (type 0x04) to trust besides\n"
+		    "the policy's witnesses, or a file of them; repeatable", 0),
+		CLI_OPT_PATH("witness-ca", 0, &w.ca, "FILE", "CA certificates (PEM) for the witnesses' TLS\n"
+		    "(default: the system's)", 0),
+		CLI_OPT_UINT64("witness-timeout", 0, &timeout, "SECONDS", "per request to a witness (default 30)", 0),
+		CLI_OPT_UINT64("witness-quorum", 0, &quorum, "K",
+		    "distinct trusted witnesses needed (default: the policy's)", 0),
 		CLI_OPT_DB_KEY_FILE(&key_file),
-		CLI_OPT_JSON(&json, "print the checkpoint in one JSON object"),
+		CLI_OPT_JSON(&w.json, "print the checkpoint in one JSON object"),
 		CLI_OPT_END(),
 	};
 	kansa_ledger *lg = NULL;
+	json_t *j = NULL;
 	char *note = NULL;
 	size_t len = 0;
 	int rc, error;
 
 	if ((rc = cli_parse_options(&help_checkpoint, opts, argc, argv)) >= 0)
 		return rc;
+	if (timeout.value > 3600)
+		return cli_usage_error("--witness-timeout: at most 3600 seconds");
+	if ((timeout.given || quorum.given || w.keys.n || w.ca) && w.urls.n == 0)
+		return cli_usage_error("--witness-key, --witness-ca, --witness-timeout and --witness-quorum "
+		    "go with --witness URL");
+	for (size_t i = 0; i < w.urls.n; i++)
+		if (strncmp(w.urls.v[i], "https://", 8) != 0)
+			return cli_usage_error("--witness '%.100s': give an https:// URL, as "
+			    "https://witness.example:7380", w.urls.v[i]);
+	w.timeout = (unsigned)timeout.value;
+	if (quorum.given)
+		w.quorum = quorum.value;
 	if ((error = cli_open_ledger(&lg, db, key_file, 0)) < 0 ||
 	    (error = kansa_ledger_checkpoint(&note, &len, lg)) < 0)
 		goto out;
-	if (json) {
-		json_t *j = json_object();
-		json_object_set_new(j, "ok", json_true());
+	j = json_object();
+	/* REQ: WITNESS-CLIENT the checkpoint goes out with the cosignatures collected */
+	if (w.urls.n && (error = cli_ledger_witness(j, &note, &len, lg, &w)) < 0 && error != KANSA_EVERIFY)
+		goto out;
+	if (w.json) {
 		json_object_set_new(j, "checkpoint", json_stringn(note, len));
-		cli_json_print(j, schema);
+		cli_anchor_json_result(j, error, schema);
+		j = NULL;
 	} else {
 		fwrite(note, 1, len, stdout);
+		if (error < 0)
+			cli_warn("%s", kansa_error_last()->message);
 	}
+	rc = error < 0 ? cli_exit_code(error) : EXIT_OK; /* reported above */
+	error = 0;
 out:
+	json_decref(j);
 	free(note);
 	kansa_ledger_close(lg);
-	return error < 0 ? cli_fail(error, json, schema) : EXIT_OK;
+	return error < 0 ? cli_fail(error, w.json, schema) : rc;
 }
 
 static const cli_help help_proof = {

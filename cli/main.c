@@ -56,6 +56,7 @@ static const cli_command commands[] = {
 	{ "anchor", "verify", cmd_anchor_verify, "verify an anchor repository's history (public keys only)" },
 	{ "anchor", "cosign", cmd_anchor_cosign, "as a witness, cosign the newest anchored checkpoint" },
 	{ "witness", "cosign", cmd_witness_cosign, "the same as anchor cosign (C2SP tlog-cosignature)" },
+	{ "witness", "serve", cmd_witness_serve, "serve as a C2SP tlog-witness over HTTPS (add-checkpoint)" },
 	/* @@CLI_COMMANDS@@ */
 };
 

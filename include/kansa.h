@@ -745,6 +745,14 @@ typedef struct {
 /** Fill @p out with the ledger's summary. */
 KANSA_EXTERN(int) kansa_ledger_get_info(kansa_ledger_info *out, kansa_ledger *lg);
 
+/**
+ * The witnesses the policy in force lists (design §11): their C2SP vkeys,
+ * one per line, into *vkeys_out (NUL-terminated, "" when none; free()), and
+ * its witness_quorum (0: none) into *quorum_out.
+ * @return 0; KANSA_ENOMEM; the errors of reading the policy.
+ */
+KANSA_EXTERN(int) kansa_ledger_witnesses(char **vkeys_out, size_t *quorum_out, kansa_ledger *lg);
+
 /* ---------------------------------------------------------------------- */
 /* Ledger statistics                                                      */
 /* ---------------------------------------------------------------------- */
@@ -1632,6 +1640,56 @@ KANSA_EXTERN(int) kansa_anchor_cosign(kansa_anchor_cosign_result *out, const cha
     const kansa_note_verifier *log, const kansa_key *witness, const char *state_path,
     const char *const *remotes, size_t n_remotes);
 
+/** A witness of C2SP tlog-witness (kansa witness serve): its key, the logs
+ * it knows and their state files. Safe to use from many threads at once. */
+typedef struct kansa_witness kansa_witness;
+
+/**
+ * Make a witness that cosigns checkpoints of the logs @p logs (each a log's
+ * verifier key: its name is the log's origin) with @p key (private, with a
+ * name), keeping per log the checkpoint it cosigned last in
+ * @p state_dir/<origin, '/' as '_'>: the same file kansa_anchor_cosign()
+ * takes as its state, so the offline witness and the service go on from
+ * each other. @p key is borrowed and must outlive the witness.
+ * @return 0; KANSA_EINVAL (no logs, a witness key given as a log, a log
+ * twice, a public or unnamed key); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_witness_open(kansa_witness **out, const kansa_key *key,
+    const kansa_note_verifier *const *logs, size_t n_logs, const char *state_dir);
+
+/** Free a witness. Accepts NULL. */
+KANSA_EXTERN(void) kansa_witness_free(kansa_witness *w);
+
+/** The answer to one add-checkpoint request. */
+typedef struct {
+	int status;               /**< HTTP status: 200, 400, 403, 404, 409, 422, 500 */
+	const char *content_type; /**< static */
+	char *body;               /**< owned, dispose with kansa_witness_answer_dispose(): 200
+				       the cosignature line(s); 409 "N\n"; else a message line */
+	size_t len;               /**< bytes of body */
+	uint64_t known_size;      /**< 409: the size this witness cosigned last */
+	uint64_t previous_size;   /**< 200: the size it had cosigned before */
+} kansa_witness_answer;
+
+/**
+ * Answer a C2SP tlog-witness add-checkpoint request body ("old N", the
+ * consistency proof lines, an empty line, the checkpoint note): 200 with a
+ * tlog-cosignature v1 line once the new state is durable; 400 malformed;
+ * 404 a log this witness does not know; 403 not signed by the log's key;
+ * 409 old size not the size cosigned last (body: that size), or another
+ * root for that size; 422 the consistency proof fails. Requests for one log
+ * are serialized. Never cosigns a smaller size after a larger one, nor two
+ * roots for one size.
+ * @return 0 with @p out filled (whatever its status); KANSA_ENOMEM,
+ * KANSA_EIO, KANSA_EVERIFY (the state file cannot be used) with out->status
+ * 500.
+ */
+KANSA_EXTERN(int) kansa_witness_add_checkpoint(kansa_witness_answer *out, kansa_witness *w,
+    const char *body, size_t len);
+
+/** Free the body of an answer. Accepts NULL. */
+KANSA_EXTERN(void) kansa_witness_answer_dispose(kansa_witness_answer *a);
+
 /* ---------------------------------------------------------------------- */
 /* Service: kansa serve and its client (design §10)                       */
 /* ---------------------------------------------------------------------- */
@@ -1671,6 +1729,17 @@ typedef struct {
  */
 KANSA_EXTERN(int) kansa_serve(kansa_ledger *lg, const kansa_serve_options *opt);
 
+/**
+ * Serve the witness @p w (kansa witness serve, design §11) over HTTPS
+ * (TLS 1.3) as C2SP tlog-witness: POST /add-checkpoint (the answer of
+ * kansa_witness_add_checkpoint()) and GET /healthz, on worker threads.
+ * opt->client_ca is not used: no client certificates are asked for, a
+ * checkpoint counts by its log's signature. Limits, signals and options as
+ * kansa_serve() (public_read has no meaning here).
+ * @return as kansa_serve().
+ */
+KANSA_EXTERN(int) kansa_witness_serve(kansa_witness *w, const kansa_serve_options *opt);
+
 /** A connection to a kansa serve (libcurl, keep-alive). One thread at a time. */
 typedef struct kansa_client kansa_client;
 
@@ -1697,6 +1766,33 @@ KANSA_EXTERN(int) kansa_client_check(kansa_receipt *out, kansa_client *c, const 
 
 /** Close a client. Accepts NULL. */
 KANSA_EXTERN(void) kansa_client_close(kansa_client *c);
+
+/** What one witness answered to kansa_ledger_witness(). */
+typedef struct {
+	int status;        /**< HTTP status of the last answer; 0: not reached */
+	uint64_t old_size; /**< the old size of the last request */
+	char *lines;       /**< owned (free()): the signature lines of a 200 answer, else NULL */
+	size_t len;        /**< bytes of lines */
+} kansa_witness_reply;
+
+/**
+ * Ask the C2SP tlog-witness at @p url (https://host:port, the submission
+ * prefix) to cosign @p note, a checkpoint kansa_ledger_checkpoint() made of
+ * @p lg: POST <url>/add-checkpoint with old size 0 and, when the witness
+ * answers 409 with the size it cosigned last, once more with the
+ * consistency proof from that size (read from @p lg). The witness's
+ * certificate is verified against @p ca (PEM; NULL: the system's CAs).
+ * @p timeout seconds per request (0: 30). The lines are not verified here:
+ * check them with the witnesses' keys (kansa_cosig_verify()), ignoring
+ * lines of unknown keys as C2SP asks.
+ * @return 0 with out->lines; KANSA_EVERIFY (refused: 403, 404, 409 again,
+ * 422, or the witness cosigned a larger size than the checkpoint's);
+ * KANSA_EIO (unreachable, TLS, another status); KANSA_EFORMAT (a 200 answer
+ * that is not signature lines, or @p note is not a checkpoint);
+ * KANSA_EINVAL (not an https:// URL); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_ledger_witness(kansa_witness_reply *out, kansa_ledger *lg, const char *note,
+    size_t len, const char *url, const char *ca, unsigned timeout);
 
 #ifdef __cplusplus
 }

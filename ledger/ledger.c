@@ -808,6 +808,27 @@ int kansa_ledger__policy_summary(uint64_t *version, char *commission, size_t siz
 	return 0;
 }
 
+int kansa_ledger_witnesses(char **vkeys_out, size_t *quorum_out, kansa_ledger *lg)
+{
+	kansa_buf b = KANSA_BUF_INIT(64 * 1024);
+	const kansa_policy *p = NULL;
+	size_t n;
+	int error;
+
+	*vkeys_out = NULL;
+	*quorum_out = 0;
+	if ((error = current_policy(&p, lg, lg->store)) < 0)
+		return error;
+	for (size_t i = 0; i < kansa_policy_witness_count(p) && error == 0; i++)
+		error = kansa_buf_printf(&b, "%s\n", kansa_policy_witness_vkey(p, i));
+	if (error == 0 && (error = kansa_buf_putc(&b, 0)) == 0) {
+		*vkeys_out = (char *)kansa_buf_detach(&b, &n);
+		*quorum_out = kansa_policy_witness_quorum(p);
+	}
+	kansa_buf_dispose(&b);
+	return error;
+}
+
 /* ---- accessors for the ledger's other files (ledger_impl.h) -------------- */
 
 int kansa_ledger_get_stats(kansa_ledger_stats *out, kansa_ledger *lg)

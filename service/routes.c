@@ -225,3 +225,26 @@ void kansa_route__run(kansa_response *out, int route, kansa_ledger *lg, kansa_me
 		kansa_route__error(out, 503, kansa_error_name(error),
 		    kansa_error_last()->code == error ? kansa_error_last()->message : kansa_strerror(error));
 }
+
+void kansa_route__witness(kansa_response *out, int route, kansa_witness *w, const uint8_t *body,
+    size_t len)
+{
+	kansa_witness_answer a;
+	char *text;
+
+	memset(out, 0, sizeof(*out));
+	if (route != KANSA_ROUTE_ADD_CHECKPOINT) {
+		if ((text = strdup("ok\n")) == NULL)
+			kansa_route__error(out, 503, "ENOMEM", "out of memory");
+		else
+			route_text(out, 200, text, 3, "text/plain; charset=utf-8");
+		return;
+	}
+	/* every outcome, also a failure (500), comes with its status and body */
+	(void)kansa_witness_add_checkpoint(&a, w, (const char *)body, len);
+	if (a.body == NULL) {
+		kansa_route__error(out, 500, "ENOMEM", "out of memory");
+		return;
+	}
+	route_text(out, a.status, a.body, a.len, a.content_type);
+}

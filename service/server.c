@@ -18,6 +18,11 @@
  * loop ends and kansa_serve() returns; the caller closes the ledger.
  * SIGHUP: the certificate, key and client CA files are read again.
  *
+ * kansa_witness_serve() runs the same loop for a witness (design §11):
+ * POST /add-checkpoint and GET /healthz, over TLS without client
+ * certificates (C2SP tlog-witness authenticates a checkpoint by its log's
+ * signature, not its sender).
+ *
  * This file must never answer a request that came without TLS, nor run a
  * check without the unit of a verified client certificate.
  */
@@ -41,7 +46,8 @@
 #include "service/service.h"
 
 typedef struct {
-	kansa_ledger *lg;
+	kansa_ledger *lg;         /* kansa_serve(); NULL for a witness */
+	kansa_witness *witness;   /* kansa_witness_serve(); NULL for kansa serve */
 	const kansa_serve_options *opt;
 	struct event_base *base;
 	struct evhttp *http;
@@ -138,7 +144,10 @@ static const char *status_text(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 413: return "Payload Too Large";
+	case 409: return "Conflict";
 	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
 	default: return "Error";
 	}
@@ -200,15 +209,22 @@ static void job_run(kansa_job *job)
 {
 	request_job *j = (request_job *)job;
 
-	kansa_route__run(&j->res, j->route, j->srv->lg, &j->srv->metrics, j->unit, j->body, j->len);
+	if (j->srv->witness)
+		kansa_route__witness(&j->res, j->route, j->srv->witness, j->body, j->len);
+	else
+		kansa_route__run(&j->res, j->route, j->srv->lg, &j->srv->metrics, j->unit, j->body, j->len);
 	event_active(j->done, 0, 0);
 }
 
 /* ---- requests ----------------------------------------------------------- */
 
 /* The route of @p path for @p method, or 0 (404), or -1 (405). */
-static int route_of(const char *path, enum evhttp_cmd_type method)
+static int route_of(const char *path, enum evhttp_cmd_type method, bool witness)
 {
+	static const struct { const char *path; int route; enum evhttp_cmd_type method; } wroutes[] = {
+		{ "/add-checkpoint", KANSA_ROUTE_ADD_CHECKPOINT, EVHTTP_REQ_POST },
+		{ "/healthz", KANSA_ROUTE_HEALTHZ, EVHTTP_REQ_GET },
+	};
 	static const struct { const char *path; int route; enum evhttp_cmd_type method; } routes[] = {
 		{ "/v1/check", KANSA_ROUTE_CHECK, EVHTTP_REQ_POST },
 		{ "/v1/info", KANSA_ROUTE_INFO, EVHTTP_REQ_GET },
@@ -217,7 +233,10 @@ static int route_of(const char *path, enum evhttp_cmd_type method)
 		{ "/healthz", KANSA_ROUTE_HEALTHZ, EVHTTP_REQ_GET },
 	};
 
-	for (size_t i = 0; path && i < KANSA_ARRAY_SIZE(routes); i++)
+	for (size_t i = 0; witness && path && i < KANSA_ARRAY_SIZE(wroutes); i++)
+		if (strcmp(path, wroutes[i].path) == 0)
+			return wroutes[i].method == method ? wroutes[i].route : -1;
+	for (size_t i = 0; !witness && path && i < KANSA_ARRAY_SIZE(routes); i++)
 		if (strcmp(path, routes[i].path) == 0)
 			return routes[i].method == method ? routes[i].route : -1;
 	return 0;
@@ -286,7 +305,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	route = route_of(evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)),
-	    evhttp_request_get_command(req));
+	    evhttp_request_get_command(req), s->witness != NULL);
 	if (route == 0) {
 		reply_error(s, req, 404, "ENOTFOUND", "no such route: see docs/service.md");
 		return;
@@ -295,9 +314,9 @@ static void on_request(struct evhttp_request *req, void *arg)
 		reply_error(s, req, 405, "EINVAL", "wrong method for this route: see docs/service.md");
 		return;
 	}
-	has_unit = kansa_service__peer_unit(unit, ssl) == 0;
+	has_unit = s->witness == NULL && kansa_service__peer_unit(unit, ssl) == 0;
 	/* REQ: SERVICE-UNIT-CERT a check only under a unit a verified certificate names */
-	if (!has_unit && (route == KANSA_ROUTE_CHECK || !s->opt->public_read)) {
+	if (!has_unit && s->witness == NULL && (route == KANSA_ROUTE_CHECK || !s->opt->public_read)) {
 		reply_error(s, req, 403, "EPERM", "this needs a client certificate from the client CA "
 		    "naming one unit (subject CN, or URI SAN kansa:unit:NAME); nothing was recorded");
 		return;
@@ -468,10 +487,39 @@ static void stop(server *s)
 	SSL_CTX_free(s->ctx);
 }
 
+static int serve(server *s)
+{
+	int error;
+
+	signal(SIGPIPE, SIG_IGN); /* a client that goes away is an error of that write, not of the process */
+	if ((error = start(s)) == 0) {
+		if (event_base_dispatch(s->base) < 0)
+			error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "the event loop failed");
+	}
+	stop(s);
+	return error;
+}
+
+int kansa_witness_serve(kansa_witness *w, const kansa_serve_options *opt)
+{
+	kansa_serve_options o;
+	server s;
+
+	if (w == NULL || opt == NULL || opt->cert == NULL || opt->key == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS,
+		    "kansa witness serve needs the witness, --cert and --key");
+	o = *opt;
+	o.client_ca = NULL; /* no client certificates: tls.c asks for none */
+	memset(&s, 0, sizeof(s));
+	s.witness = w;
+	s.opt = &o;
+	s.max_connections = opt->max_connections ? opt->max_connections : 256;
+	return serve(&s);
+}
+
 int kansa_serve(kansa_ledger *lg, const kansa_serve_options *opt)
 {
 	server s;
-	int error;
 
 	if (lg == NULL || opt == NULL || opt->cert == NULL || opt->key == NULL || opt->client_ca == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS,
@@ -482,11 +530,5 @@ int kansa_serve(kansa_ledger *lg, const kansa_serve_options *opt)
 	s.lg = lg;
 	s.opt = opt;
 	s.max_connections = opt->max_connections ? opt->max_connections : 256;
-	signal(SIGPIPE, SIG_IGN); /* a client that goes away is an error of that write, not of the process */
-	if ((error = start(&s)) == 0) {
-		if (event_base_dispatch(s.base) < 0)
-			error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "the event loop failed");
-	}
-	stop(&s);
-	return error;
+	return serve(&s);
 }

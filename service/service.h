@@ -30,7 +30,8 @@
 
 /* A TLS 1.3 server context: the certificate chain and key of @p opt, client
  * certificates verified against its client CA, required unless public_read
- * (then verified when one is given). The key file must be mode 0600. */
+ * (then verified when one is given); with no client CA (a witness) none are
+ * asked for. The key file must be mode 0600. */
 int kansa_service__tls_ctx(SSL_CTX **out, const kansa_serve_options *opt);
 
 /* The unit a verified client certificate names: its one URI SAN
@@ -80,6 +81,7 @@ enum {
 	KANSA_ROUTE_CHECKPOINT = 3, /* GET /v1/checkpoint */
 	KANSA_ROUTE_METRICS = 4,    /* GET /metrics */
 	KANSA_ROUTE_HEALTHZ = 5,    /* GET /healthz */
+	KANSA_ROUTE_ADD_CHECKPOINT = 6, /* POST /add-checkpoint (kansa witness serve) */
 };
 
 /* Answer @p route (on a worker thread). @p unit is the authenticated unit
@@ -87,6 +89,11 @@ enum {
  * an error is a response (a check's is a deny, 503). */
 void kansa_route__run(kansa_response *out, int route, kansa_ledger *lg, kansa_metrics *m,
     const char *unit, const uint8_t *body, size_t len);
+
+/* Answer @p route of kansa witness serve (on a worker thread): the C2SP
+ * tlog-witness answer of kansa_witness_add_checkpoint(), or "ok". */
+void kansa_route__witness(kansa_response *out, int route, kansa_witness *w, const uint8_t *body,
+    size_t len);
 
 /* A small JSON error body {"ok": false, "error": {"code", "message"}}. */
 void kansa_route__error(kansa_response *out, int status, const char *code, const char *message);

@@ -74,6 +74,12 @@ int kansa_service__tls_ctx(SSL_CTX **out, const kansa_serve_options *opt)
 	}
 	if ((error = use_key(ctx, opt->key)) < 0)
 		goto fail;
+	/* kansa witness serve: no client CA, no client certificates asked for */
+	if (opt->client_ca == NULL) {
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+		*out = ctx;
+		return 0;
+	}
 	if (SSL_CTX_load_verify_locations(ctx, opt->client_ca, NULL) != 1 ||
 	    (names = SSL_load_client_CA_file(opt->client_ca)) == NULL) {
 		error = tls_error(KANSA_EFORMAT, "cannot read the client CA", opt->client_ca);

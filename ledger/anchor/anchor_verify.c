@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "ledger/anchor/anchor.h"
+#include "ledger/anchor/witness.h"
 #include "ledger/tlog/note.h"
 
 typedef struct {
@@ -370,34 +371,6 @@ int kansa_anchor_verify(kansa_anchor_summary *out, const char *repo_path,
 
 /* ---- cosign ------------------------------------------------------------ */
 
-/* The witness's last cosigned checkpoint of this log; *have false if none.
- * It must carry this witness's own signature (in either form): the state
- * is per witness key, and another key's state says nothing of what this
- * one cosigned. */
-static int read_state(kansa_anchor_checkpoint *out, bool *have, const char *path,
-    const kansa_note_verifier *log, const kansa_note_verifier *me, const kansa_note_verifier *me_old)
-{
-	const kansa_note_verifier *keys[2] = { log, me }, *alt[2] = { log, me_old };
-	uint8_t *note = NULL;
-	size_t len = 0;
-	int error;
-
-	*have = false;
-	error = kansa_file_read(&note, &len, path, KANSA_MAX_ANCHOR_CHECKPOINT_BYTES, KANSA_FILE_SECRET);
-	if (error == KANSA_ENOTFOUND)
-		return 0;
-	if (error == 0 && (error = kansa_anchor__checkpoint(out, (const char *)note, len, keys, alt, 2)) < 0)
-		kansa_error_prefix("witness state %s", path);
-	/* REQ: ANCHOR-WITNESS-STATE a state file belongs to one witness key */
-	if (error == 0 && out->n_witnessed != 1)
-		error = kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_GIT,
-		    "witness state %s holds no cosignature by %s: it is another witness's state; give "
-		    "this witness its own --state file", path, me->name);
-	*have = error == 0;
-	free(note);
-	return error;
-}
-
 /* Sign the newest checkpoint, record it as the state, commit, push. */
 static int cosign_newest(kansa_anchor_cosign_result *out, walk_ctx *w, const log_state *lg,
     const kansa_key *witness, const char *state_path, const char *const *remotes, size_t n_remotes)
@@ -466,7 +439,7 @@ static int cosign_run(kansa_anchor_cosign_result *out, walk_ctx *w, log_state **
 
 	if ((error = kansa_anchor__other_form(&me_old, me)) < 0)
 		return error;
-	error = read_state(&state, &have, state_path, log, me, me_old);
+	error = kansa_witness__state_read(&state, &have, state_path, log, me, me_old);
 	kansa_note_verifier_free(me_old);
 	if (error < 0)
 		return error;

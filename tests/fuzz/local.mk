@@ -88,6 +88,12 @@ tests_fuzz_replay_receipt_SOURCES = tests/fuzz/fuzz_receipt.c $(FUZZ_STANDALONE)
 tests_fuzz_replay_receipt_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
 tests_fuzz_replay_receipt_LDADD = $(FUZZ_REPLAY_LDADD)
 
+FUZZ_REPLAYS += tests/fuzz/replay_witness
+tests_fuzz_replay_witness_SOURCES = tests/fuzz/fuzz_witness.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_witness_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_witness_LDADD = $(FUZZ_REPLAY_LDADD)
+EXTRA_DIST += tests/fuzz/fuzz_witness.c tests/fuzz/corpus/witness
+
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
 EXTRA_DIST += tests/fuzz/corpus/cbor tests/fuzz/corpus/cose tests/fuzz/fuzz_json.c tests/fuzz/corpus/json \
