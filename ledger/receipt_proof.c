@@ -138,6 +138,10 @@ int kansa_ledger_prove_receipt(uint8_t **out, size_t *len_out, kansa_ledger *lg,
 	        checkpoint_len)) < 0 ||
 	    (error = kansa_ledger_prove_inclusion(&proof, leaf, root, lg, info.seq, cp.size)) < 0)
 		goto out;
+	if (proof.len > KANSA_RECEIPT_MAX_PATH) {
+		error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER, "an inclusion proof of %zu hashes", proof.len);
+		goto out;
+	}
 	p.size = proof.size;
 	p.index = proof.index;
 	p.path_len = proof.len;
