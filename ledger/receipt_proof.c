@@ -211,7 +211,8 @@ int kansa_receipt_proof_parse(kansa_receipt_info *out, kansa_receipt_proof *proo
 
 static bool same_verifier(const kansa_note_verifier *a, const kansa_note_verifier *b)
 {
-	return a->type == b->type && strcmp(a->name, b->name) == 0 && memcmp(a->pub, b->pub, KANSA_PUBKEY_LEN) == 0;
+	return a->type == b->type && strcmp(a->name, b->name) == 0 &&
+	    kansa_ct_equal(a->pub, b->pub, KANSA_PUBKEY_LEN);
 }
 
 /* Distinct @p w that cosigned @p note, into *count. */
