@@ -74,6 +74,9 @@ int cli_open_ledger(kansa_ledger **out, const char *db, const char *key_file, in
  * when what is "decision") and as a new JSON object. */
 void cli_receipt_print(const kansa_receipt *r, const char *what);
 json_t *cli_receipt_json(const kansa_receipt *r);
+/* A receipt file, plain or proven: the COSE_Sign1 or its base64 text.
+ * *out malloc'd, at most KANSA_PROVEN_RECEIPT_MAX_BYTES. */
+int cli_receipt_read(uint8_t **out, size_t *len, const char *path);
 
 /* Compare the system clock with the ledger's last entry; warn on stderr
  * when it is far off. Returns the "clock" object for --json (a new reference). */
@@ -159,5 +162,6 @@ int cmd_witness_cosign(int argc, char **argv);
 int cmd_witness_serve(int argc, char **argv);        /* cmd_witness_serve.c */
 int cmd_receipt_verify(int argc, char **argv);       /* cmd_receipt.c */
 int cmd_receipt_show(int argc, char **argv);
+int cmd_receipt_prove(int argc, char **argv);        /* cmd_receipt_prove.c */
 
 #endif

@@ -51,6 +51,7 @@ static const cli_command commands[] = {
 	{ "check", NULL, cmd_check, "decide on a request and record the decision" },
 	{ "receipt", "verify", cmd_receipt_verify, "is a receipt a valid allow of this request? (log key only)" },
 	{ "receipt", "show", cmd_receipt_show, "print what a receipt says (not verified)" },
+	{ "receipt", "prove", cmd_receipt_prove, "attach the inclusion proof and checkpoint to a receipt" },
 	{ "serve", NULL, cmd_serve, "serve the ledger over HTTPS to the units of the policy" },
 	{ "anchor", "push", cmd_anchor_push, "commit the ledger's checkpoint to a git repository, push it" },
 	{ "anchor", "verify", cmd_anchor_verify, "verify an anchor repository's history (public keys only)" },

@@ -5,6 +5,7 @@
  * The JSON carries the signed receipt as base64 ("receipt", design §9).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -47,4 +48,19 @@ json_t *cli_receipt_json(const kansa_receipt *r)
 			json_object_set_new(o, "receipt", json_string(b64));
 	}
 	return o;
+}
+
+int cli_receipt_read(uint8_t **out, size_t *len, const char *path)
+{
+	uint8_t *in = NULL;
+	size_t n = 0;
+	int error;
+
+	*out = NULL;
+	*len = 0;
+	if ((error = kansa_file_read(&in, &n, path, 2 * KANSA_PROVEN_RECEIPT_MAX_BYTES, 0)) < 0)
+		return error;
+	error = kansa_receipt_proof_decode(out, len, in, n);
+	free(in);
+	return error;
 }

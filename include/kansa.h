@@ -170,6 +170,8 @@ KANSA_EXTERN(const char *) kansa_version(void);
 #define KANSA_RECEIPT_MAX_TEXT 127
 /** Characters of a receipt's base64 text (kansa_receipt_to_base64()), with the NUL. */
 #define KANSA_RECEIPT_MAX_BASE64 (4 * ((KANSA_RECEIPT_MAX_BYTES + 2) / 3) + 1)
+/** Largest proven receipt (a receipt with its inclusion proof and checkpoint, design §9). */
+#define KANSA_PROVEN_RECEIPT_MAX_BYTES 16384
 
 /** SHA-256 of @p len bytes. */
 KANSA_EXTERN(int) kansa_sha256(uint8_t out[KANSA_HASH_LEN], const uint8_t *data, size_t len);
@@ -1379,6 +1381,77 @@ KANSA_EXTERN(int) kansa_receipt_to_base64(char out[KANSA_RECEIPT_MAX_BASE64], co
  */
 KANSA_EXTERN(int) kansa_receipt_decode(uint8_t out[KANSA_RECEIPT_MAX_BYTES], size_t *len_out,
     const uint8_t *in, size_t len);
+
+/** What the proof part of a proven receipt says (design §9). */
+typedef struct {
+	uint64_t size;        /**< tree size of the COSE Receipt (and, verified, of the checkpoint) */
+	uint64_t index;       /**< leaf index of the inclusion proof (verified: the receipt's seq) */
+	size_t path_len;      /**< hashes in the audit path */
+	uint8_t root[KANSA_HASH_LEN]; /**< the checkpoint's root */
+	size_t cosignatures;  /**< signature lines on the checkpoint besides the log's (not verified) */
+	size_t witnessed;     /**< distinct given witnesses whose cosignature verified */
+} kansa_receipt_proof;
+
+/**
+ * Prove a receipt of this ledger: attach to it an RFC 9942 COSE Receipt (vds
+ * RFC9162_SHA256) of its entry's inclusion in the tree of a checkpoint,
+ * signed by the log key, and that checkpoint's note (docs/formats.md,
+ * "Proven receipts"). The checkpoint is @p checkpoint when given (a note of
+ * this log, e.g. one its witnesses cosigned, whose tree must match the
+ * ledger), else the latest one stored. Deny receipts are proven too: a proof
+ * proves logging, not permission.
+ * @param receipt a receipt of this ledger (its signature and leaf are checked).
+ * @param[out] out the proven receipt, owned by the caller: free().
+ * @return 0; KANSA_ENOTFOUND (no checkpoint covers the entry yet: make one
+ * with kansa_ledger_checkpoint()); KANSA_EVERIFY (not this ledger's receipt,
+ * or a checkpoint not of this ledger); KANSA_EFORMAT; KANSA_ELIMIT; KANSA_EIO.
+ */
+KANSA_EXTERN(int) kansa_ledger_prove_receipt(uint8_t **out, size_t *len_out, kansa_ledger *lg,
+    const uint8_t *receipt, size_t len, const char *checkpoint, size_t checkpoint_len);
+
+/**
+ * Parse a proven receipt (or a plain one: @p has_proof false) strictly.
+ * NOTHING IS VERIFIED. @param[out] proof zeroed for a plain receipt.
+ * @return as kansa_receipt_parse().
+ */
+KANSA_EXTERN(int) kansa_receipt_proof_parse(kansa_receipt_info *out, kansa_receipt_proof *proof,
+    bool *has_proof, const uint8_t *in, size_t len);
+
+/**
+ * A receipt's bytes, plain or proven, from what a file or message holds: the
+ * COSE_Sign1 itself (first byte 0xd2) or its base64 text with white space
+ * around it. Syntax only.
+ * @param[out] out owned by the caller: free().
+ * @return 0; KANSA_EFORMAT; KANSA_ELIMIT (over KANSA_PROVEN_RECEIPT_MAX_BYTES); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_receipt_proof_decode(uint8_t **out, size_t *len_out, const uint8_t *in, size_t len);
+
+/**
+ * A proven receipt as base64 text (RFC 4648 §4, padded, NUL-terminated).
+ * @param[out] out owned by the caller: free().
+ * @return 0; KANSA_ELIMIT (over KANSA_PROVEN_RECEIPT_MAX_BYTES); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_receipt_proof_to_base64(char **out, const uint8_t *in, size_t len);
+
+/**
+ * Verify a proven receipt offline: everything kansa_receipt_verify() checks
+ * of the receipt in it, and that the COSE Receipt is signed by @p log_key
+ * over the root recomputed from the receipt's leaf hash and the audit path
+ * at leaf index = the receipt's seq, and that the checkpoint note is signed
+ * by @p log_key, names the receipt's log and has the same tree size and
+ * root; then that at least @p quorum distinct @p witnesses (type 0x04
+ * vkeys; the same one given twice counts once) cosigned that checkpoint.
+ * A deny receipt with a valid proof still gives KANSA_EDENIED.
+ * @param[out] out as kansa_receipt_verify(). @param[out] proof filled as far
+ * as verified (may be NULL).
+ * @return as kansa_receipt_verify(), plus KANSA_EVERIFY for a proof that
+ * fails or a quorum not met; a proof failure is reported before the
+ * receipt's own claims (deny, expiry, request).
+ */
+KANSA_EXTERN(int) kansa_receipt_verify_proof(kansa_receipt_info *out, kansa_receipt_proof *proof,
+    const uint8_t *proven, size_t len, const kansa_note_verifier *log_key,
+    const kansa_note_verifier *const *witnesses, size_t n_witnesses, size_t quorum,
+    const uint8_t *request, size_t request_len, int64_t now);
 
 /* ---------------------------------------------------------------------- */
 /* Witnesses (design §11): C2SP cosignatures, vkeys, the policy's list    */

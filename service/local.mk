@@ -1,15 +1,15 @@
 # service/: kansa serve (HTTPS with client certificates, design §10) on
 # libevent's evhttp over OpenSSL bufferevents, and its client on libcurl.
 # It uses the ledger through kansa.h, and keys/ and common/ below it.
-libkansa_internal_la_SOURCES += service/service.h service/tls.c service/server.c service/routes.c \
+libkansa_internal_la_SOURCES += service/service.h service/tls.c service/server.c service/routes.c service/routes_proof.c \
 	service/metrics.c service/workers.c service/client.c service/witness_client.c
 libkansa_internal_la_CFLAGS += $(LIBSSL_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBCURL_CFLAGS)
 libkansa_internal_la_LIBADD += $(LIBSSL_LIBS) $(LIBEVENT_LIBS) $(LIBCURL_LIBS)
 libkansa_la_LIBADD += $(LIBSSL_LIBS) $(LIBEVENT_LIBS) $(LIBCURL_LIBS)
 
 # kansa serve and kansa check --server end to end (certificates made by openssl in the test)
-TESTS += tests/cli/serve.sh
-EXTRA_DIST += tests/cli/serve.sh
+TESTS += tests/cli/serve.sh tests/cli/serve-proofs.sh
+EXTRA_DIST += tests/cli/serve.sh tests/cli/serve-proofs.sh
 # kansa witness serve (C2SP tlog-witness) end to end
 TESTS += tests/cli/witness-serve.sh
 EXTRA_DIST += tests/cli/witness-serve.sh

@@ -42,6 +42,11 @@ void kansa_route__error(kansa_response *out, int status, const char *code, const
 	    "message", message));
 }
 
+void kansa_route__json(kansa_response *out, int status, json_t *j)
+{
+	json_response(out, status, j);
+}
+
 static json_t *hex(const uint8_t *p, size_t n)
 {
 	char h[2 * KANSA_HASH_LEN + 1];

@@ -71,6 +71,7 @@ typedef struct {
 	char unit[KANSA_SERVICE_UNIT_SIZE]; /* "" when none (read routes under --public-read) */
 	uint8_t *body;
 	size_t len;
+	uint64_t arg[2];               /* a proof route's numbers (routes_proof.c) */
 	kansa_response res;            /* the worker's answer */
 } request_job;
 
@@ -211,6 +212,8 @@ static void job_run(kansa_job *job)
 
 	if (j->srv->witness)
 		kansa_route__witness(&j->res, j->route, j->srv->witness, j->body, j->len);
+	else if (j->route == KANSA_ROUTE_PROOF_INCLUSION || j->route == KANSA_ROUTE_PROOF_CONSISTENCY)
+		kansa_route__proof(&j->res, j->route, j->srv->lg, j->arg[0], j->arg[1]);
 	else
 		kansa_route__run(&j->res, j->route, j->srv->lg, &j->srv->metrics, j->unit, j->body, j->len);
 	event_active(j->done, 0, 0);
@@ -231,6 +234,8 @@ static int route_of(const char *path, enum evhttp_cmd_type method, bool witness)
 		{ "/v1/checkpoint", KANSA_ROUTE_CHECKPOINT, EVHTTP_REQ_GET },
 		{ "/metrics", KANSA_ROUTE_METRICS, EVHTTP_REQ_GET },
 		{ "/healthz", KANSA_ROUTE_HEALTHZ, EVHTTP_REQ_GET },
+		{ "/v1/proof/inclusion", KANSA_ROUTE_PROOF_INCLUSION, EVHTTP_REQ_GET },
+		{ "/v1/proof/consistency", KANSA_ROUTE_PROOF_CONSISTENCY, EVHTTP_REQ_GET },
 	};
 
 	for (size_t i = 0; witness && path && i < KANSA_ARRAY_SIZE(wroutes); i++)
@@ -256,13 +261,63 @@ static int take_body(request_job *j, struct evhttp_request *req)
 	return j->len == n ? 0 : KANSA_EIO;
 }
 
+/* A decimal uint64 without sign or leading zeros. */
+static bool parse_u64(uint64_t *out, const char *t)
+{
+	uint64_t v = 0;
+
+	if (t == NULL || t[0] == '\0' || (t[0] == '0' && t[1] != '\0') || strlen(t) > 20)
+		return false;
+	for (; *t; t++) {
+		if (*t < '0' || *t > '9' || __builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(*t - '0'), &v))
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* A proof route's query (through evhttp's parser): @p first required, "size"
+ * optional (0: the whole ledger), nothing else, each once. */
+static bool proof_query(uint64_t v[2], const char *query, const char *first)
+{
+	struct evkeyvalq q;
+	struct evkeyval *kv;
+	bool ok = query != NULL && evhttp_parse_query_str(query, &q) == 0, seen[2] = { false, false };
+
+	v[0] = v[1] = 0;
+	if (!ok)
+		return false;
+	for (kv = q.tqh_first; kv != NULL; kv = kv->next.tqe_next) {
+		int i = strcmp(kv->key, first) == 0 ? 0 : strcmp(kv->key, "size") == 0 ? 1 : -1;
+
+		if (i < 0 || seen[i] || !parse_u64(&v[i], kv->value)) {
+			ok = false;
+			break;
+		}
+		seen[i] = true;
+	}
+	evhttp_clear_headers(&q);
+	return ok && seen[0];
+}
+
 static void dispatch(server *s, struct evhttp_request *req, int route, const char *unit)
 {
 	request_job *j = calloc(1, sizeof(*j));
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
 	int error;
 
 	if (j == NULL) {
 		reply_error(s, req, 503, "ENOMEM", "out of memory; try again");
+		return;
+	}
+	/* REQ: SERVICE-PROOF-QUERY a proof's query is exactly its numbers, or 400 */
+	if ((route == KANSA_ROUTE_PROOF_INCLUSION && !proof_query(j->arg, query, "seq")) ||
+	    (route == KANSA_ROUTE_PROOF_CONSISTENCY && !proof_query(j->arg, query, "old"))) {
+		free(j);
+		reply_error(s, req, 400, "EINVAL", route == KANSA_ROUTE_PROOF_INCLUSION ?
+		    "give ?seq=N and optionally &size=M (decimal), nothing else" :
+		    "give ?old=A and optionally &size=B (decimal), nothing else");
 		return;
 	}
 	j->job.run = job_run;

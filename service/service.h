@@ -82,6 +82,8 @@ enum {
 	KANSA_ROUTE_METRICS = 4,    /* GET /metrics */
 	KANSA_ROUTE_HEALTHZ = 5,    /* GET /healthz */
 	KANSA_ROUTE_ADD_CHECKPOINT = 6, /* POST /add-checkpoint (kansa witness serve) */
+	KANSA_ROUTE_PROOF_INCLUSION = 20,   /* GET /v1/proof/inclusion?seq=N[&size=M] */
+	KANSA_ROUTE_PROOF_CONSISTENCY = 21, /* GET /v1/proof/consistency?old=A[&size=B] */
 };
 
 /* Answer @p route (on a worker thread). @p unit is the authenticated unit
@@ -94,6 +96,15 @@ void kansa_route__run(kansa_response *out, int route, kansa_ledger *lg, kansa_me
  * tlog-witness answer of kansa_witness_add_checkpoint(), or "ok". */
 void kansa_route__witness(kansa_response *out, int route, kansa_witness *w, const uint8_t *body,
     size_t len);
+
+/* routes_proof.c: an RFC 9162 proof as `kansa ledger proof --json` prints
+ * it: inclusion of entry @p a in the tree of @p size entries (0: all), or
+ * consistency from @p a entries to @p size. A bad number is 400. */
+void kansa_route__proof(kansa_response *out, int route, kansa_ledger *lg, uint64_t a, uint64_t size);
+
+/* @p j (stolen) as the compact JSON body of @p out (500 when it cannot be). */
+struct json_t;
+void kansa_route__json(kansa_response *out, int status, struct json_t *j);
 
 /* A small JSON error body {"ok": false, "error": {"code", "message"}}. */
 void kansa_route__error(kansa_response *out, int status, const char *code, const char *message);

@@ -5,7 +5,11 @@
 # Python's cbor2 and their signature verified over a Sig_structure built in
 # Python with python3-cryptography, the request re-encoded in Python
 # (tests/receipt_ref.py); kansa receipt verify must agree on each, and both
-# refuse a tampered copy, another log's key and an expired receipt.
+# refuse a tampered copy, another log's key and an expired receipt. The
+# proven receipt of the vectors, and a fresh one, are checked by the
+# independent proof verifier (tests/receipt_proof_ref.py: the RFC 9162 root
+# recomputed with hashlib, the COSE Receipt's signature over it with
+# cryptography) and by kansa, which agree on a tampered path hash too.
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib-ledger.sh"
 src=${KANSA_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -47,6 +51,28 @@ expect_grep "expired" err.txt "vector: kansa says why"
 ref "vector: the reference says expired at not_after too" 1 "$vec/receipt.b64" "$vec/log.vkey" \
 	"$vec/request.json" 1796287883
 
+# ---- the proven vector -----------------------------------------------------------
+pref() { # DESCRIPTION WANT ARGS...
+	what=$1; want=$2; shift 2
+	"$py" "$src/tests/receipt_proof_ref.py" "$@" > ref.txt 2>&1
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		ok "$what ($(grep -c '^ok' ref.txt) checks passed)"
+	else
+		not_ok "$what: the independent proof verifier exited $got, wanted $want"; sed 's/^/    /' ref.txt
+	fi
+}
+pref "proven vector: root recomputed and both signatures verified in Python" 0 verify "$vec/proven.b64" \
+	"$vec/proven-log.vkey"
+expect_exit 0 "proven vector: kansa agrees (at its time)" -- kansa receipt verify "$vec/proven.b64" \
+	--log-key "$vec/proven-log.vkey" --request "$vec/request.json" --at 2026-12-03T12:48:30Z --json
+[ "$(json_get out.txt 'j["proven"], j["proof"]["tree_size"], j["proof"]["leaf_index"]')" = "True 4 1" ] &&
+	ok "proven vector: kansa reads the same proof" || not_ok "proven vector: $(cat out.txt)"
+"$py" "$src/tests/receipt_proof_ref.py" tamper "$vec/proven.b64" t-path.proven path || exit 99
+pref "proven vector, a path hash flipped: the reference refuses it" 1 verify t-path.proven "$vec/proven-log.vkey"
+expect_exit 1 "proven vector, a path hash flipped: kansa refuses it" -- kansa receipt verify t-path.proven \
+	--log-key "$vec/proven-log.vkey" --request "$vec/request.json" --at 2026-12-03T12:48:30Z
+
 # ---- a fresh receipt ------------------------------------------------------------
 make_ledger 100
 cp "$vec/request.json" request.json
@@ -55,6 +81,9 @@ kansa ledger info --db l.db --json > info.json || exit 99
 json_get info.json 'j["log_key"]' > log.vkey
 ref "fresh: cbor2 + cryptography verify kansa's receipt" 0 act.receipt log.vkey request.json
 expect_exit 0 "fresh: kansa agrees" -- kansa receipt verify act.receipt --log-key log.vkey --request request.json
+kansa ledger checkpoint --db l.db >/dev/null || exit 99
+kansa receipt prove act.receipt --db l.db --out act.proven >/dev/null || exit 99
+pref "fresh: the reference verifies kansa's proven receipt" 0 verify act.proven log.vkey
 
 # negative controls: the reference must not pass everything
 "$py" - <<'PY' || exit 99

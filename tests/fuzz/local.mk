@@ -94,10 +94,16 @@ tests_fuzz_replay_witness_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
 tests_fuzz_replay_witness_LDADD = $(FUZZ_REPLAY_LDADD)
 EXTRA_DIST += tests/fuzz/fuzz_witness.c tests/fuzz/corpus/witness
 
+FUZZ_REPLAYS += tests/fuzz/replay_proof_receipt
+tests_fuzz_replay_proof_receipt_SOURCES = tests/fuzz/fuzz_proof_receipt.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_proof_receipt_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_proof_receipt_LDADD = $(FUZZ_REPLAY_LDADD)
+
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
 EXTRA_DIST += tests/fuzz/corpus/cbor tests/fuzz/corpus/cose tests/fuzz/fuzz_json.c tests/fuzz/corpus/json \
-	tests/fuzz/fuzz_entry.c tests/fuzz/corpus/entry tests/fuzz/fuzz_receipt.c tests/fuzz/corpus/receipt
+	tests/fuzz/fuzz_entry.c tests/fuzz/corpus/entry tests/fuzz/fuzz_receipt.c tests/fuzz/corpus/receipt \
+	tests/fuzz/fuzz_proof_receipt.c tests/fuzz/corpus/proof_receipt tests/fuzz/proof_receipt_seeds.py
 
 FUZZ_SECONDS = 60
 FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined

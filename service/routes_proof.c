@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The proof routes of kansa serve (design §10): GET /v1/proof/inclusion
+ * and /v1/proof/consistency, read-only, answered with the JSON of `kansa
+ * ledger proof --json` (the proof text of docs/formats.md, the size and the
+ * roots in hex), so that an auditor checks them with the same tools. The
+ * query was parsed on the event loop (server.c); a number the ledger
+ * cannot prove is 400.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/service.h"
+
+static json_t *hex(const uint8_t *p, size_t n)
+{
+	char h[2 * KANSA_HASH_LEN + 1];
+
+	kansa_hex_encode(h, p, n);
+	return json_string(h);
+}
+
+void kansa_route__proof(kansa_response *out, int route, kansa_ledger *lg, uint64_t a, uint64_t size)
+{
+	bool inclusion = route == KANSA_ROUTE_PROOF_INCLUSION;
+	kansa_merkle_proof p;
+	uint8_t first[KANSA_HASH_LEN], root[KANSA_HASH_LEN];
+	char *text = NULL;
+	size_t len = 0;
+	json_t *j;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	error = inclusion ? kansa_ledger_prove_inclusion(&p, first, root, lg, a, size)
+	    : kansa_ledger_prove_consistency(&p, first, root, lg, a, size);
+	if (error == 0)
+		error = kansa_merkle_proof_format(&text, &len, &p);
+	if (error < 0) {
+		/* REQ: SERVICE-PROOF-400 a proof the ledger cannot give for these numbers is 400 */
+		kansa_route__error(out, error == KANSA_EINVAL ? 400 : 503, kansa_error_name(error),
+		    kansa_error_last()->code == error ? kansa_error_last()->message : kansa_strerror(error));
+		return;
+	}
+	j = json_pack("{s:b, s:s%, s:I, s:o, s:s}", "ok", 1, "proof", text, len, "size", (json_int_t)p.size,
+	    "root", hex(root, KANSA_HASH_LEN), "schema", "kansa.ledger.proof/1");
+	if (j != NULL && inclusion) {
+		json_object_set_new(j, "seq", json_integer((json_int_t)p.index));
+		json_object_set_new(j, "leaf_hash", hex(first, KANSA_HASH_LEN));
+	} else if (j != NULL) {
+		json_object_set_new(j, "old_size", json_integer((json_int_t)p.old_size));
+		json_object_set_new(j, "old_root", hex(first, KANSA_HASH_LEN));
+	}
+	free(text);
+	kansa_route__json(out, 200, j);
+}
