@@ -575,7 +575,12 @@ typedef enum {
 	 * units, is not listed for the action, or is not the request's
 	 * requester; checked right after row 1 */
 	KANSA_REASON_UNAUTHENTICATED_REQUESTER = 19,
-	KANSA_REASON_COUNT = 20,
+	/** "emergency-out-of-scope": an emergency request (no warrant) reaches
+	 * further than the policy's emergency bounds for its action (design
+	 * §12: more hosts, an op, a broader prefix or a longer window than
+	 * allowed); checked where a warrant's scope would be */
+	KANSA_REASON_EMERGENCY_OUT_OF_SCOPE = 20,
+	KANSA_REASON_COUNT = 21,
 } kansa_reason;
 
 /** The reason's name as in the design and the ledger ("target-out-of-scope"); "unknown" otherwise. */

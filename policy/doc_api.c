@@ -269,14 +269,7 @@ static json_t *jduration(int64_t s)
 {
 	char buf[32];
 
-	if (s % 86400 == 0)
-		snprintf(buf, sizeof(buf), "%lldd", (long long)(s / 86400));
-	else if (s % 3600 == 0)
-		snprintf(buf, sizeof(buf), "%lldh", (long long)(s / 3600));
-	else if (s % 60 == 0)
-		snprintf(buf, sizeof(buf), "%lldm", (long long)(s / 60));
-	else
-		snprintf(buf, sizeof(buf), "%llds", (long long)s);
+	kansa_duration__text(buf, s);
 	return json_string(buf);
 }
 
@@ -332,7 +325,8 @@ void kansa_policy_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now
 		json_object_set_new(q, kansa_action__name(a), json_integer((json_int_t)p->quorum[a]));
 	json_object_set_new(o, "quorum_rules", q);
 	json_object_set_new(o, "max_validity", jper_action(p->max_validity));
-	json_object_set_new(o, "emergency", jper_action(p->emergency));
+	json_object_set_new(o, "emergency", kansa_policy_doc__emergency_to_json(p));
+	json_object_set_new(o, "retention", jper_action(p->retention));
 	json_object_set_new(o, "fields", jnames(p->fields, p->n_fields));
 	json_object_set_new(o, "forbidden_fields", jnames(p->forbidden_fields, p->n_forbidden_fields));
 	json_object_set_new(o, "ops", jnames(p->ops, p->n_ops));
