@@ -152,6 +152,7 @@ int cmd_audit_show(int argc, char **argv);
 int cmd_audit_stats(int argc, char **argv);         /* cmd_audit_stats.c */
 int cmd_audit_officers(int argc, char **argv);      /* cmd_audit_acts.c */
 int cmd_audit_emergencies(int argc, char **argv);
+int cmd_audit_retention(int argc, char **argv);
 int cmd_anchor_push(int argc, char **argv);         /* cmd_anchor.c */
 int cmd_anchor_verify(int argc, char **argv);
 int cmd_anchor_cosign(int argc, char **argv);

@@ -1075,6 +1075,24 @@ KANSA_EXTERN(int) kansa_audit_officers(char **json, kansa_ledger *lg, int64_t fr
 KANSA_EXTERN(int) kansa_audit_emergencies(char **json, kansa_ledger *lg, int64_t now,
     const kansa_audit_options *opt);
 
+/**
+ * Which data the policy's retention periods say should be gone at @p at
+ * (design §12; schema in docs/audit.md "Retention"): every warrant under
+ * which an act was allowed, and every emergency act, with the end of its
+ * data window (a warrant's scope.window end, a neutralize warrant's expiry,
+ * an emergency query's request window end, an emergency neutralization's
+ * time), the retention of its action in the policy in force at @p at, and
+ * when it fell or falls due. "due" lists those due by @p at; with @p all,
+ * "within" (not yet due, with the time left) and "unset" (no retention for
+ * the action) too. Entries after @p at are not looked at. One pass over a
+ * read snapshot; memory grows with the warrants used and emergency acts.
+ * @param[out] json owned by the caller: free with free().
+ * @return 0; KANSA_EINVAL; KANSA_EFORMAT (a policy document the ledger
+ * names is missing or malformed); KANSA_EIO; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_audit_retention(char **json, kansa_ledger *lg, int64_t at, bool all,
+    const kansa_audit_options *opt);
+
 /* ---------------------------------------------------------------------- */
 /* Transparency log: Merkle proofs, signed notes, checkpoints             */
 /* ---------------------------------------------------------------------- */
