@@ -490,6 +490,19 @@ KANSA_EXTERN(void) kansa_doc_free(kansa_doc *d);
 KANSA_EXTERN(int) kansa_policy_load(kansa_policy **out, const uint8_t *cose, size_t len,
     const kansa_policy *previous);
 
+/**
+ * Load a policy without verifying who signed it: for checking a warrant
+ * against the policy in force when the versions before it are not at hand
+ * (kansa warrant verify with one --policy). The policy's own authority (the
+ * "policy" quorum of the version before) is NOT checked: take the file only
+ * from a source you trust (the commission, the ledger), or give the chain
+ * to kansa_policy_load(). Version 1 is verified anyway (it needs no other).
+ * @param[out] out owned by the caller: free with kansa_policy_free().
+ * @return 0; KANSA_EFORMAT (malformed, not a policy); for version 1 the
+ * errors of kansa_policy_load(); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_policy_load_unverified(kansa_policy **out, const uint8_t *cose, size_t len);
+
 /** The policy's version (1, 2, ...). */
 KANSA_EXTERN(uint64_t) kansa_policy_version(const kansa_policy *p);
 

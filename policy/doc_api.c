@@ -168,6 +168,24 @@ int kansa_policy_load(kansa_policy **out, const uint8_t *cose, size_t len, const
 	return 0;
 }
 
+int kansa_policy_load_unverified(kansa_policy **out, const uint8_t *cose, size_t len)
+{
+	kansa_policy *p;
+	int error;
+
+	*out = NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+	if ((error = kansa_signed_doc__parse(&p->sd, cose, len, KANSA_DOC_POLICY, NULL)) < 0 ||
+	    (p->sd->u.policy.version == 1 &&
+	    (error = kansa_policy_doc__verify_next(NULL, NULL, p->sd, NULL, NULL)) < 0)) {
+		kansa_policy_free(p);
+		return error;
+	}
+	*out = p;
+	return 0;
+}
+
 uint64_t kansa_policy_version(const kansa_policy *p)
 {
 	return p->sd->u.policy.version;
