@@ -56,7 +56,7 @@ void cli_json_print(json_t *obj, const char *schema);
 /* Hex of bytes as a new json string. */
 json_t *cli_json_hex(const uint8_t *p, size_t len);
 /* A time in JSON output: obj[key] = RFC 3339 text (UTC), obj[key_unix] =
- * the integer seconds beside it, for scripts (docs/cli.md). */
+ * the integer seconds beside it, for scripts (docs/formats.md). */
 void cli_json_time(json_t *obj, const char *key, int64_t t);
 
 /*
