@@ -26,6 +26,8 @@ audit_doc policy policy a b c
 expect_exit 0 "policy show --json" -- kansa policy show policy.cose --json
 json_get out.txt 'j["emergency"]["metadata-query"]["max_prefix_v4"], j["emergency"]["neutralize"]["ops"]' |
 	grep -qx "24 \['stop-process'\]" && ok "show prints the long form" || not_ok "show: $(json_get out.txt 'j["emergency"]')"
+expect_exit 0 "policy show" -- kansa policy show policy.cose
+expect_grep "neutralize 1d (max_hosts 1, ops stop-process)" out.txt "show text prints the bounds"
 kansa ledger init --db l.db --policy policy.cose >/dev/null || exit 99
 
 em_query() { # name target window-start
