@@ -14,6 +14,7 @@
  * the replay proves the entries and documents read here.
  */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

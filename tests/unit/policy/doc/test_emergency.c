@@ -2,7 +2,8 @@
 /*
  * The policy's "emergency" (design §12) in both forms, and its "retention":
  * parsed strictly from JSON through canonical CBOR, shown again, and every
- * value that makes no sense refused with the field named.
+ * value that makes no sense refused with the field named; and the policy
+ * in force loaded alone (kansa_policy_load_unverified).
  */
 #include "helpers.h"
 
@@ -170,4 +171,33 @@ Test(policy_retention, parsed_shown_and_refused)
 	expect_refused(policy_with("retention", json_pack("{s:s}", "metadata-query", "-1d")),
 	    "retention.metadata-query");
 	expect_refused(policy_with("retention", json_pack("{s:s}", "policy", "1d")), "unknown key \"policy\"");
+}
+
+/* The policy in force alone (kansa warrant verify with one --policy):
+ * version 2 loads without its predecessor, version 1 is still verified. */
+Test(policy_load_unverified, the_policy_in_force_alone)
+{
+	static const int one[] = { 0, -1 };
+	uint8_t *cose = NULL;
+	size_t len = 0;
+	kansa_policy *p = NULL;
+
+	cr_assert_eq(create_doc(&cose, &len, KANSA_DOC_POLICY, policy_json(2)), 0);
+	sign_with(&cose, &len, one);
+	cr_expect_eq(kansa_policy_load(&p, cose, len, NULL), KANSA_EVERIFY, "the chain rule stands");
+	cr_assert_eq(kansa_policy_load_unverified(&p, cose, len), 0, "%s", kansa_error_last()->message);
+	cr_expect_eq(kansa_policy_version(p), 2);
+	kansa_policy_free(p);
+	free(cose);
+	/* version 1 with one signature of three: refused, also unverified */
+	cr_assert_eq(create_doc(&cose, &len, KANSA_DOC_POLICY, policy_json(1)), 0);
+	sign_with(&cose, &len, one);
+	p = NULL;
+	cr_expect_eq(kansa_policy_load_unverified(&p, cose, len), KANSA_EVERIFY);
+	cr_expect_null(p);
+	/* not a policy at all */
+	cose[0] ^= 0xff;
+	cr_expect_eq(kansa_policy_load_unverified(&p, cose, len), KANSA_EFORMAT);
+	cr_expect_null(p);
+	free(cose);
 }
