@@ -243,7 +243,8 @@ static json_t *retention_json(ret_ctx *c, bool all)
 
 	for (size_t i = 0; i < c->n; i++)
 		c->items[i]->due = due_of(c->items[i], c->retention);
-	qsort(c->items, c->n, sizeof(*c->items), by_due);
+	if (c->n > 1)
+		qsort(c->items, c->n, sizeof(*c->items), by_due);
 	for (size_t i = 0; i < c->n; i++) {
 		const ret_item *r = c->items[i];
 		int64_t ret = r->action >= 0 && r->action < 2 ? c->retention[r->action] : 0;
