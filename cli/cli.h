@@ -55,6 +55,9 @@ void cli_json_print(json_t *obj, const char *schema);
 
 /* Hex of bytes as a new json string. */
 json_t *cli_json_hex(const uint8_t *p, size_t len);
+/* A time in JSON output: obj[key] = RFC 3339 text (UTC), obj[key_unix] =
+ * the integer seconds beside it, for scripts (docs/formats.md). */
+void cli_json_time(json_t *obj, const char *key, int64_t t);
 
 /*
  * A passphrase: from --passphrase-file, else $KANSA_PASSPHRASE_FILE, else a
@@ -155,6 +158,7 @@ int cmd_audit_show(int argc, char **argv);
 int cmd_audit_stats(int argc, char **argv);         /* cmd_audit_stats.c */
 int cmd_audit_officers(int argc, char **argv);      /* cmd_audit_acts.c */
 int cmd_audit_emergencies(int argc, char **argv);
+int cmd_audit_retention(int argc, char **argv);
 int cmd_anchor_push(int argc, char **argv);         /* cmd_anchor.c */
 int cmd_anchor_verify(int argc, char **argv);
 int cmd_anchor_cosign(int argc, char **argv);

@@ -10,6 +10,7 @@
 json_t *cli_clock_check(kansa_ledger *lg)
 {
 	kansa_clock_status c;
+	json_t *o;
 
 	if (kansa_ledger_clock_check(&c, lg) < 0) {
 		cli_warn("warning: cannot compare the clock with the ledger: %s", kansa_error_last()->message);
@@ -17,7 +18,11 @@ json_t *cli_clock_check(kansa_ledger *lg)
 	}
 	if (c.state != KANSA_CLOCK_OK)
 		cli_warn("warning: %s", c.message);
-	return json_pack("{s:s, s:I, s:I, s:I, s:s}", "state", kansa_clock_state_name(c.state),
-	    "now", (json_int_t)c.now, "last_time", (json_int_t)c.last_time, "skew", (json_int_t)c.skew,
-	    "message", c.message);
+	o = json_pack("{s:s, s:I, s:s}", "state", kansa_clock_state_name(c.state), "skew",
+	    (json_int_t)c.skew, "message", c.message);
+	if (o != NULL) {
+		cli_json_time(o, "now", c.now);
+		cli_json_time(o, "last_time", c.last_time);
+	}
+	return o;
 }

@@ -109,7 +109,8 @@ static json_t *cosigner_json(const kansa_anchor_cosigner *w)
 	    w->old_form ? "old" : "cosignature/v1");
 
 	if (w->timestamp)
-		json_object_set_new(o, "timestamp", json_integer((json_int_t)w->timestamp));
+		cli_json_time(o, "timestamp",
+		    w->timestamp > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)w->timestamp);
 	return o;
 }
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kansa audit officers | emergencies (design §12, docs/audit.md): acts and
- * denials per officer with the patterns an overseer looks for, and every
- * emergency act in full with its state. The library builds each as one JSON
- * object (kansa_audit_officers, kansa_audit_emergencies); --json prints it,
- * the text is drawn from the same object.
+ * kansa audit officers | emergencies | retention (design §12, docs/audit.md):
+ * acts and denials per officer with the patterns an overseer looks for,
+ * every emergency act in full with its state, and the data whose retention
+ * has run out. The library builds each as one JSON object
+ * (kansa_audit_officers, kansa_audit_emergencies, kansa_audit_retention);
+ * --json prints it, the text and CSV are drawn from the same object.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,4 +241,151 @@ int cmd_audit_emergencies(int argc, char **argv)
 	}
 	json_decref(j);
 	return EXIT_OK;
+}
+
+/* ---- retention ----------------------------------------------------------------- */
+
+static const cli_help help_retention = {
+	.usage = "--db DB [--at T] [--all] [--json|--csv]",
+	.about = "Data whose retention has run out (design §12): for every warrant under which\n"
+	    "an act was allowed, and every emergency act, the end of its data window (the\n"
+	    "warrant's scope window end; a neutralize warrant's expiry; an emergency\n"
+	    "query's request window end; an emergency neutralization's time) plus the\n"
+	    "retention of its action in the policy in force (the policy's \"retention\",\n"
+	    "e.g. {\"metadata-query\": \"90d\"}). Lists what is due at --at (default now),\n"
+	    "oldest first; --all also lists what is still within retention, with the\n"
+	    "time left, and what has no retention set. Entries after --at are ignored.\n"
+	    "This decodes the entries; 'kansa audit replay' proves them.\n"
+	    "\n"
+	    "exit status: 0 nothing due, 1 something is due, 2 usage, 3 no such ledger or a\n"
+	    "policy document that does not parse, 4 cannot read it (wrong key, I/O).",
+	.example = "kansa audit retention --db ledger.db\n"
+	    "kansa audit retention --db ledger.db --at 2027-01-01 --all --json | jq '.within[].time_left'",
+	.schema = "kansa.audit.retention/1",
+};
+
+typedef struct {
+	int64_t at;
+	bool all;
+} retention_arg;
+
+static int retention_fn(char **json, kansa_ledger *lg, const kansa_audit_options *opt, void *arg)
+{
+	const retention_arg *a = arg;
+
+	return kansa_audit_retention(json, lg, a->at, a->all, opt);
+}
+
+/* One CSV field: quoted when it holds a comma, quote or newline. */
+static void csv_field(const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\n\r") == NULL) {
+		printf("%s%s", s, last ? "\n" : ",");
+		return;
+	}
+	putchar('"');
+	for (; *s; s++)
+		printf(*s == '"' ? "\"\"" : "%c", *s);
+	printf("\"%s", last ? "\n" : ",");
+}
+
+static void retention_csv_list(const json_t *j, const char *state)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(json_object_get(j, state), i, e) {
+		char seq[32], since[32], left[32];
+		bool w = strcmp(str(e, "kind"), "warrant") == 0;
+
+		snprintf(seq, sizeof(seq), "%lld", num(e, w ? "first_seq" : "seq"));
+		snprintf(since, sizeof(since), "%lld", num(e, "due_since"));
+		snprintf(left, sizeof(left), "%lld", num(e, "time_left"));
+		csv_field(state, false);
+		csv_field(str(e, "kind"), false);
+		csv_field(str(e, "action"), false);
+		csv_field(w ? str(e, "warrant") : str(e, "leaf_hash"), false);
+		csv_field(str(e, "case"), false);
+		csv_field(seq, false);
+		csv_field(str(e, "window_end"), false);
+		csv_field(str(e, "retention"), false);
+		csv_field(str(e, "due_at"), false);
+		csv_field(json_object_get(e, "due_since") ? since : "", false);
+		csv_field(json_object_get(e, "time_left") ? left : "", true);
+	}
+}
+
+static void print_retention_list(const json_t *j, const char *state, const char *title)
+{
+	size_t i;
+	json_t *e;
+	char d[48];
+
+	if (json_object_get(j, state) == NULL)
+		return;
+	printf("\n%s (%zu)\n", title, json_array_size(json_object_get(j, state)));
+	json_array_foreach(json_object_get(j, state), i, e) {
+		bool w = strcmp(str(e, "kind"), "warrant") == 0;
+
+		if (w)
+			printf("  warrant %s  %s, case %s\n", str(e, "warrant"), str(e, "action"), str(e, "case"));
+		else
+			printf("  emergency act seq %lld  %s\n", num(e, "seq"), str(e, "action"));
+		printf("      window end %s", str(e, "window_end"));
+		if (json_object_get(e, "due_since")) {
+			duration(d, sizeof(d), num(e, "due_since"));
+			printf(", retention %s: DUE since %s (%s ago)\n", str(e, "retention"), str(e, "due_at"), d);
+		} else if (json_object_get(e, "time_left")) {
+			duration(d, sizeof(d), num(e, "time_left"));
+			printf(", retention %s: due at %s (%s left)\n", str(e, "retention"), str(e, "due_at"), d);
+		} else {
+			printf(", no retention set for %s\n", str(e, "action"));
+		}
+	}
+}
+
+int cmd_audit_retention(int argc, char **argv)
+{
+	const char *schema = help_retention.schema;
+	const char *db = NULL, *key_file = NULL, *at_s = NULL;
+	bool json = false, csv = false;
+	retention_arg a = { (int64_t)time(NULL), false };
+	const cli_option opts[] = {
+		CLI_OPT_DB(&db, "the ledger", CLI_OPT_REQUIRED),
+		CLI_OPT_DB_KEY_FILE(&key_file),
+		CLI_OPT_STRING("at", 0, &at_s, "T", "judge at T instead of now (date, RFC 3339 or +90d)", 0),
+		CLI_OPT_FLAG("all", 0, &a.all, "also what is within retention, and what has none set"),
+		CLI_OPT_JSON(&json, "one JSON object: {\"due\": [...], \"counts\": {...}}"),
+		CLI_OPT_FLAG("csv", 0, &csv, "one CSV row per warrant or act: state,kind,action,..."),
+		CLI_OPT_END(),
+	};
+	const json_t *c;
+	json_t *j;
+	int rc;
+
+	if ((rc = cli_parse_options(&help_retention, opts, argc, argv)) >= 0)
+		return rc;
+	if (json && csv)
+		return cli_usage_error("give --json or --csv, not both");
+	if (at_s && (rc = cli_audit_time(&a.at, at_s, false)) >= 0)
+		return rc;
+	if ((rc = run(&j, "retention", db, key_file, json, schema, retention_fn, &a)) >= 0)
+		return rc;
+	c = json_object_get(j, "counts");
+	if (csv) {
+		printf("state,kind,action,id,case,seq,window_end,retention,due_at,due_since,time_left\n");
+		retention_csv_list(j, "due");
+		retention_csv_list(j, "within");
+		retention_csv_list(j, "unset");
+	} else if (!json) {
+		printf("Retention at %s (policy version %lld): %lld due, %lld within retention, %lld with "
+		    "none set\n", str(j, "at"), num(j, "policy_version"), num(c, "due"), num(c, "within"),
+		    num(c, "unset"));
+		print_retention_list(j, "due", "Due");
+		print_retention_list(j, "within", "Within retention");
+		print_retention_list(j, "unset", "No retention set");
+	}
+	rc = num(c, "due") > 0 ? EXIT_NO : EXIT_OK;
+	json_decref(j);
+	return rc;
 }

@@ -49,7 +49,7 @@ static void print_info(const kansa_ledger_info *in, json_t *clock, bool json, co
 		json_object_set_new(o, "commission", json_string(in->commission));
 		json_object_set_new(o, "origin", json_string(in->origin));
 		json_object_set_new(o, "log_key", json_string(in->log_key));
-		json_object_set_new(o, "last_time", json_integer(in->last_time));
+		cli_json_time(o, "last_time", in->last_time);
 		if (clock)
 			json_object_set(o, "clock", clock);
 		cli_json_print(o, schema);

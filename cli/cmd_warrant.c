@@ -26,13 +26,41 @@ static const cli_help help_verify = {
 	    "enough distinct members signed for its action, now is within\n"
 	    "[not_before, expires), and its validity is within the policy's\n"
 	    "max_validity. Revocations are in the ledger, not checked here.\n"
-	    "Give --policy once per version, oldest first; the last is in force.\n"
+	    "The policy in force alone suffices: with one --policy of version 2 or\n"
+	    "later, who signed that policy is not checked (say so in the output);\n"
+	    "give every version, oldest first, to check the chain too.\n"
 	    "\n"
 	    "exit status: 0 valid now; 1 invalid, expired, not yet valid or no quorum;\n"
 	    "3 a warrant or policy file that is malformed, missing or unreadable.",
-	.example = "kansa warrant verify warrant.cose --policy policy.cose",
+	.example = "kansa warrant verify warrant.cose --policy policy-v2.cose\n"
+	    "kansa warrant verify warrant.cose --policy policy-v1.cose --policy policy-v2.cose",
 	.schema = "kansa.warrant.verify/1",
 };
+
+/* The policy in force: the chain when given (checked), or one file alone,
+ * whose own signers are then not checked unless it is version 1. */
+static int load_in_force(kansa_policy **out, bool *chain_checked, const char *const *files, size_t n)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int error;
+
+	*chain_checked = true;
+	if (n != 1)
+		return cli_doc_load_policies(out, files, n);
+	if ((error = cli_doc_read(&buf, &len, files[0])) < 0)
+		return error;
+	error = kansa_policy_load_unverified(out, buf, len);
+	free(buf);
+	if (error < 0) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "policy %.60s: %.180s", files[0], kansa_error_last()->message);
+		return kansa_error_set_str(error, msg);
+	}
+	*chain_checked = kansa_policy_version(*out) == 1;
+	return 0;
+}
 
 int cmd_warrant_verify(int argc, char **argv)
 {
@@ -42,8 +70,8 @@ int cmd_warrant_verify(int argc, char **argv)
 	bool as_json = false;
 	const cli_option opts[] = {
 		CLI_OPT_OPERAND(&file, "FILE", "expected one warrant FILE"),
-		CLI_OPT_LIST("policy", 0, &policies, "FILE", "the policy (version 1 first when giving a chain)",
-		    CLI_OPT_REQUIRED),
+		CLI_OPT_LIST("policy", 0, &policies, "FILE",
+		    "the policy in force (or the chain, version 1 first)", CLI_OPT_REQUIRED),
 		CLI_OPT_STRING("at", 0, &at, "TIME", "verify at TIME instead of now (RFC 3339 or +/-offset)", 0),
 		CLI_OPT_JSON(&as_json, "print one JSON object"),
 		CLI_OPT_END(),
@@ -54,6 +82,7 @@ int cmd_warrant_verify(int argc, char **argv)
 	kansa_policy *policy = NULL;
 	kansa_doc *d = NULL;
 	int64_t now = (int64_t)time(NULL);
+	bool chain_checked = true;
 	int error, verdict;
 	json_t *o = NULL;
 
@@ -64,7 +93,7 @@ int cmd_warrant_verify(int argc, char **argv)
 
 	if ((error = cli_doc_read(&in, &in_len, file)) < 0 ||
 	    (error = kansa_doc_parse(&d, in, in_len, KANSA_DOC_WARRANT)) < 0 ||
-	    (error = cli_doc_load_policies(&policy, policies.v, policies.n)) < 0)
+	    (error = load_in_force(&policy, &chain_checked, policies.v, policies.n)) < 0)
 		goto out;
 	/* one parse, one signature pass: the verdict comes with the description */
 	if ((error = kansa_doc_to_json(&text, &verdict, d, policy, now)) < 0)
@@ -78,7 +107,8 @@ int cmd_warrant_verify(int argc, char **argv)
 		json_object_set_new(o, "ok", json_boolean(verdict == 0));
 		json_object_set_new(o, "valid", json_boolean(verdict == 0));
 		json_object_set_new(o, "file", json_string(file));
-		json_object_set_new(o, "verified_at", json_integer((json_int_t)now));
+		cli_json_time(o, "verified_at", now);
+		json_object_set_new(o, "policy_chain", json_string(chain_checked ? "checked" : "not-checked"));
 		if (verdict < 0)
 			json_object_set_new(o, "error", json_pack("{s:s, s:s}", "code",
 			    kansa_error_name(verdict), "message", reason));
@@ -101,6 +131,10 @@ int cmd_warrant_verify(int argc, char **argv)
 	}
 	if (verdict < 0)
 		cli_warn("%s", reason);
+	if (!chain_checked && !as_json)
+		cli_warn("note: policy version %llu taken as in force; who signed it was not checked "
+		    "(give every version, oldest first, to check that too)",
+		    (unsigned long long)kansa_policy_version(policy));
 	error = 0;
 	json_decref(o);
 	o = NULL;

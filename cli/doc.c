@@ -340,6 +340,32 @@ static void print_list(const char *label, const json_t *a)
 	printf("\n");
 }
 
+/* An action's emergency bounds (the long form): "neutralize 1d (max_hosts 1,
+ * ops stop-process block-c2)". */
+static void print_bounds(const char *action, const json_t *b, bool comma)
+{
+	const char *k;
+	json_t *v, *x;
+	size_t i;
+	bool any = false;
+
+	printf("%s%s %s (", comma ? ", " : "", action, cli_jstr(b, "ratify_within"));
+	json_object_foreach((json_t *)(uintptr_t)b, k, v) {
+		if (strcmp(k, "ratify_within") == 0)
+			continue;
+		printf("%s%s", any ? ", " : "", k);
+		if (json_is_array(v))
+			json_array_foreach(v, i, x)
+				printf(" %s", json_string_value(x) ? json_string_value(x) : "?");
+		else if (json_is_integer(v))
+			printf(" %lld", (long long)json_integer_value(v));
+		else
+			printf(" %s", json_string_value(v) ? json_string_value(v) : "?");
+		any = true;
+	}
+	printf(")");
+}
+
 static void print_per_action(const char *label, const json_t *o)
 {
 	const char *k;
@@ -348,7 +374,11 @@ static void print_per_action(const char *label, const json_t *o)
 
 	printf("%-13s", label);
 	json_object_foreach((json_t *)(uintptr_t)o, k, v) {
-		printf("%s%s %s", any ? ", " : "", k, json_string_value(v) ? json_string_value(v) : "?");
+		if (json_is_object(v)) {
+			print_bounds(k, v, any);
+		} else {
+			printf("%s%s %s", any ? ", " : "", k, json_string_value(v) ? json_string_value(v) : "?");
+		}
 		any = true;
 	}
 	printf("%s\n", any ? "" : "(none)");
@@ -410,6 +440,7 @@ static void print_doc(const json_t *o, bool with_policy)
 		printf("\n");
 		print_per_action("max validity", json_object_get(o, "max_validity"));
 		print_per_action("emergency", json_object_get(o, "emergency"));
+		print_per_action("retention", json_object_get(o, "retention"));
 		print_list("fields", json_object_get(o, "fields"));
 		print_list("forbidden", json_object_get(o, "forbidden_fields"));
 		print_list("ops", json_object_get(o, "ops"));

@@ -36,3 +36,13 @@ json_t *cli_json_hex(const uint8_t *p, size_t len)
 	free(hex);
 	return j;
 }
+
+void cli_json_time(json_t *obj, const char *key, int64_t t)
+{
+	char text[32], k[96];
+
+	kansa_time_format(text, t);
+	json_object_set_new(obj, key, json_string(text));
+	snprintf(k, sizeof(k), "%s_unix", key);
+	json_object_set_new(obj, k, json_integer((json_int_t)t));
+}

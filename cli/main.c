@@ -48,6 +48,7 @@ static const cli_command commands[] = {
 	{ "audit", "stats", cmd_audit_stats, "the figures of the annual report for a period" },
 	{ "audit", "officers", cmd_audit_officers, "acts and denials per officer, with patterns" },
 	{ "audit", "emergencies", cmd_audit_emergencies, "every emergency act in full, and its state" },
+	{ "audit", "retention", cmd_audit_retention, "data whose retention period has run out" },
 	{ "check", NULL, cmd_check, "decide on a request and record the decision" },
 	{ "receipt", "verify", cmd_receipt_verify, "is a receipt a valid allow of this request? (log key only)" },
 	{ "receipt", "show", cmd_receipt_show, "print what a receipt says (not verified)" },

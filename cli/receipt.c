@@ -37,9 +37,9 @@ json_t *cli_receipt_json(const kansa_receipt *r)
 	json_object_set_new(o, "detail", json_string(r->detail));
 	json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
 	json_object_set_new(o, "leaf_hash", cli_json_hex(r->leaf_hash, KANSA_HASH_LEN));
-	json_object_set_new(o, "time", json_integer(r->time));
+	cli_json_time(o, "time", r->time);
 	if (r->ratify_by)
-		json_object_set_new(o, "ratify_by", json_integer(r->ratify_by));
+		cli_json_time(o, "ratify_by", r->ratify_by);
 	json_object_set_new(o, "recorded", json_boolean(r->recorded));
 	if (r->cose_len > 0) { /* the signed receipt (design §9), what the data holder checks */
 		char b64[KANSA_RECEIPT_MAX_BASE64];

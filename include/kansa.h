@@ -492,6 +492,19 @@ KANSA_EXTERN(void) kansa_doc_free(kansa_doc *d);
 KANSA_EXTERN(int) kansa_policy_load(kansa_policy **out, const uint8_t *cose, size_t len,
     const kansa_policy *previous);
 
+/**
+ * Load a policy without verifying who signed it: for checking a warrant
+ * against the policy in force when the versions before it are not at hand
+ * (kansa warrant verify with one --policy). The policy's own authority (the
+ * "policy" quorum of the version before) is NOT checked: take the file only
+ * from a source you trust (the commission, the ledger), or give the chain
+ * to kansa_policy_load(). Version 1 is verified anyway (it needs no other).
+ * @param[out] out owned by the caller: free with kansa_policy_free().
+ * @return 0; KANSA_EFORMAT (malformed, not a policy); for version 1 the
+ * errors of kansa_policy_load(); KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_policy_load_unverified(kansa_policy **out, const uint8_t *cose, size_t len);
+
 /** The policy's version (1, 2, ...). */
 KANSA_EXTERN(uint64_t) kansa_policy_version(const kansa_policy *p);
 
@@ -577,7 +590,12 @@ typedef enum {
 	 * units, is not listed for the action, or is not the request's
 	 * requester; checked right after row 1 */
 	KANSA_REASON_UNAUTHENTICATED_REQUESTER = 19,
-	KANSA_REASON_COUNT = 20,
+	/** "emergency-out-of-scope": an emergency request (no warrant) reaches
+	 * further than the policy's emergency bounds for its action (design
+	 * §12: more hosts, an op, a broader prefix or a longer window than
+	 * allowed); checked where a warrant's scope would be */
+	KANSA_REASON_EMERGENCY_OUT_OF_SCOPE = 20,
+	KANSA_REASON_COUNT = 21,
 } kansa_reason;
 
 /** The reason's name as in the design and the ledger ("target-out-of-scope"); "unknown" otherwise. */
@@ -1078,6 +1096,24 @@ KANSA_EXTERN(int) kansa_audit_officers(char **json, kansa_ledger *lg, int64_t fr
  * @return 0; KANSA_EINVAL; KANSA_EIO; KANSA_ENOMEM.
  */
 KANSA_EXTERN(int) kansa_audit_emergencies(char **json, kansa_ledger *lg, int64_t now,
+    const kansa_audit_options *opt);
+
+/**
+ * Which data the policy's retention periods say should be gone at @p at
+ * (design §12; schema in docs/audit.md "Retention"): every warrant under
+ * which an act was allowed, and every emergency act, with the end of its
+ * data window (a warrant's scope.window end, a neutralize warrant's expiry,
+ * an emergency query's request window end, an emergency neutralization's
+ * time), the retention of its action in the policy in force at @p at, and
+ * when it fell or falls due. "due" lists those due by @p at; with @p all,
+ * "within" (not yet due, with the time left) and "unset" (no retention for
+ * the action) too. Entries after @p at are not looked at. One pass over a
+ * read snapshot; memory grows with the warrants used and emergency acts.
+ * @param[out] json owned by the caller: free with free().
+ * @return 0; KANSA_EINVAL; KANSA_EFORMAT (a policy document the ledger
+ * names is missing or malformed); KANSA_EIO; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_audit_retention(char **json, kansa_ledger *lg, int64_t at, bool all,
     const kansa_audit_options *opt);
 
 /* ---------------------------------------------------------------------- */

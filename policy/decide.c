@@ -34,6 +34,7 @@ static const char *const reason_names[KANSA_REASON_COUNT] = {
 	[KANSA_REASON_OP_NOT_ALLOWED] = "op-not-allowed",
 	[KANSA_REASON_USES_EXHAUSTED] = "uses-exhausted",
 	[KANSA_REASON_UNAUTHENTICATED_REQUESTER] = "unauthenticated-requester",
+	[KANSA_REASON_EMERGENCY_OUT_OF_SCOPE] = "emergency-out-of-scope",
 };
 
 const char *kansa_reason_name(int reason)
@@ -243,11 +244,72 @@ void kansa_decide__evaluate(kansa_decision *out, const kansa_policy_doc *policy,
 		    (unsigned long long)state->uses + 1, (unsigned long long)w->max_uses);
 }
 
+/* The addresses @p n prefixes cover, saturating at UINT64_MAX (overlaps
+ * count twice: an upper bound, which is what a bound needs). */
+static uint64_t addresses_covered(const kansa_prefix *l, size_t n)
+{
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned bits = (l[i].family == 4 ? 32u : 128u) - l[i].len;
+
+		if (bits >= 64 || __builtin_add_overflow(total, (uint64_t)1 << bits, &total))
+			return UINT64_MAX;
+	}
+	return total;
+}
+
+/* REQ: DECIDE-EMERGENCY-BOUNDS the policy's emergency bounds (design §12),
+ * where a warrant's scope would be: hosts, prefixes, window. */
+static bool emergency_in_scope(kansa_decision *out, const kansa_emergency_bounds *b,
+    const kansa_request_doc *req)
+{
+	const kansa_prefix *l = req->action == KANSA_ACT_NEUTRALIZE ? &req->host : req->targets;
+	size_t n = req->action == KANSA_ACT_NEUTRALIZE ? 1 : req->n_targets;
+	uint64_t covered = addresses_covered(l, n);
+	char text[64], d1[32], d2[32];
+
+	if (b->max_hosts > 0 && covered > b->max_hosts) {
+		if (covered == UINT64_MAX)
+			snprintf(text, sizeof(text), "at least 2^64");
+		else
+			snprintf(text, sizeof(text), "%llu", (unsigned long long)covered);
+		DENY(out, KANSA_REASON_EMERGENCY_OUT_OF_SCOPE,
+		    "the request covers %s addresses, more than the emergency bound of %llu hosts", text,
+		    (unsigned long long)b->max_hosts);
+		return false;
+	}
+	for (size_t i = 0; req->action == KANSA_ACT_METADATA_QUERY && i < n; i++) {
+		uint8_t bound = b->max_prefix[l[i].family == 4 ? 0 : 1];
+
+		if (bound > 0 && l[i].len < bound) {
+			kansa_prefix__format(text, &l[i]);
+			DENY(out, KANSA_REASON_EMERGENCY_OUT_OF_SCOPE,
+			    "prefix %s is broader than the emergency bound /%u", text, (unsigned)bound);
+			return false;
+		}
+	}
+	if (req->action == KANSA_ACT_METADATA_QUERY && b->max_window > 0 &&
+	    (req->window[1] < req->window[0] || req->window[1] - req->window[0] > b->max_window)) {
+		kansa_duration__text(d1, req->window[1] - req->window[0]);
+		kansa_duration__text(d2, b->max_window);
+		if (req->window[1] < req->window[0])
+			DENY(out, KANSA_REASON_EMERGENCY_OUT_OF_SCOPE, "the window ends before it starts");
+		else
+			DENY(out, KANSA_REASON_EMERGENCY_OUT_OF_SCOPE,
+			    "window of %s is longer than the emergency bound of %s", d1, d2);
+		return false;
+	}
+	return true;
+}
+
 /* Emergency acts (design §5): no warrant; the policy must allow them for
- * the action; the checks that need no warrant still apply. */
+ * the action; the checks that do not need a warrant still apply, and the
+ * policy's emergency bounds stand where the warrant's scope would. */
 static void decide_emergency(kansa_decision *out, const kansa_policy_doc *policy,
     const kansa_request_doc *req, int64_t time)
 {
+	const kansa_emergency_bounds *b;
 	char t1[32];
 
 	if (req->action < 0 || req->action > KANSA_ACT_NEUTRALIZE || policy->emergency[req->action] <= 0) {
@@ -255,10 +317,17 @@ static void decide_emergency(kansa_decision *out, const kansa_policy_doc *policy
 		    "no warrant, and the policy allows no emergency %s", kansa_action__name(req->action));
 		return;
 	}
-	if (!kansa_decide__policy_checks(out, policy, req))
+	b = &policy->emergency_bounds[req->action];
+	if (!kansa_decide__policy_checks(out, policy, req) || !emergency_in_scope(out, b, req))
 		return;
 	if (req->action == KANSA_ACT_NEUTRALIZE && !kansa_rules__op_allowed(policy, req->op)) {
 		DENY(out, KANSA_REASON_OP_NOT_ALLOWED, "operation '%.64s' is not allowed by the policy", req->op);
+		return;
+	}
+	/* REQ: DECIDE-EMERGENCY-BOUNDS an op outside the emergency ops */
+	if (req->action == KANSA_ACT_NEUTRALIZE && b->n_ops > 0 && !in_list(b->ops, b->n_ops, req->op)) {
+		DENY(out, KANSA_REASON_EMERGENCY_OUT_OF_SCOPE,
+		    "operation '%.64s' is not among the policy's emergency ops", req->op);
 		return;
 	}
 	out->ratify_by = time + policy->emergency[req->action];

@@ -62,6 +62,17 @@ typedef struct {
 	uint8_t pub[KANSA_PUBKEY_LEN]; /* the key of the vkey */
 } kansa_policy_witness;
 
+/* How far an emergency act of one action may reach (design §12, the long
+ * form of the policy's "emergency"); every bound is 0 (ops: none) when the
+ * policy does not set it. */
+typedef struct {
+	uint64_t max_hosts;     /* addresses the request's targets (or host) may cover */
+	char **ops;             /* neutralize: the operations allowed without a warrant */
+	size_t n_ops;
+	uint8_t max_prefix[2];  /* metadata-query: shortest prefix length, [0] IPv4, [1] IPv6 */
+	int64_t max_window;     /* metadata-query: longest window, seconds */
+} kansa_emergency_bounds;
+
 typedef struct {
 	char *commission;                    /* "jp-ccisc" */
 	uint64_t version;                    /* 1, 2, ... */
@@ -77,6 +88,8 @@ typedef struct {
 	size_t n_ops;
 	uint64_t max_targets;                /* per request; default 256 */
 	int64_t emergency[2];                /* ratification window in seconds per action; 0 = no emergency acts */
+	kansa_emergency_bounds emergency_bounds[2]; /* per action: how far an emergency act may reach */
+	int64_t retention[2];                /* seconds data may be kept past its window, per action; 0 = not set */
 	int64_t receipt_ttl;                 /* seconds a receipt stays valid (design §9); default KANSA_RECEIPT_TTL */
 	char *origin;                        /* checkpoint origin prefix of new ledgers, or NULL */
 	kansa_policy_witness *witnesses;     /* listed witnesses (docs/anchoring.md) */
@@ -88,6 +101,12 @@ typedef struct {
 
 /* policy/doc_witness.c: free the origin and witnesses fields. */
 void kansa_policy_doc__dispose_witnesses(kansa_policy_doc *p);
+/* policy/doc_emergency.c: free the emergency bounds. */
+void kansa_policy_doc__dispose_emergency(kansa_policy_doc *p);
+/* The policy's "emergency" in its JSON form: "24h" per action, or the long
+ * form when the action has bounds (policy/doc_emergency.c). */
+struct json_t;
+struct json_t *kansa_policy_doc__emergency_to_json(const kansa_policy_doc *p);
 
 typedef struct {
 	uint8_t cti[16];        /* warrant id (CWT claim 7) */
@@ -266,6 +285,8 @@ void kansa_time__format(char out[32], int64_t t);
 int kansa_duration__parse(int64_t *out, const char *text);
 /* "29d 23h", "5h 10m", "42s": a short human duration. */
 void kansa_duration__format(char out[32], int64_t seconds);
+/* The JSON form of a duration, exact: "90d", "24h", "15m", "90s". */
+void kansa_duration__text(char out[32], int64_t seconds);
 
 /* JSON form -> canonical CBOR payload (policy/doc_json.c). Policy member
  * keys named by path are read relative to @p base_dir; with base_dir NULL

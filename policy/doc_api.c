@@ -168,6 +168,24 @@ int kansa_policy_load(kansa_policy **out, const uint8_t *cose, size_t len, const
 	return 0;
 }
 
+int kansa_policy_load_unverified(kansa_policy **out, const uint8_t *cose, size_t len)
+{
+	kansa_policy *p;
+	int error;
+
+	*out = NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+	if ((error = kansa_signed_doc__parse(&p->sd, cose, len, KANSA_DOC_POLICY, NULL)) < 0 ||
+	    (p->sd->u.policy.version == 1 &&
+	    (error = kansa_policy_doc__verify_next(NULL, NULL, p->sd, NULL, NULL)) < 0)) {
+		kansa_policy_free(p);
+		return error;
+	}
+	*out = p;
+	return 0;
+}
+
 uint64_t kansa_policy_version(const kansa_policy *p)
 {
 	return p->sd->u.policy.version;
@@ -269,14 +287,7 @@ static json_t *jduration(int64_t s)
 {
 	char buf[32];
 
-	if (s % 86400 == 0)
-		snprintf(buf, sizeof(buf), "%lldd", (long long)(s / 86400));
-	else if (s % 3600 == 0)
-		snprintf(buf, sizeof(buf), "%lldh", (long long)(s / 3600));
-	else if (s % 60 == 0)
-		snprintf(buf, sizeof(buf), "%lldm", (long long)(s / 60));
-	else
-		snprintf(buf, sizeof(buf), "%llds", (long long)s);
+	kansa_duration__text(buf, s);
 	return json_string(buf);
 }
 
@@ -332,7 +343,8 @@ void kansa_policy_doc__to_json(json_t *o, const kansa_signed_doc *d, int64_t now
 		json_object_set_new(q, kansa_action__name(a), json_integer((json_int_t)p->quorum[a]));
 	json_object_set_new(o, "quorum_rules", q);
 	json_object_set_new(o, "max_validity", jper_action(p->max_validity));
-	json_object_set_new(o, "emergency", jper_action(p->emergency));
+	json_object_set_new(o, "emergency", kansa_policy_doc__emergency_to_json(p));
+	json_object_set_new(o, "retention", jper_action(p->retention));
 	json_object_set_new(o, "fields", jnames(p->fields, p->n_fields));
 	json_object_set_new(o, "forbidden_fields", jnames(p->forbidden_fields, p->n_forbidden_fields));
 	json_object_set_new(o, "ops", jnames(p->ops, p->n_ops));

@@ -74,4 +74,8 @@ int kansa_field__action(int *out, const cbor_item_t *v, const char *path);
 int kansa_policy_doc__parse_witnesses(kansa_policy_doc *p, const cbor_item_t *origin,
     const cbor_item_t *witnesses, const cbor_item_t *quorum);
 
+/* The policy's "emergency" map (policy/doc_emergency.c): per action a
+ * ratification window in seconds, or the map of its bounds. Needs p->ops. */
+int kansa_policy_doc__parse_emergency(kansa_policy_doc *p, const cbor_item_t *v);
+
 #endif

@@ -158,7 +158,7 @@ int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *bas
 {
 	static const char *const keys[] = { "commission", "version", "members", "quorum",
 		"max_validity", "fields", "forbidden_fields", "ops", "max_targets", "emergency",
-		"origin", "witnesses", "witness_quorum", "receipt_ttl", "units", NULL };
+		"origin", "witnesses", "witness_quorum", "receipt_ttl", "units", "retention", NULL };
 	static const char *const member_keys[] = { "name", "public_key", NULL };
 	static const char *const quorum_keys[] = { "metadata-query", "neutralize", "revoke",
 		"policy", NULL };
@@ -256,14 +256,16 @@ int kansa_policy_doc__from_json(cbor_item_t *m, const json_t *j, const char *bas
 		if (error < 0)
 			return error;
 	}
-	if ((error = per_action_durations(&sub, j, "emergency", "")) < 0)
+	if ((error = per_action_durations(&sub, j, "retention", "")) < 0)
 		return error;
 	if (sub != NULL) {
-		error = kansa_json__put(m, "emergency", sub);
+		error = kansa_json__put(m, "retention", sub);
 		sub = NULL;
 		if (error < 0)
 			return error;
 	}
+	if ((error = kansa_policy_doc__emergency_from_json(m, j)) < 0)
+		return error;
 	if ((error = kansa_json__put_texts(m, "fields", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
 	    (error = kansa_json__put_texts(m, "forbidden_fields", j, "", KANSA_MAX_VOCABULARY)) < 0 ||
 	    (error = kansa_json__put_texts(m, "ops", j, "", KANSA_MAX_VOCABULARY)) < 0 ||

@@ -45,6 +45,8 @@ int kansa_json__prefixes(cbor_item_t **out, const json_t *v, const char *p, size
     bool address_only);
 /* The policy's origin, witnesses and witness_quorum (policy/doc_witness.c). */
 int kansa_policy_doc__witnesses_from_json(cbor_item_t *m, const json_t *j);
+/* The policy's "emergency" (policy/doc_emergency.c): short or long form per action. */
+int kansa_policy_doc__emergency_from_json(cbor_item_t *m, const json_t *j);
 /* [from, to] times -> CBOR [int, int]. */
 int kansa_json__window(cbor_item_t **out, const json_t *v, const char *p, int64_t now);
 

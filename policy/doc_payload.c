@@ -39,6 +39,7 @@ void kansa_policy_doc__dispose(kansa_policy_doc *p)
 	kansa_field__free_names(p->forbidden_fields, p->n_forbidden_fields);
 	kansa_field__free_names(p->ops, p->n_ops);
 	kansa_policy_doc__dispose_witnesses(p);
+	kansa_policy_doc__dispose_emergency(p);
 	for (size_t i = 0; p->units != NULL && i < p->n_units; i++)
 		free(p->units[i].name);
 	free(p->units);
@@ -205,7 +206,7 @@ int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 {
 	enum { P_COMMISSION, P_VERSION, P_MEMBERS, P_QUORUM, P_MAX_VALIDITY, P_FIELDS, P_FORBIDDEN,
 		P_OPS, P_MAX_TARGETS, P_EMERGENCY, P_ORIGIN, P_WITNESSES, P_WITNESS_QUORUM, P_RECEIPT_TTL,
-		P_UNITS, P_NKEYS };
+		P_UNITS, P_RETENTION, P_NKEYS };
 	static const kansa_field_def defs[P_NKEYS] = {
 		[P_COMMISSION] = { "commission", 0, true }, [P_VERSION] = { "version", 0, true },
 		[P_MEMBERS] = { "members", 0, true }, [P_QUORUM] = { "quorum", 0, true },
@@ -214,7 +215,7 @@ int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 		[P_MAX_TARGETS] = { "max_targets", 0, false }, [P_EMERGENCY] = { "emergency", 0, false },
 		[P_ORIGIN] = { "origin", 0, false }, [P_WITNESSES] = { "witnesses", 0, false },
 		[P_WITNESS_QUORUM] = { "witness_quorum", 0, false }, [P_RECEIPT_TTL] = { "receipt_ttl", 0, false },
-		[P_UNITS] = { "units", 0, false },
+		[P_UNITS] = { "units", 0, false }, [P_RETENTION] = { "retention", 0, false },
 	};
 	static const kansa_field_def qdefs[KANSA_ACT_COUNT] = {
 		{ "metadata-query", 0, true }, { "neutralize", 0, true },
@@ -252,8 +253,8 @@ int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 	if (vals[P_MAX_VALIDITY] != NULL &&
 	    (error = parse_per_action(p->max_validity, vals[P_MAX_VALIDITY], "max_validity")) < 0)
 		goto out;
-	if (vals[P_EMERGENCY] != NULL &&
-	    (error = parse_per_action(p->emergency, vals[P_EMERGENCY], "emergency")) < 0)
+	if (vals[P_RETENTION] != NULL &&
+	    (error = parse_per_action(p->retention, vals[P_RETENTION], "retention")) < 0)
 		goto out;
 	if (vals[P_UNITS] != NULL && (error = parse_units(p, vals[P_UNITS])) < 0)
 		goto out;
@@ -272,6 +273,9 @@ int kansa_policy_doc__parse(kansa_policy_doc *p, const uint8_t *in, size_t len)
 			}
 		}
 	}
+	/* after ops: the emergency ops must be among them */
+	if (vals[P_EMERGENCY] != NULL && (error = kansa_policy_doc__parse_emergency(p, vals[P_EMERGENCY])) < 0)
+		goto out;
 	if ((error = kansa_policy_doc__parse_witnesses(p, vals[P_ORIGIN], vals[P_WITNESSES],
 	    vals[P_WITNESS_QUORUM])) < 0)
 		goto out;

@@ -213,3 +213,15 @@ void kansa_duration__format(char out[32], int64_t s)
 	else
 		snprintf(out, 32, "%s%llus", sign, sec);
 }
+
+void kansa_duration__text(char out[32], int64_t s)
+{
+	if (s % 86400 == 0)
+		snprintf(out, 32, "%lldd", (long long)(s / 86400));
+	else if (s % 3600 == 0)
+		snprintf(out, 32, "%lldh", (long long)(s / 3600));
+	else if (s % 60 == 0)
+		snprintf(out, 32, "%lldm", (long long)(s / 60));
+	else
+		snprintf(out, 32, "%llds", (long long)s);
+}

@@ -21,7 +21,7 @@ TESTS += tests/unit/test_cbor tests/unit/test_cose
 libkansa_internal_la_SOURCES += policy/doc.h policy/doc_kind.c policy/prefix.c policy/doc_time.c \
 	policy/doc_field.h policy/doc_field.c policy/doc_payload.c policy/doc_request.c policy/doc_verify.c \
 	policy/doc_json.h policy/doc_json_value.c policy/doc_json.c policy/doc_api.c policy/text.c \
-	policy/request_peek.c policy/doc_witness.c
+	policy/request_peek.c policy/doc_witness.c policy/doc_emergency.c
 libkansa_internal_la_CFLAGS += $(JANSSON_CFLAGS)
 libkansa_internal_la_LIBADD += $(JANSSON_LIBS)
 libkansa_la_LIBADD += $(JANSSON_LIBS)
@@ -29,7 +29,7 @@ libkansa_la_LIBADD += $(JANSSON_LIBS)
 check_PROGRAMS += tests/unit/test_doc
 tests_unit_test_doc_SOURCES = tests/unit/policy/doc/test_prefix.c tests/unit/policy/doc/test_json.c \
 	tests/unit/policy/doc/test_verify.c tests/unit/policy/doc/test_member_keys.c tests/unit/policy/doc/helpers.h \
-	tests/unit/policy/doc/test_units.c
+	tests/unit/policy/doc/test_units.c tests/unit/policy/doc/test_emergency.c
 tests_unit_test_doc_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_doc_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_doc
@@ -43,7 +43,8 @@ EXTRA_DIST += tests/cli/documents.sh tests/cli/cose-independent.sh tests/cose_re
 # verification shares with it, and their table-driven tests.
 libkansa_internal_la_SOURCES += policy/decide.h policy/decide.c policy/rules.h policy/rules.c
 check_PROGRAMS += tests/unit/test_decide
-tests_unit_test_decide_SOURCES = tests/unit/policy/decide/test_evaluate.c tests/unit/policy/decide/test_unit.c
+tests_unit_test_decide_SOURCES = tests/unit/policy/decide/test_evaluate.c tests/unit/policy/decide/test_unit.c \
+	tests/unit/policy/decide/test_emergency.c
 tests_unit_test_decide_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_decide_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_decide

@@ -4,7 +4,9 @@ EXTRA_DIST += tests/unit/hang_guard.h tests/check-includes.sh tests/check-includ
 	tests/cli/lib.sh
 # what auditors and the commission see (design §12, docs/audit.md)
 TESTS += tests/cli/audit-entries.sh tests/cli/audit-stats.sh tests/cli/audit-report.sh tests/cli/report-html.sh \
-	tests/cli/audit-emergencies.sh
+	tests/cli/audit-emergencies.sh tests/cli/emergency-bounds.sh tests/cli/audit-retention.sh \
+	tests/cli/json-times.sh
+EXTRA_DIST += tests/cli/emergency-bounds.sh tests/cli/audit-retention.sh tests/cli/json-times.sh
 EXTRA_DIST += tests/cli/audit-entries.sh tests/cli/audit-stats.sh tests/cli/audit-report.sh tests/cli/report-html.sh tests/cli/audit-emergencies.sh tests/cli/lib-audit.sh
 # the screenshot report-html.sh keeps (a test artifact)
 CLEANFILES += tests/cli/report-html.png

@@ -155,12 +155,19 @@ typedef struct {
 	uint8_t cti[16];
 	int action;              /* kansa_action */
 	int64_t issued_at, not_before, expires;
+	int64_t window_end;      /* the end of the data window: scope.window's end, or expires (neutralize) */
 	char *case_id, *subject; /* owned; "" when absent */
 } kansa_audit_wdoc;
 
 /* The current entry's warrant (borrowed, valid until the iterator is
  * freed), or NULL when it names none. */
 const kansa_audit_wdoc *kansa_audit_entries__warrant(const kansa_audit_entries *it);
+
+/* The policy document @p hash on the iterator's snapshot, parsed (not
+ * verified: replay does that); *out the caller's (kansa_signed_doc__free).
+ * KANSA_EFORMAT when it is missing, altered or malformed; KANSA_EIO. */
+int kansa_audit_entries__policy(kansa_signed_doc **out, kansa_audit_entries *it,
+    const uint8_t hash[KANSA_HASH_LEN]);
 
 /* The state of an emergency act (design §12), as the statistics and the
  * report name it: "ratified", "ratified-late" (approved after its deadline),

@@ -149,6 +149,7 @@ static int load_warrant(const kansa_audit_wdoc **out, kansa_audit_entries *it,
 		w->issued_at = wd->issued_at;
 		w->not_before = wd->not_before;
 		w->expires = wd->expires;
+		w->window_end = wd->action == KANSA_ACT_METADATA_QUERY ? wd->window[1] : wd->expires;
 		if ((error = copy_text(&w->case_id, wd->case_id ? wd->case_id : "")) < 0 ||
 		    (error = copy_text(&w->subject, wd->subject ? wd->subject : "")) < 0)
 			goto out;
@@ -162,6 +163,27 @@ out:
 	if (w)
 		free_wdoc(NULL, w);
 	kansa_signed_doc__free(d);
+	free(body);
+	return error;
+}
+
+int kansa_audit_entries__policy(kansa_signed_doc **out, kansa_audit_entries *it,
+    const uint8_t hash[KANSA_HASH_LEN])
+{
+	uint8_t got[KANSA_HASH_LEN];
+	uint8_t *body = NULL;
+	size_t len = 0;
+	int kind = 0, error;
+
+	*out = NULL;
+	error = kansa_store__snap_doc_get(&body, &len, &kind, it->it, hash);
+	if (error < 0 && error != KANSA_ENOTFOUND && error != KANSA_EFORMAT)
+		return error;
+	error = 0;
+	if (body == NULL || kansa_sha256(got, body, len) < 0 || !kansa_ct_equal(got, hash, KANSA_HASH_LEN) ||
+	    kansa_signed_doc__parse(out, body, len, KANSA_DOC_POLICY, got) < 0)
+		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+		    "the policy document is missing, altered or malformed (run kansa audit replay)");
 	free(body);
 	return error;
 }

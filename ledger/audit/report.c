@@ -19,15 +19,16 @@
 #define REPORT_MAX_FINDINGS 1000
 
 /* Every denial is listed in "attention", most serious first: reaching for
- * content, acting on a warrant that no longer holds or outside its scope,
- * then warrants that were never valid (signatures, quorum, commission,
- * validity), then any reason not named here (added later, such as
- * emergency-out-of-scope), and last the malformed requests and warrants
- * (input errors, or an act tried with no warrant at all). */
+ * content, acting on a warrant that no longer holds or outside its scope
+ * (or, without a warrant, beyond the emergency bounds), then warrants that
+ * were never valid (signatures, quorum, commission, validity), then any
+ * reason not named here (added later), and last the malformed requests and
+ * warrants (input errors, or an act tried with no warrant at all). */
 static const int attention_reasons[] = {
 	KANSA_REASON_FORBIDDEN_FIELD, KANSA_REASON_REVOKED, KANSA_REASON_EXPIRED,
 	KANSA_REASON_USES_EXHAUSTED, KANSA_REASON_TARGET_OUT_OF_SCOPE, KANSA_REASON_FIELD_OUT_OF_SCOPE,
-	KANSA_REASON_WINDOW_OUT_OF_SCOPE, KANSA_REASON_OP_NOT_ALLOWED, KANSA_REASON_WRONG_REQUESTER,
+	KANSA_REASON_WINDOW_OUT_OF_SCOPE, KANSA_REASON_OP_NOT_ALLOWED,
+	KANSA_REASON_EMERGENCY_OUT_OF_SCOPE, KANSA_REASON_WRONG_REQUESTER,
 	KANSA_REASON_UNAUTHENTICATED_REQUESTER, KANSA_REASON_WRONG_ACTION, KANSA_REASON_BAD_SIGNATURE,
 	KANSA_REASON_NO_QUORUM, KANSA_REASON_WRONG_COMMISSION, KANSA_REASON_VALIDITY_TOO_LONG,
 	KANSA_REASON_NOT_YET_VALID,

@@ -133,7 +133,7 @@ deny_with uses-exhausted "a re-signed copy does not reset max_uses" -- kansa che
 sed 's/"op": "stop-process",/"op": "stop-process", "emergency": true,/' ns.json > em.json
 expect_exit 0 "emergency neutralize" -- kansa check --db l.db --request em.json --json
 [ "$(json_get out.txt 'j["reason"]')" = emergency ] && ok "reason emergency" || not_ok "emergency reason"
-json_get out.txt 'j["ratify_by"] - j["time"]' | grep -qx 86400 && ok "ratify_by = time + 24h" || not_ok "ratify_by"
+json_get out.txt 'j["ratify_by_unix"] - j["time_unix"]' | grep -qx 86400 && ok "ratify_by = time + 24h" || not_ok "ratify_by"
 em_leaf=$(json_get out.txt 'j["leaf_hash"]')
 em_seq=$(json_get out.txt 'j["seq"]')
 expect_exit 0 "second emergency act" -- kansa check --db l.db --request em.json --json

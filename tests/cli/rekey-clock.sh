@@ -57,7 +57,7 @@ expect_grep "clock: *behind" out.txt "info says the clock is behind"
 expect_grep "warning: system clock is 1h 59m behind\|warning: system clock is 2h 0m behind" err.txt "warning on stderr"
 expect_exit 0 "check with the clock behind" -- kansa check --db behind.db --db-key-file old.key \
 	--warrant behind.db.warrant.cose --request behind.db.request.cbor --cbor --json
-[ "$(json_get out.txt 'j["clock"]["state"], j["time"] == j["clock"]["last_time"]')" = "behind True" ] &&
+[ "$(json_get out.txt 'j["clock"]["state"], j["time_unix"] == j["clock"]["last_time_unix"]')" = "behind True" ] &&
 	ok "check --json: clock behind, the entry keeps the last entry's time" || not_ok "check clock: $(cat out.txt)"
 expect_grep "warning: system clock is" err.txt "check warns on stderr"
 expect_exit 0 "the ledger with held times verifies and replays" -- kansa audit replay --db behind.db --db-key-file old.key

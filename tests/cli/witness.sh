@@ -81,9 +81,9 @@ python3 "$REF" oldsign old-witness "$OLDSEED" c1.txt > "work/$CP" || exit 99
 git -C work commit -q -am "cosigned by an independent witness and an old-form line" || exit 99
 expect_exit 0 "anchor verify accepts the independent cosignature and the old line" -- kansa anchor verify --repo work \
 	--log-key "$KA" --witness-key "$VA" --witness-key "$VP" --witness-key "$VO" --json
-json_get out.txt '[(c["name"], c["verified"], c["form"], c.get("timestamp")) for c in j["history"][-1]["cosigners"]]' > cos.txt
-expect_grep "('witness.example', True, 'cosignature/v1', 1767225600)" cos.txt "independent cosignature verified with its time"
-expect_grep "('old-witness', True, 'old', None)" cos.txt "old type 0x01 line verified and marked old"
+json_get out.txt '[(c["name"], c["verified"], c["form"], c.get("timestamp_unix"), c.get("timestamp")) for c in j["history"][-1]["cosigners"]]' > cos.txt
+expect_grep "('witness.example', True, 'cosignature/v1', 1767225600, '2026-01-01T00:00:00Z')" cos.txt "independent cosignature verified with its time"
+expect_grep "('old-witness', True, 'old', None, None)" cos.txt "old type 0x01 line verified and marked old"
 expect_exit 0 "text output" -- kansa anchor verify --repo work --log-key "$KA" --witness-key "$VO" --witness-key "$VP"
 expect_grep "old-witness (verified, old form: a type 0x01 line" out.txt "text output says the old form"
 expect_grep "witness.example (verified cosignature/v1 at 2026-01-01T00:00:00Z)" out.txt "text output gives the time"

@@ -4,7 +4,8 @@
  * bytes, taken as a policy's COSE_Sign (parsed, rendered, loaded as version
  * 1 with its own quorum) and as a bare policy payload. Must never crash,
  * leak or read out of bounds; a parsed policy's quorums lie within 1 and
- * its number of members, and a loaded one is version 1.
+ * its number of members, its emergency bounds are in range, and a loaded
+ * one is version 1.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +22,17 @@ static void check(const kansa_policy_doc *p)
 	for (int a = 0; a < KANSA_ACT_COUNT; a++)
 		if (p->quorum[a] < 1 || p->quorum[a] > p->n_members)
 			abort();
+	/* emergency bounds: only with emergency acts, prefix lengths in range,
+	 * ops for neutralize only and within the policy's ops */
+	for (int a = 0; a < 2; a++) {
+		const kansa_emergency_bounds *b = &p->emergency_bounds[a];
+
+		if (p->emergency[a] < 0 || (p->emergency[a] == 0 && (b->max_hosts || b->n_ops ||
+		    b->max_prefix[0] || b->max_prefix[1] || b->max_window)) ||
+		    b->max_prefix[0] > 32 || b->max_prefix[1] > 128 || b->max_window < 0 ||
+		    (a == KANSA_ACT_METADATA_QUERY && b->n_ops) || b->n_ops > p->n_ops)
+			abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

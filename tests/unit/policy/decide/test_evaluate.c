@@ -325,10 +325,11 @@ Test(kansa_decide__evaluate, every_denial_reason_is_covered)
 	 * tests/cli/ledger.sh covers them through kansa_check, and
 	 * tests/unit/ledger/test_cache.c covers bad-signature through the cache.
 	 * unauthenticated-requester is not evaluate's (it runs before the
-	 * warrant): test_unit.c and tests/unit/ledger/test_units.c cover it. */
+	 * warrant): test_unit.c and tests/unit/ledger/test_units.c cover it.
+	 * emergency-out-of-scope has no warrant: test_emergency.c covers it. */
 	for (int r = KANSA_REASON_MALFORMED_REQUEST; r < KANSA_REASON_COUNT; r++) {
 		if (r == KANSA_REASON_MALFORMED_WARRANT || r == KANSA_REASON_BAD_SIGNATURE ||
-		    r == KANSA_REASON_UNAUTHENTICATED_REQUESTER)
+		    r == KANSA_REASON_UNAUTHENTICATED_REQUESTER || r == KANSA_REASON_EMERGENCY_OUT_OF_SCOPE)
 			continue;
 		cr_expect(seen[r], "no table case for %s", kansa_reason_name(r));
 	}
