@@ -704,6 +704,32 @@ KANSA_EXTERN(int) kansa_check_json_as(kansa_receipt *out, kansa_ledger *lg, cons
     int64_t now);
 
 /**
+ * kansa_check_as() for the CBOR body of `kansa serve`'s check (design §10):
+ * one canonical CBOR map {"warrant": bstr (the COSE bytes) | null,
+ * "request": the request's canonical CBOR map}, "warrant" optional. A body
+ * that is not such a map (not canonical CBOR, another shape) is still
+ * recorded: its bytes are handed to kansa_check_as() as the request, denied
+ * malformed-request and kept as kansa_check() keeps any CBOR (by their
+ * SHA-256 and size past KANSA_MAX_REQUEST_BYTES).
+ * @return as kansa_check_as().
+ */
+KANSA_EXTERN(int) kansa_check_cbor_as(kansa_receipt *out, kansa_ledger *lg, const char *unit,
+    const uint8_t *body, size_t len);
+
+/**
+ * The answer to a check of `kansa serve` in CBOR (design §10): a canonical
+ * map with the keys of the JSON answer ("schema" "kansa.check/1", "unit",
+ * "ok", "decision", "reason", "detail", "seq", "leaf_hash", "time",
+ * "recorded", "ratify_by", "receipt", "error": {"code", "message"}), the
+ * leaf hash and the signed receipt as byte strings. @p r and @p code are
+ * what the check returned (@p message its error's text, or NULL); an entry
+ * not recorded is answered {"decision": "deny", "reason": "not-recorded"}.
+ * @return 0 with *out malloc'd (the caller's); KANSA_EINVAL; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_check_answer_cbor(uint8_t **out, size_t *out_len, const kansa_receipt *r,
+    const char *unit, int code, const char *message);
+
+/**
  * Activate the next policy version: it must be version n+1 of the same
  * commission and carry the `policy` quorum of version n.
  * @return 0 (recorded); KANSA_EVERIFY; KANSA_EFORMAT; environment errors.

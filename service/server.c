@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "service/service.h"
@@ -215,12 +216,56 @@ static int route_of(const char *path, enum evhttp_cmd_type method)
 		{ "/v1/checkpoint", KANSA_ROUTE_CHECKPOINT, EVHTTP_REQ_GET },
 		{ "/metrics", KANSA_ROUTE_METRICS, EVHTTP_REQ_GET },
 		{ "/healthz", KANSA_ROUTE_HEALTHZ, EVHTTP_REQ_GET },
+		{ "/v1/policies", KANSA_ROUTE_POLICIES, EVHTTP_REQ_POST },
+		{ "/v1/revocations", KANSA_ROUTE_REVOCATIONS, EVHTTP_REQ_POST },
+		{ "/v1/ratifications", KANSA_ROUTE_RATIFICATIONS, EVHTTP_REQ_POST },
 	};
 
 	for (size_t i = 0; path && i < KANSA_ARRAY_SIZE(routes); i++)
 		if (strcmp(path, routes[i].path) == 0)
 			return routes[i].method == method ? routes[i].route : -1;
 	return 0;
+}
+
+/* A commission document's route: its authority is the document's quorum. */
+static bool is_document(int route)
+{
+	return route >= KANSA_ROUTE_POLICIES && route <= KANSA_ROUTE_RATIFICATIONS;
+}
+
+/* Whether the header value @p h names the media type @p type (parameters
+ * after ';' aside; absent: @p absent). */
+static bool media_is(const char *h, const char *type, bool absent)
+{
+	size_t n = strlen(type);
+
+	if (h == NULL)
+		return absent;
+	h += strspn(h, " \t");
+	return strncasecmp(h, type, n) == 0 && (h[n] == '\0' || h[n] == ';' || h[n] == ' ');
+}
+
+/* The forms of a POST's body (Content-Type) and answer (Accept, or a CBOR
+ * body) or'd into @p route (design §10); -1 for a body type it does not take. */
+static int with_forms(int route, struct evhttp_request *req)
+{
+	const struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+	const char *ctype = evhttp_find_header(h, "Content-Type");
+	const char *accept = evhttp_find_header(h, "Accept");
+
+	if (route == KANSA_ROUTE_CHECK) {
+		if (media_is(ctype, "application/cbor", false))
+			return route | KANSA_ROUTE_BODY_CBOR | KANSA_ROUTE_ANSWER_CBOR;
+		if (!media_is(ctype, "application/json", true))
+			return -1;
+		return media_is(accept, "application/cbor", false) ? route | KANSA_ROUTE_ANSWER_CBOR : route;
+	}
+	if (is_document(route)) {
+		if (media_is(ctype, "application/cose", false))
+			return route | KANSA_ROUTE_BODY_COSE;
+		return media_is(ctype, "application/json", true) ? route : -1;
+	}
+	return route;
 }
 
 /* The body, copied (evhttp has bounded it already; checked again). */
@@ -275,7 +320,6 @@ static void on_request(struct evhttp_request *req, void *arg)
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
 	SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
-	const char *ctype = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
 	char unit[KANSA_SERVICE_UNIT_SIZE];
 	bool has_unit;
 	int route;
@@ -297,13 +341,20 @@ static void on_request(struct evhttp_request *req, void *arg)
 	}
 	has_unit = kansa_service__peer_unit(unit, ssl) == 0;
 	/* REQ: SERVICE-UNIT-CERT a check only under a unit a verified certificate names */
-	if (!has_unit && (route == KANSA_ROUTE_CHECK || !s->opt->public_read)) {
+	if (!has_unit && (route == KANSA_ROUTE_CHECK || (!s->opt->public_read && !is_document(route)))) {
 		reply_error(s, req, 403, "EPERM", "this needs a client certificate from the client CA "
 		    "naming one unit (subject CN, or URI SAN kansa:unit:NAME); nothing was recorded");
 		return;
 	}
-	if (route == KANSA_ROUTE_CHECK && ctype && strncmp(ctype, "application/json", 16) != 0) {
-		reply_error(s, req, 415, "EFORMAT", "a check's body is JSON (Content-Type: application/json)");
+	/* REQ: SERVICE-DOC-CERT a commission document only from a client whose certificate verified */
+	if (is_document(route) && kansa_service__peer_verified(ssl) < 0) {
+		reply_error(s, req, 403, "EPERM", "a commission document needs a client certificate "
+		    "from the client CA; nothing was recorded");
+		return;
+	}
+	if ((route = with_forms(route, req)) < 0) {
+		reply_error(s, req, 415, "EFORMAT", "a check's body is JSON (application/json) or CBOR "
+		    "(application/cbor); a document's is COSE (application/cose) or JSON");
 		return;
 	}
 	if (s->draining) {

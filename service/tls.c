@@ -156,6 +156,11 @@ int kansa_service__peer_unit(char out[KANSA_SERVICE_UNIT_SIZE], SSL *ssl)
 	return rc;
 }
 
+int kansa_service__peer_verified(SSL *ssl)
+{
+	return SSL_get0_peer_certificate(ssl) != NULL && SSL_get_verify_result(ssl) == X509_V_OK ? 0 : -1;
+}
+
 /* ---- freeing hook ------------------------------------------------------- */
 
 typedef struct {
