@@ -13,6 +13,9 @@ EXTRA_DIST += tests/cli/serve.sh
 # CBOR checks and commission documents through the service
 TESTS += tests/cli/serve-api.sh
 EXTRA_DIST += tests/cli/serve-api.sh tests/cli/lib-serve.sh tests/cbor_mini.py
+# the service killed with SIGKILL and stopped with SIGTERM under load
+TESTS += tests/cli/serve-crash.sh
+EXTRA_DIST += tests/cli/serve-crash.sh
 check_PROGRAMS += tests/unit/test_service
 tests_unit_test_service_SOURCES = tests/unit/service/test_service.c tests/unit/ledger/fixture.h
 tests_unit_test_service_CFLAGS = $(TEST_CFLAGS)

@@ -14,7 +14,8 @@
  * one closes (new ones wait in the kernel's backlog).
  *
  * SIGTERM or SIGINT: the listener closes, requests that arrive get 503 with
- * Connection: close, every check already accepted is answered, then the
+ * Connection: close, every check already accepted is answered, and once the
+ * open connections have closed (idle ones at opt->timeout) the
  * loop ends and kansa_serve() returns; the caller closes the ledger.
  * SIGHUP: the certificate, key and client CA files are read again.
  *
@@ -86,6 +87,8 @@ static void say(server *s, const char *fmt, ...)
 
 /* ---- connections ----------------------------------------------------- */
 
+static void maybe_finish(server *s);
+
 /* OpenSSL freed a connection's SSL (loop thread): one fewer open. */
 static void connection_closed(void *arg)
 {
@@ -97,6 +100,7 @@ static void connection_closed(void *arg)
 		evconnlistener_enable(s->listener);
 		s->paused = false;
 	}
+	maybe_finish(s);
 }
 
 /* A new connection: its TLS bufferevent (evhttp calls this for each one). */
@@ -169,12 +173,14 @@ static void reply_error(server *s, struct evhttp_request *req, int status, const
 	free(res.body);
 }
 
-/* Every check is answered: after the last one, the loop may end. */
+/* Every check is answered and every connection closed: the loop may end.
+ * A connection open at the signal may still bring a request; it gets 503
+ * (Connection: close), and an idle one closes at --timeout. */
 static void maybe_finish(server *s)
 {
 	static const struct timeval flush = { 0, 200000 }; /* let the last answers go out */
 
-	if (s->draining && s->inflight == 0) {
+	if (s->draining && s->inflight == 0 && atomic_load(&s->metrics.connections) == 0) {
 		say(s, "every request in flight answered; stopping");
 		event_base_loopexit(s->base, &flush);
 	}
