@@ -1644,13 +1644,18 @@ typedef struct {
 /**
  * Serve @p lg over HTTPS (TLS 1.3 only) until SIGTERM or SIGINT: POST
  * /v1/check ({"warrant": base64 COSE or null, "request": {...}} -> the
- * check's JSON, as `kansa check --json` prints it, with "unit"), GET
- * /healthz, /v1/info, /v1/checkpoint (C2SP signed note), /metrics
+ * check's JSON, as `kansa check --json` prints it, with "unit"; or its CBOR
+ * form, kansa_check_cbor_as(), answered by kansa_check_answer_cbor()), POST
+ * /v1/policies, /v1/revocations, /v1/ratifications (signed documents,
+ * recorded on their own quorum by any client whose certificate verifies),
+ * GET /healthz, /v1/info, /v1/checkpoint (C2SP signed note), /metrics
  * (Prometheus text). Every caller shows a client certificate issued by
  * opt->client_ca; its unit (URI SAN kansa:unit:NAME, else the subject CN)
  * is passed to kansa_check_json_as(). Checks run on worker threads. Bodies
  * over 1 MiB get 413. On SIGTERM or SIGINT it stops accepting, answers every
- * check in flight, and returns; the caller then closes the ledger. On SIGHUP
+ * check in flight (and 503 to requests arriving on open connections), and
+ * returns once those connections have closed (idle ones at opt->timeout);
+ * the caller then closes the ledger. On SIGHUP
  * it reads the certificate, key and client CA files again (new connections
  * use them; on failure the old ones stay).
  * @return 0 after a signal; KANSA_EINVAL (options); KANSA_EIO (cannot

@@ -31,6 +31,7 @@
 #include <event2/thread.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -320,6 +321,18 @@ static void dispatch(server *s, struct evhttp_request *req, int route, const cha
 	s->inflight++;
 }
 
+/* Send each answer at once: its TLS records are written separately, and
+ * with Nagle's algorithm the last would wait for the client's delayed ACK
+ * (some 40 ms per answer on a keep-alive connection). */
+static void no_delay(struct bufferevent *bev)
+{
+	int one = 1;
+	evutil_socket_t fd = bufferevent_getfd(bev);
+
+	if (fd >= 0)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	server *s = arg;
@@ -335,6 +348,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 		reply_error(s, req, 400, "EPERM", "kansa serve speaks HTTPS only");
 		return;
 	}
+	no_delay(bev);
 	route = route_of(evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)),
 	    evhttp_request_get_command(req));
 	if (route == 0) {
