@@ -114,14 +114,19 @@ static void make_certs(const char *dir)
 	char cmd[8192];
 
 	snprintf(cmd, sizeof(cmd),
-	    "cd '%s' && k() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out $1.key && chmod 600 $1.key; } && "
-	    "c() { k $1 && openssl req -new -key $1.key -subj $2 -out $1.csr && echo \"$3\" > $1.ext && "
-	    "openssl x509 -req -in $1.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile $1.ext -out $1.pem; } && "
+	    "cd '%s' && exec >openssl.log 2>&1 && "
+	    "k() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out $1.key &&"
+	    " chmod 600 $1.key; } && "
+	    "c() { k $1 && openssl req -new -key $1.key -subj $2 -out $1.csr && echo \"$3\" > $1.ext &&"
+	    " openssl x509 -req -in $1.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2"
+	    " -extfile $1.ext -out $1.pem; } && "
 	    "k ca && openssl req -x509 -new -key ca.key -out ca.pem -days 2 -subj /CN=bench-ca && "
-	    "c server /CN=localhost subjectAltName=IP:127.0.0.1 && c unit /CN=npa-cyber-3 basicConstraints=CA:FALSE",
+	    "c server /CN=localhost subjectAltName=IP:127.0.0.1 && "
+	    "c unit /CN=npa-cyber-3 basicConstraints=CA:FALSE",
 	    dir);
 	if (system(cmd) != 0)
-		bench_fail("openssl: making the certificates", KANSA_ERROR);
+		bench_fail("openssl: making the certificates (see openssl.log in the data directory)",
+		    KANSA_ERROR);
 }
 
 typedef struct {
