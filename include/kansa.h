@@ -1639,6 +1639,11 @@ typedef struct {
 	 * "stopping: ..."); called on the server's thread; may be NULL */
 	void (*on_event)(void *ctx, const char *line);
 	void *ctx;                 /**< passed to on_event */
+	/** CRLs (PEM) of the client CAs, or NULL: with it every client
+	 * certificate is checked against its issuer's CRL, and one revoked, or
+	 * whose issuer has no CRL here or an expired one, is refused at TLS;
+	 * read again on SIGHUP */
+	const char *crl;
 } kansa_serve_options;
 
 /**

@@ -10,6 +10,9 @@
 # each with nothing recorded; a revocation recorded, then the warrant denied
 # revoked, a second revocation 409; an emergency act ratified; a policy
 # update, then a check decided under it. Then ledger verify and audit replay.
+# --crl: a unit certificate revoked on its CA's CRL is refused at TLS after
+# SIGHUP (nothing recorded), others of the CA served; a broken CRL is not
+# taken (on SIGHUP the old one stays; at start the server does not start).
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib-audit.sh"
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib-serve.sh"
@@ -234,4 +237,37 @@ trap 'rm -rf "$T"' EXIT
 expect_exit 0 "ledger verify passes" -- kansa ledger verify --db l.db
 expect_exit 0 "audit replay re-decides every check, the CBOR ones and the malformed included" -- \
 	kansa audit replay --db l.db
+
+# ---- --crl: a revoked unit certificate is refused at TLS ------------------------------
+printf '[ca]\ndefault_ca=u\n[u]\ndatabase=index.txt\ncrlnumber=crlnumber\ndefault_md=sha256\ndefault_crl_days=2\n' > ca.cnf
+: > index.txt && echo 01 > crlnumber || exit 99
+crl() { openssl ca -config ca.cnf -cert units-ca.pem -keyfile units-ca.key -gencrl -out crl.pem 2>/dev/null; }
+crl || exit 99
+serve_start l.db --crl crl.pem || exit 99
+trap 'kill "$server" 2>/dev/null; rm -rf "$T"' EXIT
+info() { serve_curl "$1" -o /dev/null -w '%{http_code}' "$URL/v1/info" 2>/dev/null; }
+[ "$(info npa)" = 200 ] && ok "with a CRL that revokes nothing, the unit is served" || not_ok "empty CRL: $(info npa)"
+openssl ca -config ca.cnf -cert units-ca.pem -keyfile units-ca.key -revoke npa.pem >/dev/null 2>&1 && crl || exit 99
+kill -HUP "$server"
+for _ in $(seq 1 300); do grep -q "read again" serve.err && break; sleep 0.1; done
+[ "$(info npa)" = 000 ] && ok "after SIGHUP with npa's certificate on the CRL, it is refused at TLS" \
+	|| not_ok "revoked certificate: $(info npa)"
+[ "$(info jsdf)" = 200 ] && ok "and another unit of the same CA is still served" || not_ok "jsdf: $(info jsdf)"
+before=$(size)
+code=$(serve_curl npa -o /dev/null -w '%{http_code}' -H 'Content-Type: application/cbor' --data-binary @body.cbor \
+	"$URL/v1/check" 2>/dev/null)
+[ "$code" = 000 ] && [ "$(size)" = "$before" ] && ok "a check with the revoked certificate: refused, nothing recorded" \
+	|| not_ok "revoked check: $code, size $(size) (was $before)"
+echo "not a CRL" > crl.pem
+kill -HUP "$server"
+for _ in $(seq 1 300); do grep -q "kept the certificates" serve.err && break; sleep 0.1; done
+expect_grep "kept the certificates in use" serve.err "a SIGHUP with a broken CRL keeps what is in use"
+[ "$(info npa)" = 000 ] && [ "$(info jsdf)" = 200 ] && ok "the revocation still holds" || not_ok "after a broken CRL"
+kill -TERM "$server"; wait "$server"
+trap 'rm -rf "$T"' EXIT
+"$KANSA" serve --db l.db --listen 127.0.0.1:0 --cert server.pem --key server.key --client-ca units-ca.pem \
+	--crl crl.pem > out.txt 2> err.txt
+rc=$?
+[ $rc -eq 3 ] || [ $rc -eq 4 ] && grep -q "CRL" err.txt && ok "a CRL that cannot be read: kansa serve does not start ($rc)" \
+	|| { not_ok "broken CRL at start: exit $rc"; cat err.txt; }
 finish
