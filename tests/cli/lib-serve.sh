@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Helpers for the tests of kansa serve (sourced after lib.sh): certificates
+# Functions for the tests of kansa serve (sourced after lib.sh): certificates
 # made with openssl, and the server started on a loopback port it picks.
 
 # serve_ca NAME: a self-signed CA (NAME.pem, NAME.key)

@@ -116,7 +116,7 @@ for f in a-term-*.rc; do
 	"0 200") if [ "$(json_get "$j" "j['decision'], 'receipt' in j")" = "allow True" ]; then
 			answered=$((answered + 1)); else lost=$((lost + 1)); echo "    $j: $(cat "$j")"; fi ;;
 	"0 503") refused=$((refused + 1)) ;;       # after the signal: refused, nothing recorded
-	"7 000"|"35 000") unaccepted=$((unaccepted + 1)) ;; # no connection, or no TLS session: nothing sent
+	"7 000"|"35 000") unaccepted=$((unaccepted + 1)) ;; # no connection, or no TLS handshake completed: nothing sent
 	*) lost=$((lost + 1)); echo "    $f: curl $curl_rc, HTTP $http" ;;
 	esac
 done
