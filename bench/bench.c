@@ -11,12 +11,14 @@
  *   5. replay of a 1,000,000-entry ledger: entries/s, peak RSS (a child
  *      process, so the RSS is the replay's own);
  *   6. inclusion and consistency proofs at 1,000,000 entries;
- *   7. each figure as a ratio to its limit, and whether its target is met.
+ *   7. checks through kansa serve, 1 and 64 keep-alive clients, as ratios to
+ *      the in-process warm check with 1 and 64 threads (bench_service.c);
+ *   8. each figure as a ratio to its limit, and whether its target is met.
  *
  * Usage: kansa-bench [--quick] [--data DIR] [--json FILE] [--seconds S]
  *                    [--entries N] [--only SECTIONS]
  * SECTIONS is a comma-separated list of limits, cold, warm (or warm1, warm8,
- * warm64), replay, proofs
+ * warm64), replay, proofs, service
  * (for profiling one of them: perf record -g ./bench/kansa-bench --only warm).
  * The 1,000,000-entry ledger is made once and kept in DIR (bench/data).
  * Uses the public API only (the raw database limits aside, bench/limits.c).
@@ -502,7 +504,7 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		} else {
 			fprintf(stderr, "usage: kansa-bench [--quick] [--data DIR] [--json FILE] [--seconds S]"
-			    " [--entries N] [--only limits,cold,warm,replay,proofs]\n");
+			    " [--entries N] [--only limits,cold,warm,replay,proofs,service]\n");
 			return 2;
 		}
 	}
@@ -532,6 +534,8 @@ int main(int argc, char **argv)
 		replay_section(&o, &lim, path);
 	if (wanted("proofs"))
 		proof_section(&o, path, &c);
+	if (wanted("service"))
+		bench_service_section(&o, &c);
 
 	bench_print_table(&o);
 	bench_write_json(json, &o);

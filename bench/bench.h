@@ -73,6 +73,7 @@ typedef struct {
 	kansa_secret *db_key;        /* a raw key */
 	uint8_t *request;            /* a metadata-query request inside the warrants' scope */
 	size_t request_len;
+	char *request_json;          /* the same request in JSON (as the service's clients send it) */
 } bench_commission;
 
 void bench_commission_make(bench_commission *c);
@@ -86,6 +87,12 @@ void bench_ledger_create(const bench_commission *c, const char *path);
 void bench_ledger_fill(const bench_commission *c, const char *path, uint64_t n, int threads);
 /* The benchmark's fixed raw database key (its ledgers hold no secrets). */
 #define BENCH_DB_KEY "6b616e73612d62656e63682d6b65792d6b616e73612d62656e63682d6b657921"
+
+/* ---- the service (bench/bench_service.c) ------------------------------ */
+
+/* Checks/s through kansa serve with 1 and 64 keep-alive clients, against
+ * the in-process warm check with 1 and 64 threads measured in the same run. */
+void bench_service_section(const bench_opts *o, const bench_commission *c);
 
 /* ---- the table (bench/report.c) ------------------------------------- */
 

@@ -80,7 +80,8 @@ void bench_commission_make(bench_commission *c)
 	    "\"fields\":[\"src_ip\",\"dst_ip\",\"src_port\",\"dst_port\",\"proto\",\"ts\",\"bytes\","
 	    "\"packets\",\"tcp_flags\",\"command\",\"domain\",\"asn\"],"
 	    "\"forbidden_fields\":[\"payload\",\"content\",\"body\",\"subject\",\"message\"],"
-	    "\"ops\":[\"stop-process\",\"delete-file\",\"block-c2\",\"quarantine\"]}",
+	    "\"ops\":[\"stop-process\",\"delete-file\",\"block-c2\",\"quarantine\"],"
+	    "\"units\":[{\"name\":\"npa-cyber-3\",\"actions\":[\"metadata-query\"]}]}",
 	    pem[0], pem[1], pem[2]);
 	for (int i = 0; i < 3; i++)
 		free(pem[i]);
@@ -96,6 +97,8 @@ void bench_commission_make(bench_commission *c)
 	    "\"justification\":\"C2 beaconing analysis of the reported botnet, case 2026-ACD-0042\"}");
 	if ((error = kansa_request_from_json(&c->request, &c->request_len, json, strlen(json), now)) < 0)
 		bench_fail("request", error);
+	if ((c->request_json = strdup(json)) == NULL)
+		bench_fail("request", KANSA_ENOMEM);
 	if ((error = kansa_secret_from(&c->db_key, BENCH_DB_KEY, strlen(BENCH_DB_KEY))) < 0)
 		bench_fail("db key", error);
 }
@@ -106,6 +109,7 @@ void bench_commission_free(bench_commission *c)
 		kansa_key_free(c->members[i]);
 	free(c->policy);
 	free(c->request);
+	free(c->request_json);
 	kansa_secret_free(c->db_key);
 	memset(c, 0, sizeof(*c));
 }

@@ -12,17 +12,19 @@
 
 static const cli_help help_serve = {
 	.usage = "--db DB --listen ADDRESS:PORT --cert CERT --key KEY --client-ca CA\n"
-	    "[--public-read] [--workers N] [--max-connections N] [--timeout SECONDS]\n"
+	    "[--crl FILE] [--public-read] [--workers N] [--max-connections N] [--timeout SECONDS]\n"
 	    "[--db-key-file FILE] [--json]",
 	.about = "Serve the ledger over HTTPS (TLS 1.3) to the units the policy names.\n"
 	    "Every caller shows a client certificate issued by --client-ca; its unit is\n"
 	    "the subject CN or a URI SAN kansa:unit:NAME. A check whose requester is not\n"
 	    "that unit, or by a unit the policy does not list for the action, is denied\n"
-	    "unauthenticated-requester and recorded. Routes: POST /v1/check, GET /healthz,\n"
-	    "/v1/info, /v1/checkpoint, /metrics (docs/service.md). Port 0 picks a free\n"
+	    "unauthenticated-requester and recorded. Routes: POST /v1/check (JSON or\n"
+	    "CBOR), /v1/policies, /v1/revocations, /v1/ratifications (signed documents,\n"
+	    "their quorum their authority), GET /healthz, /v1/info, /v1/checkpoint,\n"
+	    "/metrics (docs/service.md). Port 0 picks a free\n"
 	    "port; the address is printed on stderr. SIGTERM or SIGINT: stop accepting,\n"
 	    "answer every check in flight, close the ledger, exit 0. SIGHUP: read the\n"
-	    "--cert, --key and --client-ca files again.\n"
+	    "--cert, --key, --client-ca and --crl files again.\n"
 	    "Exit status: 0 stopped by a signal, 2 usage, 3 or 4 a certificate, key or\n"
 	    "ledger that cannot be used, or an address that cannot be listened on.",
 	.example = "kansa serve --db ledger.db --listen 127.0.0.1:8443 --cert server.pem --key server.key --client-ca units-ca.pem",
@@ -51,6 +53,8 @@ int cmd_serve(int argc, char **argv)
 		CLI_OPT_PATH("key", 0, &o.key, "FILE", "the server's private key (PEM, mode 0600)", CLI_OPT_REQUIRED),
 		CLI_OPT_PATH("client-ca", 0, &o.client_ca, "FILE",
 		    "the CA certificates that issue the units' certificates (PEM)", CLI_OPT_REQUIRED),
+		CLI_OPT_PATH("crl", 0, &o.crl, "FILE",
+		    "the client CAs' CRLs (PEM): revoked unit certificates are refused", 0),
 		CLI_OPT_FLAG("public-read", 0, &o.public_read,
 		    "GET routes without a client certificate (checks always need one)"),
 		CLI_OPT_UINT64("workers", 0, &workers, "N", "threads that run checks (default 8)", 0),

@@ -724,6 +724,32 @@ KANSA_EXTERN(int) kansa_check_json_as(kansa_receipt *out, kansa_ledger *lg, cons
     int64_t now);
 
 /**
+ * kansa_check_as() for the CBOR body of `kansa serve`'s check (design §10):
+ * one canonical CBOR map {"warrant": bstr (the COSE bytes) | null,
+ * "request": the request's canonical CBOR map}, "warrant" optional. A body
+ * that is not such a map (not canonical CBOR, another shape) is still
+ * recorded: its bytes are handed to kansa_check_as() as the request, denied
+ * malformed-request and kept as kansa_check() keeps any CBOR (by their
+ * SHA-256 and size past KANSA_MAX_REQUEST_BYTES).
+ * @return as kansa_check_as().
+ */
+KANSA_EXTERN(int) kansa_check_cbor_as(kansa_receipt *out, kansa_ledger *lg, const char *unit,
+    const uint8_t *body, size_t len);
+
+/**
+ * The answer to a check of `kansa serve` in CBOR (design §10): a canonical
+ * map with the keys of the JSON answer ("schema" "kansa.check/1", "unit",
+ * "ok", "decision", "reason", "detail", "seq", "leaf_hash", "time",
+ * "recorded", "ratify_by", "receipt", "error": {"code", "message"}), the
+ * leaf hash and the signed receipt as byte strings. @p r and @p code are
+ * what the check returned (@p message its error's text, or NULL); an entry
+ * not recorded is answered {"decision": "deny", "reason": "not-recorded"}.
+ * @return 0 with *out malloc'd (the caller's); KANSA_EINVAL; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_check_answer_cbor(uint8_t **out, size_t *out_len, const kansa_receipt *r,
+    const char *unit, int code, const char *message);
+
+/**
  * Activate the next policy version: it must be version n+1 of the same
  * commission and carry the `policy` quorum of version n.
  * @return 0 (recorded); KANSA_EVERIFY; KANSA_EFORMAT; environment errors.
@@ -1818,18 +1844,28 @@ typedef struct {
 	 * "stopping: ..."); called on the server's thread; may be NULL */
 	void (*on_event)(void *ctx, const char *line);
 	void *ctx;                 /**< passed to on_event */
+	/** CRLs (PEM) of the client CAs, or NULL: with it every client
+	 * certificate is checked against its issuer's CRL, and one revoked, or
+	 * whose issuer has no CRL here or an expired one, is refused at TLS;
+	 * read again on SIGHUP */
+	const char *crl;
 } kansa_serve_options;
 
 /**
  * Serve @p lg over HTTPS (TLS 1.3 only) until SIGTERM or SIGINT: POST
  * /v1/check ({"warrant": base64 COSE or null, "request": {...}} -> the
- * check's JSON, as `kansa check --json` prints it, with "unit"), GET
- * /healthz, /v1/info, /v1/checkpoint (C2SP signed note), /metrics
+ * check's JSON, as `kansa check --json` prints it, with "unit"; or its CBOR
+ * form, kansa_check_cbor_as(), answered by kansa_check_answer_cbor()), POST
+ * /v1/policies, /v1/revocations, /v1/ratifications (signed documents,
+ * recorded on their own quorum by any client whose certificate verifies),
+ * GET /healthz, /v1/info, /v1/checkpoint (C2SP signed note), /metrics
  * (Prometheus text). Every caller shows a client certificate issued by
  * opt->client_ca; its unit (URI SAN kansa:unit:NAME, else the subject CN)
  * is passed to kansa_check_json_as(). Checks run on worker threads. Bodies
  * over 1 MiB get 413. On SIGTERM or SIGINT it stops accepting, answers every
- * check in flight, and returns; the caller then closes the ledger. On SIGHUP
+ * check in flight (and 503 to requests arriving on open connections), and
+ * returns once those connections have closed (idle ones at opt->timeout);
+ * the caller then closes the ledger. On SIGHUP
  * it reads the certificate, key and client CA files again (new connections
  * use them; on failure the old ones stay).
  * @return 0 after a signal; KANSA_EINVAL (options); KANSA_EIO (cannot

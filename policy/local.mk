@@ -5,6 +5,8 @@ libkansa_internal_la_SOURCES += policy/cbor.h policy/cbor.c policy/cose.h policy
 libkansa_internal_la_SOURCES += policy/receipt.h policy/receipt.c
 # proven receipts: the RFC 9942 COSE Receipt and its container (verified in ledger/receipt_proof.c)
 libkansa_internal_la_SOURCES += policy/receipt_proof.h policy/receipt_proof.c
+# the CBOR form of the service's check (design §10): its body split, its answer
+libkansa_internal_la_SOURCES += policy/check_body.h policy/check_body.c
 
 check_PROGRAMS += tests/unit/test_cbor tests/unit/test_cose
 tests_unit_test_cbor_SOURCES = tests/unit/policy/cbor/test_cbor.c tests/unit/policy/cbor/helpers.h

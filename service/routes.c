@@ -3,7 +3,8 @@
  * The answers of kansa serve (design §10), made on worker threads:
  * POST /v1/check, GET /v1/info, /v1/checkpoint, /metrics, /healthz.
  *
- * A check's body is {"warrant": base64 COSE | null, "request": {...}}. Every
+ * A check's body is {"warrant": base64 COSE | null, "request": {...}}, or
+ * its CBOR form (kansa_check_cbor_as(), answered in CBOR). Every
  * body is decided and recorded, whatever it holds (design §5 row 1): one
  * that is not such an object is handed to kansa_check_json_as() as it came,
  * and recorded as malformed-request by its hash; a warrant that is not
@@ -105,8 +106,8 @@ out:
 	json_decref(root);
 }
 
-static void route_check(kansa_response *out, kansa_ledger *lg, kansa_metrics *m, const char *unit,
-    const uint8_t *body, size_t len)
+static void route_check(kansa_response *out, int route, kansa_ledger *lg, kansa_metrics *m,
+    const char *unit, const uint8_t *body, size_t len)
 {
 	check_input in;
 	kansa_receipt r;
@@ -115,9 +116,14 @@ static void route_check(kansa_response *out, kansa_ledger *lg, kansa_metrics *m,
 	int error;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	parse_body(&in, body, len);
+	if (route & KANSA_ROUTE_BODY_CBOR)
+		memset(&in, 0, sizeof(in));
+	else
+		parse_body(&in, body, len);
 	/* REQ: SERVICE-CHECK-RECORDED every body is decided and recorded under the unit */
-	if (in.request != NULL)
+	if (route & KANSA_ROUTE_BODY_CBOR)
+		error = kansa_check_cbor_as(&r, lg, unit, body, len);
+	else if (in.request != NULL)
 		error = kansa_check_json_as(&r, lg, unit, in.warrant, in.warrant_len, in.request,
 		    in.request_len, (int64_t)time(NULL));
 	else
@@ -128,6 +134,10 @@ static void route_check(kansa_response *out, kansa_ledger *lg, kansa_metrics *m,
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	free(in.warrant);
 	free(in.request);
+	if (route & KANSA_ROUTE_ANSWER_CBOR) {
+		kansa_route__check_cbor(out, &r, unit, error);
+		return;
+	}
 	if (error < 0 && !r.recorded) {
 		/* fail closed: nothing recorded, so the answer is deny */
 		const kansa_error *e = kansa_error_last();
@@ -196,10 +206,16 @@ void kansa_route__run(kansa_response *out, int route, kansa_ledger *lg, kansa_me
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	switch (route) {
-	case KANSA_ROUTE_CHECK:
-		route_check(out, lg, m, unit, body, len);
+	if ((route & KANSA_ROUTE_MASK) >= KANSA_ROUTE_POLICIES &&
+	    (route & KANSA_ROUTE_MASK) <= KANSA_ROUTE_RATIFICATIONS) {
+		kansa_route__document(out, route, lg, body, len);
 		return;
+	}
+	if ((route & KANSA_ROUTE_MASK) == KANSA_ROUTE_CHECK) {
+		route_check(out, route, lg, m, unit, body, len);
+		return;
+	}
+	switch (route) {
 	case KANSA_ROUTE_INFO:
 		route_info(out, lg);
 		return;

@@ -14,7 +14,8 @@
  * one closes (new ones wait in the kernel's backlog).
  *
  * SIGTERM or SIGINT: the listener closes, requests that arrive get 503 with
- * Connection: close, every check already accepted is answered, then the
+ * Connection: close, every check already accepted is answered, and once the
+ * open connections have closed (idle ones at opt->timeout) the
  * loop ends and kansa_serve() returns; the caller closes the ledger.
  * SIGHUP: the certificate, key and client CA files are read again.
  *
@@ -35,12 +36,14 @@
 #include <event2/thread.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "service/service.h"
@@ -92,6 +95,8 @@ static void say(server *s, const char *fmt, ...)
 
 /* ---- connections ----------------------------------------------------- */
 
+static void maybe_finish(server *s);
+
 /* OpenSSL freed a connection's SSL (loop thread): one fewer open. */
 static void connection_closed(void *arg)
 {
@@ -103,6 +108,7 @@ static void connection_closed(void *arg)
 		evconnlistener_enable(s->listener);
 		s->paused = false;
 	}
+	maybe_finish(s);
 }
 
 /* A new connection: its TLS bufferevent (evhttp calls this for each one). */
@@ -178,12 +184,14 @@ static void reply_error(server *s, struct evhttp_request *req, int status, const
 	free(res.body);
 }
 
-/* Every check is answered: after the last one, the loop may end. */
+/* Every check is answered and every connection closed: the loop may end.
+ * A connection open at the signal may still bring a request; it gets 503
+ * (Connection: close), and an idle one closes at --timeout. */
 static void maybe_finish(server *s)
 {
 	static const struct timeval flush = { 0, 200000 }; /* let the last answers go out */
 
-	if (s->draining && s->inflight == 0) {
+	if (s->draining && s->inflight == 0 && atomic_load(&s->metrics.connections) == 0) {
 		say(s, "every request in flight answered; stopping");
 		event_base_loopexit(s->base, &flush);
 	}
@@ -236,6 +244,9 @@ static int route_of(const char *path, enum evhttp_cmd_type method, bool witness)
 		{ "/healthz", KANSA_ROUTE_HEALTHZ, EVHTTP_REQ_GET },
 		{ "/v1/proof/inclusion", KANSA_ROUTE_PROOF_INCLUSION, EVHTTP_REQ_GET },
 		{ "/v1/proof/consistency", KANSA_ROUTE_PROOF_CONSISTENCY, EVHTTP_REQ_GET },
+		{ "/v1/policies", KANSA_ROUTE_POLICIES, EVHTTP_REQ_POST },
+		{ "/v1/revocations", KANSA_ROUTE_REVOCATIONS, EVHTTP_REQ_POST },
+		{ "/v1/ratifications", KANSA_ROUTE_RATIFICATIONS, EVHTTP_REQ_POST },
 	};
 
 	for (size_t i = 0; witness && path && i < KANSA_ARRAY_SIZE(wroutes); i++)
@@ -245,6 +256,47 @@ static int route_of(const char *path, enum evhttp_cmd_type method, bool witness)
 		if (strcmp(path, routes[i].path) == 0)
 			return routes[i].method == method ? routes[i].route : -1;
 	return 0;
+}
+
+/* A commission document's route: its authority is the document's quorum. */
+static bool is_document(int route)
+{
+	return route >= KANSA_ROUTE_POLICIES && route <= KANSA_ROUTE_RATIFICATIONS;
+}
+
+/* Whether the header value @p h names the media type @p type (parameters
+ * after ';' aside; absent: @p absent). */
+static bool media_is(const char *h, const char *type, bool absent)
+{
+	size_t n = strlen(type);
+
+	if (h == NULL)
+		return absent;
+	h += strspn(h, " \t");
+	return strncasecmp(h, type, n) == 0 && (h[n] == '\0' || h[n] == ';' || h[n] == ' ');
+}
+
+/* The forms of a POST's body (Content-Type) and answer (Accept, or a CBOR
+ * body) or'd into @p route (design §10); -1 for a body type it does not take. */
+static int with_forms(int route, struct evhttp_request *req)
+{
+	const struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+	const char *ctype = evhttp_find_header(h, "Content-Type");
+	const char *accept = evhttp_find_header(h, "Accept");
+
+	if (route == KANSA_ROUTE_CHECK) {
+		if (media_is(ctype, "application/cbor", false))
+			return route | KANSA_ROUTE_BODY_CBOR | KANSA_ROUTE_ANSWER_CBOR;
+		if (!media_is(ctype, "application/json", true))
+			return -1;
+		return media_is(accept, "application/cbor", false) ? route | KANSA_ROUTE_ANSWER_CBOR : route;
+	}
+	if (is_document(route)) {
+		if (media_is(ctype, "application/cose", false))
+			return route | KANSA_ROUTE_BODY_COSE;
+		return media_is(ctype, "application/json", true) ? route : -1;
+	}
+	return route;
 }
 
 /* The body, copied (evhttp has bounded it already; checked again). */
@@ -343,13 +395,24 @@ static void dispatch(server *s, struct evhttp_request *req, int route, const cha
 	s->inflight++;
 }
 
+/* Send each answer at once: its TLS records are written separately, and
+ * with Nagle's algorithm the last would wait for the client's delayed ACK
+ * (some 40 ms per answer on a keep-alive connection). */
+static void no_delay(struct bufferevent *bev)
+{
+	int one = 1;
+	evutil_socket_t fd = bufferevent_getfd(bev);
+
+	if (fd >= 0)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	server *s = arg;
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
 	SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
-	const char *ctype = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
 	char unit[KANSA_SERVICE_UNIT_SIZE];
 	bool has_unit;
 	int route;
@@ -359,6 +422,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 		reply_error(s, req, 400, "EPERM", "kansa serve speaks HTTPS only");
 		return;
 	}
+	no_delay(bev);
 	route = route_of(evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)),
 	    evhttp_request_get_command(req), s->witness != NULL);
 	if (route == 0) {
@@ -371,13 +435,21 @@ static void on_request(struct evhttp_request *req, void *arg)
 	}
 	has_unit = s->witness == NULL && kansa_service__peer_unit(unit, ssl) == 0;
 	/* REQ: SERVICE-UNIT-CERT a check only under a unit a verified certificate names */
-	if (!has_unit && s->witness == NULL && (route == KANSA_ROUTE_CHECK || !s->opt->public_read)) {
+	if (!has_unit && s->witness == NULL && (route == KANSA_ROUTE_CHECK ||
+	    (!s->opt->public_read && !is_document(route)))) {
 		reply_error(s, req, 403, "EPERM", "this needs a client certificate from the client CA "
 		    "naming one unit (subject CN, or URI SAN kansa:unit:NAME); nothing was recorded");
 		return;
 	}
-	if (route == KANSA_ROUTE_CHECK && ctype && strncmp(ctype, "application/json", 16) != 0) {
-		reply_error(s, req, 415, "EFORMAT", "a check's body is JSON (Content-Type: application/json)");
+	/* REQ: SERVICE-DOC-CERT a commission document only from a client whose certificate verified */
+	if (is_document(route) && kansa_service__peer_verified(ssl) < 0) {
+		reply_error(s, req, 403, "EPERM", "a commission document needs a client certificate "
+		    "from the client CA; nothing was recorded");
+		return;
+	}
+	if ((route = with_forms(route, req)) < 0) {
+		reply_error(s, req, 415, "EFORMAT", "a check's body is JSON (application/json) or CBOR "
+		    "(application/cbor); a document's is COSE (application/cose) or JSON");
 		return;
 	}
 	if (s->draining) {

@@ -39,6 +39,10 @@ int kansa_service__tls_ctx(SSL_CTX **out, const kansa_serve_options *opt);
  * no verified certificate or the name is missing, ambiguous, or not text. */
 int kansa_service__peer_unit(char out[KANSA_SERVICE_UNIT_SIZE], SSL *ssl);
 
+/* 0 when the client gave a certificate that verified against the client CA
+ * (whatever it names), else -1. */
+int kansa_service__peer_verified(SSL *ssl);
+
 /* Call @p on_free(@p arg) when OpenSSL frees @p ssl, whoever frees it:
  * how the server counts its open connections (evhttp has no hook for it). */
 int kansa_service__track(SSL *ssl, void (*on_free)(void *arg), void *arg);
@@ -82,8 +86,23 @@ enum {
 	KANSA_ROUTE_METRICS = 4,    /* GET /metrics */
 	KANSA_ROUTE_HEALTHZ = 5,    /* GET /healthz */
 	KANSA_ROUTE_ADD_CHECKPOINT = 6, /* POST /add-checkpoint (kansa witness serve) */
-	KANSA_ROUTE_PROOF_INCLUSION = 20,   /* GET /v1/proof/inclusion?seq=N[&size=M] */
-	KANSA_ROUTE_PROOF_CONSISTENCY = 21, /* GET /v1/proof/consistency?old=A[&size=B] */
+	KANSA_ROUTE_PROOF_INCLUSION = 30,   /* GET /v1/proof/inclusion?seq=N[&size=M] */
+	KANSA_ROUTE_PROOF_CONSISTENCY = 31, /* GET /v1/proof/consistency?old=A[&size=B] */
+};
+
+/* The forms of a route's body and answer, or'd into its route number:
+ * the body is CBOR (a check) or COSE (a commission document); the answer is CBOR. */
+#define KANSA_ROUTE_MASK 0xff
+#define KANSA_ROUTE_BODY_CBOR 0x100
+#define KANSA_ROUTE_BODY_COSE 0x200
+#define KANSA_ROUTE_ANSWER_CBOR 0x400
+
+/* Commission documents (routes_docs.c): POST /v1/policies, /v1/revocations,
+ * /v1/ratifications; each document's own quorum is its authority. */
+enum {
+	KANSA_ROUTE_POLICIES = 20,
+	KANSA_ROUTE_REVOCATIONS = 21,
+	KANSA_ROUTE_RATIFICATIONS = 22,
 };
 
 /* Answer @p route (on a worker thread). @p unit is the authenticated unit
@@ -105,6 +124,15 @@ void kansa_route__proof(kansa_response *out, int route, kansa_ledger *lg, uint64
 /* @p j (stolen) as the compact JSON body of @p out (500 when it cannot be). */
 struct json_t;
 void kansa_route__json(kansa_response *out, int status, struct json_t *j);
+
+/* Record the commission document of @p route (KANSA_ROUTE_POLICIES ...,
+ * with KANSA_ROUTE_BODY_COSE when the body is its bytes, else JSON
+ * {"document": base64}) and answer its entry (routes_docs.c). */
+void kansa_route__document(kansa_response *out, int route, kansa_ledger *lg, const uint8_t *body,
+    size_t len);
+
+/* The CBOR answer of a check (routes_docs.c): @p r and @p error as the check returned. */
+void kansa_route__check_cbor(kansa_response *out, const kansa_receipt *r, const char *unit, int error);
 
 /* A small JSON error body {"ok": false, "error": {"code", "message"}}. */
 void kansa_route__error(kansa_response *out, int status, const char *code, const char *message);

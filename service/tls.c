@@ -55,6 +55,21 @@ static int use_key(SSL_CTX *ctx, const char *path)
 	return error;
 }
 
+/* The client CAs' CRLs of @p path: every client certificate is checked
+ * against its issuer's (X509_V_FLAG_CRL_CHECK); one revoked, or whose issuer
+ * has no CRL or an expired one, fails verification (closed, not open). */
+static int use_crl(SSL_CTX *ctx, const char *path)
+{
+	X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+	X509_LOOKUP *lookup = store ? X509_STORE_add_lookup(store, X509_LOOKUP_file()) : NULL;
+
+	/* REQ: SERVICE-CRL a unit certificate on its CA's CRL is refused at TLS */
+	if (lookup == NULL || X509_load_crl_file(lookup, path, X509_FILETYPE_PEM) <= 0 ||
+	    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK) != 1)
+		return tls_error(KANSA_EFORMAT, "cannot read the CRL (PEM)", path);
+	return 0;
+}
+
 int kansa_service__tls_ctx(SSL_CTX **out, const kansa_serve_options *opt)
 {
 	SSL_CTX *ctx;
@@ -86,6 +101,8 @@ int kansa_service__tls_ctx(SSL_CTX **out, const kansa_serve_options *opt)
 		goto fail;
 	}
 	SSL_CTX_set_client_CA_list(ctx, names);
+	if (opt->crl != NULL && (error = use_crl(ctx, opt->crl)) < 0)
+		goto fail;
 	/* REQ: SERVICE-TLS-2 a client certificate from --client-ca, required unless --public-read */
 	if (!opt->public_read)
 		mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
@@ -160,6 +177,11 @@ int kansa_service__peer_unit(char out[KANSA_SERVICE_UNIT_SIZE], SSL *ssl)
 	if (rc < 0)
 		out[0] = '\0';
 	return rc;
+}
+
+int kansa_service__peer_verified(SSL *ssl)
+{
+	return SSL_get0_peer_certificate(ssl) != NULL && SSL_get_verify_result(ssl) == X509_V_OK ? 0 : -1;
 }
 
 /* ---- freeing hook ------------------------------------------------------- */

@@ -14,7 +14,8 @@ expect_exit 0 "kansa-bench --quick runs every section" -- \
 	"$BENCH" --quick --data "$T/data" --json "$T/bench.json"
 cp out.txt table.txt
 for f in "limit: Ed25519 verify" "cold check" "warm check, 1 caller" "warm check, 64 threads" \
-	"replay, 2000 entries" "inclusion proof at 2000" "consistency proof at 2000"; do
+	"replay, 2000 entries" "inclusion proof at 2000" "consistency proof at 2000" \
+	"service check, 1 client" "service check, 64 clients"; do
 	expect_grep "$f" table.txt "table has '$f'"
 done
 expect_grep '"schema":"kansa.bench/1"' "$T/bench.json" "JSON written"

@@ -99,11 +99,17 @@ tests_fuzz_replay_proof_receipt_SOURCES = tests/fuzz/fuzz_proof_receipt.c $(FUZZ
 tests_fuzz_replay_proof_receipt_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
 tests_fuzz_replay_proof_receipt_LDADD = $(FUZZ_REPLAY_LDADD)
 
+FUZZ_REPLAYS += tests/fuzz/replay_check_body
+tests_fuzz_replay_check_body_SOURCES = tests/fuzz/fuzz_check_body.c $(FUZZ_STANDALONE)
+tests_fuzz_replay_check_body_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
+tests_fuzz_replay_check_body_LDADD = $(FUZZ_REPLAY_LDADD)
+
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
 EXTRA_DIST += tests/fuzz/corpus/cbor tests/fuzz/corpus/cose tests/fuzz/fuzz_json.c tests/fuzz/corpus/json \
 	tests/fuzz/fuzz_entry.c tests/fuzz/corpus/entry tests/fuzz/fuzz_receipt.c tests/fuzz/corpus/receipt \
-	tests/fuzz/fuzz_proof_receipt.c tests/fuzz/corpus/proof_receipt tests/fuzz/proof_receipt_seeds.py
+	tests/fuzz/fuzz_proof_receipt.c tests/fuzz/corpus/proof_receipt tests/fuzz/proof_receipt_seeds.py \
+	tests/fuzz/fuzz_check_body.c tests/fuzz/corpus/check_body
 
 FUZZ_SECONDS = 60
 FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined
