@@ -40,28 +40,19 @@ typedef struct {
 	void *ctx;
 } acts_visit;
 
-/* One pass over every entry of the snapshot. */
+/* One pass over every entry of the snapshot that @p f keeps. */
+static int visit(void *ctx, kansa_audit_entries *it, const kansa_audit_entry *e)
+{
+	const acts_visit *v = ctx;
+
+	(void)it;
+	return v->entry(v->ctx, e);
+}
+
 static int pass(kansa_ledger *lg, const kansa_audit_filter *f, const kansa_audit_options *opt,
     const acts_visit *v)
 {
-	kansa_audit_entries *it = NULL;
-	const kansa_audit_entry *e;
-	uint64_t done, total;
-	int rc, error = 0;
-
-	if ((error = kansa_audit_entries_new(&it, lg, f)) < 0)
-		return error;
-	while ((rc = kansa_audit_entries_next(&e, it)) == 1) {
-		if ((error = v->entry(v->ctx, e)) < 0)
-			break;
-		kansa_audit_entries_progress(&done, &total, it);
-		if (opt && opt->on_progress && done % 4096 == 0)
-			opt->on_progress(opt->ctx, done, total);
-	}
-	if (error == 0 && rc < 0)
-		error = rc;
-	kansa_audit_entries_free(it);
-	return error;
+	return kansa_audit__each_entry(lg, f, opt, visit, (void *)v);
 }
 
 static int finish(char **out, json_t *root)

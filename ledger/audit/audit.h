@@ -163,6 +163,14 @@ typedef struct {
  * freed), or NULL when it names none. */
 const kansa_audit_wdoc *kansa_audit_entries__warrant(const kansa_audit_entries *it);
 
+/* One pass over the entries of the ledger's snapshot that @p f keeps (NULL:
+ * all), calling @p fn on each with the iterator (for its warrant and
+ * documents) and reporting progress through @p opt. The first error of
+ * @p fn or of the iterator ends the pass and is returned. */
+int kansa_audit__each_entry(kansa_ledger *lg, const kansa_audit_filter *f,
+    const kansa_audit_options *opt,
+    int (*fn)(void *ctx, kansa_audit_entries *it, const kansa_audit_entry *e), void *ctx);
+
 /* The policy document @p hash on the iterator's snapshot, parsed (not
  * verified: replay does that); *out the caller's (kansa_signed_doc__free).
  * KANSA_EFORMAT when it is missing, altered or malformed; KANSA_EIO. */

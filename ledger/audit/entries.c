@@ -370,3 +370,31 @@ int kansa_audit_entries_next(const kansa_audit_entry **out, kansa_audit_entries 
 		}
 	}
 }
+
+int kansa_audit__each_entry(kansa_ledger *lg, const kansa_audit_filter *f,
+    const kansa_audit_options *opt,
+    int (*fn)(void *ctx, kansa_audit_entries *it, const kansa_audit_entry *e), void *ctx)
+{
+	kansa_audit_entries *it = NULL;
+	const kansa_audit_entry *e;
+	uint64_t done, total;
+	int rc, error = 0;
+
+	if ((error = kansa_audit_entries_new(&it, lg, f)) < 0)
+		return error;
+	while ((rc = kansa_audit_entries_next(&e, it)) == 1) {
+		if ((error = fn(ctx, it, e)) < 0)
+			break;
+		kansa_audit_entries_progress(&done, &total, it);
+		if (opt && opt->on_progress && done % 4096 == 0)
+			opt->on_progress(opt->ctx, done, total);
+	}
+	if (error == 0 && rc < 0)
+		error = rc;
+	if (error == 0 && opt && opt->on_progress) {
+		kansa_audit_entries_progress(&done, &total, it);
+		opt->on_progress(opt->ctx, done, total);
+	}
+	kansa_audit_entries_free(it);
+	return error;
+}

@@ -128,30 +128,9 @@ static int note_entry(ret_ctx *c, kansa_audit_entries *it, const kansa_audit_ent
 	return 0;
 }
 
-static int pass(ret_ctx *c, kansa_ledger *lg, const kansa_audit_options *opt)
+static int visit(void *ctx, kansa_audit_entries *it, const kansa_audit_entry *e)
 {
-	kansa_audit_entries *it = NULL;
-	const kansa_audit_entry *e;
-	uint64_t done, total;
-	int rc, error = 0;
-
-	if ((error = kansa_audit_entries_new(&it, lg, NULL)) < 0)
-		return error;
-	while ((rc = kansa_audit_entries_next(&e, it)) == 1) {
-		if ((error = note_entry(c, it, e)) < 0)
-			break;
-		kansa_audit_entries_progress(&done, &total, it);
-		if (opt && opt->on_progress && done % 4096 == 0)
-			opt->on_progress(opt->ctx, done, total);
-	}
-	if (error == 0 && rc < 0)
-		error = rc;
-	if (error == 0 && opt && opt->on_progress) {
-		kansa_audit_entries_progress(&done, &total, it);
-		opt->on_progress(opt->ctx, done, total);
-	}
-	kansa_audit_entries_free(it);
-	return error;
+	return note_entry(ctx, it, e);
 }
 
 /* ---- the JSON ------------------------------------------------------------ */
@@ -287,7 +266,7 @@ int kansa_audit_retention(char **json, kansa_ledger *lg, int64_t at, bool all,
 	c.at = at;
 	if ((error = kansa_audit_map__init(&c.warrants, 16)) < 0)
 		return error;
-	if ((error = pass(&c, lg, opt)) < 0)
+	if ((error = kansa_audit__each_entry(lg, NULL, opt, visit, &c)) < 0)
 		goto out;
 	if ((root = retention_json(&c, all)) == NULL ||
 	    (*json = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)

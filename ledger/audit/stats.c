@@ -291,30 +291,9 @@ static void free_act(void *ctx, void *val)
 	free(val);
 }
 
-static int stats_pass(stats *s, kansa_ledger *lg, const kansa_audit_options *opt)
+static int visit(void *ctx, kansa_audit_entries *it, const kansa_audit_entry *e)
 {
-	kansa_audit_entries *it = NULL;
-	const kansa_audit_entry *e;
-	uint64_t done, total;
-	int rc, error = 0;
-
-	if ((error = kansa_audit_entries_new(&it, lg, NULL)) < 0)
-		return error;
-	while ((rc = kansa_audit_entries_next(&e, it)) == 1) {
-		if ((error = note_entry(s, e, kansa_audit_entries__warrant(it))) < 0)
-			break;
-		kansa_audit_entries_progress(&done, &total, it);
-		if (opt && opt->on_progress && done % 4096 == 0)
-			opt->on_progress(opt->ctx, done, total);
-	}
-	if (error == 0 && rc < 0)
-		error = rc;
-	if (error == 0 && opt && opt->on_progress) {
-		kansa_audit_entries_progress(&done, &total, it);
-		opt->on_progress(opt->ctx, done, total);
-	}
-	kansa_audit_entries_free(it);
-	return error;
+	return note_entry(ctx, e, kansa_audit_entries__warrant(it));
 }
 
 int kansa_audit_stats(char **json, kansa_ledger *lg, int64_t from, int64_t until, int64_t now,
@@ -343,7 +322,7 @@ int kansa_audit_stats(char **json, kansa_ledger *lg, int64_t from, int64_t until
 		error = kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
 		goto out;
 	}
-	if ((error = stats_pass(s, lg, opt)) < 0)
+	if ((error = kansa_audit__each_entry(lg, NULL, opt, visit, s)) < 0)
 		goto out;
 	if ((root = stats_json(s, lg)) == NULL ||
 	    (*json = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(2))) == NULL)
