@@ -163,5 +163,10 @@ printf '$ gateway log.vkey act.receipt request-abs.json\n'
 sed 's/203.0.113.17/203.0.113.99/' request-abs.json > not-asked.json
 printf '$ gateway log.vkey act.receipt not-asked.json   # a request the receipt is not for\n'
 "$G" log.vkey act.receipt not-asked.json || true
+
+say "16. Once a checkpoint covers the act, its receipt carries a proof of inclusion (RFC 9942)"
+run ledger checkpoint --db ledger.db >/dev/null
+run receipt prove act.receipt --db ledger.db --out act.proven
+run receipt verify act.proven --log-key "$logkey" --request request-abs.json
 echo
 echo "demo finished: the files are in $(pwd)"
