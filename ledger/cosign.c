@@ -69,8 +69,8 @@ static int witnesses_load(witness_set *w, kansa_ledger *lg)
 static int witness_of(const witness_set *w, const kansa_note_sig *s)
 {
 	for (size_t i = 0; i < w->n; i++)
-		if (s->name_len == w->v[i]->name_len && memcmp(s->name, w->v[i]->name, s->name_len) == 0 &&
-		    memcmp(s->key_id, w->v[i]->key_id, KANSA_NOTE_KEY_ID_LEN) == 0)
+		if (s->name_len == w->v[i]->name_len && kansa_ct_equal(s->name, w->v[i]->name, s->name_len) &&
+		    kansa_ct_equal(s->key_id, w->v[i]->key_id, KANSA_NOTE_KEY_ID_LEN))
 			return (int)i;
 	return -1;
 }
@@ -79,7 +79,7 @@ static int witness_of(const witness_set *w, const kansa_note_sig *s)
 static bool has_line(const kansa_note_parsed *p, const kansa_note_sig *s)
 {
 	for (size_t i = 0; i < p->n_sigs; i++)
-		if (p->sigs[i].line_len == s->line_len && memcmp(p->sigs[i].line, s->line, s->line_len) == 0)
+		if (p->sigs[i].line_len == s->line_len && kansa_ct_equal(p->sigs[i].line, s->line, s->line_len))
 			return true;
 	return false;
 }
@@ -170,7 +170,7 @@ static int add_round(size_t *added, kansa_ledger *lg, const witness_set *w, cons
 	}
 	if (error < 0 || (error = kansa_note__parse(&po, (const char *)old, old_len)) < 0)
 		goto out;
-	if (po.text_len != in->text_len || memcmp(po.text, in->text, in->text_len) != 0) {
+	if (po.text_len != in->text_len || !kansa_ct_equal(po.text, in->text, in->text_len)) {
 		error = cosign_error(KANSA_EVERIFY, "the checkpoint's body is not the one stored for size %llu",
 		    (unsigned long long)cp.size);
 		goto out;

@@ -71,7 +71,7 @@ static int stored_with_cosignatures(char **out, size_t *len, kansa_ledger *lg, u
 		return 0;
 	if (error < 0)
 		return error;
-	if (n > *len && memcmp(stored, *out, *len) == 0) {
+	if (n > *len && kansa_ct_equal(stored, *out, *len)) {
 		free(*out);
 		*out = (char *)stored;
 		*len = n;
