@@ -252,14 +252,19 @@ int cmd_audit_report(int argc, char **argv)
 }
 
 static const cli_help help_replay = {
-	.usage = "--db DB [--db-key-file FILE] [--json]",
+	.usage = "--db DB [--witness-quorum K] [--db-key-file FILE] [--json]",
 	.about = "Everything 'kansa ledger verify' does, and: re-verify every document an\n"
 	    "entry names (warrants, policies, revocations, ratifications) against the\n"
 	    "policy in force at that entry, re-run the decision function with the\n"
 	    "recorded time, use count and revocations, and compare with the recorded\n"
 	    "decision, reason and use count. Every entry that differs is listed.\n"
+	    "Then the latest stored checkpoint must carry the cosignatures of K\n"
+	    "distinct witnesses of the policy (--witness-quorum K, default the policy's\n"
+	    "witness_quorum; 0 when it sets none), as 'kansa ledger checkpoint\n"
+	    "--witness' stores them; --json names the witnesses that cosigned.\n"
 	    "\n"
-	    "exit status: 0 nothing differs, 1 something does, 4 cannot read the ledger.",
+	    "exit status: 0 nothing differs, 1 something does or too few witnesses\n"
+	    "cosigned, 4 cannot read the ledger.",
 	.example = "kansa audit replay --db ledger.db --db-key-file ledger.key --json",
 	.schema = "kansa.audit.replay/1",
 };

@@ -4,7 +4,9 @@
  * ask each C2SP tlog-witness to cosign it (kansa_ledger_witness()), keep
  * the cosignature lines that verify under a trusted witness key (the
  * policy's witnesses and --witness-key), drop the others as C2SP asks, and
- * count distinct witnesses against the quorum (docs/witness.md).
+ * count distinct witnesses against the quorum, and store the policy
+ * witnesses' lines with the checkpoint in the ledger
+ * (kansa_ledger_add_cosignatures(); docs/witness.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +15,9 @@
 #include "cli/anchor.h"
 #include "cli/ledger_witness.h"
 
-/* The trusted witness keys: the policy's, then --witness-key. */
-static int trusted_keys(kansa_note_verifier **keys, size_t *n, size_t *quorum, kansa_ledger *lg,
-    const cli_opt_list *extra)
+/* The trusted witness keys: the policy's (the first *n_policy), then --witness-key. */
+static int trusted_keys(kansa_note_verifier **keys, size_t *n, size_t *n_policy, size_t *quorum,
+    kansa_ledger *lg, const cli_opt_list *extra)
 {
 	char *vkeys = NULL, *line, *save = NULL;
 	int error;
@@ -29,6 +31,7 @@ static int trusted_keys(kansa_note_verifier **keys, size_t *n, size_t *quorum, k
 			(*n)++;
 	}
 	free(vkeys);
+	*n_policy = *n;
 	for (size_t i = 0; i < extra->n && error == 0; i++)
 		error = cli_anchor_load_verifiers(keys, n, MAX_LIST, extra->v[i]);
 	return error;
@@ -73,9 +76,11 @@ static int put(note_buf *b, const char *p, size_t n)
 	return 0;
 }
 
-/* Keep the verified lines of @p r in @p out (the note so far); mark their keys. */
-static int keep_lines(note_buf *out, bool *seen, size_t *kept, kansa_note_verifier *const *keys,
-    size_t n, const char *note, size_t len, const kansa_witness_reply *r, json_t *names)
+/* Keep the verified lines of @p r in @p out (the note so far), and those by
+ * a policy witness (key index below @p n_policy) in @p store too; mark their keys. */
+static int keep_lines(note_buf *out, note_buf *store, size_t n_policy, bool *seen, size_t *kept,
+    kansa_note_verifier *const *keys, size_t n, const char *note, size_t len,
+    const kansa_witness_reply *r, json_t *names)
 {
 	const char *p = r->lines, *end = r->lines + r->len;
 	int error = 0;
@@ -88,6 +93,8 @@ static int keep_lines(note_buf *out, bool *seen, size_t *kept, kansa_note_verifi
 
 		if (k >= 0) {
 			error = put(out, p, ll);
+			if (error == 0 && (size_t)k < n_policy)
+				error = put(store, p, ll);
 			(*kept)++;
 			if (!seen[k])
 				json_array_append_new(names, json_string(kansa_note_verifier_name(keys[k])));
@@ -98,18 +105,34 @@ static int keep_lines(note_buf *out, bool *seen, size_t *kept, kansa_note_verifi
 	return error;
 }
 
+/* Store the policy witnesses' lines of @p store with the checkpoint. */
+static int store_lines(json_t *j, kansa_ledger *lg, const note_buf *store, size_t len, bool json)
+{
+	size_t added = 0;
+	int error = 0;
+
+	/* REQ: COSIG-STORE what the witnesses cosigned is kept with the checkpoint */
+	if (store->len > len && (error = kansa_ledger_add_cosignatures(lg, (const uint8_t *)store->ptr,
+	    store->len, &added)) < 0)
+		return error;
+	json_object_set_new(j, "stored", json_integer((json_int_t)added));
+	if (!json)
+		fprintf(stderr, "stored %zu new cosignature(s) with the checkpoint in the ledger\n", added);
+	return 0;
+}
+
 int cli_ledger_witness(json_t *j, char **note, size_t *len, kansa_ledger *lg,
     const cli_ledger_witness_opts *o)
 {
 	kansa_note_verifier *keys[MAX_LIST] = { 0 };
 	bool seen[MAX_LIST] = { false };
-	note_buf out = { NULL, 0 };
-	size_t n = 0, quorum = 0, have = 0;
+	note_buf out = { NULL, 0 }, store = { NULL, 0 };
+	size_t n = 0, n_policy = 0, quorum = 0, have = 0;
 	json_t *list = json_array();
 	int error;
 
-	if ((error = trusted_keys(keys, &n, &quorum, lg, &o->keys)) < 0 ||
-	    (error = put(&out, *note, *len)) < 0)
+	if ((error = trusted_keys(keys, &n, &n_policy, &quorum, lg, &o->keys)) < 0 ||
+	    (error = put(&out, *note, *len)) < 0 || (error = put(&store, *note, *len)) < 0)
 		goto done;
 	if (o->quorum != UINT64_MAX)
 		quorum = (size_t)o->quorum;
@@ -123,7 +146,7 @@ int cli_ledger_witness(json_t *j, char **note, size_t *len, kansa_ledger *lg,
 		int e = kansa_ledger_witness(&r, lg, *note, *len, o->urls.v[i], o->ca, o->timeout);
 
 		if (e == 0)
-			e = keep_lines(&out, seen, &kept, keys, n, *note, *len, &r, names);
+			e = keep_lines(&out, &store, n_policy, seen, &kept, keys, n, *note, *len, &r, names);
 		json_object_set_new(w, "url", json_string(o->urls.v[i]));
 		json_object_set_new(w, "status", json_integer(r.status));
 		json_object_set_new(w, "old_size", json_integer((json_int_t)r.old_size));
@@ -142,6 +165,8 @@ int cli_ledger_witness(json_t *j, char **note, size_t *len, kansa_ledger *lg,
 	}
 	for (size_t i = 0; i < n; i++)
 		have += seen[i];
+	if ((error = store_lines(j, lg, &store, *len, o->json)) < 0)
+		goto done;
 	free(*note);
 	*note = out.ptr;
 	*len = out.len;
@@ -163,6 +188,7 @@ int cli_ledger_witness(json_t *j, char **note, size_t *len, kansa_ledger *lg,
 done:
 	json_decref(list);
 	free(out.ptr);
+	free(store.ptr);
 	cli_anchor_free_verifiers(keys, n);
 	return error;
 }

@@ -1347,6 +1347,35 @@ KANSA_EXTERN(int) kansa_checkpoint_verify(kansa_checkpoint *out, const char *not
 KANSA_EXTERN(int) kansa_ledger_checkpoint(char **out, size_t *len_out, kansa_ledger *lg);
 
 /**
+ * Keep witnesses' cosignatures with a stored checkpoint (docs/witness.md,
+ * "Stored cosignatures"). @p note must be a checkpoint stored in @p lg
+ * (the same body, signed by the ledger's key) with extra signature lines;
+ * each extra line must verify as a C2SP tlog-cosignature by one of the
+ * policy's witnesses (kansa_ledger_witnesses()). The stored note becomes
+ * the union in one transaction: lines it has are not added again, nor a
+ * second line by a witness that already cosigned it. A line that does not
+ * verify or is by another key is refused (the error names it) and nothing
+ * is stored. Later kansa_ledger_checkpoint() calls at that size, receipt
+ * proofs and anchors carry the stored lines.
+ * @param[out] added_out lines added (may be NULL).
+ * @return 0; KANSA_ENOTFOUND (no checkpoint of that size stored);
+ * KANSA_EVERIFY (another body, not signed by the ledger, a bad or foreign
+ * line); KANSA_EFORMAT; KANSA_ELIMIT; KANSA_EIO (read-only ledger, I/O).
+ */
+KANSA_EXTERN(int) kansa_ledger_add_cosignatures(kansa_ledger *lg, const uint8_t *note, size_t len,
+    size_t *added_out);
+
+/**
+ * The policy's witnesses whose cosignature on the latest stored checkpoint
+ * verifies: their names, one per line, into *names_out (NUL-terminated, ""
+ * when none; free()), how many into *count_out, and that checkpoint's size
+ * into *size_out.
+ * @return 0; KANSA_ENOTFOUND (no checkpoint stored); KANSA_ENOMEM; KANSA_EIO.
+ */
+KANSA_EXTERN(int) kansa_ledger_cosigners(char **names_out, size_t *count_out, uint64_t *size_out,
+    kansa_ledger *lg);
+
+/**
  * An RFC 9162 inclusion proof of entry @p seq in the tree of the first
  * @p size entries (0 = the whole ledger), with that tree's root and the
  * entry's leaf hash. O(log n) reads.

@@ -11,8 +11,8 @@ libkansa_la_LIBADD += $(LIBSSL_LIBS) $(LIBEVENT_LIBS) $(LIBCURL_LIBS)
 TESTS += tests/cli/serve.sh tests/cli/serve-proofs.sh
 EXTRA_DIST += tests/cli/serve.sh tests/cli/serve-proofs.sh
 # kansa witness serve (C2SP tlog-witness) end to end
-TESTS += tests/cli/witness-serve.sh
-EXTRA_DIST += tests/cli/witness-serve.sh
+TESTS += tests/cli/witness-serve.sh tests/cli/witness-store.sh
+EXTRA_DIST += tests/cli/witness-serve.sh tests/cli/witness-store.sh
 # CBOR checks and commission documents through the service
 TESTS += tests/cli/serve-api.sh
 EXTRA_DIST += tests/cli/serve-api.sh tests/cli/lib-serve.sh tests/cbor_mini.py

@@ -280,6 +280,15 @@ int kansa_store__node_get(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t 
  * get/latest: *note_out malloc'd, owned by the caller; KANSA_ENOTFOUND.
  */
 int kansa_store__checkpoint_put(kansa_store *s, uint64_t size, const uint8_t *note, size_t len);
+/*
+ * Replace the note stored for @p size with @p note, in one write
+ * transaction, only while the stored note is still exactly @p old (the
+ * caller checked that @p note keeps its body and adds signature lines).
+ * @return 0; KANSA_ENOTFOUND (nothing stored for that size); KANSA_EEXISTS
+ * (the stored note is no longer @p old: read it again); KANSA_EIO, ...
+ */
+int kansa_store__checkpoint_replace(kansa_store *s, uint64_t size, const uint8_t *old, size_t old_len,
+    const uint8_t *note, size_t len);
 int kansa_store__checkpoint_get(uint8_t **note_out, size_t *len_out, kansa_store *s, uint64_t size);
 int kansa_store__checkpoint_latest(uint64_t *size_out, uint8_t **note_out, size_t *len_out,
     kansa_store *s);

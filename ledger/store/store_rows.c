@@ -676,6 +676,59 @@ out:
 	return error;
 }
 
+int kansa_store__checkpoint_replace(kansa_store *s, uint64_t size, const uint8_t *old, size_t old_len,
+    const uint8_t *note, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, n, error = 0;
+
+	if (!writable(s, &error) || (error = kansa_store__check_u63(size, "checkpoint size")) < 0)
+		return error;
+	if (old == NULL || old_len == 0 || note == NULL || len == 0)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "checkpoint: empty note");
+	kansa_store__lock(s);
+	/* Compare and replace in one write transaction. */
+	if ((error = kansa_store__exec(s, "BEGIN IMMEDIATE", "cannot store checkpoint")) < 0)
+		goto out;
+	if ((error = kansa_store__prepare(&st, s, "SELECT note FROM checkpoints WHERE size = ?1")) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		error = kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER,
+		    "no checkpoint stored for size %llu", (unsigned long long)size);
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		error = kansa_store__sqlerr(s->db, rc, "cannot read checkpoint");
+		goto out;
+	}
+	n = sqlite3_column_bytes(st, 0);
+	if (n < 0 || (size_t)n != old_len || sqlite3_column_blob(st, 0) == NULL ||
+	    !kansa_ct_equal(sqlite3_column_blob(st, 0), old, old_len)) {
+		error = kansa_error_set(KANSA_EEXISTS, KANSA_ERRCLASS_LEDGER,
+		    "checkpoint at size %llu changed meanwhile", (unsigned long long)size);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((error = kansa_store__prepare(&st, s, "UPDATE checkpoints SET note = ?2 WHERE size = ?1")) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)size);
+	if ((error = kansa_store__bind_blob(st, 2, note, len)) < 0)
+		goto out;
+	error = step_done(s, st, "cannot store checkpoint");
+out:
+	sqlite3_finalize(st);
+	if (!sqlite3_get_autocommit(s->db)) {
+		if (error == 0)
+			error = kansa_store__exec(s, "COMMIT", "cannot store checkpoint");
+		if (error < 0)
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	kansa_store__unlock(s);
+	return error;
+}
+
 static int checkpoint_read(uint64_t *size_out, uint8_t **note_out, size_t *len_out,
     kansa_store *s, const char *sql, const uint64_t *size)
 {

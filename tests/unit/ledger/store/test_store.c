@@ -722,6 +722,16 @@ Test(store_tables, documents_meta_nodes_checkpoints)
 	cr_expect_str_eq((char *)p, "note1");
 	free(p);
 	cr_expect_eq(kansa_store__checkpoint_get(&p, &len, s, 2), KANSA_ENOTFOUND);
+	/* replace: only while the stored note is the one the caller read */
+	cr_expect_eq(kansa_store__checkpoint_replace(s, 2, (const uint8_t *)"x", 1, (const uint8_t *)"y", 1),
+	    KANSA_ENOTFOUND);
+	cr_expect_eq(kansa_store__checkpoint_replace(s, 1, (const uint8_t *)"note", 4,
+	    (const uint8_t *)"note1+w", 7), KANSA_EEXISTS);
+	cr_assert_eq(kansa_store__checkpoint_get(&p, &len, s, 1), 0);
+	cr_expect_str_eq((char *)p, "note1");
+	free(p);
+	cr_assert_eq(kansa_store__checkpoint_replace(s, 1, (const uint8_t *)"note1", 5,
+	    (const uint8_t *)"note1+w", 7), 0);
 	kansa_store__close(s);
 
 	/* Everything survives a reopen. */
@@ -729,6 +739,11 @@ Test(store_tables, documents_meta_nodes_checkpoints)
 	cr_assert_eq(kansa_store__doc_get(&p, &len, NULL, s, h), 0);
 	cr_expect_eq(len, 3);
 	free(p);
+	cr_assert_eq(kansa_store__checkpoint_get(&p, &len, s, 1), 0);
+	cr_expect_str_eq((char *)p, "note1+w");
+	free(p);
+	cr_expect_eq(kansa_store__checkpoint_replace(s, 1, (const uint8_t *)"note1+w", 7,
+	    (const uint8_t *)"z", 1), KANSA_EIO);
 	kansa_store__close(s);
 }
 
