@@ -4,7 +4,7 @@
 
 # Entries, the check pipeline, commission documents, proofs.
 libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/check_json.c ledger/check_cbor.c ledger/ledger_impl.h \
-	ledger/commission.c ledger/proof.c ledger/receipt.c ledger/receipt_proof.c
+	ledger/commission.c ledger/proof.c ledger/receipt.c ledger/receipt_proof.c ledger/receipt_get.c
 
 TESTS += tests/cli/receipts.sh tests/cli/receipts-independent.sh tests/cli/receipts-prove.sh
 EXTRA_DIST += tests/cli/receipts.sh tests/cli/receipts-independent.sh tests/receipt_ref.py \
