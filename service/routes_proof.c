@@ -5,7 +5,8 @@
  * ledger proof --json` (the proof text of docs/formats.md, the size and the
  * roots in hex), so that an auditor checks them with the same tools. The
  * query was parsed on the event loop (server.c); a number the ledger
- * cannot prove is 400.
+ * cannot prove is 400. GET /v1/receipt/SEQ gives the receipt of an entry
+ * again (kansa_ledger_receipt), proven when a checkpoint covers it.
  */
 #include <jansson.h>
 #include <stdlib.h>
