@@ -18,7 +18,7 @@ check_PROGRAMS += tests/unit/test_ledger
 tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledger/test_names.c \
 	tests/unit/ledger/test_input.c tests/unit/ledger/test_clock.c tests/unit/ledger/test_rekey.c \
 	tests/unit/ledger/test_receipt.c tests/unit/ledger/test_receipt_proof.c \
-	tests/unit/ledger/test_units.c \
+	tests/unit/ledger/test_units.c tests/unit/ledger/test_receipt_get.c \
 	tests/unit/ledger/fixture.h tests/unit/ledger/chain.h tests/unit/ledger/store/queue_wait.h
 tests_unit_test_ledger_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_LDADD = $(TEST_LDADD)

@@ -175,7 +175,8 @@ static int read_entry(kansa_entry *e, uint8_t leaf[KANSA_HASH_LEN], kansa_store 
 	int error;
 
 	memset(&row, 0, sizeof(row));
-	if ((error = kansa_store__get(&row, s, seq)) == KANSA_ENOTFOUND)
+	/* a seq past what the store can hold is an entry the ledger does not have */
+	if ((error = seq > (uint64_t)INT64_MAX ? KANSA_ENOTFOUND : kansa_store__get(&row, s, seq)) == KANSA_ENOTFOUND)
 		return kansa_error_set(KANSA_ENOTFOUND, KANSA_ERRCLASS_LEDGER,
 		    "the ledger has no entry %llu: see 'kansa ledger status' for its size", (unsigned long long)seq);
 	if (error == 0 && (error = kansa_entry__decode(e, row.body, row.body_len)) < 0)

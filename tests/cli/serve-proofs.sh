@@ -92,6 +92,7 @@ expect_grep "^Kansa-Receipt-Proof: none" hdr.txt "... marked Kansa-Receipt-Proof
 get 404 "the receipt of an entry past the ledger" "/v1/receipt/4"
 expect_grep '"ENOTFOUND"' out.txt "... with code ENOTFOUND"
 get 404 "entry 0, the first policy, has none" "/v1/receipt/0"
+get 404 "the largest SEQ, 2^64 - 1" "/v1/receipt/18446744073709551615"
 for bad in 01 %2B1 -1 18446744073709551616 "" abc 1/2 "1?x=1" 1%00; do
 	get 400 "receipt SEQ '$bad'" "/v1/receipt/$bad"
 done
