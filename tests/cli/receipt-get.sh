@@ -4,8 +4,9 @@
 # entry and signed again is byte for byte the receipt the check returned
 # (Ed25519 is deterministic), for an allow, several denials (wrong
 # requester, revoked, malformed warrant, malformed and unkept requests), an
-# emergency request, a check after a policy change to another receipt_ttl,
-# and the policy and revocation entries. Entry 0 (init signs no receipt) and
+# emergency request (denied, and allowed under a later policy), a check
+# after a policy change to another receipt_ttl, and the policy, revocation
+# and ratification entries. Entry 0 (init signs no receipt) and
 # an entry that does not exist are refused; --prove gives what 'receipt
 # prove' gives.
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
@@ -47,7 +48,7 @@ for x in allow allow2 who junkw junkr badjson emerg nowarrant; do same $x; done
 	not_ok "no warrant: $(cat show.json)"
 
 # a policy version 2 with another receipt_ttl: its own receipt, and a check under it
-sed 's/"version": 1,/"version": 2,/; s/"ops": \["stop-process"\] }/"ops": ["stop-process"], "receipt_ttl": "2m" }/' \
+sed 's/"version": 1,/"version": 2,/; s/"ops": \["stop-process"\] }/"ops": ["stop-process"], "receipt_ttl": "2m", "emergency": {"metadata-query": "24h"} }/' \
 	policy.json > p2.json
 grep -q receipt_ttl p2.json || exit 99
 kansa policy create --in p2.json --out p2.cose >/dev/null || exit 99
@@ -62,6 +63,20 @@ kansa receipt show ttl.receipt --json > show.json
 [ "$(json_get show.json '__import__("datetime").datetime.fromisoformat(j["receipt"]["not_after"][:-1]).timestamp() - __import__("datetime").datetime.fromisoformat(j["receipt"]["time"][:-1]).timestamp()')" = 120.0 ] &&
 	ok "the check under policy 2: not_after is time + 2m" || not_ok "ttl: $(cat show.json)"
 same allow
+# an emergency act allowed under policy 2, and the commission's ratification of it
+c emerg2 --request em.json
+[ "$(json_get show.json 'j["receipt"]["reason"]')" = emergency ] && ok "policy 2 allows the emergency act" ||
+	not_ok "emergency: $(cat show.json)"
+same emerg2
+cat > rat.json <<JSON
+{ "commission": "jp-ccisc", "entry": "$(json_get show.json 'j["receipt"]["leaf_hash"]')", "approved": true, "reason": "reviewed" }
+JSON
+kansa ratification create --in rat.json --out rat.cose >/dev/null || exit 99
+for s in a b; do kansa ratification sign rat.cose --key $s.key >/dev/null 2>&1 || exit 99; done
+kansa ledger ratify --db l.db --ratification rat.cose --json > rat.out || exit 99
+json_get rat.out 'j["receipt"]' | base64 -d > rat.receipt
+json_get rat.out 'j["seq"]' > rat.seq
+same rat
 
 # a revocation, and a check of the revoked warrant
 cat > rv.json <<JSON
