@@ -52,7 +52,9 @@ static int stored_doc(uint8_t **bytes, size_t *len, kansa_signed_doc **out, kans
 		return error;
 	if ((error = kansa_sha256(h, *bytes, *len)) < 0)
 		return error;
-	if (!kansa_ct_equal(h, hash, KANSA_HASH_LEN) || stored_kind != kind)
+	/* the kind is not compared: bytes are stored once, under the kind they
+	 * first came as (a policy's bytes given as a warrant stay a policy) */
+	if (!kansa_ct_equal(h, hash, KANSA_HASH_LEN))
 		return cannot(seq, "a document it names is not stored as recorded");
 	if (kansa_signed_doc__parse(out, *bytes, *len, kind, h) < 0)
 		*out = NULL;

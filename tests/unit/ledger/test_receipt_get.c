@@ -46,6 +46,10 @@ Test(receipt_get, rebuilt_receipts_are_the_returned_bytes, .timeout = 60)
 	cr_assert_eq(kansa_check(&r, lg, junk, sizeof(junk), f.request, f.request_len), 0); /* malformed warrant */
 	cr_assert_eq(r.reason, KANSA_REASON_MALFORMED_WARRANT);
 	assert_same(lg, &r);
+	/* the policy's bytes as the warrant: stored as the policy, decided malformed-warrant */
+	cr_assert_eq(kansa_check(&r, lg, f.policy, f.policy_len, f.request, f.request_len), 0);
+	cr_assert_eq(r.reason, KANSA_REASON_MALFORMED_WARRANT);
+	assert_same(lg, &r);
 	cr_assert_eq(kansa_check(&r, lg, f.warrant, f.warrant_len, junk, sizeof(junk)), 0); /* malformed request */
 	cr_assert_eq(r.reason, KANSA_REASON_MALFORMED_REQUEST);
 	assert_same(lg, &r);
