@@ -65,7 +65,7 @@ static int report(const uint8_t *cose, size_t len, bool proven, const char *out_
 int cmd_receipt_get(int argc, char **argv)
 {
 	const char *db = NULL, *key_file = NULL, *out_file = NULL;
-	uint64_t seq = 0;
+	cli_opt_uint seq = { 0, false };
 	bool json = false, force = false, prove = false;
 	const cli_option opts[] = {
 		CLI_OPT_DB(&db, "the ledger that recorded the entry", CLI_OPT_REQUIRED),
@@ -85,7 +85,7 @@ int cmd_receipt_get(int argc, char **argv)
 	if ((error = cli_parse_options(&help_get, opts, argc, argv)) >= 0)
 		return error;
 	if ((error = cli_open_ledger(&lg, db, key_file, KANSA_LEDGER_READONLY)) < 0 ||
-	    (error = kansa_ledger_receipt(&receipt, &receipt_len, lg, seq)) < 0 ||
+	    (error = kansa_ledger_receipt(&receipt, &receipt_len, lg, seq.value)) < 0 ||
 	    (prove && (error = kansa_ledger_prove_receipt(&proven, &proven_len, lg, receipt, receipt_len,
 	        NULL, 0)) < 0))
 		goto out;

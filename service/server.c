@@ -179,7 +179,7 @@ static void reply(server *s, struct evhttp_request *req, const kansa_response *r
 static void reply_error(server *s, struct evhttp_request *req, int status, const char *code,
     const char *message)
 {
-	kansa_response res;
+	kansa_response res = { 0 };
 
 	kansa_route__error(&res, status, code, message);
 	reply(s, req, &res);
