@@ -167,5 +167,6 @@ int cmd_witness_serve(int argc, char **argv);        /* cmd_witness_serve.c */
 int cmd_receipt_verify(int argc, char **argv);       /* cmd_receipt.c */
 int cmd_receipt_show(int argc, char **argv);
 int cmd_receipt_prove(int argc, char **argv);        /* cmd_receipt_prove.c */
+int cmd_receipt_get(int argc, char **argv);          /* cmd_receipt_get.c */
 
 #endif

@@ -6,7 +6,7 @@ kansa_SOURCES += cli/main.c cli/cli.h cli/options.c cli/options.h cli/util.c cli
 kansa_SOURCES += cli/cmd_keys.c cli/cmd_check.c cli/cmd_serve.c cli/cmd_ledger.c cli/cmd_ledger_rekey.c \
 	cli/cmd_audit.c cli/anchor.h cli/cmd_anchor.c cli/cmd_anchor_cosign.c cli/cmd_receipt.c \
 	cli/cmd_witness_serve.c cli/cmd_ledger_witness.c cli/ledger_witness.h \
-	cli/cmd_receipt_prove.c
+	cli/cmd_receipt_prove.c cli/cmd_receipt_get.c
 # the signed documents: {policy|warrant|revocation|ratification} create|sign|unsign|show,
 # warrant verify; doc.c and doc_unsign.c do them for every kind
 kansa_SOURCES += cli/doc.c cli/doc_unsign.c cli/doc.h cli/cmd_policy.c cli/cmd_warrant.c cli/cmd_revocation.c \

@@ -53,6 +53,7 @@ static const cli_command commands[] = {
 	{ "receipt", "verify", cmd_receipt_verify, "is a receipt a valid allow of this request? (log key only)" },
 	{ "receipt", "show", cmd_receipt_show, "print what a receipt says (not verified)" },
 	{ "receipt", "prove", cmd_receipt_prove, "attach the inclusion proof and checkpoint to a receipt" },
+	{ "receipt", "get", cmd_receipt_get, "the receipt of entry N again, signed as at the time" },
 	{ "serve", NULL, cmd_serve, "serve the ledger over HTTPS to the units of the policy" },
 	{ "anchor", "push", cmd_anchor_push, "commit the ledger's checkpoint to a git repository, push it" },
 	{ "anchor", "verify", cmd_anchor_verify, "verify an anchor repository's history (public keys only)" },

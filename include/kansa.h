@@ -1501,6 +1501,19 @@ KANSA_EXTERN(int) kansa_ledger_prove_receipt(uint8_t **out, size_t *len_out, kan
     const uint8_t *receipt, size_t len, const char *checkpoint, size_t checkpoint_len);
 
 /**
+ * The receipt of entry @p seq again: its payload rebuilt from the stored
+ * entry and the documents it names, signed with the log key. Ed25519 is
+ * deterministic, so these are the very bytes the check (or the commission
+ * document's call) returned. A field that cannot be rebuilt exactly is
+ * refused, never guessed.
+ * @param[out] out the receipt (COSE_Sign1), owned by the caller: free().
+ * @return 0; KANSA_ENOTFOUND (no such entry, or entry 0, the first policy,
+ * which 'kansa ledger init' gives no receipt); KANSA_EVERIFY (the receipt
+ * cannot be rebuilt exactly: nothing is signed); KANSA_EFORMAT; KANSA_EIO.
+ */
+KANSA_EXTERN(int) kansa_ledger_receipt(uint8_t **out, size_t *len, kansa_ledger *lg, uint64_t seq);
+
+/**
  * Parse a proven receipt (or a plain one: @p has_proof false) strictly.
  * NOTHING IS VERIFIED. @param[out] proof zeroed for a plain receipt.
  * @return as kansa_receipt_parse().

@@ -4,11 +4,11 @@
 
 # Entries, the check pipeline, commission documents, proofs.
 libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/check_json.c ledger/check_cbor.c ledger/ledger_impl.h \
-	ledger/commission.c ledger/proof.c ledger/receipt.c ledger/receipt_proof.c ledger/cosign.c
+	ledger/commission.c ledger/proof.c ledger/receipt.c ledger/receipt_proof.c ledger/cosign.c ledger/receipt_get.c
 
-TESTS += tests/cli/receipts.sh tests/cli/receipts-independent.sh tests/cli/receipts-prove.sh
+TESTS += tests/cli/receipts.sh tests/cli/receipts-independent.sh tests/cli/receipts-prove.sh tests/cli/receipt-get.sh
 EXTRA_DIST += tests/cli/receipts.sh tests/cli/receipts-independent.sh tests/receipt_ref.py \
-	tests/cli/receipts-prove.sh tests/receipt_proof_ref.py
+	tests/cli/receipts-prove.sh tests/receipt_proof_ref.py tests/cli/receipt-get.sh
 TESTS += tests/cli/ledger.sh tests/cli/tamper.sh tests/cli/ledger-names.sh tests/cli/ledger-bind.sh \
 	tests/cli/ledger-readonly.sh tests/cli/check-input.sh
 EXTRA_DIST += tests/cli/ledger.sh tests/cli/tamper.sh tests/cli/ledger-names.sh tests/cli/ledger-bind.sh \
@@ -18,7 +18,7 @@ check_PROGRAMS += tests/unit/test_ledger
 tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledger/test_names.c \
 	tests/unit/ledger/test_input.c tests/unit/ledger/test_clock.c tests/unit/ledger/test_rekey.c \
 	tests/unit/ledger/test_receipt.c tests/unit/ledger/test_receipt_proof.c \
-	tests/unit/ledger/test_units.c tests/unit/ledger/test_cosign.c \
+	tests/unit/ledger/test_units.c tests/unit/ledger/test_cosign.c tests/unit/ledger/test_receipt_get.c \
 	tests/unit/ledger/fixture.h tests/unit/ledger/chain.h tests/unit/ledger/store/queue_wait.h
 tests_unit_test_ledger_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_LDADD = $(TEST_LDADD)

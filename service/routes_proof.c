@@ -5,7 +5,8 @@
  * ledger proof --json` (the proof text of docs/formats.md, the size and the
  * roots in hex), so that an auditor checks them with the same tools. The
  * query was parsed on the event loop (server.c); a number the ledger
- * cannot prove is 400.
+ * cannot prove is 400. GET /v1/receipt/SEQ gives the receipt of an entry
+ * again (kansa_ledger_receipt), proven when a checkpoint covers it.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -53,4 +54,42 @@ void kansa_route__proof(kansa_response *out, int route, kansa_ledger *lg, uint64
 	}
 	free(text);
 	kansa_route__json(out, 200, j);
+}
+
+/* The receipt of entry @p seq again (kansa_ledger_receipt), proven against
+ * the latest checkpoint when one covers the entry. Before one does, the
+ * plain receipt is answered, marked so: it is the same signed statement,
+ * and the client proves it later (GET it again, or 'kansa receipt prove'). */
+void kansa_route__receipt(kansa_response *out, kansa_ledger *lg, uint64_t seq)
+{
+	uint8_t *receipt = NULL, *proven = NULL;
+	size_t len = 0, proven_len = 0;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = kansa_ledger_receipt(&receipt, &len, lg, seq)) == 0) {
+		error = kansa_ledger_prove_receipt(&proven, &proven_len, lg, receipt, len, NULL, 0);
+		/* REQ: SERVICE-RECEIPT-PLAIN no checkpoint covers it yet: the plain receipt, marked */
+		if (error == KANSA_ENOTFOUND) {
+			out->proof = "none";
+			proven = receipt;
+			proven_len = len;
+			receipt = NULL;
+			error = 0;
+		} else if (error == 0) {
+			out->proof = "inclusion";
+		}
+	}
+	free(receipt);
+	if (error < 0) {
+		/* REQ: SERVICE-RECEIPT-404 an entry the ledger does not have (or entry 0) is 404 */
+		kansa_route__error(out, error == KANSA_ENOTFOUND ? 404 : error == KANSA_EVERIFY ? 422 : 503,
+		    kansa_error_name(error),
+		    kansa_error_last()->code == error ? kansa_error_last()->message : kansa_strerror(error));
+		return;
+	}
+	out->status = 200;
+	out->content_type = "application/cose";
+	out->body = (char *)proven;
+	out->len = proven_len;
 }

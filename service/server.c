@@ -166,6 +166,8 @@ static void reply(server *s, struct evhttp_request *req, const kansa_response *r
 
 	evhttp_add_header(h, "Content-Type", res->content_type ? res->content_type : "application/json");
 	evhttp_add_header(h, "Cache-Control", "no-store");
+	if (res->proof)
+		evhttp_add_header(h, "Kansa-Receipt-Proof", res->proof);
 	if (s->draining)
 		evhttp_add_header(h, "Connection", "close");
 	if (res->body)
@@ -177,7 +179,7 @@ static void reply(server *s, struct evhttp_request *req, const kansa_response *r
 static void reply_error(server *s, struct evhttp_request *req, int status, const char *code,
     const char *message)
 {
-	kansa_response res;
+	kansa_response res = { 0 };
 
 	kansa_route__error(&res, status, code, message);
 	reply(s, req, &res);
@@ -222,12 +224,16 @@ static void job_run(kansa_job *job)
 		kansa_route__witness(&j->res, j->route, j->srv->witness, j->body, j->len);
 	else if (j->route == KANSA_ROUTE_PROOF_INCLUSION || j->route == KANSA_ROUTE_PROOF_CONSISTENCY)
 		kansa_route__proof(&j->res, j->route, j->srv->lg, j->arg[0], j->arg[1]);
+	else if (j->route == KANSA_ROUTE_RECEIPT)
+		kansa_route__receipt(&j->res, j->srv->lg, j->arg[0]);
 	else
 		kansa_route__run(&j->res, j->route, j->srv->lg, &j->srv->metrics, j->unit, j->body, j->len);
 	event_active(j->done, 0, 0);
 }
 
 /* ---- requests ----------------------------------------------------------- */
+
+#define RECEIPT_PREFIX "/v1/receipt/"
 
 /* The route of @p path for @p method, or 0 (404), or -1 (405). */
 static int route_of(const char *path, enum evhttp_cmd_type method, bool witness)
@@ -255,6 +261,9 @@ static int route_of(const char *path, enum evhttp_cmd_type method, bool witness)
 	for (size_t i = 0; !witness && path && i < KANSA_ARRAY_SIZE(routes); i++)
 		if (strcmp(path, routes[i].path) == 0)
 			return routes[i].method == method ? routes[i].route : -1;
+	/* /v1/receipt/SEQ: SEQ is checked in dispatch() */
+	if (!witness && path && strncmp(path, RECEIPT_PREFIX, strlen(RECEIPT_PREFIX)) == 0)
+		return method == EVHTTP_REQ_GET ? KANSA_ROUTE_RECEIPT : -1;
 	return 0;
 }
 
@@ -370,6 +379,14 @@ static void dispatch(server *s, struct evhttp_request *req, int route, const cha
 		reply_error(s, req, 400, "EINVAL", route == KANSA_ROUTE_PROOF_INCLUSION ?
 		    "give ?seq=N and optionally &size=M (decimal), nothing else" :
 		    "give ?old=A and optionally &size=B (decimal), nothing else");
+		return;
+	}
+	/* REQ: SERVICE-RECEIPT-SEQ SEQ is exactly a decimal uint64 (no sign, no leading zero), no query */
+	if (route == KANSA_ROUTE_RECEIPT && (query != NULL || !parse_u64(&j->arg[0],
+	    evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)) + strlen(RECEIPT_PREFIX)))) {
+		free(j);
+		reply_error(s, req, 400, "EINVAL", "give /v1/receipt/SEQ, SEQ the entry's number in decimal "
+		    "(no sign, no leading zero), and no query");
 		return;
 	}
 	j->job.run = job_run;

@@ -77,6 +77,7 @@ typedef struct {
 	const char *content_type; /* static */
 	char *body;               /* owned (free) */
 	size_t len;
+	const char *proof;        /* static: the Kansa-Receipt-Proof header, or NULL */
 } kansa_response;
 
 enum {
@@ -88,6 +89,7 @@ enum {
 	KANSA_ROUTE_ADD_CHECKPOINT = 6, /* POST /add-checkpoint (kansa witness serve) */
 	KANSA_ROUTE_PROOF_INCLUSION = 30,   /* GET /v1/proof/inclusion?seq=N[&size=M] */
 	KANSA_ROUTE_PROOF_CONSISTENCY = 31, /* GET /v1/proof/consistency?old=A[&size=B] */
+	KANSA_ROUTE_RECEIPT = 32,           /* GET /v1/receipt/SEQ */
 };
 
 /* The forms of a route's body and answer, or'd into its route number:
@@ -120,6 +122,10 @@ void kansa_route__witness(kansa_response *out, int route, kansa_witness *w, cons
  * it: inclusion of entry @p a in the tree of @p size entries (0: all), or
  * consistency from @p a entries to @p size. A bad number is 400. */
 void kansa_route__proof(kansa_response *out, int route, kansa_ledger *lg, uint64_t a, uint64_t size);
+/* GET /v1/receipt/SEQ (routes_proof.c): the receipt of entry @p seq again
+ * (application/cose), proven once a checkpoint covers it (header
+ * Kansa-Receipt-Proof: inclusion), plain before (none); 404 no such entry. */
+void kansa_route__receipt(kansa_response *out, kansa_ledger *lg, uint64_t seq);
 
 /* @p j (stolen) as the compact JSON body of @p out (500 when it cannot be). */
 struct json_t;

@@ -4,14 +4,22 @@
 # /v1/proof/consistency answer what `kansa ledger proof --json` prints for
 # the same numbers (read-only, here under --public-read without a client
 # certificate); a query that is not exactly its decimal numbers, or numbers
-# the ledger cannot prove, is 400, another method 405. The server runs on a
-# loopback port it picks and is stopped here.
+# the ledger cannot prove, is 400, another method 405. GET /v1/receipt/SEQ
+# answers the receipt the check returned, proven (Kansa-Receipt-Proof:
+# inclusion, as 'kansa receipt prove') once a checkpoint covers the entry,
+# the very bytes plain (none) before; 404 for an entry the ledger does not
+# have, 400 for a SEQ that is not exactly decimal digits. The server runs on
+# a loopback port it picks and is stopped here.
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib-ledger.sh"
 
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; exit 77; }
 make_ledger 100
-for _ in 1 2 3; do kansa check --db l.db --warrant w.cose --request ok.json >/dev/null || exit 99; done
+for i in 1 2 3; do
+	kansa check --db l.db --warrant w.cose --request ok.json --receipt-out r$i.receipt >/dev/null || exit 99
+	[ "$i" = 2 ] && { kansa ledger checkpoint --db l.db >/dev/null || exit 99; }
+done
+kansa receipt prove r1.receipt --db l.db --out p1.proven >/dev/null || exit 99
 kansa ledger proof --db l.db --seq 1 --size 3 --json > want-inc.json || exit 99
 kansa ledger proof --db l.db --seq 2 --json > want-inc-all.json || exit 99
 kansa ledger proof --db l.db --old-size 1 --size 3 --json > want-con.json || exit 99
@@ -72,6 +80,23 @@ get 400 "a tree larger than the ledger" "/v1/proof/inclusion?seq=1&size=999"
 get 400 "consistency from 0" "/v1/proof/consistency?old=0&size=3"
 get 400 "consistency backwards" "/v1/proof/consistency?old=3&size=2"
 get 405 "POST to a proof route" "/v1/proof/inclusion?seq=1" --data-binary x
+
+get 200 "the receipt of entry 1" "/v1/receipt/1" -D hdr.txt
+cmp -s out.txt p1.proven && ok "... proven: what 'kansa receipt prove' gives for the check's receipt" ||
+	not_ok "... not the proven receipt"
+expect_grep "^Kansa-Receipt-Proof: inclusion" hdr.txt "... marked Kansa-Receipt-Proof: inclusion"
+expect_grep "^Content-Type: application/cose" hdr.txt "... as application/cose"
+get 200 "the receipt of entry 3, after the checkpoint" "/v1/receipt/3" -D hdr.txt
+cmp -s out.txt r3.receipt && ok "... the check's receipt, byte for byte" || not_ok "... not the check's receipt"
+expect_grep "^Kansa-Receipt-Proof: none" hdr.txt "... marked Kansa-Receipt-Proof: none"
+get 404 "the receipt of an entry past the ledger" "/v1/receipt/4"
+expect_grep '"ENOTFOUND"' out.txt "... with code ENOTFOUND"
+get 404 "entry 0, the first policy, has none" "/v1/receipt/0"
+get 404 "the largest SEQ, 2^64 - 1" "/v1/receipt/18446744073709551615"
+for bad in 01 %2B1 -1 18446744073709551616 "" abc 1/2 "1?x=1" 1%00; do
+	get 400 "receipt SEQ '$bad'" "/v1/receipt/$bad"
+done
+get 405 "POST to the receipt route" "/v1/receipt/1" --data-binary x
 get 200 "the server still answers" "/healthz"
 
 kill -TERM "$server"
