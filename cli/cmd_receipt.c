@@ -17,16 +17,15 @@
 
 static json_t *info_json(const kansa_receipt_info *r)
 {
-	char t[32], na[32];
 	json_t *o;
 
-	kansa_time_format(t, r->time);
-	kansa_time_format(na, r->not_after);
-	o = json_pack("{s:s, s:o, s:I, s:o, s:s, s:s, s:s, s:s, s:o}",
+	o = json_pack("{s:s, s:o, s:I, s:o, s:s, s:s, s:o}",
 	    "log", r->log, "kid", cli_json_hex(r->kid, KANSA_KID_LEN), "seq", (json_int_t)r->seq,
 	    "leaf_hash", cli_json_hex(r->leaf_hash, KANSA_HASH_LEN),
 	    "decision", r->verdict == KANSA_ALLOW ? "allow" : "deny", "reason", kansa_reason_name(r->reason),
-	    "time", t, "not_after", na, "request_hash", cli_json_hex(r->request_hash, KANSA_HASH_LEN));
+	    "request_hash", cli_json_hex(r->request_hash, KANSA_HASH_LEN));
+	cli_json_time(o, "time", r->time);
+	cli_json_time(o, "not_after", r->not_after);
 	json_object_set_new(o, "warrant", r->has_warrant ? cli_json_hex(r->warrant_cti, 16) : json_null());
 	json_object_set_new(o, "action", r->action[0] ? json_string(r->action) : json_null());
 	json_object_set_new(o, "requester", r->requester[0] ? json_string(r->requester) : json_null());
@@ -148,8 +147,8 @@ static int verify_report(const verify_result *v, int verdict, const char *why, b
 	const kansa_receipt_info *ri = &v->ri;
 
 	if (json) {
-		json_t *o = json_pack("{s:b, s:b, s:I}", "ok", verdict == 0, "valid", verdict == 0,
-		    "verified_at", (json_int_t)now);
+		json_t *o = json_pack("{s:b, s:b}", "ok", verdict == 0, "valid", verdict == 0);
+		cli_json_time(o, "verified_at", now);
 		if (ri->log[0])
 			json_object_set_new(o, "receipt", info_json(ri));
 		json_object_set_new(o, "proven", json_boolean(v->has_proof));

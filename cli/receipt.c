@@ -24,8 +24,12 @@ void cli_receipt_print(const kansa_receipt *r, const char *what)
 		printf("detail:    %s\n", r->detail);
 	printf("seq:       %llu\n", (unsigned long long)r->seq);
 	printf("leaf hash: %s\n", hex);
-	if (r->ratify_by)
-		printf("ratify by: %lld (emergency act: the commission must ratify it)\n", (long long)r->ratify_by);
+	if (r->ratify_by) {
+		char t[32];
+
+		kansa_time_format(t, r->ratify_by);
+		printf("ratify by: %s (emergency act: the commission must ratify it)\n", t);
+	}
 }
 
 json_t *cli_receipt_json(const kansa_receipt *r)

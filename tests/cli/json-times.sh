@@ -68,6 +68,9 @@ scan "revocation show --json" kansa revocation show rv.cose --policy policy.cose
 scan "ratification show --json" kansa ratification show rat.cose --policy policy.cose --json
 kansa check --db l.db --request e2.json --receipt-out e2.receipt > /dev/null 2>&1
 scan "receipt show --json" kansa receipt show e2.receipt --json
+kansa ledger info --db l.db --json > info.json
+logkey=$(json_get info.json 'j["log_key"]')
+scan "receipt verify --json" kansa receipt verify e2.receipt --log-key "$logkey" --request e2.json --json
 
 # the scanner itself finds what it is for
 printf '{"a": {"time": 1700000000}}\n' > j.json
