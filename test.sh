@@ -7,7 +7,8 @@
 #   4. the unit tests and most CLI scripts under valgrind memcheck (no leaks,
 #      no errors; tests/valgrind-skip names the CLI scripts left to step 2);
 #   5. a short libFuzzer run of every fuzz target (clang);
-#   6. make distcheck.
+#   6. make distcheck (the tarball's unit tests), and the tarball holds every
+#      tracked file.
 # Set KANSA_QUICK=1 to run step 1 only.
 set -eu
 cd "$(dirname "$0")"
@@ -105,9 +106,15 @@ if command -v clang >/dev/null 2>&1 && grep -q '^fuzz:' tests/fuzz/local.mk 2>/d
 fi
 
 step "distcheck"
-(cd build && make -s -j"$JOBS" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >/dev/null 2>&1) ||
-	{ echo "FAILED: make distcheck"; (cd build && make distcheck 2>&1 | tail -60); exit 1; }
-echo "distcheck: ok"
+# The tarball is built, installed and uninstalled from a read-only source
+# tree, and its unit tests and static checks run there; every CLI script ran
+# on these same sources in step 1, and check-dist.sh proves the tarball holds
+# every file they (and a user) need: each file git tracks.
+dist_tests=$(cd build && make -s print-tests | tr ' ' '\n' | grep -E '^tests/(unit/|check-)' | tr '\n' ' ')
+(cd build && make -s -j"$JOBS" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror TESTS="$dist_tests" >/dev/null 2>&1) ||
+	{ echo "FAILED: make distcheck"; (cd build && make distcheck TESTS="$dist_tests" 2>&1 | tail -60); exit 1; }
+"$top/scripts/check-dist.sh" "$(ls -t "$top"/build/kansa-*.tar.gz | head -1)" || { echo "FAILED: dist"; exit 1; }
+echo "distcheck: ok ($(echo "$dist_tests" | wc -w) test programs)"
 
 printf '(%d s)\n\n' $(($(date +%s) - tstep))
 "$top/scripts/summarize.sh" build "all"
