@@ -15,7 +15,7 @@ static const cli_help help_check = {
 	.usage = "--db DB --request REQUEST.json [--warrant WARRANT.cose]\n"
 	    "[--receipt-out FILE [--force]] [--db-key-file FILE] [--json]\n"
 	    "--server URL --cert CERT --key KEY --ca CA --request REQUEST.json\n"
-	    "[--warrant WARRANT.cose] [--receipt-out FILE [--force]] [--json]",
+	    "[--warrant WARRANT.cose] [--cbor] [--receipt-out FILE [--force]] [--json]",
 	.about = "Decide on one request and record the decision in the ledger before answering.\n"
 	    "A request that cannot be parsed is recorded too, as malformed-request.\n"
 	    "Exit status: 0 allowed, 1 denied (the reason is printed), 3 an input file\n"
@@ -30,9 +30,12 @@ static const cli_help help_check = {
 	    "\n"
 	    "With --server the check goes to a kansa serve (docs/service.md), with the\n"
 	    "client certificate --cert naming your unit; the answer and its receipt are the\n"
-	    "same, and any transport or TLS failure is a deny with exit status 4.",
+	    "same, and any transport or TLS failure is a deny with exit status 4. With --cbor\n"
+	    "the request file is canonical CBOR and the service is spoken to in CBOR.",
 	.example = "kansa check --db ledger.db --warrant warrant.cose --request request.json --json\n"
-	    "kansa check --db ledger.db --warrant warrant.cose --request request.json --receipt-out act.receipt",
+	    "kansa check --db ledger.db --warrant warrant.cose --request request.json --receipt-out act.receipt\n"
+	    "kansa check --server https://kansa.example:8443 --cert unit.pem --key unit.key --ca ca.pem \\\n"
+	    "    --warrant warrant.cose --request request.json --json",
 	.schema = "kansa.check/1",
 };
 
@@ -135,9 +138,9 @@ int cmd_check(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	if ((rc = cli_parse_options(&help_check, opts, argc, argv)) >= 0)
 		return rc;
-	if ((db == NULL) == (server == NULL) || (server && (!cert || !key || !ca || cbor || key_file))) {
+	if ((db == NULL) == (server == NULL) || (server && (!cert || !key || !ca || key_file))) {
 		kansa_error_set_str(KANSA_EINVAL, "give --db DB, or --server URL with --cert, --key and "
-		    "--ca (then no --db-key-file or --cbor): see kansa check --help");
+		    "--ca (then no --db-key-file): see kansa check --help");
 		return cli_fail(KANSA_EINVAL, json, schema);
 	}
 	/* The request file is handed over as it is: the library records even
@@ -150,9 +153,10 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	if (server) {
 		/* REQ: SERVICE-CLIENT-FAIL a check that does not come back is a deny, exit 4 */
-		if ((error = kansa_client_open(&client, server, cert, key, ca)) == 0 &&
-		    (error = kansa_client_check(&r, client, warrant, wlen, (const char *)req_in,
-		    rinlen)) == KANSA_EFORMAT) /* an answer that is not a receipt: the transport's fault */
+		if ((error = kansa_client_open(&client, server, cert, key, ca)) == 0)
+			error = cbor ? kansa_client_check_cbor(&r, client, warrant, wlen, req_in, rinlen) :
+			    kansa_client_check(&r, client, warrant, wlen, (const char *)req_in, rinlen);
+		if (error == KANSA_EFORMAT) /* an answer that is not a receipt: the transport's fault */
 			error = kansa_error_set_str(KANSA_EIO, kansa_error_last()->message);
 		goto answer;
 	}

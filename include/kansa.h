@@ -750,6 +750,29 @@ KANSA_EXTERN(int) kansa_check_answer_cbor(uint8_t **out, size_t *out_len, const 
     const char *unit, int code, const char *message);
 
 /**
+ * The CBOR body of a check for `kansa serve` (design §10), as
+ * kansa_check_cbor_as() reads it: {"request": the request's bytes as given,
+ * "warrant": bstr (the COSE bytes) | null}. A request that is not one
+ * canonical CBOR map makes a body that is not either, which the service
+ * records as malformed-request. @p warrant may be NULL (no warrant).
+ * @return 0 with *out malloc'd (the caller's); KANSA_EINVAL (no request);
+ * KANSA_ELIMIT; KANSA_ENOMEM.
+ */
+KANSA_EXTERN(int) kansa_check_body_cbor(uint8_t **out, size_t *out_len, const uint8_t *warrant,
+    size_t warrant_len, const uint8_t *request, size_t request_len);
+
+/**
+ * Read the CBOR answer of `kansa serve` to a check (kansa_check_answer_cbor()'s
+ * map, canonical, with no other keys) into @p out: the recorded entry and its
+ * signed receipt's bytes (not verified here: kansa_receipt_verify() does).
+ * @return 0 (allow or deny, recorded, with a receipt); KANSA_EIO with the
+ * service's message when it recorded nothing, or recorded the entry but
+ * signed no receipt (out->recorded then true, the act denied); KANSA_EFORMAT
+ * (not such an answer). On any error out->verdict is KANSA_DENY.
+ */
+KANSA_EXTERN(int) kansa_check_answer_cbor_read(kansa_receipt *out, const uint8_t *answer, size_t len);
+
+/**
  * Activate the next policy version: it must be version n+1 of the same
  * commission and carry the `policy` quorum of version n.
  * @return 0 (recorded); KANSA_EVERIFY; KANSA_EFORMAT; environment errors.
@@ -1950,6 +1973,15 @@ KANSA_EXTERN(int) kansa_client_open(kansa_client **out, const char *url, const c
  */
 KANSA_EXTERN(int) kansa_client_check(kansa_receipt *out, kansa_client *c, const uint8_t *warrant,
     size_t warrant_len, const char *request_json, size_t json_len);
+
+/**
+ * kansa_client_check() with a request in canonical CBOR (kansa_check()'s
+ * form): the body and the answer are CBOR (application/cbor,
+ * kansa_check_body_cbor() and kansa_check_answer_cbor_read()). The same
+ * receipt and the same errors as kansa_client_check().
+ */
+KANSA_EXTERN(int) kansa_client_check_cbor(kansa_receipt *out, kansa_client *c, const uint8_t *warrant,
+    size_t warrant_len, const uint8_t *request, size_t request_len);
 
 /** Close a client. Accepts NULL. */
 KANSA_EXTERN(void) kansa_client_close(kansa_client *c);

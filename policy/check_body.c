@@ -4,6 +4,7 @@
  * check_body.h). The body comes from any authenticated unit: it goes
  * through kansa_cbor__decode (canonical, bounded) and then one exact shape.
  * Whatever does not fit is the caller's to record as malformed-request.
+ * kansa_check_body_cbor() makes such a body for a client.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -84,74 +85,63 @@ out:
 	return error;
 }
 
-/* ---- the answer ------------------------------------------------------- */
+/* ---- the body, for a client ------------------------------------------ */
 
-/* Add @p v (stolen, may be NULL: out of memory) under @p key unless an
- * earlier step failed with @p error: a chain of puts reports the first failure. */
-static int put(cbor_item_t *m, const char *key, cbor_item_t *v, int error)
+/* Append @p n bytes that a libcbor encoder wrote into @p tmp (0: it failed). */
+static int put_head(uint8_t *out, size_t *at, size_t cap, const uint8_t *tmp, size_t n)
 {
-	if (error < 0) {
-		if (v != NULL)
-			cbor_decref(&v);
-		return error;
-	}
-	return kansa_cbor__map_put(m, key, v);
+	if (n == 0 || n > cap - *at)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_CBOR, "check body: an item head failed");
+	memcpy(out + *at, tmp, n);
+	*at += n;
+	return 0;
 }
 
-static int put_error(cbor_item_t *m, int code, const char *message, int error)
+int kansa_check_body_cbor(uint8_t **out, size_t *out_len, const uint8_t *warrant, size_t warrant_len,
+    const uint8_t *request, size_t request_len)
 {
-	cbor_item_t *e = kansa_cbor__map();
+	uint8_t head[16], *b;
+	size_t cap, at = 0;
+	int error;
 
-	if (e == NULL)
-		return error < 0 ? error : KANSA_ENOMEM;
-	error = put(e, "code", kansa_cbor__text(kansa_error_name(code)), error);
-	error = put(e, "message", kansa_cbor__text(message ? message : kansa_strerror(code)), error);
-	return put(m, "error", e, error);
-}
-
-/* The recorded entry's fields, as the JSON answer has them. */
-static int put_entry(cbor_item_t *m, const kansa_receipt *r, int error)
-{
-	error = put(m, "decision", kansa_cbor__text(r->verdict == KANSA_ALLOW ? "allow" : "deny"), error);
-	error = put(m, "reason", kansa_cbor__text(kansa_reason_name(r->reason)), error);
-	error = put(m, "detail", kansa_cbor__text(r->detail), error);
-	error = put(m, "seq", kansa_cbor__uint(r->seq), error);
-	error = put(m, "leaf_hash", kansa_cbor__bytes(r->leaf_hash, KANSA_HASH_LEN), error);
-	error = put(m, "time", kansa_cbor__int(r->time), error);
-	error = put(m, "recorded", kansa_cbor__bool(true), error);
-	if (r->ratify_by)
-		error = put(m, "ratify_by", kansa_cbor__int(r->ratify_by), error);
-	if (r->cose_len > 0)
-		error = put(m, "receipt", kansa_cbor__bytes(r->cose, r->cose_len), error);
-	return error;
-}
-
-int kansa_check_answer_cbor(uint8_t **out, size_t *out_len, const kansa_receipt *r,
-    const char *unit, int code, const char *message)
-{
-	cbor_item_t *m;
-	int error = 0;
-
-	if (out == NULL || out_len == NULL || r == NULL || unit == NULL)
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_CBOR, "kansa_check_answer_cbor: missing argument");
+	if (out == NULL || out_len == NULL || request == NULL || request_len == 0 ||
+	    (warrant == NULL && warrant_len > 0))
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_CBOR, "kansa_check_body_cbor: missing argument");
 	*out = NULL;
 	*out_len = 0;
-	if ((m = kansa_cbor__map()) == NULL)
-		return kansa_error_last()->code;
-	error = put(m, "schema", kansa_cbor__text("kansa.check/1"), error);
-	error = put(m, "unit", kansa_cbor__text(unit), error);
-	/* a receipt only for an entry recorded and signed: otherwise not ok */
-	error = put(m, "ok", kansa_cbor__bool(r->recorded && code == 0 && r->verdict == KANSA_ALLOW), error);
-	if (!r->recorded) {
-		error = put(m, "decision", kansa_cbor__text("deny"), error);
-		error = put(m, "reason", kansa_cbor__text("not-recorded"), error);
-	} else {
-		error = put_entry(m, r, error);
+	if (request_len > SIZE_MAX / 2 - 64 || warrant_len > SIZE_MAX / 2 - 64)
+		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_CBOR, "check body: too large");
+	cap = 1 + 2 * (1 + 7) + request_len + 9 + warrant_len;
+	if ((b = malloc(cap)) == NULL)
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_CBOR, "out of memory");
+	/* the keys in canonical order: "request" < "warrant" (same length, bytewise) */
+	error = put_head(b, &at, cap, head, cbor_encode_map_start(2, head, sizeof(head)));
+	if (error == 0 && (error = put_head(b, &at, cap, head, cbor_encode_string_start(7, head,
+	    sizeof(head)))) == 0) {
+		memcpy(b + at, "request", 7);
+		at += 7;
+		/* the request's bytes as given: one that is not canonical CBOR makes a
+		 * body that is not either, which the service records as malformed-request */
+		memcpy(b + at, request, request_len);
+		at += request_len;
+		error = put_head(b, &at, cap, head, cbor_encode_string_start(7, head, sizeof(head)));
 	}
-	if (code < 0)
-		error = put_error(m, code, message, error);
-	if (error == 0)
-		error = kansa_cbor__encode(out, out_len, m);
-	cbor_decref(&m);
-	return error;
+	if (error == 0) {
+		memcpy(b + at, "warrant", 7);
+		at += 7;
+		if (warrant == NULL)
+			error = put_head(b, &at, cap, head, cbor_encode_null(head, sizeof(head)));
+		else if ((error = put_head(b, &at, cap, head, cbor_encode_bytestring_start(warrant_len, head,
+		    sizeof(head)))) == 0) {
+			memcpy(b + at, warrant, warrant_len);
+			at += warrant_len;
+		}
+	}
+	if (error < 0) {
+		free(b);
+		return error;
+	}
+	*out = b;
+	*out_len = at;
+	return 0;
 }

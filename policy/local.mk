@@ -6,10 +6,11 @@ libkansa_internal_la_SOURCES += policy/receipt.h policy/receipt.c
 # proven receipts: the RFC 9942 COSE Receipt and its container (verified in ledger/receipt_proof.c)
 libkansa_internal_la_SOURCES += policy/receipt_proof.h policy/receipt_proof.c
 # the CBOR form of the service's check (design §10): its body split, its answer
-libkansa_internal_la_SOURCES += policy/check_body.h policy/check_body.c
+libkansa_internal_la_SOURCES += policy/check_body.h policy/check_body.c policy/check_answer.c
 
 check_PROGRAMS += tests/unit/test_cbor tests/unit/test_cose
-tests_unit_test_cbor_SOURCES = tests/unit/policy/cbor/test_cbor.c tests/unit/policy/cbor/helpers.h
+tests_unit_test_cbor_SOURCES = tests/unit/policy/cbor/test_cbor.c tests/unit/policy/cbor/test_check_body.c \
+	tests/unit/policy/cbor/helpers.h
 tests_unit_test_cbor_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cbor_LDADD = $(TEST_LDADD)
 tests_unit_test_cose_SOURCES = tests/unit/policy/cose/test_cose.c tests/unit/policy/cbor/helpers.h

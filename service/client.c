@@ -3,7 +3,8 @@
  * The client of kansa serve (design §10): kansa_client_open/check/close on
  * libcurl, over TLS 1.3 with a client certificate, trusting only the CA the
  * caller names. kansa_client_check() answers with the same receipt as
- * kansa_check_json(), read from the service's JSON.
+ * kansa_check_json(), read from the service's JSON; kansa_client_check_cbor()
+ * sends and reads CBOR.
  *
  * This file must never report an allow it did not read, whole and well
  * formed, from a 200 answer of the service: every other outcome (transport,
@@ -25,7 +26,8 @@
 struct kansa_client {
 	CURL *curl;
 	char *url;                  /* URL of /v1/check */
-	struct curl_slist *headers;
+	struct curl_slist *headers; /* a JSON body */
+	struct curl_slist *cbor;    /* a CBOR body (and answer) */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -57,8 +59,7 @@ static int set_options(kansa_client *c, const char *cert, const uint8_t *key, si
 	    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers) != CURLE_OK)
+	    curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L) != CURLE_OK)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS,
 		    "libcurl refused an option (built without TLS 1.3 or blobs?)");
 	return 0;
@@ -93,7 +94,8 @@ int kansa_client_open(kansa_client **out, const char *url, const char *cert, con
 	while (n > 8 && url[n - 1] == '/')
 		n--;
 	if ((c->url = malloc(n + sizeof("/v1/check"))) == NULL || (c->curl = curl_easy_init()) == NULL ||
-	    (c->headers = curl_slist_append(NULL, "Content-Type: application/json")) == NULL) {
+	    (c->headers = curl_slist_append(NULL, "Content-Type: application/json")) == NULL ||
+	    (c->cbor = curl_slist_append(NULL, "Content-Type: application/cbor")) == NULL) {
 		error = kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
 		goto out;
 	}
@@ -117,6 +119,7 @@ void kansa_client_close(kansa_client *c)
 		return;
 	curl_easy_cleanup(c->curl);
 	curl_slist_free_all(c->headers);
+	curl_slist_free_all(c->cbor);
 	free(c->url);
 	free(c);
 }
@@ -209,13 +212,74 @@ static int refused(long status, const char *body, size_t len)
 	return error;
 }
 
+/* The answer of a check that was not a 200 in CBOR: the service's message when it gave one. */
+static int refused_cbor(long status, const uint8_t *body, size_t len)
+{
+	kansa_receipt r;
+
+	if (status == 503 && kansa_check_answer_cbor_read(&r, body, len) == KANSA_EIO)
+		return KANSA_EIO; /* its "not-recorded" answer, with the service's message */
+	return refused(status, (const char *)body, len);
+}
+
+/* POST @p body (freed here) to /v1/check and read the answer into @p out. */
+static int post_check(kansa_receipt *out, kansa_client *c, kansa_buf *body, bool cbor)
+{
+	kansa_buf ans = KANSA_BUF_INIT(CLIENT_MAX_ANSWER);
+	char errbuf[CURL_ERROR_SIZE] = "";
+	const char *a;
+	long status = 0;
+	CURLcode rc;
+	int error;
+
+	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, cbor ? c->cbor : c->headers);
+	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, (const char *)body->ptr);
+	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &ans);
+	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf);
+	rc = curl_easy_perform(c->curl);
+	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, NULL);
+	kansa_buf_dispose(body);
+	a = ans.ptr ? (const char *)ans.ptr : "";
+	/* REQ: SERVICE-CLIENT-FAIL any transport or TLS failure is a deny */
+	if (rc != CURLE_OK) {
+		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "cannot reach the service: %.200s",
+		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	} else {
+		curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+		if (status != 200)
+			error = cbor ? refused_cbor(status, (const uint8_t *)a, ans.len) : refused(status, a, ans.len);
+		else
+			error = cbor ? kansa_check_answer_cbor_read(out, (const uint8_t *)a, ans.len) :
+			    read_receipt(out, a, ans.len);
+	}
+	kansa_buf_dispose(&ans);
+	return error;
+}
+
+/* A check that did not come back whole: deny, not recorded as far as we know. */
+static int not_answered(kansa_receipt *out, int error)
+{
+	memset(out, 0, sizeof(*out));
+	out->verdict = KANSA_DENY;
+	out->reason = KANSA_REASON_MALFORMED_REQUEST;
+	snprintf(out->detail, sizeof(out->detail), "not recorded: %.180s", kansa_error_last()->message);
+	return error;
+}
+
+static int too_large(int error)
+{
+	if (error == KANSA_ELIMIT)
+		error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_OS,
+		    "the warrant and request are larger than the service takes (1 MiB): not sent");
+	return error;
+}
+
 int kansa_client_check(kansa_receipt *out, kansa_client *c, const uint8_t *warrant,
     size_t warrant_len, const char *request_json, size_t json_len)
 {
-	kansa_buf body = KANSA_BUF_INIT(KANSA_SERVICE_MAX_BODY), ans = KANSA_BUF_INIT(CLIENT_MAX_ANSWER);
-	char errbuf[CURL_ERROR_SIZE] = "";
-	long status = 0;
-	CURLcode rc;
+	kansa_buf body = KANSA_BUF_INIT(KANSA_SERVICE_MAX_BODY);
 	int error;
 
 	if (out == NULL)
@@ -225,37 +289,38 @@ int kansa_client_check(kansa_receipt *out, kansa_client *c, const uint8_t *warra
 	if (c == NULL || request_json == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS, "kansa_client_check: missing argument");
 	if ((error = make_body(&body, warrant, warrant_len, request_json, json_len)) < 0) {
-		if (error == KANSA_ELIMIT)
-			error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_OS,
-			    "the warrant and request are larger than the service takes (1 MiB): not sent");
-		goto out;
+		kansa_buf_dispose(&body);
+		return not_answered(out, too_large(error));
 	}
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, (const char *)body.ptr);
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &ans);
-	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf);
-	rc = curl_easy_perform(c->curl);
-	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, NULL);
-	/* REQ: SERVICE-CLIENT-FAIL any transport or TLS failure is a deny */
-	if (rc != CURLE_OK) {
-		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "cannot reach the service: %.200s",
-		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
-		goto out;
-	}
-	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
-	if (status != 200)
-		error = refused(status, ans.ptr ? (const char *)ans.ptr : "", ans.len);
-	else
-		error = read_receipt(out, ans.ptr ? (const char *)ans.ptr : "", ans.len);
-out:
-	kansa_buf_dispose(&body);
-	kansa_buf_dispose(&ans);
+	if ((error = post_check(out, c, &body, false)) < 0)
+		return not_answered(out, error);
+	return 0;
+}
+
+int kansa_client_check_cbor(kansa_receipt *out, kansa_client *c, const uint8_t *warrant,
+    size_t warrant_len, const uint8_t *request, size_t request_len)
+{
+	kansa_buf body = KANSA_BUF_INIT(KANSA_SERVICE_MAX_BODY);
+	uint8_t *cbor = NULL;
+	size_t n = 0;
+	int error;
+
+	if (out == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS, "kansa_client_check_cbor: no receipt");
+	memset(out, 0, sizeof(*out));
+	out->verdict = KANSA_DENY;
+	if (c == NULL || request == NULL || request_len == 0)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS,
+		    "kansa_client_check_cbor: missing argument");
+	if ((error = kansa_check_body_cbor(&cbor, &n, warrant_len ? warrant : NULL, warrant_len, request,
+	    request_len)) == 0)
+		error = kansa_buf_put(&body, cbor, n);
+	free(cbor);
 	if (error < 0) {
-		memset(out, 0, sizeof(*out));
-		out->verdict = KANSA_DENY;
-		out->reason = KANSA_REASON_MALFORMED_REQUEST;
-		snprintf(out->detail, sizeof(out->detail), "not recorded: %.180s", kansa_error_last()->message);
+		kansa_buf_dispose(&body);
+		return not_answered(out, too_large(error));
 	}
-	return error;
+	if ((error = post_check(out, c, &body, true)) < 0)
+		return not_answered(out, error);
+	return 0;
 }

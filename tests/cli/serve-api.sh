@@ -4,7 +4,8 @@
 # a CBOR body decided and answered in CBOR with its receipt, which the data
 # holder's verifier accepts for that CBOR request; a JSON body answered in
 # CBOR on Accept; malformed CBOR bodies recorded as malformed-request (past
-# the bound by their hash and size); the unit check applies to CBOR bodies.
+# the bound by their hash and size); the unit check applies to CBOR bodies;
+# kansa check --server --cbor the same from the CLI.
 # Documents:# refused without a client certificate, with too few signatures, a forged
 # signer, another commission, the wrong kind or bytes that are no document,
 # each with nothing recorded; a revocation recorded, then the warrant denied
@@ -132,6 +133,34 @@ PY
 	|| not_ok "big body: $(cat hashed.txt)"
 [ "$(json_get m-unsorted.cbor.json "'malformed' in j['detail'] or 'cbor' in j['detail']")" = True ] \
 	&& ok "the detail says the request is malformed" || not_ok "detail: $(cat m-unsorted.cbor.json)"
+# kansa check --server --cbor: the request file is CBOR, so is the exchange;
+# the receipt is the data holder's as in process
+cbor_check() { # OUT REQUEST [--warrant W]: kansa check --server --cbor --json
+	o=$1 q=$2; shift 2
+	kansa check --server "$URL" --cert npa.pem --key npa.key --ca server-ca.pem --cbor --request "$q" \
+		"$@" --json > "$o" 2>"$o.err"
+}
+cbor_check cc.json q.cbor --warrant w.cose --receipt-out cc.receipt; rc=$?
+[ $rc = 0 ] && [ "$(json_get cc.json "j['decision'], j['recorded'], len(j['receipt']) > 0")" = "allow True True" ] \
+	&& ok "check --server --cbor: allowed, exit 0, with its receipt" || not_ok "check --cbor: rc $rc $(cat cc.json cc.json.err)"
+kansa receipt verify cc.receipt --log-key "$log_key" --request q.cbor --cbor >/dev/null 2>&1 \
+	&& ok "its receipt verifies for that CBOR request" || not_ok "the --cbor receipt does not verify"
+[ "$(kansa receipt show cc.receipt --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["receipt"]["seq"])')" = \
+	"$(json_get cc.json "j['seq']")" ] && ok "the receipt names the entry the answer names" || not_ok "receipt seq"
+cbor_check cj.json junk.cbor --warrant w.cose; rc=$?
+[ $rc = 1 ] && [ "$(json_get cj.json "j['decision'], j['reason'], j['recorded']")" = "deny malformed-request True" ] \
+	&& ok "check --server --cbor with bytes that are no CBOR: recorded, deny malformed-request, exit 1" \
+	|| not_ok "junk --cbor: rc $rc $(cat cj.json cj.json.err)"
+$mini request q-jsdf.json q-jsdf.cbor || exit 99
+kansa receipt verify cc.receipt --log-key "$log_key" --request q-jsdf.cbor --cbor >/dev/null 2>&1 \
+	&& not_ok "the receipt verified for another request" || ok "the receipt does not verify for another request"
+cbor_check co.json q-jsdf.cbor --warrant w.cose; rc=$?
+[ $rc = 1 ] && [ "$(json_get co.json "j['reason']")" = unauthenticated-requester ] \
+	&& ok "check --server --cbor as another unit: deny unauthenticated-requester" || not_ok "other unit: rc $rc $(cat co.json)"
+cbor_check cn.json q.cbor; rc=$?
+[ $rc = 1 ] && [ "$(json_get cn.json "j['decision'], j['recorded']")" = "deny True" ] \
+	&& ok "check --server --cbor without a warrant: denied, recorded" || not_ok "no warrant: rc $rc $(cat cn.json)"
+
 got=$(serve_curl npa -o /dev/null -w '%{http_code}' -H 'Content-Type: text/plain' --data-binary @body.cbor "$URL/v1/check")
 [ "$got" = 415 ] && ok "a body of another type: 415" || not_ok "text/plain: $got"
 

@@ -4,7 +4,9 @@
  * (policy/check_body.c). Input: any bytes, as a unit may send them. Must
  * never crash, leak or read out of bounds; a body that splits gives a
  * request that is canonical CBOR and a warrant no longer than the body,
- * and the CBOR answer of any receipt is itself canonical CBOR.
+ * and the CBOR answer of any receipt is itself canonical CBOR, read back
+ * the same by the client's reader; the input read as an answer is an allow
+ * only when whole, recorded and with a receipt.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *warrant = NULL, *request = NULL, *answer = NULL;
 	size_t warrant_len = 0, request_len = 0, answer_len = 0;
-	kansa_receipt r;
+	kansa_receipt r, back;
+	int e;
 
 	if (kansa_check_body__split(&warrant, &warrant_len, &request, &request_len, data, size) == 0) {
 		if (request == NULL || kansa_cbor__validate(request, request_len) != 0 ||
@@ -39,6 +42,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (kansa_check_answer_cbor(&answer, &answer_len, &r, "npa-cyber-3", size > 2 && (data[2] & 1) ?
 	    KANSA_EIO : 0, NULL) != 0 || kansa_cbor__validate(answer, answer_len) != 0)
 		abort();
+	e = kansa_check_answer_cbor_read(&back, answer, answer_len);
+	if (e == 0 && (!r.recorded || back.verdict != r.verdict || back.cose_len != r.cose_len ||
+	    memcmp(back.cose, r.cose, r.cose_len) != 0))
+		abort(); /* read back other than written */
 	free(answer);
+	/* the input as the service's answer */
+	e = kansa_check_answer_cbor_read(&back, data, size);
+	if ((e != 0 && back.verdict != KANSA_DENY) || (e == 0 && (!back.recorded || back.cose_len == 0)))
+		abort();
 	return 0;
 }
