@@ -793,8 +793,9 @@ KANSA_EXTERN(int) kansa_ledger_revoke(kansa_receipt *out, kansa_ledger *lg,
  * ratification naming the act's leaf hash, approving or refusing it, with
  * the `revoke` quorum of the policy in force. The named entry must be an
  * allowed emergency act of this ledger, not yet ratified.
- * @return 0 (recorded); KANSA_EVERIFY (quorum, or not an emergency act);
- * KANSA_EEXISTS (already ratified); KANSA_EFORMAT; environment errors.
+ * @return 0 (recorded); KANSA_EVERIFY (quorum, not an emergency act, or
+ * already ratified: an act has one answer, and the message names the entry
+ * that gave it); KANSA_EFORMAT; environment errors.
  */
 KANSA_EXTERN(int) kansa_ledger_ratify(kansa_receipt *out, kansa_ledger *lg,
     const uint8_t *ratification, size_t ratification_len);
