@@ -7,7 +7,8 @@ TESTS += tests/cli/audit-entries.sh tests/cli/audit-stats.sh tests/cli/audit-rep
 	tests/cli/audit-emergencies.sh tests/cli/emergency-bounds.sh tests/cli/audit-retention.sh \
 	tests/cli/json-times.sh
 EXTRA_DIST += tests/cli/emergency-bounds.sh tests/cli/audit-retention.sh tests/cli/json-times.sh
-EXTRA_DIST += tests/cli/audit-entries.sh tests/cli/audit-stats.sh tests/cli/audit-report.sh tests/cli/report-html.sh tests/cli/audit-emergencies.sh tests/cli/lib-audit.sh
+EXTRA_DIST += tests/cli/audit-entries.sh tests/cli/audit-stats.sh tests/cli/audit-report.sh tests/cli/report-html.sh tests/cli/audit-emergencies.sh tests/cli/lib-audit.sh \
+	tests/cli/lib-anchor.sh
 # the screenshot report-html.sh keeps (a test artifact)
 CLEANFILES += tests/cli/report-html.png
 

@@ -20,35 +20,7 @@
 src=${KANSA_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 REF="$src/tests/cosig_ref.py"
 python3 -c 'import cryptography' 2>/dev/null || { echo "1..0 # SKIP python3 cryptography not found"; exit 77; }
-export HOME="$T" GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME=
-# Under ASan, unwind fully so tests/lsan.supp can name the libgit2 frame of
-# libgit2 1.5's known regexp leak (pcre2 has no frame pointers).
-[ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
-git config --global user.name tester && git config --global user.email tester@example.org || exit 99
-git config --global init.defaultBranch main || exit 99
-
-members a b c
-cat > policy.json <<'JSON'
-{ "commission": "jp-ccisc", "version": 1,
-  "members": [ {"name": "member-a", "public_key": "a.key.pub"}, {"name": "member-b", "public_key": "b.key.pub"},
-               {"name": "member-c", "public_key": "c.key.pub"} ],
-  "quorum": {"metadata-query": 2, "neutralize": 3, "revoke": 2, "policy": 3},
-  "max_validity": {"metadata-query": "90d", "neutralize": "7d"},
-  "fields": ["src_ip","dst_ip","proto"], "forbidden_fields": ["payload"], "ops": ["stop-process"] }
-JSON
-cat > w.json <<'JSON'
-{ "commission": "jp-ccisc", "subject": "npa-cyber-3", "action": "metadata-query", "case": "2026-ACD-0042",
-  "not_before": "now", "expires": "+30d", "max_uses": 1000,
-  "scope": { "targets": ["203.0.113.0/24"], "fields": ["src_ip","dst_ip"], "window": ["-30d", "now"] } }
-JSON
-printf '{ "requester": "npa-cyber-3", "officer": "officer-1207", "action": "metadata-query", "targets": ["203.0.113.17"],
-  "fields": ["src_ip"], "window": ["-7d", "-1d"], "justification": "C2 beaconing analysis" }\n' > ok.json
-{ kansa policy create --in policy.json --out policy.cose && kansa warrant create --in w.json --out w.cose &&
-  for m in a b c; do kansa policy sign policy.cose --key $m.key; done &&
-  kansa warrant sign w.cose --key a.key && kansa warrant sign w.cose --key b.key; } >/dev/null 2>&1 || exit 99
-checks() { # n
-	i=0; while [ $i -lt "$1" ]; do "$KANSA" check --db a.db --warrant w.cose --request ok.json >/dev/null || exit 99; i=$((i + 1)); done
-}
+. "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib-anchor.sh"
 "$KANSA" ledger init --db a.db --policy policy.cose >/dev/null || exit 99
 KA=$("$KANSA" ledger info --db a.db --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_key"])')
 OA=${KA%%+*}
@@ -58,7 +30,7 @@ tip() { git -C "$1" rev-parse -q --verify refs/heads/main; }
 # ---- three remotes, one unreachable ----------------------------------------------
 # REQ: ANCHOR-PUSH-REMOTES REQ: ANCHOR-REMOTE-HEAD
 git init -q --bare -b master m1.git && git init -q --bare m3.git || exit 99
-checks 2
+checks a.db ok.json 2
 "$KANSA" anchor push --db a.db --repo anch.git >/dev/null || exit 99
 git -C anch.git remote add m1 "$T/m1.git" && git -C anch.git remote add down "file://$T/nowhere/mirror.git" &&
 	git -C anch.git remote add m3 "$T/m3.git" || exit 99
@@ -89,7 +61,7 @@ expect_exit 0 "member-a cosigns in its clone and pushes to the mirror" -- kansa 
 C1=$(tip m1.git)
 [ "$C1" = "$(git -C wit rev-parse HEAD)" ] && [ "$C1" != "$(tip anch.git)" ] && ok "the mirror holds the witness commit" ||
 	not_ok "witness push"
-checks 2
+checks a.db ok.json 2
 expect_exit 0 "the operator anchors locally meanwhile" -- kansa anchor push --db a.db --repo anch.git
 A2=$(tip anch.git)
 expect_exit 0 "push folds the witness commit in, replaying the local anchor on top" -- kansa anchor push --db a.db \
@@ -104,7 +76,7 @@ expect_exit 0 "push folds the witness commit in, replaying the local anchor on t
 	not_ok "mirrors after fold"
 git -C wit pull -q --ff-only || exit 99
 expect_exit 0 "member-a cosigns the newest anchor" -- kansa witness cosign --repo wit --key a.key --log-key "$KA" --remote origin
-checks 1
+checks a.db ok.json 1
 expect_exit 0 "the next push fast-forwards over it, then anchors" -- kansa anchor push --db a.db --repo anch.git \
 	--remote m1 --remote m3 --witness-key a.key.pub
 expect_grep "^folded in 1 commit from m1$" out.txt "text: what was folded in from which remote"
@@ -131,7 +103,7 @@ hostile() { # description expected-message edit-command...: a commit on m1, then
 	rm -rf h && git clone -q m1.git h && (cd h && "$@") && git -C h commit -q -am "$what" && git -C h push -q origin main ||
 		{ not_ok "$what: setting up"; return; }
 	bad=$(tip m1.git); before=$(tip anch.git); m3=$(tip m3.git)
-	checks 1
+	checks a.db ok.json 1
 	expect_exit 1 "push refuses a mirror commit that $what" -- kansa anchor push --db a.db --repo anch.git \
 		--remote m3 --remote m1 --witness-key a.key.pub --witness-key "$VP" --json
 	[ "$(json_get out.txt 'j["ok"], j["error"]["code"]')" = "False EVERIFY" ] && ok "$what: --json EVERIFY" ||
