@@ -13,12 +13,15 @@
  *   6. inclusion and consistency proofs at 1,000,000 entries;
  *   7. checks through kansa serve, 1 and 64 keep-alive clients, as ratios to
  *      the in-process warm check with 1 and 64 threads (bench_service.c);
- *   8. each figure as a ratio to its limit, and whether its target is met.
+ *   8. growth: one ledger at 10k, 100k (and with --growth-1m or
+ *      KANSA_BENCH_GROWTH_1M=1, 1M) entries: open, bytes per entry, proofs,
+ *      audit, replay, warm check (bench/growth.c);
+ *   9. each figure as a ratio to its limit, and whether its target is met.
  *
  * Usage: kansa-bench [--quick] [--data DIR] [--json FILE] [--seconds S]
- *                    [--entries N] [--only SECTIONS]
+ *                    [--entries N] [--growth-1m] [--only SECTIONS]
  * SECTIONS is a comma-separated list of limits, cold, warm (or warm1, warm8,
- * warm64), replay, proofs, service
+ * warm64), replay, proofs, service, growth
  * (for profiling one of them: perf record -g ./bench/kansa-bench --only warm).
  * The 1,000,000-entry ledger is made once and kept in DIR (bench/data).
  * Uses the public API only (the raw database limits aside, bench/limits.c).
@@ -479,7 +482,8 @@ static void proof_section(const bench_opts *o, const char *path, const bench_com
 
 int main(int argc, char **argv)
 {
-	bench_opts o = { false, 2.0, 1000000, "bench/data", argv[0] };
+	bench_opts o = { false, 2.0, 1000000, "bench/data", argv[0], false };
+	const char *g1m = getenv("KANSA_BENCH_GROWTH_1M");
 	const char *json = "bench/results.json";
 	bench_commission c;
 	bench_limits lim;
@@ -500,14 +504,18 @@ int main(int argc, char **argv)
 			o.seconds = strtod(argv[++i], NULL);
 		} else if (strcmp(argv[i], "--entries") == 0 && i + 1 < argc) {
 			o.big_entries = strtoull(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--growth-1m") == 0) {
+			o.growth_1m = true;
 		} else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
 			only = argv[++i];
 		} else {
 			fprintf(stderr, "usage: kansa-bench [--quick] [--data DIR] [--json FILE] [--seconds S]"
-			    " [--entries N] [--only limits,cold,warm,replay,proofs,service]\n");
+			    " [--entries N] [--growth-1m] [--only limits,cold,warm,replay,proofs,service,growth]\n");
 			return 2;
 		}
 	}
+	if (g1m != NULL && strcmp(g1m, "1") == 0)
+		o.growth_1m = true;
 	if (o.seconds <= 0)
 		o.seconds = 0.2;
 	if (o.big_entries < 2)
@@ -516,15 +524,17 @@ int main(int argc, char **argv)
 	bench_commission_make(&c);
 
 	memset(&lim, 0, sizeof(lim));
-	if (wanted("limits"))
+	if (wanted("limits") || wanted("growth")) /* growth's ratios need all of them */
 		bench_limits_measure(&lim, &o, o.data_dir);
 	else /* ratios need limits: without them, compare with nothing */
-		lim = (bench_limits){ 0, 0, 0, 0, 0 };
+		memset(&lim, 0, sizeof(lim));
 	bench_add_row("ed25519_verify", "limit: Ed25519 verify", lim.verify_per_s, "/s");
 	bench_add_row("sha256_600", "limit: SHA-256 600-byte records", lim.sha_per_s, "/s");
 	bench_add_row("insert_durable", "limit: SQLCipher insert, durable", lim.insert_durable_per_s, "/s");
 	bench_add_row("insert_batched", "limit: SQLCipher insert, 1000/txn", lim.insert_batch_per_s, "/s");
 	bench_add_row("scan", "limit: keyed scan", lim.scan_per_s, "rows/s");
+	bench_add_row("raw_bytes_per_row", "limit: SQLCipher bytes/600-B row", lim.bytes_per_row, "B");
+	bench_add_row("raw_open_cold", "limit: SQLCipher open+read, cold", lim.open_s * 1e3, "ms");
 
 	if (wanted("cold") || wanted("warm") || wanted("warm1") || wanted("warm8") || wanted("warm64"))
 		check_sections(&o, &lim, &c);
@@ -536,6 +546,8 @@ int main(int argc, char **argv)
 		proof_section(&o, path, &c);
 	if (wanted("service"))
 		bench_service_section(&o, &c);
+	if (wanted("growth"))
+		bench_growth_section(&o, &lim, &c);
 
 	bench_print_table(&o);
 	bench_write_json(json, &o);

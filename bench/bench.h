@@ -21,6 +21,7 @@ typedef struct {
 	uint64_t big_entries;  /* entries of the replay/proof ledger (1,000,000) */
 	const char *data_dir;  /* where generated ledgers are kept (--data) */
 	const char *self;      /* argv[0], to start the replay child */
+	bool growth_1m;        /* --growth-1m: the growth section also at 1,000,000 entries */
 } bench_opts;
 
 /* Monotonic time in seconds. */
@@ -48,6 +49,8 @@ typedef struct {
 	double insert_durable_per_s;/* SQLCipher 600-byte rows, one fsync'd txn per row */
 	double insert_batch_per_s;  /* the same in txns of 1,000 rows */
 	double scan_per_s;          /* keyed sequential scan, rows/s */
+	double bytes_per_row;       /* the scanned database's file bytes per 600-byte row */
+	double open_s;              /* open + key + one keyed read of it, pages not cached */
 } bench_limits;
 
 void bench_limits_measure(bench_limits *out, const bench_opts *o, const char *dir);
@@ -94,6 +97,13 @@ void bench_ledger_fill(const bench_commission *c, const char *path, uint64_t n, 
  * the in-process warm check with 1 and 64 threads measured in the same run. */
 void bench_service_section(const bench_opts *o, const bench_commission *c);
 
+/* ---- growth (bench/growth.c) ------------------------------------------ */
+
+/* One ledger grown to 10k, 100k (and with o->growth_1m 1M) entries through
+ * kansa_check(); at each size open, size per entry, proofs, audit, replay
+ * and the warm check, as ratios to limits (measured here if *lim is empty). */
+void bench_growth_section(const bench_opts *o, bench_limits *lim, const bench_commission *c);
+
 /* ---- the table (bench/report.c) ------------------------------------- */
 
 typedef struct {
@@ -110,7 +120,7 @@ typedef struct {
 	char note[96];         /* why not, or what else to know */
 } bench_row;
 
-/* A new row of the table (at most 24). */
+/* A new row of the table (at most 64). */
 bench_row *bench_add_row(const char *key, const char *name, double value, const char *unit);
 /* The table on stdout, and as JSON in @p file. */
 void bench_print_table(const bench_opts *o);

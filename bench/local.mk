@@ -5,7 +5,7 @@
 # kept in bench/data/ of the build directory).
 check_PROGRAMS += bench/kansa-bench
 bench_kansa_bench_SOURCES = bench/bench.h bench/bench.c bench/limits.c bench/commission.c bench/report.c \
-	bench/util.c bench/bench_service.c
+	bench/util.c bench/bench_service.c bench/growth.c
 bench_kansa_bench_CFLAGS = $(AM_CFLAGS) $(SQLCIPHER_CFLAGS)
 # -no-install: no libtool wrapper script, so perf and callgrind see the real program.
 bench_kansa_bench_LDFLAGS = $(AM_LDFLAGS) -no-install

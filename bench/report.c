@@ -8,7 +8,7 @@
 
 #include "bench/bench.h"
 
-static bench_row rows[24];
+static bench_row rows[64];
 static size_t n_rows;
 
 bench_row *bench_add_row(const char *key, const char *name, double value, const char *unit)
@@ -49,7 +49,7 @@ void bench_print_table(const bench_opts *o)
 			snprintf(p99, sizeof(p99), "%.3f", r->p99);
 		}
 		if (r->limit > 0) {
-			snprintf(lim, sizeof(lim), "%.0f", r->limit);
+			snprintf(lim, sizeof(lim), "%.*f", r->limit >= 100 ? 0 : 3, r->limit);
 			if (!r->na)
 				snprintf(ratio, sizeof(ratio), "%.2f", q);
 		}

@@ -15,10 +15,13 @@ expect_exit 0 "kansa-bench --quick runs every section" -- \
 cp out.txt table.txt
 for f in "limit: Ed25519 verify" "cold check" "warm check, 1 caller" "warm check, 64 threads" \
 	"replay, 2000 entries" "inclusion proof at 2000" "consistency proof at 2000" \
-	"service check, 1 client" "service check, 64 clients"; do
+	"service check, 1 client" "service check, 64 clients" "limit: SQLCipher open+read, cold" \
+	"growth 200: open (cold)" "growth 2k: inclusion proof" "growth 2k: receipt proof" \
+	"growth 2k: replay" "growth 2k: warm check, 1 caller"; do
 	expect_grep "$f" table.txt "table has '$f'"
 done
 expect_grep '"schema":"kansa.bench/1"' "$T/bench.json" "JSON written"
+expect_grep '"growth_2k_consistency_proof":' "$T/bench.json" "JSON has the growth figures"
 if [ -n "${PYTHON3:-}" ]; then
 	expect_exit 0 "JSON parses" -- "$PYTHON3" -c "import json,sys; json.load(open(sys.argv[1]))" "$T/bench.json"
 fi
