@@ -95,6 +95,8 @@ typedef struct {
 	pthread_mutex_t mu;
 	double until;               /* stop time */
 	uint64_t max_checks;        /* per thread, 0 = until the time is up */
+	double cpu;                 /* process CPU seconds spent in run_load (checks only) */
+	uint64_t checks;            /* checks those seconds did */
 } load_ctx;
 
 typedef struct {
@@ -139,12 +141,22 @@ static void *load_worker(void *arg)
 
 /* Run @p threads callers for @p seconds; adds the checks done and the time
  * taken to *done and *secs, and the latencies to *lat. */
+static double cpu_now(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
 static void run_load(load_ctx *l, int threads, double seconds, bench_samples *lat, uint64_t *done,
     double *secs)
 {
 	load_thread *t = calloc((size_t)threads, sizeof(*t));
 	pthread_t *id = calloc((size_t)threads, sizeof(*id));
-	double t0;
+	double t0, cpu0 = cpu_now();
 
 	if (t == NULL || id == NULL)
 		bench_fail("threads", KANSA_ENOMEM);
@@ -159,10 +171,12 @@ static void run_load(load_ctx *l, int threads, double seconds, bench_samples *la
 	for (int i = 0; i < threads; i++) {
 		pthread_join(id[i], NULL);
 		*done += t[i].done;
+		l->checks += t[i].done;
 		bench_samples_merge(lat, &t[i].lat);
 		bench_samples_free(&t[i].lat);
 	}
 	*secs += bench_now() - t0;
+	l->cpu += cpu_now() - cpu0; /* nothing else runs during a load: the checks' CPU */
 	pthread_mutex_destroy(&l->mu);
 	free(t);
 	free(id);
@@ -195,17 +209,21 @@ static double paired(load_ctx *l, int threads, double seconds, bench_samples *la
 	return secs > 0 ? (double)done / secs : 0;
 }
 
-static void stats_note(bench_row *r, kansa_ledger *lg, const kansa_ledger_stats *before, double first_limit)
+/* The note of a load row; takes (and clears) the CPU the load's checks used. */
+static void stats_note(bench_row *r, load_ctx *l, const kansa_ledger_stats *before, double first_limit)
 {
 	kansa_ledger_stats s;
+	double us = l->checks ? l->cpu / (double)l->checks * 1e6 : 0;
 
-	if (kansa_ledger_get_stats(&s, lg) < 0)
+	l->cpu = 0;
+	l->checks = 0;
+	if (kansa_ledger_get_stats(&s, l->lg) < 0)
 		return;
-	snprintf(r->note, sizeof(r->note), "batch %.1f; cache %llu hit %llu miss; vs (1): %.2f",
+	snprintf(r->note, sizeof(r->note), "batch %.1f; cache %llu hit %llu miss; %.0f us CPU/check; vs (1): %.2f",
 	    s.commits > before->commits ? (double)(s.appends - before->appends) /
 	    (double)(s.commits - before->commits) : 0.0,
 	    (unsigned long long)(s.cache_hits - before->cache_hits),
-	    (unsigned long long)(s.cache_misses - before->cache_misses),
+	    (unsigned long long)(s.cache_misses - before->cache_misses), us,
 	    first_limit > 0 ? r->value / first_limit : 0.0);
 }
 
@@ -244,13 +262,15 @@ static void cold_sections(load_ctx *l, const bench_opts *o, const bench_limits *
 		l->n_warrants = n;
 		l->next_warrant = 0;
 		(void)kansa_ledger_get_stats(&st, l->lg);
+		l->cpu = 0;
+		l->checks = 0;
 		rate = paired(l, threads, o->seconds * 2, &lat, PAIR_VERIFY, NULL, &limit);
 		r = load_row(threads == 1 ? "cold_1_caller" : "cold_64_threads",
 		    threads == 1 ? "cold check (k=2), 1 caller" : "cold check (k=2), 64 threads", rate, &lat);
 		r->limit_name = "verify/s / k, paired";
 		r->limit = limit / 2;
 		r->target = threads == 1 ? 0 : 0.8;
-		stats_note(r, l->lg, &st, lim->verify_per_s / 2);
+		stats_note(r, l, &st, lim->verify_per_s / 2);
 		for (size_t i = 0; i < n; i++)
 			free(l->warrants[i]);
 		free(l->warrants);
@@ -301,7 +321,7 @@ static void check_sections(const bench_opts *o, const bench_limits *lim, const b
 		r->limit_name = "durable insert/s, paired";
 		r->limit = limit;
 		r->target = 0.8;
-		stats_note(r, l.lg, &st, lim->insert_durable_per_s);
+		stats_note(r, &l, &st, lim->insert_durable_per_s);
 	}
 
 	/* 4. warm, 8 and 64 threads, group commit */
@@ -314,7 +334,7 @@ static void check_sections(const bench_opts *o, const bench_limits *lim, const b
 		r->limit_name = "batched insert/s, paired";
 		r->limit = limit;
 		r->target = counts[i] == 64 ? 0.5 : 0;
-		stats_note(r, l.lg, &st, lim->insert_batch_per_s);
+		stats_note(r, &l, &st, lim->insert_batch_per_s);
 	}
 	free((void *)(uintptr_t)l.warrant);
 out:

@@ -117,7 +117,7 @@ typedef struct {
 	double target;         /* required ratio (0: none) */
 	bool at_most;          /* the target is an upper bound (latency, memory) */
 	bool na;               /* not measured */
-	char note[96];         /* why not, or what else to know */
+	char note[128];        /* why not, or what else to know */
 } bench_row;
 
 /* A new row of the table (at most 64). */
