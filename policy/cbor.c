@@ -58,6 +58,13 @@ static int nomem(void)
  * Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
  * above U+10FFFF. Returns the offset of the first bad byte, or len.
  */
+static size_t utf8_check(const uint8_t *s, size_t len);
+
+bool kansa_cbor__utf8_valid(const uint8_t *s, size_t len)
+{
+	return utf8_check(s, len) == len;
+}
+
 static size_t utf8_check(const uint8_t *s, size_t len)
 {
 	size_t i = 0;

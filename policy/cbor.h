@@ -43,6 +43,23 @@ int kansa_cbor__decode(cbor_item_t **out, const uint8_t *in, size_t len);
 /* Canonical encoding of an item tree. *out is malloc'd, owned by the caller. */
 int kansa_cbor__encode(uint8_t **out, size_t *out_len, const cbor_item_t *item);
 
+/*
+ * Writers (policy/cbor_write.c): canonical CBOR straight into a buffer, with no item tree, for
+ * fixed shapes on hot paths (the receipt of every check, policy/receipt.c).
+ * They give the bytes kansa_cbor__encode gives for the same items (the
+ * shortest head); map keys are the caller's to write in canonical order.
+ * put_text refuses invalid UTF-8 (KANSA_EINVAL), as the encoder does.
+ */
+enum { KANSA_CBOR_UINT = 0, KANSA_CBOR_NEGINT = 1, KANSA_CBOR_BYTES = 2, KANSA_CBOR_TEXT = 3,
+	KANSA_CBOR_ARRAY = 4, KANSA_CBOR_MAP = 5 };
+int kansa_cbor__put_head(kansa_buf *b, int major, uint64_t value);
+int kansa_cbor__put_int(kansa_buf *b, int64_t v);
+int kansa_cbor__put_bytes(kansa_buf *b, const uint8_t *p, size_t len);
+int kansa_cbor__put_text(kansa_buf *b, const char *s); /* NUL-terminated */
+int kansa_cbor__put_null(kansa_buf *b);
+/* Whether s[0..len) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+bool kansa_cbor__utf8_valid(const uint8_t *s, size_t len);
+
 /* Builders (NULL on out of memory, with the error set). */
 cbor_item_t *kansa_cbor__uint(uint64_t v);
 cbor_item_t *kansa_cbor__int(int64_t v);

@@ -1,6 +1,6 @@
 # policy/: sources and tests of the policy module
 # canonical CBOR and COSE_Sign (cbor/cose engineer)
-libkansa_internal_la_SOURCES += policy/cbor.h policy/cbor.c policy/cose.h policy/cose.c
+libkansa_internal_la_SOURCES += policy/cbor.h policy/cbor.c policy/cbor_write.c policy/cose.h policy/cose.c
 # signed receipts' encoding and strict parser (design §9); signing is in ledger/receipt.c
 libkansa_internal_la_SOURCES += policy/receipt.h policy/receipt.c
 # proven receipts: the RFC 9942 COSE Receipt and its container (verified in ledger/receipt_proof.c)
@@ -17,6 +17,12 @@ tests_unit_test_cose_SOURCES = tests/unit/policy/cose/test_cose.c tests/unit/pol
 tests_unit_test_cose_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cose_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_cbor tests/unit/test_cose
+# the CBOR writers against the tree encoder
+check_PROGRAMS += tests/unit/test_cbor_write
+tests_unit_test_cbor_write_SOURCES = tests/unit/policy/cbor/test_cbor_write.c tests/unit/policy/cbor/helpers.h
+tests_unit_test_cbor_write_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_cbor_write_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_cbor_write
 
 # Signed documents (policy, warrant, revocation, ratification, request):
 # prefixes, times, JSON -> CBOR builders, strict parsers, verification, the

@@ -46,48 +46,66 @@ void kansa_receipt__parts_dispose(kansa_receipt_parts *p)
 /* Encoding                                                                */
 /* ---------------------------------------------------------------------- */
 
-static cbor_item_t *text_or_null(const char *s)
+/*
+ * Every receipt is written straight into a buffer with the CBOR writers
+ * (no item tree: this runs once per check). The payload's keys are written
+ * in canonical order — shorter keys first, then bytewise — which is the
+ * order kansa_cbor__encode sorts them into; the unit tests compare the two.
+ */
+static int put_text_or_null(kansa_buf *b, const char *s)
 {
-	return s[0] ? kansa_cbor__text(s) : cbor_new_null();
+	return s[0] ? kansa_cbor__put_text(b, s) : kansa_cbor__put_null(b);
 }
 
-static cbor_item_t *payload_item(const kansa_receipt_info *r)
+static int put_field(kansa_buf *b, const char *key)
 {
-	cbor_item_t *m = kansa_cbor__map();
-
-	if (m == NULL)
-		return NULL;
-	if (kansa_cbor__map_put(m, "log", kansa_cbor__text(r->log)) < 0 ||
-	    kansa_cbor__map_put(m, "seq", kansa_cbor__uint(r->seq)) < 0 ||
-	    kansa_cbor__map_put(m, "leaf", kansa_cbor__bytes(r->leaf_hash, KANSA_HASH_LEN)) < 0 ||
-	    kansa_cbor__map_put(m, "time", kansa_cbor__int(r->time)) < 0 ||
-	    kansa_cbor__map_put(m, "decision", kansa_cbor__text(r->verdict == KANSA_ALLOW ? "allow" : "deny")) < 0 ||
-	    kansa_cbor__map_put(m, "reason", kansa_cbor__text(kansa_reason_name(r->reason))) < 0 ||
-	    kansa_cbor__map_put(m, "request", kansa_cbor__bytes(r->request_hash, KANSA_HASH_LEN)) < 0 ||
-	    kansa_cbor__map_put(m, "warrant", r->has_warrant ?
-	        kansa_cbor__bytes(r->warrant_cti, sizeof(r->warrant_cti)) : cbor_new_null()) < 0 ||
-	    kansa_cbor__map_put(m, "action", text_or_null(r->action)) < 0 ||
-	    kansa_cbor__map_put(m, "requester", text_or_null(r->requester)) < 0 ||
-	    kansa_cbor__map_put(m, "officer", text_or_null(r->officer)) < 0 ||
-	    kansa_cbor__map_put(m, "not_after", kansa_cbor__int(r->not_after)) < 0) {
-		cbor_decref(&m);
-		return NULL;
-	}
-	return m;
+	return kansa_cbor__put_text(b, key);
 }
 
-static int encode_protected(kansa_receipt_parts *out, const uint8_t kid[KANSA_KID_LEN])
+static int encode_payload(kansa_buf *b, const kansa_receipt_info *r)
 {
-	cbor_item_t *h = kansa_cbor__map();
 	int error;
 
-	if (h == NULL)
-		return KANSA_ENOMEM;
-	if ((error = kansa_cbor__map_put_int(h, COSE_LABEL_ALG, kansa_cbor__int(-8))) == 0 &&
-	    (error = kansa_cbor__map_put_int(h, COSE_LABEL_CTYP, kansa_cbor__text(KANSA_RECEIPT_CONTENT_TYPE))) == 0 &&
-	    (error = kansa_cbor__map_put_int(h, COSE_LABEL_KID, kansa_cbor__bytes(kid, KANSA_KID_LEN))) == 0)
-		error = kansa_cbor__encode(&out->protected_hdr, &out->protected_len, h);
-	cbor_decref(&h);
+	if ((error = kansa_cbor__put_head(b, KANSA_CBOR_MAP, 12)) < 0 ||
+	    (error = put_field(b, "log")) < 0 || (error = kansa_cbor__put_text(b, r->log)) < 0 ||
+	    (error = put_field(b, "seq")) < 0 || (error = kansa_cbor__put_head(b, KANSA_CBOR_UINT, r->seq)) < 0 ||
+	    (error = put_field(b, "leaf")) < 0 || (error = kansa_cbor__put_bytes(b, r->leaf_hash, KANSA_HASH_LEN)) < 0 ||
+	    (error = put_field(b, "time")) < 0 || (error = kansa_cbor__put_int(b, r->time)) < 0 ||
+	    (error = put_field(b, "action")) < 0 || (error = put_text_or_null(b, r->action)) < 0 ||
+	    (error = put_field(b, "reason")) < 0 || (error = kansa_cbor__put_text(b, kansa_reason_name(r->reason))) < 0 ||
+	    (error = put_field(b, "officer")) < 0 || (error = put_text_or_null(b, r->officer)) < 0 ||
+	    (error = put_field(b, "request")) < 0 || (error = kansa_cbor__put_bytes(b, r->request_hash, KANSA_HASH_LEN)) < 0 ||
+	    (error = put_field(b, "warrant")) < 0 || (error = r->has_warrant ?
+	        kansa_cbor__put_bytes(b, r->warrant_cti, sizeof(r->warrant_cti)) : kansa_cbor__put_null(b)) < 0 ||
+	    (error = put_field(b, "decision")) < 0 ||
+	    (error = kansa_cbor__put_text(b, r->verdict == KANSA_ALLOW ? "allow" : "deny")) < 0 ||
+	    (error = put_field(b, "not_after")) < 0 || (error = kansa_cbor__put_int(b, r->not_after)) < 0 ||
+	    (error = put_field(b, "requester")) < 0 || (error = put_text_or_null(b, r->requester)) < 0)
+		return error;
+	return 0;
+}
+
+/* {1: -8, 3: content type, 4: kid}: integer keys in canonical order. */
+static int encode_protected(kansa_buf *b, const uint8_t kid[KANSA_KID_LEN])
+{
+	int error;
+
+	if ((error = kansa_cbor__put_head(b, KANSA_CBOR_MAP, 3)) < 0 ||
+	    (error = kansa_cbor__put_int(b, COSE_LABEL_ALG)) < 0 ||
+	    (error = kansa_cbor__put_int(b, -8)) < 0 ||
+	    (error = kansa_cbor__put_int(b, COSE_LABEL_CTYP)) < 0 ||
+	    (error = kansa_cbor__put_text(b, KANSA_RECEIPT_CONTENT_TYPE)) < 0 ||
+	    (error = kansa_cbor__put_int(b, COSE_LABEL_KID)) < 0)
+		return error;
+	return kansa_cbor__put_bytes(b, kid, KANSA_KID_LEN);
+}
+
+/* The bytes written into @p b, moved to *out. */
+static int detach(uint8_t **out, size_t *len, kansa_buf *b, int error)
+{
+	if (error == 0 && (*out = kansa_buf_detach(b, len)) == NULL)
+		error = kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+	kansa_buf_dispose(b);
 	return error;
 }
 
@@ -95,67 +113,60 @@ static int encode_protected(kansa_receipt_parts *out, const uint8_t kid[KANSA_KI
 static int encode_tbs(kansa_receipt_parts *p, const uint8_t *prot, size_t prot_len,
     const uint8_t *payload, size_t payload_len)
 {
-	cbor_item_t *a = kansa_cbor__array();
+	kansa_buf b = KANSA_BUF_INIT(KANSA_MAX_CBOR_BYTES);
 	int error;
 
-	if (a == NULL)
-		return KANSA_ENOMEM;
-	if ((error = kansa_cbor__array_push(a, kansa_cbor__text("Signature1"))) == 0 &&
-	    (error = kansa_cbor__array_push(a, kansa_cbor__bytes(prot, prot_len))) == 0 &&
-	    (error = kansa_cbor__array_push(a, kansa_cbor__bytes(NULL, 0))) == 0 &&
-	    (error = kansa_cbor__array_push(a, kansa_cbor__bytes(payload, payload_len))) == 0)
-		error = kansa_cbor__encode(&p->tbs, &p->tbs_len, a);
-	cbor_decref(&a);
-	return error;
+	if ((error = kansa_cbor__put_head(&b, KANSA_CBOR_ARRAY, 4)) == 0 &&
+	    (error = kansa_cbor__put_text(&b, "Signature1")) == 0 &&
+	    (error = kansa_cbor__put_bytes(&b, prot, prot_len)) == 0 &&
+	    (error = kansa_cbor__put_bytes(&b, NULL, 0)) == 0) /* external_aad */
+		error = kansa_cbor__put_bytes(&b, payload, payload_len);
+	return detach(&p->tbs, &p->tbs_len, &b, error);
 }
 
 int kansa_receipt__encode(kansa_receipt_parts *out, const kansa_receipt_info *info)
 {
-	cbor_item_t *m = NULL;
+	kansa_buf pb = KANSA_BUF_INIT(KANSA_MAX_CBOR_BYTES), hb = KANSA_BUF_INIT(KANSA_MAX_CBOR_BYTES);
 	int error;
 
 	memset(out, 0, sizeof(*out));
 	if (strlen(info->requester) > KANSA_RECEIPT_MAX_TEXT || strlen(info->officer) > KANSA_RECEIPT_MAX_TEXT ||
 	    info->log[0] == '\0' || (info->verdict != KANSA_ALLOW && info->verdict != KANSA_DENY))
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_COSE, "receipt: bad field to encode");
-	if ((m = payload_item(info)) == NULL)
-		return KANSA_ENOMEM;
-	if ((error = kansa_cbor__encode(&out->payload, &out->payload_len, m)) == 0 &&
-	    (error = encode_protected(out, info->kid)) == 0)
-		error = encode_tbs(out, out->protected_hdr, out->protected_len, out->payload, out->payload_len);
-	cbor_decref(&m);
-	return error;
+	if ((error = kansa_buf_reserve(&pb, 512)) == 0)
+		error = encode_payload(&pb, info);
+	if ((error = detach(&out->payload, &out->payload_len, &pb, error)) < 0) {
+		kansa_buf_dispose(&hb);
+		return error;
+	}
+	if ((error = detach(&out->protected_hdr, &out->protected_len, &hb, encode_protected(&hb, info->kid))) < 0)
+		return error;
+	return encode_tbs(out, out->protected_hdr, out->protected_len, out->payload, out->payload_len);
 }
 
+/* 18([protected, {}, payload, signature]), tag 18 in the head byte. */
 int kansa_receipt__assemble(uint8_t *out, size_t cap, size_t *len_out, const kansa_receipt_parts *p,
     const uint8_t sig[KANSA_SIG_LEN])
 {
-	cbor_item_t *a = kansa_cbor__array();
-	uint8_t *enc = NULL;
-	size_t n = 0;
+	kansa_buf b = KANSA_BUF_INIT(KANSA_MAX_CBOR_BYTES);
 	int error;
 
 	*len_out = 0;
-	if (a == NULL)
-		return KANSA_ENOMEM;
-	if ((error = kansa_cbor__array_push(a, kansa_cbor__bytes(p->protected_hdr, p->protected_len))) == 0 &&
-	    (error = kansa_cbor__array_push(a, kansa_cbor__map())) == 0 &&
-	    (error = kansa_cbor__array_push(a, kansa_cbor__bytes(p->payload, p->payload_len))) == 0 &&
-	    (error = kansa_cbor__array_push(a, kansa_cbor__bytes(sig, KANSA_SIG_LEN))) == 0)
-		error = kansa_cbor__encode(&enc, &n, a);
-	cbor_decref(&a);
-	if (error < 0)
-		return error;
-	if (n + 1 > cap) {
-		free(enc);
-		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_COSE,
-		    "receipt: %zu bytes exceed the limit of %zu", n + 1, cap);
+	if ((error = kansa_buf_putc(&b, 0xc0 | KANSA_COSE_SIGN1_TAG)) == 0 &&
+	    (error = kansa_cbor__put_head(&b, KANSA_CBOR_ARRAY, 4)) == 0 &&
+	    (error = kansa_cbor__put_bytes(&b, p->protected_hdr, p->protected_len)) == 0 &&
+	    (error = kansa_cbor__put_head(&b, KANSA_CBOR_MAP, 0)) == 0 && /* unprotected: {} */
+	    (error = kansa_cbor__put_bytes(&b, p->payload, p->payload_len)) == 0)
+		error = kansa_cbor__put_bytes(&b, sig, KANSA_SIG_LEN);
+	if (error == 0 && b.len > cap)
+		error = kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_COSE,
+		    "receipt: %zu bytes exceed the limit of %zu", b.len, cap);
+	if (error == 0) {
+		memcpy(out, b.ptr, b.len);
+		*len_out = b.len;
 	}
-	out[0] = 0xc0 | KANSA_COSE_SIGN1_TAG; /* tag 18 in the head byte: canonical */
-	memcpy(out + 1, enc, n);
-	*len_out = n + 1;
-	free(enc);
-	return 0;
+	kansa_buf_dispose(&b);
+	return error;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -524,3 +524,90 @@ Test(receipt_parse, refuses_a_receipt_that_records_no_act, .timeout = 10)
 	kansa_receipt__parts_dispose(&p);
 	flog_free(&l);
 }
+
+/* ---- the writers against the tree encoder -------------------------------- */
+
+/* The payload as the tree encoder writes it: the map of design §9, its keys
+ * sorted by kansa_cbor__encode. */
+static void tree_payload(uint8_t **out, size_t *len, const kansa_receipt_info *r)
+{
+	cbor_item_t *m = kansa_cbor__map();
+
+#define TEXT_OR_NULL(s) ((s)[0] ? kansa_cbor__text(s) : cbor_new_null())
+	cr_assert_eq(kansa_cbor__map_put(m, "log", kansa_cbor__text(r->log)), 0);
+	cr_assert_eq(kansa_cbor__map_put(m, "seq", kansa_cbor__uint(r->seq)), 0);
+	cr_assert_eq(kansa_cbor__map_put(m, "leaf", kansa_cbor__bytes(r->leaf_hash, KANSA_HASH_LEN)), 0);
+	cr_assert_eq(kansa_cbor__map_put(m, "time", kansa_cbor__int(r->time)), 0);
+	cr_assert_eq(kansa_cbor__map_put(m, "decision", kansa_cbor__text(r->verdict == KANSA_ALLOW ? "allow" : "deny")), 0);
+	cr_assert_eq(kansa_cbor__map_put(m, "reason", kansa_cbor__text(kansa_reason_name(r->reason))), 0);
+	cr_assert_eq(kansa_cbor__map_put(m, "request", kansa_cbor__bytes(r->request_hash, KANSA_HASH_LEN)), 0);
+	cr_assert_eq(kansa_cbor__map_put(m, "warrant", r->has_warrant ?
+	    kansa_cbor__bytes(r->warrant_cti, sizeof(r->warrant_cti)) : cbor_new_null()), 0);
+	cr_assert_eq(kansa_cbor__map_put(m, "action", TEXT_OR_NULL(r->action)), 0);
+	cr_assert_eq(kansa_cbor__map_put(m, "requester", TEXT_OR_NULL(r->requester)), 0);
+	cr_assert_eq(kansa_cbor__map_put(m, "officer", TEXT_OR_NULL(r->officer)), 0);
+	cr_assert_eq(kansa_cbor__map_put(m, "not_after", kansa_cbor__int(r->not_after)), 0);
+#undef TEXT_OR_NULL
+	cr_assert_eq(kansa_cbor__encode(out, len, m), 0);
+	cbor_decref(&m);
+}
+
+static void expect_tree_bytes(const kansa_receipt_info *r, const char *what)
+{
+	kansa_receipt_parts p;
+	cbor_item_t *h = kansa_cbor__map();
+	uint8_t *pay = NULL, *prot = NULL;
+	size_t pay_len = 0, prot_len = 0;
+
+	cr_assert_eq(kansa_receipt__encode(&p, r), 0, "%s: %s", what, kansa_error_last()->message);
+	tree_payload(&pay, &pay_len, r);
+	cr_expect(p.payload_len == pay_len && memcmp(p.payload, pay, pay_len) == 0,
+	    "%s: the payload is the tree encoder's, byte for byte", what);
+	cr_assert_eq(kansa_cbor__map_put_int(h, 4, kansa_cbor__bytes(r->kid, KANSA_KID_LEN)), 0);
+	cr_assert_eq(kansa_cbor__map_put_int(h, 1, kansa_cbor__int(-8)), 0);
+	cr_assert_eq(kansa_cbor__map_put_int(h, 3, kansa_cbor__text(KANSA_RECEIPT_CONTENT_TYPE)), 0);
+	cr_assert_eq(kansa_cbor__encode(&prot, &prot_len, h), 0);
+	cr_expect(p.protected_len == prot_len && memcmp(p.protected_hdr, prot, prot_len) == 0,
+	    "%s: the protected header is the tree encoder's", what);
+	free(pay);
+	free(prot);
+	cbor_decref(&h);
+	kansa_receipt__parts_dispose(&p);
+}
+
+Test(receipt_encode, writes_what_the_tree_encoder_writes, .timeout = 10)
+{
+	flog l;
+
+	flog_make(&l);
+	expect_tree_bytes(&l.info, "an allow with every field");
+	l.info.has_warrant = true;
+	memset(l.info.warrant_cti, 0xab, sizeof(l.info.warrant_cti));
+	l.info.seq = UINT64_C(0x7fffffffffffffff);
+	l.info.time = -1;
+	l.info.not_after = INT64_MAX;
+	expect_tree_bytes(&l.info, "a warrant, the widest seq, a negative time");
+	l.info.verdict = KANSA_DENY;
+	l.info.reason = KANSA_REASON_EXPIRED;
+	l.info.has_warrant = false;
+	l.info.action[0] = l.info.requester[0] = l.info.officer[0] = '\0';
+	l.info.seq = 24;
+	l.info.time = 65536;
+	expect_tree_bytes(&l.info, "a deny with null action, requester, officer and warrant");
+	snprintf(l.info.officer, sizeof(l.info.officer), "officer-\xc3\xa9");
+	expect_tree_bytes(&l.info, "a multi-byte UTF-8 officer");
+	flog_free(&l);
+}
+
+/* REQ: CBOR-CANON a receipt's text is valid UTF-8, or nothing is signed */
+Test(receipt_encode, refuses_invalid_utf8, .timeout = 10)
+{
+	flog l;
+	kansa_receipt_parts p;
+
+	flog_make(&l);
+	snprintf(l.info.requester, sizeof(l.info.requester), "unit-\xc0\x80");
+	cr_expect_eq(kansa_receipt__encode(&p, &l.info), KANSA_EINVAL);
+	kansa_receipt__parts_dispose(&p);
+	flog_free(&l);
+}
