@@ -49,8 +49,8 @@ static const char *const stmt_sql[ST_COUNT_] = {
 	[ST_DOC_INSERT] = "INSERT OR IGNORE INTO documents(hash, kind, body) VALUES(?1, ?2, ?3)",
 	[ST_DOC_GET] = "SELECT kind, body FROM documents WHERE hash = ?1",
 	[ST_USES_GET] = "SELECT count FROM uses WHERE cti = ?1",
-	[ST_USES_INIT] = "INSERT OR IGNORE INTO uses(cti, count) VALUES(?1, 0)",
 	[ST_USES_INC] = "UPDATE OR ROLLBACK uses SET count = count + 1 WHERE cti = ?1",
+	[ST_USES_FIRST] = "INSERT OR ROLLBACK INTO uses(cti, count) VALUES(?1, 1)",
 	[ST_REVOKED_GET] = "SELECT seq FROM revocations WHERE cti = ?1",
 	[ST_REVOKED_INSERT] = "INSERT OR IGNORE INTO revocations(cti, seq) VALUES(?1, ?2)",
 	/* prepared once: every append and every proof reads and writes Merkle

@@ -89,6 +89,32 @@ static int insert_doc(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind
 	return 0;
 }
 
+/*
+ * One more use of warrant @p cti: the counter's row is updated, and made
+ * (at 1) only when the update found none — one statement for every use of
+ * a warrant but its first. In the write transaction, so nobody else can
+ * make the row between the two.
+ */
+static int count_use(kansa_store *s, const uint8_t cti[KANSA_STORE_CTI_LEN])
+{
+	sqlite3_stmt *inc = s->st[ST_USES_INC], *first = s->st[ST_USES_FIRST];
+	int error;
+
+	if ((error = kansa_store__bind_blob(inc, 1, cti, KANSA_STORE_CTI_LEN)) < 0 ||
+	    (error = step_done(s, inc, "cannot count use")) < 0) {
+		kansa_store__reset(inc);
+		return error;
+	}
+	if (sqlite3_changes(s->db) > 0)
+		return 0;
+	if ((error = kansa_store__bind_blob(first, 1, cti, KANSA_STORE_CTI_LEN)) < 0 ||
+	    (error = step_done(s, first, "cannot count use")) < 0) {
+		kansa_store__reset(first);
+		return error;
+	}
+	return 0;
+}
+
 int kansa_store__insert(kansa_store *s, uint64_t seq, const kansa_store_entry *e)
 {
 	sqlite3_stmt *st = s->st[ST_ENTRY_INSERT];
@@ -136,17 +162,8 @@ int kansa_store__insert(kansa_store *s, uint64_t seq, const kansa_store_entry *e
 	/* REQ: LEDGER-STORE-6 the use counter moves in the same transaction as the
 	 * entry. Uses are counted per warrant id (cti), not per document hash: a
 	 * re-signed copy of a warrant must not get a fresh max_uses. */
-	if (e->has_warrant && e->allowed) {
-		sqlite3_stmt *init = s->st[ST_USES_INIT], *inc = s->st[ST_USES_INC];
-		if ((error = kansa_store__bind_blob(init, 1, e->warrant_cti, 16)) < 0 ||
-		    (error = step_done(s, init, "cannot count use")) < 0 ||
-		    (error = kansa_store__bind_blob(inc, 1, e->warrant_cti, 16)) < 0 ||
-		    (error = step_done(s, inc, "cannot count use")) < 0) {
-			kansa_store__reset(init);
-			kansa_store__reset(inc);
-			return error;
-		}
-	}
+	if (e->has_warrant && e->allowed && (error = count_use(s, e->warrant_cti)) < 0)
+		return error;
 	if (e->is_revocation) {
 		sqlite3_stmt *rv = s->st[ST_REVOKED_INSERT];
 		if ((error = kansa_store__bind_blob(rv, 1, e->revoked_cti, KANSA_STORE_CTI_LEN)) < 0 ||

@@ -566,6 +566,60 @@ Test(store_append, database_error_fails_the_whole_batch)
 	kansa_store__close(s);
 }
 
+/* Allowed (odd ids also denied) uses of warrant cti {id % 2} from one thread. */
+typedef struct {
+	kansa_store *s;
+	int id;
+	int uses;
+	int failures;
+} use_arg;
+
+static void *use_worker(void *vp)
+{
+	use_arg *a = vp;
+
+	for (int i = 0; i < a->uses; i++) {
+		tentry t = { .tag = "use", .has_warrant = true, .allowed = true };
+		tentry d = { .tag = "denied", .has_warrant = true, .allowed = false };
+
+		memset(t.warrant_cti, 0x10 + a->id % 2, sizeof(t.warrant_cti));
+		memcpy(d.warrant_cti, t.warrant_cti, sizeof(d.warrant_cti));
+		if (kansa_store__append(a->s, tbuild, &t, NULL) < 0 ||
+		    (a->id % 2 && kansa_store__append(a->s, tbuild, &d, NULL) < 0))
+			a->failures++;
+	}
+	return NULL;
+}
+
+/* REQ: LEDGER-STORE-6 every allowed use counts once, the first of a warrant
+ * too, alone or sharing a batch; denied uses never count */
+Test(store_append, uses_count_every_allowed_use)
+{
+	kansa_store *s = create_raw();
+	pthread_t t[6];
+	use_arg a[6];
+	uint8_t cti[16];
+	uint64_t uses;
+
+	for (int i = 0; i < 6; i++) {
+		a[i] = (use_arg){ .s = s, .id = i, .uses = 40 };
+		cr_assert_eq(pthread_create(&t[i], NULL, use_worker, &a[i]), 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		pthread_join(t[i], NULL);
+		cr_expect_eq(a[i].failures, 0);
+	}
+	for (int k = 0; k < 2; k++) {
+		memset(cti, 0x10 + k, sizeof(cti));
+		cr_assert_eq(kansa_store__uses(&uses, s, cti), 0);
+		cr_expect_eq(uses, 120, "warrant %d: %llu uses counted, 120 allowed", k, (unsigned long long)uses);
+	}
+	memset(cti, 0x12, sizeof(cti));
+	cr_assert_eq(kansa_store__uses(&uses, s, cti), 0);
+	cr_expect_eq(uses, 0, "a warrant never used has no uses");
+	kansa_store__close(s);
+}
+
 /* REQ: LEDGER-STORE-6 uses and revocations are visible within the batch */
 Test(store_append, uses_and_revocations_visible_within_batch)
 {
