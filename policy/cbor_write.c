@@ -2,39 +2,32 @@
 /*
  * CBOR writers (policy/cbor.h): canonical items written straight into a
  * buffer, with no libcbor item tree, for the fixed shapes on a check's path
- * (its receipt). Heads take the shortest form (RFC 8949 §4.2.1), as the tree
- * encoder's do; text must be valid UTF-8, as the tree encoder requires.
+ * (its receipt). The heads are libcbor's streaming encoders', in the
+ * shortest form (RFC 8949 §4.2.1) as the tree encoder's; text must be
+ * valid UTF-8, as the tree encoder requires.
  */
 #include <string.h>
 
 #include "policy/cbor.h"
 
+/* A head of @p major with @p value, written by libcbor's encoders, which
+ * take the shortest form (RFC 8949 §4.2.1). */
 int kansa_cbor__put_head(kansa_buf *b, int major, uint64_t value)
 {
-	uint8_t h[9];
+	unsigned char h[9];
 	size_t n;
 
-	if (major < 0 || major > 7)
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_CBOR, "cbor: bad major type %d", major);
-	h[0] = (uint8_t)(major << 5);
-	if (value < 24) {
-		h[0] |= (uint8_t)value;
-		n = 1;
-	} else if (value <= 0xff) {
-		h[0] |= 24;
-		n = 2;
-	} else if (value <= 0xffff) {
-		h[0] |= 25;
-		n = 3;
-	} else if (value <= 0xffffffffu) {
-		h[0] |= 26;
-		n = 5;
-	} else {
-		h[0] |= 27;
-		n = 9;
+	switch (major) {
+	case KANSA_CBOR_UINT: n = cbor_encode_uint(value, h, sizeof(h)); break;
+	case KANSA_CBOR_NEGINT: n = cbor_encode_negint(value, h, sizeof(h)); break;
+	case KANSA_CBOR_BYTES: n = cbor_encode_bytestring_start((size_t)value, h, sizeof(h)); break;
+	case KANSA_CBOR_TEXT: n = cbor_encode_string_start((size_t)value, h, sizeof(h)); break;
+	case KANSA_CBOR_ARRAY: n = cbor_encode_array_start((size_t)value, h, sizeof(h)); break;
+	case KANSA_CBOR_MAP: n = cbor_encode_map_start((size_t)value, h, sizeof(h)); break;
+	default: n = 0; break;
 	}
-	for (size_t i = n - 1; i >= 1; i--, value >>= 8) /* big-endian, shortest form */
-		h[i] = (uint8_t)value;
+	if (n == 0)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_CBOR, "cbor: no head of major type %d", major);
 	return kansa_buf_put(b, h, n);
 }
 
@@ -69,5 +62,8 @@ int kansa_cbor__put_text(kansa_buf *b, const char *s)
 
 int kansa_cbor__put_null(kansa_buf *b)
 {
-	return kansa_buf_putc(b, 0xf6);
+	unsigned char h[1];
+
+	return cbor_encode_null(h, sizeof(h)) == 1 ? kansa_buf_put(b, h, 1) :
+	    kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_CBOR, "cbor: null");
 }
