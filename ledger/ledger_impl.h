@@ -77,6 +77,14 @@ int kansa_ledger__policy_summary(uint64_t *version, char *commission, size_t siz
 /* The ledger's store. */
 kansa_store *kansa_ledger__store(kansa_ledger *lg);
 
+/* The policy in force as transaction @p s sees it, loaded (and swapped in)
+ * when it is newer than the one held; an older one stays valid until close.
+ * Never call it holding the ledger's lock (docs/ledger.md "Locks"). */
+int kansa_ledger__current_policy(const kansa_policy **out, kansa_ledger *lg, kansa_store *s);
+/* The policy held now (outside any transaction: what a check verifies its
+ * warrant against before its append; valid until close). */
+const kansa_policy *kansa_ledger__policy_in_force(kansa_ledger *lg);
+
 /* The ledger's signing key (a private key: never export it). */
 const kansa_key *kansa_ledger__log_key(const kansa_ledger *lg);
 

@@ -3,7 +3,7 @@
 # with their own local.mk: store/, tlog/, audit/, anchor/.
 
 # Entries, the check pipeline, commission documents, proofs.
-libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/check_json.c ledger/check_cbor.c ledger/ledger_impl.h \
+libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/check.c ledger/check_json.c ledger/check_cbor.c ledger/ledger_impl.h \
 	ledger/commission.c ledger/proof.c ledger/receipt.c ledger/receipt_proof.c ledger/cosign.c ledger/receipt_get.c
 
 TESTS += tests/cli/receipts.sh tests/cli/receipts-independent.sh tests/cli/receipts-prove.sh tests/cli/receipt-get.sh
