@@ -2,7 +2,7 @@
 # libevent's evhttp over OpenSSL bufferevents, and its client on libcurl.
 # It uses the ledger through kansa.h, and keys/ and common/ below it.
 libkansa_internal_la_SOURCES += service/service.h service/tls.c service/server.c service/routes.c service/routes_proof.c service/routes_docs.c \
-	service/metrics.c service/workers.c service/client.c service/witness_client.c
+	service/metrics.c service/workers.c service/client.c service/witness_client.c service/witness_collect.c
 libkansa_internal_la_CFLAGS += $(LIBSSL_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBCURL_CFLAGS)
 libkansa_internal_la_LIBADD += $(LIBSSL_LIBS) $(LIBEVENT_LIBS) $(LIBCURL_LIBS)
 libkansa_la_LIBADD += $(LIBSSL_LIBS) $(LIBEVENT_LIBS) $(LIBCURL_LIBS)
