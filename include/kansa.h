@@ -1915,6 +1915,23 @@ typedef struct {
 	 * whose issuer has no CRL here or an expired one, is refused at TLS;
 	 * read again on SIGHUP */
 	const char *crl;
+	/** kansa_serve() only: sign a checkpoint (kansa_ledger_checkpoint())
+	 * once this many entries were appended since the last one it signed;
+	 * 0: not by count */
+	uint64_t checkpoint_every;
+	/** kansa_serve() only: sign one at most this many seconds after an
+	 * entry was appended that no checkpoint of it covers; 0: not by time */
+	unsigned checkpoint_interval;
+	/** witnesses (https://host:port) whose cosignatures each such
+	 * checkpoint collects (kansa_ledger_collect_cosignatures(), the
+	 * policy's quorum), at most 64; needs checkpoint_every or
+	 * checkpoint_interval. Counted in /metrics, never printed. */
+	const char *const *witness_urls;
+	size_t n_witness_urls;
+	const kansa_note_verifier *const *witness_keys; /**< trusted besides the policy's witnesses */
+	size_t n_witness_keys;
+	const char *witness_ca;     /**< CA certificates (PEM) of the witnesses' TLS; NULL: the system's */
+	unsigned witness_timeout;   /**< seconds per request to a witness; 0: 30 */
 } kansa_serve_options;
 
 /**
@@ -1933,7 +1950,10 @@ typedef struct {
  * returns once those connections have closed (idle ones at opt->timeout);
  * the caller then closes the ledger. On SIGHUP
  * it reads the certificate, key and client CA files again (new connections
- * use them; on failure the old ones stay).
+ * use them; on failure the old ones stay). With opt->checkpoint_every or
+ * opt->checkpoint_interval a thread of its own signs checkpoints and
+ * collects the cosignatures of opt->witness_urls (counted in /metrics); it
+ * is stopped and joined before this returns.
  * @return 0 after a signal; KANSA_EINVAL (options); KANSA_EIO (cannot
  * listen); KANSA_EKEY / KANSA_EFORMAT / KANSA_EPERM (certificate or key
  * files); KANSA_ENOMEM.
@@ -2014,19 +2034,6 @@ typedef struct {
 KANSA_EXTERN(int) kansa_ledger_witness(kansa_witness_reply *out, kansa_ledger *lg, const char *note,
     size_t len, const char *url, const char *ca, unsigned timeout);
 
-/** How kansa_ledger_collect_cosignatures() asks the witnesses. */
-typedef struct {
-	const char *const *urls;   /**< the witnesses (https://host:port), asked in this order */
-	size_t n_urls;
-	/** keys trusted besides the policy's witnesses (type 0x04 vkeys):
-	 * their lines count and are kept in the note, but are not stored */
-	const kansa_note_verifier *const *keys;
-	size_t n_keys;
-	const char *ca;            /**< CA certificates (PEM) for the witnesses' TLS; NULL: the system's */
-	unsigned timeout;          /**< seconds per request to a witness; 0: 30 */
-	size_t quorum;             /**< distinct trusted witnesses needed; SIZE_MAX: the policy's */
-} kansa_cosign_options;
-
 /** What one witness gave to kansa_ledger_collect_cosignatures(). */
 typedef struct {
 	const char *url;    /**< borrowed from the options */
@@ -2039,6 +2046,27 @@ typedef struct {
 	int error;          /**< 0 when it answered (kept may still be 0), else why not */
 	char message[256];  /**< the error's message when error != 0, else "" */
 } kansa_cosign_witness;
+
+/** How kansa_ledger_collect_cosignatures() asks the witnesses. */
+typedef struct {
+	const char *const *urls;   /**< the witnesses (https://host:port), asked in this order */
+	size_t n_urls;
+	/** keys trusted besides the policy's witnesses (type 0x04 vkeys):
+	 * their lines count and are kept in the note, but are not stored */
+	const kansa_note_verifier *const *keys;
+	size_t n_keys;
+	const char *ca;            /**< CA certificates (PEM) for the witnesses' TLS; NULL: the system's */
+	unsigned timeout;          /**< seconds per request to a witness; 0: 30 */
+	size_t quorum;             /**< distinct trusted witnesses needed; SIZE_MAX: the policy's */
+	/** asked before each witness and while waiting for one (about once a
+	 * second); nonzero stops the collection: the witnesses not asked yet
+	 * are reported with KANSA_EIO. NULL: never stops. */
+	int (*stop)(void *ctx);
+	/** told what witness @p index gave as soon as it answered or failed;
+	 * may be NULL */
+	void (*on_witness)(void *ctx, size_t index, const kansa_cosign_witness *w);
+	void *ctx;                 /**< passed to stop and on_witness */
+} kansa_cosign_options;
 
 /** The outcome of kansa_ledger_collect_cosignatures(). Free with kansa_cosign_result_dispose(). */
 typedef struct {

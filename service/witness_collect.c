@@ -153,9 +153,14 @@ static int keep_lines(collection *c, kansa_cosign_witness *w, const kansa_witnes
 static void ask(collection *c, kansa_cosign_witness *w, kansa_ledger *lg, const char *url,
     const kansa_cosign_options *o)
 {
-	kansa_witness_reply r;
-	int e = kansa_ledger_witness(&r, lg, c->note, c->len, url, o->ca, o->timeout);
+	kansa_witness_reply r = { 0, 0, NULL, 0 };
+	int e;
 
+	if (o->stop && o->stop(o->ctx))
+		e = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "stopped before asking this witness");
+	else
+		e = kansa_service__witness_ask(&r, lg, c->note, c->len, url, o->ca, o->timeout, o->stop,
+		    o->ctx);
 	w->url = url;
 	w->status = r.status;
 	w->old_size = r.old_size;
@@ -196,6 +201,8 @@ static int collect(kansa_cosign_result *out, collection *c, kansa_ledger *lg,
 		out->n_witnesses++;
 		if (out->witnesses[i].names == NULL)
 			return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+		if (o->on_witness)
+			o->on_witness(o->ctx, i, &out->witnesses[i]);
 	}
 	for (size_t i = 0; i < keys_count(c->keys); i++)
 		out->have += c->seen[i];
