@@ -179,6 +179,26 @@ void kansa_checkpointer__appended(kansa_checkpointer *c)
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* The checkpointer's options (design §11): witnesses only with a trigger. */
+int kansa_checkpointer__options(const kansa_serve_options *o)
+{
+	if (o->n_witness_urls && o->checkpoint_every == 0 && o->checkpoint_interval == 0)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS, "witnesses are asked to cosign "
+		    "the checkpoints the server signs: give --checkpoint-every N or --checkpoint-interval "
+		    "SECONDS with --witness");
+	if (o->n_witness_urls > KANSA_SERVICE_MAX_WITNESSES)
+		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_OS, "at most %d witnesses",
+		    KANSA_SERVICE_MAX_WITNESSES);
+	if ((o->n_witness_urls && o->witness_urls == NULL) || (o->n_witness_keys && o->witness_keys == NULL))
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS, "kansa_serve: witness list missing");
+	for (size_t i = 0; i < o->n_witness_urls; i++)
+		if (o->witness_urls[i] == NULL || strncmp(o->witness_urls[i], "https://", 8) != 0)
+			return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS, "--witness '%.100s': give an "
+			    "https:// URL, as https://witness.example:7380", o->witness_urls[i] ?
+			    o->witness_urls[i] : "");
+	return 0;
+}
+
 int kansa_checkpointer__start(kansa_checkpointer **out, kansa_ledger *lg,
     const kansa_serve_options *opt, kansa_metrics *m)
 {

@@ -60,6 +60,11 @@ int kansa_service__witness_ask(kansa_witness_reply *out, kansa_ledger *lg, const
 struct kansa_metrics;
 typedef struct kansa_checkpointer kansa_checkpointer;
 
+/* 0 when the checkpointer's options of @p opt can be used: witnesses (at
+ * most KANSA_SERVICE_MAX_WITNESSES, https:// URLs) only with
+ * checkpoint_every or checkpoint_interval; else KANSA_EINVAL or
+ * KANSA_ELIMIT saying what to give. */
+int kansa_checkpointer__options(const kansa_serve_options *opt);
 /* Start the thread that signs checkpoints of @p lg as @p opt says
  * (checkpoint_every, checkpoint_interval) and collects the cosignatures of
  * opt->witness_urls, counted in @p m. *out NULL when opt asks for none. */
