@@ -87,6 +87,7 @@ static void round_once(kansa_checkpointer *c)
 		kansa_metrics__round(c->m, error, 0, NULL);
 		return;
 	}
+	kansa_metrics__signed(c->m);
 	if (o->n_witness_urls == 0) {
 		kansa_metrics__round(c->m, 0, note_size(note), NULL);
 		free(note);

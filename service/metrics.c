@@ -132,6 +132,11 @@ static int ledger_text(kansa_buf *b, kansa_ledger *lg)
 	    (unsigned long long)st.appends);
 }
 
+void kansa_metrics__signed(kansa_metrics *m)
+{
+	atomic_fetch_add(&m->checkpoints, 1);
+}
+
 void kansa_metrics__witness(kansa_metrics *m, size_t index, const kansa_cosign_witness *w)
 {
 	if (index >= m->n_witnesses)
@@ -149,7 +154,6 @@ void kansa_metrics__round(kansa_metrics *m, int error, uint64_t size, const kans
 		atomic_store(&m->quorum_met, 0);
 		return;
 	}
-	atomic_fetch_add(&m->checkpoints, 1);
 	if (r == NULL)
 		return;
 	if (r->have > 0)

@@ -106,6 +106,8 @@ typedef struct kansa_metrics {
 void kansa_metrics__check(kansa_metrics *m, int error, const kansa_receipt *r, double seconds);
 /* One HTTP response of @p status sent. */
 void kansa_metrics__response(kansa_metrics *m, int status);
+/* The checkpointer signed a checkpoint. */
+void kansa_metrics__signed(kansa_metrics *m);
 /* What witness @p index gave in a round, as soon as it is known. */
 void kansa_metrics__witness(kansa_metrics *m, size_t index, const kansa_cosign_witness *w);
 /* One round of the checkpointer: a checkpoint of @p size signed (error 0)
