@@ -46,14 +46,6 @@ static uint64_t appends_now(kansa_ledger *lg)
 	return kansa_ledger_get_stats(&st, lg) == 0 ? st.appends : 0;
 }
 
-/* The size line of a checkpoint note (its second line), or 0. */
-static uint64_t note_size(const char *note)
-{
-	const char *p = strchr(note, '\n');
-
-	return p ? strtoull(p + 1, NULL, 10) : 0;
-}
-
 static int should_stop(void *ctx)
 {
 	kansa_checkpointer *c = ctx;
@@ -81,21 +73,24 @@ static void round_once(kansa_checkpointer *c)
 	kansa_cosign_result r;
 	char *note = NULL;
 	size_t len = 0;
+	uint64_t size = 0;
 	int error;
 
-	if ((error = kansa_ledger_checkpoint(&note, &len, c->lg)) < 0) {
+	if ((error = kansa_ledger_checkpoint(&note, &len, c->lg)) < 0 ||
+	    (error = kansa_service__note_size(&size, note, len)) < 0) {
 		kansa_metrics__round(c->m, error, 0, NULL);
+		free(note);
 		return;
 	}
 	kansa_metrics__signed(c->m);
 	if (o->n_witness_urls == 0) {
-		kansa_metrics__round(c->m, 0, note_size(note), NULL);
+		kansa_metrics__round(c->m, 0, size, NULL);
 		free(note);
 		return;
 	}
 	error = kansa_ledger_collect_cosignatures(&r, c->lg, note, len, &co);
 	/* short of the quorum (KANSA_EVERIFY) is a round like another: its counts tell */
-	kansa_metrics__round(c->m, error == KANSA_EVERIFY ? 0 : error, note_size(note),
+	kansa_metrics__round(c->m, error == KANSA_EVERIFY ? 0 : error, size,
 	    error == 0 || error == KANSA_EVERIFY ? &r : NULL);
 	if (error == 0 || error == KANSA_EVERIFY)
 		kansa_cosign_result_dispose(&r);
@@ -136,7 +131,7 @@ static void *run(void *arg)
 	const uint64_t every = c->opt->checkpoint_every;
 	const unsigned interval = c->opt->checkpoint_interval;
 	uint64_t base = appends_now(c->lg); /* appends the last checkpoint covers */
-	struct timespec first = { 0, 0 }, now, deadline = { 0, 0 }; /* first: an entry past base seen */
+	struct timespec now, deadline = { 0, 0 }; /* deadline: interval after an entry past base was seen */
 	bool pending = false;
 
 	pthread_mutex_lock(&c->mu);
@@ -149,9 +144,8 @@ static void *run(void *arg)
 		fresh = fresh > base ? fresh - base : 0;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (fresh > 0 && !pending) {
-			first = now;
 			pending = true;
-			deadline = after(&first, interval);
+			deadline = after(&now, interval);
 		}
 		if (fresh > 0 && ((every && fresh >= every) || (interval && reached(&now, &deadline)))) {
 			base = appends_now(c->lg); /* what this checkpoint will cover, at least */

@@ -54,6 +54,10 @@ int kansa_service__track(SSL *ssl, void (*on_free)(void *arg), void *arg);
 int kansa_service__witness_ask(kansa_witness_reply *out, kansa_ledger *lg, const char *note,
     size_t len, const char *url, const char *ca, unsigned timeout, int (*stop)(void *ctx), void *ctx);
 
+/* The size line of a checkpoint note (its second line), strictly decimal;
+ * KANSA_EFORMAT when it is not one. */
+int kansa_service__note_size(uint64_t *out, const char *note, size_t len);
+
 /* The most witnesses kansa serve collects from (each has its counters). */
 #define KANSA_SERVICE_MAX_WITNESSES 64
 

@@ -53,8 +53,7 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
 	return kansa_buf_put(arg, p, n) == 0 ? n : 0; /* past the bound: the transfer fails */
 }
 
-/* The size line of a checkpoint note (its second line). */
-static int note_size(uint64_t *out, const char *note, size_t len)
+int kansa_service__note_size(uint64_t *out, const char *note, size_t len)
 {
 	const char *p = memchr(note, '\n', len), *end = note + len;
 	uint64_t v = 0;
@@ -195,7 +194,7 @@ static int exchange(kansa_witness_reply *out, CURL *h, const char *url, struct c
 	long status = 0;
 	int error;
 
-	if ((error = note_size(&size, note, len)) < 0)
+	if ((error = kansa_service__note_size(&size, note, len)) < 0)
 		goto out;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		body.len = 0;
