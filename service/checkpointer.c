@@ -4,8 +4,10 @@
  * that signs a checkpoint of the ledger (kansa_ledger_checkpoint(), as
  * `kansa ledger checkpoint` does) once opt->checkpoint_every entries were
  * appended since the last one it signed, or opt->checkpoint_interval
- * seconds after the first entry no checkpoint of it covers, and then
- * collects the witnesses' cosignatures of it
+ * seconds after the first entry no checkpoint of it covers (and, when a
+ * round fell short of the witnesses' quorum, again that many seconds
+ * later, new entries or not), and then collects the witnesses'
+ * cosignatures of it
  * (kansa_ledger_collect_cosignatures(), which stores the policy
  * witnesses' lines with the checkpoint). What each round gave is counted in
  * /metrics (metrics.c); nothing is printed.
@@ -60,8 +62,9 @@ static void witness_done(void *ctx, size_t index, const kansa_cosign_witness *w)
 	kansa_metrics__witness(c->m, index, w);
 }
 
-/* One round: sign a checkpoint, collect its cosignatures, count both. */
-static void round_once(kansa_checkpointer *c)
+/* One round: sign a checkpoint, collect its cosignatures, count both.
+ * Whether the witnesses met the quorum (true without witnesses). */
+static bool round_once(kansa_checkpointer *c)
 {
 	const kansa_serve_options *o = c->opt;
 	kansa_cosign_options co = {
@@ -74,27 +77,30 @@ static void round_once(kansa_checkpointer *c)
 	char *note = NULL;
 	size_t len = 0;
 	uint64_t size = 0;
+	bool met;
 	int error;
 
 	if ((error = kansa_ledger_checkpoint(&note, &len, c->lg)) < 0 ||
 	    (error = kansa_service__note_size(&size, note, len)) < 0) {
 		kansa_metrics__round(c->m, error, 0, NULL);
 		free(note);
-		return;
+		return false;
 	}
 	kansa_metrics__signed(c->m);
 	if (o->n_witness_urls == 0) {
 		kansa_metrics__round(c->m, 0, size, NULL);
 		free(note);
-		return;
+		return true;
 	}
 	error = kansa_ledger_collect_cosignatures(&r, c->lg, note, len, &co);
 	/* short of the quorum (KANSA_EVERIFY) is a round like another: its counts tell */
 	kansa_metrics__round(c->m, error == KANSA_EVERIFY ? 0 : error, size,
 	    error == 0 || error == KANSA_EVERIFY ? &r : NULL);
+	met = error == 0 && r.have >= (r.need ? r.need : 1);
 	if (error == 0 || error == KANSA_EVERIFY)
 		kansa_cosign_result_dispose(&r);
 	free(note);
+	return met;
 }
 
 static struct timespec after(const struct timespec *t, unsigned seconds)
@@ -132,7 +138,8 @@ static void *run(void *arg)
 	const unsigned interval = c->opt->checkpoint_interval;
 	uint64_t base = appends_now(c->lg); /* appends the last checkpoint covers */
 	struct timespec now, deadline = { 0, 0 }; /* deadline: interval after an entry past base was seen */
-	bool pending = false;
+	bool pending = false; /* an entry past base */
+	bool retry = false;   /* the last round fell short of the quorum: again at the deadline */
 
 	pthread_mutex_lock(&c->mu);
 	while (!c->stopping) {
@@ -145,12 +152,19 @@ static void *run(void *arg)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (fresh > 0 && !pending) {
 			pending = true;
-			deadline = after(&now, interval);
+			if (!retry) /* a retry's deadline is sooner */
+				deadline = after(&now, interval);
 		}
-		if (fresh > 0 && ((every && fresh >= every) || (interval && reached(&now, &deadline)))) {
+		if ((fresh > 0 && every && fresh >= every) ||
+		    ((fresh > 0 || retry) && interval && reached(&now, &deadline))) {
 			base = appends_now(c->lg); /* what this checkpoint will cover, at least */
 			pending = false;
-			round_once(c);
+			/* REQ: SERVICE-CHECKPOINTER-RETRY short of the quorum: asked again an interval later */
+			retry = !round_once(c) && interval;
+			if (retry) {
+				clock_gettime(CLOCK_MONOTONIC, &now);
+				deadline = after(&now, interval);
+			}
 			pthread_mutex_lock(&c->mu);
 			continue;
 		}
@@ -158,7 +172,7 @@ static void *run(void *arg)
 		/* look again at the first entry (to start the interval), or once
 		 * enough for a checkpoint may have come */
 		wait_for(c, seen + (!pending ? 1 : every ? every - fresh : UINT64_MAX - seen),
-		    interval && pending, &deadline);
+		    interval && (pending || retry), &deadline);
 	}
 	pthread_mutex_unlock(&c->mu);
 	return NULL;

@@ -10,7 +10,8 @@
 # tests/cosig_ref.py, an independent implementation) and no line of the
 # untrusted witness; ledger checkpoint, audit replay and a proven receipt
 # then find the cosignature stored; SIGTERM while the thread waits out an
-# hour's --checkpoint-interval stops it at once. With a witness that accepts the
+# hour's --checkpoint-interval stops it at once. A round short of the quorum
+# is tried again an interval later, with no new entry. With a witness that accepts the
 # connection and never answers, checks are answered (allowed) while the
 # round waits for it, and SIGTERM stops the server long before its timeout;
 # the untrusted witness's lines were not stored.
@@ -160,6 +161,16 @@ stop_server
 [ "$stopped" -eq 0 ] && ok "SIGTERM while the thread waits out --checkpoint-interval 3600: exit 0" ||
 	not_ok "exit $stopped: $(cat serve.err)"
 [ "$took" -lt 30 ] && ok "and at once (${took} s)" || not_ok "it took $took s"
+
+# ---- short of the quorum: asked again an interval later -----------------------
+serve_start l.db --witness "$WX" --witness-ca server-ca.pem --checkpoint-interval 1 --timeout 5 || exit 99
+check 1 || not_ok "a check"
+# REQ: SERVICE-CHECKPOINTER-RETRY
+wait_metric "kansa_witness_failures_total{witness=\"$WX\"}" 2 &&
+	ok "a round short of the quorum is tried again with no new entry" || not_ok "no second round"
+[ "$(metric kansa_witness_quorum_met)" = 0 ] && ok "kansa_witness_quorum_met 0" || not_ok "quorum_met $(metric kansa_witness_quorum_met)"
+stop_server
+[ "$stopped" -eq 0 ] && ok "stopped (exit 0)" || not_ok "exit $stopped: $(cat serve.err)"
 
 # ---- a witness that never answers --------------------------------------------
 python3 - > hole.port <<'PY' &
