@@ -208,7 +208,8 @@ void bench_service_section(const bench_opts *o, const bench_commission *c)
 	if ((error = kansa_check_as(&r, s.lg, "npa-cyber-3", warrant, warrant_len, c->request,
 	    c->request_len)) < 0) /* the one cold check: the cache is warm after it */
 		bench_fail("check", error);
-	s.opt = (kansa_serve_options){ "127.0.0.1:0", cert, key, ca, false, 8, 256, 30, on_event, &s, NULL };
+	s.opt = (kansa_serve_options){ .listen = "127.0.0.1:0", .cert = cert, .key = key, .client_ca = ca,
+	    .workers = 8, .max_connections = 256, .timeout = 30, .on_event = on_event, .ctx = &s };
 	if (pthread_create(&tid, NULL, server_main, &s) != 0)
 		bench_fail("pthread_create", KANSA_ERROR);
 	for (int i = 0; i < 3000 && atomic_load(&s.port) == 0 && atomic_load(&s.state) == 0; i++)

@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli/anchor.h"
 
 static const cli_help help_serve = {
 	.usage = "--db DB --listen ADDRESS:PORT --cert CERT --key KEY --client-ca CA\n"
 	    "[--crl FILE] [--public-read] [--workers N] [--max-connections N] [--timeout SECONDS]\n"
+	    "[--checkpoint-every N] [--checkpoint-interval SECONDS] [--witness URL]...\n"
+	    "[--witness-key KEY]... [--witness-ca CA] [--witness-timeout SECONDS]\n"
 	    "[--db-key-file FILE] [--json]",
 	.about = "Serve the ledger over HTTPS (TLS 1.3) to the units the policy names.\n"
 	    "Every caller shows a client certificate issued by --client-ca; its unit is\n"
@@ -25,9 +27,18 @@ static const cli_help help_serve = {
 	    "port; the address is printed on stderr. SIGTERM or SIGINT: stop accepting,\n"
 	    "answer every check in flight, close the ledger, exit 0. SIGHUP: read the\n"
 	    "--cert, --key, --client-ca and --crl files again.\n"
+	    "With --checkpoint-every N or --checkpoint-interval SECONDS a thread of its\n"
+	    "own signs a checkpoint (as 'kansa ledger checkpoint') once N entries were\n"
+	    "appended since the last, or SECONDS after an entry no checkpoint covers;\n"
+	    "with --witness it then collects the witnesses' cosignatures and stores the\n"
+	    "policy witnesses' lines with it (GET /v1/checkpoint carries them). Checks\n"
+	    "never wait for it; a witness that is down or slow is counted in /metrics\n"
+	    "(kansa_witness_failures_total), not printed.\n"
 	    "Exit status: 0 stopped by a signal, 2 usage, 3 or 4 a certificate, key or\n"
 	    "ledger that cannot be used, or an address that cannot be listened on.",
-	.example = "kansa serve --db ledger.db --listen 127.0.0.1:8443 --cert server.pem --key server.key --client-ca units-ca.pem",
+	.example = "kansa serve --db ledger.db --listen 127.0.0.1:8443 --cert server.pem --key server.key --client-ca units-ca.pem\n"
+	    "kansa serve --db ledger.db --listen 127.0.0.1:8443 --cert server.pem --key server.key --client-ca units-ca.pem "
+	    "--witness https://witness.example:7380 --checkpoint-every 100 --checkpoint-interval 60",
 	.schema = "kansa.serve/1",
 };
 
@@ -38,11 +49,45 @@ static void on_event(void *ctx, const char *line)
 	fflush(stderr);
 }
 
+/* The checkpointer's options into @p o, with the @p n --witness-key keys
+ * loaded into @p keys; a usage error's exit code, or -1 when they are right. */
+static int checkpoint_options(kansa_serve_options *o, kansa_note_verifier **keys, size_t n,
+    const cli_opt_list *urls, const cli_opt_list *vkeys, cli_opt_uint every, cli_opt_uint interval,
+    cli_opt_uint wtimeout)
+{
+	if ((every.given && every.value == 0) || (interval.given && interval.value == 0))
+		return cli_usage_error("--checkpoint-every and --checkpoint-interval: at least 1 "
+		    "(leave the option out to sign no checkpoints that way)");
+	if (interval.value > 86400 || wtimeout.value > 3600)
+		return cli_usage_error("--checkpoint-interval at most 86400 seconds, --witness-timeout at most 3600");
+	if ((wtimeout.given || vkeys->n || o->witness_ca) && urls->n == 0)
+		return cli_usage_error("--witness-key, --witness-ca and --witness-timeout go with --witness URL");
+	if (urls->n && !every.given && !interval.given)
+		return cli_usage_error("--witness: give --checkpoint-every N or --checkpoint-interval SECONDS "
+		    "too, to say when the server signs a checkpoint for the witnesses to cosign");
+	for (size_t i = 0; i < urls->n; i++)
+		if (strncmp(urls->v[i], "https://", 8) != 0)
+			return cli_usage_error("--witness '%.100s': give an https:// URL, as "
+			    "https://witness.example:7380", urls->v[i]);
+	o->checkpoint_every = every.value;
+	o->checkpoint_interval = (unsigned)interval.value;
+	o->witness_urls = urls->v;
+	o->n_witness_urls = urls->n;
+	o->witness_keys = (const kansa_note_verifier *const *)keys;
+	o->n_witness_keys = n;
+	o->witness_timeout = (unsigned)wtimeout.value;
+	return -1;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	const char *schema = help_serve.schema;
 	const char *db = NULL, *key_file = NULL;
 	cli_opt_uint workers = { 0, false }, maxconn = { 0, false }, timeout = { 0, false };
+	cli_opt_uint every = { 0, false }, interval = { 0, false }, wtimeout = { 0, false };
+	cli_opt_list urls = { 0 }, vkeys = { 0 };
+	kansa_note_verifier *keys[MAX_LIST] = { 0 };
+	size_t n_keys = 0;
 	kansa_serve_options o;
 	bool json = false;
 	const cli_option opts[] = {
@@ -61,12 +106,23 @@ int cmd_serve(int argc, char **argv)
 		CLI_OPT_UINT64("max-connections", 0, &maxconn, "N", "open connections at most (default 256)", 0),
 		CLI_OPT_UINT64("timeout", 0, &timeout, "SECONDS",
 		    "for a connection's handshake, headers, body, idle time (default 10)", 0),
+		CLI_OPT_UINT64("checkpoint-every", 0, &every, "N",
+		    "sign a checkpoint once N entries were appended since the last", 0),
+		CLI_OPT_UINT64("checkpoint-interval", 0, &interval, "SECONDS",
+		    "sign one at most SECONDS after an entry no checkpoint covers", 0),
+		CLI_OPT_LIST("witness", 0, &urls, "URL",
+		    "a C2SP witness to cosign each checkpoint (https://host:port); repeatable", 0),
+		CLI_OPT_LIST("witness-key", 0, &vkeys, "KEY", "a witness vkey (type 0x04) to trust besides\n"
+		    "the policy's witnesses, or a file of them; repeatable (counted, not stored)", 0),
+		CLI_OPT_PATH("witness-ca", 0, &o.witness_ca, "FILE", "CA certificates (PEM) for the witnesses' TLS\n"
+		    "(default: the system's)", 0),
+		CLI_OPT_UINT64("witness-timeout", 0, &wtimeout, "SECONDS", "per request to a witness (default 30)", 0),
 		CLI_OPT_DB_KEY_FILE(&key_file),
 		CLI_OPT_JSON(&json, "on exit, print {ok, stopped}"),
 		CLI_OPT_END(),
 	};
 	kansa_ledger *lg = NULL;
-	int rc, error;
+	int rc, error = 0;
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = cli_parse_options(&help_serve, opts, argc, argv)) >= 0)
@@ -76,13 +132,25 @@ int cmd_serve(int argc, char **argv)
 		    "--workers at most 1024, --max-connections at most 100000, --timeout at most 3600");
 		return cli_fail(KANSA_EINVAL, json, schema);
 	}
+	if ((rc = checkpoint_options(&o, keys, 0, &urls, &vkeys, every, interval, wtimeout)) >= 0)
+		return rc;
+	for (size_t i = 0; i < vkeys.n && error == 0; i++)
+		error = cli_anchor_load_verifiers(keys, &n_keys, MAX_LIST, vkeys.v[i]);
+	o.n_witness_keys = n_keys;
+	if (error < 0) {
+		cli_anchor_free_verifiers(keys, n_keys);
+		return cli_fail(error, json, schema);
+	}
 	o.workers = (unsigned)workers.value;
 	o.max_connections = (unsigned)maxconn.value;
 	o.timeout = (unsigned)timeout.value;
 	o.on_event = on_event;
-	if ((error = cli_open_ledger(&lg, db, key_file, 0)) < 0)
+	if ((error = cli_open_ledger(&lg, db, key_file, 0)) < 0) {
+		cli_anchor_free_verifiers(keys, n_keys);
 		return cli_fail(error, json, schema);
+	}
 	error = kansa_serve(lg, &o);
+	cli_anchor_free_verifiers(keys, n_keys);
 	/* REQ: SERVICE-SIGTERM the ledger is closed after the last answer */
 	kansa_ledger_close(lg);
 	if (error < 0)

@@ -1915,6 +1915,23 @@ typedef struct {
 	 * whose issuer has no CRL here or an expired one, is refused at TLS;
 	 * read again on SIGHUP */
 	const char *crl;
+	/** kansa_serve() only: sign a checkpoint (kansa_ledger_checkpoint())
+	 * once this many entries were appended since the last one it signed;
+	 * 0: not by count */
+	uint64_t checkpoint_every;
+	/** kansa_serve() only: sign one at most this many seconds after an
+	 * entry was appended that no checkpoint of it covers; 0: not by time */
+	unsigned checkpoint_interval;
+	/** witnesses (https://host:port) whose cosignatures each such
+	 * checkpoint collects (kansa_ledger_collect_cosignatures(), the
+	 * policy's quorum), at most 64; needs checkpoint_every or
+	 * checkpoint_interval. Counted in /metrics, never printed. */
+	const char *const *witness_urls;
+	size_t n_witness_urls;
+	const kansa_note_verifier *const *witness_keys; /**< trusted besides the policy's witnesses */
+	size_t n_witness_keys;
+	const char *witness_ca;     /**< CA certificates (PEM) of the witnesses' TLS; NULL: the system's */
+	unsigned witness_timeout;   /**< seconds per request to a witness; 0: 30 */
 } kansa_serve_options;
 
 /**
@@ -1933,7 +1950,10 @@ typedef struct {
  * returns once those connections have closed (idle ones at opt->timeout);
  * the caller then closes the ledger. On SIGHUP
  * it reads the certificate, key and client CA files again (new connections
- * use them; on failure the old ones stay).
+ * use them; on failure the old ones stay). With opt->checkpoint_every or
+ * opt->checkpoint_interval a thread of its own signs checkpoints and
+ * collects the cosignatures of opt->witness_urls (counted in /metrics); it
+ * is stopped and joined before this returns.
  * @return 0 after a signal; KANSA_EINVAL (options); KANSA_EIO (cannot
  * listen); KANSA_EKEY / KANSA_EFORMAT / KANSA_EPERM (certificate or key
  * files); KANSA_ENOMEM.
@@ -2013,6 +2033,73 @@ typedef struct {
  */
 KANSA_EXTERN(int) kansa_ledger_witness(kansa_witness_reply *out, kansa_ledger *lg, const char *note,
     size_t len, const char *url, const char *ca, unsigned timeout);
+
+/** What one witness gave to kansa_ledger_collect_cosignatures(). */
+typedef struct {
+	const char *url;    /**< borrowed from the options */
+	int status;         /**< HTTP status of its last answer; 0: not reached */
+	uint64_t old_size;  /**< the old size of its last request */
+	size_t kept;        /**< its lines that verified under a trusted key */
+	/** the trusted witnesses its lines were the first to show, one name
+	 * per line ("" when none); owned */
+	char *names;
+	int error;          /**< 0 when it answered (kept may still be 0), else why not */
+	char message[256];  /**< the error's message when error != 0, else "" */
+} kansa_cosign_witness;
+
+/** How kansa_ledger_collect_cosignatures() asks the witnesses. */
+typedef struct {
+	const char *const *urls;   /**< the witnesses (https://host:port), asked in this order */
+	size_t n_urls;
+	/** keys trusted besides the policy's witnesses (type 0x04 vkeys):
+	 * their lines count and are kept in the note, but are not stored */
+	const kansa_note_verifier *const *keys;
+	size_t n_keys;
+	const char *ca;            /**< CA certificates (PEM) for the witnesses' TLS; NULL: the system's */
+	unsigned timeout;          /**< seconds per request to a witness; 0: 30 */
+	size_t quorum;             /**< distinct trusted witnesses needed; SIZE_MAX: the policy's */
+	/** asked before each witness and while waiting for one (about once a
+	 * second); nonzero stops the collection: the witnesses not asked yet
+	 * are reported with KANSA_EIO. NULL: never stops. */
+	int (*stop)(void *ctx);
+	/** told what witness @p index gave as soon as it answered or failed;
+	 * may be NULL */
+	void (*on_witness)(void *ctx, size_t index, const kansa_cosign_witness *w);
+	void *ctx;                 /**< passed to stop and on_witness */
+} kansa_cosign_options;
+
+/** The outcome of kansa_ledger_collect_cosignatures(). Free with kansa_cosign_result_dispose(). */
+typedef struct {
+	kansa_cosign_witness *witnesses; /**< one per URL, in order; owned */
+	size_t n_witnesses;
+	size_t trusted;     /**< trusted keys (the policy's and opt->keys); 0: every line is dropped */
+	size_t have;        /**< distinct trusted witnesses whose cosignature verified */
+	size_t need;        /**< the quorum asked for */
+	size_t stored;      /**< lines newly stored with the checkpoint in the ledger */
+	char *note;         /**< the checkpoint with every verified line; owned, NUL-terminated */
+	size_t len;
+} kansa_cosign_result;
+
+/**
+ * Collect witnesses' cosignatures of @p note, a checkpoint
+ * kansa_ledger_checkpoint() made of @p lg (design §11): ask each witness of
+ * @p opt with kansa_ledger_witness(), keep the lines that verify under a
+ * trusted key (the policy's witnesses, kansa_ledger_witnesses(), and
+ * opt->keys; other lines are dropped, as C2SP asks), store the policy
+ * witnesses' lines with the checkpoint (kansa_ledger_add_cosignatures()),
+ * and count the distinct trusted witnesses against the quorum. A witness
+ * that cannot be reached or refuses is reported in its entry, never an
+ * error of the call. Prints nothing.
+ * @return 0 (the quorum met); KANSA_EVERIFY short of the quorum (@p out
+ * filled, its note carries what was collected); or the error that kept it
+ * from asking or storing (KANSA_EINVAL, KANSA_EFORMAT a bad policy key,
+ * KANSA_ENOMEM, KANSA_EIO), @p out then empty.
+ */
+KANSA_EXTERN(int) kansa_ledger_collect_cosignatures(kansa_cosign_result *out, kansa_ledger *lg,
+    const char *note, size_t len, const kansa_cosign_options *opt);
+
+/** Free what a kansa_cosign_result holds and zero it. Accepts NULL. */
+KANSA_EXTERN(void) kansa_cosign_result_dispose(kansa_cosign_result *r);
 
 #ifdef __cplusplus
 }

@@ -96,8 +96,14 @@ int kansa_ledger_checkpoint(char **out, size_t *len_out, kansa_ledger *lg)
 	    (error = kansa_merkle__root(root, kansa_ledger__node_source, kansa_ledger__store(lg), size)) < 0 ||
 	    (error = kansa_checkpoint_sign(out, &len, kansa_ledger__log_key(lg), kansa_ledger__origin(lg), kansa_ledger__origin(lg), size, root)) < 0)
 		return error;
-	if ((error = stored_with_cosignatures(out, &len, lg, size)) < 0 ||
-	    (error = kansa_store__checkpoint_put(kansa_ledger__store(lg), size, (const uint8_t *)*out, len)) < 0) {
+	error = stored_with_cosignatures(out, &len, lg, size);
+	if (error == 0)
+		error = kansa_store__checkpoint_put(kansa_ledger__store(lg), size, (const uint8_t *)*out, len);
+	/* cosignatures stored by another thread between the look and the put
+	 * (kansa serve's checkpointer): take the note with them, once */
+	if (error == KANSA_EEXISTS && (error = stored_with_cosignatures(out, &len, lg, size)) == 0)
+		error = kansa_store__checkpoint_put(kansa_ledger__store(lg), size, (const uint8_t *)*out, len);
+	if (error < 0) {
 		free(*out);
 		*out = NULL;
 		return error;

@@ -3,7 +3,10 @@
  * The counters of kansa serve and GET /metrics in the Prometheus text
  * exposition format (version 0.0.4): checks by decision and reason, checks
  * that could not be recorded, the check latency histogram, responses by
- * status class, open connections, and the ledger's size and commit batches.
+ * status class, open connections, the ledger's size and commit batches, and
+ * when the server signs checkpoints on its own (checkpointer.c) what its
+ * rounds gave: per witness the cosignatures kept and the failures, the size
+ * of the last cosigned checkpoint, and whether the quorum was met.
  * Counters are atomics: workers and the event loop update them without a lock.
  */
 #include <stdlib.h>
@@ -129,6 +132,94 @@ static int ledger_text(kansa_buf *b, kansa_ledger *lg)
 	    (unsigned long long)st.appends);
 }
 
+void kansa_metrics__signed(kansa_metrics *m)
+{
+	atomic_fetch_add(&m->checkpoints, 1);
+}
+
+void kansa_metrics__witness(kansa_metrics *m, size_t index, const kansa_cosign_witness *w)
+{
+	if (index >= m->n_witnesses)
+		return;
+	if (w->error == 0 && w->kept > 0)
+		atomic_fetch_add(&m->cosignatures[index], w->kept);
+	else
+		atomic_fetch_add(&m->witness_failures[index], 1);
+}
+
+void kansa_metrics__round(kansa_metrics *m, int error, uint64_t size, const kansa_cosign_result *r)
+{
+	if (error < 0) {
+		atomic_fetch_add(&m->checkpoint_errors, 1);
+		atomic_store(&m->quorum_met, 0);
+		return;
+	}
+	if (r == NULL)
+		return;
+	if (r->have > 0)
+		atomic_store(&m->cosigned_size, size);
+	/* with no quorum in the policy, one trusted cosignature meets it */
+	atomic_store(&m->quorum_met, r->have >= (r->need ? r->need : 1));
+}
+
+/* A label value: the text with \\, \" and newlines escaped (Prometheus text format). */
+static int label_value(kansa_buf *b, const char *v)
+{
+	int error = 0;
+
+	for (; *v && error == 0; v++)
+		error = *v == '\\' ? kansa_buf_put(b, "\\\\", 2) : *v == '"' ? kansa_buf_put(b, "\\\"", 2) :
+		    *v == '\n' ? kansa_buf_put(b, "\\n", 2) : kansa_buf_putc(b, *v);
+	return error;
+}
+
+/* One counter per witness: NAME{witness="URL"} VALUE. */
+static int per_witness(kansa_buf *b, const char *name, const char *help,
+    const atomic_uint_least64_t *v, const kansa_metrics *m)
+{
+	int error = kansa_buf_printf(b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+
+	for (size_t i = 0; i < m->n_witnesses && error == 0; i++) {
+		if ((error = kansa_buf_printf(b, "%s{witness=\"", name)) == 0 &&
+		    (error = label_value(b, m->witness_urls[i])) == 0)
+			error = kansa_buf_printf(b, "\"} %llu\n", (unsigned long long)atomic_load(&v[i]));
+	}
+	return error;
+}
+
+/* The checkpointer's lines, when it runs (checkpointer.c). */
+static int checkpointer_text(kansa_buf *b, kansa_metrics *m)
+{
+	int error;
+
+	if (!m->checkpointer)
+		return 0;
+	if ((error = kansa_buf_printf(b,
+	    "# HELP kansa_checkpoints_signed_total Checkpoints the server signed on its own "
+	    "(--checkpoint-every, --checkpoint-interval).\n# TYPE kansa_checkpoints_signed_total counter\n"
+	    "kansa_checkpoints_signed_total %llu\n"
+	    "# HELP kansa_checkpoint_errors_total Rounds that could not sign a checkpoint or store "
+	    "its cosignatures.\n# TYPE kansa_checkpoint_errors_total counter\n"
+	    "kansa_checkpoint_errors_total %llu\n",
+	    (unsigned long long)atomic_load(&m->checkpoints),
+	    (unsigned long long)atomic_load(&m->checkpoint_errors))) < 0 || m->n_witnesses == 0)
+		return error;
+	if ((error = per_witness(b, "kansa_witness_cosignatures_total", "Cosignature lines by a "
+	    "trusted key collected from each witness.", m->cosignatures, m)) < 0 ||
+	    (error = per_witness(b, "kansa_witness_failures_total", "Rounds in which a witness gave "
+	    "no cosignature by a trusted key (down, slow, refused, or an untrusted key).",
+	    m->witness_failures, m)) < 0)
+		return error;
+	return kansa_buf_printf(b,
+	    "# HELP kansa_checkpoint_size Size of the last checkpoint a trusted witness cosigned.\n"
+	    "# TYPE kansa_checkpoint_size gauge\nkansa_checkpoint_size %llu\n"
+	    "# HELP kansa_witness_quorum_met 1 when the last round met the policy's witness quorum "
+	    "(at least one witness when it sets none).\n# TYPE kansa_witness_quorum_met gauge\n"
+	    "kansa_witness_quorum_met %llu\n",
+	    (unsigned long long)atomic_load(&m->cosigned_size),
+	    (unsigned long long)atomic_load(&m->quorum_met));
+}
+
 int kansa_metrics__text(char **out, size_t *len, kansa_metrics *m, kansa_ledger *lg)
 {
 	kansa_buf b = KANSA_BUF_INIT(1024 * 1024);
@@ -138,6 +229,7 @@ int kansa_metrics__text(char **out, size_t *len, kansa_metrics *m, kansa_ledger 
 	*len = 0;
 	if ((error = checks_text(&b, m)) < 0 || (error = latency_text(&b, m)) < 0 ||
 	    (error = server_text(&b, m)) < 0 || (error = ledger_text(&b, lg)) < 0 ||
+	    (error = checkpointer_text(&b, m)) < 0 ||
 	    (error = kansa_buf_putc(&b, '\0')) < 0) {
 		kansa_buf_dispose(&b);
 		return error;

@@ -57,6 +57,7 @@ typedef struct {
 	struct evconnlistener *listener; /* NULL once stopping */
 	SSL_CTX *ctx;
 	kansa_pool *pool;
+	kansa_checkpointer *checkpointer; /* NULL unless opt asks for checkpoints */
 	kansa_metrics metrics;
 	unsigned max_connections;
 	bool paused;      /* the listener is disabled at max_connections */
@@ -216,6 +217,14 @@ static void job_done(evutil_socket_t fd, short what, void *arg)
 	maybe_finish(s);
 }
 
+/* Whether @p route may append an entry: a check or a commission document. */
+static bool appends(int route)
+{
+	int r = route & KANSA_ROUTE_MASK;
+
+	return r == KANSA_ROUTE_CHECK || (r >= KANSA_ROUTE_POLICIES && r <= KANSA_ROUTE_RATIFICATIONS);
+}
+
 static void job_run(kansa_job *job)
 {
 	request_job *j = (request_job *)job;
@@ -228,6 +237,8 @@ static void job_run(kansa_job *job)
 		kansa_route__receipt(&j->res, j->srv->lg, j->arg[0]);
 	else
 		kansa_route__run(&j->res, j->route, j->srv->lg, &j->srv->metrics, j->unit, j->body, j->len);
+	if (appends(j->route))
+		kansa_checkpointer__appended(j->srv->checkpointer);
 	event_active(j->done, 0, 0);
 }
 
@@ -612,14 +623,16 @@ static int start(server *s)
 			return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "cannot watch signals");
 	}
 	if ((error = kansa_pool__start(&s->pool, s->opt->workers ? s->opt->workers : 8,
-	    KANSA_SERVICE_MAX_QUEUE)) < 0)
+	    KANSA_SERVICE_MAX_QUEUE)) < 0 || (error = listen_on(s)) < 0)
 		return error;
-	return listen_on(s);
+	/* REQ: SERVICE-CHECKPOINTER checkpoints signed and cosigned on a thread of their own */
+	return s->lg ? kansa_checkpointer__start(&s->checkpointer, s->lg, s->opt, &s->metrics) : 0;
 }
 
 static void stop(server *s)
 {
 	kansa_pool__stop(s->pool); /* nothing is queued: every job was answered */
+	kansa_checkpointer__stop(s->checkpointer); /* no worker wakes it any more */
 	s->listener = NULL;
 	if (s->http)
 		evhttp_free(s->http); /* closes the listener and the idle connections */
@@ -664,15 +677,21 @@ int kansa_witness_serve(kansa_witness *w, const kansa_serve_options *opt)
 int kansa_serve(kansa_ledger *lg, const kansa_serve_options *opt)
 {
 	server s;
+	int error;
 
 	if (lg == NULL || opt == NULL || opt->cert == NULL || opt->key == NULL || opt->client_ca == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS,
 		    "kansa serve needs the ledger, --cert, --key and --client-ca");
 	if (kansa_ledger_is_readonly(lg))
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS, "kansa serve needs a writable ledger");
+	if ((error = kansa_checkpointer__options(opt)) < 0)
+		return error;
 	memset(&s, 0, sizeof(s));
 	s.lg = lg;
 	s.opt = opt;
+	s.metrics.checkpointer = opt->checkpoint_every || opt->checkpoint_interval;
+	s.metrics.witness_urls = opt->witness_urls;
+	s.metrics.n_witnesses = opt->n_witness_urls;
 	s.max_connections = opt->max_connections ? opt->max_connections : 256;
 	return serve(&s);
 }

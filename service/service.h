@@ -47,11 +47,46 @@ int kansa_service__peer_verified(SSL *ssl);
  * how the server counts its open connections (evhttp has no hook for it). */
 int kansa_service__track(SSL *ssl, void (*on_free)(void *arg), void *arg);
 
+/* ---- witness_client.c, witness_collect.c, checkpointer.c ----------------- */
+
+/* kansa_ledger_witness() that gives up when @p stop (may be NULL) returns
+ * nonzero, checked about once a second while it waits for the witness. */
+int kansa_service__witness_ask(kansa_witness_reply *out, kansa_ledger *lg, const char *note,
+    size_t len, const char *url, const char *ca, unsigned timeout, int (*stop)(void *ctx), void *ctx);
+
+/* The size line of a checkpoint note (its second line), strictly decimal;
+ * KANSA_EFORMAT when it is not one. */
+int kansa_service__note_size(uint64_t *out, const char *note, size_t len);
+
+/* The most witnesses kansa serve collects from (each has its counters). */
+#define KANSA_SERVICE_MAX_WITNESSES 64
+
+struct kansa_metrics;
+typedef struct kansa_checkpointer kansa_checkpointer;
+
+/* 0 when the checkpointer's options of @p opt can be used: witnesses (at
+ * most KANSA_SERVICE_MAX_WITNESSES, https:// URLs) only with
+ * checkpoint_every or checkpoint_interval; else KANSA_EINVAL or
+ * KANSA_ELIMIT saying what to give. */
+int kansa_checkpointer__options(const kansa_serve_options *opt);
+/* Start the thread that signs checkpoints of @p lg as @p opt says
+ * (checkpoint_every, checkpoint_interval) and collects the cosignatures of
+ * opt->witness_urls, counted in @p m. *out NULL when opt asks for none. */
+int kansa_checkpointer__start(kansa_checkpointer **out, kansa_ledger *lg,
+    const kansa_serve_options *opt, struct kansa_metrics *m);
+/* An entry may have been appended (a worker, after a check or a document):
+ * wakes the thread when it has enough to do. Takes a lock for an instant.
+ * Accepts NULL. */
+void kansa_checkpointer__appended(kansa_checkpointer *c);
+/* Stop the thread (a collection in progress gives up within about a
+ * second), join it and free it. Accepts NULL. */
+void kansa_checkpointer__stop(kansa_checkpointer *c);
+
 /* ---- metrics.c ----------------------------------------------------------- */
 
 #define KANSA_METRICS_BUCKETS 12
 
-typedef struct {
+typedef struct kansa_metrics {
 	atomic_uint_least64_t checks[2][KANSA_REASON_COUNT]; /* [verdict][reason], recorded */
 	atomic_uint_least64_t not_recorded;                  /* checks that could not be recorded (deny) */
 	atomic_uint_least64_t latency[KANSA_METRICS_BUCKETS + 1]; /* check seconds, per bucket, +Inf last */
@@ -59,12 +94,30 @@ typedef struct {
 	atomic_uint_least64_t responses[6];                  /* by status class: [2] 2xx ... [5] 5xx */
 	atomic_uint_least64_t connections;                   /* open now */
 	atomic_uint_least64_t refused_busy;                  /* 503: queue full or draining */
+	/* the checkpointer (checkpointer.c), when it runs */
+	bool checkpointer;                                   /* its lines are shown */
+	const char *const *witness_urls;                     /* borrowed from the options */
+	size_t n_witnesses;
+	atomic_uint_least64_t cosignatures[KANSA_SERVICE_MAX_WITNESSES]; /* lines kept, per witness */
+	atomic_uint_least64_t witness_failures[KANSA_SERVICE_MAX_WITNESSES]; /* rounds without one */
+	atomic_uint_least64_t checkpoints;                   /* checkpoints signed */
+	atomic_uint_least64_t checkpoint_errors;             /* rounds that could not sign or store */
+	atomic_uint_least64_t cosigned_size;                 /* size of the last cosigned checkpoint */
+	atomic_uint_least64_t quorum_met;                    /* 0/1: the last round's */
 } kansa_metrics;
 
 /* One check answered: @p error 0 with @p r recorded, or the error (deny). */
 void kansa_metrics__check(kansa_metrics *m, int error, const kansa_receipt *r, double seconds);
 /* One HTTP response of @p status sent. */
 void kansa_metrics__response(kansa_metrics *m, int status);
+/* The checkpointer signed a checkpoint. */
+void kansa_metrics__signed(kansa_metrics *m);
+/* What witness @p index gave in a round, as soon as it is known. */
+void kansa_metrics__witness(kansa_metrics *m, size_t index, const kansa_cosign_witness *w);
+/* One round of the checkpointer: a checkpoint of @p size signed (error 0)
+ * or not, and @p r (NULL without witnesses or when the collection failed as
+ * a whole) what the witnesses gave. */
+void kansa_metrics__round(kansa_metrics *m, int error, uint64_t size, const kansa_cosign_result *r);
 /* The Prometheus text exposition format (version 0.0.4), with the ledger's
  * size and commit batches. *out is the caller's (free). */
 int kansa_metrics__text(char **out, size_t *len, kansa_metrics *m, kansa_ledger *lg);

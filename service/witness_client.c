@@ -29,14 +29,31 @@ static void curl_init(void)
 	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* Whether to give up (the caller's stop), checked by libcurl during a transfer. */
+typedef struct {
+	int (*stop)(void *ctx);
+	void *ctx;
+} stop_check;
+
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	const stop_check *sc = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return sc->stop(sc->ctx) ? 1 : 0; /* nonzero aborts the transfer */
+}
+
 static size_t on_data(char *p, size_t size, size_t n, void *arg)
 {
 	(void)size; /* always 1 */
 	return kansa_buf_put(arg, p, n) == 0 ? n : 0; /* past the bound: the transfer fails */
 }
 
-/* The size line of a checkpoint note (its second line). */
-static int note_size(uint64_t *out, const char *note, size_t len)
+int kansa_service__note_size(uint64_t *out, const char *note, size_t len)
 {
 	const char *p = memchr(note, '\n', len), *end = note + len;
 	uint64_t v = 0;
@@ -81,7 +98,7 @@ static int make_body(kansa_buf *b, kansa_ledger *lg, uint64_t old, uint64_t size
 
 /* One POST: the status and the answer. */
 static int post(long *status, kansa_buf *ans, CURL *h, const char *url, const kansa_buf *body,
-    struct curl_slist *headers, const char *ca, unsigned timeout)
+    struct curl_slist *headers, const char *ca, unsigned timeout, const stop_check *sc)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURLcode rc;
@@ -102,11 +119,16 @@ static int post(long *status, kansa_buf *ans, CURL *h, const char *url, const ka
 	    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data) != CURLE_OK ||
 	    curl_easy_setopt(h, CURLOPT_WRITEDATA, ans) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK)
+	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK ||
+	    (sc->stop && (curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress) != CURLE_OK ||
+	    curl_easy_setopt(h, CURLOPT_XFERINFODATA, sc) != CURLE_OK)))
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS, "libcurl refused an option");
 	ans->len = 0;
 	rc = curl_easy_perform(h);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+	if (rc == CURLE_ABORTED_BY_CALLBACK)
+		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "stopped before the witness answered");
 	if (rc != CURLE_OK)
 		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "cannot reach the witness: %.200s",
 		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
@@ -164,20 +186,21 @@ static int refused(long status, const kansa_buf *ans)
 
 /* The exchange: old 0, then on 409 the size the witness gives. */
 static int exchange(kansa_witness_reply *out, CURL *h, const char *url, struct curl_slist *headers,
-    kansa_ledger *lg, const char *note, size_t len, const char *ca, unsigned timeout)
+    kansa_ledger *lg, const char *note, size_t len, const char *ca, unsigned timeout,
+    const stop_check *sc)
 {
 	kansa_buf body = KANSA_BUF_INIT(KANSA_SERVICE_MAX_BODY), ans = KANSA_BUF_INIT(WITNESS_MAX_ANSWER);
 	uint64_t size = 0, old = 0;
 	long status = 0;
 	int error;
 
-	if ((error = note_size(&size, note, len)) < 0)
+	if ((error = kansa_service__note_size(&size, note, len)) < 0)
 		goto out;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		body.len = 0;
 		out->old_size = old;
 		if ((error = make_body(&body, lg, old, size, note, len)) < 0 ||
-		    (error = post(&status, &ans, h, url, &body, headers, ca, timeout)) < 0)
+		    (error = post(&status, &ans, h, url, &body, headers, ca, timeout, sc)) < 0)
 			goto out;
 		out->status = (int)status;
 		if (status != 409 || attempt == 1 || known_size(&old, &ans) < 0)
@@ -207,9 +230,10 @@ out:
 	return error;
 }
 
-int kansa_ledger_witness(kansa_witness_reply *out, kansa_ledger *lg, const char *note, size_t len,
-    const char *url, const char *ca, unsigned timeout)
+int kansa_service__witness_ask(kansa_witness_reply *out, kansa_ledger *lg, const char *note,
+    size_t len, const char *url, const char *ca, unsigned timeout, int (*stop)(void *ctx), void *ctx)
 {
+	const stop_check sc = { stop, ctx };
 	struct curl_slist *headers = NULL;
 	char *full = NULL;
 	size_t n;
@@ -237,10 +261,16 @@ int kansa_ledger_witness(kansa_witness_reply *out, kansa_ledger *lg, const char 
 	}
 	memcpy(full, url, n);
 	memcpy(full + n, "/add-checkpoint", sizeof("/add-checkpoint"));
-	error = exchange(out, h, full, headers, lg, note, len, ca, timeout ? timeout : 30);
+	error = exchange(out, h, full, headers, lg, note, len, ca, timeout ? timeout : 30, &sc);
 out:
 	curl_slist_free_all(headers);
 	curl_easy_cleanup(h);
 	free(full);
 	return error;
+}
+
+int kansa_ledger_witness(kansa_witness_reply *out, kansa_ledger *lg, const char *note, size_t len,
+    const char *url, const char *ca, unsigned timeout)
+{
+	return kansa_service__witness_ask(out, lg, note, len, url, ca, timeout, NULL, NULL);
 }

@@ -3,8 +3,10 @@
  * The service's pieces without a network: the client refuses what it must
  * before sending anything, and every failure to reach a service is a deny
  * with an error (never an allow, never a half-filled receipt); kansa_serve
- * refuses missing options and a read-only ledger. The end-to-end behaviour
- * (TLS, units, limits, SIGTERM) is tests/cli/serve.sh.
+ * refuses missing options and a read-only ledger; the collection of
+ * cosignatures reports every witness it could not ask, and stops when told.
+ * The end-to-end behaviour (TLS, units, limits, SIGTERM, witnesses) is
+ * tests/cli/serve.sh and tests/cli/serve-witness.sh.
  */
 #include "tests/unit/hang_guard.h"
 
@@ -92,6 +94,111 @@ Test(kansa_serve, refuses_missing_options_and_a_read_only_ledger, .timeout = KAN
 	kansa_ledger_close(lg);
 	cr_assert_eq(kansa_ledger_open(&lg, f.db, f.dbkey, 0), 0);
 	cr_expect_lt(kansa_serve(lg, &o), 0, "certificate files that do not exist");
+	{
+		static const char *const urls[] = { "https://127.0.0.1:1", "http://127.0.0.1:1" };
+
+		/* REQ: SERVICE-CHECKPOINTER-OPTIONS witnesses need a trigger; https only */
+		o.witness_urls = urls;
+		o.n_witness_urls = 1;
+		cr_expect_eq(kansa_serve(lg, &o), KANSA_EINVAL, "witnesses without --checkpoint-*");
+		cr_expect(strstr(kansa_error_last()->message, "--checkpoint-every") != NULL, "%s",
+		    kansa_error_last()->message);
+		o.checkpoint_every = 3;
+		o.n_witness_urls = 2;
+		cr_expect_eq(kansa_serve(lg, &o), KANSA_EINVAL, "a witness URL that is not https");
+		o.n_witness_urls = 65;
+		cr_expect_eq(kansa_serve(lg, &o), KANSA_ELIMIT, "more witnesses than are counted");
+	}
+	kansa_ledger_close(lg);
+	fixture_free(&f);
+}
+
+/* What kansa_ledger_collect_cosignatures() tells on_witness, in order. */
+typedef struct {
+	size_t calls, last_index;
+	int last_error;
+	bool stop;
+} collect_log;
+
+static void on_witness(void *ctx, size_t index, const kansa_cosign_witness *w)
+{
+	collect_log *l = ctx;
+
+	cr_expect_eq(index, l->calls, "witnesses are told in order");
+	l->calls++;
+	l->last_index = index;
+	l->last_error = w->error;
+}
+
+static int stop_now(void *ctx)
+{
+	return ((collect_log *)ctx)->stop;
+}
+
+Test(kansa_ledger_collect_cosignatures, reports_each_witness_and_never_keeps_a_line_it_did_not_verify,
+    .timeout = KANSA_HANG_GUARD)
+{
+	static const char *const urls[] = { "http://127.0.0.1:1", "https://127.0.0.1:1" };
+	ledger_fixture f;
+	kansa_ledger *lg = NULL;
+	collect_log log = { 0, 0, 0, false };
+	kansa_cosign_options o = { .urls = urls, .n_urls = 2, .timeout = 5, .quorum = SIZE_MAX,
+	    .stop = stop_now, .on_witness = on_witness, .ctx = &log };
+	kansa_cosign_result r;
+	char *note = NULL;
+	size_t len = 0;
+
+	fixture_make(&f, 0);
+	cr_assert_eq(kansa_ledger_open(&lg, f.db, f.dbkey, 0), 0);
+	cr_assert_eq(kansa_ledger_checkpoint(&note, &len, lg), 0);
+	cr_expect_eq(kansa_ledger_collect_cosignatures(NULL, lg, note, len, &o), KANSA_EINVAL);
+	cr_expect_eq(kansa_ledger_collect_cosignatures(&r, NULL, note, len, &o), KANSA_EINVAL);
+	cr_expect_null(r.witnesses, "the result is empty on an error");
+
+	/* the fixture's policy lists no witnesses and no quorum: nothing is needed */
+	cr_assert_eq(kansa_ledger_collect_cosignatures(&r, lg, note, len, &o), 0, "%s",
+	    kansa_error_last()->message);
+	cr_expect_eq(log.calls, 2, "on_witness once per witness");
+	cr_expect_eq(r.n_witnesses, 2);
+	cr_expect_eq(r.trusted, 0);
+	cr_expect_eq(r.have, 0);
+	cr_expect_eq(r.need, 0);
+	cr_expect_eq(r.stored, 0);
+	cr_expect_eq(r.witnesses[0].error, KANSA_EINVAL, "not an https URL");
+	cr_expect(strstr(r.witnesses[0].message, "https://") != NULL, "%s", r.witnesses[0].message);
+	/* REQ: SERVICE-CHECKPOINTER a witness that is down is its entry's error, not the call's */
+	cr_expect_eq(r.witnesses[1].error, KANSA_EIO, "nothing listens on port 1");
+	cr_expect_eq(r.witnesses[1].status, 0);
+	cr_expect_str_eq(r.witnesses[1].url, urls[1]);
+	cr_expect_str_eq(r.witnesses[1].names, "");
+	cr_expect_eq(r.witnesses[1].kept, 0);
+	cr_expect_eq(r.len, len, "no line was added");
+	cr_expect_eq(memcmp(r.note, note, len), 0);
+	kansa_cosign_result_dispose(&r);
+	cr_expect_null(r.note);
+	kansa_cosign_result_dispose(NULL);
+
+	/* REQ: WITNESS-CLIENT-QUORUM short of a quorum: KANSA_EVERIFY with the result filled */
+	o.quorum = 1;
+	o.n_urls = 1;
+	log.calls = 0;
+	cr_expect_eq(kansa_ledger_collect_cosignatures(&r, lg, note, len, &o), KANSA_EVERIFY);
+	cr_expect_eq(r.need, 1);
+	cr_expect_eq(r.n_witnesses, 1);
+	cr_expect_not_null(r.note);
+	kansa_cosign_result_dispose(&r);
+
+	/* stopping: no witness is asked, each is reported */
+	log.stop = true;
+	log.calls = 0;
+	o.n_urls = 2;
+	o.quorum = SIZE_MAX;
+	cr_expect_eq(kansa_ledger_collect_cosignatures(&r, lg, note, len, &o), 0);
+	cr_expect_eq(log.calls, 2);
+	cr_expect_eq(r.witnesses[1].error, KANSA_EIO);
+	cr_expect(strstr(r.witnesses[1].message, "stopped") != NULL, "%s", r.witnesses[1].message);
+	kansa_cosign_result_dispose(&r);
+	free(note);
 	kansa_ledger_close(lg);
 	fixture_free(&f);
 }
