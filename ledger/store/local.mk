@@ -2,7 +2,7 @@
 # snapshots, group commit (docs/ledger.md "Storage"). The only place that
 # includes sqlite3.h.
 libkansa_internal_la_SOURCES += ledger/store/store.h ledger/store/store_impl.h ledger/store/store.c ledger/store/store_rows.c ledger/store/store_snap.c ledger/store/store_file.c ledger/store/group.c \
-	ledger/store/store_mem.c
+	ledger/store/store_mem.c ledger/store/store_engine.c ledger/store/sqlite_engine.c
 
 check_PROGRAMS += tests/unit/test_store tests/unit/store_tool
 tests_unit_test_store_SOURCES = tests/unit/ledger/store/test_store.c tests/unit/ledger/store/test_readonly.c \

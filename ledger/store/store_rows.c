@@ -186,7 +186,7 @@ static int row_from(kansa_store_row *out, sqlite3_stmt *st, int c, uint64_t seq,
 	return 0;
 }
 
-int kansa_store__get(kansa_store_row *out, kansa_store *s, uint64_t seq)
+int kansa_sqlite__get(kansa_store_row *out, kansa_store *s, uint64_t seq)
 {
 	sqlite3_stmt *st;
 	int rc, error;
@@ -210,15 +210,7 @@ int kansa_store__get(kansa_store_row *out, kansa_store *s, uint64_t seq)
 	return error;
 }
 
-void kansa_store__row_dispose(kansa_store_row *row)
-{
-	if (row == NULL)
-		return;
-	free(row->body);
-	memset(row, 0, sizeof(*row));
-}
-
-int kansa_store__head(kansa_store_pos *out, kansa_store *s)
+int kansa_sqlite__head(kansa_store_pos *out, kansa_store *s)
 {
 	int error;
 
@@ -228,19 +220,7 @@ int kansa_store__head(kansa_store_pos *out, kansa_store *s)
 	return error;
 }
 
-int kansa_store__count(uint64_t *out, kansa_store *s)
-{
-	kansa_store_pos pos;
-	int error;
-
-	*out = 0;
-	if ((error = kansa_store__head(&pos, s)) < 0)
-		return error;
-	*out = pos.seq;
-	return 0;
-}
-
-int kansa_store__uses(uint64_t *out, kansa_store *s, const uint8_t cti[16])
+int kansa_sqlite__uses(uint64_t *out, kansa_store *s, const uint8_t cti[16])
 {
 	sqlite3_stmt *st;
 	int rc, error = 0;
@@ -267,7 +247,7 @@ out:
 	return error;
 }
 
-int kansa_store__is_revoked(bool *out, uint64_t *seq_out, kansa_store *s,
+int kansa_sqlite__is_revoked(bool *out, uint64_t *seq_out, kansa_store *s,
     const uint8_t cti[KANSA_STORE_CTI_LEN])
 {
 	sqlite3_stmt *st;
@@ -294,7 +274,7 @@ out:
 	return error;
 }
 
-int kansa_store__find_leaf(uint64_t *seq_out, kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN])
+int kansa_sqlite__find_leaf(uint64_t *seq_out, kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN])
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error;
@@ -326,7 +306,7 @@ out:
 /* Iteration: its own read-only connection, one snapshot                   */
 /* ---------------------------------------------------------------------- */
 
-int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_seq)
+int kansa_sqlite__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_seq)
 {
 	kansa_store_iter *it;
 	int rc, error;
@@ -336,6 +316,7 @@ int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_
 		return error;
 	if ((it = calloc(1, sizeof(*it))) == NULL)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+	it->eng = s->eng;
 	kansa_store__lock(s); /* the keyspec may change under rekey */
 	error = kansa_store__connect(&it->db, s, true);
 	kansa_store__unlock(s);
@@ -359,11 +340,11 @@ int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_
 	*out = it;
 	it = NULL;
 out:
-	kansa_store__iter_free(it);
+	kansa_sqlite__iter_free(it);
 	return error;
 }
 
-int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it)
+int kansa_sqlite__iter_next(kansa_store_row *row, kansa_store_iter *it)
 {
 	int rc, error;
 	int64_t seq;
@@ -391,7 +372,7 @@ int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it)
 	return 1;
 }
 
-void kansa_store__iter_free(kansa_store_iter *it)
+void kansa_sqlite__iter_free(kansa_store_iter *it)
 {
 	if (it == NULL)
 		return;
@@ -419,7 +400,7 @@ static bool writable(kansa_store *s, int *error)
 	return true;
 }
 
-int kansa_store__doc_put(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
+int kansa_sqlite__doc_put(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
     const uint8_t *body, size_t len)
 {
 	int error = 0;
@@ -450,7 +431,7 @@ int kansa_store__blob_out(uint8_t **out, size_t *len_out, sqlite3_stmt *st, int 
 	return 0;
 }
 
-int kansa_store__doc_get(uint8_t **body_out, size_t *len_out, int *kind_out, kansa_store *s,
+int kansa_sqlite__doc_get(uint8_t **body_out, size_t *len_out, int *kind_out, kansa_store *s,
     const uint8_t hash[KANSA_HASH_LEN])
 {
 	sqlite3_stmt *st;
@@ -479,7 +460,7 @@ out:
 	return error;
 }
 
-int kansa_store__meta_put(kansa_store *s, const char *key, const uint8_t *value, size_t len)
+int kansa_sqlite__meta_put(kansa_store *s, const char *key, const uint8_t *value, size_t len)
 {
 	sqlite3_stmt *st = NULL;
 	int error = 0;
@@ -524,7 +505,7 @@ static int meta_find(sqlite3_stmt **st, kansa_store *s, const char *key)
 	return kansa_store__sqlerr(s->db, rc, "cannot read meta");
 }
 
-int kansa_store__meta_get(uint8_t **value_out, size_t *len_out, kansa_store *s, const char *key)
+int kansa_sqlite__meta_get(uint8_t **value_out, size_t *len_out, kansa_store *s, const char *key)
 {
 	sqlite3_stmt *st = NULL;
 	int error;
@@ -540,7 +521,7 @@ int kansa_store__meta_get(uint8_t **value_out, size_t *len_out, kansa_store *s, 
 	return error;
 }
 
-int kansa_store__meta_get_secret(kansa_secret **out, kansa_store *s, const char *key)
+int kansa_sqlite__meta_get_secret(kansa_secret **out, kansa_store *s, const char *key)
 {
 	sqlite3_stmt *st = NULL;
 	int error;
@@ -558,7 +539,7 @@ int kansa_store__meta_get_secret(kansa_secret **out, kansa_store *s, const char 
 	return error;
 }
 
-int kansa_store__node_put(kansa_store *s, uint32_t level, uint64_t idx,
+int kansa_sqlite__node_put(kansa_store *s, uint32_t level, uint64_t idx,
     const uint8_t hash[KANSA_HASH_LEN])
 {
 	sqlite3_stmt *st = NULL;
@@ -594,7 +575,7 @@ int kansa_store__node_put(kansa_store *s, uint32_t level, uint64_t idx,
 	return error;
 }
 
-int kansa_store__node_get(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t level,
+int kansa_sqlite__node_get(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t level,
     uint64_t idx)
 {
 	sqlite3_stmt *st = NULL;
@@ -624,7 +605,7 @@ int kansa_store__node_get(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t 
 	return error;
 }
 
-int kansa_store__checkpoint_put(kansa_store *s, uint64_t size, const uint8_t *note, size_t len)
+int kansa_sqlite__checkpoint_put(kansa_store *s, uint64_t size, const uint8_t *note, size_t len)
 {
 	sqlite3_stmt *st = NULL;
 	bool own_txn;
@@ -676,7 +657,7 @@ out:
 	return error;
 }
 
-int kansa_store__checkpoint_replace(kansa_store *s, uint64_t size, const uint8_t *old, size_t old_len,
+int kansa_sqlite__checkpoint_replace(kansa_store *s, uint64_t size, const uint8_t *old, size_t old_len,
     const uint8_t *note, size_t len)
 {
 	sqlite3_stmt *st = NULL;
@@ -758,7 +739,7 @@ out:
 	return error;
 }
 
-int kansa_store__checkpoint_get(uint8_t **note_out, size_t *len_out, kansa_store *s, uint64_t size)
+int kansa_sqlite__checkpoint_get(uint8_t **note_out, size_t *len_out, kansa_store *s, uint64_t size)
 {
 	int error;
 
@@ -771,7 +752,7 @@ int kansa_store__checkpoint_get(uint8_t **note_out, size_t *len_out, kansa_store
 	    "SELECT size, note FROM checkpoints WHERE size = ?1", &size);
 }
 
-int kansa_store__checkpoint_latest(uint64_t *size_out, uint8_t **note_out, size_t *len_out,
+int kansa_sqlite__checkpoint_latest(uint64_t *size_out, uint8_t **note_out, size_t *len_out,
     kansa_store *s)
 {
 	*size_out = 0;
