@@ -1,6 +1,6 @@
 # keys/: Ed25519 keys, SHA-256, secrets, careful file I/O (the only EVP user)
 libkansa_internal_la_SOURCES += keys/keys.h keys/crypto.c keys/secret.c keys/file.c keys/key.c \
-	keys/base64.c keys/kdf.c
+	keys/base64.c keys/kdf.c keys/aead.c
 
 check_PROGRAMS += tests/unit/test_keys
 tests_unit_test_keys_SOURCES = tests/unit/keys/test_vectors.c tests/unit/keys/test_files.c \

@@ -61,6 +61,11 @@ void kansa_store__free(kansa_store *s)
 
 int kansa_store__open(kansa_store **out, const char *path, const kansa_secret *key, int flags)
 {
+	if (out == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "ledger open: no output");
+	*out = NULL;
+	if (kansa_store__is_pg_uri(path))
+		return kansa_pg__open(out, path, key, flags);
 	return kansa_sqlite__open(out, path, key, flags);
 }
 

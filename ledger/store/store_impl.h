@@ -113,6 +113,9 @@ typedef struct kansa_store_engine {
 extern const kansa_store_engine kansa_sqlite__engine;
 extern const kansa_store_engine kansa_pg__engine;
 
+/* pg.c: kansa_store__open for a PostgreSQL URI. */
+int kansa_pg__open(kansa_store **out, const char *uri, const kansa_secret *key, int flags);
+
 /* Whether @p path names a PostgreSQL database (postgresql:// or postgres://). */
 bool kansa_store__is_pg_uri(const char *path);
 
