@@ -24,7 +24,8 @@ pg_cluster_bindir() {
 
 pg_cluster_have() {
 	b=$(pg_cluster_bindir)
-	[ -x "$b/initdb" ] && [ -x "$b/pg_ctl" ] && [ -x "$b/psql" ] || [ -x "$b/initdb" ] && command -v psql >/dev/null
+	[ -x "$b/initdb" ] && [ -x "$b/pg_ctl" ] && [ -x "$b/postgres" ] &&
+		{ [ -x "$b/psql" ] || command -v psql >/dev/null; }
 }
 
 # pg_as CMD...: run CMD as the cluster's owner
