@@ -4,7 +4,7 @@ libkansa_internal_la_SOURCES += keys/keys.h keys/crypto.c keys/secret.c keys/fil
 
 check_PROGRAMS += tests/unit/test_keys
 tests_unit_test_keys_SOURCES = tests/unit/keys/test_vectors.c tests/unit/keys/test_files.c \
-	tests/unit/keys/test_pubkey.c tests/unit/keys/test_base64.c tests/unit/keys/helpers.h
+	tests/unit/keys/test_pubkey.c tests/unit/keys/test_base64.c tests/unit/keys/test_aead.c tests/unit/keys/helpers.h
 tests_unit_test_keys_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_keys_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_keys tests/cli/keys.sh tests/cli/small-order-keys.sh

@@ -8,11 +8,12 @@ libkansa_internal_la_SOURCES += ledger/store/store.h ledger/store/store_impl.h l
 
 check_PROGRAMS += tests/unit/test_store tests/unit/store_tool
 tests_unit_test_store_SOURCES = tests/unit/ledger/store/test_store.c tests/unit/ledger/store/test_readonly.c \
+	tests/unit/ledger/store/test_pg.c \
 	tests/unit/ledger/store/helpers.h tests/unit/ledger/store/queue_wait.h
 tests_unit_test_store_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_store_LDADD = $(TEST_LDADD)
 tests_unit_store_tool_SOURCES = tests/unit/ledger/store/store_tool.c
 tests_unit_store_tool_CFLAGS = $(TEST_CFLAGS)
 tests_unit_store_tool_LDADD = $(TEST_LDADD)
-TESTS += tests/unit/test_store tests/cli/store-encryption.sh tests/cli/pg.sh
-EXTRA_DIST += tests/cli/store-encryption.sh tests/cli/pg.sh tests/pg-cluster.sh
+TESTS += tests/unit/test_store tests/cli/store-encryption.sh tests/unit/store-pg.sh tests/cli/pg.sh
+EXTRA_DIST += tests/cli/store-encryption.sh tests/unit/store-pg.sh tests/cli/pg.sh tests/pg-cluster.sh
