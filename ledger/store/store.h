@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The ledger's storage layer: one SQLCipher database file (design §6).
+ * The ledger's storage layer: one SQLCipher database file (design §6), or a
+ * PostgreSQL database when the path is a postgresql:// or postgres:// URI
+ * (design §13, ledger/store/pg.c). Both engines give every guarantee below;
+ * where a function's text names SQLite, the PostgreSQL engine's equivalent
+ * is in docs/ledger.md ("PostgreSQL").
  *
  * It stores bytes the layer above made: entries (body, time, kind, leaf
  * hash), documents by hash, meta values, Merkle nodes and checkpoints. It
