@@ -22,4 +22,7 @@ trap 'pg_cluster_stop "$PGD"' EXIT
 pg_cluster_start "$PGD" || { echo "cannot start a PostgreSQL cluster"; exit 99; }
 KANSA_TEST_DB_URI=$KANSA_PG_URI
 export KANSA_TEST_DB_URI
-"$build/tests/unit/test_store" --jobs 1 "$@"
+# under make check-valgrind (KANSA_VALGRIND=1) the program runs through memcheck
+wrap=
+[ "${KANSA_VALGRIND:-0}" = 1 ] && wrap="$top/tests/valgrind-wrap.sh"
+$wrap "$build/tests/unit/test_store" --jobs 1 "$@"
