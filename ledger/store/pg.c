@@ -113,6 +113,9 @@ static int pg_error(PGconn *conn, const PGresult *r, const char *what)
 	n = strlen(why);
 	while (n > 0 && (why[n - 1] == '\n' || why[n - 1] == ' '))
 		why[--n] = '\0';
+	for (size_t i = 0; i < n; i++) /* libpq's hints are on lines of their own: one line */
+		if (why[i] == '\n' || why[i] == '\t')
+			why[i] = ' ';
 	if (PQstatus(conn) != CONNECTION_OK || state == NULL)
 		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER,
 		    "%s: PostgreSQL connection failed: %s", what, why);
@@ -383,7 +386,7 @@ static int check_ledger(kansa_store *s, const kansa_secret *key)
 		goto out;
 	if (kansa_pg__open_sealed(&plain, &plain_len, pg->keys, (const uint8_t *)"store.key_check", 15,
 	    (const uint8_t *)PQgetvalue(r, 0, 2), (size_t)PQgetlength(r, 0, 2)) < 0 ||
-	    plain_len != strlen(KEYCHECK) || memcmp(plain, KEYCHECK, plain_len) != 0)
+	    plain_len != strlen(KEYCHECK) || !kansa_ct_equal(plain, KEYCHECK, plain_len))
 		error = kansa_error_set(KANSA_EKEY, KANSA_ERRCLASS_LEDGER,
 		    "wrong database key (or not a kansa ledger)");
 out:
@@ -438,7 +441,7 @@ static int pg_rekey(kansa_store *s, const kansa_secret *new_key)
 	(void)s;
 	(void)new_key;
 	return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
-	    "rekey: not supported for a PostgreSQL ledger (copy it to a new one instead)");
+	    "rekey: not supported for a PostgreSQL ledger");
 }
 
 /* ---------------------------------------------------------------------- */
