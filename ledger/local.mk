@@ -42,4 +42,4 @@ TESTS += tests/cli/threads.sh
 EXTRA_DIST += tests/cli/threads.sh
 
 # Database rekey and the ledger's clock.
-libkansa_internal_la_SOURCES += ledger/rekey.c ledger/clock.c ledger/clock.h ledger/clock_check.c
+libkansa_internal_la_SOURCES += ledger/rekey.c ledger/migrate.c ledger/clock.c ledger/clock.h ledger/clock_check.c

@@ -7,7 +7,8 @@
 #                          socket inside DIR (no TCP port), create database
 #                          "kansa", and set KANSA_PG_URI to its URI
 #   pg_cluster_stop DIR    stop it (immediate) and remove DIR
-#   pg_cluster_psql SQL    run SQL on that database (psql, quiet, errors stop)
+#   pg_cluster_psql SQL [DB]  run SQL on that database, or on DB (psql, quiet,
+#                          errors stop)
 #
 # PostgreSQL refuses to run as root: as root the cluster runs as "nobody".
 # PG_BINDIR names the server programs (default: the newest of
@@ -53,7 +54,7 @@ pg_cluster_start() {
 }
 
 pg_cluster_psql() {
-	"$pg_psql_bin" -q -X -v ON_ERROR_STOP=1 -h "$PG_CLUSTER_DIR" -U kansa -d kansa -At -c "$1"
+	"$pg_psql_bin" -q -X -v ON_ERROR_STOP=1 -h "$PG_CLUSTER_DIR" -U kansa -d "${2:-kansa}" -At -c "$1"
 }
 
 pg_cluster_stop() {

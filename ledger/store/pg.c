@@ -42,7 +42,7 @@ static const char schema_sql[] =
 	"CREATE TABLE documents(hash bytea PRIMARY KEY, kind integer NOT NULL, body bytea NOT NULL);"
 	"CREATE TABLE entries(seq bigint PRIMARY KEY CHECK (seq >= 0), time bigint NOT NULL,"
 	" kind integer NOT NULL, body bytea NOT NULL, leaf_hash bytea NOT NULL,"
-	" warrant_hash bytea, decision smallint, warrant_mac bytea);"
+	" warrant_hash bytea, decision smallint, warrant_mac bytea, warrant_cti bytea);"
 	"CREATE INDEX entries_leaf ON entries(leaf_hash);"
 	"CREATE INDEX entries_warrant ON entries(warrant_mac) WHERE warrant_mac IS NOT NULL;"
 	"CREATE TABLE uses(cti_mac bytea PRIMARY KEY, cti bytea NOT NULL, count bigint NOT NULL);"
@@ -441,7 +441,8 @@ static int pg_rekey(kansa_store *s, const kansa_secret *new_key)
 	(void)s;
 	(void)new_key;
 	return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
-	    "rekey: not supported for a PostgreSQL ledger");
+	    "rekey: not supported for a PostgreSQL ledger: migrate it to a new database under"
+	    " the new key (kansa ledger migrate --to-db-key-file)");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -510,6 +511,8 @@ const kansa_store_engine kansa_pg__engine = {
 	.snap_checkpoints = kansa_pg__snap_checkpoints,
 	.snap_uses = kansa_pg__snap_uses,
 	.snap_revocations = kansa_pg__snap_revocations,
+	.snap_docs = kansa_pg__snap_docs,
+	.snap_meta = kansa_pg__snap_meta,
 	.doc_put = kansa_pg__doc_put,
 	.doc_get = kansa_pg__doc_get,
 	.meta_put = kansa_pg__meta_put,

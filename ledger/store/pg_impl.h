@@ -13,7 +13,7 @@
 
 #define KANSA_PG_SALT_LEN 16    /* the database's clear salt (store_info) */
 #define KANSA_PG_PAGE 256       /* entries fetched per query of an iterator */
-#define KANSA_PG_MAX_PARAMS 8
+#define KANSA_PG_MAX_PARAMS 10
 
 /* The derived keys, in a kansa_secret: the AEAD key, then the MAC key. */
 #define KANSA_PG_KEYS_LEN (2 * KANSA_AEAD_KEY_LEN)
@@ -88,6 +88,8 @@ size_t kansa_pg__ad_entry(uint8_t ad[KANSA_PG_AD_MAX], uint64_t seq, int64_t tim
 size_t kansa_pg__ad_doc(uint8_t ad[KANSA_PG_AD_MAX], const uint8_t hash[KANSA_HASH_LEN], int kind);
 int kansa_pg__ad_meta(uint8_t **ad, size_t *ad_len, const char *key);
 size_t kansa_pg__ad_cti(uint8_t ad[KANSA_PG_AD_MAX], const uint8_t mac[KANSA_HASH_LEN]);
+/* ... and of an entry's sealed warrant id (entries.warrant_cti), bound to its seq. */
+size_t kansa_pg__ad_entry_cti(uint8_t ad[KANSA_PG_AD_MAX], uint64_t seq);
 /* The keyed MAC of a warrant id, the index column of uses and revocations. */
 int kansa_pg__cti_mac(uint8_t mac[KANSA_HASH_LEN], const kansa_secret *keys,
     const uint8_t cti[KANSA_STORE_CTI_LEN]);
@@ -134,6 +136,10 @@ int kansa_pg__snap_meta_get(uint8_t **value_out, size_t *len_out, kansa_store_it
     const char *key);
 int kansa_pg__snap_checkpoints(kansa_store_iter *it,
     int (*fn)(void *ctx, uint64_t size, const uint8_t *note, size_t len), void *ctx);
+int kansa_pg__snap_docs(kansa_store_iter *it,
+    int (*fn)(void *ctx, const uint8_t *hash, int kind, const uint8_t *body, size_t len), void *ctx);
+int kansa_pg__snap_meta(kansa_store_iter *it,
+    int (*fn)(void *ctx, const char *key, const uint8_t *value, size_t len), void *ctx);
 int kansa_pg__snap_uses(kansa_store_iter *it,
     int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t count), void *ctx);
 int kansa_pg__snap_revocations(kansa_store_iter *it,

@@ -141,9 +141,9 @@ static int insert_state(kansa_store *s, uint64_t seq, const kansa_store_entry *e
 
 int kansa_pg__insert(kansa_store *s, uint64_t seq, const kansa_store_entry *e)
 {
-	uint8_t ad[KANSA_PG_AD_MAX], mac[KANSA_HASH_LEN], *sealed = NULL;
+	uint8_t ad[KANSA_PG_AD_MAX], mac[KANSA_HASH_LEN], *sealed = NULL, *sealed_cti = NULL;
 	const uint8_t *cti = NULL;
-	size_t sealed_len = 0;
+	size_t sealed_len = 0, sealed_cti_len = 0;
 	kansa_pg_params p = { 0 };
 	int error;
 
@@ -182,13 +182,23 @@ int kansa_pg__insert(kansa_store *s, uint64_t seq, const kansa_store_entry *e)
 	} else {
 		kansa_pg__p_null(&p);
 	}
-	if (cti)
+	if (cti) {
 		kansa_pg__p_blob(&p, mac, sizeof(mac));
-	else
+		/* the warrant id itself, sealed to the seq: for a copy of the ledger */
+		if ((error = kansa_pg__seal(&sealed_cti, &sealed_cti_len, s->pg->keys, ad,
+		    kansa_pg__ad_entry_cti(ad, seq), cti, KANSA_STORE_CTI_LEN)) < 0) {
+			free(sealed);
+			return error;
+		}
+		kansa_pg__p_blob(&p, sealed_cti, sealed_cti_len);
+	} else {
 		kansa_pg__p_null(&p);
+		kansa_pg__p_null(&p);
+	}
 	error = kansa_pg__exec(conn_of(s), "INSERT INTO entries(seq, time, kind, body, leaf_hash,"
-	    " warrant_hash, decision, warrant_mac) VALUES($1, $2, $3, $4, $5, $6, $7::smallint, $8)",
-	    &p, "cannot append entry");
+	    " warrant_hash, decision, warrant_mac, warrant_cti) VALUES($1, $2, $3, $4, $5, $6,"
+	    " $7::smallint, $8, $9)", &p, "cannot append entry");
+	free(sealed_cti);
 	free(sealed);
 	if (error < 0)
 		return error;

@@ -117,6 +117,12 @@ size_t kansa_pg__ad_cti(uint8_t ad[KANSA_PG_AD_MAX], const uint8_t mac[KANSA_HAS
 	return 10 + KANSA_HASH_LEN;
 }
 
+size_t kansa_pg__ad_entry_cti(uint8_t ad[KANSA_PG_AD_MAX], uint64_t seq)
+{
+	memcpy(ad, "kansa.entry.cti", 16);
+	return 16 + put_u64(ad + 16, seq);
+}
+
 int kansa_pg__cti_mac(uint8_t mac[KANSA_HASH_LEN], const kansa_secret *keys,
     const uint8_t cti[KANSA_STORE_CTI_LEN])
 {

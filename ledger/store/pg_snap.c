@@ -50,12 +50,40 @@ static int next_page(struct kansa_pg_iter *pi)
 	pi->row = pi->rows = 0;
 	kansa_pg__p_i64(&p, (int64_t)pi->next_seq);
 	kansa_pg__p_i64(&p, KANSA_PG_PAGE);
-	if ((error = kansa_pg__run(&pi->page, pi->conn, "SELECT seq, time, kind, body, leaf_hash"
-	    " FROM entries WHERE seq >= $1 ORDER BY seq LIMIT $2", &p, "cannot read ledger")) < 0)
+	if ((error = kansa_pg__run(&pi->page, pi->conn, "SELECT seq, time, kind, body, leaf_hash,"
+	    " warrant_hash, decision, warrant_cti FROM entries WHERE seq >= $1 ORDER BY seq LIMIT $2", &p, "cannot read ledger")) < 0)
 		return error;
 	pi->rows = PQntuples(pi->page);
 	if (pi->rows < KANSA_PG_PAGE)
 		pi->done = true;
+	return 0;
+}
+
+/* The copy's columns (warrant_hash, decision, sealed warrant_cti) of row @p i. */
+static int row_extra(kansa_store_row *out, struct kansa_pg_iter *pi, int i)
+{
+	const PGresult *r = pi->page;
+	uint8_t ad[KANSA_PG_AD_MAX], *cti = NULL;
+	size_t len = 0;
+
+	out->decision = -1;
+	if (!PQgetisnull(r, i, 6) && PQgetlength(r, i, 6) == 2)
+		out->decision = ((const uint8_t *)PQgetvalue(r, i, 6))[1] != 0;
+	if (!PQgetisnull(r, i, 5) && kansa_pg__hash(out->warrant_hash, r, i, 5) == 0)
+		out->has_warrant = true;
+	if (PQgetisnull(r, i, 7))
+		return 0;
+	if (kansa_pg__open_sealed(&cti, &len, pi->keys, ad, kansa_pg__ad_entry_cti(ad, out->seq),
+	    (const uint8_t *)PQgetvalue(r, i, 7), (size_t)PQgetlength(r, i, 7)) < 0 ||
+	    len != KANSA_STORE_CTI_LEN) {
+		free(cti);
+		return kansa_error_set(KANSA_EVERIFY, KANSA_ERRCLASS_LEDGER,
+		    "entry %llu: its sealed warrant id does not open: the row was altered",
+		    (unsigned long long)out->seq);
+	}
+	out->has_cti = true;
+	memcpy(out->cti, cti, KANSA_STORE_CTI_LEN);
+	free(cti);
 	return 0;
 }
 
@@ -83,7 +111,8 @@ int kansa_pg__iter_next(kansa_store_row *row, kansa_store_iter *it)
 	pi->next_seq = (uint64_t)seq + 1;
 	memset(&r, 0, sizeof(r));
 	/* REQ: STORE-PG-TAMPER a row whose body does not open is the audit's finding at its seq */
-	if ((error = kansa_pg__row_from(&r, pi->page, pi->row - 1, 1, (uint64_t)seq, pi->keys)) < 0) {
+	if ((error = kansa_pg__row_from(&r, pi->page, pi->row - 1, 1, (uint64_t)seq, pi->keys)) < 0 ||
+	    (error = row_extra(&r, pi, pi->row - 1)) < 0) {
 		kansa_store__row_dispose(&r);
 		row->seq = (uint64_t)seq;
 		row->malformed = true;
@@ -293,4 +322,52 @@ int kansa_pg__snap_revocations(kansa_store_iter *it,
 {
 	return walk_state(it, "SELECT cti_mac, cti, seq FROM revocations ORDER BY cti_mac", fn, ctx,
 	    "cannot read revocations");
+}
+
+int kansa_pg__snap_docs(kansa_store_iter *it,
+    int (*fn)(void *ctx, const uint8_t *hash, int kind, const uint8_t *body, size_t len), void *ctx)
+{
+	PGresult *r = NULL;
+	int error;
+
+	if ((error = kansa_pg__run(&r, it->pg->conn, "SELECT hash FROM documents ORDER BY hash", NULL,
+	    "cannot read documents")) < 0)
+		return error;
+	for (int i = 0; i < PQntuples(r) && error == 0; i++) {
+		uint8_t hash[KANSA_HASH_LEN], *body = NULL;
+		size_t len = 0;
+		int kind = 0;
+		if ((error = kansa_pg__hash(hash, r, i, 0)) == 0 &&
+		    (error = kansa_pg__doc_read(&body, &len, &kind, it->pg->conn, it->pg->keys, hash)) == 0)
+			error = fn(ctx, hash, kind, body, len);
+		free(body);
+	}
+	PQclear(r);
+	return error;
+}
+
+int kansa_pg__snap_meta(kansa_store_iter *it,
+    int (*fn)(void *ctx, const char *key, const uint8_t *value, size_t len), void *ctx)
+{
+	PGresult *r = NULL;
+	int error;
+
+	if ((error = kansa_pg__run(&r, it->pg->conn, "SELECT key FROM meta ORDER BY key", NULL,
+	    "cannot read meta")) < 0)
+		return error;
+	for (int i = 0; i < PQntuples(r) && error == 0; i++) {
+		char *key = kansa_strndup(PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0));
+		uint8_t *v = NULL;
+		size_t len = 0;
+		if (key == NULL)
+			error = kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+		else if ((error = kansa_pg__meta_read(&v, &len, it->pg->conn, it->pg->keys, key)) == 0)
+			error = fn(ctx, key, v, len);
+		if (v != NULL)
+			kansa_wipe(v, len);
+		free(v);
+		free(key);
+	}
+	PQclear(r);
+	return error;
 }

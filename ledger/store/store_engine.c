@@ -197,6 +197,18 @@ int kansa_store__snap_revocations(kansa_store_iter *it,
 	return it->eng->snap_revocations(it, fn, ctx);
 }
 
+int kansa_store__snap_docs(kansa_store_iter *it,
+    int (*fn)(void *ctx, const uint8_t *hash, int kind, const uint8_t *body, size_t len), void *ctx)
+{
+	return it->eng->snap_docs(it, fn, ctx);
+}
+
+int kansa_store__snap_meta(kansa_store_iter *it,
+    int (*fn)(void *ctx, const char *key, const uint8_t *value, size_t len), void *ctx)
+{
+	return it->eng->snap_meta(it, fn, ctx);
+}
+
 int kansa_store__doc_put(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
     const uint8_t *body, size_t len)
 {

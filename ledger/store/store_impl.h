@@ -90,6 +90,10 @@ typedef struct kansa_store_engine {
 	    int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t count), void *ctx);
 	int (*snap_revocations)(kansa_store_iter *it,
 	    int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t seq), void *ctx);
+	int (*snap_docs)(kansa_store_iter *it,
+	    int (*fn)(void *ctx, const uint8_t *hash, int kind, const uint8_t *body, size_t len), void *ctx);
+	int (*snap_meta)(kansa_store_iter *it,
+	    int (*fn)(void *ctx, const char *key, const uint8_t *value, size_t len), void *ctx);
 
 	int (*doc_put)(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
 	    const uint8_t *body, size_t len);
@@ -272,6 +276,10 @@ int kansa_sqlite__snap_uses(kansa_store_iter *it,
     int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t count), void *ctx);
 int kansa_sqlite__snap_revocations(kansa_store_iter *it,
     int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t seq), void *ctx);
+int kansa_sqlite__snap_docs(kansa_store_iter *it,
+    int (*fn)(void *ctx, const uint8_t *hash, int kind, const uint8_t *body, size_t len), void *ctx);
+int kansa_sqlite__snap_meta(kansa_store_iter *it,
+    int (*fn)(void *ctx, const char *key, const uint8_t *value, size_t len), void *ctx);
 int kansa_sqlite__doc_put(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
     const uint8_t *body, size_t len);
 int kansa_sqlite__doc_get(uint8_t **body_out, size_t *len_out, int *kind_out, kansa_store *s,

@@ -186,6 +186,21 @@ static int row_from(kansa_store_row *out, sqlite3_stmt *st, int c, uint64_t seq,
 	return 0;
 }
 
+/* The copy's columns (warrant_hash, decision, warrant_cti) from @p c. */
+static void row_extra(kansa_store_row *out, sqlite3_stmt *st, int c)
+{
+	out->decision = sqlite3_column_type(st, c + 1) == SQLITE_INTEGER ?
+	    (sqlite3_column_int(st, c + 1) != 0) : -1;
+	if (sqlite3_column_bytes(st, c) == KANSA_HASH_LEN && sqlite3_column_blob(st, c)) {
+		out->has_warrant = true;
+		memcpy(out->warrant_hash, sqlite3_column_blob(st, c), KANSA_HASH_LEN);
+	}
+	if (sqlite3_column_bytes(st, c + 2) == KANSA_STORE_CTI_LEN && sqlite3_column_blob(st, c + 2)) {
+		out->has_cti = true;
+		memcpy(out->cti, sqlite3_column_blob(st, c + 2), KANSA_STORE_CTI_LEN);
+	}
+}
+
 int kansa_sqlite__get(kansa_store_row *out, kansa_store *s, uint64_t seq)
 {
 	sqlite3_stmt *st;
@@ -324,8 +339,8 @@ int kansa_sqlite__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from
 		goto out;
 	if ((error = kansa_store__exec_db(it->db, "BEGIN", "cannot read ledger")) < 0)
 		goto out;
-	if ((rc = sqlite3_prepare_v2(it->db, "SELECT seq, time, kind, body, leaf_hash FROM entries"
-	    " WHERE seq >= ?1 ORDER BY seq", -1, &it->st, NULL)) != SQLITE_OK) {
+	if ((rc = sqlite3_prepare_v2(it->db, "SELECT seq, time, kind, body, leaf_hash,"
+	    " warrant_hash, decision, warrant_cti FROM entries WHERE seq >= ?1 ORDER BY seq", -1, &it->st, NULL)) != SQLITE_OK) {
 		error = kansa_store__sqlerr(it->db, rc, "cannot read ledger");
 		goto out;
 	}
@@ -369,6 +384,7 @@ int kansa_sqlite__iter_next(kansa_store_row *row, kansa_store_iter *it)
 		row->malformed = true;
 		return error;
 	}
+	row_extra(row, it->st, 5);
 	return 1;
 }
 

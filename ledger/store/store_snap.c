@@ -269,3 +269,53 @@ int kansa_sqlite__snap_nodes_extra(kansa_store_iter *it, uint64_t size,
 	sqlite3_finalize(st);
 	return error;
 }
+
+typedef struct {
+	int (*doc)(void *ctx, const uint8_t *hash, int kind, const uint8_t *body, size_t len);
+	int (*meta)(void *ctx, const char *key, const uint8_t *value, size_t len);
+	void *ctx;
+} copy_ctx;
+
+static int doc_row(void *vctx, sqlite3_stmt *st)
+{
+	copy_ctx *c = vctx;
+	const void *body = sqlite3_column_blob(st, 2);
+	int n = sqlite3_column_bytes(st, 2);
+	uint8_t hash[KANSA_HASH_LEN];
+	int error;
+
+	if ((error = hash_col(hash, st, 0, "document")) < 0)
+		return error;
+	return c->doc(c->ctx, hash, sqlite3_column_int(st, 1), body ? body : (const void *)"",
+	    n > 0 ? (size_t)n : 0);
+}
+
+static int meta_row(void *vctx, sqlite3_stmt *st)
+{
+	copy_ctx *c = vctx;
+	const unsigned char *key = sqlite3_column_text(st, 0);
+	const void *v = sqlite3_column_blob(st, 1);
+	int n = sqlite3_column_bytes(st, 1);
+
+	if (key == NULL)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "meta: a row without a key");
+	return c->meta(c->ctx, (const char *)key, v ? v : (const void *)"", n > 0 ? (size_t)n : 0);
+}
+
+int kansa_sqlite__snap_docs(kansa_store_iter *it,
+    int (*fn)(void *ctx, const uint8_t *hash, int kind, const uint8_t *body, size_t len), void *ctx)
+{
+	copy_ctx c = { fn, NULL, ctx };
+
+	return snap_walk(it, "SELECT hash, kind, body FROM documents ORDER BY hash", doc_row, &c,
+	    "cannot read documents");
+}
+
+int kansa_sqlite__snap_meta(kansa_store_iter *it,
+    int (*fn)(void *ctx, const char *key, const uint8_t *value, size_t len), void *ctx)
+{
+	copy_ctx c = { NULL, fn, ctx };
+
+	return snap_walk(it, "SELECT key, value FROM meta ORDER BY key", meta_row, &c,
+	    "cannot read meta");
+}

@@ -5,7 +5,9 @@
 # checks, ledger verify and audit replay; the database holds ciphertext
 # only; a changed ciphertext, a changed clear column, a wrong key and a
 # second init are refused; two processes appending at once never fork the
-# chain (seqs contiguous, uses counted exactly, verify passes).
+# chain (seqs contiguous, uses counted exactly, verify passes); ledger
+# migrate copies it to a SQLCipher file and back to another database with
+# the same root.
 # Skips (77) when the PostgreSQL server programs are not installed.
 top=${KANSA_SRCDIR:-$(dirname "$0")/../..}
 . "$top/tests/cli/lib.sh"
@@ -80,6 +82,33 @@ got=$(pg_cluster_psql "SELECT count FROM uses")
 [ "$got" = 33 ] && ok "uses counted exactly: 33" || not_ok "uses: $got (wanted 33)"
 expect_exit 0 "verify after concurrent writers passes" -- kansa ledger verify --db "$URI"
 expect_exit 0 "replay after concurrent writers passes" -- kansa audit replay --db "$URI"
+
+# REQ: LEDGER-MIGRATE a copy to the other engine, either direction, has the same root
+kansa ledger checkpoint --db "$URI" > /dev/null || not_ok "checkpoint"
+root=$(kansa ledger info --db "$URI" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["root"])')
+expect_exit 0 "migrate PostgreSQL to a SQLCipher file" -- kansa ledger migrate --from "$URI" --to back.db --json
+[ "$(json_get out.txt "j['root']")" = "$root" ] && [ "$(json_get out.txt "j['size']")" = 34 ] &&
+	ok "the file has the source's root and size" || not_ok "migrate to file: $(cat out.txt)"
+expect_exit 0 "the file copy verifies" -- kansa ledger verify --db back.db
+expect_exit 0 "the file copy replays (uses, revocations, documents, decisions)" -- kansa audit replay --db back.db
+expect_exit 0 "a check on the file copy continues the use count" -- \
+	kansa check --db back.db --warrant w.cose --request ok.json
+expect_grep "use 34 of 100" out.txt "uses were carried over"
+pg_cluster_psql "CREATE DATABASE copy2" || not_ok "create database"
+URI2=$(echo "$URI" | sed 's|/kansa?|/copy2?|')
+openssl rand -hex 32 > copy.key; chmod 600 copy.key
+expect_exit 0 "migrate the file back to another PostgreSQL database, under another key" -- \
+	kansa ledger migrate --from back.db --to "$URI2" --to-db-key-file copy.key
+expect_grep "the same as the source's" out.txt "migrate says the roots match"
+expect_exit 0 "that copy replays under its own key" -- kansa audit replay --db "$URI2" --db-key-file copy.key
+expect_exit 4 "the source's key does not open it" -- kansa ledger info --db "$URI2"
+expect_exit 4 "migrate refuses a destination that holds a ledger" -- \
+	kansa ledger migrate --from back.db --to "$URI2" --to-db-key-file copy.key
+expect_grep "already holds a kansa ledger" err.txt "and says why"
+expect_exit 4 "migrate refuses an existing file" -- kansa ledger migrate --from "$URI" --to back.db
+n=$(pg_cluster_psql "SELECT count(*) FROM entries WHERE position('npa-cyber-3'::bytea IN body) > 0" copy2)
+m=$(pg_cluster_psql "SELECT count(*) FROM entries" copy2)
+[ "$n" = 0 ] && [ "$m" = 35 ] && ok "the copy's 35 bodies are sealed too" || not_ok "clear bodies in the copy: $n"
 
 # REQ: STORE-PG-TAMPER a changed ciphertext byte or clear column is found
 pg_cluster_psql "UPDATE entries SET body = set_byte(body, 20, get_byte(body, 20) # 1) WHERE seq = 5" ||
