@@ -233,9 +233,20 @@ int kansa_pg__hash(uint8_t out[KANSA_HASH_LEN], const PGresult *r, int row, int 
 /* Connections                                                             */
 /* ---------------------------------------------------------------------- */
 
-int kansa_pg__connect(PGconn **out, const char *uri, bool readonly)
+/* The engine's session settings, on a new or a reset connection. */
+static int session_settings(PGconn *conn, bool readonly)
 {
 	char settings[160];
+
+	/* REQ: STORE-PG-DURABLE COMMIT waits for the server's WAL flush */
+	snprintf(settings, sizeof(settings),
+	    "SET synchronous_commit = on; SET lock_timeout = %d; SET client_min_messages = warning%s",
+	    KANSA_STORE_BUSY_MS, readonly ? "; SET default_transaction_read_only = on" : "");
+	return kansa_pg__exec(conn, settings, NULL, "cannot open ledger");
+}
+
+int kansa_pg__connect(PGconn **out, const char *uri, bool readonly)
+{
 	PGconn *conn;
 	int error;
 
@@ -248,16 +259,30 @@ int kansa_pg__connect(PGconn **out, const char *uri, bool readonly)
 		PQfinish(conn);
 		return error;
 	}
-	/* REQ: STORE-PG-DURABLE COMMIT waits for the server's WAL flush */
-	snprintf(settings, sizeof(settings),
-	    "SET synchronous_commit = on; SET lock_timeout = %d; SET client_min_messages = warning%s",
-	    KANSA_STORE_BUSY_MS, readonly ? "; SET default_transaction_read_only = on" : "");
-	if ((error = kansa_pg__exec(conn, settings, NULL, "cannot open ledger")) < 0) {
+	if ((error = session_settings(conn, readonly)) < 0) {
 		PQfinish(conn);
 		return error;
 	}
 	*out = conn;
 	return 0;
+}
+
+/* Make the main connection again (outside a transaction). */
+static void reconnect(kansa_store *s)
+{
+	PQreset(s->pg->conn);
+	if (PQstatus(s->pg->conn) == CONNECTION_OK)
+		(void)session_settings(s->pg->conn, s->flags & KANSA_STORE_READONLY);
+}
+
+PGconn *kansa_pg__conn(kansa_store *s)
+{
+	/* A connection lost between transactions (a server restart, a
+	 * failover) is made again; never inside one, whose statements must
+	 * not go on in another session (db_mu held). */
+	if (!s->pg->in_txn && PQstatus(s->pg->conn) != CONNECTION_OK)
+		reconnect(s);
+	return s->pg->conn;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -449,12 +474,13 @@ static int pg_rekey(kansa_store *s, const kansa_secret *new_key)
 /* The write transaction of group.c                                        */
 /* ---------------------------------------------------------------------- */
 
-static int pg_begin(kansa_store *s)
+/* BEGIN and the writers' lock on the main connection. */
+static int begin_locked(kansa_store *s)
 {
 	kansa_pg_params p = { 0 };
 	int error;
 
-	if ((error = kansa_pg__exec(s->pg->conn, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL,
+	if ((error = kansa_pg__exec(kansa_pg__conn(s), "BEGIN ISOLATION LEVEL READ COMMITTED", NULL,
 	    "cannot append")) < 0)
 		return error;
 	s->pg->in_txn = true;
@@ -464,12 +490,42 @@ static int pg_begin(kansa_store *s)
 	    "cannot take the ledger's write lock");
 }
 
+static int pg_begin(kansa_store *s)
+{
+	int error = begin_locked(s);
+
+	/* libpq sees a lost connection (a server restart, a failover) only when
+	 * it uses it: nothing of the batch was written yet, so make the
+	 * connection again and begin once more */
+	if (error == KANSA_EIO) {
+		PQclear(PQexec(s->pg->conn, "ROLLBACK"));
+		s->pg->in_txn = false;
+		reconnect(s);
+		error = begin_locked(s);
+	}
+	return error;
+}
+
 static int pg_commit(kansa_store *s)
 {
-	int error = kansa_pg__exec(s->pg->conn, "COMMIT", NULL, "cannot commit");
+	PGconn *conn = s->pg->conn;
+	PGresult *r = NULL;
+	int error;
 
-	if (error == 0)
+	/* REQ: LEDGER-FAILCLOSED-1 a COMMIT of a lost or failed transaction is
+	 * no commit: PostgreSQL answers it with ROLLBACK, or a warning outside one */
+	if (PQtransactionStatus(conn) != PQTRANS_INTRANS)
+		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER,
+		    "cannot commit: the transaction was lost (connection or server error);"
+		    " nothing of this batch is stored");
+	if ((error = kansa_pg__run(&r, conn, "COMMIT", NULL, "cannot commit")) < 0)
+		return error;
+	if (strcmp(PQcmdStatus(r), "COMMIT") != 0)
+		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER,
+		    "cannot commit: the server rolled the batch back (%s)", PQcmdStatus(r));
+	else
 		s->pg->in_txn = false;
+	PQclear(r);
 	return error;
 }
 

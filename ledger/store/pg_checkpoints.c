@@ -24,7 +24,7 @@ static int read_note(uint64_t *size_out, uint8_t **note_out, size_t *len_out, ka
 	if (size)
 		kansa_pg__p_i64(&p, (int64_t)*size);
 	kansa_store__lock(s);
-	error = kansa_pg__run(&r, s->pg->conn, sql, &p, "cannot read checkpoint");
+	error = kansa_pg__run(&r, kansa_pg__conn(s), sql, &p, "cannot read checkpoint");
 	kansa_store__unlock(s);
 	if (error < 0)
 		return error;
@@ -108,7 +108,7 @@ int kansa_pg__checkpoint_put(kansa_store *s, uint64_t size, const uint8_t *note,
 	kansa_pg__p_i64(&p, (int64_t)size);
 	kansa_pg__p_blob(&p, note, len);
 	kansa_store__lock(s);
-	error = kansa_pg__run(&r, s->pg->conn, "INSERT INTO checkpoints(size, note) VALUES($1, $2)"
+	error = kansa_pg__run(&r, kansa_pg__conn(s), "INSERT INTO checkpoints(size, note) VALUES($1, $2)"
 	    " ON CONFLICT (size) DO NOTHING", &p, "cannot store checkpoint");
 	if (error == 0 && strcmp(PQcmdTuples(r), "0") == 0) {
 		/* one already there: the same note again is OK */
@@ -139,7 +139,7 @@ int kansa_pg__checkpoint_replace(kansa_store *s, uint64_t size, const uint8_t *o
 	kansa_pg__p_blob(&p, old, old_len);
 	kansa_store__lock(s);
 	/* Compare and replace in one statement. */
-	error = kansa_pg__run(&r, s->pg->conn, "UPDATE checkpoints SET note = $2 WHERE size = $1"
+	error = kansa_pg__run(&r, kansa_pg__conn(s), "UPDATE checkpoints SET note = $2 WHERE size = $1"
 	    " AND note = $3", &p, "cannot store checkpoint");
 	if (error == 0 && strcmp(PQcmdTuples(r), "0") == 0 &&
 	    (error = same_note(&same, s, size, old, old_len)) == 0)

@@ -62,6 +62,10 @@ int kansa_pg__run(PGresult **out, PGconn *conn, const char *sql, const kansa_pg_
 /* The same, result dropped; without parameters (@p p NULL) @p sql may hold several statements. */
 int kansa_pg__exec(PGconn *conn, const char *sql, const kansa_pg_params *p, const char *what);
 
+/* The store's main connection, made again first when it was lost outside
+ * a transaction (db_mu held). */
+PGconn *kansa_pg__conn(kansa_store *s);
+
 /* Column getters of a binary result; KANSA_EFORMAT on a NULL or a wrong width. */
 int kansa_pg__i64(int64_t *out, const PGresult *r, int row, int col);
 int kansa_pg__i32(int32_t *out, const PGresult *r, int row, int col);

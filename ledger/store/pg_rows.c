@@ -17,7 +17,7 @@
 
 static PGconn *conn_of(kansa_store *s)
 {
-	return s->pg->conn;
+	return kansa_pg__conn(s);
 }
 
 static bool writable(kansa_store *s, int *error)

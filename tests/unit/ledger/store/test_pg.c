@@ -228,3 +228,21 @@ Test(store_pg, another_sessions_write_lock_is_elocked, .timeout = KANSA_HANG_GUA
 	cr_expect_eq(check_chain(s), 2);
 	kansa_store__close(s);
 }
+
+/* A connection lost between transactions (a server restart, a failover)
+ * is made again: the next append goes on, on one chain. */
+Test(store_pg, a_lost_connection_is_made_again)
+{
+	kansa_store *s = NULL;
+	uint64_t seq;
+
+	PG_ONLY();
+	cr_assert_eq(open_pg(&s, RAW_KEY_A, KANSA_STORE_CREATE), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(append_simple(s, "a", NULL), 0);
+	cr_expect_geq(pg_count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+	    " WHERE datname = current_database() AND pid <> pg_backend_pid()"), 1);
+	cr_assert_eq(append_simple(s, "b", &seq), 0, "%s", kansa_error_last()->message);
+	cr_expect_eq(seq, 1);
+	cr_expect_eq(check_chain(s), 2);
+	kansa_store__close(s);
+}
