@@ -137,8 +137,9 @@ typedef int (*kansa_store_build_fn)(void *ctx, kansa_store *s, const kansa_store
 
 /*
  * Append one entry, durably. Safe to call from many threads on one store
- * (group commit) and from many processes on one file (the write lock is
- * taken with BEGIN IMMEDIATE; the head is re-read inside it).
+ * (group commit) and from many processes on one file or database (the
+ * write lock is taken with BEGIN IMMEDIATE, or on PostgreSQL with
+ * pg_advisory_xact_lock; the head is re-read inside it).
  * @param[out] seq_out the entry's seq (may be NULL).
  * @return 0 once the entry is committed; otherwise nothing of the batch
  * remains and the error is one of: the callback's code, KANSA_EIO (I/O,
