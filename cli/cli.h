@@ -149,6 +149,7 @@ int cmd_ledger_checkpoint(int argc, char **argv);
 int cmd_ledger_proof(int argc, char **argv);
 int cmd_ledger_verify(int argc, char **argv);
 int cmd_ledger_rekey(int argc, char **argv);        /* cmd_ledger_rekey.c */
+int cmd_ledger_migrate(int argc, char **argv);      /* cmd_ledger_migrate.c */
 int cmd_check(int argc, char **argv);               /* cmd_check.c */
 int cmd_serve(int argc, char **argv);               /* cmd_serve.c */
 int cmd_audit_replay(int argc, char **argv);        /* cmd_audit.c */

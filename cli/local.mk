@@ -3,7 +3,7 @@
 kansa_SOURCES += cli/main.c cli/cli.h cli/options.c cli/options.h cli/util.c cli/json.c cli/passphrase.c \
 	cli/db.c cli/receipt.c cli/progress.c cli/clock.c
 # One file per group (cmd_<group>.c) or command (cmd_<group>_<verb>.c):
-kansa_SOURCES += cli/cmd_keys.c cli/cmd_check.c cli/cmd_serve.c cli/cmd_ledger.c cli/cmd_ledger_rekey.c \
+kansa_SOURCES += cli/cmd_keys.c cli/cmd_check.c cli/cmd_serve.c cli/cmd_ledger.c cli/cmd_ledger_rekey.c cli/cmd_ledger_migrate.c \
 	cli/cmd_audit.c cli/anchor.h cli/cmd_anchor.c cli/cmd_anchor_cosign.c cli/cmd_receipt.c \
 	cli/cmd_witness_serve.c cli/cmd_ledger_witness.c cli/ledger_witness.h \
 	cli/cmd_receipt_prove.c cli/cmd_receipt_get.c

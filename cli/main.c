@@ -41,6 +41,7 @@ static const cli_command commands[] = {
 	{ "ledger", "proof", cmd_ledger_proof, "inclusion or consistency proof from the Merkle tree" },
 	{ "ledger", "verify", cmd_ledger_verify, "recompute the hash chain, the tree and the checkpoints" },
 	{ "ledger", "rekey", cmd_ledger_rekey, "change the database key (the content stays)" },
+	{ "ledger", "migrate", cmd_ledger_migrate, "copy a ledger to a new file or database, same root" },
 	{ "audit", "replay", cmd_audit_replay, "verify, and re-decide every entry" },
 	{ "audit", "report", cmd_audit_report, "per warrant, per requester, denials to look at first" },
 	{ "audit", "entries", cmd_audit_entries, "every entry decoded, filtered (text, JSON, CSV)" },

@@ -861,6 +861,22 @@ KANSA_EXTERN(int) kansa_ledger_get_stats(kansa_ledger_stats *out, kansa_ledger *
  */
 KANSA_EXTERN(int) kansa_ledger_rekey(kansa_ledger *lg, const kansa_secret *new_key);
 
+/**
+ * Copy the ledger at @p from (a SQLCipher file or a postgresql:// URI) to
+ * a new ledger at @p to (either kind; it must not exist, or the database
+ * must hold no ledger) and prove the copy: the same size, head and Merkle
+ * root. Every entry, document, meta value (the ledger's signing key
+ * included), Merkle node and checkpoint is copied; the copy is encrypted
+ * under @p to_key. No one may append to the source meanwhile.
+ * @param[out] out the copy's summary.
+ * @return 0; KANSA_EEXISTS (@p to exists); KANSA_ELOCKED (the source grew
+ * during the copy); KANSA_EVERIFY (a source row does not read back, or the
+ * roots differ); the errors of opening either ledger. After an error the
+ * copy is incomplete and must be removed.
+ */
+KANSA_EXTERN(int) kansa_ledger_migrate(kansa_ledger_info *out, const char *from,
+    const kansa_secret *from_key, const char *to, const kansa_secret *to_key);
+
 /** States of kansa_clock_status. */
 enum {
 	KANSA_CLOCK_OK = 0,     /**< "ok": within the bounds */

@@ -96,4 +96,28 @@ int kansa_key__pub_check(const uint8_t pub[KANSA_PUBKEY_LEN]);
  * keeping the ledger's signing key inside the encrypted database). */
 int kansa_key__seed(kansa_secret **out, const kansa_key *key);
 
+/* ---- keys/aead.c: AES-256-GCM, HKDF-SHA256, HMAC-SHA256 (OpenSSL EVP) ---- */
+#define KANSA_AEAD_KEY_LEN 32
+#define KANSA_AEAD_OVERHEAD (12 + 16) /* the random nonce before, the tag after */
+
+/*
+ * Seal @p pt under @p key with associated data @p ad: out = nonce || ct ||
+ * tag, *out_len = len + KANSA_AEAD_OVERHEAD (@p out_size at least that).
+ * Returns 0, KANSA_ELIMIT, KANSA_ERROR.
+ */
+int kansa_aead_seal(uint8_t *out, size_t out_size, size_t *out_len,
+    const uint8_t key[KANSA_AEAD_KEY_LEN], const uint8_t *ad, size_t ad_len,
+    const uint8_t *pt, size_t len);
+/* Open a sealed value: KANSA_EVERIFY when the tag fails (altered bytes,
+ * another key or other associated data); nothing is left in @p out then. */
+int kansa_aead_open(uint8_t *out, size_t out_size, size_t *out_len,
+    const uint8_t key[KANSA_AEAD_KEY_LEN], const uint8_t *ad, size_t ad_len,
+    const uint8_t *in, size_t in_len);
+/* HKDF-SHA256 (RFC 5869) of @p ikm with @p salt (may be NULL) and @p info. */
+int kansa_hkdf_sha256(uint8_t *out, size_t out_len, const uint8_t *ikm, size_t ikm_len,
+    const uint8_t *salt, size_t salt_len, const char *info);
+/* HMAC-SHA256 of @p data under @p key. */
+int kansa_hmac_sha256(uint8_t out[KANSA_HASH_LEN], const uint8_t *key, size_t key_len,
+    const uint8_t *data, size_t len);
+
 #endif

@@ -22,7 +22,8 @@ tests_unit_test_ledger_SOURCES = tests/unit/ledger/test_check.c tests/unit/ledge
 	tests/unit/ledger/fixture.h tests/unit/ledger/chain.h tests/unit/ledger/store/queue_wait.h
 tests_unit_test_ledger_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ledger_LDADD = $(TEST_LDADD)
-TESTS += tests/unit/test_ledger
+TESTS += tests/unit/test_ledger tests/unit/ledger-pg.sh
+EXTRA_DIST += tests/unit/ledger-pg.sh
 
 # Verified-document cache. test_threads: the ledger shared by threads (the
 # cache, group commit, the lock order).
@@ -42,4 +43,4 @@ TESTS += tests/cli/threads.sh
 EXTRA_DIST += tests/cli/threads.sh
 
 # Database rekey and the ledger's clock.
-libkansa_internal_la_SOURCES += ledger/rekey.c ledger/clock.c ledger/clock.h ledger/clock_check.c
+libkansa_internal_la_SOURCES += ledger/rekey.c ledger/migrate.c ledger/clock.c ledger/clock.h ledger/clock_check.c

@@ -4,7 +4,7 @@
 # Runs apt-get only when something is missing (needs root, or sudo).
 set -eu
 PACKAGES="build-essential autoconf automake libtool pkg-config git openssl
-libssl-dev libgit2-dev libsqlcipher-dev sqlcipher libcbor-dev libjansson-dev
+libssl-dev libgit2-dev libsqlcipher-dev sqlcipher postgresql libpq-dev libcbor-dev libjansson-dev
 libcriterion-dev python3 python3-cbor2 python3-cryptography valgrind clang
 libclang-rt-14-dev gdb scdoc man-db bash-completion libevent-dev libcurl4-openssl-dev curl chromium"
 missing=""

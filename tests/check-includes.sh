@@ -33,7 +33,7 @@ core='ledger/[a-z_]+\.h'
 libs_but() { # the third-party libraries other than the one named
 	case $1 in
 	cbor) echo 'sqlite|sqlcipher|git2|microhttpd|event2/|curl|libpq' ;;
-	sqlite) echo 'cbor\.h|cbor/|git2|microhttpd|event2/|curl|libpq' ;;
+	store) echo 'cbor\.h|cbor/|git2|microhttpd|event2/|curl' ;; # SQLCipher and libpq
 	git2) echo 'cbor\.h|cbor/|sqlite|sqlcipher|microhttpd|event2/|curl|libpq' ;;
 	none) echo 'cbor\.h|cbor/|sqlite|sqlcipher|git2|microhttpd|event2/|curl|libpq' ;;
 	esac
@@ -42,8 +42,8 @@ libs_but() { # the third-party libraries other than the one named
 check common "keys/|policy/|ledger/|service/|cli/|openssl/(evp|pem|x509)|$(libs_but none)" "common is the bottom"
 check keys "policy/|ledger/|service/|cli/|$(libs_but none)" "keys uses common and OpenSSL"
 check policy "ledger/|service/|cli/|openssl|$(libs_but cbor)" "policy uses keys, common, libcbor"
-check ledger/store "policy/|$core|ledger/(tlog|audit|anchor)/|service/|cli/|$(libs_but sqlite)" \
-	"the store uses keys, common and SQLCipher; it knows nothing of documents or the tree"
+check ledger/store "policy/|$core|ledger/(tlog|audit|anchor)/|service/|cli/|$(libs_but store)" \
+	"the store uses keys, common, SQLCipher and libpq; it knows nothing of documents or the tree"
 check ledger/tlog "policy/|$core|ledger/(store|audit|anchor)/|service/|cli/|$(libs_but none)" \
 	"the transparency log's formats use keys and common only"
 check ledger "ledger/(audit|anchor)/|service/|cli/|$(libs_but none)" \

@@ -4,10 +4,11 @@
  * appending to one store share one write transaction and its one fsync.
  *
  * Callers queue in FIFO order. Whoever finds no batch running becomes the
- * leader: it takes up to KANSA_STORE_MAX_BATCH queued callers, runs
- * BEGIN IMMEDIATE, re-reads the head, runs each caller's build callback in
+ * leader: it takes up to KANSA_STORE_MAX_BATCH queued callers, begins the
+ * engine's write transaction (SQLCipher: BEGIN IMMEDIATE; PostgreSQL: an
+ * advisory transaction lock), re-reads the head, runs each caller's build callback in
  * queue order (each sees the seq, prev hash and time that the one before it
- * produced), inserts, COMMITs (synchronous=FULL), and then wakes every caller
+ * produced), inserts, COMMITs (durably), and then wakes every caller
  * of the batch. Callers that arrive while a batch runs queue for the next
  * one, so batches grow with concurrency and a lone caller is not delayed.
  * A leader that saw more concurrent callers last time waits at most
@@ -81,7 +82,7 @@ static int build_one(kansa_store *s, store_waiter *w, kansa_store_pos *pos)
 		goto out;
 	}
 	if ((error = check_leaf(&e, pos->seq)) < 0 ||
-	    (error = kansa_store__insert(s, pos->seq, &e)) < 0)
+	    (error = s->eng->insert(s, pos->seq, &e)) < 0)
 		goto out;
 	w->seq = pos->seq;
 	pos->seq++;
@@ -120,9 +121,9 @@ static int run_batch(kansa_store *s, store_waiter **batch, size_t n, size_t *bad
 		goto out;
 	}
 	/* REQ: LEDGER-FORK-1 one writer at a time across processes, head read under the lock */
-	if ((error = kansa_store__exec(s, "BEGIN IMMEDIATE", "cannot append")) < 0)
+	if ((error = s->eng->begin(s)) < 0)
 		goto out;
-	if ((error = kansa_store__read_head(&pos, s)) < 0)
+	if ((error = s->eng->read_head(&pos, s)) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (pos.seq >= (uint64_t)INT64_MAX) {
@@ -131,18 +132,19 @@ static int run_batch(kansa_store *s, store_waiter **batch, size_t n, size_t *bad
 		}
 		if ((error = build_one(s, batch[i], &pos)) < 0) {
 			/* REQ: LEDGER-BATCH-ISOLATION one entry's failure is its caller's */
-			if (!batch_wide(error) && !sqlite3_get_autocommit(s->db))
+			if (!batch_wide(error) && s->eng->in_txn(s))
 				*bad = i;
 			goto out;
 		}
 	}
-	/* REQ: LEDGER-DURABLE-1 COMMIT returns after the WAL fsync (synchronous=FULL) */
-	error = kansa_store__exec(s, "COMMIT", "cannot commit");
+	/* REQ: LEDGER-DURABLE-1 COMMIT returns once durable (SQLCipher: the WAL
+	 * fsync of synchronous=FULL; PostgreSQL: the WAL flush of the commit) */
+	error = s->eng->commit(s);
 out:
 	/* REQ: LEDGER-FAILCLOSED-1 on any error the whole batch is rolled back */
-	if (error < 0 && !sqlite3_get_autocommit(s->db)) {
+	if (error < 0 && s->eng->in_txn(s)) {
 		kansa_error saved = *kansa_error_last();
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		s->eng->rollback(s);
 		kansa_error_set(saved.code, saved.klass, "%s", saved.message);
 	}
 	pthread_mutex_unlock(&s->db_mu);

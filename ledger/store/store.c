@@ -477,11 +477,9 @@ static int prepare_file(uint8_t salt[KANSA_STORE_SALT_LEN], bool *created, kansa
 	return kansa_store__check_name(s->fd, path);
 }
 
-int kansa_store__open(kansa_store **out, const char *path, const kansa_secret *key, int flags)
+int kansa_sqlite__open(kansa_store **out, const char *path, const kansa_secret *key, int flags)
 {
 	uint8_t salt[KANSA_STORE_SALT_LEN] = { 0 };
-	pthread_mutexattr_t ma;
-	pthread_condattr_t ca;
 	kansa_store *s = NULL;
 	bool created = false;
 	int error;
@@ -496,24 +494,10 @@ int kansa_store__open(kansa_store **out, const char *path, const kansa_secret *k
 	    (flags & KANSA_STORE_CREATE && flags & KANSA_STORE_READONLY))
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
 		    "ledger open: invalid arguments");
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-	pthread_mutexattr_init(&ma);
-	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
-	pthread_mutex_init(&s->db_mu, &ma);
-	pthread_mutexattr_destroy(&ma);
-	pthread_mutex_init(&s->q_mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->q_cv, &ca);
-	pthread_cond_init(&s->lead_cv, &ca);
-	pthread_condattr_destroy(&ca);
-	s->flags = flags;
+	if ((error = kansa_store__alloc(&s, path, flags)) < 0)
+		return error;
+	s->eng = &kansa_sqlite__engine;
 	s->fd = -1;
-	if ((s->path = kansa_strndup(path, strlen(path))) == NULL) {
-		error = KANSA_ENOMEM;
-		goto out;
-	}
 
 	if ((error = prepare_file(salt, &created, s)) < 0 ||
 	    (error = make_keyspec(&s->keyspec, key, salt)) < 0 ||
@@ -535,14 +519,14 @@ int kansa_store__open(kansa_store **out, const char *path, const kansa_secret *k
 out:
 	kansa_wipe(salt, sizeof(salt));
 	if (s != NULL) {
-		kansa_store__close(s);
+		kansa_sqlite__close(s);
 		if (created)
 			unlink_db(path);
 	}
 	return error;
 }
 
-void kansa_store__close(kansa_store *s)
+void kansa_sqlite__close(kansa_store *s)
 {
 	if (s == NULL)
 		return;
@@ -552,15 +536,10 @@ void kansa_store__close(kansa_store *s)
 	if (s->fd >= 0)
 		close(s->fd); /* after the connection: see store_impl.h */
 	kansa_secret_free(s->keyspec);
-	free(s->path);
-	pthread_cond_destroy(&s->lead_cv);
-	pthread_cond_destroy(&s->q_cv);
-	pthread_mutex_destroy(&s->q_mu);
-	pthread_mutex_destroy(&s->db_mu);
-	free(s);
+	kansa_store__free(s);
 }
 
-int kansa_store__rekey(kansa_store *s, const kansa_secret *new_key)
+int kansa_sqlite__rekey(kansa_store *s, const kansa_secret *new_key)
 {
 	uint8_t salt[KANSA_STORE_SALT_LEN] = { 0 };
 	kansa_secret *spec = NULL, *raw = NULL;

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The ledger's storage layer: one SQLCipher database file (design §6).
+ * The ledger's storage layer: one SQLCipher database file (design §6), or a
+ * PostgreSQL database when the path is a postgresql:// or postgres:// URI
+ * (design §13, ledger/store/pg.c). Both engines give every guarantee below;
+ * where a function's text names SQLite, the PostgreSQL engine's equivalent
+ * is in docs/ledger.md ("PostgreSQL").
  *
  * It stores bytes the layer above made: entries (body, time, kind, leaf
  * hash), documents by hash, meta values, Merkle nodes and checkpoints. It
@@ -133,8 +137,9 @@ typedef int (*kansa_store_build_fn)(void *ctx, kansa_store *s, const kansa_store
 
 /*
  * Append one entry, durably. Safe to call from many threads on one store
- * (group commit) and from many processes on one file (the write lock is
- * taken with BEGIN IMMEDIATE; the head is re-read inside it).
+ * (group commit) and from many processes on one file or database (the
+ * write lock is taken with BEGIN IMMEDIATE, or on PostgreSQL with
+ * pg_advisory_xact_lock; the head is re-read inside it).
  * @param[out] seq_out the entry's seq (may be NULL).
  * @return 0 once the entry is committed; otherwise nothing of the batch
  * remains and the error is one of: the callback's code, KANSA_EIO (I/O,
@@ -163,6 +168,12 @@ typedef struct {
 	uint8_t *body;                     /* the entry bytes (see the function for ownership) */
 	size_t body_len;                   /* bytes in body */
 	bool malformed;                    /* iter_next: the row could not be read (see there) */
+	/* iter_next only, for a copy of the ledger (kansa_store__copy): */
+	bool has_warrant;                  /* the entry refers to a warrant */
+	uint8_t warrant_hash[KANSA_HASH_LEN]; /* its hash (with has_warrant) */
+	bool has_cti;                      /* cti is the warrant's, or the revoked warrant's, id */
+	uint8_t cti[KANSA_STORE_CTI_LEN];
+	int decision;                      /* -1: none; 0: denied; 1: allowed */
 } kansa_store_row;
 
 /*
@@ -245,6 +256,23 @@ int kansa_store__snap_uses(kansa_store_iter *it,
     int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t count), void *ctx);
 int kansa_store__snap_revocations(kansa_store_iter *it,
     int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t seq), void *ctx);
+
+/* Every document (hash, kind, body) and every meta value (key, value) of
+ * the snapshot, in key order; @p fn as above. For a copy of the ledger. */
+int kansa_store__snap_docs(kansa_store_iter *it,
+    int (*fn)(void *ctx, const uint8_t *hash, int kind, const uint8_t *body, size_t len), void *ctx);
+int kansa_store__snap_meta(kansa_store_iter *it,
+    int (*fn)(void *ctx, const char *key, const uint8_t *value, size_t len), void *ctx);
+
+/*
+ * Copy the whole ledger of snapshot @p src into the empty store @p dst
+ * (ledger/store/copy.c), across engines: every entry at its seq (appended,
+ * so its leaf hash is checked again, with its use count and revocation),
+ * every document (its hash checked), meta value, Merkle node and
+ * checkpoint. @return 0; KANSA_EEXISTS when @p dst is not empty; the
+ * error of a read or a write (nothing is rolled back: remove @p dst).
+ */
+int kansa_store__copy(kansa_store *dst, kansa_store_iter *src);
 
 /* ---------------------------------------------------------------------- */
 /* Documents, meta, Merkle nodes, checkpoints                              */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Private to the store's files (ledger/store/store.c, store_snap.c, store_file.c,
- * group.c): the store object and the SQLite helpers they share. Nothing
- * outside them includes this.
+ * Private to the store's files: the store object, the engine table that
+ * store.h's functions dispatch to (store_engine.c), and the SQLite helpers
+ * the SQLCipher engine's files (store.c, store_rows.c, store_snap.c,
+ * store_file.c, store_mem.c) share. Nothing outside ledger/store/ includes this.
  */
 #ifndef KANSA_LEDGER_STORE_IMPL_H
 #define KANSA_LEDGER_STORE_IMPL_H
@@ -14,17 +15,6 @@
  * say so; define it to get the sqlite3_key_v2/sqlite3_rekey_v2 prototypes. */
 #ifndef SQLITE_HAS_CODEC
 #define SQLITE_HAS_CODEC 1
-/* store_file.c: a writer refuses a file with another name (a hard link, or a
- * bind mount of the file): KANSA_EIO. */
-int kansa_store__check_name(int fd, const char *path);
-
-/* store_file.c: whether a reader can open the file "immutable" (no -wal or
- * -shm made); if so a read lock is taken on @p fd, held until it is closed. */
-int kansa_store__read_mode(bool *immutable, int fd, const char *path);
-
-/* store_file.c: the SQLite URI "file:<path>?immutable=1", malloc'd. */
-int kansa_store__immutable_uri(char **out, const char *path);
-
 #endif
 #include <sqlite3.h>
 
@@ -48,6 +38,96 @@ enum {
 	ST_META_GET,
 	ST_COUNT_
 };
+
+
+struct kansa_pg;      /* the PostgreSQL engine's state (ledger/store/pg_impl.h) */
+struct kansa_pg_iter; /* its read snapshot */
+
+/*
+ * A storage engine: the functions of store.h, less those that are the same
+ * for every engine (open, which picks the engine, count, row_dispose,
+ * append, queued and stats), plus the write transaction that group.c's
+ * group commit drives. Each has the contract of its store.h namesake.
+ * begin .. commit/rollback run with db_mu held; begin takes the
+ * cross-process write lock and insert/read_head run inside it.
+ */
+typedef struct kansa_store_engine {
+	const char *name; /* "sqlcipher", "postgresql" */
+	void (*close)(kansa_store *s);
+	int (*rekey)(kansa_store *s, const kansa_secret *new_key);
+
+	int (*begin)(kansa_store *s);   /* a write transaction with the writer's lock */
+	int (*commit)(kansa_store *s);  /* durable when it returns 0 */
+	void (*rollback)(kansa_store *s);
+	bool (*in_txn)(kansa_store *s); /* a transaction is open */
+	int (*read_head)(kansa_store_pos *out, kansa_store *s);
+	int (*insert)(kansa_store *s, uint64_t seq, const kansa_store_entry *e);
+
+	int (*get)(kansa_store_row *out, kansa_store *s, uint64_t seq);
+	int (*head)(kansa_store_pos *out, kansa_store *s);
+	int (*find_leaf)(uint64_t *seq_out, kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN]);
+	int (*uses)(uint64_t *out, kansa_store *s, const uint8_t cti[16]);
+	int (*is_revoked)(bool *out, uint64_t *seq_out, kansa_store *s,
+	    const uint8_t cti[KANSA_STORE_CTI_LEN]);
+
+	int (*iter_new)(kansa_store_iter **out, kansa_store *s, uint64_t from_seq);
+	int (*iter_next)(kansa_store_row *row, kansa_store_iter *it);
+	void (*iter_free)(kansa_store_iter *it);
+	int (*snap_count)(uint64_t *out, kansa_store_iter *it);
+	int (*snap_doc_get)(uint8_t **body_out, size_t *len_out, int *kind_out,
+	    kansa_store_iter *it, const uint8_t hash[KANSA_HASH_LEN]);
+	int (*snap_node_get)(uint8_t out[KANSA_HASH_LEN], kansa_store_iter *it, uint32_t level,
+	    uint64_t idx);
+	int (*snap_node_next)(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
+	    kansa_store_iter *it, uint32_t level);
+	int (*snap_nodes_extra)(kansa_store_iter *it, uint64_t size,
+	    int (*fn)(void *ctx, int64_t level, int64_t idx, bool malformed), void *ctx);
+	int (*snap_meta_get)(uint8_t **value_out, size_t *len_out, kansa_store_iter *it,
+	    const char *key);
+	int (*snap_checkpoints)(kansa_store_iter *it,
+	    int (*fn)(void *ctx, uint64_t size, const uint8_t *note, size_t len), void *ctx);
+	int (*snap_uses)(kansa_store_iter *it,
+	    int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t count), void *ctx);
+	int (*snap_revocations)(kansa_store_iter *it,
+	    int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t seq), void *ctx);
+	int (*snap_docs)(kansa_store_iter *it,
+	    int (*fn)(void *ctx, const uint8_t *hash, int kind, const uint8_t *body, size_t len), void *ctx);
+	int (*snap_meta)(kansa_store_iter *it,
+	    int (*fn)(void *ctx, const char *key, const uint8_t *value, size_t len), void *ctx);
+
+	int (*doc_put)(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
+	    const uint8_t *body, size_t len);
+	int (*doc_get)(uint8_t **body_out, size_t *len_out, int *kind_out, kansa_store *s,
+	    const uint8_t hash[KANSA_HASH_LEN]);
+	int (*meta_put)(kansa_store *s, const char *key, const uint8_t *value, size_t len);
+	int (*meta_get)(uint8_t **value_out, size_t *len_out, kansa_store *s, const char *key);
+	int (*meta_get_secret)(kansa_secret **out, kansa_store *s, const char *key);
+	int (*node_put)(kansa_store *s, uint32_t level, uint64_t idx,
+	    const uint8_t hash[KANSA_HASH_LEN]);
+	int (*node_get)(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t level, uint64_t idx);
+	int (*checkpoint_put)(kansa_store *s, uint64_t size, const uint8_t *note, size_t len);
+	int (*checkpoint_replace)(kansa_store *s, uint64_t size, const uint8_t *old,
+	    size_t old_len, const uint8_t *note, size_t len);
+	int (*checkpoint_get)(uint8_t **note_out, size_t *len_out, kansa_store *s, uint64_t size);
+	int (*checkpoint_latest)(uint64_t *size_out, uint8_t **note_out, size_t *len_out,
+	    kansa_store *s);
+} kansa_store_engine;
+
+/* The engines (store.c; pg.c). */
+extern const kansa_store_engine kansa_sqlite__engine;
+extern const kansa_store_engine kansa_pg__engine;
+
+/* pg.c: kansa_store__open for a PostgreSQL URI. */
+int kansa_pg__open(kansa_store **out, const char *uri, const kansa_secret *key, int flags);
+
+/* Whether @p path names a PostgreSQL database (postgresql:// or postgres://). */
+bool kansa_store__is_pg_uri(const char *path);
+
+/* The engine-independent part of a store (store_engine.c): allocate it with
+ * its locks and group-commit queue, and free it again (after the engine's
+ * own state). */
+int kansa_store__alloc(kansa_store **out, const char *path, int flags);
+void kansa_store__free(kansa_store *s);
 
 /* One caller waiting in kansa_store__append (lives on the caller's stack). */
 typedef struct store_waiter {
@@ -78,6 +158,8 @@ typedef struct store_waiter {
  * never waits.
  */
 struct kansa_store {
+	const kansa_store_engine *eng; /* set at open, never changed */
+	struct kansa_pg *pg;          /* the PostgreSQL engine's state (NULL for SQLCipher) */
 	sqlite3 *db;                  /* the main connection; guarded by db_mu */
 	sqlite3_stmt *st[ST_COUNT_];  /* prepared on db */
 	pthread_mutex_t db_mu;        /* recursive: callbacks re-enter the read API */
@@ -106,6 +188,8 @@ struct kansa_store {
 /* A read snapshot: the iterator of store.c, and the audit's queries on the
  * same snapshot (store_snap.c). */
 struct kansa_store_iter {
+	const kansa_store_engine *eng; /* the store's engine */
+	struct kansa_pg_iter *pg;     /* the PostgreSQL engine's snapshot (NULL for SQLCipher) */
 	sqlite3 *db;          /* private read connection, inside BEGIN */
 	sqlite3_stmt *st;     /* SELECT ... ORDER BY seq */
 	int pending;          /* the result of the step taken in iter_new, not yet returned */
@@ -160,5 +244,59 @@ int kansa_store__read_mode(bool *immutable, int fd, const char *path);
 
 /* store_file.c: the SQLite URI "file:<path>?immutable=1", malloc'd. */
 int kansa_store__immutable_uri(char **out, const char *path);
+
+/* The SQLCipher engine's functions (store.c, store_rows.c, store_snap.c):
+ * the contracts of their kansa_store__ namesakes in store.h. */
+int kansa_sqlite__open(kansa_store **out, const char *path, const kansa_secret *key, int flags);
+void kansa_sqlite__close(kansa_store *s);
+int kansa_sqlite__rekey(kansa_store *s, const kansa_secret *new_key);
+int kansa_sqlite__get(kansa_store_row *out, kansa_store *s, uint64_t seq);
+int kansa_sqlite__head(kansa_store_pos *out, kansa_store *s);
+int kansa_sqlite__find_leaf(uint64_t *seq_out, kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN]);
+int kansa_sqlite__uses(uint64_t *out, kansa_store *s, const uint8_t cti[16]);
+int kansa_sqlite__is_revoked(bool *out, uint64_t *seq_out, kansa_store *s,
+    const uint8_t cti[KANSA_STORE_CTI_LEN]);
+int kansa_sqlite__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_seq);
+int kansa_sqlite__iter_next(kansa_store_row *row, kansa_store_iter *it);
+void kansa_sqlite__iter_free(kansa_store_iter *it);
+int kansa_sqlite__snap_count(uint64_t *out, kansa_store_iter *it);
+int kansa_sqlite__snap_doc_get(uint8_t **body_out, size_t *len_out, int *kind_out,
+    kansa_store_iter *it, const uint8_t hash[KANSA_HASH_LEN]);
+int kansa_sqlite__snap_node_get(uint8_t out[KANSA_HASH_LEN], kansa_store_iter *it, uint32_t level,
+    uint64_t idx);
+int kansa_sqlite__snap_node_next(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
+    kansa_store_iter *it, uint32_t level);
+int kansa_sqlite__snap_nodes_extra(kansa_store_iter *it, uint64_t size,
+    int (*fn)(void *ctx, int64_t level, int64_t idx, bool malformed), void *ctx);
+int kansa_sqlite__snap_meta_get(uint8_t **value_out, size_t *len_out, kansa_store_iter *it,
+    const char *key);
+int kansa_sqlite__snap_checkpoints(kansa_store_iter *it,
+    int (*fn)(void *ctx, uint64_t size, const uint8_t *note, size_t len), void *ctx);
+int kansa_sqlite__snap_uses(kansa_store_iter *it,
+    int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t count), void *ctx);
+int kansa_sqlite__snap_revocations(kansa_store_iter *it,
+    int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t seq), void *ctx);
+int kansa_sqlite__snap_docs(kansa_store_iter *it,
+    int (*fn)(void *ctx, const uint8_t *hash, int kind, const uint8_t *body, size_t len), void *ctx);
+int kansa_sqlite__snap_meta(kansa_store_iter *it,
+    int (*fn)(void *ctx, const char *key, const uint8_t *value, size_t len), void *ctx);
+int kansa_sqlite__doc_put(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
+    const uint8_t *body, size_t len);
+int kansa_sqlite__doc_get(uint8_t **body_out, size_t *len_out, int *kind_out, kansa_store *s,
+    const uint8_t hash[KANSA_HASH_LEN]);
+int kansa_sqlite__meta_put(kansa_store *s, const char *key, const uint8_t *value, size_t len);
+int kansa_sqlite__meta_get(uint8_t **value_out, size_t *len_out, kansa_store *s, const char *key);
+int kansa_sqlite__meta_get_secret(kansa_secret **out, kansa_store *s, const char *key);
+int kansa_sqlite__node_put(kansa_store *s, uint32_t level, uint64_t idx,
+    const uint8_t hash[KANSA_HASH_LEN]);
+int kansa_sqlite__node_get(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t level,
+    uint64_t idx);
+int kansa_sqlite__checkpoint_put(kansa_store *s, uint64_t size, const uint8_t *note, size_t len);
+int kansa_sqlite__checkpoint_replace(kansa_store *s, uint64_t size, const uint8_t *old,
+    size_t old_len, const uint8_t *note, size_t len);
+int kansa_sqlite__checkpoint_get(uint8_t **note_out, size_t *len_out, kansa_store *s,
+    uint64_t size);
+int kansa_sqlite__checkpoint_latest(uint64_t *size_out, uint8_t **note_out, size_t *len_out,
+    kansa_store *s);
 
 #endif

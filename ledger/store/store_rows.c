@@ -203,7 +203,22 @@ static int row_from(kansa_store_row *out, sqlite3_stmt *st, int c, uint64_t seq,
 	return 0;
 }
 
-int kansa_store__get(kansa_store_row *out, kansa_store *s, uint64_t seq)
+/* The copy's columns (warrant_hash, decision, warrant_cti) from @p c. */
+static void row_extra(kansa_store_row *out, sqlite3_stmt *st, int c)
+{
+	out->decision = sqlite3_column_type(st, c + 1) == SQLITE_INTEGER ?
+	    (sqlite3_column_int(st, c + 1) != 0) : -1;
+	if (sqlite3_column_bytes(st, c) == KANSA_HASH_LEN && sqlite3_column_blob(st, c)) {
+		out->has_warrant = true;
+		memcpy(out->warrant_hash, sqlite3_column_blob(st, c), KANSA_HASH_LEN);
+	}
+	if (sqlite3_column_bytes(st, c + 2) == KANSA_STORE_CTI_LEN && sqlite3_column_blob(st, c + 2)) {
+		out->has_cti = true;
+		memcpy(out->cti, sqlite3_column_blob(st, c + 2), KANSA_STORE_CTI_LEN);
+	}
+}
+
+int kansa_sqlite__get(kansa_store_row *out, kansa_store *s, uint64_t seq)
 {
 	sqlite3_stmt *st;
 	int rc, error;
@@ -227,15 +242,7 @@ int kansa_store__get(kansa_store_row *out, kansa_store *s, uint64_t seq)
 	return error;
 }
 
-void kansa_store__row_dispose(kansa_store_row *row)
-{
-	if (row == NULL)
-		return;
-	free(row->body);
-	memset(row, 0, sizeof(*row));
-}
-
-int kansa_store__head(kansa_store_pos *out, kansa_store *s)
+int kansa_sqlite__head(kansa_store_pos *out, kansa_store *s)
 {
 	int error;
 
@@ -245,19 +252,7 @@ int kansa_store__head(kansa_store_pos *out, kansa_store *s)
 	return error;
 }
 
-int kansa_store__count(uint64_t *out, kansa_store *s)
-{
-	kansa_store_pos pos;
-	int error;
-
-	*out = 0;
-	if ((error = kansa_store__head(&pos, s)) < 0)
-		return error;
-	*out = pos.seq;
-	return 0;
-}
-
-int kansa_store__uses(uint64_t *out, kansa_store *s, const uint8_t cti[16])
+int kansa_sqlite__uses(uint64_t *out, kansa_store *s, const uint8_t cti[16])
 {
 	sqlite3_stmt *st;
 	int rc, error = 0;
@@ -284,7 +279,7 @@ out:
 	return error;
 }
 
-int kansa_store__is_revoked(bool *out, uint64_t *seq_out, kansa_store *s,
+int kansa_sqlite__is_revoked(bool *out, uint64_t *seq_out, kansa_store *s,
     const uint8_t cti[KANSA_STORE_CTI_LEN])
 {
 	sqlite3_stmt *st;
@@ -311,7 +306,7 @@ out:
 	return error;
 }
 
-int kansa_store__find_leaf(uint64_t *seq_out, kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN])
+int kansa_sqlite__find_leaf(uint64_t *seq_out, kansa_store *s, const uint8_t leaf[KANSA_HASH_LEN])
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error;
@@ -343,7 +338,7 @@ out:
 /* Iteration: its own read-only connection, one snapshot                   */
 /* ---------------------------------------------------------------------- */
 
-int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_seq)
+int kansa_sqlite__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_seq)
 {
 	kansa_store_iter *it;
 	int rc, error;
@@ -353,6 +348,7 @@ int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_
 		return error;
 	if ((it = calloc(1, sizeof(*it))) == NULL)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+	it->eng = s->eng;
 	kansa_store__lock(s); /* the keyspec may change under rekey */
 	error = kansa_store__connect(&it->db, s, true);
 	kansa_store__unlock(s);
@@ -360,8 +356,8 @@ int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_
 		goto out;
 	if ((error = kansa_store__exec_db(it->db, "BEGIN", "cannot read ledger")) < 0)
 		goto out;
-	if ((rc = sqlite3_prepare_v2(it->db, "SELECT seq, time, kind, body, leaf_hash FROM entries"
-	    " WHERE seq >= ?1 ORDER BY seq", -1, &it->st, NULL)) != SQLITE_OK) {
+	if ((rc = sqlite3_prepare_v2(it->db, "SELECT seq, time, kind, body, leaf_hash,"
+	    " warrant_hash, decision, warrant_cti FROM entries WHERE seq >= ?1 ORDER BY seq", -1, &it->st, NULL)) != SQLITE_OK) {
 		error = kansa_store__sqlerr(it->db, rc, "cannot read ledger");
 		goto out;
 	}
@@ -376,11 +372,11 @@ int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_
 	*out = it;
 	it = NULL;
 out:
-	kansa_store__iter_free(it);
+	kansa_sqlite__iter_free(it);
 	return error;
 }
 
-int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it)
+int kansa_sqlite__iter_next(kansa_store_row *row, kansa_store_iter *it)
 {
 	int rc, error;
 	int64_t seq;
@@ -405,10 +401,11 @@ int kansa_store__iter_next(kansa_store_row *row, kansa_store_iter *it)
 		row->malformed = true;
 		return error;
 	}
+	row_extra(row, it->st, 5);
 	return 1;
 }
 
-void kansa_store__iter_free(kansa_store_iter *it)
+void kansa_sqlite__iter_free(kansa_store_iter *it)
 {
 	if (it == NULL)
 		return;
@@ -436,7 +433,7 @@ static bool writable(kansa_store *s, int *error)
 	return true;
 }
 
-int kansa_store__doc_put(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
+int kansa_sqlite__doc_put(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
     const uint8_t *body, size_t len)
 {
 	int error = 0;
@@ -467,7 +464,7 @@ int kansa_store__blob_out(uint8_t **out, size_t *len_out, sqlite3_stmt *st, int 
 	return 0;
 }
 
-int kansa_store__doc_get(uint8_t **body_out, size_t *len_out, int *kind_out, kansa_store *s,
+int kansa_sqlite__doc_get(uint8_t **body_out, size_t *len_out, int *kind_out, kansa_store *s,
     const uint8_t hash[KANSA_HASH_LEN])
 {
 	sqlite3_stmt *st;
@@ -496,7 +493,7 @@ out:
 	return error;
 }
 
-int kansa_store__meta_put(kansa_store *s, const char *key, const uint8_t *value, size_t len)
+int kansa_sqlite__meta_put(kansa_store *s, const char *key, const uint8_t *value, size_t len)
 {
 	sqlite3_stmt *st = NULL;
 	int error = 0;
@@ -541,7 +538,7 @@ static int meta_find(sqlite3_stmt **st, kansa_store *s, const char *key)
 	return kansa_store__sqlerr(s->db, rc, "cannot read meta");
 }
 
-int kansa_store__meta_get(uint8_t **value_out, size_t *len_out, kansa_store *s, const char *key)
+int kansa_sqlite__meta_get(uint8_t **value_out, size_t *len_out, kansa_store *s, const char *key)
 {
 	sqlite3_stmt *st = NULL;
 	int error;
@@ -557,7 +554,7 @@ int kansa_store__meta_get(uint8_t **value_out, size_t *len_out, kansa_store *s, 
 	return error;
 }
 
-int kansa_store__meta_get_secret(kansa_secret **out, kansa_store *s, const char *key)
+int kansa_sqlite__meta_get_secret(kansa_secret **out, kansa_store *s, const char *key)
 {
 	sqlite3_stmt *st = NULL;
 	int error;
@@ -575,7 +572,7 @@ int kansa_store__meta_get_secret(kansa_secret **out, kansa_store *s, const char 
 	return error;
 }
 
-int kansa_store__node_put(kansa_store *s, uint32_t level, uint64_t idx,
+int kansa_sqlite__node_put(kansa_store *s, uint32_t level, uint64_t idx,
     const uint8_t hash[KANSA_HASH_LEN])
 {
 	sqlite3_stmt *st = NULL;
@@ -611,7 +608,7 @@ int kansa_store__node_put(kansa_store *s, uint32_t level, uint64_t idx,
 	return error;
 }
 
-int kansa_store__node_get(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t level,
+int kansa_sqlite__node_get(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t level,
     uint64_t idx)
 {
 	sqlite3_stmt *st = NULL;
@@ -641,7 +638,7 @@ int kansa_store__node_get(uint8_t out[KANSA_HASH_LEN], kansa_store *s, uint32_t 
 	return error;
 }
 
-int kansa_store__checkpoint_put(kansa_store *s, uint64_t size, const uint8_t *note, size_t len)
+int kansa_sqlite__checkpoint_put(kansa_store *s, uint64_t size, const uint8_t *note, size_t len)
 {
 	sqlite3_stmt *st = NULL;
 	bool own_txn;
@@ -693,7 +690,7 @@ out:
 	return error;
 }
 
-int kansa_store__checkpoint_replace(kansa_store *s, uint64_t size, const uint8_t *old, size_t old_len,
+int kansa_sqlite__checkpoint_replace(kansa_store *s, uint64_t size, const uint8_t *old, size_t old_len,
     const uint8_t *note, size_t len)
 {
 	sqlite3_stmt *st = NULL;
@@ -775,7 +772,7 @@ out:
 	return error;
 }
 
-int kansa_store__checkpoint_get(uint8_t **note_out, size_t *len_out, kansa_store *s, uint64_t size)
+int kansa_sqlite__checkpoint_get(uint8_t **note_out, size_t *len_out, kansa_store *s, uint64_t size)
 {
 	int error;
 
@@ -788,7 +785,7 @@ int kansa_store__checkpoint_get(uint8_t **note_out, size_t *len_out, kansa_store
 	    "SELECT size, note FROM checkpoints WHERE size = ?1", &size);
 }
 
-int kansa_store__checkpoint_latest(uint64_t *size_out, uint8_t **note_out, size_t *len_out,
+int kansa_sqlite__checkpoint_latest(uint64_t *size_out, uint8_t **note_out, size_t *len_out,
     kansa_store *s)
 {
 	*size_out = 0;

@@ -28,7 +28,7 @@ static int hash_col(uint8_t out[KANSA_HASH_LEN], sqlite3_stmt *st, int col, cons
 	return 0;
 }
 
-int kansa_store__snap_count(uint64_t *out, kansa_store_iter *it)
+int kansa_sqlite__snap_count(uint64_t *out, kansa_store_iter *it)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, error;
@@ -50,7 +50,7 @@ int kansa_store__snap_count(uint64_t *out, kansa_store_iter *it)
 	return error;
 }
 
-int kansa_store__snap_doc_get(uint8_t **body_out, size_t *len_out, int *kind_out,
+int kansa_sqlite__snap_doc_get(uint8_t **body_out, size_t *len_out, int *kind_out,
     kansa_store_iter *it, const uint8_t hash[KANSA_HASH_LEN])
 {
 	int rc, error = 0;
@@ -76,7 +76,7 @@ int kansa_store__snap_doc_get(uint8_t **body_out, size_t *len_out, int *kind_out
 	return error;
 }
 
-int kansa_store__snap_node_get(uint8_t out[KANSA_HASH_LEN], kansa_store_iter *it, uint32_t level,
+int kansa_sqlite__snap_node_get(uint8_t out[KANSA_HASH_LEN], kansa_store_iter *it, uint32_t level,
     uint64_t idx)
 {
 	sqlite3_stmt *st = NULL;
@@ -101,7 +101,7 @@ int kansa_store__snap_node_get(uint8_t out[KANSA_HASH_LEN], kansa_store_iter *it
 	return error;
 }
 
-int kansa_store__snap_node_next(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
+int kansa_sqlite__snap_node_next(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
     kansa_store_iter *it, uint32_t level)
 {
 	sqlite3_stmt **st;
@@ -132,7 +132,7 @@ int kansa_store__snap_node_next(uint64_t *idx_out, uint8_t hash[KANSA_HASH_LEN],
 	return 1;
 }
 
-int kansa_store__snap_meta_get(uint8_t **value_out, size_t *len_out, kansa_store_iter *it,
+int kansa_sqlite__snap_meta_get(uint8_t **value_out, size_t *len_out, kansa_store_iter *it,
     const char *key)
 {
 	sqlite3_stmt *st = NULL;
@@ -214,7 +214,7 @@ static int pair_row(void *vctx, sqlite3_stmt *st)
 	return w->uses(w->ctx, cti ? cti : (const void *)"", n > 0 ? (size_t)n : 0, v);
 }
 
-int kansa_store__snap_checkpoints(kansa_store_iter *it,
+int kansa_sqlite__snap_checkpoints(kansa_store_iter *it,
     int (*fn)(void *ctx, uint64_t size, const uint8_t *note, size_t len), void *ctx)
 {
 	walk_ctx w = { fn, NULL, ctx };
@@ -223,7 +223,7 @@ int kansa_store__snap_checkpoints(kansa_store_iter *it,
 	    "cannot read checkpoints");
 }
 
-int kansa_store__snap_uses(kansa_store_iter *it,
+int kansa_sqlite__snap_uses(kansa_store_iter *it,
     int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t count), void *ctx)
 {
 	walk_ctx w = { NULL, fn, ctx };
@@ -232,7 +232,7 @@ int kansa_store__snap_uses(kansa_store_iter *it,
 	    "cannot read use counts");
 }
 
-int kansa_store__snap_revocations(kansa_store_iter *it,
+int kansa_sqlite__snap_revocations(kansa_store_iter *it,
     int (*fn)(void *ctx, const uint8_t *cti, size_t cti_len, uint64_t seq), void *ctx)
 {
 	walk_ctx w = { NULL, fn, ctx };
@@ -242,7 +242,7 @@ int kansa_store__snap_revocations(kansa_store_iter *it,
 }
 
 /* REQ: AUDIT-TREE-EXTRA the rows a tree of @p size does not have */
-int kansa_store__snap_nodes_extra(kansa_store_iter *it, uint64_t size,
+int kansa_sqlite__snap_nodes_extra(kansa_store_iter *it, uint64_t size,
     int (*fn)(void *ctx, int64_t level, int64_t idx, bool malformed), void *ctx)
 {
 	sqlite3_stmt *st = NULL;
@@ -268,4 +268,54 @@ int kansa_store__snap_nodes_extra(kansa_store_iter *it, uint64_t size,
 		error = kansa_store__sqlerr(it->db, rc, "cannot read merkle nodes");
 	sqlite3_finalize(st);
 	return error;
+}
+
+typedef struct {
+	int (*doc)(void *ctx, const uint8_t *hash, int kind, const uint8_t *body, size_t len);
+	int (*meta)(void *ctx, const char *key, const uint8_t *value, size_t len);
+	void *ctx;
+} copy_ctx;
+
+static int doc_row(void *vctx, sqlite3_stmt *st)
+{
+	copy_ctx *c = vctx;
+	const void *body = sqlite3_column_blob(st, 2);
+	int n = sqlite3_column_bytes(st, 2);
+	uint8_t hash[KANSA_HASH_LEN];
+	int error;
+
+	if ((error = hash_col(hash, st, 0, "document")) < 0)
+		return error;
+	return c->doc(c->ctx, hash, sqlite3_column_int(st, 1), body ? body : (const void *)"",
+	    n > 0 ? (size_t)n : 0);
+}
+
+static int meta_row(void *vctx, sqlite3_stmt *st)
+{
+	copy_ctx *c = vctx;
+	const unsigned char *key = sqlite3_column_text(st, 0);
+	const void *v = sqlite3_column_blob(st, 1);
+	int n = sqlite3_column_bytes(st, 1);
+
+	if (key == NULL)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "meta: a row without a key");
+	return c->meta(c->ctx, (const char *)key, v ? v : (const void *)"", n > 0 ? (size_t)n : 0);
+}
+
+int kansa_sqlite__snap_docs(kansa_store_iter *it,
+    int (*fn)(void *ctx, const uint8_t *hash, int kind, const uint8_t *body, size_t len), void *ctx)
+{
+	copy_ctx c = { fn, NULL, ctx };
+
+	return snap_walk(it, "SELECT hash, kind, body FROM documents ORDER BY hash", doc_row, &c,
+	    "cannot read documents");
+}
+
+int kansa_sqlite__snap_meta(kansa_store_iter *it,
+    int (*fn)(void *ctx, const char *key, const uint8_t *value, size_t len), void *ctx)
+{
+	copy_ctx c = { NULL, fn, ctx };
+
+	return snap_walk(it, "SELECT key, value FROM meta ORDER BY key", meta_row, &c,
+	    "cannot read meta");
 }

@@ -21,7 +21,7 @@ pkg-config --exists kansa && ok "pkg-config finds kansa in the build tree" || no
 [ "$(pkg-config --modversion kansa)" = "$(kansa --version | sed 's/^kansa //')" ] &&
 	ok "its version is the program's" || not_ok "version $(pkg-config --modversion kansa)"
 static=$(pkg-config --static --libs kansa)
-for l in -lkansa -ljansson -lcbor -lsqlcipher -lgit2 -lcrypto -lpthread; do
+for l in -lkansa -ljansson -lcbor -lsqlcipher -lpq -lgit2 -lcrypto -lpthread; do
 	case " $static " in *" $l "*) ok "--static --libs has $l" ;; *) not_ok "--static --libs lacks $l: $static" ;; esac
 done
 # the installed kansa.pc says the same (Requires.private)
@@ -57,7 +57,7 @@ expect_grep "^deny: " err.txt "integrator says deny on error"
 # shellcheck disable=SC2046
 if $CC -std=c11 -o integrator-mixed "$KANSA_SRCDIR/docs/examples/integrator.c" $(pkg-config --cflags kansa) \
 	-L"$(pkg-config --variable=libdir kansa)" -Wl,-Bstatic -lkansa -Wl,-Bdynamic \
-	$(pkg-config --libs libcrypto libgit2 sqlcipher libcbor jansson) -lpthread 2> cc.txt; then
+	$(pkg-config --libs libcrypto libgit2 sqlcipher libpq libcbor jansson) -lpthread 2> cc.txt; then
 	ok "libkansa links statically with the rest shared"
 	ldd integrator-mixed | grep -q libkansa && not_ok "integrator-mixed still needs libkansa.so" ||
 		ok "integrator-mixed needs no libkansa.so"

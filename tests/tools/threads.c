@@ -156,7 +156,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: threads DIR\n");
 		return 99;
 	}
-	snprintf(db, sizeof(db), "%s/threads.db", argv[1]);
+	/* KANSA_TEST_DB_URI: the same on a PostgreSQL ledger (tests/cli/pg-threads.sh) */
+	if (getenv("KANSA_TEST_DB_URI") && getenv("KANSA_TEST_DB_URI")[0])
+		snprintf(db, sizeof(db), "%s", getenv("KANSA_TEST_DB_URI"));
+	else
+		snprintf(db, sizeof(db), "%s/threads.db", argv[1]);
 	commission_make(&sh.c, NULL, now);
 	make_policies(&sh, now);
 	snprintf(sh.c.db, sizeof(sh.c.db), "%s", db);

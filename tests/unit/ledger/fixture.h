@@ -11,7 +11,39 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "kansa.h"
+
+/*
+ * KANSA_TEST_DB_URI names a PostgreSQL database (tests/unit/ledger-pg.sh):
+ * the ledger of a fixture is then made there (the database emptied first)
+ * instead of in a file. Criterion must run one test at a time then.
+ */
+static inline void fixture_pg_target(char *db, size_t size)
+{
+	const char *uri = getenv("KANSA_TEST_DB_URI");
+	PGconn *c;
+	PGresult *r;
+
+	if (uri == NULL || uri[0] == '\0')
+		return;
+	cr_assert_lt(strlen(uri), size, "KANSA_TEST_DB_URI is too long for the fixture");
+	snprintf(db, size, "%s", uri);
+	c = PQconnectdb(uri);
+	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+	r = PQexec(c, "SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+	cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* At the top of a test that needs a ledger file, or two ledgers at once
+ * (the test database holds one), or rekey (refused on PostgreSQL). */
+#define FIXTURE_FILE_ONLY() do { \
+	if (getenv("KANSA_TEST_DB_URI") && getenv("KANSA_TEST_DB_URI")[0]) \
+		cr_skip_test("needs a ledger file (KANSA_TEST_DB_URI is set)"); \
+} while (0)
 
 typedef struct {
 	char dir[64], db[128];
@@ -66,6 +98,7 @@ static inline void fixture_make_with(ledger_fixture *f, uint64_t max_uses, const
 	snprintf(f->dir, sizeof(f->dir), "/tmp/kansa-ledger-XXXXXX");
 	cr_assert_not_null(mkdtemp(f->dir));
 	snprintf(f->db, sizeof(f->db), "%s/l.db", f->dir);
+	fixture_pg_target(f->db, sizeof(f->db));
 	cr_assert_eq(kansa_secret_from(&f->dbkey,
 	    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 64), 0);
 	for (int i = 0; i < 3; i++) {

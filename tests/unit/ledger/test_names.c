@@ -71,6 +71,7 @@ static void second_name_refused(ledger_fixture *f, kansa_ledger *lg1, const char
 
 Test(ledger_open, refuses_a_writer_under_a_hard_link, .timeout = KANSA_HANG_GUARD)
 {
+	FIXTURE_FILE_ONLY();
 	ledger_fixture f;
 	kansa_ledger *lg1 = NULL, *lg2 = NULL;
 	char link_name[160];

@@ -134,6 +134,7 @@ Test(receipt_verify, refuses_an_expired_receipt, .timeout = 60)
 /* REQ: RECEIPT-KID REQ: RECEIPT-LOG */
 Test(receipt_verify, refuses_another_logs_key, .timeout = 60)
 {
+	FIXTURE_FILE_ONLY();
 	rfix x, y;
 	kansa_receipt r;
 	kansa_receipt_info ri;

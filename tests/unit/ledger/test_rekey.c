@@ -61,16 +61,19 @@ static void rekey_to(const char *key_text)
 /* REQ: LEDGER-REKEY */
 Test(ledger_rekey, raw_key_to_raw_key, .timeout = KANSA_HANG_GUARD)
 {
+	FIXTURE_FILE_ONLY();
 	rekey_to("fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210");
 }
 
 Test(ledger_rekey, raw_key_to_passphrase, .timeout = KANSA_HANG_GUARD)
 {
+	FIXTURE_FILE_ONLY();
 	rekey_to("correct horse battery staple");
 }
 
 Test(ledger_rekey, refused_while_open_elsewhere_and_read_only, .timeout = KANSA_HANG_GUARD)
 {
+	FIXTURE_FILE_ONLY();
 	ledger_fixture f;
 	kansa_ledger *a = NULL, *b = NULL;
 	kansa_secret *nk = NULL, *empty = NULL;

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "keys/keys.h"
 #include "ledger/store/store.h"
 
@@ -23,6 +25,48 @@ static inline void tmp_db(char *dir, size_t dsize, char *path, size_t psize)
 	cr_assert_not_null(mkdtemp(dir));
 	snprintf(path, psize, "%s/ledger.db", dir);
 }
+
+/*
+ * KANSA_TEST_DB_URI names a PostgreSQL database (tests/unit/store-pg.sh
+ * makes one): the engine-independent tests then run against it instead of
+ * a SQLCipher file, and the file tests skip. Criterion must run one test
+ * at a time then (--jobs 1): each test empties that database first.
+ */
+static inline const char *test_db_uri(void)
+{
+	const char *u = getenv("KANSA_TEST_DB_URI");
+	return u && u[0] ? u : NULL;
+}
+
+/* Run SQL on the test database (libpq, one connection per call). */
+static inline void pg_sql(const char *sql)
+{
+	PGconn *c = PQconnectdb(test_db_uri());
+	PGresult *r;
+
+	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+	r = PQexec(c, sql);
+	cr_assert(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK,
+	    "%s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* The ledger to test: a file in a fresh directory, or the emptied database. */
+static inline void test_target(char *dir, size_t dsize, char *path, size_t psize)
+{
+	tmp_db(dir, dsize, path, psize);
+	if (test_db_uri()) {
+		snprintf(path, psize, "%s", test_db_uri());
+		pg_sql("SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+	}
+}
+
+/* At the top of a test of the SQLCipher file itself. */
+#define FILE_ENGINE_ONLY() do { \
+	if (test_db_uri()) \
+		cr_skip_test("a test of the SQLCipher file (KANSA_TEST_DB_URI is set)"); \
+} while (0)
 
 static inline void rm_db(const char *dir)
 {

@@ -81,6 +81,7 @@ static bool exists(const char *p)
 
 Test(store_readonly, a_read_only_file_at_rest_makes_no_wal_or_shm)
 {
+	FILE_ENGINE_ONLY();
 	kansa_store *s = NULL;
 	uint64_t n = 0;
 
@@ -103,6 +104,7 @@ Test(store_readonly, a_read_only_file_at_rest_makes_no_wal_or_shm)
 
 Test(store_readonly, a_failed_read_only_open_makes_no_wal_or_shm)
 {
+	FILE_ENGINE_ONLY();
 	kansa_secret *k = secret(RAW_KEY_B);
 	kansa_store *s = NULL;
 
@@ -116,6 +118,7 @@ Test(store_readonly, a_failed_read_only_open_makes_no_wal_or_shm)
 
 Test(store_readonly, a_live_wal_is_read_through_sqlite)
 {
+	FILE_ENGINE_ONLY();
 	kansa_store *w = NULL, *r = NULL;
 	uint64_t n = 0;
 
@@ -137,6 +140,7 @@ Test(store_readonly, a_live_wal_is_read_through_sqlite)
 
 Test(store_readonly, a_writer_keeps_its_log_out_of_the_file_under_an_immutable_reader)
 {
+	FILE_ENGINE_ONLY();
 	kansa_store *w = NULL, *r = NULL;
 	uint64_t n = 0;
 	pid_t pid;

@@ -1,0 +1,64 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# A throw-away PostgreSQL cluster for the tests of the PostgreSQL storage
+# engine (sourced, not run; after tests/cli/lib.sh or on its own).
+#
+#   pg_cluster_start DIR   make a cluster in DIR (initdb), start it on a Unix
+#                          socket inside DIR (no TCP port), create database
+#                          "kansa", and set KANSA_PG_URI to its URI
+#   pg_cluster_stop DIR    stop it (immediate) and remove DIR
+#   pg_cluster_psql SQL [DB]  run SQL on that database, or on DB (psql, quiet,
+#                          errors stop)
+#
+# PostgreSQL refuses to run as root: as root the cluster runs as "nobody".
+# PG_BINDIR names the server programs (default: the newest of
+# /usr/lib/postgresql/*/bin, else the PATH). pg_cluster_have returns 1 when
+# they are missing (a test then skips with exit 77).
+
+pg_cluster_bindir() {
+	if [ -n "${PG_BINDIR:-}" ]; then echo "$PG_BINDIR"; return; fi
+	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+		[ -x "$d/initdb" ] && { echo "$d"; return; }
+	done
+	dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)"
+}
+
+pg_cluster_have() {
+	b=$(pg_cluster_bindir)
+	[ -x "$b/initdb" ] && [ -x "$b/pg_ctl" ] && [ -x "$b/postgres" ] &&
+		{ [ -x "$b/psql" ] || command -v psql >/dev/null; }
+}
+
+# pg_as CMD...: run CMD as the cluster's owner
+pg_as() {
+	if [ "$(id -u)" -eq 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi
+}
+
+pg_cluster_start() {
+	pgdir=$1
+	b=$(pg_cluster_bindir)
+	mkdir -p "$pgdir" && chmod 700 "$pgdir" || return 1
+	[ "$(id -u)" -eq 0 ] && chown nobody "$pgdir"
+	# trust on the socket only: the socket lives in a 0700 directory
+	pg_as "$b/initdb" -D "$pgdir/data" -U kansa -A trust -E UTF8 --no-sync >"$pgdir/initdb.log" 2>&1 ||
+		{ cat "$pgdir/initdb.log" >&2; return 1; }
+	pg_as "$b/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
+		-o "-c listen_addresses='' -c unix_socket_directories='$pgdir' -c fsync=on -c max_connections=40" \
+		start >/dev/null 2>&1 || { cat "$pgdir/server.log" >&2; return 1; }
+	PG_CLUSTER_DIR=$pgdir
+	pg_psql_bin=$b/psql
+	[ -x "$pg_psql_bin" ] || pg_psql_bin=psql
+	"$pg_psql_bin" -q -h "$pgdir" -U kansa -d postgres -c "CREATE DATABASE kansa" >/dev/null || return 1
+	KANSA_PG_URI="postgresql:///kansa?host=$pgdir&user=kansa"
+	export KANSA_PG_URI PG_CLUSTER_DIR
+}
+
+pg_cluster_psql() {
+	"$pg_psql_bin" -q -X -v ON_ERROR_STOP=1 -h "$PG_CLUSTER_DIR" -U kansa -d "${2:-kansa}" -At -c "$1"
+}
+
+pg_cluster_stop() {
+	b=$(pg_cluster_bindir)
+	[ -d "$1/data" ] && pg_as "$b/pg_ctl" -D "$1/data" -m immediate -w stop >/dev/null 2>&1
+	rm -rf "$1"
+}

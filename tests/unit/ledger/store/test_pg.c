@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ledger/store/pg*.c: what only the PostgreSQL engine has (design §13):
+ * rows sealed by kansa (ciphertext only in the database, a changed byte or
+ * a row moved to another place is KANSA_EVERIFY), warrant ids as keyed
+ * MACs, a wrong key, refused rekey, open and create errors. Skipped unless
+ * KANSA_TEST_DB_URI names a database (tests/unit/store-pg.sh).
+ */
+#include "tests/unit/hang_guard.h"
+
+#include "helpers.h"
+
+static char dir[64], path[512];
+
+static void setup(void)
+{
+	if (!test_db_uri())
+		return;
+	test_target(dir, sizeof(dir), path, sizeof(path));
+}
+
+static void teardown(void)
+{
+	if (test_db_uri())
+		rm_db(dir);
+}
+
+#define PG_ONLY() do { \
+	if (!test_db_uri()) \
+		cr_skip_test("KANSA_TEST_DB_URI is not set (tests/unit/store-pg.sh sets it)"); \
+} while (0)
+
+static int open_pg(kansa_store **s, const char *key, int flags)
+{
+	kansa_secret *k = secret(key);
+	int error = kansa_store__open(s, path, k, flags);
+	kansa_secret_free(k);
+	return error;
+}
+
+/* One integer (count) of a query on the test database. */
+static long pg_count(const char *sql)
+{
+	PGconn *c = PQconnectdb(test_db_uri());
+	PGresult *r;
+	long n;
+
+	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+	r = PQexec(c, sql);
+	cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
+	n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	PQfinish(c);
+	return n;
+}
+
+TestSuite(store_pg, .init = setup, .fini = teardown, .timeout = KANSA_HANG_GUARD);
+
+Test(store_pg, open_create_and_keys)
+{
+	kansa_store *s = NULL;
+	kansa_secret *k;
+
+	PG_ONLY();
+	cr_expect_eq(open_pg(&s, RAW_KEY_A, 0), KANSA_ENOTFOUND, "%s", kansa_error_last()->message);
+	cr_expect_null(s);
+	cr_expect_eq(open_pg(&s, RAW_KEY_A, KANSA_STORE_CREATE | KANSA_STORE_READONLY), KANSA_EINVAL);
+	cr_assert_eq(open_pg(&s, RAW_KEY_A, KANSA_STORE_CREATE), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(append_simple(s, "a", NULL), 0, "%s", kansa_error_last()->message);
+	/* REQ: STORE-PG-REKEY refused, and the ledger is unchanged */
+	k = secret(RAW_KEY_B);
+	cr_expect_eq(kansa_store__rekey(s, k), KANSA_EINVAL);
+	kansa_secret_free(k);
+	kansa_store__close(s);
+	/* CREATE never clobbers */
+	cr_expect_eq(open_pg(&s, RAW_KEY_A, KANSA_STORE_CREATE), KANSA_EEXISTS);
+	/* REQ: LEDGER-KEY-3 a wrong key (raw or passphrase) is KANSA_EKEY */
+	cr_expect_eq(open_pg(&s, RAW_KEY_B, 0), KANSA_EKEY);
+	cr_expect_str_eq(kansa_error_last()->message, "wrong database key (or not a kansa ledger)");
+	cr_expect_eq(open_pg(&s, "correct horse", 0), KANSA_EKEY);
+	cr_expect_null(s);
+	/* Either case of hex digits is the same key. */
+	char upper[65];
+	for (int i = 0; i < 64; i++)
+		upper[i] = (char)((RAW_KEY_A[i] >= 'a' && RAW_KEY_A[i] <= 'f') ? RAW_KEY_A[i] - 32 : RAW_KEY_A[i]);
+	upper[64] = 0;
+	cr_assert_eq(open_pg(&s, upper, KANSA_STORE_READONLY), 0, "%s", kansa_error_last()->message);
+	cr_expect_eq(append_simple(s, "ro", NULL), KANSA_EIO);
+	cr_expect_eq(check_chain(s), 1);
+	kansa_store__close(s);
+	/* an unknown schema version is refused */
+	pg_sql("UPDATE store_info SET schema_version = 99");
+	cr_expect_eq(open_pg(&s, RAW_KEY_A, 0), KANSA_EFORMAT);
+	cr_expect(strstr(kansa_error_last()->message, "schema version 99") != NULL, "%s",
+	    kansa_error_last()->message);
+}
+
+/* An entry with a warrant use, a document, and a meta value. */
+static kansa_store *populated(uint8_t doc_hash[KANSA_HASH_LEN], const uint8_t cti[16])
+{
+	kansa_store *s = NULL;
+	tentry t = { .tag = "first", .doc = "the document text", .has_warrant = true, .allowed = true };
+
+	memcpy(t.warrant_cti, cti, 16);
+	memset(t.warrant_hash, 0x55, KANSA_HASH_LEN);
+	cr_assert_eq(open_pg(&s, RAW_KEY_A, KANSA_STORE_CREATE), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(kansa_store__append(s, tbuild, &t, NULL), 0, "%s", kansa_error_last()->message);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(append_simple(s, "more", NULL), 0);
+	cr_assert_eq(kansa_store__meta_put(s, "log.seed", (const uint8_t *)"seed-in-clear?", 14), 0);
+	cr_assert_eq(kansa_sha256(doc_hash, (const uint8_t *)"the document text", 17), 0);
+	return s;
+}
+
+/* REQ: STORE-PG-SEAL the database holds ciphertext and MACs only */
+Test(store_pg, rows_are_sealed)
+{
+	uint8_t h[KANSA_HASH_LEN], cti[16], *body = NULL;
+	char sql[512], hex[33];
+	uint64_t uses;
+	size_t len;
+
+	PG_ONLY();
+	memset(cti, 0x3c, sizeof(cti));
+	kansa_store *s = populated(h, cti);
+	cr_expect_eq(pg_count("SELECT count(*) FROM entries"), 4);
+	cr_expect_eq(pg_count("SELECT count(*) FROM entries WHERE position('entry '::bytea IN body) > 0"), 0,
+	    "an entry body is in clear");
+	/* the check can find what is there */
+	cr_expect_eq(pg_count("SELECT count(*) FROM entries WHERE position('\\x00'::bytea IN '\\x0000'::bytea) > 0"), 4);
+	cr_expect_eq(pg_count("SELECT count(*) FROM documents WHERE position('document'::bytea IN body) > 0"), 0);
+	cr_expect_eq(pg_count("SELECT count(*) FROM meta WHERE position('seed'::bytea IN value) > 0"), 0);
+	kansa_hex_encode(hex, cti, sizeof(cti));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM uses WHERE position('\\x%s'::bytea IN cti) > 0"
+	    " OR position('\\x%s'::bytea IN cti_mac) > 0", hex, hex);
+	cr_expect_eq(pg_count(sql), 0, "a warrant id is in clear in uses");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM entries WHERE position('\\x%s'::bytea IN body) > 0"
+	    " OR position('\\x%s'::bytea IN warrant_mac) > 0", hex, hex);
+	cr_expect_eq(pg_count(sql), 0, "a warrant id is in clear in entries");
+	/* and kansa reads it all back */
+	cr_assert_eq(kansa_store__uses(&uses, s, cti), 0);
+	cr_expect_eq(uses, 1);
+	cr_assert_eq(kansa_store__doc_get(&body, &len, NULL, s, h), 0);
+	cr_expect_eq(len, 17);
+	free(body);
+	cr_expect_eq(check_chain(s), 4);
+	kansa_store__close(s);
+}
+
+/* REQ: STORE-PG-TAMPER a changed ciphertext, a changed clear column or a
+ * row moved to another seq does not open: KANSA_EVERIFY, and the iterator
+ * hands the audit a malformed row at that seq */
+Test(store_pg, tampered_rows_are_everify)
+{
+	uint8_t h[KANSA_HASH_LEN], cti[16], *p = NULL;
+	kansa_store_iter *it = NULL;
+	kansa_store_row row;
+	size_t len;
+	int rc, bad = 0, good = 0;
+
+	PG_ONLY();
+	memset(cti, 0x3d, sizeof(cti));
+	kansa_store *s = populated(h, cti);
+
+	pg_sql("UPDATE entries SET body = set_byte(body, 20, get_byte(body, 20) # 1) WHERE seq = 1");
+	cr_expect_eq(kansa_store__get(&row, s, 1), KANSA_EVERIFY);
+	cr_expect(strstr(kansa_error_last()->message, "entry 1") != NULL, "%s", kansa_error_last()->message);
+	cr_assert_eq(kansa_store__iter_new(&it, s, 0), 0);
+	while ((rc = kansa_store__iter_next(&row, it)) == 1 || (rc == KANSA_EFORMAT && row.malformed)) {
+		if (rc == 1) {
+			good++;
+		} else {
+			bad++;
+			cr_expect_eq(row.seq, 1);
+		}
+	}
+	cr_expect_eq(rc, 0);
+	cr_expect_eq(good, 3);
+	cr_expect_eq(bad, 1);
+	kansa_store__iter_free(it);
+	pg_sql("UPDATE entries SET body = set_byte(body, 20, get_byte(body, 20) # 1) WHERE seq = 1");
+	cr_assert_eq(kansa_store__get(&row, s, 1), 0, "restored");
+	kansa_store__row_dispose(&row);
+
+	/* the clear columns are bound to the body */
+	pg_sql("UPDATE entries SET time = time + 1 WHERE seq = 2");
+	cr_expect_eq(kansa_store__get(&row, s, 2), KANSA_EVERIFY);
+	pg_sql("UPDATE entries SET time = time - 1, kind = 2 WHERE seq = 2");
+	cr_expect_eq(kansa_store__get(&row, s, 2), KANSA_EVERIFY);
+	pg_sql("UPDATE entries SET kind = 1 WHERE seq = 2");
+	/* a body moved to another seq */
+	pg_sql("UPDATE entries SET body = (SELECT body FROM entries WHERE seq = 3) WHERE seq = 2");
+	cr_expect_eq(kansa_store__get(&row, s, 2), KANSA_EVERIFY);
+
+	pg_sql("UPDATE documents SET body = set_byte(body, 14, get_byte(body, 14) # 128)");
+	cr_expect_eq(kansa_store__doc_get(&p, &len, NULL, s, h), KANSA_EVERIFY);
+	cr_expect_null(p);
+	pg_sql("UPDATE meta SET value = set_byte(value, 13, get_byte(value, 13) # 1) WHERE key = 'log.seed'");
+	cr_expect_eq(kansa_store__meta_get(&p, &len, s, "log.seed"), KANSA_EVERIFY);
+	cr_expect_null(p);
+	kansa_store__close(s);
+}
+
+/* REQ: LEDGER-FORK-1 the writers' lock is inside the database: while another
+ * session holds it, an append waits, and past the busy timeout is
+ * KANSA_ELOCKED with nothing written */
+Test(store_pg, another_sessions_write_lock_is_elocked, .timeout = KANSA_HANG_GUARD)
+{
+	kansa_store *s = NULL;
+	PGconn *c;
+	PGresult *r;
+	uint64_t n;
+
+	PG_ONLY();
+	cr_assert_eq(open_pg(&s, RAW_KEY_A, KANSA_STORE_CREATE), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(append_simple(s, "a", NULL), 0);
+	c = PQconnectdb(test_db_uri());
+	cr_assert_eq(PQstatus(c), CONNECTION_OK);
+	r = PQexec(c, "BEGIN; SELECT pg_advisory_xact_lock(1802400609)"); /* "knsa", pg.c */
+	cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQresultErrorMessage(r));
+	PQclear(r);
+	cr_expect_eq(append_simple(s, "b", NULL), KANSA_ELOCKED, "%s", kansa_error_last()->message);
+	PQclear(PQexec(c, "ROLLBACK"));
+	PQfinish(c);
+	cr_assert_eq(kansa_store__count(&n, s), 0);
+	cr_expect_eq(n, 1);
+	cr_expect_eq(append_simple(s, "c", NULL), 0, "the lock is free again");
+	cr_expect_eq(check_chain(s), 2);
+	kansa_store__close(s);
+}
+
+/* A connection lost between transactions (a server restart, a failover)
+ * is made again: the next append goes on, on one chain. */
+Test(store_pg, a_lost_connection_is_made_again)
+{
+	kansa_store *s = NULL;
+	uint64_t seq;
+
+	PG_ONLY();
+	cr_assert_eq(open_pg(&s, RAW_KEY_A, KANSA_STORE_CREATE), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(append_simple(s, "a", NULL), 0);
+	cr_expect_geq(pg_count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+	    " WHERE datname = current_database() AND pid <> pg_backend_pid()"), 1);
+	cr_assert_eq(append_simple(s, "b", &seq), 0, "%s", kansa_error_last()->message);
+	cr_expect_eq(seq, 1);
+	cr_expect_eq(check_chain(s), 2);
+	kansa_store__close(s);
+}
