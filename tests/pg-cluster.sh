@@ -9,6 +9,9 @@
 #   pg_cluster_stop DIR    stop it (immediate) and remove DIR
 #   pg_cluster_psql SQL [DB]  run SQL on that database, or on DB (psql, quiet,
 #                          errors stop)
+#   pg_cluster_for_test [CLEANUP]  skip the test (exit 77) without the server
+#                          programs, else start a cluster in a new directory
+#                          $PGD, stopped (and CLEANUP run) at exit
 #
 # PostgreSQL refuses to run as root: as root the cluster runs as "nobody".
 # PG_BINDIR names the server programs (default: the newest of
@@ -61,4 +64,19 @@ pg_cluster_stop() {
 	b=$(pg_cluster_bindir)
 	[ -d "$1/data" ] && pg_as "$b/pg_ctl" -D "$1/data" -m immediate -w stop >/dev/null 2>&1
 	rm -rf "$1"
+}
+
+pg_cluster_for_test() {
+	if ! pg_cluster_have; then
+		echo "skip: PostgreSQL server programs not found (apt-get install postgresql, or set PG_BINDIR)"
+		exit 77
+	fi
+	if [ "$(id -u)" -eq 0 ] && ! command -v runuser >/dev/null; then
+		echo "skip: running as root and runuser is missing (postgres refuses to run as root)"
+		exit 77
+	fi
+	PGD=$(mktemp -u /tmp/kansa-pg-XXXXXX)
+	pg_cleanup=${1:-:}
+	trap 'pg_cluster_stop "$PGD"; eval "$pg_cleanup"' EXIT
+	pg_cluster_start "$PGD" || { echo "cannot start a PostgreSQL cluster"; exit 99; }
 }

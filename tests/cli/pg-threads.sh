@@ -9,17 +9,7 @@ top=${KANSA_SRCDIR:-$(dirname "$0")/../..}
 . "$top/tests/cli/lib.sh"
 . "$top/tests/pg-cluster.sh"
 
-if ! pg_cluster_have; then
-	echo "skip: PostgreSQL server programs not found (apt-get install postgresql, or set PG_BINDIR)"
-	exit 77
-fi
-if [ "$(id -u)" -eq 0 ] && ! command -v runuser >/dev/null; then
-	echo "skip: running as root and runuser is missing (postgres refuses to run as root)"
-	exit 77
-fi
-PGD=$(mktemp -u /tmp/kansa-pg-XXXXXX)
-trap 'pg_cluster_stop "$PGD"; rm -rf "$T"' EXIT
-pg_cluster_start "$PGD" || { echo "cannot start a PostgreSQL cluster"; exit 99; }
+pg_cluster_for_test 'rm -rf "$T"'
 
 expect_exit 0 "checks, info and activations from threads on PostgreSQL: no deadlock, one chain" -- \
 	env KANSA_TEST_DB_URI="$KANSA_PG_URI" timeout 300 "$KANSA_BUILDDIR/tests/tools/threads" "$T"

@@ -9,17 +9,7 @@ top=${KANSA_SRCDIR:-$(dirname "$0")/../..}
 build=${KANSA_BUILDDIR:-.}
 . "$top/tests/pg-cluster.sh"
 
-if ! pg_cluster_have; then
-	echo "skip: PostgreSQL server programs not found (apt-get install postgresql, or set PG_BINDIR)"
-	exit 77
-fi
-if [ "$(id -u)" -eq 0 ] && ! command -v runuser >/dev/null; then
-	echo "skip: running as root and runuser is missing (postgres refuses to run as root)"
-	exit 77
-fi
-PGD=$(mktemp -u /tmp/kansa-pg-XXXXXX)
-trap 'pg_cluster_stop "$PGD"' EXIT
-pg_cluster_start "$PGD" || { echo "cannot start a PostgreSQL cluster"; exit 99; }
+pg_cluster_for_test
 KANSA_TEST_DB_URI=$KANSA_PG_URI
 export KANSA_TEST_DB_URI
 # under make check-valgrind (KANSA_VALGRIND=1) the program runs through memcheck
