@@ -289,31 +289,22 @@ PGconn *kansa_pg__conn(kansa_store *s)
 /* Keys                                                                    */
 /* ---------------------------------------------------------------------- */
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The key file's 32-byte input key: 64 hex digits decoded, or scrypt of a passphrase. */
 static int input_key(uint8_t ikm[KANSA_HASH_LEN], const kansa_secret *key,
     const uint8_t salt[KANSA_PG_SALT_LEN])
 {
-	const uint8_t *p = kansa_secret_data(key);
+	char hex[2 * KANSA_HASH_LEN + 1];
 	bool raw = kansa_secret_len(key) == 2 * KANSA_HASH_LEN;
 
-	for (size_t i = 0; raw && i < 2 * KANSA_HASH_LEN; i++)
-		raw = hexval(p[i]) >= 0;
+	if (raw) {
+		memcpy(hex, kansa_secret_data(key), 2 * KANSA_HASH_LEN);
+		hex[2 * KANSA_HASH_LEN] = '\0';
+		raw = kansa_hex_decode(ikm, KANSA_HASH_LEN, hex) == 0;
+		kansa_wipe(hex, sizeof(hex));
+	}
 	if (!raw)
 		return kansa_kdf_scrypt(ikm, KANSA_HASH_LEN, key, salt, KANSA_PG_SALT_LEN,
 		    KANSA_STORE_SCRYPT_N, KANSA_STORE_SCRYPT_R, KANSA_STORE_SCRYPT_P);
-	for (size_t i = 0; i < KANSA_HASH_LEN; i++)
-		ikm[i] = (uint8_t)(hexval(p[2 * i]) << 4 | hexval(p[2 * i + 1]));
 	return 0;
 }
 
