@@ -22,15 +22,19 @@ void kansa_error_clear(void)
 	memset(&last_error, 0, sizeof(last_error));
 }
 
+/* The message is formatted apart and then copied in, so that an argument may
+ * be the last error's own message (a message passed on with a new code). */
 int kansa_error_vset(int code, int klass, const char *fmt, va_list ap)
 {
+	char message[sizeof(last_error.message)];
+
+	if (fmt == NULL)
+		snprintf(message, sizeof(message), "%s", kansa_strerror(code));
+	else
+		vsnprintf(message, sizeof(message), fmt, ap);
 	last_error.code = code;
 	last_error.klass = klass;
-	if (fmt == NULL) {
-		snprintf(last_error.message, sizeof(last_error.message), "%s", kansa_strerror(code));
-		return code;
-	}
-	vsnprintf(last_error.message, sizeof(last_error.message), fmt, ap);
+	memcpy(last_error.message, message, sizeof(message));
 	return code;
 }
 

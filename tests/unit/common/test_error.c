@@ -18,6 +18,17 @@ Test(kansa_error, records_code_class_and_message)
 	cr_expect_str_eq(kansa_error_last()->message, "scope.targets[2]: offset 7: bad");
 }
 
+Test(kansa_error, passes_its_own_message_on)
+{
+	kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_CBOR, "not a map");
+	kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_OS, "the answer (%s): treated as deny", kansa_error_last()->message);
+	cr_expect_str_eq(kansa_error_last()->message, "the answer (not a map): treated as deny");
+	cr_expect_eq(kansa_error_last()->code, KANSA_EIO);
+	kansa_error_set_str(KANSA_EVERIFY, kansa_error_last()->message);
+	cr_expect_str_eq(kansa_error_last()->message, "the answer (not a map): treated as deny");
+	cr_expect_eq(kansa_error_last()->code, KANSA_EVERIFY);
+}
+
 static void *other_thread(void *arg)
 {
 	(void)arg;
