@@ -87,21 +87,10 @@ out:
 
 /* ---- the body, for a client ------------------------------------------ */
 
-/* Append @p n bytes that a libcbor encoder wrote into @p tmp (0: it failed). */
-static int put_head(uint8_t *out, size_t *at, size_t cap, const uint8_t *tmp, size_t n)
-{
-	if (n == 0 || n > cap - *at)
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_CBOR, "check body: an item head failed");
-	memcpy(out + *at, tmp, n);
-	*at += n;
-	return 0;
-}
-
 int kansa_check_body_cbor(uint8_t **out, size_t *out_len, const uint8_t *warrant, size_t warrant_len,
     const uint8_t *request, size_t request_len)
 {
-	uint8_t head[16], *b;
-	size_t cap, at = 0;
+	kansa_buf b = KANSA_BUF_INIT(SIZE_MAX);
 	int error;
 
 	if (out == NULL || out_len == NULL || request == NULL || request_len == 0 ||
@@ -109,39 +98,17 @@ int kansa_check_body_cbor(uint8_t **out, size_t *out_len, const uint8_t *warrant
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_CBOR, "kansa_check_body_cbor: missing argument");
 	*out = NULL;
 	*out_len = 0;
-	if (request_len > SIZE_MAX / 2 - 64 || warrant_len > SIZE_MAX / 2 - 64)
-		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_CBOR, "check body: too large");
-	cap = 1 + 2 * (1 + 7) + request_len + 9 + warrant_len;
-	if ((b = malloc(cap)) == NULL)
-		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_CBOR, "out of memory");
-	/* the keys in canonical order: "request" < "warrant" (same length, bytewise) */
-	error = put_head(b, &at, cap, head, cbor_encode_map_start(2, head, sizeof(head)));
-	if (error == 0 && (error = put_head(b, &at, cap, head, cbor_encode_string_start(7, head,
-	    sizeof(head)))) == 0) {
-		memcpy(b + at, "request", 7);
-		at += 7;
-		/* the request's bytes as given: one that is not canonical CBOR makes a
-		 * body that is not either, which the service records as malformed-request */
-		memcpy(b + at, request, request_len);
-		at += request_len;
-		error = put_head(b, &at, cap, head, cbor_encode_string_start(7, head, sizeof(head)));
-	}
-	if (error == 0) {
-		memcpy(b + at, "warrant", 7);
-		at += 7;
-		if (warrant == NULL)
-			error = put_head(b, &at, cap, head, cbor_encode_null(head, sizeof(head)));
-		else if ((error = put_head(b, &at, cap, head, cbor_encode_bytestring_start(warrant_len, head,
-		    sizeof(head)))) == 0) {
-			memcpy(b + at, warrant, warrant_len);
-			at += warrant_len;
-		}
-	}
-	if (error < 0) {
-		free(b);
+	/* the keys in canonical order: "request" < "warrant" (same length, bytewise);
+	 * the request's bytes as given: one that is not canonical CBOR makes a
+	 * body that is not either, which the service records as malformed-request */
+	if ((error = kansa_cbor__put_head(&b, KANSA_CBOR_MAP, 2)) < 0 ||
+	    (error = kansa_cbor__put_text(&b, "request")) < 0 ||
+	    (error = kansa_buf_put(&b, request, request_len)) < 0 ||
+	    (error = kansa_cbor__put_text(&b, "warrant")) < 0 ||
+	    (error = warrant ? kansa_cbor__put_bytes(&b, warrant, warrant_len) : kansa_cbor__put_null(&b)) < 0) {
+		kansa_buf_dispose(&b);
 		return error;
 	}
-	*out = b;
-	*out_len = at;
+	*out = kansa_buf_detach(&b, out_len);
 	return 0;
 }
