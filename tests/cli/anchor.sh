@@ -11,6 +11,7 @@
 # nodes left in place), and a new log key; verify --db finds both.
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib-anchor.sh"
+anchor_setting
 logkey() { "$KANSA" ledger info --db "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_key"])'; }
 "$KANSA" ledger init --db a.db --policy policy.cose >/dev/null || exit 99
 "$KANSA" ledger init --db b.db --policy policy.cose >/dev/null || exit 99

@@ -17,9 +17,7 @@ src=${KANSA_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 REF="$src/tests/cosig_ref.py"
 command -v curl >/dev/null || { echo "1..0 # SKIP curl is not installed"; exit 77; }
 python3 -c 'import cryptography' 2>/dev/null || { echo "1..0 # SKIP python3 cryptography not found"; exit 77; }
-export HOME="$T" GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME=
-git config --global user.name tester && git config --global user.email tester@example.org || exit 99
-git config --global init.defaultBranch main || exit 99
+. "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib-anchor.sh"
 
 members a b
 wvkey() { "$KANSA" keys show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["witness_vkey"])'; }
@@ -38,15 +36,8 @@ cat > w.json <<'JSON'
 JSON
 { kansa policy create --in policy.json --out policy.cose && kansa policy sign policy.cose --key a.key &&
   kansa warrant create --in w.json --out w.cose && kansa warrant sign w.cose --key a.key; } >/dev/null 2>&1 || exit 99
-request() { # file officer
-	printf '{ "requester": "npa-cyber-3", "officer": "%s", "action": "metadata-query", "targets": ["203.0.113.17"],
-  "fields": ["src_ip"], "window": ["-7d", "-1d"], "justification": "C2 beaconing analysis" }\n' "$2" > "$1"
-}
 request ok.json officer-1207
 request fork.json officer-9999
-checks() { # db request n
-	i=0; while [ $i -lt "$3" ]; do "$KANSA" check --db "$1" --warrant w.cose --request "$2" >/dev/null || exit 99; i=$((i + 1)); done
-}
 logkey() { "$KANSA" ledger info --db "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_key"])'; }
 "$KANSA" ledger init --db a.db --policy policy.cose >/dev/null || exit 99
 "$KANSA" ledger init --db other.db --policy policy.cose >/dev/null || exit 99

@@ -14,6 +14,7 @@ src=${KANSA_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 REF="$src/tests/cosig_ref.py"
 python3 -c 'import cryptography' 2>/dev/null || { echo "1..0 # SKIP python3 cryptography not found"; exit 77; }
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib-anchor.sh"
+anchor_setting
 wvkey() { "$KANSA" keys show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["witness_vkey"])'; }
 "$KANSA" ledger init --db a.db --policy policy.cose >/dev/null || exit 99
 KA=$("$KANSA" ledger info --db a.db --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_key"])')
