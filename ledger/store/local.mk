@@ -1,7 +1,7 @@
 # ledger/store/: the storage engine: SQLCipher database, keying, schema, rows,
 # snapshots, group commit (docs/ledger.md "Storage"). The only place that
 # includes sqlite3.h or libpq-fe.h.
-libkansa_internal_la_SOURCES += ledger/store/store.h ledger/store/store_impl.h ledger/store/store.c ledger/store/store_rows.c ledger/store/store_snap.c ledger/store/store_file.c ledger/store/group.c \
+libkansa_internal_la_SOURCES += ledger/store/store.h ledger/store/store_impl.h ledger/store/store.c ledger/store/store_rows.c ledger/store/store_docs.c ledger/store/store_snap.c ledger/store/store_file.c ledger/store/group.c \
 	ledger/store/store_mem.c ledger/store/store_engine.c ledger/store/sqlite_engine.c \
 	ledger/store/pg_impl.h ledger/store/pg.c ledger/store/pg_rows.c ledger/store/pg_snap.c \
 	ledger/store/pg_seal.c ledger/store/pg_checkpoints.c ledger/store/copy.c

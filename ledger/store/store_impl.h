@@ -2,7 +2,7 @@
 /*
  * Private to the store's files: the store object, the engine table that
  * store.h's functions dispatch to (store_engine.c), and the SQLite helpers
- * the SQLCipher engine's files (store.c, store_rows.c, store_snap.c,
+ * the SQLCipher engine's files (store.c, store_rows.c, store_docs.c, store_snap.c,
  * store_file.c, store_mem.c) share. Nothing outside ledger/store/ includes this.
  */
 #ifndef KANSA_LEDGER_STORE_IMPL_H
@@ -202,6 +202,16 @@ struct kansa_store_iter {
  * connection (store_mem.c). False when SQLite was already initialised. */
 bool kansa_store__mem_init(void);
 
+/* Step @p st to SQLITE_DONE and reset it; a failure is "@p what: reason"
+ * (store_rows.c). */
+int kansa_store__step_done(kansa_store *s, sqlite3_stmt *st, const char *what);
+
+/* Insert document @p body of @p kind (INSERT OR IGNORE: content-addressed),
+ * its SHA-256 computed unless @p known gives it; the hash in @p hash_out if
+ * not NULL (store_docs.c). */
+int kansa_store__doc_insert(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
+    const uint8_t *body, size_t len, const uint8_t *known);
+
 /* Copy blob column @p col into a new malloc'd, NUL-terminated buffer. */
 int kansa_store__blob_out(uint8_t **out, size_t *len_out, sqlite3_stmt *st, int col);
 
@@ -214,7 +224,7 @@ int kansa_store__exec(kansa_store *s, const char *sql, const char *what);
 /* Reset and clear a cached statement after use. */
 void kansa_store__reset(sqlite3_stmt *st);
 
-/* Helpers shared by store.c (open, keys, schema) and store_rows.c (rows). */
+/* Helpers shared by store.c (open, keys, schema) and the row files. */
 int kansa_store__exec_db(sqlite3 *db, const char *sql, const char *what);
 int kansa_store__prepare(sqlite3_stmt **out, kansa_store *s, const char *sql);
 /* Bind a blob that outlives the statement's next reset (SQLITE_STATIC). */
@@ -245,7 +255,7 @@ int kansa_store__read_mode(bool *immutable, int fd, const char *path);
 /* store_file.c: the SQLite URI "file:<path>?immutable=1", malloc'd. */
 int kansa_store__immutable_uri(char **out, const char *path);
 
-/* The SQLCipher engine's functions (store.c, store_rows.c, store_snap.c):
+/* The SQLCipher engine's functions (store.c, store_rows.c, store_docs.c, store_snap.c):
  * the contracts of their kansa_store__ namesakes in store.h. */
 int kansa_sqlite__open(kansa_store **out, const char *path, const kansa_secret *key, int flags);
 void kansa_sqlite__close(kansa_store *s);
