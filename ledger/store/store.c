@@ -2,8 +2,8 @@
 /*
  * The SQLCipher adapter of the ledger: opening and keying the database, the
  * schema, pragmas, rekeying, and the helpers the rest of the store shares.
- * The rows are read and written in store_rows.c; appending (group commit)
- * lives in group.c.
+ * The rows are read and written in store_rows.c and store_docs.c; appending
+ * (group commit) lives in group.c.
  *
  * Keys: a key file of exactly 64 hex digits is the raw 256-bit SQLCipher
  * key; anything else is a passphrase, run through scrypt (N=2^15, r=8, p=1)
