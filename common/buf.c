@@ -79,6 +79,24 @@ uint8_t *kansa_buf_detach(kansa_buf *b, size_t *len_out)
 	return p;
 }
 
+char *kansa_buf_detach_str(kansa_buf *b, size_t *len_out)
+{
+	size_t len = b->len;
+	char *p;
+
+	/* the NUL may go one past the ceiling: it is not content */
+	if (len == SIZE_MAX || (len + 1 > b->cap && (p = realloc(b->ptr, len + 1)) == NULL)) {
+		kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+		return NULL;
+	}
+	if (len + 1 > b->cap) {
+		b->ptr = (uint8_t *)p;
+		b->cap = len + 1;
+	}
+	b->ptr[len] = 0;
+	return (char *)kansa_buf_detach(b, len_out);
+}
+
 void kansa_buf_dispose(kansa_buf *b)
 {
 	free(b->ptr);

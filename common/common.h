@@ -50,6 +50,9 @@ int kansa_buf_putc(kansa_buf *b, uint8_t c);
 int kansa_buf_printf(kansa_buf *b, const char *fmt, ...) KANSA_PRINTF(2, 3);
 /* Hand the bytes to the caller (who frees them with free()); b is emptied. */
 uint8_t *kansa_buf_detach(kansa_buf *b, size_t *len_out);
+/* The same as a NUL-terminated string (the NUL not counted in *len_out; an
+ * empty buffer gives ""); NULL when memory for the NUL is short, b kept. */
+char *kansa_buf_detach_str(kansa_buf *b, size_t *len_out);
 void kansa_buf_dispose(kansa_buf *b);
 
 static inline int kansa_add_size(size_t *out, size_t a, size_t b)

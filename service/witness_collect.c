@@ -89,32 +89,16 @@ static int signer_of(const trusted_keys *t, const char *note, size_t len, const 
 	return found;
 }
 
-/* A growing NUL-terminated text: the note with the lines kept, the lines to store, names. */
-typedef struct {
-	char *ptr;
-	size_t len;
-} text_buf;
-
-static int put(text_buf *b, const char *p, size_t n)
-{
-	char *q = realloc(b->ptr, b->len + n + 1);
-
-	if (q == NULL)
-		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-	memcpy(q + b->len, p, n);
-	b->len += n;
-	q[b->len] = '\0';
-	b->ptr = q;
-	return 0;
-}
+/* The note with its lines kept is bounded as any note is. */
+#define COLLECTED_MAX KANSA_NOTE_MAX_BYTES
 
 /* What is collected across the witnesses. */
 typedef struct {
 	const trusted_keys *keys;
 	const char *note;  /* the checkpoint as signed */
 	size_t len;
-	text_buf out;      /* the note and every verified line */
-	text_buf store;    /* the note and the policy witnesses' lines */
+	kansa_buf out;     /* the note and every verified line */
+	kansa_buf store;   /* the note and the policy witnesses' lines */
 	bool *seen;        /* per trusted key: one of its lines verified */
 } collection;
 
@@ -123,8 +107,8 @@ typedef struct {
 static int keep_lines(collection *c, kansa_cosign_witness *w, const kansa_witness_reply *r)
 {
 	const char *p = r->lines, *end = r->lines + r->len;
-	text_buf names = { NULL, 0 };
-	int error = put(&names, "", 0);
+	kansa_buf names = KANSA_BUF_INIT(COLLECTED_MAX);
+	int error = 0;
 
 	while (p < end && error == 0) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -134,19 +118,20 @@ static int keep_lines(collection *c, kansa_cosign_witness *w, const kansa_witnes
 		if (k >= 0) {
 			const char *name = kansa_note_verifier_name(key_at(c->keys, (size_t)k));
 
-			error = put(&c->out, p, ll);
+			error = kansa_buf_put(&c->out, p, ll);
 			if (error == 0 && (size_t)k < c->keys->n_policy)
-				error = put(&c->store, p, ll);
+				error = kansa_buf_put(&c->store, p, ll);
 			w->kept++;
-			if (error == 0 && !c->seen[k] && (error = put(&names, name, strlen(name))) == 0)
-				error = put(&names, "\n", 1);
+			if (error == 0 && !c->seen[k] && (error = kansa_buf_put(&names, name, strlen(name))) == 0)
+				error = kansa_buf_putc(&names, '\n');
 			c->seen[k] = true;
 		}
 		p += ll;
 	}
 	free(w->names);
-	w->names = names.ptr;
-	return error;
+	w->names = error == 0 ? kansa_buf_detach_str(&names, NULL) : NULL;
+	kansa_buf_dispose(&names);
+	return error == 0 && w->names == NULL ? KANSA_ENOMEM : error;
 }
 
 /* Ask one witness; its outcome into @p w, never an error of the whole. */
@@ -191,7 +176,8 @@ static int collect(kansa_cosign_result *out, collection *c, kansa_ledger *lg,
 {
 	int error;
 
-	if ((error = put(&c->out, c->note, c->len)) < 0 || (error = put(&c->store, c->note, c->len)) < 0)
+	if ((error = kansa_buf_put(&c->out, c->note, c->len)) < 0 ||
+	    (error = kansa_buf_put(&c->store, c->note, c->len)) < 0)
 		return error;
 	if ((c->seen = calloc(keys_count(c->keys) + 1, sizeof(*c->seen))) == NULL ||
 	    (out->witnesses = calloc(o->n_urls + 1, sizeof(*out->witnesses))) == NULL)
@@ -208,9 +194,8 @@ static int collect(kansa_cosign_result *out, collection *c, kansa_ledger *lg,
 		out->have += c->seen[i];
 	if ((error = store_lines(out, lg, c)) < 0)
 		return error;
-	out->note = c->out.ptr;
-	out->len = c->out.len;
-	c->out.ptr = NULL;
+	if ((out->note = kansa_buf_detach_str(&c->out, &out->len)) == NULL)
+		return KANSA_ENOMEM;
 	return 0;
 }
 
@@ -218,7 +203,8 @@ int kansa_ledger_collect_cosignatures(kansa_cosign_result *out, kansa_ledger *lg
     size_t len, const kansa_cosign_options *opt)
 {
 	trusted_keys keys = { NULL, 0, NULL, 0 };
-	collection c = { &keys, note, len, { NULL, 0 }, { NULL, 0 }, NULL };
+	collection c = { &keys, note, len, KANSA_BUF_INIT(COLLECTED_MAX), KANSA_BUF_INIT(COLLECTED_MAX),
+		NULL };
 	size_t quorum = 0;
 	int error;
 
@@ -235,8 +221,8 @@ int kansa_ledger_collect_cosignatures(kansa_cosign_result *out, kansa_ledger *lg
 		out->need = opt->quorum != SIZE_MAX ? opt->quorum : quorum;
 		error = collect(out, &c, lg, opt);
 	}
-	free(c.out.ptr);
-	free(c.store.ptr);
+	kansa_buf_dispose(&c.out);
+	kansa_buf_dispose(&c.store);
 	free(c.seen);
 	keys_free(&keys);
 	if (error < 0) {

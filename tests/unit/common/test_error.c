@@ -2,6 +2,7 @@
 /* common/: the error record and bounded buffers. */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/common.h"
@@ -78,6 +79,27 @@ Test(kansa_buf, printf_appends)
 	cr_expect_eq(b.len, 8);
 	cr_expect_eq(memcmp(b.ptr, "seq-42/x", 8), 0);
 	kansa_buf_dispose(&b);
+}
+
+Test(kansa_buf, detaches_as_a_string)
+{
+	kansa_buf b = KANSA_BUF_INIT(4), e = KANSA_BUF_INIT(4);
+	size_t len = 99;
+	char *s;
+
+	cr_assert_eq(kansa_buf_put(&b, "abcd", 4), 0);
+	s = kansa_buf_detach_str(&b, &len);
+	cr_assert_not_null(s);
+	cr_expect_str_eq(s, "abcd", "the NUL may go past the ceiling: it is not content");
+	cr_expect_eq(len, 4);
+	cr_expect_null(b.ptr);
+	cr_expect_eq(b.len, 0);
+	free(s);
+	s = kansa_buf_detach_str(&e, &len);
+	cr_assert_not_null(s, "an empty buffer is the empty string");
+	cr_expect_str_eq(s, "");
+	cr_expect_eq(len, 0);
+	free(s);
 }
 
 Test(kansa_add_size, detects_overflow)
