@@ -222,7 +222,7 @@ int kansa_ledger_cosigners(char **names_out, size_t *count_out, uint64_t *size_o
 	kansa_note_parsed p;
 	witness_set w;
 	uint8_t *note = NULL;
-	size_t len = 0, n;
+	size_t len = 0;
 	int error;
 
 	*names_out = NULL;
@@ -241,8 +241,8 @@ int kansa_ledger_cosigners(char **names_out, size_t *count_out, uint64_t *size_o
 		for (size_t i = 0; i < w.n && error == 0; i++)
 			if (seen[i])
 				error = kansa_buf_printf(&b, "%s\n", w.v[i]->name);
-		if (error == 0 && (error = kansa_buf_putc(&b, 0)) == 0)
-			*names_out = (char *)kansa_buf_detach(&b, &n);
+		if (error == 0 && (*names_out = kansa_buf_detach_str(&b, NULL)) == NULL)
+			error = KANSA_ENOMEM;
 	}
 	witnesses_dispose(&w);
 out:

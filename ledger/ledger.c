@@ -473,7 +473,6 @@ int kansa_ledger_witnesses(char **vkeys_out, size_t *quorum_out, kansa_ledger *l
 {
 	kansa_buf b = KANSA_BUF_INIT(64 * 1024);
 	const kansa_policy *p = NULL;
-	size_t n;
 	int error;
 
 	*vkeys_out = NULL;
@@ -482,10 +481,10 @@ int kansa_ledger_witnesses(char **vkeys_out, size_t *quorum_out, kansa_ledger *l
 		return error;
 	for (size_t i = 0; i < kansa_policy_witness_count(p) && error == 0; i++)
 		error = kansa_buf_printf(&b, "%s\n", kansa_policy_witness_vkey(p, i));
-	if (error == 0 && (error = kansa_buf_putc(&b, 0)) == 0) {
-		*vkeys_out = (char *)kansa_buf_detach(&b, &n);
+	if (error == 0 && (*vkeys_out = kansa_buf_detach_str(&b, NULL)) == NULL)
+		error = KANSA_ENOMEM;
+	if (error == 0)
 		*quorum_out = kansa_policy_witness_quorum(p);
-	}
 	kansa_buf_dispose(&b);
 	return error;
 }

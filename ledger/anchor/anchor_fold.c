@@ -273,10 +273,8 @@ static int merge_lines(char **out, size_t *len_out, const char *mine, size_t mle
 		if (!has_line(&pm, &pt.sigs[i]) && (error = kansa_buf_put(&b, pt.sigs[i].line,
 		    pt.sigs[i].line_len)) == 0)
 			error = kansa_buf_putc(&b, '\n');
-	if (error == 0 && (error = kansa_buf_putc(&b, 0)) == 0) {
-		*out = (char *)kansa_buf_detach(&b, len_out);
-		*len_out -= 1;
-	}
+	if (error == 0 && (*out = kansa_buf_detach_str(&b, len_out)) == NULL)
+		error = KANSA_ENOMEM;
 	kansa_buf_dispose(&b);
 	kansa_note__parsed_dispose(&pt);
 	kansa_note__parsed_dispose(&pm);
