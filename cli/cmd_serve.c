@@ -14,7 +14,7 @@ static const cli_help help_serve = {
 	.usage = "--db DB --listen ADDRESS:PORT --cert CERT --key KEY --client-ca CA\n"
 	    "[--crl FILE] [--public-read] [--workers N] [--max-connections N] [--timeout SECONDS]\n"
 	    "[--checkpoint-every N] [--checkpoint-interval SECONDS] [--witness URL]...\n"
-	    "[--witness-key KEY]... [--witness-ca CA] [--witness-timeout SECONDS]\n"
+	    "[--witness-key KEY]... [--witness-ca CA] [--witness-timeout SECONDS] [--witness-quorum K]\n"
 	    "[--db-key-file FILE] [--json]",
 	.about = "Serve the ledger over HTTPS (TLS 1.3) to the units the policy names.\n"
 	    "Every caller shows a client certificate issued by --client-ca; its unit is\n"
@@ -33,7 +33,8 @@ static const cli_help help_serve = {
 	    "with --witness it then collects the witnesses' cosignatures and stores the\n"
 	    "policy witnesses' lines with it (GET /v1/checkpoint carries them). Checks\n"
 	    "never wait for it; a witness that is down or slow is counted in /metrics\n"
-	    "(kansa_witness_failures_total), not printed.\n"
+	    "(kansa_witness_failures_total), not printed. A round short of the policy's\n"
+	    "witness_quorum (or --witness-quorum K) is tried again after the interval.\n"
 	    "Exit status: 0 stopped by a signal, 2 usage, 3 or 4 a certificate, key or\n"
 	    "ledger that cannot be used, or an address that cannot be listened on.",
 	.example = "kansa serve --db ledger.db --listen 127.0.0.1:8443 --cert server.pem --key server.key --client-ca units-ca.pem\n"
@@ -53,15 +54,19 @@ static void on_event(void *ctx, const char *line)
  * loaded into @p keys; a usage error's exit code, or -1 when they are right. */
 static int checkpoint_options(kansa_serve_options *o, kansa_note_verifier **keys, size_t n,
     const cli_opt_list *urls, const cli_opt_list *vkeys, cli_opt_uint every, cli_opt_uint interval,
-    cli_opt_uint wtimeout)
+    cli_opt_uint wtimeout, cli_opt_uint quorum)
 {
 	if ((every.given && every.value == 0) || (interval.given && interval.value == 0))
 		return cli_usage_error("--checkpoint-every and --checkpoint-interval: at least 1 "
 		    "(leave the option out to sign no checkpoints that way)");
 	if (interval.value > 86400 || wtimeout.value > 3600)
 		return cli_usage_error("--checkpoint-interval at most 86400 seconds, --witness-timeout at most 3600");
-	if ((wtimeout.given || vkeys->n || o->witness_ca) && urls->n == 0)
-		return cli_usage_error("--witness-key, --witness-ca and --witness-timeout go with --witness URL");
+	if ((wtimeout.given || quorum.given || vkeys->n || o->witness_ca) && urls->n == 0)
+		return cli_usage_error("--witness-key, --witness-ca, --witness-timeout and --witness-quorum go "
+		    "with --witness URL");
+	if (quorum.given && (quorum.value == 0 || quorum.value > KANSA_NOTE_MAX_SIGNATURES))
+		return cli_usage_error("--witness-quorum: 1 to %d distinct witnesses (leave it out for the "
+		    "policy's witness_quorum)", KANSA_NOTE_MAX_SIGNATURES);
 	if (urls->n && !every.given && !interval.given)
 		return cli_usage_error("--witness: give --checkpoint-every N or --checkpoint-interval SECONDS "
 		    "too, to say when the server signs a checkpoint for the witnesses to cosign");
@@ -76,6 +81,7 @@ static int checkpoint_options(kansa_serve_options *o, kansa_note_verifier **keys
 	o->witness_keys = (const kansa_note_verifier *const *)keys;
 	o->n_witness_keys = n;
 	o->witness_timeout = (unsigned)wtimeout.value;
+	o->witness_quorum = (size_t)quorum.value;
 	return -1;
 }
 
@@ -85,6 +91,7 @@ int cmd_serve(int argc, char **argv)
 	const char *db = NULL, *key_file = NULL;
 	cli_opt_uint workers = { 0, false }, maxconn = { 0, false }, timeout = { 0, false };
 	cli_opt_uint every = { 0, false }, interval = { 0, false }, wtimeout = { 0, false };
+	cli_opt_uint quorum = { 0, false };
 	cli_opt_list urls = { 0 }, vkeys = { 0 };
 	kansa_note_verifier *keys[MAX_LIST] = { 0 };
 	size_t n_keys = 0;
@@ -117,6 +124,8 @@ int cmd_serve(int argc, char **argv)
 		CLI_OPT_PATH("witness-ca", 0, &o.witness_ca, "FILE", "CA certificates (PEM) for the witnesses' TLS\n"
 		    "(default: the system's)", 0),
 		CLI_OPT_UINT64("witness-timeout", 0, &wtimeout, "SECONDS", "per request to a witness (default 30)", 0),
+		CLI_OPT_UINT64("witness-quorum", 0, &quorum, "K", "distinct trusted witnesses a round needs\n"
+		    "(default: the policy's witness_quorum)", 0),
 		CLI_OPT_DB_KEY_FILE(&key_file),
 		CLI_OPT_JSON(&json, "on exit, print {ok, stopped}"),
 		CLI_OPT_END(),
@@ -132,7 +141,7 @@ int cmd_serve(int argc, char **argv)
 		    "--workers at most 1024, --max-connections at most 100000, --timeout at most 3600");
 		return cli_fail(KANSA_EINVAL, json, schema);
 	}
-	if ((rc = checkpoint_options(&o, keys, 0, &urls, &vkeys, every, interval, wtimeout)) >= 0)
+	if ((rc = checkpoint_options(&o, keys, 0, &urls, &vkeys, every, interval, wtimeout, quorum)) >= 0)
 		return rc;
 	for (size_t i = 0; i < vkeys.n && error == 0; i++)
 		error = cli_anchor_load_verifiers(keys, &n_keys, MAX_LIST, vkeys.v[i]);

@@ -1948,6 +1948,10 @@ typedef struct {
 	size_t n_witness_keys;
 	const char *witness_ca;     /**< CA certificates (PEM) of the witnesses' TLS; NULL: the system's */
 	unsigned witness_timeout;   /**< seconds per request to a witness; 0: 30 */
+	/** distinct trusted witnesses whose cosignatures a round needs (short of
+	 * it, the round is tried again after checkpoint_interval); 0: the
+	 * policy's witness_quorum */
+	size_t witness_quorum;
 } kansa_serve_options;
 
 /**

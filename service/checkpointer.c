@@ -70,7 +70,8 @@ static bool round_once(kansa_checkpointer *c)
 	kansa_cosign_options co = {
 		.urls = o->witness_urls, .n_urls = o->n_witness_urls,
 		.keys = o->witness_keys, .n_keys = o->n_witness_keys,
-		.ca = o->witness_ca, .timeout = o->witness_timeout, .quorum = SIZE_MAX,
+		.ca = o->witness_ca, .timeout = o->witness_timeout,
+		.quorum = o->witness_quorum ? o->witness_quorum : SIZE_MAX,
 		.stop = should_stop, .on_witness = witness_done, .ctx = c,
 	};
 	kansa_cosign_result r;

@@ -11,7 +11,8 @@
 # untrusted witness; ledger checkpoint, audit replay and a proven receipt
 # then find the cosignature stored; SIGTERM while the thread waits out an
 # hour's --checkpoint-interval stops it at once. A round short of the quorum
-# is tried again an interval later, with no new entry. With a witness that accepts the
+# is tried again an interval later, with no new entry, and --witness-quorum K
+# replaces the policy's quorum. With a witness that accepts the
 # connection and never answers, checks are answered (allowed) while the
 # round waits for it, and SIGTERM stops the server long before its timeout;
 # the untrusted witness's lines were not stored.
@@ -98,6 +99,10 @@ expect_exit 2 "--witness-ca without --witness: usage error" -- \
 	run_serve --witness-ca server-ca.pem --checkpoint-every 3
 expect_exit 2 "--witness-timeout past 3600: usage error" -- \
 	run_serve --witness https://127.0.0.1:1 --checkpoint-every 3 --witness-timeout 3601
+expect_exit 2 "--witness-quorum 0: usage error" -- \
+	run_serve --witness https://127.0.0.1:1 --checkpoint-every 3 --witness-quorum 0
+expect_grep "leave it out for the policy's witness_quorum" err.txt "the error says what to do"
+expect_exit 2 "--witness-quorum without --witness: usage error" -- run_serve --checkpoint-every 3 --witness-quorum 1
 expect_exit 3 "a --witness-key that is neither a key nor a file: refused" -- \
 	run_serve --witness https://127.0.0.1:1 --checkpoint-every 3 --witness-key nonsense
 
@@ -171,6 +176,25 @@ wait_metric "kansa_witness_failures_total{witness=\"$WX\"}" 2 &&
 [ "$(metric kansa_witness_quorum_met)" = 0 ] && ok "kansa_witness_quorum_met 0" || not_ok "quorum_met $(metric kansa_witness_quorum_met)"
 stop_server
 [ "$stopped" -eq 0 ] && ok "stopped (exit 0)" || not_ok "exit $stopped: $(cat serve.err)"
+
+# ---- --witness-quorum K: the operator's quorum over the policy's ---------------
+# REQ: SERVICE-CHECKPOINTER-QUORUM
+serve_start l.db --witness "$WA" --witness-ca server-ca.pem --witness-quorum 2 --checkpoint-interval 1 \
+	--timeout 5 || exit 99
+check 1 || not_ok "a check"
+wait_metric "kansa_witness_cosignatures_total{witness=\"$WA\"}" 2 &&
+	ok "--witness-quorum 2 with one trusted witness: its cosignature is not enough, the round is tried again" ||
+	not_ok "no second round"
+[ "$(metric kansa_witness_quorum_met)" = 0 ] && ok "and kansa_witness_quorum_met is 0" ||
+	not_ok "quorum_met $(metric kansa_witness_quorum_met)"
+stop_server
+VX=$(wvkey x.key.pub)
+serve_start l.db --witness "$WA" --witness "$WX" --witness-key "$VX" --witness-ca server-ca.pem \
+	--witness-quorum 2 --checkpoint-every 1 --checkpoint-interval 3600 --timeout 5 || exit 99
+check 1 || not_ok "a check"
+wait_metric kansa_witness_quorum_met 1 &&
+	ok "--witness-quorum 2 is met by the policy's witness and a --witness-key one" || not_ok "not met"
+stop_server
 
 # ---- a witness that never answers --------------------------------------------
 python3 - > hole.port <<'PY' &
