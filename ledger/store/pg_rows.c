@@ -67,14 +67,7 @@ static int insert_doc(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind
 	kansa_pg_params p = { 0 };
 	int error;
 
-	if (body == NULL || len == 0)
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "ledger: empty document");
-	if (len > KANSA_MAX_DOC_BYTES)
-		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
-		    "ledger: document larger than %d bytes", KANSA_MAX_DOC_BYTES);
-	if (known != NULL)
-		memcpy(hash, known, sizeof(hash));
-	else if ((error = kansa_sha256(hash, body, len)) < 0)
+	if ((error = kansa_store__doc_hash(hash, body, len, known)) < 0)
 		return error;
 	ad_len = kansa_pg__ad_doc(ad, hash, kind);
 	if ((error = kansa_pg__seal(&sealed, &sealed_len, s->pg->keys, ad, ad_len, body, len)) < 0)

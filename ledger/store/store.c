@@ -197,6 +197,21 @@ int kansa_store__check_u63(uint64_t v, const char *what)
 	return 0;
 }
 
+int kansa_store__doc_hash(uint8_t hash[KANSA_HASH_LEN], const uint8_t *body, size_t len,
+    const uint8_t *known)
+{
+	if (body == NULL || len == 0)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "ledger: empty document");
+	if (len > KANSA_MAX_DOC_BYTES)
+		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
+		    "ledger: document larger than %d bytes", KANSA_MAX_DOC_BYTES);
+	if (known != NULL) {
+		memcpy(hash, known, KANSA_HASH_LEN);
+		return 0;
+	}
+	return kansa_sha256(hash, body, len);
+}
+
 void kansa_store__lock(kansa_store *s)
 {
 	pthread_mutex_lock(&s->db_mu);

@@ -21,14 +21,7 @@ int kansa_store__doc_insert(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, in
 	uint8_t hash[KANSA_HASH_LEN];
 	int error;
 
-	if (body == NULL || len == 0)
-		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "ledger: empty document");
-	if (len > KANSA_MAX_DOC_BYTES)
-		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_LEDGER,
-		    "ledger: document larger than %d bytes", KANSA_MAX_DOC_BYTES);
-	if (known != NULL)
-		memcpy(hash, known, sizeof(hash));
-	else if ((error = kansa_sha256(hash, body, len)) < 0)
+	if ((error = kansa_store__doc_hash(hash, body, len, known)) < 0)
 		return error;
 	if ((error = kansa_store__bind_blob(st, 1, hash, sizeof(hash))) < 0 ||
 	    sqlite3_bind_int(st, 2, kind) != SQLITE_OK ||

@@ -231,6 +231,10 @@ int kansa_store__prepare(sqlite3_stmt **out, kansa_store *s, const char *sql);
 int kansa_store__bind_blob(sqlite3_stmt *st, int i, const void *p, size_t len);
 /* KANSA_ELIMIT when @p v does not fit SQLite's signed 64-bit integer. */
 int kansa_store__check_u63(uint64_t v, const char *what);
+/* A document's hash, @p known or its SHA-256, once it is checked to be
+ * stored at all (not empty, at most KANSA_MAX_DOC_BYTES); either engine. */
+int kansa_store__doc_hash(uint8_t hash[KANSA_HASH_LEN], const uint8_t *body, size_t len,
+    const uint8_t *known);
 /* Take and release db_mu, the store's connection lock (lock order: first). */
 void kansa_store__lock(kansa_store *s);
 void kansa_store__unlock(kansa_store *s);
