@@ -90,9 +90,9 @@ step "valgrind memcheck"
 check build "valgrind" check-valgrind
 
 if command -v clang >/dev/null 2>&1 && grep -q '^fuzz:' tests/fuzz/local.mk 2>/dev/null; then
-	step "fuzz (libFuzzer, ${FUZZ_SECONDS:=10} s per target)"
+	step "fuzz (libFuzzer, ${FUZZ_SECONDS:=10} s per target, $JOBS at a time)"
 	build build-fuzz --enable-fuzzing CC=clang
-	if (cd build-fuzz && make -s fuzz FUZZ_SECONDS="$FUZZ_SECONDS" > fuzz.log 2>&1); then
+	if (cd build-fuzz && make -s fuzz FUZZ_SECONDS="$FUZZ_SECONDS" FUZZ_JOBS="$JOBS" > fuzz.log 2>&1); then
 		# one line per target: executions in the time given, and crashes
 		awk '/^fuzz: [a-z_]+ for/ { t = $2 } /^Done [0-9]+ runs/ && t { printf "fuzz: %-10s %10d execs in %s s, 0 crashes\n", t, $2, $5; t = "" }' build-fuzz/fuzz.log
 		n=$(ls build-fuzz/tests/fuzz/crashes 2>/dev/null | wc -l)

@@ -112,6 +112,9 @@ EXTRA_DIST += tests/fuzz/corpus/cbor tests/fuzz/corpus/cose tests/fuzz/fuzz_json
 	tests/fuzz/fuzz_check_body.c tests/fuzz/corpus/check_body
 
 FUZZ_SECONDS = 60
+# targets run at once (each for FUZZ_SECONDS, its output kept apart and
+# printed in order afterwards)
+FUZZ_JOBS = 1
 FUZZ_SAN = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_FLAGS = $(FUZZ_SAN) -fsanitize=fuzzer,address,undefined
 FUZZ_LIB_FLAGS = $(FUZZ_SAN) -fsanitize=fuzzer-no-link,address,undefined
@@ -119,20 +122,30 @@ FUZZ_CPPFLAGS = $(AM_CPPFLAGS) $(DEP_CFLAGS) $(JANSSON_CFLAGS)
 FUZZ_LIBS = $(DEP_LIBS) $(JANSSON_LIBS) $(LIBSSL_LIBS) $(LIBEVENT_LIBS) $(LIBCURL_LIBS)
 
 if FUZZING
-# FUZZ_TARGETS defaults to every replay program's target name.
+# FUZZ_TARGETS defaults to every replay program's target name; FUZZ_JOBS of
+# them run at a time.
 fuzz: fuzz-build
 	@set -e; \
 	targets='$(FUZZ_TARGETS)'; \
 	if test -z "$$targets"; then \
 	  for r in $(FUZZ_REPLAYS); do targets="$$targets $${r#tests/fuzz/replay_}"; done; \
 	fi; \
+	mkdir -p tests/fuzz/crashes; running=0; \
 	for t in $$targets; do \
-	  mkdir -p tests/fuzz/work/$$t tests/fuzz/crashes; \
-	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
-	  tests/fuzz/bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	    -artifact_prefix=tests/fuzz/crashes/$$t- \
-	    tests/fuzz/work/$$t $(srcdir)/tests/fuzz/corpus/$$t; \
-	done
+	  mkdir -p tests/fuzz/work/$$t; rm -f tests/fuzz/work/$$t.failed; \
+	  { tests/fuzz/bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	      -artifact_prefix=tests/fuzz/crashes/$$t- \
+	      tests/fuzz/work/$$t $(srcdir)/tests/fuzz/corpus/$$t > tests/fuzz/work/$$t.log 2>&1 || \
+	    touch tests/fuzz/work/$$t.failed; } & \
+	  running=$$((running + 1)); \
+	  if test $$running -ge $(FUZZ_JOBS); then wait; running=0; fi; \
+	done; \
+	wait; failed=; \
+	for t in $$targets; do \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; cat tests/fuzz/work/$$t.log; \
+	  test ! -e tests/fuzz/work/$$t.failed || failed="$$failed $$t"; \
+	done; \
+	test -z "$$failed" || { echo "fuzz: failed:$$failed"; exit 1; }
 
 # The library is compiled once with the fuzzer flags (coverage needs it
 # instrumented too), then linked into each target.
