@@ -6,11 +6,12 @@
 # to 100,000 entries, to 1,000,000 with BENCH_FLAGS=--growth-1m).
 check_PROGRAMS += bench/kansa-bench
 bench_kansa_bench_SOURCES = bench/bench.h bench/bench.c bench/limits.c bench/commission.c bench/report.c \
-	bench/util.c bench/bench_service.c bench/growth.c
-bench_kansa_bench_CFLAGS = $(AM_CFLAGS) $(SQLCIPHER_CFLAGS)
+	bench/util.c bench/bench_service.c bench/growth.c bench/load.c bench/replay.c bench/pg.c \
+	bench/pg_limits.c
+bench_kansa_bench_CFLAGS = $(AM_CFLAGS) $(SQLCIPHER_CFLAGS) $(LIBPQ_CFLAGS) $(OPENSSL_CFLAGS)
 # -no-install: no libtool wrapper script, so perf and callgrind see the real program.
 bench_kansa_bench_LDFLAGS = $(AM_LDFLAGS) -no-install
-bench_kansa_bench_LDADD = libkansa.la $(SQLCIPHER_LIBS) -lpthread
+bench_kansa_bench_LDADD = libkansa.la $(SQLCIPHER_LIBS) $(LIBPQ_LIBS) $(OPENSSL_LIBS) -lpthread
 TESTS += tests/cli/bench-smoke.sh
 EXTRA_DIST += tests/cli/bench-smoke.sh
 
