@@ -297,7 +297,8 @@ int main(int argc, char **argv)
 
 	memset(&lim, 0, sizeof(lim));
 	/* growth's ratios need all of them, the PostgreSQL replay's the SHA-256 rate */
-	if (bench_wanted("limits") || bench_wanted("growth") || (only != NULL && bench_pg_wanted()))
+	if (bench_wanted("limits") || bench_wanted("growth") || bench_wanted("pg") ||
+	    bench_wanted("pg-limits") || bench_wanted("pg-replay"))
 		bench_limits_measure(&lim, &o, o.data_dir);
 	else /* ratios need limits: without them, compare with nothing */
 		memset(&lim, 0, sizeof(lim));

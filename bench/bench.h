@@ -2,8 +2,9 @@
 /*
  * kansa-bench: shared declarations of the benchmark's files (the .c files of bench/).
  * The benchmark uses the public API (include/kansa.h) only; the raw
- * SQLCipher limits (bench/limits.c) talk to SQLCipher directly because
- * they measure what the database can do without kansa.
+ * SQLCipher limits (bench/limits.c) talk to SQLCipher directly, and the
+ * PostgreSQL ones (bench/pg_limits.c) to libpq and OpenSSL, because they
+ * measure what the database can do without kansa.
  */
 #ifndef KANSA_BENCH_H
 #define KANSA_BENCH_H
