@@ -47,6 +47,7 @@ for k in ratios:
     assert f[k]["limit"] > 0 and f[k]["ratio"] is not None and f[k]["ratio"] > 0, (k, f[k])
 for k in ["pg_warm_1_caller", "pg_warm_64_threads", "pg_cold_64_threads"]:
     assert f[k]["p50_ms"] > 0 and f[k]["p99_ms"] >= f[k]["p50_ms"], (k, f[k])
+assert "vs pg batched (1): " in f["pg_cold_64_threads"]["note"], f["pg_cold_64_threads"]
 assert "200 entries" in f["pg_replay"]["note"] and "0 findings" in f["pg_replay"]["note"], f["pg_replay"]
 assert "warm_1_caller" not in f and "replay" not in f, "--only pg ran SQLCipher sections"
 ' "$T/bench.json"
