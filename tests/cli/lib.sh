@@ -24,8 +24,15 @@ if [ "${KANSA_VALGRIND:-0}" = 1 ]; then
 		--error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 		--show-leak-kinds=definite \
 		--suppressions="${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/valgrind.supp" "$kansa_bin" "$@"; }
+	# kansa_exec ARGS: exec the program (under valgrind here), so that a
+	# caller's "(kansa_exec serve ...) &" has the server's own pid in $!
+	kansa_exec() { LD_LIBRARY_PATH="$kansa_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec valgrind \
+		--quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+		--show-leak-kinds=definite \
+		--suppressions="${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/valgrind.supp" "$kansa_bin" "$@"; }
 else
 	kansa() { "$KANSA" "$@"; }
+	kansa_exec() { exec "$KANSA" "$@"; }
 fi
 
 # members MEMBER...: a key pair per member (MEMBER.key, MEMBER.key.pub, key

@@ -18,6 +18,9 @@
 #define PER_THREAD 500
 #define PROCS 4
 #define PER_PROC 200
+/* under valgrind: 8 x 60 checks, 4 x 25 (hang_guard.h) */
+#define per_thread() kansa_test_scaled(PER_THREAD, 60)
+#define per_proc() kansa_test_scaled(PER_PROC, 25)
 
 typedef struct {
 	ledger_fixture *f;
@@ -30,7 +33,7 @@ static void *run_worker(void *arg)
 {
 	worker *w = arg;
 
-	for (int i = 0; i < PER_THREAD; i++)
+	for (int i = 0; i < per_thread(); i++)
 		if (kansa_check(&w->r[i], w->lg, w->f->warrant, w->f->warrant_len, w->f->request,
 		    w->f->request_len) != 0 || w->r[i].verdict != KANSA_ALLOW)
 			w->errors++;
@@ -90,13 +93,13 @@ Test(kansa_check, threads_share_commits_and_never_fork, .timeout = KANSA_HANG_GU
 	for (int i = 0; i < THREADS; i++)
 		cr_expect_eq(w[i].errors, 0);
 	n = verify_chain(&f, &allowed);
-	cr_expect_eq(n, 1 + THREADS * PER_THREAD);
-	cr_expect_eq(allowed, THREADS * PER_THREAD);
+	cr_expect_eq(n, 1 + THREADS * per_thread());
+	cr_expect_eq(allowed, THREADS * per_thread());
 	/* every receipt names a distinct seq, 1..4000 */
 	{
 		bool *seen = calloc(n, 1);
 		for (int i = 0; i < THREADS; i++)
-			for (int j = 0; j < PER_THREAD; j++) {
+			for (int j = 0; j < per_thread(); j++) {
 				uint64_t s = w[i].r[j].seq;
 				cr_assert(s >= 1 && s < n && !seen[s], "duplicate or bad seq %llu", (unsigned long long)s);
 				seen[s] = true;
@@ -121,7 +124,7 @@ Test(kansa_check, processes_on_one_file_make_one_chain, .timeout = KANSA_HANG_GU
 			int bad = 0;
 			if (kansa_ledger_open(&lg, f.db, f.dbkey, 0) != 0)
 				_exit(2);
-			for (int i = 0; i < PER_PROC; i++) {
+			for (int i = 0; i < per_proc(); i++) {
 				int rc, tries = 0;
 				/* Busy past the timeout (slow runs, e.g. under valgrind):
 				 * nothing was recorded, so the caller may ask again. */
@@ -142,8 +145,8 @@ Test(kansa_check, processes_on_one_file_make_one_chain, .timeout = KANSA_HANG_GU
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "process %d failed", p);
 	}
 	n = verify_chain(&f, &allowed);
-	cr_expect_eq(n, 1 + PROCS * PER_PROC);
-	cr_expect_eq(allowed, PROCS * PER_PROC);
+	cr_expect_eq(n, 1 + PROCS * per_proc());
+	cr_expect_eq(allowed, PROCS * per_proc());
 	fixture_free(&f);
 }
 
@@ -155,7 +158,7 @@ Test(kansa_check, max_uses_holds_under_concurrency, .timeout = KANSA_HANG_GUARD)
 	pthread_t t[THREADS];
 	uint64_t n, allowed;
 
-	fixture_make(&f, 100); /* 8 x 500 requests race for 100 uses */
+	fixture_make(&f, 100); /* 8 x 500 requests (8 x 60 under valgrind) race for 100 uses */
 	cr_assert_eq(kansa_ledger_open(&lg, f.db, f.dbkey, 0), 0);
 	for (int i = 0; i < THREADS; i++) {
 		w[i].f = &f;
@@ -166,7 +169,7 @@ Test(kansa_check, max_uses_holds_under_concurrency, .timeout = KANSA_HANG_GUARD)
 		pthread_join(t[i], NULL);
 	kansa_ledger_close(lg);
 	n = verify_chain(&f, &allowed);
-	cr_expect_eq(n, 1 + THREADS * PER_THREAD);
+	cr_expect_eq(n, 1 + THREADS * per_thread());
 	cr_expect_eq(allowed, 100, "exactly max_uses allowed, got %llu", (unsigned long long)allowed);
 	free(w);
 	fixture_free(&f);

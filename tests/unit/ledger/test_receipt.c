@@ -54,7 +54,7 @@ static int verify(kansa_receipt_info *out, const uint8_t *cose, size_t len, rfix
 }
 
 /* REQ: RECEIPT-SIGN REQ: RECEIPT-AFTER-COMMIT */
-Test(receipt_verify, allow_receipt_verifies_with_the_log_key, .timeout = 60)
+Test(receipt_verify, allow_receipt_verifies_with_the_log_key, .timeout = KANSA_HANG_GUARD)
 {
 	rfix x;
 	kansa_receipt r;
@@ -88,7 +88,7 @@ Test(receipt_verify, allow_receipt_verifies_with_the_log_key, .timeout = 60)
 }
 
 /* REQ: RECEIPT-TRUTH a signing failure after the commit says the entry is recorded */
-Test(receipt_sign, failure_after_the_commit_reports_the_entry_recorded, .timeout = 60)
+Test(receipt_sign, failure_after_the_commit_reports_the_entry_recorded, .timeout = KANSA_HANG_GUARD)
 {
 	rfix x;
 	kansa_receipt r, r2;
@@ -117,7 +117,7 @@ Test(receipt_sign, failure_after_the_commit_reports_the_entry_recorded, .timeout
 }
 
 /* REQ: RECEIPT-TTL */
-Test(receipt_verify, refuses_an_expired_receipt, .timeout = 60)
+Test(receipt_verify, refuses_an_expired_receipt, .timeout = KANSA_HANG_GUARD)
 {
 	rfix x;
 	kansa_receipt r;
@@ -132,7 +132,7 @@ Test(receipt_verify, refuses_an_expired_receipt, .timeout = 60)
 }
 
 /* REQ: RECEIPT-KID REQ: RECEIPT-LOG */
-Test(receipt_verify, refuses_another_logs_key, .timeout = 60)
+Test(receipt_verify, refuses_another_logs_key, .timeout = KANSA_HANG_GUARD)
 {
 	FIXTURE_FILE_ONLY();
 	rfix x, y;
@@ -152,7 +152,7 @@ Test(receipt_verify, refuses_another_logs_key, .timeout = 60)
 }
 
 /* REQ: RECEIPT-LOG the same key under another log name is another log */
-Test(receipt_verify, refuses_the_key_under_another_log_name, .timeout = 60)
+Test(receipt_verify, refuses_the_key_under_another_log_name, .timeout = KANSA_HANG_GUARD)
 {
 	rfix x;
 	kansa_receipt r;
@@ -170,7 +170,7 @@ Test(receipt_verify, refuses_the_key_under_another_log_name, .timeout = 60)
 }
 
 /* REQ: RECEIPT-ALLOW */
-Test(receipt_verify, a_deny_receipt_is_denied, .timeout = 60)
+Test(receipt_verify, a_deny_receipt_is_denied, .timeout = KANSA_HANG_GUARD)
 {
 	rfix x;
 	kansa_receipt r;
@@ -194,7 +194,7 @@ Test(receipt_verify, a_deny_receipt_is_denied, .timeout = 60)
 }
 
 /* REQ: RECEIPT-REQUEST */
-Test(receipt_verify, refuses_another_request, .timeout = 60)
+Test(receipt_verify, refuses_another_request, .timeout = KANSA_HANG_GUARD)
 {
 	rfix x;
 	kansa_receipt r;
@@ -216,7 +216,7 @@ Test(receipt_verify, refuses_another_request, .timeout = 60)
 }
 
 /* REQ: RECEIPT-ACT an unreadable request's receipt proves nothing was allowed */
-Test(receipt_verify, malformed_request_receipt_is_no_act, .timeout = 60)
+Test(receipt_verify, malformed_request_receipt_is_no_act, .timeout = KANSA_HANG_GUARD)
 {
 	rfix x;
 	kansa_receipt r;
@@ -234,7 +234,7 @@ Test(receipt_verify, malformed_request_receipt_is_no_act, .timeout = 60)
 	rfix_close(&x);
 }
 
-Test(receipt_verify, json_check_binds_the_canonical_cbor, .timeout = 60)
+Test(receipt_verify, json_check_binds_the_canonical_cbor, .timeout = KANSA_HANG_GUARD)
 {
 	rfix x;
 	kansa_receipt r;
@@ -257,9 +257,11 @@ Test(receipt_verify, json_check_binds_the_canonical_cbor, .timeout = 60)
 	rfix_close(&x);
 }
 
-/* REQ: RECEIPT-SIG every single-bit change is refused */
-Test(receipt_verify, refuses_every_flipped_bit, .timeout = 120)
+/* REQ: RECEIPT-SIG every single-bit change is refused (under valgrind, a bit of every byte) */
+Test(receipt_verify, refuses_every_flipped_bit, .timeout = KANSA_HANG_GUARD)
 {
+	/* under valgrind one bit of each byte, a different one from byte to byte */
+	const int bits = kansa_test_scaled(8, 1);
 	rfix x;
 	kansa_receipt r;
 	kansa_receipt_info ri;
@@ -268,8 +270,8 @@ Test(receipt_verify, refuses_every_flipped_bit, .timeout = 120)
 	rfix_open(&x);
 	check_allow(&r, &x);
 	for (size_t i = 0; i < r.cose_len; i++) {
-		for (int bit = 0; bit < 8; bit++) {
-			int rc;
+		for (int b = 0; b < bits; b++) {
+			int bit = bits == 8 ? b : (int)(i % 8), rc;
 
 			memcpy(buf, r.cose, r.cose_len);
 			buf[i] ^= (uint8_t)(1u << bit);
@@ -363,7 +365,7 @@ static size_t honest(uint8_t *out, flog *l, kansa_receipt_parts *p)
 	    p->payload_len, l->key);
 }
 
-Test(receipt_parse, forged_baseline_verifies_and_assembles_the_same, .timeout = 10)
+Test(receipt_parse, forged_baseline_verifies_and_assembles_the_same, .timeout = KANSA_HANG_GUARD)
 {
 	flog l;
 	kansa_receipt_parts p;
@@ -383,7 +385,7 @@ Test(receipt_parse, forged_baseline_verifies_and_assembles_the_same, .timeout = 
 }
 
 /* REQ: RECEIPT-TAG */
-Test(receipt_parse, refuses_a_wrong_or_non_canonical_tag, .timeout = 10)
+Test(receipt_parse, refuses_a_wrong_or_non_canonical_tag, .timeout = KANSA_HANG_GUARD)
 {
 	flog l;
 	kansa_receipt_parts p;
@@ -406,7 +408,7 @@ Test(receipt_parse, refuses_a_wrong_or_non_canonical_tag, .timeout = 10)
 }
 
 /* REQ: RECEIPT-HDR */
-Test(receipt_parse, refuses_a_wrong_content_type_or_alg, .timeout = 10)
+Test(receipt_parse, refuses_a_wrong_content_type_or_alg, .timeout = KANSA_HANG_GUARD)
 {
 	flog l;
 	kansa_receipt_parts p;
@@ -437,7 +439,7 @@ Test(receipt_parse, refuses_a_wrong_content_type_or_alg, .timeout = 10)
 }
 
 /* REQ: RECEIPT-SHAPE */
-Test(receipt_parse, refuses_non_canonical_or_misshapen_payloads, .timeout = 10)
+Test(receipt_parse, refuses_non_canonical_or_misshapen_payloads, .timeout = KANSA_HANG_GUARD)
 {
 	flog l;
 	kansa_receipt_parts p;
@@ -468,7 +470,7 @@ Test(receipt_parse, refuses_non_canonical_or_misshapen_payloads, .timeout = 10)
 	flog_free(&l);
 }
 
-Test(receipt_parse, refuses_trailing_truncated_and_oversized_input, .timeout = 10)
+Test(receipt_parse, refuses_trailing_truncated_and_oversized_input, .timeout = KANSA_HANG_GUARD)
 {
 	flog l;
 	kansa_receipt_parts p;
@@ -490,7 +492,7 @@ Test(receipt_parse, refuses_trailing_truncated_and_oversized_input, .timeout = 1
 }
 
 /* REQ: RECEIPT-KID a key that is not the log's, even with the log's kid */
-Test(receipt_parse, refuses_a_signature_by_another_key_under_the_logs_kid, .timeout = 10)
+Test(receipt_parse, refuses_a_signature_by_another_key_under_the_logs_kid, .timeout = KANSA_HANG_GUARD)
 {
 	flog l, m;
 	kansa_receipt_parts p;
@@ -510,7 +512,7 @@ Test(receipt_parse, refuses_a_signature_by_another_key_under_the_logs_kid, .time
 }
 
 /* REQ: RECEIPT-ACT a commission entry's receipt releases nothing */
-Test(receipt_parse, refuses_a_receipt_that_records_no_act, .timeout = 10)
+Test(receipt_parse, refuses_a_receipt_that_records_no_act, .timeout = KANSA_HANG_GUARD)
 {
 	flog l;
 	kansa_receipt_parts p;
@@ -576,7 +578,7 @@ static void expect_tree_bytes(const kansa_receipt_info *r, const char *what)
 	kansa_receipt__parts_dispose(&p);
 }
 
-Test(receipt_encode, writes_what_the_tree_encoder_writes, .timeout = 10)
+Test(receipt_encode, writes_what_the_tree_encoder_writes, .timeout = KANSA_HANG_GUARD)
 {
 	flog l;
 
@@ -601,7 +603,7 @@ Test(receipt_encode, writes_what_the_tree_encoder_writes, .timeout = 10)
 }
 
 /* REQ: CBOR-CANON a receipt's text is valid UTF-8, or nothing is signed */
-Test(receipt_encode, refuses_invalid_utf8, .timeout = 10)
+Test(receipt_encode, refuses_invalid_utf8, .timeout = KANSA_HANG_GUARD)
 {
 	flog l;
 	kansa_receipt_parts p;

@@ -29,7 +29,7 @@ static void assert_same(kansa_ledger *lg, const kansa_receipt *r)
 }
 
 /* REQ: RECEIPT-GET-SAME */
-Test(receipt_get, rebuilt_receipts_are_the_returned_bytes, .timeout = 60)
+Test(receipt_get, rebuilt_receipts_are_the_returned_bytes, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg;
@@ -57,7 +57,7 @@ Test(receipt_get, rebuilt_receipts_are_the_returned_bytes, .timeout = 60)
 	fixture_free(&f);
 }
 
-Test(receipt_get, unknown_entry_and_entry_0_are_not_found, .timeout = 60)
+Test(receipt_get, unknown_entry_and_entry_0_are_not_found, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
 	kansa_ledger *lg;
@@ -127,7 +127,7 @@ static void assert_refused(const raw_decision *c, const char *why)
 }
 
 /* REQ: RECEIPT-GET-REQUEST REQ: RECEIPT-GET-WARRANT */
-Test(receipt_get, an_entry_the_check_would_not_write_is_refused, .timeout = 60)
+Test(receipt_get, an_entry_the_check_would_not_write_is_refused, .timeout = KANSA_HANG_GUARD)
 {
 	static const uint8_t junk[] = { 0xff, 0x00 };
 	ledger_fixture f;
