@@ -69,6 +69,28 @@ int kansa_field__bytes(uint8_t *out, size_t n, const cbor_item_t *v, const char 
 /* "metadata-query" or "neutralize" as a kansa_action; *out -1 on error. */
 int kansa_field__action(int *out, const cbor_item_t *v, const char *path);
 
+/*
+ * The same readers over a pull reader (policy/doc_field_read.c), for the
+ * request on every check's path: values are offsets of items in @p r's
+ * input (SIZE_MAX: absent, read as the tree readers read NULL), and each
+ * reader gives the error its tree twin gives.
+ */
+int kansa_field__walk_at(size_t *vals, const kansa_cbor_reader *r, size_t at, const kansa_field_def *defs,
+    size_t n, const char *path, const char *what);
+int kansa_field__text_at(char **out, const kansa_cbor_reader *r, size_t at, const char *path, int what);
+int kansa_field__bool_at(bool *out, const kansa_cbor_reader *r, size_t at);
+int kansa_field__names_at(char ***out, size_t *n_out, const kansa_cbor_reader *r, size_t at,
+    const char *path, size_t max, bool may_be_empty);
+int kansa_field__prefixes_at(kansa_prefix **out, size_t *n_out, const kansa_cbor_reader *r, size_t at,
+    const char *path, size_t max, bool address_only);
+int kansa_field__window_at(int64_t w[2], const kansa_cbor_reader *r, size_t at, const char *path);
+int kansa_field__action_at(int *out, const kansa_cbor_reader *r, size_t at, const char *path);
+/* kansa_prefix__from_cbor of the item at @p at (policy/prefix.c). */
+int kansa_prefix__from_head(kansa_prefix *out, const kansa_cbor_reader *r, size_t at, bool address_only);
+/* The checks the text and time readers share with their pull twins. */
+int kansa_field__check_text(const char *s, size_t n, int what, const char *path);
+int kansa_field__check_time(int64_t t, const char *path);
+
 /* The policy's origin, witnesses and witness_quorum fields, each NULL when
  * absent (policy/doc_witness.c). */
 int kansa_policy_doc__parse_witnesses(kansa_policy_doc *p, const cbor_item_t *origin,
