@@ -127,10 +127,12 @@ static const char *const key_names[NKEYS] = {
 	[K_VERSION] = "version", [K_CTI] = "cti", [K_ENTRY] = "entry", [K_APPROVED] = "approved",
 };
 
-/* The entry's map: where each known key's value starts (SIZE_MAX: absent). */
+/* The entry's map: where each known key's value starts (SIZE_MAX: absent),
+ * and its head. */
 struct fields {
 	kansa_cbor_reader r;
 	size_t at[NKEYS];
+	kansa_cbor_head head[NKEYS];
 };
 
 static bool has(const struct fields *f, int k)
@@ -138,10 +140,11 @@ static bool has(const struct fields *f, int k)
 	return f->at[k] != SIZE_MAX;
 }
 
-/* The head of key @p k's value; false when absent or unreadable. */
+/* The head of key @p k's value; false when absent. */
 static bool head(kansa_cbor_head *h, const struct fields *f, int k)
 {
-	return has(f, k) && kansa_cbor__read_at(&f->r, f->at[k], h) == 0;
+	*h = f->head[k];
+	return has(f, k);
 }
 
 /* Fixed-length byte string field. */
@@ -324,7 +327,7 @@ int kansa_entry__decode(kansa_entry *e, const uint8_t *in, size_t len)
 		return error;
 	if (top.major != KANSA_CBOR_MAP)
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: not a map");
-	if ((error = kansa_cbor__map_index(&f.r, key_names, NKEYS, f.at, &pairs)) < 0)
+	if ((error = kansa_cbor__map_index(&f.r, key_names, NKEYS, f.at, f.head, &pairs)) < 0)
 		return error;
 	if ((error = get_u64(&e->seq, &f, K_SEQ)) < 0 || (error = get_i64(&e->time, &f, K_TIME)) < 0 ||
 	    (error = get_fixed(e->prev, KANSA_HASH_LEN, &f, K_PREV)) < 0 ||

@@ -95,13 +95,14 @@ int kansa_cbor__read_at(const kansa_cbor_reader *r, size_t off, kansa_cbor_head 
 /* Moves past one whole item, everything it contains included. */
 int kansa_cbor__skip(kansa_cbor_reader *r);
 /*
- * Reads the map at r->pos and moves past it: *n_pairs gets its size and
- * vals[k] the offset of the value of the text key keys[k], or SIZE_MAX when
- * absent. Other keys are counted, not reported; the caller compares the
+ * Reads the map at r->pos and moves past it: *n_pairs gets its size,
+ * vals[k] the offset of the value of the text key keys[k] (SIZE_MAX when
+ * absent) and, when @p heads is not NULL, heads[k] its head (major -1 when
+ * absent). Other keys are counted, not reported; the caller compares the
  * count (KANSA_EFORMAT "cbor: expected a map" when it is no map).
  */
 int kansa_cbor__map_index(kansa_cbor_reader *r, const char *const *keys, size_t n, size_t *vals,
-    uint64_t *n_pairs);
+    kansa_cbor_head *heads, uint64_t *n_pairs);
 /* Values of heads, as the tree readers below take them (same errors). */
 int kansa_cbor__head_int(int64_t *out, const kansa_cbor_head *h);
 int kansa_cbor__head_uint(uint64_t *out, const kansa_cbor_head *h);

@@ -118,34 +118,59 @@ int kansa_cbor__read_at(const kansa_cbor_reader *r, size_t off, kansa_cbor_head 
 	return kansa_cbor__read(&at, h);
 }
 
-int kansa_cbor__skip(kansa_cbor_reader *r)
+
+/* Whether the text of @p h is the NUL-terminated @p key. */
+static bool key_is(const kansa_cbor_head *h, const char *key)
 {
-	uint64_t left = 1; /* items still to pass; bounded by the validated input's size */
-	kansa_cbor_head h;
+	/* the first byte first: most keys differ there, and strlen is then not needed */
+	if (h->value == 0)
+		return key[0] == '\0';
+	return key[0] == (char)h->data[0] && strlen(key) == h->value && memcmp(key, h->data, h->value) == 0;
+}
+
+/* Passes the rest of an item whose head @p h was just read. */
+static int skip_rest(kansa_cbor_reader *r, const kansa_cbor_head *h)
+{
+	uint64_t left = h->major == KANSA_CBOR_ARRAY ? h->value : h->major == KANSA_CBOR_MAP ? 2 * h->value
+	    : h->major == KANSA_CBOR_TAG ? 1 : 0;
+	kansa_cbor_head c;
 	int error;
 
 	while (left > 0) {
-		if ((error = kansa_cbor__read(r, &h)) < 0)
+		if ((error = kansa_cbor__read(r, &c)) < 0)
 			return error;
 		left--;
-		if (h.major == KANSA_CBOR_ARRAY)
-			left += h.value;
-		else if (h.major == KANSA_CBOR_MAP)
-			left += 2 * h.value;
-		else if (h.major == KANSA_CBOR_TAG)
+		if (c.major == KANSA_CBOR_ARRAY)
+			left += c.value;
+		else if (c.major == KANSA_CBOR_MAP)
+			left += 2 * c.value;
+		else if (c.major == KANSA_CBOR_TAG)
 			left += 1;
 	}
 	return 0;
 }
 
-int kansa_cbor__map_index(kansa_cbor_reader *r, const char *const *keys, size_t n, size_t *vals,
-    uint64_t *n_pairs)
+int kansa_cbor__skip(kansa_cbor_reader *r)
 {
 	kansa_cbor_head h;
 	int error;
 
-	for (size_t k = 0; k < n; k++)
+	if ((error = kansa_cbor__read(r, &h)) < 0)
+		return error;
+	return skip_rest(r, &h);
+}
+
+int kansa_cbor__map_index(kansa_cbor_reader *r, const char *const *keys, size_t n, size_t *vals,
+    kansa_cbor_head *heads, uint64_t *n_pairs)
+{
+	kansa_cbor_head h;
+	int error;
+
+	for (size_t k = 0; k < n; k++) {
 		vals[k] = SIZE_MAX;
+		if (heads != NULL)
+			heads[k].major = -1;
+	}
 	*n_pairs = 0;
 	if ((error = kansa_cbor__read(r, &h)) < 0)
 		return error;
@@ -153,26 +178,27 @@ int kansa_cbor__map_index(kansa_cbor_reader *r, const char *const *keys, size_t 
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_CBOR, "cbor: expected a map");
 	*n_pairs = h.value;
 	for (uint64_t i = 0; i < h.value; i++) {
-		kansa_cbor_head key;
-		size_t before = r->pos;
+		kansa_cbor_head key, val;
+		size_t k = n, at;
 
 		if ((error = kansa_cbor__read(r, &key)) < 0)
 			return error;
 		if (key.major != KANSA_CBOR_TEXT) {
 			/* a key of another type: pass it whole (it may be a container) */
-			r->pos = before;
-			if ((error = kansa_cbor__skip(r)) < 0)
+			if ((error = skip_rest(r, &key)) < 0)
 				return error;
 		} else {
-			for (size_t k = 0; k < n; k++) {
-				if (strlen(keys[k]) == key.value && memcmp(keys[k], key.data, key.value) == 0) {
-					vals[k] = r->pos;
-					break;
-				}
-			}
+			for (k = 0; k < n && !key_is(&key, keys[k]); k++)
+				;
 		}
-		if ((error = kansa_cbor__skip(r)) < 0)
+		at = r->pos;
+		if ((error = kansa_cbor__read(r, &val)) < 0 || (error = skip_rest(r, &val)) < 0)
 			return error;
+		if (k < n) {
+			vals[k] = at;
+			if (heads != NULL)
+				heads[k] = val;
+		}
 	}
 	return 0;
 }

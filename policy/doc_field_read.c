@@ -68,6 +68,22 @@ int kansa_field__bool_at(bool *out, const kansa_cbor_reader *r, size_t at)
 	return kansa_cbor__head_bool(out, &h);
 }
 
+/* Whether @p h is a text that kansa_field__check_text takes as a
+ * KANSA_TEXT_NAME: 1..64 of [A-Za-z0-9._@-]. */
+static bool is_name(const kansa_cbor_head *h)
+{
+	if (h->major != KANSA_CBOR_TEXT || h->value == 0 || h->value > 64)
+		return false;
+	for (size_t i = 0; i < h->value; i++) {
+		unsigned char c = h->data[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '.' || c == '_' || c == '@' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
 int kansa_field__names_at(char ***out, size_t *n_out, const kansa_cbor_reader *r, size_t at,
     const char *path, size_t max, bool may_be_empty)
 {
@@ -95,12 +111,24 @@ int kansa_field__names_at(char ***out, size_t *n_out, const kansa_cbor_reader *r
 	for (i = 0; i < n; i++) {
 		size_t item = in.pos;
 
-		kansa_field__indexpath(pi, path, i);
-		if ((error = kansa_field__text_at(&l[i], r, item, pi, KANSA_TEXT_NAME)) < 0 ||
-		    (error = kansa_cbor__skip(&in)) < 0)
+		if ((error = kansa_cbor__read(&in, &h)) < 0)
 			goto fail;
+		if (is_name(&h)) {
+			if ((l[i] = kansa_strndup((const char *)h.data, (size_t)h.value)) == NULL) {
+				error = kansa_field__nomem();
+				goto fail;
+			}
+		} else {
+			/* not a name: the text reader says why, under the item's path */
+			kansa_field__indexpath(pi, path, i);
+			error = kansa_field__text_at(&l[i], r, item, pi, KANSA_TEXT_NAME);
+			if (error == 0)
+				error = kansa_field__error(pi, "must be a name");
+			goto fail;
+		}
 		for (size_t k = 0; k < i; k++) {
 			if (strcmp(l[k], l[i]) == 0) {
+				kansa_field__indexpath(pi, path, i);
 				error = kansa_field__error(pi, "\"%s\" is listed twice", l[i]);
 				goto fail;
 			}
@@ -216,7 +244,8 @@ static int match_key(size_t *k_out, kansa_cbor_reader *in, const kansa_field_def
 		if (kansa_cbor__head_text(&s, &len, &key) < 0)
 			return kansa_field__error(path, "a map key is not valid text");
 		for (k = 0; k < n; k++)
-			if (defs[k].label == 0 && strlen(defs[k].name) == len && memcmp(defs[k].name, s, len) == 0)
+			if (defs[k].label == 0 && len > 0 && defs[k].name[0] == s[0] && strlen(defs[k].name) == len &&
+			    memcmp(defs[k].name, s, len) == 0)
 				break;
 		if (k == n)
 			return kansa_field__error(path, "unknown key \"%.*s\" in a %s", (int)(len < 64 ? len : 64), s,
