@@ -114,10 +114,6 @@ int kansa_field__uint(uint64_t *out, const cbor_item_t *v, const char *path)
 	return 0;
 }
 
-/* Times are seconds since the epoch from 1970 to 9999: bounded, so that no
- * difference or sum of two times can overflow (here or in the decision). */
-#define TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
-
 int kansa_field__time(int64_t *out, const cbor_item_t *v, const char *path)
 {
 	int error;
@@ -129,7 +125,7 @@ int kansa_field__time(int64_t *out, const cbor_item_t *v, const char *path)
 
 int kansa_field__check_time(int64_t t, const char *path)
 {
-	if (t < 0 || t > TIME_MAX)
+	if (t < 0 || t > KANSA_FIELD_TIME_MAX)
 		return kansa_field__error(path, "time out of range (1970 to 9999)");
 	return 0;
 }

@@ -52,6 +52,9 @@ int kansa_field__walk(cbor_item_t **vals, const cbor_item_t *map, const kansa_fi
 int kansa_field__text(char **out, const cbor_item_t *v, const char *path, int what);
 int kansa_field__int(int64_t *out, const cbor_item_t *v, const char *path);
 int kansa_field__uint(uint64_t *out, const cbor_item_t *v, const char *path);
+/* Times are seconds since the epoch from 1970 to 9999: bounded, so that no
+ * difference or sum of two times can overflow (here or in the decision). */
+#define KANSA_FIELD_TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
 /* Seconds since the epoch, 1970 to 9999. */
 int kansa_field__time(int64_t *out, const cbor_item_t *v, const char *path);
 /* An array of 1..max (0..max when @p may_be_empty) distinct names; free

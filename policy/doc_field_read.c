@@ -198,11 +198,15 @@ int kansa_field__window_at(int64_t w[2], const kansa_cbor_reader *r, size_t at, 
 	if ((error = items_at(offs, 2, r, at)) < 0)
 		return error;
 	for (size_t i = 0; i < 2; i++) {
+		bool is_int = head_at(&h, r, offs[i]) && kansa_cbor__head_int(&w[i], &h) == 0;
+
+		if (is_int && w[i] >= 0 && w[i] <= KANSA_FIELD_TIME_MAX)
+			continue;
+		/* the item's path only for its message */
 		kansa_field__indexpath(pi, path, i);
-		if (!head_at(&h, r, offs[i]) || kansa_cbor__head_int(&w[i], &h) < 0)
+		if (!is_int)
 			return kansa_field__error(pi, "must be an integer");
-		if ((error = kansa_field__check_time(w[i], pi)) < 0)
-			return error;
+		return kansa_field__check_time(w[i], pi);
 	}
 	return 0;
 }
