@@ -211,7 +211,7 @@ static int get_text(char **out, const struct fields *f, int k)
 
 static bool span_is(const char *p, size_t n, const char *s)
 {
-	return strlen(s) == n && memcmp(p, s, n) == 0;
+	return strlen(s) == n && strncmp(p, s, n) == 0;
 }
 
 /* "request", or "request_hash", "request_size" and "request_form": never both. */
