@@ -5,7 +5,9 @@
  *
  * Decoding: kansa_cbor__decode() first runs a strict, non-recursive
  * validator over the raw bytes (explicit fixed-size stack), and only then
- * hands the bytes to libcbor's cbor_load. The validator rejects, with
+ * hands the bytes to libcbor's cbor_load; the pull reader below
+ * (kansa_cbor__reader_init) runs the same validator and then walks the
+ * bytes with libcbor's streaming decoder instead. The validator rejects, with
  * KANSA_EFORMAT and a message "cbor: offset N: <what>": non-shortest integer,
  * length or tag heads; indefinite lengths; map keys not sorted by their
  * encoded bytes, or duplicated; floats and simple values other than
@@ -94,6 +96,8 @@ int kansa_cbor__read(kansa_cbor_reader *r, kansa_cbor_head *h);
 int kansa_cbor__read_at(const kansa_cbor_reader *r, size_t off, kansa_cbor_head *h);
 /* Moves past one whole item, everything it contains included. */
 int kansa_cbor__skip(kansa_cbor_reader *r);
+/* Moves past what the item whose head @p h was just read contains. */
+int kansa_cbor__skip_rest(kansa_cbor_reader *r, const kansa_cbor_head *h);
 /*
  * Reads the map at r->pos and moves past it: *n_pairs gets its size,
  * vals[k] the offset of the value of the text key keys[k] (SIZE_MAX when

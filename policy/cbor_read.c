@@ -128,8 +128,7 @@ static bool key_is(const kansa_cbor_head *h, const char *key)
 	return key[0] == (char)h->data[0] && strlen(key) == h->value && memcmp(key, h->data, h->value) == 0;
 }
 
-/* Passes the rest of an item whose head @p h was just read. */
-static int skip_rest(kansa_cbor_reader *r, const kansa_cbor_head *h)
+int kansa_cbor__skip_rest(kansa_cbor_reader *r, const kansa_cbor_head *h)
 {
 	uint64_t left = h->major == KANSA_CBOR_ARRAY ? h->value : h->major == KANSA_CBOR_MAP ? 2 * h->value
 	    : h->major == KANSA_CBOR_TAG ? 1 : 0;
@@ -157,7 +156,7 @@ int kansa_cbor__skip(kansa_cbor_reader *r)
 
 	if ((error = kansa_cbor__read(r, &h)) < 0)
 		return error;
-	return skip_rest(r, &h);
+	return kansa_cbor__skip_rest(r, &h);
 }
 
 int kansa_cbor__map_index(kansa_cbor_reader *r, const char *const *keys, size_t n, size_t *vals,
@@ -185,14 +184,14 @@ int kansa_cbor__map_index(kansa_cbor_reader *r, const char *const *keys, size_t 
 			return error;
 		if (key.major != KANSA_CBOR_TEXT) {
 			/* a key of another type: pass it whole (it may be a container) */
-			if ((error = skip_rest(r, &key)) < 0)
+			if ((error = kansa_cbor__skip_rest(r, &key)) < 0)
 				return error;
 		} else {
 			for (k = 0; k < n && !key_is(&key, keys[k]); k++)
 				;
 		}
 		at = r->pos;
-		if ((error = kansa_cbor__read(r, &val)) < 0 || (error = skip_rest(r, &val)) < 0)
+		if ((error = kansa_cbor__read(r, &val)) < 0 || (error = kansa_cbor__skip_rest(r, &val)) < 0)
 			return error;
 		if (k < n) {
 			vals[k] = at;

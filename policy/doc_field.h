@@ -74,22 +74,30 @@ int kansa_field__action(int *out, const cbor_item_t *v, const char *path);
 
 /*
  * The same readers over a pull reader (policy/doc_field_read.c), for the
- * request on every check's path: values are offsets of items in @p r's
- * input (SIZE_MAX: absent, read as the tree readers read NULL), and each
- * reader gives the error its tree twin gives.
+ * request on every check's path. kansa_field__walk_val gives each known
+ * key's value as a kansa_field_val (the head already read); containers are
+ * read on from @p r's input. Each reader gives the error its tree twin
+ * gives, and reads an absent value as its twin reads NULL.
  */
-int kansa_field__walk_at(size_t *vals, const kansa_cbor_reader *r, size_t at, const kansa_field_def *defs,
-    size_t n, const char *path, const char *what);
-int kansa_field__text_at(char **out, const kansa_cbor_reader *r, size_t at, const char *path, int what);
-int kansa_field__bool_at(bool *out, const kansa_cbor_reader *r, size_t at);
-int kansa_field__names_at(char ***out, size_t *n_out, const kansa_cbor_reader *r, size_t at,
+typedef struct {
+	kansa_cbor_head head; /* major -1 when absent */
+	size_t at;            /* offset of the head; SIZE_MAX when absent */
+	size_t body;          /* offset past the head: a container's first item, a tag's content */
+} kansa_field_val;
+
+int kansa_field__walk_val(kansa_field_val *vals, const kansa_cbor_reader *r, size_t at,
+    const kansa_field_def *defs, size_t n, const char *path, const char *what);
+int kansa_field__text_val(char **out, const kansa_field_val *v, const char *path, int what);
+int kansa_field__bool_val(bool *out, const kansa_field_val *v);
+int kansa_field__action_val(int *out, const kansa_field_val *v, const char *path);
+int kansa_field__names_val(char ***out, size_t *n_out, const kansa_cbor_reader *r, const kansa_field_val *v,
     const char *path, size_t max, bool may_be_empty);
-int kansa_field__prefixes_at(kansa_prefix **out, size_t *n_out, const kansa_cbor_reader *r, size_t at,
-    const char *path, size_t max, bool address_only);
-int kansa_field__window_at(int64_t w[2], const kansa_cbor_reader *r, size_t at, const char *path);
-int kansa_field__action_at(int *out, const kansa_cbor_reader *r, size_t at, const char *path);
-/* kansa_prefix__from_cbor of the item at @p at (policy/prefix.c). */
-int kansa_prefix__from_head(kansa_prefix *out, const kansa_cbor_reader *r, size_t at, bool address_only);
+int kansa_field__prefixes_val(kansa_prefix **out, size_t *n_out, const kansa_cbor_reader *r,
+    const kansa_field_val *v, const char *path, size_t max, bool address_only);
+int kansa_field__window_val(int64_t w[2], const kansa_cbor_reader *r, const kansa_field_val *v, const char *path);
+/* kansa_prefix__from_cbor of the item at in->pos (policy/prefix.c), moving
+ * past it on success; a position past the input reads as an absent item. */
+int kansa_prefix__read(kansa_prefix *out, kansa_cbor_reader *in, bool address_only);
 /* The checks the text and time readers share with their pull twins. */
 int kansa_field__check_text(const char *s, size_t n, int what, const char *path);
 int kansa_field__check_time(int64_t t, const char *path);

@@ -3,7 +3,8 @@
  * The strict field readers of doc_field.h over the pull reader of
  * policy/cbor.h instead of a libcbor item tree: the request's parser
  * (doc_request.c) reads every check's request with them. A value is the
- * offset of its item in the validated input; SIZE_MAX is an absent one.
+ * head the map walk read and where its item is in the validated input; each
+ * item is decoded once, and containers are read on from their first item.
  *
  * Each reader enforces what its tree twin in doc_field.c enforces, with
  * the same messages: known keys only, exact types, bounded texts and
@@ -15,41 +16,29 @@
 
 #include "policy/doc_field.h"
 
-/* The head of the item at @p at; false when absent or unreadable. */
-static bool head_at(kansa_cbor_head *h, const kansa_cbor_reader *r, size_t at)
+/* The head of value @p v; false when absent. */
+static bool head_of(kansa_cbor_head *h, const kansa_field_val *v)
 {
-	if (at == SIZE_MAX) {
-		h->major = -1;
-		return false;
-	}
-	return kansa_cbor__read_at(r, at, h) == 0;
+	*h = v->head;
+	return v->at != SIZE_MAX;
 }
 
-/* The offsets of the @p n items of the array whose head is at @p at. */
-static int items_at(size_t *offs, size_t n, const kansa_cbor_reader *r, size_t at)
+/* A reader at the first item inside container value @p v. */
+static kansa_cbor_reader inside(const kansa_cbor_reader *r, const kansa_field_val *v)
 {
 	kansa_cbor_reader in = *r;
-	kansa_cbor_head h;
-	int error;
 
-	in.pos = at;
-	if ((error = kansa_cbor__read(&in, &h)) < 0)
-		return error;
-	for (size_t i = 0; i < n; i++) {
-		offs[i] = in.pos;
-		if ((error = kansa_cbor__skip(&in)) < 0)
-			return error;
-	}
-	return 0;
+	in.pos = v->body;
+	return in;
 }
 
-int kansa_field__text_at(char **out, const kansa_cbor_reader *r, size_t at, const char *path, int what)
+int kansa_field__text_val(char **out, const kansa_field_val *v, const char *path, int what)
 {
 	kansa_cbor_head h;
 	int error;
 
 	*out = NULL;
-	if (!head_at(&h, r, at) || kansa_cbor__head_strdup(out, &h) < 0)
+	if (!head_of(&h, v) || kansa_cbor__head_strdup(out, &h) < 0)
 		return kansa_field__error(path, "must be a text string");
 	if ((error = kansa_field__check_text(*out, (size_t)h.value, what, path)) < 0) {
 		free(*out);
@@ -58,12 +47,12 @@ int kansa_field__text_at(char **out, const kansa_cbor_reader *r, size_t at, cons
 	return error;
 }
 
-int kansa_field__bool_at(bool *out, const kansa_cbor_reader *r, size_t at)
+int kansa_field__bool_val(bool *out, const kansa_field_val *v)
 {
 	kansa_cbor_head h;
 
 	*out = false;
-	if (!head_at(&h, r, at))
+	if (!head_of(&h, v))
 		return kansa_cbor__head_bool(out, NULL);
 	return kansa_cbor__head_bool(out, &h);
 }
@@ -84,10 +73,23 @@ static bool is_name(const kansa_cbor_head *h)
 	return true;
 }
 
-int kansa_field__names_at(char ***out, size_t *n_out, const kansa_cbor_reader *r, size_t at,
+/* Item @p i of a name list, not a name: the text reader says why, under its path. */
+static int not_a_name(char **out, const kansa_cbor_head *h, const char *path, size_t i)
+{
+	kansa_field_val v = { .head = *h, .at = 0, .body = 0 };
+	char pi[128];
+	int error;
+
+	kansa_field__indexpath(pi, path, i);
+	if ((error = kansa_field__text_val(out, &v, pi, KANSA_TEXT_NAME)) == 0)
+		error = kansa_field__error(pi, "must be a name");
+	return error;
+}
+
+int kansa_field__names_val(char ***out, size_t *n_out, const kansa_cbor_reader *r, const kansa_field_val *v,
     const char *path, size_t max, bool may_be_empty)
 {
-	kansa_cbor_reader in = *r;
+	kansa_cbor_reader in = inside(r, v);
 	kansa_cbor_head h;
 	char pi[128];
 	char **l = NULL;
@@ -96,7 +98,7 @@ int kansa_field__names_at(char ***out, size_t *n_out, const kansa_cbor_reader *r
 
 	*out = NULL;
 	*n_out = 0;
-	if (!head_at(&h, r, at) || h.major != KANSA_CBOR_ARRAY)
+	if (!head_of(&h, v) || h.major != KANSA_CBOR_ARRAY)
 		return kansa_field__error(path, "must be an array of names");
 	if (h.value > max)
 		return kansa_field__limit(path, max);
@@ -105,25 +107,16 @@ int kansa_field__names_at(char ***out, size_t *n_out, const kansa_cbor_reader *r
 		return may_be_empty ? 0 : kansa_field__error(path, "must not be empty");
 	if ((l = calloc(n, sizeof(*l))) == NULL)
 		return kansa_field__nomem();
-	in.pos = at;
-	if ((error = kansa_cbor__read(&in, &h)) < 0)
-		goto fail;
 	for (i = 0; i < n; i++) {
-		size_t item = in.pos;
-
+		/* a name is one text head: reading it passes it */
 		if ((error = kansa_cbor__read(&in, &h)) < 0)
 			goto fail;
-		if (is_name(&h)) {
-			if ((l[i] = kansa_strndup((const char *)h.data, (size_t)h.value)) == NULL) {
-				error = kansa_field__nomem();
-				goto fail;
-			}
-		} else {
-			/* not a name: the text reader says why, under the item's path */
-			kansa_field__indexpath(pi, path, i);
-			error = kansa_field__text_at(&l[i], r, item, pi, KANSA_TEXT_NAME);
-			if (error == 0)
-				error = kansa_field__error(pi, "must be a name");
+		if (!is_name(&h)) {
+			error = not_a_name(&l[i], &h, path, i);
+			goto fail;
+		}
+		if ((l[i] = kansa_strndup((const char *)h.data, (size_t)h.value)) == NULL) {
+			error = kansa_field__nomem();
 			goto fail;
 		}
 		for (size_t k = 0; k < i; k++) {
@@ -142,19 +135,18 @@ fail:
 	return error;
 }
 
-int kansa_field__prefixes_at(kansa_prefix **out, size_t *n_out, const kansa_cbor_reader *r, size_t at,
-    const char *path, size_t max, bool address_only)
+int kansa_field__prefixes_val(kansa_prefix **out, size_t *n_out, const kansa_cbor_reader *r,
+    const kansa_field_val *v, const char *path, size_t max, bool address_only)
 {
-	kansa_cbor_reader in = *r;
+	kansa_cbor_reader in = inside(r, v);
 	kansa_cbor_head h;
 	char pi[128];
 	kansa_prefix *l;
 	size_t n;
-	int error;
 
 	*out = NULL;
 	*n_out = 0;
-	if (!head_at(&h, r, at) || h.major != KANSA_CBOR_ARRAY)
+	if (!head_of(&h, v) || h.major != KANSA_CBOR_ARRAY)
 		return kansa_field__error(path, "must be an array of IP %s", address_only ? "addresses" : "prefixes");
 	if (h.value > max)
 		return kansa_field__limit(path, max);
@@ -163,22 +155,12 @@ int kansa_field__prefixes_at(kansa_prefix **out, size_t *n_out, const kansa_cbor
 		return kansa_field__error(path, "must not be empty");
 	if ((l = calloc(n, sizeof(*l))) == NULL)
 		return kansa_field__nomem();
-	in.pos = at;
-	if ((error = kansa_cbor__read(&in, &h)) < 0) {
-		free(l);
-		return error;
-	}
 	for (size_t i = 0; i < n; i++) {
-		size_t item = in.pos;
-
-		if (kansa_prefix__from_head(&l[i], r, item, address_only) < 0) {
+		/* a prefix read whole passes it */
+		if (kansa_prefix__read(&l[i], &in, address_only) < 0) {
 			free(l);
 			kansa_field__indexpath(pi, path, i);
 			return kansa_error_prefix("%s", pi);
-		}
-		if ((error = kansa_cbor__skip(&in)) < 0) {
-			free(l);
-			return error;
 		}
 	}
 	*out = l;
@@ -186,19 +168,17 @@ int kansa_field__prefixes_at(kansa_prefix **out, size_t *n_out, const kansa_cbor
 	return 0;
 }
 
-int kansa_field__window_at(int64_t w[2], const kansa_cbor_reader *r, size_t at, const char *path)
+int kansa_field__window_val(int64_t w[2], const kansa_cbor_reader *r, const kansa_field_val *v, const char *path)
 {
+	kansa_cbor_reader in = inside(r, v);
 	kansa_cbor_head h;
-	size_t offs[2];
 	char pi[128];
-	int error;
 
-	if (!head_at(&h, r, at) || h.major != KANSA_CBOR_ARRAY || h.value != 2)
+	if (!head_of(&h, v) || h.major != KANSA_CBOR_ARRAY || h.value != 2)
 		return kansa_field__error(path, "must be [from, to]");
-	if ((error = items_at(offs, 2, r, at)) < 0)
-		return error;
 	for (size_t i = 0; i < 2; i++) {
-		bool is_int = head_at(&h, r, offs[i]) && kansa_cbor__head_int(&w[i], &h) == 0;
+		/* an integer is one head: reading it passes it */
+		bool is_int = kansa_cbor__read(&in, &h) == 0 && kansa_cbor__head_int(&w[i], &h) == 0;
 
 		if (is_int && w[i] >= 0 && w[i] <= KANSA_FIELD_TIME_MAX)
 			continue;
@@ -211,14 +191,14 @@ int kansa_field__window_at(int64_t w[2], const kansa_cbor_reader *r, size_t at, 
 	return 0;
 }
 
-int kansa_field__action_at(int *out, const kansa_cbor_reader *r, size_t at, const char *path)
+int kansa_field__action_val(int *out, const kansa_field_val *v, const char *path)
 {
 	kansa_cbor_head h;
 	char *s = NULL;
 	int e;
 
 	*out = -1;
-	if (!head_at(&h, r, at) || kansa_cbor__head_strdup(&s, &h) < 0)
+	if (!head_of(&h, v) || kansa_cbor__head_strdup(&s, &h) < 0)
 		return kansa_field__error(path, "must be a text string");
 	*out = kansa_action__from_name(s);
 	if (*out == KANSA_ACT_METADATA_QUERY || *out == KANSA_ACT_NEUTRALIZE) {
@@ -272,32 +252,38 @@ static int match_key(size_t *k_out, kansa_cbor_reader *in, const kansa_field_def
 }
 
 /* Canonical input has no duplicate keys: each key is seen once. */
-int kansa_field__walk_at(size_t *vals, const kansa_cbor_reader *r, size_t at, const kansa_field_def *defs,
-    size_t n, const char *path, const char *what)
+int kansa_field__walk_val(kansa_field_val *vals, const kansa_cbor_reader *r, size_t at,
+    const kansa_field_def *defs, size_t n, const char *path, const char *what)
 {
 	kansa_cbor_reader in = *r;
 	kansa_cbor_head h;
 	char pk[128];
 	int error;
 
-	for (size_t k = 0; k < n; k++)
-		vals[k] = SIZE_MAX;
-	if (!head_at(&h, r, at) || h.major != KANSA_CBOR_MAP)
-		return kansa_field__error(path, "must be a map (%s)", what);
+	for (size_t k = 0; k < n; k++) {
+		vals[k].head.major = -1;
+		vals[k].at = SIZE_MAX;
+		vals[k].body = SIZE_MAX;
+	}
 	in.pos = at;
-	if ((error = kansa_cbor__read(&in, &h)) < 0)
-		return error;
+	if (kansa_cbor__read(&in, &h) < 0 || h.major != KANSA_CBOR_MAP)
+		return kansa_field__error(path, "must be a map (%s)", what);
 	for (uint64_t i = 0; i < h.value; i++) {
+		kansa_field_val *v;
 		size_t k = 0;
 
 		if ((error = match_key(&k, &in, defs, n, path, what)) < 0)
 			return error;
-		vals[k] = in.pos;
-		if ((error = kansa_cbor__skip(&in)) < 0)
+		v = &vals[k];
+		v->at = in.pos;
+		if ((error = kansa_cbor__read(&in, &v->head)) < 0)
+			return error;
+		v->body = in.pos;
+		if ((error = kansa_cbor__skip_rest(&in, &v->head)) < 0)
 			return error;
 	}
 	for (size_t k = 0; k < n; k++) {
-		if (defs[k].required && vals[k] == SIZE_MAX) {
+		if (defs[k].required && vals[k].at == SIZE_MAX) {
 			kansa_field__subpath(pk, path, defs[k].name);
 			return kansa_field__error(pk, "required");
 		}

@@ -40,8 +40,8 @@ int kansa_request__parse(kansa_request_doc *r, const uint8_t *in, size_t len)
 		[FIELDS] = { "fields", 0, false }, [WINDOW] = { "window", 0, false },
 		[HOST] = { "host", 0, false }, [OP] = { "op", 0, false },
 	};
-	kansa_cbor_reader rd;
-	size_t vals[NKEYS];
+	kansa_cbor_reader rd, host;
+	kansa_field_val vals[NKEYS];
 	int error;
 
 	memset(r, 0, sizeof(*r));
@@ -51,11 +51,11 @@ int kansa_request__parse(kansa_request_doc *r, const uint8_t *in, size_t len)
 	if ((error = kansa_cbor__reader_init(&rd, in, len)) < 0)
 		goto out;
 	/* REQ: REQUEST-NAMED every act names its officer and justification */
-	if ((error = kansa_field__walk_at(vals, &rd, 0, defs, NKEYS, "", "request")) < 0 ||
-	    (error = kansa_field__text_at(&r->requester, &rd, vals[REQUESTER], "requester", KANSA_TEXT_ID)) < 0 ||
-	    (error = kansa_field__text_at(&r->officer, &rd, vals[OFFICER], "officer", KANSA_TEXT_ID)) < 0 ||
-	    (error = kansa_field__text_at(&r->justification, &rd, vals[JUSTIFICATION], "justification", KANSA_TEXT_FREE)) < 0 ||
-	    (error = kansa_field__action_at(&r->action, &rd, vals[ACTION], "action")) < 0)
+	if ((error = kansa_field__walk_val(vals, &rd, 0, defs, NKEYS, "", "request")) < 0 ||
+	    (error = kansa_field__text_val(&r->requester, &vals[REQUESTER], "requester", KANSA_TEXT_ID)) < 0 ||
+	    (error = kansa_field__text_val(&r->officer, &vals[OFFICER], "officer", KANSA_TEXT_ID)) < 0 ||
+	    (error = kansa_field__text_val(&r->justification, &vals[JUSTIFICATION], "justification", KANSA_TEXT_FREE)) < 0 ||
+	    (error = kansa_field__action_val(&r->action, &vals[ACTION], "action")) < 0)
 		goto out;
 	/* REQ: REQUEST-BLANK an officer or justification of only white space names no one and
 	 * no reason (design §5 row 1) */
@@ -64,44 +64,46 @@ int kansa_request__parse(kansa_request_doc *r, const uint8_t *in, size_t len)
 		    "must not be only white space");
 		goto out;
 	}
-	if (vals[EMERGENCY] != ABSENT && kansa_field__bool_at(&r->emergency, &rd, vals[EMERGENCY]) < 0) {
+	if (vals[EMERGENCY].at != ABSENT && kansa_field__bool_val(&r->emergency, &vals[EMERGENCY]) < 0) {
 		error = kansa_field__error("emergency", "must be true or false");
 		goto out;
 	}
 	if (r->action == KANSA_ACT_METADATA_QUERY) {
-		if (vals[HOST] != ABSENT || vals[OP] != ABSENT) {
-			error = kansa_field__error(vals[HOST] != ABSENT ? "host" : "op", "not allowed in a metadata-query request");
+		if (vals[HOST].at != ABSENT || vals[OP].at != ABSENT) {
+			error = kansa_field__error(vals[HOST].at != ABSENT ? "host" : "op", "not allowed in a metadata-query request");
 			goto out;
 		}
-		if (vals[TARGETS] == ABSENT || vals[FIELDS] == ABSENT || vals[WINDOW] == ABSENT) {
-			error = kansa_field__error(vals[TARGETS] == ABSENT ? "targets" : vals[FIELDS] == ABSENT ? "fields" : "window",
+		if (vals[TARGETS].at == ABSENT || vals[FIELDS].at == ABSENT || vals[WINDOW].at == ABSENT) {
+			error = kansa_field__error(vals[TARGETS].at == ABSENT ? "targets" : vals[FIELDS].at == ABSENT ? "fields" : "window",
 			    "required");
 			goto out;
 		}
 		/* REQ: REQUEST-TARGETS the hard bound here; max_targets in the decision */
-		if ((error = kansa_field__prefixes_at(&r->targets, &r->n_targets, &rd, vals[TARGETS], "targets",
+		if ((error = kansa_field__prefixes_val(&r->targets, &r->n_targets, &rd, &vals[TARGETS], "targets",
 			KANSA_MAX_REQUEST_TARGETS, false)) < 0 ||
-		    (error = kansa_field__names_at(&r->fields, &r->n_fields, &rd, vals[FIELDS], "fields",
+		    (error = kansa_field__names_val(&r->fields, &r->n_fields, &rd, &vals[FIELDS], "fields",
 			KANSA_MAX_VOCABULARY, false)) < 0 ||
-		    (error = kansa_field__window_at(r->window, &rd, vals[WINDOW], "window")) < 0)
+		    (error = kansa_field__window_val(r->window, &rd, &vals[WINDOW], "window")) < 0)
 			goto out;
 		r->has_window = true;
 	} else {
-		if (vals[TARGETS] != ABSENT || vals[FIELDS] != ABSENT || vals[WINDOW] != ABSENT) {
-			error = kansa_field__error(vals[TARGETS] != ABSENT ? "targets" : vals[FIELDS] != ABSENT ? "fields" : "window",
+		if (vals[TARGETS].at != ABSENT || vals[FIELDS].at != ABSENT || vals[WINDOW].at != ABSENT) {
+			error = kansa_field__error(vals[TARGETS].at != ABSENT ? "targets" : vals[FIELDS].at != ABSENT ? "fields" : "window",
 			    "not allowed in a neutralize request");
 			goto out;
 		}
-		if (vals[HOST] == ABSENT || vals[OP] == ABSENT) {
-			error = kansa_field__error(vals[HOST] == ABSENT ? "host" : "op", "required");
+		if (vals[HOST].at == ABSENT || vals[OP].at == ABSENT) {
+			error = kansa_field__error(vals[HOST].at == ABSENT ? "host" : "op", "required");
 			goto out;
 		}
-		if (kansa_prefix__from_head(&r->host, &rd, vals[HOST], true) < 0) {
+		host = rd;
+		host.pos = vals[HOST].at;
+		if (kansa_prefix__read(&r->host, &host, true) < 0) {
 			error = kansa_error_prefix("host");
 			goto out;
 		}
 		r->has_host = true;
-		if ((error = kansa_field__text_at(&r->op, &rd, vals[OP], "op", KANSA_TEXT_NAME)) < 0)
+		if ((error = kansa_field__text_val(&r->op, &vals[OP], "op", KANSA_TEXT_NAME)) < 0)
 			goto out;
 	}
 out:

@@ -318,22 +318,20 @@ int kansa_prefix__from_cbor(kansa_prefix *out, const struct cbor_item_t *item, b
 	return error;
 }
 
-int kansa_prefix__from_head(kansa_prefix *out, const kansa_cbor_reader *r, size_t at, bool address_only)
+int kansa_prefix__read(kansa_prefix *out, kansa_cbor_reader *in, bool address_only)
 {
-	kansa_cbor_reader in = *r;
 	kansa_cbor_head h, lh, bh;
 	const uint8_t *p;
 	size_t n;
 	uint64_t tag, len;
 
 	memset(out, 0, sizeof(*out));
-	in.pos = at;
-	if (at == SIZE_MAX || kansa_cbor__read(&in, &h) < 0 || h.major != KANSA_CBOR_TAG)
+	if (in->pos >= in->len || kansa_cbor__read(in, &h) < 0 || h.major != KANSA_CBOR_TAG)
 		return bad_tag(out, false, 0, address_only);
 	tag = h.value;
 	if (tag != TAG_IPV4 && tag != TAG_IPV6)
 		return bad_tag(out, true, tag, address_only);
-	if (kansa_cbor__read(&in, &h) < 0)
+	if (kansa_cbor__read(in, &h) < 0)
 		return not_pair(out);
 	if (h.major == KANSA_CBOR_BYTES) {
 		if (kansa_cbor__head_bytes(&p, &n, &h) < 0)
@@ -342,8 +340,8 @@ int kansa_prefix__from_head(kansa_prefix *out, const kansa_cbor_reader *r, size_
 	}
 	if (address_only)
 		return not_address(out);
-	if (h.major != KANSA_CBOR_ARRAY || h.value != 2 || kansa_cbor__read(&in, &lh) < 0 ||
-	    kansa_cbor__head_uint(&len, &lh) < 0 || kansa_cbor__read(&in, &bh) < 0 ||
+	if (h.major != KANSA_CBOR_ARRAY || h.value != 2 || kansa_cbor__read(in, &lh) < 0 ||
+	    kansa_cbor__head_uint(&len, &lh) < 0 || kansa_cbor__read(in, &bh) < 0 ||
 	    kansa_cbor__head_bytes(&p, &n, &bh) < 0)
 		return not_pair(out);
 	return fill(out, tag, false, len, p, n);
