@@ -94,7 +94,8 @@ int kansa_field__names_val(char ***out, size_t *n_out, const kansa_cbor_reader *
     const char *path, size_t max, bool may_be_empty);
 int kansa_field__prefixes_val(kansa_prefix **out, size_t *n_out, const kansa_cbor_reader *r,
     const kansa_field_val *v, const char *path, size_t max, bool address_only);
-int kansa_field__window_val(int64_t w[2], const kansa_cbor_reader *r, const kansa_field_val *v, const char *path);
+int kansa_field__window_val(int64_t w[2], const kansa_cbor_reader *r, const kansa_field_val *v,
+    const char *path);
 /* kansa_prefix__from_cbor of the item at in->pos (policy/prefix.c), moving
  * past it on success; a position past the input reads as an absent item. */
 int kansa_prefix__read(kansa_prefix *out, kansa_cbor_reader *in, bool address_only);

@@ -168,7 +168,8 @@ int kansa_field__prefixes_val(kansa_prefix **out, size_t *n_out, const kansa_cbo
 	return 0;
 }
 
-int kansa_field__window_val(int64_t w[2], const kansa_cbor_reader *r, const kansa_field_val *v, const char *path)
+int kansa_field__window_val(int64_t w[2], const kansa_cbor_reader *r, const kansa_field_val *v,
+    const char *path)
 {
 	kansa_cbor_reader in = inside(r, v);
 	kansa_cbor_head h;

@@ -54,7 +54,8 @@ int kansa_request__parse(kansa_request_doc *r, const uint8_t *in, size_t len)
 	if ((error = kansa_field__walk_val(vals, &rd, 0, defs, NKEYS, "", "request")) < 0 ||
 	    (error = kansa_field__text_val(&r->requester, &vals[REQUESTER], "requester", KANSA_TEXT_ID)) < 0 ||
 	    (error = kansa_field__text_val(&r->officer, &vals[OFFICER], "officer", KANSA_TEXT_ID)) < 0 ||
-	    (error = kansa_field__text_val(&r->justification, &vals[JUSTIFICATION], "justification", KANSA_TEXT_FREE)) < 0 ||
+	    (error = kansa_field__text_val(&r->justification, &vals[JUSTIFICATION], "justification",
+		KANSA_TEXT_FREE)) < 0 ||
 	    (error = kansa_field__action_val(&r->action, &vals[ACTION], "action")) < 0)
 		goto out;
 	/* REQ: REQUEST-BLANK an officer or justification of only white space names no one and
@@ -70,12 +71,13 @@ int kansa_request__parse(kansa_request_doc *r, const uint8_t *in, size_t len)
 	}
 	if (r->action == KANSA_ACT_METADATA_QUERY) {
 		if (vals[HOST].at != ABSENT || vals[OP].at != ABSENT) {
-			error = kansa_field__error(vals[HOST].at != ABSENT ? "host" : "op", "not allowed in a metadata-query request");
+			error = kansa_field__error(vals[HOST].at != ABSENT ? "host" : "op",
+			    "not allowed in a metadata-query request");
 			goto out;
 		}
 		if (vals[TARGETS].at == ABSENT || vals[FIELDS].at == ABSENT || vals[WINDOW].at == ABSENT) {
-			error = kansa_field__error(vals[TARGETS].at == ABSENT ? "targets" : vals[FIELDS].at == ABSENT ? "fields" : "window",
-			    "required");
+			error = kansa_field__error(vals[TARGETS].at == ABSENT ? "targets"
+			    : vals[FIELDS].at == ABSENT ? "fields" : "window", "required");
 			goto out;
 		}
 		/* REQ: REQUEST-TARGETS the hard bound here; max_targets in the decision */
@@ -88,8 +90,8 @@ int kansa_request__parse(kansa_request_doc *r, const uint8_t *in, size_t len)
 		r->has_window = true;
 	} else {
 		if (vals[TARGETS].at != ABSENT || vals[FIELDS].at != ABSENT || vals[WINDOW].at != ABSENT) {
-			error = kansa_field__error(vals[TARGETS].at != ABSENT ? "targets" : vals[FIELDS].at != ABSENT ? "fields" : "window",
-			    "not allowed in a neutralize request");
+			error = kansa_field__error(vals[TARGETS].at != ABSENT ? "targets"
+			    : vals[FIELDS].at != ABSENT ? "fields" : "window", "not allowed in a neutralize request");
 			goto out;
 		}
 		if (vals[HOST].at == ABSENT || vals[OP].at == ABSENT) {

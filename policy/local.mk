@@ -17,9 +17,10 @@ tests_unit_test_cose_SOURCES = tests/unit/policy/cose/test_cose.c tests/unit/pol
 tests_unit_test_cose_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cose_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_cbor tests/unit/test_cose
-# the CBOR writers against the tree encoder
+# the CBOR writers against the tree encoder; the pull reader
 check_PROGRAMS += tests/unit/test_cbor_write
-tests_unit_test_cbor_write_SOURCES = tests/unit/policy/cbor/test_cbor_write.c tests/unit/policy/cbor/helpers.h
+tests_unit_test_cbor_write_SOURCES = tests/unit/policy/cbor/test_cbor_write.c tests/unit/policy/cbor/test_cbor_read.c \
+	tests/unit/policy/cbor/helpers.h
 tests_unit_test_cbor_write_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cbor_write_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_cbor_write
