@@ -25,14 +25,6 @@ const char *kansa_entry__kind_name(int kind)
 	return kind_names[kind];
 }
 
-static int kind_from_name(const char *s)
-{
-	for (int k = KANSA_ENTRY_DECISION; k <= KANSA_ENTRY_RATIFICATION; k++)
-		if (strcmp(kind_names[k], s) == 0)
-			return k;
-	return -1;
-}
-
 #define PUT(key, item) \
 	do { if ((error = kansa_cbor__map_put(map, (key), (item))) < 0) goto out; } while (0)
 
@@ -119,63 +111,120 @@ out:
 	return error;
 }
 
-/* Fixed-length byte string field. */
-static int get_fixed(uint8_t *out, size_t len, const cbor_item_t *map, const char *key)
+/* The keys an entry may have, found in one pass over its map. */
+enum {
+	K_SEQ, K_TIME, K_KIND, K_PREV, K_REQUEST, K_REQUEST_HASH, K_REQUEST_SIZE, K_REQUEST_FORM,
+	K_WARRANT, K_POLICY, K_DECISION, K_REASON, K_DETAIL, K_USES, K_RATIFY_BY, K_UNIT,
+	K_DOCUMENT, K_VERSION, K_CTI, K_ENTRY, K_APPROVED, NKEYS
+};
+
+static const char *const key_names[NKEYS] = {
+	[K_SEQ] = "seq", [K_TIME] = "time", [K_KIND] = "kind", [K_PREV] = "prev",
+	[K_REQUEST] = "request", [K_REQUEST_HASH] = "request_hash", [K_REQUEST_SIZE] = "request_size",
+	[K_REQUEST_FORM] = "request_form", [K_WARRANT] = "warrant", [K_POLICY] = "policy",
+	[K_DECISION] = "decision", [K_REASON] = "reason", [K_DETAIL] = "detail", [K_USES] = "uses",
+	[K_RATIFY_BY] = "ratify_by", [K_UNIT] = "unit", [K_DOCUMENT] = "document",
+	[K_VERSION] = "version", [K_CTI] = "cti", [K_ENTRY] = "entry", [K_APPROVED] = "approved",
+};
+
+/* The entry's map: where each known key's value starts (SIZE_MAX: absent),
+ * and its head. */
+struct fields {
+	kansa_cbor_reader r;
+	size_t at[NKEYS];
+	kansa_cbor_head head[NKEYS];
+};
+
+static bool has(const struct fields *f, int k)
 {
-	const cbor_item_t *v = kansa_cbor__map_get(map, key);
+	return f->at[k] != SIZE_MAX;
+}
+
+/* The head of key @p k's value; false when absent. */
+static bool head(kansa_cbor_head *h, const struct fields *f, int k)
+{
+	*h = f->head[k];
+	return has(f, k);
+}
+
+/* Fixed-length byte string field. */
+static int get_fixed(uint8_t *out, size_t len, const struct fields *f, int k)
+{
+	kansa_cbor_head h;
 	const uint8_t *p;
 	size_t n;
 
-	if (v == NULL)
-		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: missing '%s'", key);
-	if (kansa_cbor__get_bytes(&p, &n, v) < 0 || n != len)
+	if (!has(f, k))
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: missing '%s'", key_names[k]);
+	if (!head(&h, f, k) || kansa_cbor__head_bytes(&p, &n, &h) < 0 || n != len)
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
-		    "entry: '%s' must be a %zu-byte string", key, len);
+		    "entry: '%s' must be a %zu-byte string", key_names[k], len);
 	memcpy(out, p, len);
 	return 0;
 }
 
-static int get_u64(uint64_t *out, const cbor_item_t *map, const char *key)
+static int get_u64(uint64_t *out, const struct fields *f, int k)
 {
-	const cbor_item_t *v = kansa_cbor__map_get(map, key);
+	kansa_cbor_head h;
 
-	if (v == NULL || kansa_cbor__get_uint(out, v) < 0)
+	if (!head(&h, f, k) || kansa_cbor__head_uint(out, &h) < 0)
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
-		    "entry: '%s' must be an unsigned integer", key);
+		    "entry: '%s' must be an unsigned integer", key_names[k]);
 	return 0;
 }
 
-static int get_i64(int64_t *out, const cbor_item_t *map, const char *key)
+static int get_i64(int64_t *out, const struct fields *f, int k)
 {
-	const cbor_item_t *v = kansa_cbor__map_get(map, key);
+	kansa_cbor_head h;
 
-	if (v == NULL || kansa_cbor__get_int(out, v) < 0)
+	if (!head(&h, f, k) || kansa_cbor__head_int(out, &h) < 0)
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
-		    "entry: '%s' must be an integer", key);
+		    "entry: '%s' must be an integer", key_names[k]);
 	return 0;
 }
 
-static int get_text(char **out, const cbor_item_t *map, const char *key)
+/* A text field, borrowed from the input (no NUL inside, not terminated). */
+static int get_span(const char **p, size_t *n, const struct fields *f, int k)
 {
-	const cbor_item_t *v = kansa_cbor__map_get(map, key);
+	kansa_cbor_head h;
 
-	if (v == NULL || kansa_cbor__get_text(out, v) < 0)
+	if (!head(&h, f, k) || kansa_cbor__head_text(p, n, &h) < 0)
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
-		    "entry: '%s' must be a text string", key);
+		    "entry: '%s' must be a text string", key_names[k]);
 	return 0;
 }
 
-/* "request", or "request_hash", "request_size" and "request_form": never both. */
-static int decode_request(kansa_entry *e, const cbor_item_t *map, size_t *keys)
+/* A text field as an owned copy. */
+static int get_text(char **out, const struct fields *f, int k)
 {
-	const cbor_item_t *v = kansa_cbor__map_get(map, "request");
-	const uint8_t *p;
-	char *form = NULL;
+	const char *p;
 	size_t n;
 	int error;
 
-	if (v != NULL) {
-		if (kansa_cbor__get_bytes(&p, &n, v) < 0)
+	*out = NULL;
+	if ((error = get_span(&p, &n, f, k)) < 0)
+		return error;
+	if ((*out = kansa_strndup(p, n)) == NULL)
+		return KANSA_ENOMEM;
+	return 0;
+}
+
+static bool span_is(const char *p, size_t n, const char *s)
+{
+	return strlen(s) == n && strncmp(p, s, n) == 0;
+}
+
+/* "request", or "request_hash", "request_size" and "request_form": never both. */
+static int decode_request(kansa_entry *e, const struct fields *f, size_t *keys)
+{
+	kansa_cbor_head h;
+	const uint8_t *p;
+	const char *form;
+	size_t n;
+	int error;
+
+	if (has(f, K_REQUEST)) {
+		if (!head(&h, f, K_REQUEST) || kansa_cbor__head_bytes(&p, &n, &h) < 0)
 			return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
 			    "entry: 'request' must be a byte string");
 		if ((e->request = kansa_memdup(p, n)) == NULL)
@@ -184,14 +233,13 @@ static int decode_request(kansa_entry *e, const cbor_item_t *map, size_t *keys)
 		(*keys)++;
 		return 0;
 	}
-	if ((error = get_fixed(e->request_hash, KANSA_HASH_LEN, map, "request_hash")) < 0 ||
-	    (error = get_u64(&e->request_size, map, "request_size")) < 0 ||
-	    (error = get_text(&form, map, "request_form")) < 0)
+	if ((error = get_fixed(e->request_hash, KANSA_HASH_LEN, f, K_REQUEST_HASH)) < 0 ||
+	    (error = get_u64(&e->request_size, f, K_REQUEST_SIZE)) < 0 ||
+	    (error = get_span(&form, &n, f, K_REQUEST_FORM)) < 0)
 		return error;
 	e->request_hashed = true;
-	e->request_form = strcmp(form, "cbor") == 0 ? KANSA_REQUEST_FORM_CBOR
-	    : strcmp(form, "json") == 0 ? KANSA_REQUEST_FORM_JSON : 0;
-	free(form);
+	e->request_form = span_is(form, n, "cbor") ? KANSA_REQUEST_FORM_CBOR
+	    : span_is(form, n, "json") ? KANSA_REQUEST_FORM_JSON : 0;
 	if (e->request_form == 0)
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
 		    "entry: 'request_form' must be cbor or json");
@@ -199,46 +247,51 @@ static int decode_request(kansa_entry *e, const cbor_item_t *map, size_t *keys)
 	return 0;
 }
 
-static int decode_decision(kansa_entry *e, const cbor_item_t *map, size_t *keys)
+static int decode_decision(kansa_entry *e, const struct fields *f, size_t *keys)
 {
-	char *s = NULL;
+	const char *s;
+	char name[64];
+	size_t n;
 	int error;
 
-	if ((error = decode_request(e, map, keys)) < 0)
+	if ((error = decode_request(e, f, keys)) < 0)
 		return error;
-	if (kansa_cbor__map_get(map, "warrant") != NULL) {
-		if ((error = get_fixed(e->warrant, KANSA_HASH_LEN, map, "warrant")) < 0)
+	if (has(f, K_WARRANT)) {
+		if ((error = get_fixed(e->warrant, KANSA_HASH_LEN, f, K_WARRANT)) < 0)
 			return error;
 		e->has_warrant = true;
 		(*keys)++;
 	}
-	if ((error = get_u64(&e->policy_version, map, "policy")) < 0 ||
-	    (error = get_u64(&e->uses, map, "uses")) < 0 ||
-	    (error = get_text(&e->detail, map, "detail")) < 0 ||
-	    (error = get_text(&s, map, "decision")) < 0)
+	if ((error = get_u64(&e->policy_version, f, K_POLICY)) < 0 ||
+	    (error = get_u64(&e->uses, f, K_USES)) < 0 ||
+	    (error = get_text(&e->detail, f, K_DETAIL)) < 0 ||
+	    (error = get_span(&s, &n, f, K_DECISION)) < 0)
 		return error;
-	if (strcmp(s, "allow") == 0)
+	if (span_is(s, n, "allow"))
 		e->verdict = KANSA_ALLOW;
-	else if (strcmp(s, "deny") == 0)
+	else if (span_is(s, n, "deny"))
 		e->verdict = KANSA_DENY;
 	else
-		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: 'decision' must be allow or deny");
-	free(s);
-	s = NULL;
-	if (error < 0 || (error = get_text(&s, map, "reason")) < 0)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: 'decision' must be allow or deny");
+	if ((error = get_span(&s, &n, f, K_REASON)) < 0)
 		return error;
-	e->reason = kansa_reason_from_name(s);
-	free(s);
+	/* reason names are short: a longer text names none */
+	e->reason = -1;
+	if (n < sizeof(name)) {
+		memcpy(name, s, n);
+		name[n] = '\0';
+		e->reason = kansa_reason_from_name(name);
+	}
 	if (e->reason < 0)
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: unknown 'reason'");
 	*keys += 5;
-	if (kansa_cbor__map_get(map, "ratify_by") != NULL) {
-		if ((error = get_i64(&e->ratify_by, map, "ratify_by")) < 0)
+	if (has(f, K_RATIFY_BY)) {
+		if ((error = get_i64(&e->ratify_by, f, K_RATIFY_BY)) < 0)
 			return error;
 		(*keys)++;
 	}
-	if (kansa_cbor__map_get(map, "unit") != NULL) {
-		if ((error = get_text(&e->unit, map, "unit")) < 0)
+	if (has(f, K_UNIT)) {
+		if ((error = get_text(&e->unit, f, K_UNIT)) < 0)
 			return error;
 		if (e->unit[0] == '\0' || strlen(e->unit) > KANSA_MAX_UNIT_BYTES)
 			return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
@@ -248,56 +301,70 @@ static int decode_decision(kansa_entry *e, const cbor_item_t *map, size_t *keys)
 	return 0;
 }
 
+static int kind_from_span(const char *p, size_t n)
+{
+	for (int k = KANSA_ENTRY_DECISION; k <= KANSA_ENTRY_RATIFICATION; k++)
+		if (span_is(p, n, kind_names[k]))
+			return k;
+	return -1;
+}
+
+/* One pass over the map (libcbor's streaming decoder under the reader,
+ * no item tree), then each field checked in a fixed order. */
 int kansa_entry__decode(kansa_entry *e, const uint8_t *in, size_t len)
 {
-	cbor_item_t *map = NULL;
-	char *kind = NULL;
-	size_t keys = 4;
+	struct fields f;
+	kansa_cbor_head top;
+	const char *kind = "";
+	size_t kind_len = 0, keys = 4;
+	uint64_t pairs;
 	int error;
 
 	memset(e, 0, sizeof(*e));
-	if ((error = kansa_cbor__decode(&map, in, len)) < 0)
+	if ((error = kansa_cbor__reader_init(&f.r, in, len)) < 0)
 		return error;
-	if (!cbor_isa_map(map)) {
-		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: not a map");
+	if ((error = kansa_cbor__read_at(&f.r, 0, &top)) < 0)
+		return error;
+	if (top.major != KANSA_CBOR_MAP)
+		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: not a map");
+	if ((error = kansa_cbor__map_index(&f.r, key_names, NKEYS, f.at, f.head, &pairs)) < 0)
+		return error;
+	if ((error = get_u64(&e->seq, &f, K_SEQ)) < 0 || (error = get_i64(&e->time, &f, K_TIME)) < 0 ||
+	    (error = get_fixed(e->prev, KANSA_HASH_LEN, &f, K_PREV)) < 0 ||
+	    (error = get_span(&kind, &kind_len, &f, K_KIND)) < 0)
 		goto out;
-	}
-	if ((error = get_u64(&e->seq, map, "seq")) < 0 || (error = get_i64(&e->time, map, "time")) < 0 ||
-	    (error = get_fixed(e->prev, KANSA_HASH_LEN, map, "prev")) < 0 ||
-	    (error = get_text(&kind, map, "kind")) < 0)
-		goto out;
-	switch ((e->kind = kind_from_name(kind))) {
+	switch ((e->kind = kind_from_span(kind, kind_len))) {
 	case KANSA_ENTRY_DECISION:
-		error = decode_decision(e, map, &keys);
+		error = decode_decision(e, &f, &keys);
 		break;
 	case KANSA_ENTRY_POLICY:
-		if ((error = get_fixed(e->document, KANSA_HASH_LEN, map, "document")) == 0)
-			error = get_u64(&e->version, map, "version");
+		if ((error = get_fixed(e->document, KANSA_HASH_LEN, &f, K_DOCUMENT)) == 0)
+			error = get_u64(&e->version, &f, K_VERSION);
 		keys += 2;
 		break;
 	case KANSA_ENTRY_REVOCATION:
-		if ((error = get_fixed(e->document, KANSA_HASH_LEN, map, "document")) == 0)
-			error = get_fixed(e->cti, sizeof(e->cti), map, "cti");
+		if ((error = get_fixed(e->document, KANSA_HASH_LEN, &f, K_DOCUMENT)) == 0)
+			error = get_fixed(e->cti, sizeof(e->cti), &f, K_CTI);
 		keys += 2;
 		break;
 	case KANSA_ENTRY_RATIFICATION: {
-		const cbor_item_t *v = kansa_cbor__map_get(map, "approved");
-		if ((error = get_fixed(e->document, KANSA_HASH_LEN, map, "document")) == 0 &&
-		    (error = get_fixed(e->entry, KANSA_HASH_LEN, map, "entry")) == 0 &&
-		    (v == NULL || kansa_cbor__get_bool(&e->approved, v) < 0))
+		kansa_cbor_head h;
+
+		if ((error = get_fixed(e->document, KANSA_HASH_LEN, &f, K_DOCUMENT)) == 0 &&
+		    (error = get_fixed(e->entry, KANSA_HASH_LEN, &f, K_ENTRY)) == 0 &&
+		    (!head(&h, &f, K_APPROVED) || kansa_cbor__head_bool(&e->approved, &h) < 0))
 			error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: 'approved' must be a bool");
 		keys += 3;
 		break;
 	}
 	default:
-		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: unknown kind '%.32s'", kind);
+		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER, "entry: unknown kind '%.*s'",
+		    (int)(kind_len < 32 ? kind_len : 32), kind);
 	}
-	if (error == 0 && cbor_map_size(map) != keys)
+	if (error == 0 && pairs != keys)
 		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
-		    "entry: %zu keys, a %s entry has %zu", cbor_map_size(map), kind, keys);
+		    "entry: %zu keys, a %s entry has %zu", (size_t)pairs, kansa_entry__kind_name(e->kind), keys);
 out:
-	free(kind);
-	cbor_decref(&map);
 	if (error < 0)
 		kansa_entry__dispose(e);
 	return error;

@@ -44,3 +44,11 @@ EXTRA_DIST += tests/cli/threads.sh
 
 # Database rekey and the ledger's clock.
 libkansa_internal_la_SOURCES += ledger/rekey.c ledger/migrate.c ledger/clock.c ledger/clock.h ledger/clock_check.c
+
+# The pull-reader decoders of entries and requests against the tree decoders they replaced.
+check_PROGRAMS += tests/unit/test_decode_diff
+tests_unit_test_decode_diff_SOURCES = tests/unit/diff/test_decode_diff.c tests/unit/diff/tree_entry.c \
+	tests/unit/diff/tree_request.c tests/unit/diff/tree.h
+tests_unit_test_decode_diff_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_decode_diff_LDADD = $(TEST_LDADD)
+TESTS += tests/unit/test_decode_diff

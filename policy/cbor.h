@@ -5,7 +5,9 @@
  *
  * Decoding: kansa_cbor__decode() first runs a strict, non-recursive
  * validator over the raw bytes (explicit fixed-size stack), and only then
- * hands the bytes to libcbor's cbor_load. The validator rejects, with
+ * hands the bytes to libcbor's cbor_load; the pull reader below
+ * (kansa_cbor__reader_init) runs the same validator and then walks the
+ * bytes with libcbor's streaming decoder instead. The validator rejects, with
  * KANSA_EFORMAT and a message "cbor: offset N: <what>": non-shortest integer,
  * length or tag heads; indefinite lengths; map keys not sorted by their
  * encoded bytes, or duplicated; floats and simple values other than
@@ -59,6 +61,61 @@ int kansa_cbor__put_text(kansa_buf *b, const char *s); /* NUL-terminated */
 int kansa_cbor__put_null(kansa_buf *b);
 /* Whether s[0..len) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 bool kansa_cbor__utf8_valid(const uint8_t *s, size_t len);
+
+/*
+ * Reader (policy/cbor_read.c): a pull reader over input that
+ * kansa_cbor__reader_init has validated, for fixed shapes on hot paths
+ * (ledger entries in replay, the request of every check). Each call gives
+ * the next item's head, decoded by libcbor's streaming decoder
+ * (cbor_stream_decode), and for a string a pointer into the input: no
+ * allocation per item. Strictness (canonical form, limits, UTF-8) is the
+ * validator's, done once; shape and types are the caller's to check.
+ */
+enum { KANSA_CBOR_TAG = 6, KANSA_CBOR_SIMPLE = 7 };
+enum { KANSA_CBOR_FALSE = 20, KANSA_CBOR_TRUE = 21, KANSA_CBOR_NULL = 22 };
+
+typedef struct {
+	int major;           /* KANSA_CBOR_UINT .. KANSA_CBOR_SIMPLE */
+	uint64_t value;      /* uint: it; negint: n of -1-n; string: length; array, map:
+	                      * count of items, of pairs; tag: number; simple: KANSA_CBOR_FALSE.. */
+	const uint8_t *data; /* strings: their bytes, inside the input; else NULL */
+} kansa_cbor_head;
+
+typedef struct {
+	const uint8_t *in;
+	size_t len;
+	size_t pos; /* offset of the next head */
+} kansa_cbor_reader;
+
+/* Validate in[0..len) (kansa_cbor__validate) and point @p r at its item. */
+int kansa_cbor__reader_init(kansa_cbor_reader *r, const uint8_t *in, size_t len);
+/* The head at r->pos; moves past it (and past a string's bytes, or into a
+ * container or tag's content). */
+int kansa_cbor__read(kansa_cbor_reader *r, kansa_cbor_head *h);
+/* The head at offset @p off, leaving @p r as it is. */
+int kansa_cbor__read_at(const kansa_cbor_reader *r, size_t off, kansa_cbor_head *h);
+/* Moves past one whole item, everything it contains included. */
+int kansa_cbor__skip(kansa_cbor_reader *r);
+/* Moves past what the item whose head @p h was just read contains. */
+int kansa_cbor__skip_rest(kansa_cbor_reader *r, const kansa_cbor_head *h);
+/*
+ * Reads the map at r->pos and moves past it: *n_pairs gets its size,
+ * vals[k] the offset of the value of the text key keys[k] (SIZE_MAX when
+ * absent) and, when @p heads is not NULL, heads[k] its head (major -1 when
+ * absent). Other keys are counted, not reported; the caller compares the
+ * count (KANSA_EFORMAT "cbor: expected a map" when it is no map).
+ */
+int kansa_cbor__map_index(kansa_cbor_reader *r, const char *const *keys, size_t n, size_t *vals,
+    kansa_cbor_head *heads, uint64_t *n_pairs);
+/* Values of heads, as the tree readers below take them (same errors). */
+int kansa_cbor__head_int(int64_t *out, const kansa_cbor_head *h);
+int kansa_cbor__head_uint(uint64_t *out, const kansa_cbor_head *h);
+int kansa_cbor__head_bool(bool *out, const kansa_cbor_head *h);
+/* A text string without NUL: borrowed pointer and length. */
+int kansa_cbor__head_text(const char **out, size_t *out_len, const kansa_cbor_head *h);
+/* The same as a malloc'd NUL-terminated copy (the caller frees it). */
+int kansa_cbor__head_strdup(char **out, const kansa_cbor_head *h);
+int kansa_cbor__head_bytes(const uint8_t **out, size_t *out_len, const kansa_cbor_head *h);
 
 /* Builders (NULL on out of memory, with the error set). */
 cbor_item_t *kansa_cbor__uint(uint64_t v);

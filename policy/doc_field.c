@@ -62,9 +62,9 @@ void kansa_field__indexpath(char out[128], const char *path, size_t i)
 /* Values                                                                  */
 /* ---------------------------------------------------------------------- */
 
-static int check_text(const char *s, int what, const char *path)
+int kansa_field__check_text(const char *s, size_t n, int what, const char *path)
 {
-	size_t n = strlen(s), max = what == KANSA_TEXT_ID ? 127 : what == KANSA_TEXT_NAME ? 64 : KANSA_MAX_TEXT_BYTES;
+	size_t max = what == KANSA_TEXT_ID ? 127 : what == KANSA_TEXT_NAME ? 64 : KANSA_MAX_TEXT_BYTES;
 
 	/* REQ: DOC-TEXT required texts are never empty (officer, justification, ...) */
 	if (n == 0)
@@ -93,7 +93,7 @@ int kansa_field__text(char **out, const cbor_item_t *v, const char *path, int wh
 	*out = NULL;
 	if (kansa_cbor__get_text(out, v) < 0)
 		return kansa_field__error(path, "must be a text string");
-	if ((error = check_text(*out, what, path)) < 0) {
+	if ((error = kansa_field__check_text(*out, strlen(*out), what, path)) < 0) {
 		free(*out);
 		*out = NULL;
 	}
@@ -114,17 +114,18 @@ int kansa_field__uint(uint64_t *out, const cbor_item_t *v, const char *path)
 	return 0;
 }
 
-/* Times are seconds since the epoch from 1970 to 9999: bounded, so that no
- * difference or sum of two times can overflow (here or in the decision). */
-#define TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
-
 int kansa_field__time(int64_t *out, const cbor_item_t *v, const char *path)
 {
 	int error;
 
 	if ((error = kansa_field__int(out, v, path)) < 0)
 		return error;
-	if (*out < 0 || *out > TIME_MAX)
+	return kansa_field__check_time(*out, path);
+}
+
+int kansa_field__check_time(int64_t t, const char *path)
+{
+	if (t < 0 || t > KANSA_FIELD_TIME_MAX)
 		return kansa_field__error(path, "time out of range (1970 to 9999)");
 	return 0;
 }

@@ -52,6 +52,9 @@ int kansa_field__walk(cbor_item_t **vals, const cbor_item_t *map, const kansa_fi
 int kansa_field__text(char **out, const cbor_item_t *v, const char *path, int what);
 int kansa_field__int(int64_t *out, const cbor_item_t *v, const char *path);
 int kansa_field__uint(uint64_t *out, const cbor_item_t *v, const char *path);
+/* Times are seconds since the epoch from 1970 to 9999: bounded, so that no
+ * difference or sum of two times can overflow (here or in the decision). */
+#define KANSA_FIELD_TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
 /* Seconds since the epoch, 1970 to 9999. */
 int kansa_field__time(int64_t *out, const cbor_item_t *v, const char *path);
 /* An array of 1..max (0..max when @p may_be_empty) distinct names; free
@@ -68,6 +71,37 @@ int kansa_field__window(int64_t w[2], const cbor_item_t *v, const char *path);
 int kansa_field__bytes(uint8_t *out, size_t n, const cbor_item_t *v, const char *path);
 /* "metadata-query" or "neutralize" as a kansa_action; *out -1 on error. */
 int kansa_field__action(int *out, const cbor_item_t *v, const char *path);
+
+/*
+ * The same readers over a pull reader (policy/doc_field_read.c), for the
+ * request on every check's path. kansa_field__walk_val gives each known
+ * key's value as a kansa_field_val (the head already read); containers are
+ * read on from @p r's input. Each reader gives the error its tree twin
+ * gives, and reads an absent value as its twin reads NULL.
+ */
+typedef struct {
+	kansa_cbor_head head; /* major -1 when absent */
+	size_t at;            /* offset of the head; SIZE_MAX when absent */
+	size_t body;          /* offset past the head: a container's first item, a tag's content */
+} kansa_field_val;
+
+int kansa_field__walk_val(kansa_field_val *vals, const kansa_cbor_reader *r, size_t at,
+    const kansa_field_def *defs, size_t n, const char *path, const char *what);
+int kansa_field__text_val(char **out, const kansa_field_val *v, const char *path, int what);
+int kansa_field__bool_val(bool *out, const kansa_field_val *v);
+int kansa_field__action_val(int *out, const kansa_field_val *v, const char *path);
+int kansa_field__names_val(char ***out, size_t *n_out, const kansa_cbor_reader *r, const kansa_field_val *v,
+    const char *path, size_t max, bool may_be_empty);
+int kansa_field__prefixes_val(kansa_prefix **out, size_t *n_out, const kansa_cbor_reader *r,
+    const kansa_field_val *v, const char *path, size_t max, bool address_only);
+int kansa_field__window_val(int64_t w[2], const kansa_cbor_reader *r, const kansa_field_val *v,
+    const char *path);
+/* kansa_prefix__from_cbor of the item at in->pos (policy/prefix.c), moving
+ * past it on success; a position past the input reads as an absent item. */
+int kansa_prefix__read(kansa_prefix *out, kansa_cbor_reader *in, bool address_only);
+/* The checks the text and time readers share with their pull twins. */
+int kansa_field__check_text(const char *s, size_t n, int what, const char *path);
+int kansa_field__check_time(int64_t t, const char *path);
 
 /* The policy's origin, witnesses and witness_quorum fields, each NULL when
  * absent (policy/doc_witness.c). */

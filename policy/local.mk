@@ -1,6 +1,6 @@
 # policy/: sources and tests of the policy module
 # canonical CBOR and COSE_Sign (cbor/cose engineer)
-libkansa_internal_la_SOURCES += policy/cbor.h policy/cbor.c policy/cbor_write.c policy/cose.h policy/cose.c
+libkansa_internal_la_SOURCES += policy/cbor.h policy/cbor.c policy/cbor_write.c policy/cbor_read.c policy/cose.h policy/cose.c
 # signed receipts' encoding and strict parser (design §9); signing is in ledger/receipt.c
 libkansa_internal_la_SOURCES += policy/receipt.h policy/receipt.c
 # proven receipts: the RFC 9942 COSE Receipt and its container (verified in ledger/receipt_proof.c)
@@ -17,9 +17,10 @@ tests_unit_test_cose_SOURCES = tests/unit/policy/cose/test_cose.c tests/unit/pol
 tests_unit_test_cose_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cose_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_cbor tests/unit/test_cose
-# the CBOR writers against the tree encoder
+# the CBOR writers against the tree encoder; the pull reader
 check_PROGRAMS += tests/unit/test_cbor_write
-tests_unit_test_cbor_write_SOURCES = tests/unit/policy/cbor/test_cbor_write.c tests/unit/policy/cbor/helpers.h
+tests_unit_test_cbor_write_SOURCES = tests/unit/policy/cbor/test_cbor_write.c tests/unit/policy/cbor/test_cbor_read.c \
+	tests/unit/policy/cbor/helpers.h
 tests_unit_test_cbor_write_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_cbor_write_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_cbor_write
@@ -28,7 +29,7 @@ TESTS += tests/unit/test_cbor_write
 # prefixes, times, JSON -> CBOR builders, strict parsers, verification, the
 # public kansa_doc/kansa_policy API. policy/ uses jansson for the JSON forms.
 libkansa_internal_la_SOURCES += policy/doc.h policy/doc_kind.c policy/prefix.c policy/doc_time.c \
-	policy/doc_field.h policy/doc_field.c policy/doc_payload.c policy/doc_request.c policy/doc_verify.c \
+	policy/doc_field.h policy/doc_field.c policy/doc_field_read.c policy/doc_payload.c policy/doc_request.c policy/doc_verify.c \
 	policy/doc_json.h policy/doc_json_value.c policy/doc_json.c policy/doc_api.c policy/text.c \
 	policy/request_peek.c policy/doc_witness.c policy/doc_emergency.c
 libkansa_internal_la_CFLAGS += $(JANSSON_CFLAGS)

@@ -18,6 +18,7 @@
 
 #include "policy/cbor.h"
 #include "policy/doc.h"
+#include "policy/doc_field.h"
 
 #define TAG_IPV4 52 /* RFC 9164 */
 #define TAG_IPV6 54
@@ -224,55 +225,25 @@ static int bad_cbor(const char *why)
 	return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_DOCUMENT, "not an RFC 9164 %s", why);
 }
 
-int kansa_prefix__from_cbor(kansa_prefix *out, const struct cbor_item_t *item, bool address_only)
+/* The rules of both forms once the shape is read: an address's bytes, or a
+ * prefix's length and bytes. */
+static int fill(kansa_prefix *out, uint64_t tag, bool address, uint64_t len, const uint8_t *p, size_t n)
 {
-	cbor_item_t *inner;
-	const uint8_t *p;
-	size_t n, nbytes;
-	uint64_t tag, len;
+	size_t nbytes;
+	int error = 0;
 
-	memset(out, 0, sizeof(*out));
-	if (item == NULL || !cbor_isa_tag(item))
-		return bad_cbor(address_only ? "address (tag 52 or 54 missing)"
-					     : "prefix (tag 52 or 54 missing)");
-	tag = cbor_tag_value(item);
-	if (tag != TAG_IPV4 && tag != TAG_IPV6)
-		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_DOCUMENT,
-		    "tag %llu is not an IP address or prefix (52 or 54)", (unsigned long long)tag);
 	out->family = tag == TAG_IPV4 ? 4 : 6;
 	nbytes = family_bytes(out->family);
-	inner = cbor_tag_item(item); /* a new reference */
-	if (cbor_isa_bytestring(inner)) {
-		int error = kansa_cbor__get_bytes(&p, &n, inner);
-
-		if (error == 0 && n != nbytes)
+	if (address) {
+		if (n != nbytes)
 			error = bad_cbor("address (wrong byte length)");
 		if (error == 0) {
 			memcpy(out->addr, p, n);
 			out->len = (uint8_t)family_bits(out->family);
 		}
-		cbor_decref(&inner);
-		if (error < 0)
-			memset(out, 0, sizeof(*out));
-		return error;
-	}
-	if (address_only) {
-		cbor_decref(&inner);
-		memset(out, 0, sizeof(*out));
-		return bad_cbor("address (a prefix where an address is required)");
-	}
-	/* REQ: PREFIX-CBOR [len, bytes]: len below the family's width (a full
-	 * length is an address), no trailing zero byte, no bits past len */
-	if (!cbor_isa_array(inner) || cbor_array_size(inner) != 2 ||
-	    kansa_cbor__get_uint(&len, cbor_array_handle(inner)[0]) < 0 ||
-	    kansa_cbor__get_bytes(&p, &n, cbor_array_handle(inner)[1]) < 0) {
-		cbor_decref(&inner);
-		memset(out, 0, sizeof(*out));
-		return bad_cbor("prefix (not [length, bytes])");
-	}
-	{
-		int error = 0;
-
+	} else {
+		/* REQ: PREFIX-CBOR [len, bytes]: len below the family's width (a full
+		 * length is an address), no trailing zero byte, no bits past len */
 		if (len >= family_bits(out->family))
 			error = bad_cbor("prefix (length too large; a full-length prefix is an address)");
 		else if (n > nbytes)
@@ -285,9 +256,93 @@ int kansa_prefix__from_cbor(kansa_prefix *out, const struct cbor_item_t *item, b
 			if (host_bits_set(out->addr, nbytes, (unsigned)len))
 				error = bad_cbor("prefix (host bits set)");
 		}
-		cbor_decref(&inner);
-		if (error < 0)
-			memset(out, 0, sizeof(*out));
-		return error;
 	}
+	if (error < 0)
+		memset(out, 0, sizeof(*out));
+	return error;
+}
+
+static int bad_tag(kansa_prefix *out, bool have_tag, uint64_t tag, bool address_only)
+{
+	memset(out, 0, sizeof(*out));
+	if (!have_tag)
+		return bad_cbor(address_only ? "address (tag 52 or 54 missing)"
+					     : "prefix (tag 52 or 54 missing)");
+	return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_DOCUMENT,
+	    "tag %llu is not an IP address or prefix (52 or 54)", (unsigned long long)tag);
+}
+
+static int not_address(kansa_prefix *out)
+{
+	memset(out, 0, sizeof(*out));
+	return bad_cbor("address (a prefix where an address is required)");
+}
+
+static int not_pair(kansa_prefix *out)
+{
+	memset(out, 0, sizeof(*out));
+	return bad_cbor("prefix (not [length, bytes])");
+}
+
+int kansa_prefix__from_cbor(kansa_prefix *out, const struct cbor_item_t *item, bool address_only)
+{
+	cbor_item_t *inner;
+	const uint8_t *p;
+	size_t n;
+	uint64_t tag, len;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (item == NULL || !cbor_isa_tag(item))
+		return bad_tag(out, false, 0, address_only);
+	tag = cbor_tag_value(item);
+	if (tag != TAG_IPV4 && tag != TAG_IPV6)
+		return bad_tag(out, true, tag, address_only);
+	inner = cbor_tag_item(item); /* a new reference */
+	if (cbor_isa_bytestring(inner)) {
+		error = kansa_cbor__get_bytes(&p, &n, inner);
+		if (error == 0)
+			error = fill(out, tag, true, 0, p, n);
+	} else if (address_only) {
+		error = not_address(out);
+	} else if (!cbor_isa_array(inner) || cbor_array_size(inner) != 2 ||
+	    kansa_cbor__get_uint(&len, cbor_array_handle(inner)[0]) < 0 ||
+	    kansa_cbor__get_bytes(&p, &n, cbor_array_handle(inner)[1]) < 0) {
+		error = not_pair(out);
+	} else {
+		error = fill(out, tag, false, len, p, n);
+	}
+	cbor_decref(&inner);
+	if (error < 0)
+		memset(out, 0, sizeof(*out));
+	return error;
+}
+
+int kansa_prefix__read(kansa_prefix *out, kansa_cbor_reader *in, bool address_only)
+{
+	kansa_cbor_head h, lh, bh;
+	const uint8_t *p;
+	size_t n;
+	uint64_t tag, len;
+
+	memset(out, 0, sizeof(*out));
+	if (in->pos >= in->len || kansa_cbor__read(in, &h) < 0 || h.major != KANSA_CBOR_TAG)
+		return bad_tag(out, false, 0, address_only);
+	tag = h.value;
+	if (tag != TAG_IPV4 && tag != TAG_IPV6)
+		return bad_tag(out, true, tag, address_only);
+	if (kansa_cbor__read(in, &h) < 0)
+		return not_pair(out);
+	if (h.major == KANSA_CBOR_BYTES) {
+		if (kansa_cbor__head_bytes(&p, &n, &h) < 0)
+			return not_pair(out);
+		return fill(out, tag, true, 0, p, n);
+	}
+	if (address_only)
+		return not_address(out);
+	if (h.major != KANSA_CBOR_ARRAY || h.value != 2 || kansa_cbor__read(in, &lh) < 0 ||
+	    kansa_cbor__head_uint(&len, &lh) < 0 || kansa_cbor__read(in, &bh) < 0 ||
+	    kansa_cbor__head_bytes(&p, &n, &bh) < 0)
+		return not_pair(out);
+	return fill(out, tag, false, len, p, n);
 }
