@@ -10,6 +10,7 @@
  * associated data or any changed byte gives KANSA_EVERIFY and the output is
  * wiped. Nothing here keeps or logs a key.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -22,6 +23,23 @@
 
 #define NONCE_LEN 12
 #define TAG_LEN 16
+
+/* The cipher is fetched from the provider once per process, not at every
+ * EVP_*Init_ex (which, given EVP_aes_256_gcm(), fetches it each time). It
+ * lives as long as the process. */
+static EVP_CIPHER *gcm;
+static pthread_once_t gcm_once = PTHREAD_ONCE_INIT;
+
+static void gcm_fetch(void)
+{
+	gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+}
+
+static const EVP_CIPHER *aes_256_gcm(void)
+{
+	pthread_once(&gcm_once, gcm_fetch);
+	return gcm;
+}
 
 int kansa_aead_seal(uint8_t *out, size_t out_size, size_t *out_len,
     const uint8_t key[KANSA_AEAD_KEY_LEN], const uint8_t *ad, size_t ad_len,
@@ -37,7 +55,7 @@ int kansa_aead_seal(uint8_t *out, size_t out_size, size_t *out_len,
 	if ((error = kansa_random(out, NONCE_LEN)) < 0)
 		return error;
 	if ((c = EVP_CIPHER_CTX_new()) == NULL ||
-	    EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, out) != 1 ||
+	    aes_256_gcm() == NULL || EVP_EncryptInit_ex(c, aes_256_gcm(), NULL, key, out) != 1 ||
 	    (ad_len > 0 && EVP_EncryptUpdate(c, NULL, &n, ad, (int)ad_len) != 1) ||
 	    (len > 0 && EVP_EncryptUpdate(c, out + NONCE_LEN, &n, pt, (int)len) != 1) ||
 	    EVP_EncryptFinal_ex(c, out + NONCE_LEN + len, &n) != 1 ||
@@ -68,7 +86,7 @@ int kansa_aead_open(uint8_t *out, size_t out_size, size_t *out_len,
 	if (len > INT32_MAX || ad_len > INT32_MAX || out_size < len)
 		return kansa_error_set(KANSA_ELIMIT, KANSA_ERRCLASS_CRYPTO, "aead: value too big");
 	if ((c = EVP_CIPHER_CTX_new()) == NULL ||
-	    EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, in) != 1 ||
+	    aes_256_gcm() == NULL || EVP_DecryptInit_ex(c, aes_256_gcm(), NULL, key, in) != 1 ||
 	    (ad_len > 0 && EVP_DecryptUpdate(c, NULL, &n, ad, (int)ad_len) != 1) ||
 	    (len > 0 && EVP_DecryptUpdate(c, out, &n, in + NONCE_LEN, (int)len) != 1) ||
 	    EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, TAG_LEN,
