@@ -130,6 +130,18 @@ int kansa_field__check_time(int64_t t, const char *path)
 	return 0;
 }
 
+int kansa_field__name_once(char *const *l, size_t i, const char *path)
+{
+	char pi[128];
+
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(l[k], l[i]) == 0) {
+			kansa_field__indexpath(pi, path, i);
+			return kansa_field__error(pi, "\"%s\" is listed twice", l[i]);
+		}
+	return 0;
+}
+
 void kansa_field__free_names(char **l, size_t n)
 {
 	for (size_t i = 0; l != NULL && i < n; i++)
@@ -160,12 +172,8 @@ int kansa_field__names(char ***out, size_t *n_out, const cbor_item_t *v, const c
 		kansa_field__indexpath(pi, path, i);
 		if ((error = kansa_field__text(&l[i], cbor_array_handle(v)[i], pi, KANSA_TEXT_NAME)) < 0)
 			goto fail;
-		for (size_t k = 0; k < i; k++) {
-			if (strcmp(l[k], l[i]) == 0) {
-				error = kansa_field__error(pi, "\"%s\" is listed twice", l[i]);
-				goto fail;
-			}
-		}
+		if ((error = kansa_field__name_once(l, i, path)) < 0)
+			goto fail;
 	}
 	*out = l;
 	*n_out = n;

@@ -62,6 +62,9 @@ int kansa_field__time(int64_t *out, const cbor_item_t *v, const char *path);
 int kansa_field__names(char ***out, size_t *n_out, const cbor_item_t *v, const char *path,
     size_t max, bool may_be_empty);
 void kansa_field__free_names(char **l, size_t n);
+/* KANSA_EFORMAT "path[i]: "x" is listed twice" when name @p l[i] is one of
+ * l[0..i-1]; both name-list readers (tree and pull) check with it. */
+int kansa_field__name_once(char *const *l, size_t i, const char *path);
 /* An array of 1..max prefixes (addresses when @p address_only); the caller frees *out. */
 int kansa_field__prefixes(kansa_prefix **out, size_t *n_out, const cbor_item_t *v,
     const char *path, size_t max, bool address_only);

@@ -91,7 +91,6 @@ int kansa_field__names_val(char ***out, size_t *n_out, const kansa_cbor_reader *
 {
 	kansa_cbor_reader in = inside(r, v);
 	kansa_cbor_head h;
-	char pi[128];
 	char **l = NULL;
 	size_t n, i;
 	int error = 0;
@@ -119,13 +118,8 @@ int kansa_field__names_val(char ***out, size_t *n_out, const kansa_cbor_reader *
 			error = kansa_field__nomem();
 			goto fail;
 		}
-		for (size_t k = 0; k < i; k++) {
-			if (strcmp(l[k], l[i]) == 0) {
-				kansa_field__indexpath(pi, path, i);
-				error = kansa_field__error(pi, "\"%s\" is listed twice", l[i]);
-				goto fail;
-			}
-		}
+		if ((error = kansa_field__name_once(l, i, path)) < 0)
+			goto fail;
 	}
 	*out = l;
 	*n_out = n;
