@@ -82,15 +82,16 @@ uint8_t *kansa_buf_detach(kansa_buf *b, size_t *len_out)
 char *kansa_buf_detach_str(kansa_buf *b, size_t *len_out)
 {
 	size_t len = b->len;
-	char *p;
 
 	/* the NUL may go one past the ceiling: it is not content */
-	if (len == SIZE_MAX || (len + 1 > b->cap && (p = realloc(b->ptr, len + 1)) == NULL)) {
-		kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-		return NULL;
-	}
 	if (len + 1 > b->cap) {
-		b->ptr = (uint8_t *)p;
+		uint8_t *p = len == SIZE_MAX ? NULL : realloc(b->ptr, len + 1);
+
+		if (p == NULL) {
+			kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
+			return NULL;
+		}
+		b->ptr = p;
 		b->cap = len + 1;
 	}
 	b->ptr[len] = 0;
