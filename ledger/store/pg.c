@@ -509,8 +509,16 @@ static int pg_commit(kansa_store *s)
 		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER,
 		    "cannot commit: the transaction was lost (connection or server error);"
 		    " nothing of this batch is stored");
-	if ((error = kansa_pg__run(&r, conn, "COMMIT", NULL, "cannot commit")) < 0)
+	if ((error = kansa_pg__run(&r, conn, "COMMIT", NULL, "cannot commit")) < 0) {
+		/* The one outcome kansa cannot know: the server may have made the
+		 * batch durable before the connection broke. It is denied all the
+		 * same; if it was stored, it is whole and counted (the audit sees it). */
+		if (error == KANSA_EIO && PQstatus(conn) != CONNECTION_OK)
+			return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER,
+			    "cannot commit: the PostgreSQL connection broke during COMMIT: denied,"
+			    " though the batch may be stored (whole; the audit shows it)");
 		return error;
+	}
 	if (strcmp(PQcmdStatus(r), "COMMIT") != 0)
 		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER,
 		    "cannot commit: the server rolled the batch back (%s)", PQcmdStatus(r));
