@@ -25,6 +25,19 @@ pg_serve_setup 100000
 serve_start "$KANSA_PG_URI" --workers 4 || exit 99
 first_server=$server
 
+# REQ: STORE-PG-RECONNECT a read right after the service's connection was
+# terminated is answered: the engine finds the closed connection first
+pg_serve_check "$URL" a-0-1
+pg_pids=$(pg_cluster_psql "SELECT pid FROM pg_stat_activity WHERE datname = 'kansa' AND pid <> pg_backend_pid()")
+pg_cluster_psql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+	WHERE datname = 'kansa' AND pid <> pg_backend_pid()" > /dev/null
+for p in $pg_pids; do # the backends have exited (their sockets closed); hang guard: 60 s
+	for _ in $(seq 1 600); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+done
+code=$(serve_curl npa -o r.cose -w '%{http_code}' "$URL/v1/receipt/1")
+[ "$code" = 200 ] && ok "GET /v1/receipt right after the service's connection was terminated: 200" ||
+	not_ok "GET /v1/receipt after the terminate: $code $(head -c 200 r.cose)"
+
 # svc I / inproc I: check until the file stop appears (or the test's
 # directory is gone), answers in a-I-K.* / d-I-K.*
 going() { [ ! -e stop ] && [ -e ok.json ]; }
