@@ -66,7 +66,7 @@ step "threads (ThreadSanitizer)"
 # program tests/tools/threads.c. setarch -R: without ASLR, TSan's shadow
 # memory never meets a mapping.
 build build-tsan --enable-tsan
-TSAN_TESTS='tests/cli/threads.sh tests/cli/serve.sh tests/cli/witness-serve.sh tests/cli/serve-witness.sh tests/cli/pg-threads.sh'
+TSAN_TESTS='tests/cli/threads.sh tests/cli/serve.sh tests/cli/witness-serve.sh tests/cli/serve-witness.sh tests/cli/pg-threads.sh tests/cli/pg-serve.sh tests/cli/pg-outage.sh'
 if command -v setarch >/dev/null 2>&1 && setarch "$(uname -m)" -R true 2>/dev/null; then
 	norandom="setarch $(uname -m) -R"
 else

@@ -360,8 +360,11 @@ int kansa_ledger_open(kansa_ledger **out, const char *path, const kansa_secret *
 	if ((error = kansa_store__open(&lg->store, path, db_key,
 	    lg->readonly ? KANSA_STORE_READONLY : 0)) < 0)
 		goto out;
-	if ((error = kansa_store__meta_get_secret(&seed, lg->store, "log.seed")) < 0 ||
-	    kansa_secret_len(seed) != 32) {
+	error = kansa_store__meta_get_secret(&seed, lg->store, "log.seed");
+	/* a lost connection or a lock is the environment's failure, not a damaged ledger */
+	if (error == KANSA_EIO || error == KANSA_ELOCKED || error == KANSA_ENOMEM)
+		goto out;
+	if (error < 0 || kansa_secret_len(seed) != 32) {
 		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
 		    "'%s' has no ledger signing key: not a kansa ledger, or damaged", path);
 		goto out;

@@ -7,6 +7,9 @@
 #                          socket inside DIR (no TCP port), create database
 #                          "kansa", and set KANSA_PG_URI to its URI
 #   pg_cluster_stop DIR    stop it (immediate) and remove DIR
+#   pg_cluster_halt        stop the server of $PG_CLUSTER_DIR (immediate: as a
+#                          crash), keeping its data
+#   pg_cluster_resume      start it again (crash recovery), on the same socket
 #   pg_cluster_psql SQL [DB]  run SQL on that database, or on DB (psql, quiet,
 #                          errors stop)
 #   pg_cluster_for_test [CLEANUP]  skip the test (exit 77) without the server
@@ -45,15 +48,23 @@ pg_cluster_start() {
 	# trust on the socket only: the socket lives in a 0700 directory
 	pg_as "$b/initdb" -D "$pgdir/data" -U kansa -A trust -E UTF8 --no-sync >"$pgdir/initdb.log" 2>&1 ||
 		{ cat "$pgdir/initdb.log" >&2; return 1; }
-	pg_as "$b/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
-		-o "-c listen_addresses='' -c unix_socket_directories='$pgdir' -c fsync=on -c max_connections=40" \
-		start >/dev/null 2>&1 || { cat "$pgdir/server.log" >&2; return 1; }
 	PG_CLUSTER_DIR=$pgdir
+	pg_cluster_resume || return 1
 	pg_psql_bin=$b/psql
 	[ -x "$pg_psql_bin" ] || pg_psql_bin=psql
 	"$pg_psql_bin" -q -h "$pgdir" -U kansa -d postgres -c "CREATE DATABASE kansa" >/dev/null || return 1
 	KANSA_PG_URI="postgresql:///kansa?host=$pgdir&user=kansa"
 	export KANSA_PG_URI PG_CLUSTER_DIR
+}
+
+pg_cluster_resume() {
+	pg_as "$(pg_cluster_bindir)/pg_ctl" -D "$PG_CLUSTER_DIR/data" -l "$PG_CLUSTER_DIR/server.log" -w -t 60 \
+		-o "-c listen_addresses='' -c unix_socket_directories='$PG_CLUSTER_DIR' -c fsync=on -c max_connections=40" \
+		start >/dev/null 2>&1 || { cat "$PG_CLUSTER_DIR/server.log" >&2; return 1; }
+}
+
+pg_cluster_halt() {
+	pg_as "$(pg_cluster_bindir)/pg_ctl" -D "$PG_CLUSTER_DIR/data" -m immediate -w stop >/dev/null 2>&1
 }
 
 pg_cluster_psql() {

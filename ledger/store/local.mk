@@ -16,6 +16,6 @@ tests_unit_store_tool_SOURCES = tests/unit/ledger/store/store_tool.c
 tests_unit_store_tool_CFLAGS = $(TEST_CFLAGS)
 tests_unit_store_tool_LDADD = $(TEST_LDADD)
 TESTS += tests/unit/test_store tests/cli/store-encryption.sh tests/unit/store-pg.sh tests/cli/pg.sh \
-	tests/cli/pg-threads.sh
+	tests/cli/pg-threads.sh tests/cli/pg-serve.sh tests/cli/pg-outage.sh
 EXTRA_DIST += tests/cli/store-encryption.sh tests/unit/store-pg.sh tests/cli/pg.sh tests/pg-cluster.sh \
-	tests/cli/pg-threads.sh
+	tests/cli/pg-threads.sh tests/cli/pg-serve.sh tests/cli/pg-outage.sh tests/cli/lib-pg-serve.sh

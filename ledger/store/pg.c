@@ -275,12 +275,27 @@ static void reconnect(kansa_store *s)
 		(void)session_settings(s->pg->conn, s->flags & KANSA_STORE_READONLY);
 }
 
+/*
+ * Whether the connection is lost. A server that closed it (a terminated
+ * backend, a restart) left its last message and then the end of the stream
+ * on the socket; reads that do not block find them (libpq takes the
+ * message as a notice, the end as a lost connection) before the next query
+ * is sent, so that query does not fail for nothing.
+ */
+static bool conn_lost(PGconn *conn)
+{
+	for (int i = 0; i < 2; i++)
+		if (PQstatus(conn) != CONNECTION_OK || !PQconsumeInput(conn))
+			return true;
+	return PQstatus(conn) != CONNECTION_OK;
+}
+
 PGconn *kansa_pg__conn(kansa_store *s)
 {
 	/* A connection lost between transactions (a server restart, a
 	 * failover) is made again; never inside one, whose statements must
 	 * not go on in another session (db_mu held). */
-	if (!s->pg->in_txn && PQstatus(s->pg->conn) != CONNECTION_OK)
+	if (!s->pg->in_txn && conn_lost(s->pg->conn))
 		reconnect(s);
 	return s->pg->conn;
 }
@@ -509,8 +524,16 @@ static int pg_commit(kansa_store *s)
 		return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER,
 		    "cannot commit: the transaction was lost (connection or server error);"
 		    " nothing of this batch is stored");
-	if ((error = kansa_pg__run(&r, conn, "COMMIT", NULL, "cannot commit")) < 0)
+	if ((error = kansa_pg__run(&r, conn, "COMMIT", NULL, "cannot commit")) < 0) {
+		/* The one outcome kansa cannot know: the server may have made the
+		 * batch durable before the connection broke. It is denied all the
+		 * same; if it was stored, it is whole and counted (the audit sees it). */
+		if (error == KANSA_EIO && PQstatus(conn) != CONNECTION_OK)
+			return kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER,
+			    "cannot commit: the PostgreSQL connection broke during COMMIT: denied,"
+			    " though the batch may be stored (whole; the audit shows it)");
 		return error;
+	}
 	if (strcmp(PQcmdStatus(r), "COMMIT") != 0)
 		error = kansa_error_set(KANSA_EIO, KANSA_ERRCLASS_LEDGER,
 		    "cannot commit: the server rolled the batch back (%s)", PQcmdStatus(r));

@@ -32,14 +32,16 @@ serve_port() {
 }
 
 # serve_start DB [options...]: kansa serve (the program itself, so that
-# $server is its pid) with its messages in serve.err; sets server, port, URL.
+# $server is its pid) with its messages in serve.err (or the file named by
+# $SERVE_ERR, for a second server); sets server, port, URL.
 serve_start() {
 	db=$1; shift
-	: > serve.err
+	serve_err=${SERVE_ERR:-serve.err}
+	: > "$serve_err"
 	"$KANSA" serve --db "$db" --listen 127.0.0.1:0 --cert server.pem --key server.key \
-		--client-ca units-ca.pem "$@" 2>> serve.err &
+		--client-ca units-ca.pem "$@" 2>> "$serve_err" &
 	server=$!
-	serve_port serve.err "$server" || return 1
+	serve_port "$serve_err" "$server" || return 1
 	URL=https://127.0.0.1:$port
 }
 

@@ -4,10 +4,12 @@
 # cluster (tests/pg-cluster.sh): ledger init on a postgresql:// URI,
 # checks, ledger verify and audit replay; the database holds ciphertext
 # only; a changed ciphertext, a changed clear column, a wrong key and a
-# second init are refused; two processes appending at once never fork the
-# chain (seqs contiguous, uses counted exactly, verify passes); ledger
-# migrate copies it to a SQLCipher file and back to another database with
-# the same root.
+# second init are refused; a locked meta table at open is exit 4, not a
+# damaged ledger; two processes appending at once never fork the chain (seqs
+# contiguous, uses counted exactly, verify passes); ledger migrate copies it
+# to a SQLCipher file and back to another database with the same root; a
+# pg_dump restored into a new database verifies as the source (and with a
+# changed row does not).
 # Skips (77) when the PostgreSQL server programs are not installed.
 top=${KANSA_SRCDIR:-$(dirname "$0")/../..}
 . "$top/tests/cli/lib.sh"
@@ -57,6 +59,21 @@ openssl rand -hex 32 > other.key; chmod 600 other.key
 expect_exit 4 "a wrong key is refused" -- kansa ledger verify --db "$URI" --db-key-file other.key
 expect_grep "wrong database key" err.txt "and named"
 
+# REQ: STORE-PG-LOCKED a lock on the meta rows at open is the environment's failure, not damage
+"$pg_psql_bin" -q -X -h "$PG_CLUSTER_DIR" -U kansa -d kansa -c "SET application_name = 'test_lock'" \
+	-c "BEGIN" -c "LOCK TABLE meta IN ACCESS EXCLUSIVE MODE" -c "SELECT pg_sleep(60)" > /dev/null 2>&1 &
+locker=$!
+for _ in $(seq 1 600); do
+	[ "$(pg_cluster_psql "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'test_lock'
+		AND wait_event = 'PgSleep'")" = 1 ] && break
+	sleep 0.1
+done
+expect_exit 4 "the meta table locked by another connection: exit 4 (busy), not a damaged ledger" -- \
+	kansa ledger info --db "$URI"
+expect_grep "locked" err.txt "and says the ledger is locked"
+pg_cluster_psql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'test_lock'" >/dev/null
+wait $locker
+
 # REQ: LEDGER-FORK-1 two processes appending at once never fork the chain
 check_loop "$URI" 15 w1.txt &
 p1=$!
@@ -99,6 +116,32 @@ expect_exit 4 "migrate refuses an existing file" -- kansa ledger migrate --from 
 n=$(pg_cluster_psql "SELECT count(*) FROM entries WHERE position('npa-cyber-3'::bytea IN body) > 0" copy2)
 m=$(pg_cluster_psql "SELECT count(*) FROM entries" copy2)
 [ "$n" = 0 ] && [ "$m" = 35 ] && ok "the copy's 35 bodies are sealed too" || not_ok "clear bodies in the copy: $n"
+
+# REQ: STORE-PG-BACKUP pg_dump of a ledger, restored into a new database, verifies as the source
+pgbin=$(pg_cluster_bindir)
+kansa ledger info --db "$URI" --json > src.json || not_ok "ledger info"
+"$pgbin/pg_dump" -h "$PG_CLUSTER_DIR" -U kansa -Fc kansa > ledger.dump && ok "pg_dump -Fc of the ledger" ||
+	not_ok "pg_dump"
+"$pgbin/createdb" -h "$PG_CLUSTER_DIR" -U kansa restored && "$pgbin/pg_restore" -h "$PG_CLUSTER_DIR" \
+	-U kansa -d restored --exit-on-error < ledger.dump && ok "pg_restore into a new database" || not_ok "pg_restore"
+URI3=$(echo "$URI" | sed 's|/kansa?|/restored?|')
+expect_exit 0 "the restored copy verifies" -- kansa ledger verify --db "$URI3"
+expect_exit 0 "the restored copy replays" -- kansa audit replay --db "$URI3"
+kansa ledger info --db "$URI3" --json > restored.json || not_ok "ledger info of the copy"
+same=$(python3 -c 'import json,sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); print(all(
+	a[k] == b[k] for k in ("size", "root", "head", "log_key")))' src.json restored.json)
+[ "$same" = True ] && ok "ledger info: the copy has the source's size, root, head and log key" ||
+	{ not_ok "ledger info differs"; cat src.json restored.json; }
+kansa ledger checkpoint --db "$URI" > cp-src.txt && kansa ledger checkpoint --db "$URI3" > cp-copy.txt &&
+	cmp -s cp-src.txt cp-copy.txt && ok "and signs the same checkpoint" || not_ok "the checkpoints differ"
+expect_exit 0 "a check on the restored copy" -- kansa check --db "$URI3" --warrant w.cose --request ok.json
+expect_grep "use 34 of 100" out.txt "continues the use count"
+"$pgbin/createdb" -h "$PG_CLUSTER_DIR" -U kansa altered && "$pgbin/pg_restore" -h "$PG_CLUSTER_DIR" \
+	-U kansa -d altered --exit-on-error < ledger.dump || not_ok "second pg_restore"
+pg_cluster_psql "UPDATE entries SET leaf_hash = set_byte(leaf_hash, 0, get_byte(leaf_hash, 0) # 1) WHERE seq = 12" altered
+expect_exit 1 "a restore with a row changed in between fails verify" -- \
+	kansa ledger verify --db "$(echo "$URI" | sed 's|/kansa?|/altered?|')"
+expect_grep "entry 12" out.txt "and names its seq"
 
 # REQ: STORE-PG-TAMPER a changed ciphertext byte or clear column is found
 pg_cluster_psql "UPDATE entries SET body = set_byte(body, 20, get_byte(body, 20) # 1) WHERE seq = 5" ||

@@ -7,6 +7,7 @@
  * KANSA_TEST_DB_URI names a database (tests/unit/store-pg.sh).
  */
 #include "tests/unit/hang_guard.h"
+#include <signal.h>
 
 #include "helpers.h"
 
@@ -244,5 +245,30 @@ Test(store_pg, a_lost_connection_is_made_again)
 	cr_assert_eq(append_simple(s, "b", &seq), 0, "%s", kansa_error_last()->message);
 	cr_expect_eq(seq, 1);
 	cr_expect_eq(check_chain(s), 2);
+	kansa_store__close(s);
+}
+
+/* A connection the server closed between calls (a terminated backend, a
+ * restart) is found lost before the next query is sent: a read goes on,
+ * on a new connection, without failing once. */
+Test(store_pg, a_closed_connection_is_found_before_a_read)
+{
+	kansa_store *s = NULL;
+	kansa_store_pos pos;
+	long pid;
+
+	PG_ONLY();
+	cr_assert_eq(open_pg(&s, RAW_KEY_A, KANSA_STORE_CREATE), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(append_simple(s, "a", NULL), 0);
+	pid = pg_count("SELECT max(pid) FROM pg_stat_activity WHERE datname = current_database()"
+	    " AND pid <> pg_backend_pid()");
+	cr_assert_gt(pid, 0, "the store's connection is in pg_stat_activity");
+	cr_assert_eq(pg_count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+	    " WHERE datname = current_database() AND pid <> pg_backend_pid()"), 1);
+	/* the backend has exited (its socket closed) once the pid is gone */
+	while (kill((pid_t)pid, 0) == 0)
+		usleep(10000);
+	cr_assert_eq(kansa_store__head(&pos, s), 0, "%s", kansa_error_last()->message);
+	cr_expect_eq(pos.seq, 1);
 	kansa_store__close(s);
 }
