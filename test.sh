@@ -61,12 +61,13 @@ step "threads (ThreadSanitizer)"
 # from many threads on two handles, the cache, and the lock order
 # (docs/ledger.md "Locks"); and kansa serve, whose event loop hands checks
 # to worker threads (docs/service.md); and the PostgreSQL engine under
-# concurrent callers (tests/cli/pg-threads.sh). Criterion cannot start under TSan (its worker
+# concurrent callers and two services on one database (tests/cli/pg-threads.sh,
+# pg-serve.sh). Criterion cannot start under TSan (its worker
 # arena is mapped where TSan does not allow it), so these run from the plain
 # program tests/tools/threads.c. setarch -R: without ASLR, TSan's shadow
 # memory never meets a mapping.
 build build-tsan --enable-tsan
-TSAN_TESTS='tests/cli/threads.sh tests/cli/serve.sh tests/cli/witness-serve.sh tests/cli/serve-witness.sh tests/cli/pg-threads.sh tests/cli/pg-serve.sh tests/cli/pg-outage.sh'
+TSAN_TESTS='tests/cli/threads.sh tests/cli/serve.sh tests/cli/witness-serve.sh tests/cli/serve-witness.sh tests/cli/pg-threads.sh tests/cli/pg-serve.sh'
 if command -v setarch >/dev/null 2>&1 && setarch "$(uname -m)" -R true 2>/dev/null; then
 	norandom="setarch $(uname -m) -R"
 else
