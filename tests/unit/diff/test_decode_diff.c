@@ -376,7 +376,7 @@ static cbor_item_t *pool_item(void)
 	case 14: return text_n("  \t", 3);
 	case 15: return text_n("a\nb", 3);
 	case 16: return text_n("a\0b", 3);
-	case 17: return text_n(longtext, rnd() % 2 ? 64 : 65 + rnd() % 60);
+	case 17: return text_n(longtext, rnd() % 2 ? 64 : 65 + rnd() % (sizeof(longtext) - 66));
 	case 18: return text_n("bad name!", 9);
 	case 19: return bytes_n(rnd() % 2 ? 32 : 16, (uint8_t)rnd());
 	case 20: return bytes_n(rnd() % 40, 0);
