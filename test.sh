@@ -32,8 +32,11 @@ build() { # dir, configure args...
 	(cd "$d" && "$top/configure" -q --enable-werror "$@" >/dev/null && make -s -j"$JOBS" >/dev/null)
 }
 
-check() { # dir label [make target]
-	if (cd "$1" && make -s -j"$JOBS" "${3:-check}" >/dev/null 2>&1); then
+# Tests wait on fsync, child processes, servers and sockets as much as they
+# compute: two per core keep the cores busy. Valgrind computes: one per core.
+TEST_JOBS=${TEST_JOBS:-$((JOBS * 2))}
+check() { # dir label [make target [jobs]]
+	if (cd "$1" && make -s -j"${4:-$TEST_JOBS}" "${3:-check}" >/dev/null 2>&1); then
 		"$top/scripts/summarize.sh" "$1" "$2"
 	else
 		"$top/scripts/summarize.sh" "$1" "$2"
@@ -89,7 +92,7 @@ else
 fi
 
 step "valgrind memcheck"
-check build "valgrind" check-valgrind
+check build "valgrind" check-valgrind "$JOBS"
 
 if command -v clang >/dev/null 2>&1 && grep -q '^fuzz:' tests/fuzz/local.mk 2>/dev/null; then
 	step "fuzz (libFuzzer, ${FUZZ_SECONDS:=10} s per target, $JOBS at a time)"
