@@ -205,7 +205,7 @@ static int get_text(char **out, const struct fields *f, int k)
 	if ((error = get_span(&p, &n, f, k)) < 0)
 		return error;
 	if ((*out = kansa_strndup(p, n)) == NULL)
-		return KANSA_ENOMEM;
+		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
 	return 0;
 }
 
@@ -228,7 +228,7 @@ static int decode_request(kansa_entry *e, const struct fields *f, size_t *keys)
 			return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
 			    "entry: 'request' must be a byte string");
 		if ((e->request = kansa_memdup(p, n)) == NULL)
-			return KANSA_ENOMEM;
+			return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
 		e->request_len = n;
 		(*keys)++;
 		return 0;
