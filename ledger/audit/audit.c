@@ -289,13 +289,13 @@ static void check_chain(kansa_audit_run *run, const kansa_store_row *row, const 
 		    (unsigned long long)row->seq);
 }
 
-static int audit_entry(kansa_audit_run *run, const kansa_store_row *row, kansa_replay *replay,
+static int audit_entry(kansa_audit_run *run, kansa_audit_item *item, kansa_replay *replay,
     const kansa_audit_hook *hook)
 {
-	uint8_t leaf[KANSA_HASH_LEN];
+	const kansa_store_row *row = &item->row;
+	const uint8_t *leaf = item->leaf;
 	kansa_audit_view view;
-	kansa_entry e;
-	bool after_gap = false, altered, decoded;
+	bool after_gap = false, altered;
 	int error;
 
 	if (row->seq > run->expected) {
@@ -309,47 +309,43 @@ static int audit_entry(kansa_audit_run *run, const kansa_store_row *row, kansa_r
 		after_gap = true;
 		run->link_unknown = false;
 	}
-	if ((error = kansa_merkle_leaf_hash(leaf, row->body, row->body_len)) < 0)
-		return error;
+	if (item->hash_error < 0)
+		return kansa_error_set(item->err.code, item->err.klass, "%s", item->err.message);
 	altered = !kansa_ct_equal(leaf, row->leaf_hash, KANSA_HASH_LEN);
 	if (altered)
 		kansa_audit__finding(&run->f, KANSA_FINDING_BODY_ALTERED, true, row->seq,
 		    "the bytes of entry %llu do not hash to its recorded leaf hash",
 		    (unsigned long long)row->seq);
-	decoded = kansa_entry__decode(&e, row->body, row->body_len) == 0;
-	if (!decoded)
+	if (!item->decoded)
 		kansa_audit__finding(&run->f, KANSA_FINDING_MALFORMED_ENTRY, true, row->seq,
-		    "entry %llu: %s", (unsigned long long)row->seq, kansa_error_last()->message);
+		    "entry %llu: %s", (unsigned long long)row->seq, item->err.message);
 	else
-		check_chain(run, row, &e, after_gap);
+		check_chain(run, row, &item->e, after_gap);
 	if ((error = check_stored_leaf(run, row->seq, altered ? row->leaf_hash : leaf)) < 0)
-		goto out;
+		return error;
 	if (run->tree_ok) {
 		if ((error = kansa_merkle_frontier_append(&run->tree, leaf, check_inner_node, run)) < 0 ||
 		    (error = check_checkpoints(run)) < 0)
-			goto out;
+			return error;
 	}
 
 	memset(&view, 0, sizeof(view));
 	view.seq = row->seq;
-	view.entry = decoded ? &e : NULL;
+	view.entry = item->decoded ? &item->e : NULL;
 	view.leaf_hash = leaf;
-	if (replay && decoded && (error = kansa_replay__entry(replay, &run->f, run->it, &e, &view)) < 0)
-		goto out;
+	if (replay && item->decoded &&
+	    (error = kansa_replay__entry(replay, &run->f, run->it, &item->e, &item->req, &view)) < 0)
+		return error;
 	if (hook && hook->entry)
 		hook->entry(hook->ctx, &view);
 
 	memcpy(run->prev_leaf, leaf, KANSA_HASH_LEN);
 	memcpy(run->prev_stored, row->leaf_hash, KANSA_HASH_LEN);
 	run->prev_altered = altered;
-	if (decoded)
-		run->last_time = e.time;
+	if (item->decoded)
+		run->last_time = item->e.time;
 	run->expected = row->seq + 1;
-	error = 0;
-out:
-	if (decoded)
-		kansa_entry__dispose(&e);
-	return error;
+	return 0;
 }
 
 /* REQ: AUDIT-MALFORMED a row the store cannot even hand over (an empty
@@ -458,11 +454,34 @@ static void sort_checkpoints(kansa_audit_run *run)
 	}
 }
 
+static int audit_entries(kansa_audit_run *run, kansa_replay *replay, const kansa_audit_hook *hook)
+{
+	const kansa_audit_options *opt = run->f.opt;
+	kansa_audit_ahead *ahead;
+	kansa_audit_item *item;
+	int rc, error = 0;
+
+	if ((error = kansa_audit_ahead__new(&ahead, run->it, replay != NULL)) < 0)
+		return error;
+	while ((rc = kansa_audit_ahead__next(&item, ahead)) == 1) {
+		if (item->rc == 1)
+			error = audit_entry(run, item, replay, hook);
+		else
+			error = malformed_row(run, &item->row);
+		if (error < 0)
+			break;
+		run->f.sum->entries++;
+		if (opt && opt->on_progress && run->f.sum->entries % AUDIT_PROGRESS_EVERY == 0)
+			opt->on_progress(opt->ctx, run->f.sum->entries, run->f.sum->size);
+	}
+	kansa_audit_ahead__free(ahead);
+	return error < 0 ? error : rc;
+}
+
 static int audit_pass(kansa_audit_run *run, kansa_replay *replay, const kansa_audit_hook *hook)
 {
 	const kansa_audit_options *opt = run->f.opt;
-	kansa_store_row row;
-	int rc, error;
+	int error;
 
 	if ((error = kansa_store__snap_count(&run->f.sum->size, run->it)) < 0 ||
 	    (error = kansa_store__snap_checkpoints(run->it, load_checkpoint, run)) < 0)
@@ -470,20 +489,8 @@ static int audit_pass(kansa_audit_run *run, kansa_replay *replay, const kansa_au
 	sort_checkpoints(run);
 	if ((error = check_expect(run)) < 0) /* a root of size 0 */
 		return error;
-	while ((rc = kansa_store__iter_next(&row, run->it)) == 1 ||
-	    (rc == KANSA_EFORMAT && row.malformed)) {
-		if (rc == 1)
-			error = audit_entry(run, &row, replay, hook);
-		else
-			error = malformed_row(run, &row);
-		if (error < 0)
-			return error;
-		run->f.sum->entries++;
-		if (opt && opt->on_progress && run->f.sum->entries % AUDIT_PROGRESS_EVERY == 0)
-			opt->on_progress(opt->ctx, run->f.sum->entries, run->f.sum->size);
-	}
-	if (rc < 0)
-		return rc;
+	if ((error = audit_entries(run, replay, hook)) < 0)
+		return error;
 	if ((error = audit_end(run)) < 0)
 		return error;
 	if (replay && (error = kansa_replay__finish(replay, &run->f, run->it)) < 0)

@@ -114,13 +114,24 @@ void kansa_audit__finding(kansa_audit_findings *f, int kind, bool has_seq, uint6
     const char *fmt, ...) KANSA_PRINTF(5, 6);
 
 /*
+ * A decision's request, parsed ahead of the replay (ahead.c): stage 1 of the
+ * decision (kansa_decide__request) depends on the request's bytes alone.
+ */
+typedef struct {
+	bool parsed;              /* d, complete and doc hold stage 1 */
+	bool complete;            /* what kansa_decide__request returned */
+	kansa_decision d;
+	kansa_request_doc doc;    /* owned here until the replay takes it (parsed false) */
+} kansa_audit_request;
+
+/*
  * Replay one decoded entry (replay.c): fetch and check its documents on the
  * snapshot, re-run the decision or re-verify the document, compare, update
  * the state, and fill the view for the report. Findings go to @p run.
  * Returns 0, or an environment error (I/O, out of memory) that stops the pass.
  */
 int kansa_replay__entry(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap,
-    const kansa_entry *e, kansa_audit_view *view);
+    const kansa_entry *e, kansa_audit_request *pre, kansa_audit_view *view);
 
 /* At the end of the pass: compare the store's derived tables (uses,
  * revocations, policy meta) with the replayed state. */
@@ -145,6 +156,32 @@ const kansa_policy_doc *kansa_replay__policy(const kansa_replay *r);
  */
 int kansa_audit__run(kansa_audit_summary *out, kansa_ledger *lg, const kansa_audit_options *opt,
     const kansa_audit_hook *hook, kansa_replay **replay_out);
+
+/* ---- the entries, decoded ahead (ahead.c) -------------------------------- */
+
+/* One entry of the pass: the stored row and what its bytes alone give. */
+typedef struct {
+	int rc;                          /* 1: a row; KANSA_EFORMAT: a malformed row (row.seq set) */
+	kansa_store_row row;             /* row.body: the item's own copy */
+	int hash_error;                  /* < 0: the leaf hash failed (err says why) */
+	uint8_t leaf[KANSA_HASH_LEN];    /* SHA-256(0x00 || body) */
+	bool decoded;                    /* e holds the entry */
+	kansa_entry e;
+	kansa_error err;                 /* !decoded: why (the decoder's error) */
+	kansa_audit_request req;         /* replay: a decision's request */
+} kansa_audit_item;
+
+/*
+ * The rows of @p it (which the reader borrows), hashed and decoded on a
+ * second thread a bounded window ahead; @p requests: parse decisions'
+ * requests too (replay). Only the caller's thread touches @p it.
+ */
+typedef struct kansa_audit_ahead kansa_audit_ahead;
+int kansa_audit_ahead__new(kansa_audit_ahead **out, kansa_store_iter *it, bool requests);
+/* The next item, in seq order: 1 (*out valid until the next call), 0 at the
+ * end, or the iterator's error. */
+int kansa_audit_ahead__next(kansa_audit_item **out, kansa_audit_ahead *a);
+void kansa_audit_ahead__free(kansa_audit_ahead *a);
 
 /* ---- the entries iterator (entries.c) ----------------------------------- */
 

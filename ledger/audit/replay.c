@@ -308,7 +308,7 @@ static int warrant_check(kansa_audit_doc *wd, kansa_replay *r)
 }
 
 static int replay_decision(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap,
-    const kansa_entry *e, kansa_audit_view *view)
+    const kansa_entry *e, kansa_audit_request *pre, kansa_audit_view *view)
 {
 	kansa_audit_doc *wd = NULL;
 	kansa_audit_warrant *w = NULL;
@@ -329,6 +329,11 @@ static int replay_decision(kansa_replay *r, kansa_audit_findings *run, kansa_sto
 			kansa_audit__finding(run, KANSA_FINDING_DECISION, true, e->seq,
 			    "entry %llu keeps a CBOR request of %llu bytes by hash only; one that small is kept",
 			    (unsigned long long)e->seq, (unsigned long long)e->request_size);
+	} else if (pre && pre->parsed) {
+		*d = pre->d; /* parsed ahead: the replay takes the request */
+		r->request = pre->doc;
+		complete = pre->complete;
+		pre->parsed = false;
 	} else {
 		complete = kansa_decide__request(d, &r->request, e->request, e->request_len);
 	}
@@ -488,12 +493,12 @@ static int replay_ratification(kansa_replay *r, kansa_audit_findings *run, kansa
 }
 
 int kansa_replay__entry(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap,
-    const kansa_entry *e, kansa_audit_view *view)
+    const kansa_entry *e, kansa_audit_request *pre, kansa_audit_view *view)
 {
 	view->policy = r->policy ? kansa_policy__doc(r->policy) : NULL;
 	switch (e->kind) {
 	case KANSA_ENTRY_DECISION:
-		return replay_decision(r, run, snap, e, view);
+		return replay_decision(r, run, snap, e, pre, view);
 	case KANSA_ENTRY_POLICY:
 		return replay_policy(r, run, snap, e, view);
 	case KANSA_ENTRY_REVOCATION:

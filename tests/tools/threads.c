@@ -8,7 +8,9 @@
  * new policy versions run at once on one handle, with a second handle
  * checking on the same file. Every call must return (no deadlock: the lock
  * order of docs/ledger.md "Locks"), and the ledger must end with one chain
- * of exactly the calls made. Prints TAP; exit 0, 1 on a failed check, 99 on
+ * of exactly the calls made. An auditor replays the ledger while they run
+ * and once after (the pass decodes entries ahead on a thread of its own,
+ * ledger/audit/ahead.c): no finding, and exactly its snapshot. Prints TAP; exit 0, 1 on a failed check, 99 on
  * a setup failure.
  *
  *   threads DIR
@@ -26,6 +28,7 @@
 #define READERS 2
 #define INFOS 200
 #define VERSIONS 8
+#define AUDITS 3
 
 typedef struct {
 	commission c;
@@ -89,6 +92,29 @@ static void *activator(void *arg)
 	return NULL;
 }
 
+/* A replay that finds nothing and reads exactly its snapshot. */
+static bool replay_clean(kansa_ledger *lg, uint64_t *entries)
+{
+	kansa_audit_options opt = { KANSA_AUDIT_REPLAY, NULL, NULL, NULL, NULL };
+	kansa_audit_summary sum;
+
+	if (kansa_ledger_audit(&sum, lg, &opt) != 0)
+		return false;
+	*entries = sum.entries;
+	return sum.findings == 0 && sum.entries == sum.size;
+}
+
+static void *auditor(void *arg)
+{
+	worker *w = arg;
+	uint64_t entries;
+
+	for (int i = 0; i < AUDITS; i++)
+		if (replay_clean(w->sh->lg[w->which], &entries))
+			w->done++;
+	return NULL;
+}
+
 /* Policy versions 2.. with the same members (so the warrant stays valid). */
 static void make_policies(shared *sh, int64_t now)
 {
@@ -144,13 +170,14 @@ static void make_policies(shared *sh, int64_t now)
 int main(int argc, char **argv)
 {
 	static shared sh;
-	worker w[CHECKERS + READERS + 1];
-	pthread_t t[CHECKERS + READERS + 1];
+	worker w[CHECKERS + READERS + 2];
+	pthread_t t[CHECKERS + READERS + 2];
 	kansa_ledger_info info;
 	int64_t now = (int64_t)time(NULL);
 	char db[512];
 	size_t n = 0;
 	int allowed = 0, infos = 0;
+	uint64_t entries = 0;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: threads DIR\n");
@@ -168,7 +195,7 @@ int main(int argc, char **argv)
 	    kansa_ledger_open(&sh.lg[0], db, sh.c.dbkey, 0) != 0 ||
 	    kansa_ledger_open(&sh.lg[1], db, sh.c.dbkey, 0) != 0)
 		tool_die("ledger");
-	printf("1..4\n");
+	printf("1..6\n");
 	memset(w, 0, sizeof(w));
 	for (int i = 0; i < CHECKERS; i++, n++) {
 		w[n] = (worker){ &sh, i % 2, 0 };
@@ -184,6 +211,10 @@ int main(int argc, char **argv)
 	if (pthread_create(&t[n], NULL, activator, &w[n]) != 0)
 		tool_die("thread");
 	n++;
+	w[n] = (worker){ &sh, 1, 0 };
+	if (pthread_create(&t[n], NULL, auditor, &w[n]) != 0)
+		tool_die("thread");
+	n++;
 	for (size_t i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
 	for (size_t i = 0; i < CHECKERS; i++)
@@ -193,9 +224,12 @@ int main(int argc, char **argv)
 	/* REQ: LEDGER-LOCKS-1 */
 	tap(allowed == CHECKERS * CHECKS, "every check from 4 threads on 2 handles is allowed and recorded");
 	tap(infos == READERS * INFOS, "every info call beside them returns");
-	tap(w[n - 1].done == VERSIONS, "every policy activation beside them is recorded");
+	tap(w[n - 2].done == VERSIONS, "every policy activation beside them is recorded");
+	tap(w[n - 1].done == AUDITS, "every replay beside them finds nothing and reads its snapshot");
 	tap(kansa_ledger_get_info(&info, sh.lg[0]) == 0 && info.size == 1 + CHECKERS * CHECKS + VERSIONS &&
 	    info.policy_version == VERSIONS + 1, "one chain of exactly those entries, last policy in force");
+	tap(replay_clean(sh.lg[1], &entries) && entries == 1 + CHECKERS * CHECKS + VERSIONS,
+	    "a replay of the whole ledger finds nothing");
 	kansa_ledger_close(sh.lg[0]);
 	kansa_ledger_close(sh.lg[1]);
 	for (int i = 0; i < VERSIONS; i++)
