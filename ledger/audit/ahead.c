@@ -17,7 +17,9 @@
  *
  * The ring is bounded (AHEAD_SLOTS entries: memory does not grow with the
  * ledger) and handed over in chunks, so a lock is taken once per chunk, not
- * per entry. Slots keep their body buffers from entry to entry. When the
+ * per entry. Slots keep their body buffers from entry to entry, and what a
+ * decode allocates is freed by the next decode of its slot, on the thread
+ * that allocated it. When the
  * worker cannot be started the same code runs inline.
  */
 #include <pthread.h>
@@ -65,14 +67,25 @@ static ahead_slot *slot_at(kansa_audit_ahead *a, uint64_t pos)
 	return &a->slots[pos & (AHEAD_SLOTS - 1)];
 }
 
+/* Free what the decode of the slot's last entry left (the caller is done
+ * with it). On the worker's thread, which allocated it. */
+static void recycle(kansa_audit_item *item)
+{
+	if (item->decoded)
+		kansa_entry__dispose(&item->e);
+	if (item->req.parsed)
+		kansa_request__dispose(&item->req.doc);
+	item->decoded = false;
+	item->req.parsed = false;
+}
+
 /* The part that depends on the bytes alone. */
 static void decode_item(kansa_audit_item *item, bool requests)
 {
 	kansa_entry *e = &item->e;
 
-	item->decoded = false;
+	recycle(item);
 	item->hash_error = 0;
-	item->req.parsed = false;
 	if (item->rc != 1)
 		return; /* a malformed row: nothing to hash */
 	if ((item->hash_error = kansa_merkle_leaf_hash(item->leaf, item->row.body, item->row.body_len)) < 0) {
@@ -89,17 +102,6 @@ static void decode_item(kansa_audit_item *item, bool requests)
 		    e->request_len);
 		item->req.parsed = true;
 	}
-}
-
-/* Free what the decode left in a slot (the caller is done with it). */
-static void recycle(kansa_audit_item *item)
-{
-	if (item->decoded)
-		kansa_entry__dispose(&item->e);
-	if (item->req.parsed)
-		kansa_request__dispose(&item->req.doc);
-	item->decoded = false;
-	item->req.parsed = false;
 }
 
 static void *worker(void *arg)
@@ -229,8 +231,6 @@ int kansa_audit_ahead__next(kansa_audit_item **out, kansa_audit_ahead *a)
 	int error;
 
 	*out = NULL;
-	if (a->given > 0)
-		recycle(&slot_at(a, a->given - 1)->item);
 	if ((error = fill(a)) < 0)
 		return error;
 	if (a->given == a->read)

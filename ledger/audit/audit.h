@@ -121,7 +121,7 @@ typedef struct {
 	bool parsed;              /* d, complete and doc hold stage 1 */
 	bool complete;            /* what kansa_decide__request returned */
 	kansa_decision d;
-	kansa_request_doc doc;    /* owned here until the replay takes it (parsed false) */
+	kansa_request_doc doc;    /* owned here; the replay borrows it for the entry */
 } kansa_audit_request;
 
 /*

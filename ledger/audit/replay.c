@@ -310,6 +310,7 @@ static int warrant_check(kansa_audit_doc *wd, kansa_replay *r)
 static int replay_decision(kansa_replay *r, kansa_audit_findings *run, kansa_store_iter *snap,
     const kansa_entry *e, kansa_audit_request *pre, kansa_audit_view *view)
 {
+	const kansa_request_doc *req = &r->request;
 	kansa_audit_doc *wd = NULL;
 	kansa_audit_warrant *w = NULL;
 	kansa_decision *d = &r->decision;
@@ -318,7 +319,7 @@ static int replay_decision(kansa_replay *r, kansa_audit_findings *run, kansa_sto
 
 	if (r->has_request)
 		kansa_request__dispose(&r->request);
-	r->has_request = true;
+	r->has_request = false;
 	/* design §5 row 1: the request first (it needs no policy) */
 	if (e->request_hashed) {
 		/* REQ: LEDGER-REQUEST-RECORDED kept by hash: decided as kansa_check decided it */
@@ -330,14 +331,14 @@ static int replay_decision(kansa_replay *r, kansa_audit_findings *run, kansa_sto
 			    "entry %llu keeps a CBOR request of %llu bytes by hash only; one that small is kept",
 			    (unsigned long long)e->seq, (unsigned long long)e->request_size);
 	} else if (pre && pre->parsed) {
-		*d = pre->d; /* parsed ahead: the replay takes the request */
-		r->request = pre->doc;
+		*d = pre->d; /* parsed ahead: the request is borrowed from it */
+		req = &pre->doc;
 		complete = pre->complete;
-		pre->parsed = false;
 	} else {
 		complete = kansa_decide__request(d, &r->request, e->request, e->request_len);
+		r->has_request = true;
 	}
-	view->request = d->action >= 0 ? &r->request : NULL;
+	view->request = d->action >= 0 ? req : NULL;
 	if (r->policy == NULL) {
 		if (!r->no_policy_reported)
 			kansa_audit__finding(run, KANSA_FINDING_DECISION, true, e->seq,
@@ -363,7 +364,7 @@ static int replay_decision(kansa_replay *r, kansa_audit_findings *run, kansa_sto
 		if (wd && (error = warrant_check(wd, r)) < 0)
 			return error;
 		/* REQ: SERVICE-UNIT-REPLAY the unit the entry records is checked again */
-		if ((error = kansa_decide__finish(d, view->policy, &r->request, wd ? wd->check : NULL,
+		if ((error = kansa_decide__finish(d, view->policy, req, wd ? wd->check : NULL,
 		    e->unit, e->time, state_of, r)) < 0)
 			return error;
 	}
