@@ -3,11 +3,13 @@
  * kansa-bench: kansa's figures next to the limits of the machine they run
  * on, measured in the same run (docs/performance.md):
  *
- *   1. limits: Ed25519 verify/s, SHA-256 records/s, raw SQLCipher inserts/s
- *      (per-row durable and batched), keyed scan rows/s;
+ *   1. limits: Ed25519 verify/s and sign/s, SHA-256 records/s, raw SQLCipher
+ *      inserts/s (per-row durable and batched), keyed scan rows/s;
  *   2. cold check (a new warrant each time, quorum k = 2), 1 and 64 callers;
  *   3. warm check, one caller, durable: checks/s, p50/p99;
  *   4. warm check, 8 and 64 threads, group commit: checks/s, p50/p99;
+ *      cold-64 and warm-64 also against the CPU bound (every core doing only
+ *      the signatures and the insert a check cannot do without);
  *   5. replay of a 1,000,000-entry ledger: entries/s, peak RSS (a child
  *      process, so the RSS is the replay's own);
  *   6. inclusion and consistency proofs at 1,000,000 entries;
@@ -83,6 +85,30 @@ bool bench_wanted(const char *section)
  * so the signature verifications are what is left to bound them: the
  * target applies there (docs/performance.md).
  */
+/*
+ * A threaded figure against the CPU that no check can do without: @p sigs
+ * Ed25519 verifications (cold: the warrant's k), one Ed25519 signature (the
+ * receipt) and one row of a batched insert, on every core at once. It is
+ * what the machine could give were everything else free: a ratio of 1 is
+ * out of reach, and the distance to it is what kansa's own code costs.
+ */
+static void cpu_bound_row(const char *key, const char *name, double rate, int sigs,
+    const bench_limits *lim)
+{
+	bench_row *r = bench_add_row(key, name, rate, "/s");
+	double cpu;
+
+	if (lim->verify_per_s <= 0 || lim->sign_per_s <= 0 || lim->insert_batch_per_s <= 0)
+		return; /* the limits were not measured */
+	cpu = sigs / lim->verify_per_s + 1 / lim->sign_per_s + 1 / lim->insert_batch_per_s;
+	r->limit_name = "cores / CPU a check needs";
+	r->limit = lim->cores / cpu;
+	snprintf(r->note, sizeof(r->note), "%d cores; %s1 sign %.0f us, insert row %.1f us; ratio "
+	    "of the bound to the target's limit %.2f", lim->cores, sigs ? "2 verify + " : "",
+	    1e6 / lim->sign_per_s, 1e6 / lim->insert_batch_per_s,
+	    r->limit / (sigs ? lim->verify_per_s / 2 : lim->insert_batch_per_s));
+}
+
 static void cold_sections(bench_load *l, const bench_opts *o, const bench_limits *lim)
 {
 	bench_row *r;
@@ -92,6 +118,7 @@ static void cold_sections(bench_load *l, const bench_opts *o, const bench_limits
 	r = bench_cold_row(l, o, 64, "cold_64_threads", "cold check (k=2), 64 threads",
 	    lim->verify_per_s / 2);
 	r->target = 0.8;
+	cpu_bound_row("cold_64_threads_cpu_bound", "  cold-64 vs CPU bound", r->value, 2, lim);
 }
 
 static void check_sections(const bench_opts *o, const bench_limits *lim, const bench_commission *c)
@@ -149,6 +176,8 @@ static void check_sections(const bench_opts *o, const bench_limits *lim, const b
 		r->limit = limit;
 		r->target = counts[i] == 64 ? 0.5 : 0;
 		bench_stats_note(r, &l, &st, lim->insert_batch_per_s);
+		if (counts[i] == 64)
+			cpu_bound_row("warm_64_threads_cpu_bound", "  warm-64 vs CPU bound", rate, 0, lim);
 	}
 	free((void *)(uintptr_t)l.warrant);
 out:
@@ -303,6 +332,7 @@ int main(int argc, char **argv)
 	else /* ratios need limits: without them, compare with nothing */
 		memset(&lim, 0, sizeof(lim));
 	bench_add_row("ed25519_verify", "limit: Ed25519 verify", lim.verify_per_s, "/s");
+	bench_add_row("ed25519_sign", "limit: Ed25519 sign", lim.sign_per_s, "/s");
 	bench_add_row("sha256_600", "limit: SHA-256 600-byte records", lim.sha_per_s, "/s");
 	bench_add_row("insert_durable", "limit: SQLCipher insert, durable", lim.insert_durable_per_s, "/s");
 	bench_add_row("insert_batched", "limit: SQLCipher insert, 1000/txn", lim.insert_batch_per_s, "/s");

@@ -52,6 +52,8 @@ void bench_fail(const char *what, int error) __attribute__((noreturn));
 
 typedef struct {
 	double verify_per_s;        /* Ed25519 verifications/s, one core */
+	double sign_per_s;          /* Ed25519 signatures/s, one core */
+	int cores;                  /* online CPUs */
 	double sha_per_s;           /* SHA-256 over 600-byte records/s */
 	double insert_durable_per_s;/* SQLCipher 600-byte rows, one fsync'd txn per row */
 	double insert_batch_per_s;  /* the same in txns of 1,000 rows */
