@@ -145,6 +145,20 @@ static inline void fixture_make(ledger_fixture *f, uint64_t max_uses)
 	fixture_make_with(f, max_uses, "");
 }
 
+/* The fixture made and its ledger opened, with @p n_checks allowed checks
+ * after its policy entry. */
+static inline kansa_ledger *fixture_open_checked(ledger_fixture *f, int n_checks)
+{
+	kansa_ledger *lg = NULL;
+	kansa_receipt r;
+
+	fixture_make(f, 0);
+	cr_assert_eq(kansa_ledger_open(&lg, f->db, f->dbkey, 0), 0, "%s", kansa_error_last()->message);
+	for (int i = 0; i < n_checks; i++)
+		cr_assert_eq(kansa_check(&r, lg, f->warrant, f->warrant_len, f->request, f->request_len), 0);
+	return lg;
+}
+
 static inline void fixture_free(ledger_fixture *f)
 {
 	char cmd[128];

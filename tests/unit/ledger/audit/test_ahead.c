@@ -14,19 +14,7 @@
 /* More entries than the ring holds (256), so that slots are reused. */
 static int ring_turns(void)
 {
-	return kansa_test_scaled(600, 300);
-}
-
-static kansa_ledger *ledger_of(ledger_fixture *f, int n_checks)
-{
-	kansa_ledger *lg = NULL;
-	kansa_receipt r;
-
-	fixture_make(f, 0);
-	cr_assert_eq(kansa_ledger_open(&lg, f->db, f->dbkey, 0), 0, "%s", kansa_error_last()->message);
-	for (int i = 0; i < n_checks; i++)
-		cr_assert_eq(kansa_check(&r, lg, f->warrant, f->warrant_len, f->request, f->request_len), 0);
-	return lg;
+	return kansa_test_scaled(600, 260);
 }
 
 Test(kansa_audit_ahead, gives_every_row_once_in_order_with_its_own_hash_and_decode,
@@ -34,7 +22,7 @@ Test(kansa_audit_ahead, gives_every_row_once_in_order_with_its_own_hash_and_deco
 {
 	ledger_fixture f;
 	int n = ring_turns();
-	kansa_ledger *lg = ledger_of(&f, n);
+	kansa_ledger *lg = fixture_open_checked(&f, n);
 	kansa_store_iter *it, *ref;
 	kansa_audit_ahead *a;
 	kansa_audit_item *item;
@@ -90,7 +78,7 @@ Test(kansa_audit_ahead, gives_every_row_once_in_order_with_its_own_hash_and_deco
 Test(kansa_audit_ahead, without_requests_decisions_are_decoded_not_parsed, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
-	kansa_ledger *lg = ledger_of(&f, 3);
+	kansa_ledger *lg = fixture_open_checked(&f, 3);
 	kansa_store_iter *it;
 	kansa_audit_ahead *a;
 	kansa_audit_item *item;
@@ -117,12 +105,12 @@ Test(kansa_audit_ahead, without_requests_decisions_are_decoded_not_parsed, .time
 Test(kansa_audit_ahead, a_reader_freed_mid_pass_frees_its_items, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
-	kansa_ledger *lg = ledger_of(&f, ring_turns());
+	kansa_ledger *lg = fixture_open_checked(&f, ring_turns());
 	kansa_store_iter *it;
 	kansa_audit_ahead *a;
 	kansa_audit_item *item;
 
-	for (int stop_after = 0; stop_after < 300; stop_after += 97) {
+	for (int stop_after = 0; stop_after < 260; stop_after += 97) {
 		cr_assert_eq(kansa_store__iter_new(&it, kansa_ledger__store(lg), 0), 0);
 		cr_assert_eq(kansa_audit_ahead__new(&a, it, true), 0);
 		for (int i = 0; i < stop_after; i++)
@@ -154,7 +142,7 @@ Test(kansa_ledger_audit, findings_past_the_read_ahead_ring_name_their_entries_in
 {
 	ledger_fixture f;
 	int n = ring_turns();
-	kansa_ledger *lg = ledger_of(&f, n);
+	kansa_ledger *lg = fixture_open_checked(&f, n);
 	uint64_t early = 100, late = (uint64_t)n - 20;
 	uint8_t bad[KANSA_HASH_LEN];
 	kansa_audit_summary sum;

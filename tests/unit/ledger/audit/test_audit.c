@@ -51,18 +51,6 @@ static bool found(const seen *s, int kind)
 	return false;
 }
 
-static kansa_ledger *open_with(ledger_fixture *f, int n_checks)
-{
-	kansa_ledger *lg = NULL;
-	kansa_receipt r;
-
-	fixture_make(f, 0);
-	cr_assert_eq(kansa_ledger_open(&lg, f->db, f->dbkey, 0), 0, "%s", kansa_error_last()->message);
-	for (int i = 0; i < n_checks; i++)
-		cr_assert_eq(kansa_check(&r, lg, f->warrant, f->warrant_len, f->request, f->request_len), 0);
-	return lg;
-}
-
 static void audit(kansa_audit_summary *sum, seen *s, kansa_ledger *lg, int flags)
 {
 	kansa_audit_options opt = { flags, on_finding, on_progress, s, NULL };
@@ -75,7 +63,7 @@ static void audit(kansa_audit_summary *sum, seen *s, kansa_ledger *lg, int flags
 Test(kansa_ledger_audit, a_clean_ledger_has_no_finding, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
-	kansa_ledger *lg = open_with(&f, 10);
+	kansa_ledger *lg = fixture_open_checked(&f, 10);
 	kansa_audit_summary sum;
 	kansa_ledger_info info;
 	char *note = NULL;
@@ -102,7 +90,7 @@ Test(kansa_ledger_audit, a_clean_ledger_has_no_finding, .timeout = KANSA_HANG_GU
 Test(kansa_ledger_audit, a_stored_merkle_node_that_lies_is_found, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
-	kansa_ledger *lg = open_with(&f, 5);
+	kansa_ledger *lg = fixture_open_checked(&f, 5);
 	uint8_t bad[KANSA_HASH_LEN];
 	kansa_audit_summary sum;
 	seen s;
@@ -120,7 +108,7 @@ Test(kansa_ledger_audit, a_stored_merkle_node_that_lies_is_found, .timeout = KAN
 Test(kansa_ledger_audit, an_inner_node_that_lies_is_found, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
-	kansa_ledger *lg = open_with(&f, 7); /* 8 entries: a perfect tree */
+	kansa_ledger *lg = fixture_open_checked(&f, 7); /* 8 entries: a perfect tree */
 	uint8_t bad[KANSA_HASH_LEN];
 	kansa_audit_summary sum;
 	seen s;
@@ -140,7 +128,7 @@ Test(kansa_ledger_audit, an_inner_node_that_lies_is_found, .timeout = KANSA_HANG
 Test(kansa_ledger_audit, a_node_the_tree_does_not_have_is_found, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
-	kansa_ledger *lg = open_with(&f, 5); /* 6 entries: levels 0..2 */
+	kansa_ledger *lg = fixture_open_checked(&f, 5); /* 6 entries: levels 0..2 */
 	uint8_t h[KANSA_HASH_LEN];
 	kansa_audit_summary sum;
 	seen s;
@@ -167,7 +155,7 @@ Test(kansa_ledger_audit, a_node_the_tree_does_not_have_is_found, .timeout = KANS
 Test(kansa_ledger_audit, a_damaged_policy_row_is_a_finding_not_an_open_error, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
-	kansa_ledger *lg = open_with(&f, 2), *au = NULL;
+	kansa_ledger *lg = fixture_open_checked(&f, 2), *au = NULL;
 	kansa_audit_summary sum;
 	seen s;
 
@@ -192,7 +180,7 @@ Test(kansa_ledger_audit, a_damaged_policy_row_is_a_finding_not_an_open_error, .t
 Test(kansa_ledger_audit, checkpoints_not_signed_by_the_ledger_or_with_another_root, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
-	kansa_ledger *lg = open_with(&f, 4);
+	kansa_ledger *lg = fixture_open_checked(&f, 4);
 	kansa_key *other = NULL;
 	uint8_t root[KANSA_HASH_LEN];
 	kansa_audit_summary sum;
@@ -250,7 +238,7 @@ static void *writer(void *p)
 Test(kansa_ledger_audit, reads_one_snapshot_while_appends_go_on, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
-	kansa_ledger *lg = open_with(&f, 200), *ro = NULL;
+	kansa_ledger *lg = fixture_open_checked(&f, 200), *ro = NULL;
 	kansa_audit_summary sum;
 	writer_arg a;
 	pthread_t t;
@@ -276,7 +264,7 @@ Test(kansa_ledger_audit, reads_one_snapshot_while_appends_go_on, .timeout = KANS
 Test(kansa_ledger_report, counts_uses_and_denials, .timeout = KANSA_HANG_GUARD)
 {
 	ledger_fixture f;
-	kansa_ledger *lg = open_with(&f, 3);
+	kansa_ledger *lg = fixture_open_checked(&f, 3);
 	kansa_audit_summary sum;
 	kansa_receipt r;
 	char *json = NULL;
