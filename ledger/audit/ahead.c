@@ -23,6 +23,7 @@
  * worker cannot be started the same code runs inline.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,6 +209,7 @@ static void wait_decoded(kansa_audit_ahead *a)
 
 int kansa_audit_ahead__new(kansa_audit_ahead **out, kansa_store_iter *it, bool requests)
 {
+	sigset_t all, old;
 	kansa_audit_ahead *a;
 
 	*out = NULL;
@@ -220,8 +222,13 @@ int kansa_audit_ahead__new(kansa_audit_ahead **out, kansa_store_iter *it, bool r
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->work, NULL);
 	pthread_cond_init(&a->done, NULL);
-	/* without a worker the pass is slower, not different */
+	/* The worker blocks every signal: the process's signals stay with the
+	 * application's own threads. Without a worker the pass is slower, not
+	 * different. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	a->threaded = pthread_create(&a->thread, NULL, worker, a) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	*out = a;
 	return 0;
 }

@@ -2,8 +2,12 @@
 /* The audit's entries decoded ahead (ledger/audit/ahead.c): a ledger longer
  * than the reader's ring gives every row once, in order, with the leaf hash
  * and decode of its own bytes; findings past the ring's first turn still
- * name their entries in order; a reader freed mid-pass leaks nothing. */
+ * name their entries in order; a reader freed mid-pass leaks nothing; its
+ * worker takes none of the process's signals. */
 #include "tests/unit/hang_guard.h"
+#include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include "tests/unit/ledger/fixture.h"
 #include "ledger/audit/audit.h"
@@ -160,6 +164,63 @@ Test(kansa_ledger_audit, findings_past_the_read_ahead_ring_name_their_entries_in
 	cr_assert_eq(s.seqs[1], late);
 	cr_assert(sum.has_first_bad);
 	cr_assert_eq(sum.first_bad_seq, early);
+	kansa_ledger_close(lg);
+	fixture_free(&f);
+}
+
+/* Threads of this process that block every standard signal (/proc). */
+static int threads_blocking_all(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	int n = 0;
+
+	cr_assert_not_null(d);
+	while ((de = readdir(d)) != NULL) {
+		char path[300], line[256];
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status", de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue; /* the thread ended meanwhile */
+		while (fgets(line, sizeof(line), f)) {
+			/* signals 1-31 (bit n-1), SIGKILL and SIGSTOP aside */
+			const unsigned long long standard = 0x7fffffffULL &
+			    ~(1ULL << (SIGKILL - 1)) & ~(1ULL << (SIGSTOP - 1));
+			if (strncmp(line, "SigBlk:", 7) == 0 &&
+			    (strtoull(line + 7, NULL, 16) & standard) == standard)
+				n++;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+/* The process's signals stay with the application's threads: the worker
+ * blocks every one it can (the C library keeps two real-time ones). */
+Test(kansa_audit_ahead, its_worker_blocks_every_signal, .timeout = KANSA_HANG_GUARD)
+{
+	ledger_fixture f;
+	kansa_ledger *lg = fixture_open_checked(&f, 1);
+	kansa_store_iter *it;
+	kansa_audit_ahead *a;
+	sigset_t none, old;
+	int before;
+
+	/* this thread takes every signal, so a worker that inherited its mask would not count */
+	sigemptyset(&none);
+	cr_assert_eq(pthread_sigmask(SIG_SETMASK, &none, &old), 0);
+	before = threads_blocking_all();
+	cr_assert_eq(kansa_store__iter_new(&it, kansa_ledger__store(lg), 0), 0);
+	cr_assert_eq(kansa_audit_ahead__new(&a, it, false), 0);
+	cr_assert_eq(threads_blocking_all(), before + 1);
+	kansa_audit_ahead__free(a);
+	cr_assert_eq(threads_blocking_all(), before);
+	cr_assert_eq(pthread_sigmask(SIG_SETMASK, &old, NULL), 0);
+	kansa_store__iter_free(it);
 	kansa_ledger_close(lg);
 	fixture_free(&f);
 }
