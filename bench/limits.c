@@ -64,11 +64,6 @@ static double ed25519_rate(const bench_opts *o, bool sign)
 	return (double)n / t;
 }
 
-static double verify_rate(const bench_opts *o)
-{
-	return ed25519_rate(o, false);
-}
-
 static double sha_rate(const bench_opts *o)
 {
 	uint8_t rec[RECORD], h[KANSA_HASH_LEN];
@@ -233,8 +228,8 @@ void bench_verify_for(double seconds, uint64_t *n_out, double *secs)
 	double t0 = bench_now(), rate;
 
 	memset(&o, 0, sizeof(o));
-	o.seconds = 2 * seconds; /* verify_rate runs for seconds / 2 */
-	rate = verify_rate(&o);
+	o.seconds = 2 * seconds; /* ed25519_rate runs for seconds / 2 */
+	rate = ed25519_rate(&o, false);
 	t0 = bench_now() - t0;
 	*n_out += (uint64_t)(rate * t0);
 	*secs += t0;
@@ -262,7 +257,7 @@ void bench_limits_measure(bench_limits *out, const bench_opts *o, const char *di
 	uint64_t durable_n = o->quick ? 100 : 3000, batch_n = o->quick ? 5000 : 300000, rows = 0;
 
 	memset(out, 0, sizeof(*out));
-	out->verify_per_s = verify_rate(o);
+	out->verify_per_s = ed25519_rate(o, false);
 	out->sign_per_s = ed25519_rate(o, true);
 	out->sha_per_s = sha_rate(o);
 	out->cores = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;

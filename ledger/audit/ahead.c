@@ -19,8 +19,8 @@
  * ledger) and handed over in chunks, so a lock is taken once per chunk, not
  * per entry. Slots keep their body buffers from entry to entry, and what a
  * decode allocates is freed by the next decode of its slot, on the thread
- * that allocated it. When the
- * worker cannot be started the same code runs inline.
+ * that allocated it. When the worker cannot be started the same code runs
+ * inline.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -152,7 +152,6 @@ static int take_row(kansa_audit_ahead *a, const kansa_store_row *row, int rc)
 	if (rc == 1 && row->body_len > s->cap) {
 		if ((body = realloc(item->row.body, row->body_len)) == NULL)
 			return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
-		item->row.body = body;
 		s->cap = row->body_len;
 	}
 	item->row = *row;

@@ -10,8 +10,8 @@
  * order of docs/ledger.md "Locks"), and the ledger must end with one chain
  * of exactly the calls made. An auditor replays the ledger while they run
  * and once after (the pass decodes entries ahead on a thread of its own,
- * ledger/audit/ahead.c): no finding, and exactly its snapshot. Prints TAP; exit 0, 1 on a failed check, 99 on
- * a setup failure.
+ * ledger/audit/ahead.c): no finding, and exactly its snapshot. Prints TAP;
+ * exit 0, 1 on a failed check, 99 on a setup failure.
  *
  *   threads DIR
  */
