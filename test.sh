@@ -26,10 +26,14 @@ step() {
 	printf '\n=== %s ===\n' "$*"
 }
 
-build() { # dir, configure args...
+configure_in() { # dir, configure args...
 	d=$1; shift
 	mkdir -p "$d"
-	(cd "$d" && "$top/configure" -q --enable-werror "$@" >/dev/null && make -s -j"$JOBS" >/dev/null)
+	(cd "$d" && "$top/configure" -q --enable-werror "$@" >/dev/null)
+}
+build() { # dir, configure args...
+	configure_in "$@"
+	(cd "$1" && make -s -j"$JOBS" >/dev/null)
 }
 
 # Tests wait on fsync, child processes, servers and sockets as much as they
@@ -96,7 +100,8 @@ check build "valgrind" check-valgrind "$JOBS"
 
 if command -v clang >/dev/null 2>&1 && grep -q '^fuzz:' tests/fuzz/local.mk 2>/dev/null; then
 	step "fuzz (libFuzzer, ${FUZZ_SECONDS:=10} s per target, $JOBS at a time)"
-	build build-fuzz --enable-fuzzing CC=clang
+	# make fuzz compiles what it links (the library's sources and the targets)
+	configure_in build-fuzz --enable-fuzzing CC=clang
 	if (cd build-fuzz && make -s fuzz FUZZ_SECONDS="$FUZZ_SECONDS" FUZZ_JOBS="$JOBS" > fuzz.log 2>&1); then
 		# one line per target: executions in the time given, and crashes
 		awk '/^fuzz: [a-z_]+ for/ { t = $2 } /^Done [0-9]+ runs/ && t { printf "fuzz: %-10s %10d execs in %s s, 0 crashes\n", t, $2, $5; t = "" }' build-fuzz/fuzz.log

@@ -7,9 +7,9 @@
 #    By hand: tests/fuzz/replay_cose DIR-OR-FILE...
 #
 # 2. With libFuzzer, ASan and UBSan:
-#      mkdir /tmp/build-fuzz && cd /tmp/build-fuzz
-#      /work/main/configure CC=clang --enable-fuzzing && make -j4
-#      make fuzz FUZZ_SECONDS=60           # every target, 60 s each (default)
+#      mkdir build-fuzz && cd build-fuzz
+#      ../configure CC=clang --enable-fuzzing
+#      make fuzz FUZZ_SECONDS=60 FUZZ_JOBS=4   # every target, 60 s each (default)
 #      make fuzz FUZZ_TARGETS=cose         # just one
 #    `make fuzz` compiles the library sources and each target with
 #    -fsanitize=fuzzer,address,undefined into tests/fuzz/bin/, then runs each
@@ -148,14 +148,16 @@ fuzz: fuzz-build
 	test -z "$$failed" || { echo "fuzz: failed:$$failed"; exit 1; }
 
 # The library is compiled once with the fuzzer flags (coverage needs it
-# instrumented too), then linked into each target.
+# instrumented too), then linked into each target; FUZZ_JOBS compilers run at
+# a time. An object is written under a temporary name and renamed once
+# complete, so that a failed compile is never taken for a built object.
 fuzz-build:
 	@set -e; \
 	targets='$(FUZZ_TARGETS)'; \
 	if test -z "$$targets"; then \
 	  for r in $(FUZZ_REPLAYS); do targets="$$targets $${r#tests/fuzz/replay_}"; done; \
 	fi; \
-	mkdir -p tests/fuzz/bin/obj; objs=; \
+	mkdir -p tests/fuzz/bin/obj; rm -f tests/fuzz/bin/failed; objs=; running=0; \
 	for s in $(libkansa_internal_la_SOURCES); do \
 	  case $$s in *.c) ;; *) continue ;; esac; \
 	  o=tests/fuzz/bin/obj/`echo $$s | sed 's|/|_|g; s|\.c$$|.o|'`; \
@@ -163,14 +165,23 @@ fuzz-build:
 	  objs="$$objs $$o"; \
 	  if test ! -f $$o || test $(srcdir)/$$s -nt $$o; then \
 	    echo "  CC (fuzz) $$s"; \
-	    $(CC) -std=c11 $(FUZZ_LIB_FLAGS) $(FUZZ_CPPFLAGS) -c -o $$o $(srcdir)/$$s; \
+	    { $(CC) -std=c11 $(FUZZ_LIB_FLAGS) $(FUZZ_CPPFLAGS) -c -o $$o.tmp $(srcdir)/$$s && \
+	      mv $$o.tmp $$o || echo $$s >> tests/fuzz/bin/failed; } & \
+	    running=$$((running + 1)); \
+	    if test $$running -ge $(FUZZ_JOBS); then wait; running=0; fi; \
 	  fi; \
 	done; \
+	wait; running=0; \
+	if test -e tests/fuzz/bin/failed; then echo "fuzz: cannot compile:" `cat tests/fuzz/bin/failed` >&2; exit 1; fi; \
 	for t in $$targets; do \
 	  echo "  CCLD (fuzz) tests/fuzz/bin/fuzz_$$t"; \
-	  $(CC) -std=c11 $(FUZZ_FLAGS) $(FUZZ_CPPFLAGS) -o tests/fuzz/bin/fuzz_$$t \
-	    $(srcdir)/tests/fuzz/fuzz_$$t.c $$objs $(FUZZ_LIBS); \
-	done
+	  { $(CC) -std=c11 $(FUZZ_FLAGS) $(FUZZ_CPPFLAGS) -o tests/fuzz/bin/fuzz_$$t \
+	      $(srcdir)/tests/fuzz/fuzz_$$t.c $$objs $(FUZZ_LIBS) || echo $$t >> tests/fuzz/bin/failed; } & \
+	  running=$$((running + 1)); \
+	  if test $$running -ge $(FUZZ_JOBS); then wait; running=0; fi; \
+	done; \
+	wait; \
+	if test -e tests/fuzz/bin/failed; then echo "fuzz: cannot link:" `cat tests/fuzz/bin/failed` >&2; exit 1; fi
 else
 fuzz fuzz-build:
 	@echo "make fuzz needs: configure CC=clang --enable-fuzzing" >&2; exit 1
