@@ -93,8 +93,20 @@ static void count_op(stats *s, const char *op)
 	s->ops[s->n_ops++].n = 1;
 }
 
+/* Whether a decision's reason shows that its warrant passed rows 1-4 of the
+ * decision (design §5): well formed, signed by members of the policy in
+ * force, for its commission, by the action's quorum. Any reason from row 5
+ * on, or an allow, does; a denial at those rows, or before the warrant was
+ * looked at (a malformed request, an unauthenticated requester), does not. */
+static bool warrant_verified(int reason)
+{
+	return reason == KANSA_REASON_ALLOWED ||
+	    (reason >= KANSA_REASON_NOT_YET_VALID && reason <= KANSA_REASON_USES_EXHAUSTED);
+}
+
 /* A warrant counts as approved in the period its signers issued it in
- * (issued_at), once per warrant id, from the documents the ledger holds. */
+ * (issued_at), once per warrant id, from the documents the ledger holds,
+ * once a check found it signed by its quorum. */
 static int note_warrant(stats *s, const kansa_audit_wdoc *w)
 {
 	if (w == NULL || !w->ok || kansa_audit_map__get(&s->warrants, w->cti) != NULL)
@@ -141,7 +153,8 @@ static int note_decision(stats *s, const kansa_audit_entry *e, const kansa_audit
 {
 	int error;
 
-	if ((error = note_warrant(s, w)) < 0 || !in_period(s, e->time))
+	if ((error = note_warrant(s, warrant_verified(e->reason) ? w : NULL)) < 0 ||
+	    !in_period(s, e->time))
 		return error;
 	s->checks++;
 	if (e->reason >= 0 && e->reason < KANSA_REASON_COUNT)

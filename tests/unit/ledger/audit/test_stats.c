@@ -53,7 +53,7 @@ static void policy(uint8_t **out, size_t *len, int version, world *w)
 	doc(out, len, KANSA_DOC_POLICY, json, 3, w);
 }
 
-static void query_warrant(uint8_t **out, size_t *len, const char *case_id, world *w)
+static void query_warrant(uint8_t **out, size_t *len, const char *case_id, int signers, world *w)
 {
 	char json[1024];
 
@@ -62,7 +62,7 @@ static void query_warrant(uint8_t **out, size_t *len, const char *case_id, world
 	    "\"case\":\"%s\",\"not_before\":\"-1h\",\"expires\":\"+30d\","
 	    "\"scope\":{\"targets\":[\"203.0.113.0/24\"],\"fields\":[\"src_ip\",\"dst_ip\"],"
 	    "\"window\":[\"-30d\",\"now\"]}}", case_id);
-	doc(out, len, KANSA_DOC_WARRANT, json, 2, w);
+	doc(out, len, KANSA_DOC_WARRANT, json, signers, w);
 }
 
 /* A check at the clock's time; returns the receipt. */
@@ -132,8 +132,8 @@ static long long get(const json_t *j, const char *path)
 Test(kansa_audit_stats, counts_what_the_ledger_holds_in_the_period, .timeout = KANSA_HANG_GUARD)
 {
 	world w;
-	uint8_t *p1 = NULL, *p2 = NULL, *wa = NULL, *wb = NULL, *wn = NULL, *rv = NULL;
-	size_t p1l = 0, p2l = 0, wal = 0, wbl = 0, wnl = 0, rvl = 0;
+	uint8_t *p1 = NULL, *p2 = NULL, *wa = NULL, *wb = NULL, *wc = NULL, *wd = NULL, *wn = NULL, *rv = NULL;
+	size_t p1l = 0, p2l = 0, wal = 0, wbl = 0, wcl = 0, wdl = 0, wnl = 0, rvl = 0;
 	int64_t now = (int64_t)time(NULL), base = now - 12 * DAY;
 	kansa_receipt e0, e1, e2, e3, r;
 	char json[512], cti[33];
@@ -155,7 +155,7 @@ Test(kansa_audit_stats, counts_what_the_ledger_holds_in_the_period, .timeout = K
 
 	/* before the period: warrant A issued and used, an emergency act */
 	clock_now = base + DAY;
-	query_warrant(&wa, &wal, "A", &w);
+	query_warrant(&wa, &wal, "A", 2, &w);
 	cr_assert_eq(query(&w, wa, wal, "officer-1", "203.0.113.17", "src_ip").verdict, KANSA_ALLOW);
 	query(&w, wa, wal, "officer-1", "203.0.113.18", "src_ip");
 	query(&w, wa, wal, "officer-2", "198.51.100.1", "src_ip");
@@ -165,7 +165,7 @@ Test(kansa_audit_stats, counts_what_the_ledger_holds_in_the_period, .timeout = K
 
 	/* the period: [base + 2d, base + 10d) */
 	clock_now = base + 2 * DAY;
-	query_warrant(&wb, &wbl, "B", &w);
+	query_warrant(&wb, &wbl, "B", 2, &w);
 	cr_assert_eq(query(&w, wb, wbl, "officer-1", "203.0.113.17", "src_ip").verdict, KANSA_ALLOW);
 	query(&w, wb, wbl, "officer-1", "203.0.113.20", "src_ip");
 	query(&w, wb, wbl, "officer-6", "203.0.113.20", "dst_ip");
@@ -173,6 +173,12 @@ Test(kansa_audit_stats, counts_what_the_ledger_holds_in_the_period, .timeout = K
 	    KANSA_REASON_FORBIDDEN_FIELD);
 	cr_assert_eq(query(&w, wb, wbl, "officer-3", "203.0.113.17", "ts").reason,
 	    KANSA_REASON_FIELD_OUT_OF_SCOPE);
+	/* warrants the ledger holds but the commission never approved: one member's signature under a
+	 * quorum of two, and a draft no one signed */
+	query_warrant(&wc, &wcl, "C", 1, &w);
+	cr_assert_eq(query(&w, wc, wcl, "officer-6", "203.0.113.17", "src_ip").reason, KANSA_REASON_NO_QUORUM);
+	query_warrant(&wd, &wdl, "D", 0, &w);
+	cr_assert_eq(query(&w, wd, wdl, "officer-6", "203.0.113.17", "src_ip").reason, KANSA_REASON_NO_QUORUM);
 	ratify(&w, &e0, true); /* an act before the period: not one of its acts */
 	clock_now = base + 3 * DAY;
 	doc(&wn, &wnl, KANSA_DOC_WARRANT, "{\"commission\":\"jp-ccisc\",\"subject\":\"jsdf-cyber-1\","
@@ -224,11 +230,11 @@ Test(kansa_audit_stats, counts_what_the_ledger_holds_in_the_period, .timeout = K
 	cr_assert_eq(kansa_audit_stats(&out, w.lg, base + 2 * DAY, base + 10 * DAY, now, NULL), 0,
 	    "%s", kansa_error_last()->message);
 	cr_assert_not_null(j = json_loads(out, 0, NULL));
-	cr_expect_eq(get(j, "warrants_approved.metadata-query"), 1, "B, not A: %s", out);
+	cr_expect_eq(get(j, "warrants_approved.metadata-query"), 1, "B, not A, C or D: %s", out);
 	cr_expect_eq(get(j, "warrants_approved.neutralize"), 1);
-	cr_expect_eq(get(j, "checks.total"), 14, "%s", out);
+	cr_expect_eq(get(j, "checks.total"), 16, "%s", out);
 	cr_expect_eq(get(j, "checks.allowed"), 9);
-	cr_expect_eq(get(j, "checks.denied"), 5);
+	cr_expect_eq(get(j, "checks.denied"), 7);
 	cr_expect_eq(get(j, "checks.allowed_by.allowed"), 4);
 	cr_expect_eq(get(j, "checks.allowed_by.emergency"), 5);
 	cr_expect_eq(get(j, "checks.denied_by.forbidden-field"), 1);
@@ -236,6 +242,7 @@ Test(kansa_audit_stats, counts_what_the_ledger_holds_in_the_period, .timeout = K
 	cr_expect_eq(get(j, "checks.denied_by.op-not-allowed"), 1);
 	cr_expect_eq(get(j, "checks.denied_by.revoked"), 1);
 	cr_expect_eq(get(j, "checks.denied_by.malformed-warrant"), 1);
+	cr_expect_eq(get(j, "checks.denied_by.no-quorum"), 2);
 	cr_expect_null(json_object_get(json_object_get(json_object_get(j, "checks"), "denied_by"),
 	    "target-out-of-scope"), "officer-2's denial was before the period");
 	cr_expect_eq(get(j, "emergencies.total"), 5, "%s", out);
@@ -343,6 +350,6 @@ Test(kansa_audit_stats, counts_what_the_ledger_holds_in_the_period, .timeout = K
 		kansa_key_free(w.k[i]);
 		free(w.pem[i]);
 	}
-	free(p1); free(p2); free(wa); free(wb); free(wn); free(rv);
+	free(p1); free(p2); free(wa); free(wb); free(wc); free(wd); free(wn); free(rv);
 	fixture_free(&w.f);
 }
