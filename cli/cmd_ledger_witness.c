@@ -87,7 +87,8 @@ int cli_ledger_witness(json_t *j, char **note, size_t *len, kansa_ledger *lg,
 	json_object_set_new(j, "witness_quorum", json_pack("{s:I, s:I}", "have", (json_int_t)r.have,
 	    "need", (json_int_t)r.need));
 	if (!o->json)
-		fprintf(stderr, "cosigned by %zu trusted witness(es); the quorum is %zu\n", r.have, r.need);
+		fprintf(stderr, "cosigned by %zu %s; the quorum is %zu\n", r.have,
+		    co.quorum == SIZE_MAX ? "of the policy's witnesses" : "trusted witness(es)", r.need);
 	free(*note);
 	*note = r.note;
 	*len = r.len;

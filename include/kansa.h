@@ -2072,7 +2072,8 @@ typedef struct {
 	const char *const *urls;   /**< the witnesses (https://host:port), asked in this order */
 	size_t n_urls;
 	/** keys trusted besides the policy's witnesses (type 0x04 vkeys):
-	 * their lines count and are kept in the note, but are not stored */
+	 * their lines are kept in the note and count toward a quorum given
+	 * here, not toward the policy's; they are not stored */
 	const kansa_note_verifier *const *keys;
 	size_t n_keys;
 	const char *ca;            /**< CA certificates (PEM) for the witnesses' TLS; NULL: the system's */
@@ -2093,7 +2094,9 @@ typedef struct {
 	kansa_cosign_witness *witnesses; /**< one per URL, in order; owned */
 	size_t n_witnesses;
 	size_t trusted;     /**< trusted keys (the policy's and opt->keys); 0: every line is dropped */
-	size_t have;        /**< distinct trusted witnesses whose cosignature verified */
+	/** distinct trusted witnesses whose cosignature verified; under the
+	 * policy's quorum (opt->quorum SIZE_MAX) the policy's witnesses only */
+	size_t have;
 	size_t need;        /**< the quorum asked for */
 	size_t stored;      /**< lines newly stored with the checkpoint in the ledger */
 	char *note;         /**< the checkpoint with every verified line; owned, NUL-terminated */

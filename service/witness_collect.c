@@ -190,7 +190,10 @@ static int collect(kansa_cosign_result *out, collection *c, kansa_ledger *lg,
 		if (o->on_witness)
 			o->on_witness(o->ctx, i, &out->witnesses[i]);
 	}
-	for (size_t i = 0; i < keys_count(c->keys); i++)
+	/* The policy's quorum is met by the policy's witnesses alone: only their
+	 * lines are stored, and audit replay counts only them. A quorum the
+	 * caller gives counts every key the caller trusts. */
+	for (size_t i = 0; i < (o->quorum == SIZE_MAX ? c->keys->n_policy : keys_count(c->keys)); i++)
 		out->have += c->seen[i];
 	if ((error = store_lines(out, lg, c)) < 0)
 		return error;

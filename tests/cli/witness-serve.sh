@@ -34,13 +34,18 @@ cat > w.json <<'JSON'
   "not_before": "now", "expires": "+30d",
   "scope": { "targets": ["203.0.113.0/24"], "fields": ["src_ip"], "window": ["-30d", "now"] } }
 JSON
+# the second log's policy lists member-b as its witness, not the server's key (member-a)
+VB=$(wvkey b.key.pub)
+sed "s|{\"name\": \"member-a\", \"vkey\": \"$VA\"}|{\"name\": \"member-b\", \"vkey\": \"$VB\"}|" policy.json > policy-b.json
+grep -q "$VB" policy-b.json || exit 99
 { kansa policy create --in policy.json --out policy.cose && kansa policy sign policy.cose --key a.key &&
+  kansa policy create --in policy-b.json --out policy-b.cose && kansa policy sign policy-b.cose --key a.key &&
   kansa warrant create --in w.json --out w.cose && kansa warrant sign w.cose --key a.key; } >/dev/null 2>&1 || exit 99
 request ok.json officer-1207
 request fork.json officer-9999
 logkey() { "$KANSA" ledger info --db "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["log_key"])'; }
 "$KANSA" ledger init --db a.db --policy policy.cose >/dev/null || exit 99
-"$KANSA" ledger init --db other.db --policy policy.cose >/dev/null || exit 99
+"$KANSA" ledger init --db other.db --policy policy-b.cose >/dev/null || exit 99
 KA=$(logkey a.db); OA=${KA%%+*}; KO=$(logkey other.db)
 
 # body OLD CHECKPOINT_FILE [PROOF_FILE]: an add-checkpoint body on stdout
@@ -289,7 +294,22 @@ expect_exit 0 "text mode: the cosigned checkpoint on stdout, a line per witness 
 	kansa ledger checkpoint --db a.db --witness "$URL/" --witness-ca ca.pem
 cp out.txt collected11.txt; cp err.txt report11.txt
 expect_exit 0 "the printed checkpoint carries the cosignature" -- python3 "$REF" verify "$VA" collected11.txt "$KA"
-expect_grep "cosigned by 1 trusted witness" report11.txt "stderr reports the witnesses that answered"
+expect_grep "cosigned by 1 of the policy's witnesses" report11.txt "stderr reports the witnesses that answered"
+# REQ: WITNESS-CLIENT-QUORUM the policy's quorum is met by the policy's witnesses, whose lines are stored
+checks other.db ok.json 1
+expect_exit 1 "a --witness-key the policy does not list does not meet the policy's quorum" -- \
+	kansa ledger checkpoint --db other.db --witness "$URL" --witness-ca ca.pem --witness-key "$VA" --json
+[ "$(json_get out.txt "j['witness_quorum']['have'], j['witness_quorum']['need'], j['stored'], j['error']['code']")" = "0 1 0 EVERIFY" ] &&
+	ok "its JSON: none of the policy's witnesses, none stored" || not_ok "$(cat out.txt)"
+json_get out.txt "j['checkpoint']" | grep '^— member-a ' >/dev/null &&
+	ok "the printed checkpoint still carries the trusted key's line" || not_ok "$(cat out.txt)"
+expect_exit 1 "audit replay agrees: the stored checkpoint is short of the policy's quorum" -- \
+	kansa audit replay --db other.db --json
+checks other.db ok.json 1
+expect_exit 0 "the same key counts toward a quorum given with --witness-quorum" -- \
+	kansa ledger checkpoint --db other.db --witness "$URL" --witness-ca ca.pem --witness-key "$VA" --witness-quorum 1 --json
+[ "$(json_get out.txt "j['witness_quorum']['have'], j['witness_quorum']['need']")" = "1 1" ] &&
+	ok "its JSON: have 1, need 1" || not_ok "$(cat out.txt)"
 # REQ: WITNESS-CLIENT-QUORUM
 expect_exit 1 "--witness-quorum 2 with one witness: exit 1" -- \
 	kansa ledger checkpoint --db a.db --witness "$URL" --witness-ca ca.pem --witness-quorum 2 --json
