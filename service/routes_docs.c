@@ -2,7 +2,7 @@
 /*
  * The commission's documents through kansa serve (design §10): POST
  * /v1/policies, /v1/revocations, /v1/ratifications, each with the signed
- * COSE document as its body (application/cose) or in JSON
+ * COSE document as its body (application/cose or application/cbor) or in JSON
  * {"document": base64}. A document carries its own authority, its quorum
  * of the policy in force, checked by the same library calls as `kansa
  * ledger policy|revoke|ratify`; the caller's client certificate only says
@@ -51,7 +51,7 @@ static int document_of(uint8_t **out, size_t *out_len, int route, const uint8_t 
 	    !json_is_string(json_object_get(root, "document"))) {
 		json_decref(root);
 		return kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_DOCUMENT,
-		    "the body is neither the COSE document (Content-Type: application/cose) nor "
+		    "the body is neither the COSE document (Content-Type: application/cose or application/cbor) nor "
 		    "JSON {\"document\": base64}");
 	}
 	text = json_string_value(json_object_get(root, "document"));

@@ -312,7 +312,8 @@ static int with_forms(int route, struct evhttp_request *req)
 		return media_is(accept, "application/cbor", false) ? route | KANSA_ROUTE_ANSWER_CBOR : route;
 	}
 	if (is_document(route)) {
-		if (media_is(ctype, "application/cose", false))
+		/* a signed document is COSE_Sign, itself CBOR: as either type, its bytes */
+		if (media_is(ctype, "application/cose", false) || media_is(ctype, "application/cbor", false))
 			return route | KANSA_ROUTE_BODY_COSE;
 		return media_is(ctype, "application/json", true) ? route : -1;
 	}

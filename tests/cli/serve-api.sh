@@ -248,9 +248,9 @@ refused "409|422" "a second ratification of the act" clerk ratifications rat.bod
 # ---- a policy update, then a check under it --------------------------------------------
 refused 422 "policy version 2 with two of the three signatures it needs" clerk policies policy2.cose
 kansa policy sign policy2.cose --key c.key >/dev/null 2>&1 || exit 99
-got=$(post clerk policies policy2.cose)
+got=$(post clerk policies policy2.cose application/cbor)
 [ "$got" = 200 ] && [ "$(json_get post.json "j['kind'], j['recorded']")" = "policy True" ] \
-	&& ok "policy version 2 with its quorum: recorded" || { not_ok "policy: $got"; cat post.json; }
+	&& ok "policy version 2 with its quorum, sent as application/cbor: recorded" || { not_ok "policy: $got"; cat post.json; }
 serve_curl npa -o v2.json "$URL/v1/info"
 [ "$(json_get v2.json "j['policy_version']")" = 2 ] && ok "the service is under version 2" || not_ok "info: $(cat v2.json)"
 serve_curl npa -o v2.cbor -H 'Content-Type: application/cbor' --data-binary @body.cbor "$URL/v1/check"
