@@ -112,7 +112,7 @@ int cmd_serve(int argc, char **argv)
 		CLI_OPT_UINT64("workers", 0, &workers, "N", "threads that run checks (default 8)", 0),
 		CLI_OPT_UINT64("max-connections", 0, &maxconn, "N", "open connections at most (default 256)", 0),
 		CLI_OPT_UINT64("timeout", 0, &timeout, "SECONDS",
-		    "for a connection's handshake, headers, body, idle time (default 10)", 0),
+		    "deadline for a connection's handshake, headers and body; idle time (default 10)", 0),
 		CLI_OPT_UINT64("checkpoint-every", 0, &every, "N",
 		    "sign a checkpoint once N entries were appended since the last", 0),
 		CLI_OPT_UINT64("checkpoint-interval", 0, &interval, "SECONDS",

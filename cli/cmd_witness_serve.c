@@ -105,7 +105,7 @@ int cmd_witness_serve(int argc, char **argv)
 		CLI_OPT_UINT64("workers", 0, &o.workers, "N", "threads that answer requests (default 8)", 0),
 		CLI_OPT_UINT64("max-connections", 0, &o.maxconn, "N", "open connections at most (default 256)", 0),
 		CLI_OPT_UINT64("timeout", 0, &o.timeout, "SECONDS",
-		    "for a connection's handshake, headers, body, idle time (default 10)", 0),
+		    "deadline for a connection's handshake, headers and body; idle time (default 10)", 0),
 		CLI_OPT_JSON(&o.json, "on exit, print {ok, stopped}"),
 		CLI_OPT_END(),
 	};

@@ -9,8 +9,9 @@
  *
  * Limits: bodies over KANSA_SERVICE_MAX_BODY get 413 (evhttp reads no more
  * of them), headers over KANSA_SERVICE_MAX_HEADERS are refused, each
- * connection has opt->timeout seconds for its handshake, headers, body and
- * idle time, and at opt->max_connections the listener stops accepting until
+ * connection has opt->timeout seconds for its handshake, headers and body
+ * (however steadily it trickles them) and for each idle time between
+ * requests, and at opt->max_connections the listener stops accepting until
  * one closes (new ones wait in the kernel's backlog).
  *
  * SIGTERM or SIGINT: the listener closes, requests that arrive get 503 with
@@ -64,7 +65,22 @@ typedef struct {
 	bool draining;    /* a signal came: answer what is in flight, then stop */
 	size_t inflight;  /* requests handed to workers, not yet answered */
 	struct event *sig[3];   /* SIGTERM, SIGINT, SIGHUP */
+	struct timeval timeout; /* opt->timeout, or 10 s */
 } server;
+
+/* A connection's deadline. evhttp's timeout starts again with every byte
+ * read, so a client that sends its handshake, headers or body a byte at a
+ * time would hold its connection for ever, and enough of them, at
+ * max_connections, would starve the lawful units. This one does not start
+ * again: armed when the connection opens and after each answer, disarmed
+ * while a whole request is being answered, it shuts the socket down
+ * s->timeout after it was armed, and evhttp then frees the connection as
+ * one the client closed. */
+typedef struct {
+	server *srv;
+	struct bufferevent *bev;
+	struct event *deadline;
+} connection;
 
 typedef struct {
 	kansa_job job;                 /* first: the pool's link */
@@ -101,8 +117,11 @@ static void maybe_finish(server *s);
 /* OpenSSL freed a connection's SSL (loop thread): one fewer open. */
 static void connection_closed(void *arg)
 {
-	server *s = arg;
+	connection *c = arg;
+	server *s = c->srv;
 
+	event_free(c->deadline);
+	free(c);
 	atomic_fetch_sub(&s->metrics.connections, 1);
 	if (s->paused && s->listener != NULL &&
 	    atomic_load(&s->metrics.connections) < s->max_connections) {
@@ -112,20 +131,53 @@ static void connection_closed(void *arg)
 	maybe_finish(s);
 }
 
+/* REQ: SERVICE-LIMIT-SLOW a connection's deadline passed: shut it down */
+static void deadline_passed(evutil_socket_t fd, short what, void *arg)
+{
+	connection *c = arg;
+	evutil_socket_t sock = bufferevent_getfd(c->bev);
+
+	(void)fd;
+	(void)what;
+	if (sock >= 0)
+		(void)shutdown(sock, SHUT_RDWR);
+}
+
+/* The deadline of the connection @p req came on: armed again (an answer
+ * goes out: the next request has s->timeout), or disarmed. */
+static void deadline_set(server *s, struct evhttp_request *req, bool arm)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+	SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
+	connection *c = ssl ? kansa_service__tracked(ssl) : NULL;
+
+	if (c == NULL)
+		return;
+	if (arm)
+		evtimer_add(c->deadline, &s->timeout);
+	else
+		evtimer_del(c->deadline);
+}
+
 /* A new connection: its TLS bufferevent (evhttp calls this for each one). */
 static struct bufferevent *new_connection(struct event_base *base, void *arg)
 {
 	server *s = arg;
 	SSL *ssl = SSL_new(s->ctx);
+	connection *c = calloc(1, sizeof(*c));
 	struct bufferevent *bev;
 
 	/* on failure evhttp would fall back to plain TCP: on_request refuses it */
-	if (ssl == NULL)
-		return NULL;
-	if (kansa_service__track(ssl, connection_closed, s) < 0) {
+	if (ssl == NULL || c == NULL || (c->deadline = evtimer_new(base, deadline_passed, c)) == NULL ||
+	    kansa_service__track(ssl, connection_closed, c) < 0) {
+		if (c && c->deadline)
+			event_free(c->deadline);
+		free(c);
 		SSL_free(ssl);
 		return NULL;
 	}
+	c->srv = s;
 	atomic_fetch_add(&s->metrics.connections, 1); /* SSL_free from here on counts it down */
 	bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
 	    BEV_OPT_CLOSE_ON_FREE);
@@ -133,6 +185,8 @@ static struct bufferevent *new_connection(struct event_base *base, void *arg)
 		SSL_free(ssl);
 		return NULL;
 	}
+	c->bev = bev;
+	evtimer_add(c->deadline, &s->timeout);
 	/* REQ: SERVICE-LIMIT-CONN past max_connections, stop accepting until one closes */
 	if (atomic_load(&s->metrics.connections) >= s->max_connections && s->listener && !s->paused) {
 		evconnlistener_disable(s->listener);
@@ -173,6 +227,7 @@ static void reply(server *s, struct evhttp_request *req, const kansa_response *r
 		evhttp_add_header(h, "Connection", "close");
 	if (res->body)
 		evbuffer_add(evhttp_request_get_output_buffer(req), res->body, res->len);
+	deadline_set(s, req, true); /* before the reply, which may free the connection */
 	evhttp_send_reply(req, res->status, status_text(res->status), NULL);
 	kansa_metrics__response(&s->metrics, res->status);
 }
@@ -451,6 +506,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 		reply_error(s, req, 400, "EPERM", "kansa serve speaks HTTPS only");
 		return;
 	}
+	deadline_set(s, req, false); /* the whole request came; the answer arms it again */
 	no_delay(bev);
 	route = route_of(evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)),
 	    evhttp_request_get_command(req), s->witness != NULL);
@@ -616,7 +672,9 @@ static int start(server *s)
 	evhttp_set_max_headers_size(s->http, KANSA_SERVICE_MAX_HEADERS);
 	evhttp_set_flags(s->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	/* REQ: SERVICE-LIMIT-TIME handshake, headers, body and idle each bounded */
-	evhttp_set_timeout(s->http, (int)(s->opt->timeout ? s->opt->timeout : 10));
+	s->timeout.tv_sec = s->opt->timeout ? (time_t)s->opt->timeout : 10;
+	s->timeout.tv_usec = 0;
+	evhttp_set_timeout(s->http, (int)s->timeout.tv_sec);
 	for (int i = 0; i < 3; i++) {
 		s->sig[i] = evsignal_new(s->base, i == 0 ? SIGTERM : i == 1 ? SIGINT : SIGHUP,
 		    i == 2 ? on_reload : on_signal, s);

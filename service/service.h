@@ -47,6 +47,9 @@ int kansa_service__peer_verified(SSL *ssl);
  * how the server counts its open connections (evhttp has no hook for it). */
 int kansa_service__track(SSL *ssl, void (*on_free)(void *arg), void *arg);
 
+/* The @p arg given to kansa_service__track() for @p ssl, or NULL. */
+void *kansa_service__tracked(SSL *ssl);
+
 /* ---- witness_client.c, witness_collect.c, checkpointer.c ----------------- */
 
 /* kansa_ledger_witness() that gives up when @p stop (may be NULL) returns

@@ -214,6 +214,13 @@ static void track_init(void)
 	track_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, track_free);
 }
 
+void *kansa_service__tracked(SSL *ssl)
+{
+	track *t = track_index < 0 ? NULL : SSL_get_ex_data(ssl, track_index);
+
+	return t ? t->arg : NULL;
+}
+
 int kansa_service__track(SSL *ssl, void (*on_free)(void *arg), void *arg)
 {
 	track *t;

@@ -7,6 +7,7 @@
 # a unit the policy does not name, one asking as another, or for an action it
 # is not listed for; 413 past 1 MiB with the server still answering; a
 # malformed body recorded; lawful answers while many connections sit idle;
+# clients that trickle their handshake or header a byte a second cut at --timeout;
 # 20 concurrent clients, every allow's entry in the ledger; SIGTERM answers
 # what is in flight; then ledger verify and audit replay (units re-checked).
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
@@ -258,6 +259,46 @@ took=$(($(date +%s) - start))
 	|| not_ok "at the connection limit: $code after $took s"
 [ $took -ge 2 ] && ok "it waited for a free connection: the limit holds" || not_ok "answered after $took s past the limit"
 wait "$idle"
+
+# ---- slow clients: cut at the timeout, however steadily they trickle ----------------
+# REQ: SERVICE-LIMIT-SLOW
+# One client sends a real TLS ClientHello a byte a second, one completes the
+# handshake and sends an HTTP header a byte a second: each byte would start
+# an idle timeout again, so only a deadline per request closes them. The hang
+# guard gives them three timeouts.
+python3 - "$port" "$tmo" > slow.out <<'PY'
+import socket, ssl, sys, time
+port, tmo = int(sys.argv[1]), int(sys.argv[2])
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
+try:
+    ctx.wrap_bio(inc, out).do_handshake()
+except ssl.SSLWantReadError:
+    pass
+hello = out.read()
+clients = {"handshake": (socket.create_connection(("127.0.0.1", port)), hello),
+           "header": (ctx.wrap_socket(socket.create_connection(("127.0.0.1", port))),
+                      b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 4096)}
+start, closed = time.time(), {}
+for i in range(3 * tmo):
+    for name, (s, data) in clients.items():
+        if name not in closed:
+            try:
+                s.send(data[i:i + 1])
+            except OSError:
+                closed[name] = time.time() - start
+    if len(closed) == len(clients):
+        break
+    time.sleep(1)
+for name in clients:
+    print(name, "closed" if name in closed else "open", flush=True)
+PY
+grep -qx "handshake closed" slow.out && ok "a handshake sent a byte a second is cut at --timeout" \
+	|| not_ok "the slow handshake: $(tr '\n' ' ' < slow.out)"
+grep -qx "header closed" slow.out && ok "a header sent a byte a second is cut at --timeout" \
+	|| not_ok "the slow header: $(tr '\n' ' ' < slow.out)"
 
 # ---- SIGHUP: the certificate files read again -----------------------------------
 cp units-ca.pem units-ca.keep && cp other-ca.pem units-ca.pem
