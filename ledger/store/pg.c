@@ -245,12 +245,35 @@ static int session_settings(PGconn *conn, bool readonly)
 	return kansa_pg__exec(conn, settings, NULL, "cannot open ledger");
 }
 
+/* REQ: STORE-PG-NO-PASSWORD a password in the URI is refused: the URI is
+ * on the command line, in the shell's history and in messages that name
+ * the ledger; libpq reads passwords from ~/.pgpass or PGPASSFILE instead. */
+static int no_password(const char *uri)
+{
+	PQconninfoOption *opts = PQconninfoParse(uri, NULL);
+	bool has = false;
+
+	if (opts == NULL) /* out of memory, or not a URI libpq reads: PQconnectdb says which */
+		return 0;
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val && o->val[0])
+			has = true;
+	PQconninfoFree(opts);
+	if (has)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS, "the database URI carries a "
+		    "password: remove it, and put it in ~/.pgpass or the file PGPASSFILE names "
+		    "(mode 0600), where libpq reads it");
+	return 0;
+}
+
 int kansa_pg__connect(PGconn **out, const char *uri, bool readonly)
 {
 	PGconn *conn;
 	int error;
 
 	*out = NULL;
+	if ((error = no_password(uri)) < 0)
+		return error;
 	if ((conn = PQconnectdb(uri)) == NULL)
 		return kansa_error_set(KANSA_ENOMEM, KANSA_ERRCLASS_OS, "out of memory");
 	if (PQstatus(conn) != CONNECTION_OK) {

@@ -5,7 +5,8 @@
 # in the ledger files, or in the process's memory once it is done with them
 # (a core dump taken with gdb at _exit, also of ledger verify, audit replay
 # and audit report: REQ: SEC-WIPE-SQLITE); secret files must be 0600 and
-# are refused otherwise; no command takes a secret on argv.
+# are refused otherwise; no command takes a secret on argv, nor a password
+# in a database URI.
 . "${KANSA_SRCDIR:?}/tests/cli/lib.sh"
 
 tool="$KANSA_BUILDDIR/tests/tools/shifted_ledger"
@@ -96,6 +97,21 @@ if grep -E -- '--(passphrase|db-key|new-db-key|secret|password|seed)([ =]|$)' he
 else
 	ok "no option takes a secret on argv (only files: --passphrase-file, --db-key-file)"
 fi
+
+# ---- nor in a database URI: refused before any connection, and never printed
+# REQ: STORE-PG-NO-PASSWORD
+n=0
+for uri in "postgresql://kansa:uri-pw-$$@127.0.0.1:1/kansa" "postgres://127.0.0.1:1/kansa?password=uri-pw-$$"; do
+	n=$((n + 1))
+	for mode in --json ""; do
+		KANSA_DB_KEY_FILE=raw.key expect_exit 2 "a password in the URI ($n${mode:+, $mode}) is refused: exit 2" -- \
+			kansa ledger info --db "$uri" $mode
+		grep -q "uri-pw-$$" out.txt err.txt && not_ok "the URI's password is printed ($n $mode)" ||
+			ok "the URI's password is not printed ($n${mode:+, $mode})"
+		cat out.txt err.txt | grep -q pgpass && ok "the error says where a password goes ($n${mode:+, $mode})" ||
+			not_ok "no hint: $(cat out.txt err.txt)"
+	done
+done
 
 # ---- memory: a core dump at _exit holds no copy of a secret
 # (not in a sanitizer build: its shadow memory makes cores of many terabytes)
