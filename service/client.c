@@ -170,8 +170,9 @@ static int read_receipt(kansa_receipt *out, const char *body, size_t len)
 	int error = 0;
 
 	if (j == NULL || json_unpack(j, "{s:s, s:s, s:s, s:I, s:s, s:I, s?I, s?s, s?{s:s}}", "decision",
-	    &decision, "reason", &reason, "detail", &detail, "seq", &seq, "leaf_hash", &leaf, "time", &t,
-	    "ratify_by", &ratify, "receipt", &receipt, "error", "message", &unsigned_msg) != 0 || seq < 0 ||
+	    &decision, "reason", &reason, "detail", &detail, "seq", &seq, "leaf_hash", &leaf,
+	    "time_unix", &t, "ratify_by_unix", &ratify, "receipt", &receipt, "error", "message",
+	    &unsigned_msg) != 0 || seq < 0 ||
 	    kansa_hex_decode(out->leaf_hash, KANSA_HASH_LEN, leaf) < 0 ||
 	    (out->reason = kansa_reason_from_name(reason)) < 0 ||
 	    (strcmp(decision, "allow") != 0 && strcmp(decision, "deny") != 0) ||

@@ -48,6 +48,18 @@ void kansa_route__json(kansa_response *out, int status, json_t *j)
 	json_response(out, status, j);
 }
 
+void kansa_route__json_time(json_t *obj, const char *key, int64_t t)
+{
+	char text[32], k[64];
+
+	if (obj == NULL)
+		return;
+	kansa_time_format(text, t);
+	json_object_set_new(obj, key, json_string(text));
+	snprintf(k, sizeof(k), "%s_unix", key);
+	json_object_set_new(obj, k, json_integer((json_int_t)t));
+}
+
 static json_t *hex(const uint8_t *p, size_t n)
 {
 	char h[2 * KANSA_HASH_LEN + 1];
@@ -148,12 +160,13 @@ static void route_check(kansa_response *out, int route, kansa_ledger *lg, kansa_
 		return;
 	}
 	/* the fields of `kansa check --json` (cli/receipt.c), and the unit */
-	j = json_pack("{s:b, s:s, s:s, s:s, s:I, s:o, s:I, s:s, s:s}", "ok", r.verdict == KANSA_ALLOW,
+	j = json_pack("{s:b, s:s, s:s, s:s, s:I, s:o, s:s, s:s}", "ok", r.verdict == KANSA_ALLOW,
 	    "decision", r.verdict == KANSA_ALLOW ? "allow" : "deny", "reason", kansa_reason_name(r.reason),
 	    "detail", r.detail, "seq", (json_int_t)r.seq, "leaf_hash", hex(r.leaf_hash, KANSA_HASH_LEN),
-	    "time", (json_int_t)r.time, "schema", "kansa.check/1", "unit", unit);
-	if (j != NULL && r.ratify_by)
-		json_object_set_new(j, "ratify_by", json_integer(r.ratify_by));
+	    "schema", "kansa.check/1", "unit", unit);
+	kansa_route__json_time(j, "time", r.time);
+	if (r.ratify_by)
+		kansa_route__json_time(j, "ratify_by", r.ratify_by);
 	/* the signed receipt (design §9), for the data holder */
 	if (j != NULL && r.cose_len > 0) {
 		char b64[KANSA_RECEIPT_MAX_BASE64];
@@ -177,17 +190,20 @@ static void route_check(kansa_response *out, int route, kansa_ledger *lg, kansa_
 static void route_info(kansa_response *out, kansa_ledger *lg)
 {
 	kansa_ledger_info info;
+	json_t *j;
 	int error;
 
 	if ((error = kansa_ledger_get_info(&info, lg)) < 0) {
 		kansa_route__error(out, 503, kansa_error_name(error), kansa_error_last()->message);
 		return;
 	}
-	json_response(out, 200, json_pack("{s:b, s:I, s:o, s:o, s:I, s:s, s:s, s:s, s:I, s:s}", "ok", 1,
+	j = json_pack("{s:b, s:I, s:o, s:o, s:I, s:s, s:s, s:s, s:s}", "ok", 1,
 	    "size", (json_int_t)info.size, "head", hex(info.head, KANSA_HASH_LEN),
 	    "root", hex(info.root, KANSA_HASH_LEN), "policy_version", (json_int_t)info.policy_version,
 	    "commission", info.commission, "origin", info.origin, "log_key", info.log_key,
-	    "last_time", (json_int_t)info.last_time, "schema", "kansa.info/1"));
+	    "schema", "kansa.info/1");
+	kansa_route__json_time(j, "last_time", info.last_time);
+	json_response(out, 200, j);
 }
 
 static void route_text(kansa_response *out, int status, char *text, size_t len, const char *type)

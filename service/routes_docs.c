@@ -130,11 +130,12 @@ void kansa_route__document(kansa_response *out, int route, kansa_ledger *lg, con
 		    kansa_error_name(error), "message", e->code == error ? e->message : kansa_strerror(error)));
 		return;
 	}
-	j = json_pack("{s:b, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:I, s:b}", "ok", error == 0,
+	j = json_pack("{s:b, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:b}", "ok", error == 0,
 	    "schema", "kansa.document/1", "kind", kinds[k].kind,
 	    "decision", r.verdict == KANSA_ALLOW ? "allow" : "deny", "reason", kansa_reason_name(r.reason),
 	    "detail", r.detail, "seq", (json_int_t)r.seq, "leaf_hash", hex(r.leaf_hash, KANSA_HASH_LEN),
-	    "time", (json_int_t)r.time, "recorded", 1);
+	    "recorded", 1);
+	kansa_route__json_time(j, "time", r.time);
 	if (j != NULL && r.cose_len > 0) {
 		char b64[KANSA_RECEIPT_MAX_BASE64];
 

@@ -225,8 +225,12 @@ cat > e1.json <<'JSON'
 JSON
 serve_curl jsdf -o em.json -H 'Content-Type: application/json' \
 	--data-binary "{\"warrant\": null, \"request\": $(cat e1.json)}" "$URL/v1/check"
-[ "$(json_get em.json "j['decision'], j['ratify_by'] > 0")" = "allow True" ] \
+[ "$(json_get em.json "j['decision'], j['ratify_by_unix'] > 0")" = "allow True" ] \
 	&& ok "an emergency act through the service: allowed, to be ratified" || { not_ok "emergency"; cat em.json; }
+# times in the service's JSON as in the CLI's (design §3): RFC 3339 text, and KEY_unix
+rfc() { echo "__import__('time').strftime('%Y-%m-%dT%H:%M:%SZ', __import__('time').gmtime(j['$1_unix'])) == j['$1']"; }
+[ "$(json_get em.json "$(rfc time), $(rfc ratify_by)")" = "True True" ] \
+	&& ok "the check's answer gives time and ratify_by as RFC 3339 text and _unix seconds" || { not_ok "times"; cat em.json; }
 leaf=$(json_get em.json "j['leaf_hash']")
 echo "{ \"commission\": \"jp-ccisc\", \"entry\": \"$leaf\", \"approved\": true, \"reason\": \"reviewed\" }" > rat.in
 audit_doc ratification rat-one a < rat.in
@@ -239,6 +243,8 @@ refused 422 "a ratification under its quorum" clerk ratifications rat-one.body a
 got=$(post clerk ratifications rat.body application/json)
 [ "$got" = 200 ] && [ "$(json_get post.json "j['kind'], j['recorded']")" = "ratification True" ] \
 	&& ok "the ratification as JSON {\"document\": base64}: recorded" || { not_ok "ratification: $got"; cat post.json; }
+[ "$(json_get post.json "$(rfc time)")" = True ] && ok "a document's answer gives its time as text and _unix" \
+	|| { not_ok "document time"; cat post.json; }
 kansa audit emergencies --db l.db --json > em-audit.json 2>/dev/null
 [ "$(json_get em-audit.json "[e['state'] for e in j['emergencies']]")" = "['ratified']" ] \
 	&& ok "the act is ratified in the audit" || not_ok "emergencies: $(cat em-audit.json)"
@@ -252,6 +258,8 @@ got=$(post clerk policies policy2.cose application/cbor)
 [ "$got" = 200 ] && [ "$(json_get post.json "j['kind'], j['recorded']")" = "policy True" ] \
 	&& ok "policy version 2 with its quorum, sent as application/cbor: recorded" || { not_ok "policy: $got"; cat post.json; }
 serve_curl npa -o v2.json "$URL/v1/info"
+[ "$(json_get v2.json "$(rfc last_time)")" = True ] && ok "/v1/info gives last_time as text and _unix" \
+	|| not_ok "info time: $(cat v2.json)"
 [ "$(json_get v2.json "j['policy_version']")" = 2 ] && ok "the service is under version 2" || not_ok "info: $(cat v2.json)"
 serve_curl npa -o v2.cbor -H 'Content-Type: application/cbor' --data-binary @body.cbor "$URL/v1/check"
 show v2.cbor
