@@ -773,6 +773,19 @@ KANSA_EXTERN(int) kansa_check_body_cbor(uint8_t **out, size_t *out_len, const ui
 KANSA_EXTERN(int) kansa_check_answer_cbor_read(kansa_receipt *out, const uint8_t *answer, size_t len);
 
 /**
+ * Read the JSON answer (200) of `kansa serve` to a check into @p out, as
+ * kansa_client_check() does: `decision`, `reason`, `detail`, `seq`,
+ * `leaf_hash`, `time_unix` (`ratify_by_unix` when given) and `receipt`, the
+ * base64 of the signed receipt's bytes (not verified here:
+ * kansa_receipt_verify() does). For a program that speaks HTTP itself.
+ * @return 0 (allow or deny, recorded, with a receipt); KANSA_EIO when the
+ * service recorded the entry but signed no receipt (out->recorded then true,
+ * the act denied); KANSA_EFORMAT (not such an answer, or no receipt). On any
+ * error out->verdict is KANSA_DENY.
+ */
+KANSA_EXTERN(int) kansa_check_answer_json_read(kansa_receipt *out, const char *answer, size_t len);
+
+/**
  * Activate the next policy version: it must be version n+1 of the same
  * commission and carry the `policy` quorum of version n.
  * @return 0 (recorded); KANSA_EVERIFY; KANSA_EFORMAT; environment errors.

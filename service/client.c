@@ -160,15 +160,22 @@ static int make_body(kansa_buf *b, const uint8_t *warrant, size_t wlen, const ch
 	return 0;
 }
 
-/* The receipt from a 200 answer; KANSA_EFORMAT unless it is whole. */
-static int read_receipt(kansa_receipt *out, const char *body, size_t len)
+int kansa_check_answer_json_read(kansa_receipt *out, const char *body, size_t len)
 {
-	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *j;
 	const char *decision = NULL, *reason = NULL, *detail = NULL, *leaf = NULL, *receipt = NULL;
 	const char *unsigned_msg = NULL;
 	json_int_t seq = -1, t = 0, ratify = 0;
 	int error = 0;
 
+	if (out == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS, "kansa_check_answer_json_read: no receipt");
+	memset(out, 0, sizeof(*out));
+	out->verdict = KANSA_DENY;
+	if (body == NULL)
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_OS, "kansa_check_answer_json_read: no answer");
+	j = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	/* REQ: SERVICE-CLIENT-FAIL an answer that is not whole, or carries no receipt, is a deny */
 	if (j == NULL || json_unpack(j, "{s:s, s:s, s:s, s:I, s:s, s:I, s?I, s?s, s?{s:s}}", "decision",
 	    &decision, "reason", &reason, "detail", &detail, "seq", &seq, "leaf_hash", &leaf,
 	    "time_unix", &t, "ratify_by_unix", &ratify, "receipt", &receipt, "error", "message",
@@ -176,6 +183,7 @@ static int read_receipt(kansa_receipt *out, const char *body, size_t len)
 	    kansa_hex_decode(out->leaf_hash, KANSA_HASH_LEN, leaf) < 0 ||
 	    (out->reason = kansa_reason_from_name(reason)) < 0 ||
 	    (strcmp(decision, "allow") != 0 && strcmp(decision, "deny") != 0) ||
+	    (receipt == NULL && unsigned_msg == NULL) ||
 	    (receipt != NULL && kansa_receipt_decode(out->cose, &out->cose_len, (const uint8_t *)receipt,
 	    strlen(receipt)) < 0)) {
 		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_OS,
@@ -194,6 +202,8 @@ static int read_receipt(kansa_receipt *out, const char *body, size_t len)
 			    (unsigned long long)out->seq, unsigned_msg);
 	}
 	json_decref(j);
+	if (error < 0)
+		out->verdict = KANSA_DENY;
 	return error;
 }
 
@@ -253,7 +263,7 @@ static int post_check(kansa_receipt *out, kansa_client *c, kansa_buf *body, bool
 			error = cbor ? refused_cbor(status, (const uint8_t *)a, ans.len) : refused(status, a, ans.len);
 		else
 			error = cbor ? kansa_check_answer_cbor_read(out, (const uint8_t *)a, ans.len) :
-			    read_receipt(out, a, ans.len);
+			    kansa_check_answer_json_read(out, a, ans.len);
 	}
 	kansa_buf_dispose(&ans);
 	return error;

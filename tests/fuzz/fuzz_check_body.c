@@ -5,8 +5,9 @@
  * never crash, leak or read out of bounds; a body that splits gives a
  * request that is canonical CBOR and a warrant no longer than the body,
  * and the CBOR answer of any receipt is itself canonical CBOR, read back
- * the same by the client's reader; the input read as an answer is an allow
- * only when whole, recorded and with a receipt.
+ * the same by the client's reader; the input read as an answer, CBOR or
+ * JSON (service/client.c), is an allow only when whole, recorded and with a
+ * receipt, and a deny on any error.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,6 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(answer);
 	/* the input as the service's answer */
 	e = kansa_check_answer_cbor_read(&back, data, size);
+	if ((e != 0 && back.verdict != KANSA_DENY) || (e == 0 && (!back.recorded || back.cose_len == 0)))
+		abort();
+	e = kansa_check_answer_json_read(&back, (const char *)data, size);
 	if ((e != 0 && back.verdict != KANSA_DENY) || (e == 0 && (!back.recorded || back.cose_len == 0)))
 		abort();
 	return 0;

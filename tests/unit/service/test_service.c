@@ -3,7 +3,8 @@
  * The service's pieces without a network: the client refuses what it must
  * before sending anything, and every failure to reach a service is a deny
  * with an error (never an allow, never a half-filled receipt); kansa_serve
- * refuses missing options and a read-only ledger; the collection of
+ * refuses missing options and a read-only ledger; the JSON answer of a
+ * check is an allow only when whole and with a receipt; the collection of
  * cosignatures reports every witness it could not ask, and stops when told.
  * The end-to-end behaviour (TLS, units, limits, SIGTERM, witnesses) is
  * tests/cli/serve.sh and tests/cli/serve-witness.sh.
@@ -201,4 +202,60 @@ Test(kansa_ledger_collect_cosignatures, reports_each_witness_and_never_keeps_a_l
 	free(note);
 	kansa_ledger_close(lg);
 	fixture_free(&f);
+}
+
+/* The JSON answer of a check as kansa serve gives it, with @p extra fields
+ * spliced in before the closing brace. */
+static int answer_read(kansa_receipt *r, const char *fields)
+{
+	char json[1024];
+
+	snprintf(json, sizeof(json), "{\"decision\":\"allow\",\"reason\":\"allowed\",\"detail\":\"\","
+	    "\"seq\":7,\"leaf_hash\":\"%064d\",\"time\":\"2026-12-07T10:00:00Z\",%s}", 0, fields);
+	return kansa_check_answer_json_read(r, json, strlen(json));
+}
+
+Test(kansa_check_answer_json_read, an_allow_only_when_whole_and_with_a_receipt, .timeout = KANSA_HANG_GUARD)
+{
+	static const char receipt[] = "\"receipt\":\"0oRAoPZA\""; /* d2 84 40 a0 f6 40: syntax only */
+	kansa_receipt r;
+	char fields[256];
+
+	snprintf(fields, sizeof(fields), "\"time_unix\":1796637600,%s", receipt);
+	cr_assert_eq(answer_read(&r, fields), 0, "%s", kansa_error_last()->message);
+	cr_expect_eq(r.verdict, KANSA_ALLOW);
+	cr_expect(r.recorded);
+	cr_expect_eq(r.seq, 7);
+	cr_expect_eq(r.time, 1796637600);
+	cr_expect_eq(r.cose_len, 6);
+
+	/* no receipt: nothing the data holder could check */
+	cr_expect_eq(answer_read(&r, "\"time_unix\":1796637600"), KANSA_EFORMAT);
+	cr_expect_eq(r.verdict, KANSA_DENY);
+	/* recorded, but the service signed no receipt */
+	cr_expect_eq(answer_read(&r, "\"time_unix\":1796637600,\"error\":{\"code\":\"EIO\",\"message\":\"x\"}"),
+	    KANSA_EIO);
+	cr_expect_eq(r.verdict, KANSA_DENY);
+	cr_expect(r.recorded);
+	/* a time as a bare integer only, the seconds missing */
+	snprintf(fields, sizeof(fields), "%s", receipt);
+	cr_expect_eq(answer_read(&r, fields), KANSA_EFORMAT);
+	cr_expect_eq(r.verdict, KANSA_DENY);
+	/* a key twice, a receipt that is not one, a negative seq, not JSON */
+	snprintf(fields, sizeof(fields), "\"time_unix\":1,\"time_unix\":2,%s", receipt);
+	cr_expect_eq(answer_read(&r, fields), KANSA_EFORMAT);
+	cr_expect_eq(answer_read(&r, "\"time_unix\":1,\"receipt\":\"not base64!\""), KANSA_EFORMAT);
+	cr_expect_eq(r.verdict, KANSA_DENY);
+	snprintf(fields, sizeof(fields), "\"time_unix\":1,%s", receipt);
+	cr_expect_eq(answer_read(&r, fields), 0);
+	{
+		char neg[1024];
+		snprintf(neg, sizeof(neg), "{\"decision\":\"allow\",\"reason\":\"allowed\",\"detail\":\"\",\"seq\":-1,"
+		    "\"leaf_hash\":\"%064d\",\"time_unix\":1,%s}", 0, receipt);
+		cr_expect_eq(kansa_check_answer_json_read(&r, neg, strlen(neg)), KANSA_EFORMAT);
+	}
+	cr_expect_eq(kansa_check_answer_json_read(&r, "allow", 5), KANSA_EFORMAT);
+	cr_expect_eq(r.verdict, KANSA_DENY);
+	cr_expect_eq(kansa_check_answer_json_read(NULL, "{}", 2), KANSA_EINVAL);
+	cr_expect_eq(kansa_check_answer_json_read(&r, NULL, 0), KANSA_EINVAL);
 }
