@@ -858,6 +858,22 @@ typedef struct {
  */
 KANSA_EXTERN(int) kansa_ledger_get_stats(kansa_ledger_stats *out, kansa_ledger *lg);
 
+/** Buckets of kansa_ledger_get_batch_sizes(): commits of 1, 2, 3-4, 5-8, ..., 129-256 entries. */
+#define KANSA_BATCH_BUCKETS 9
+
+/**
+ * The group commits of this process's handle since kansa_ledger_open(), by
+ * their size (design §10, /metrics): @p counts[i] is the number of commits of
+ * more than 2^(i-1) and at most 2^i entries (counts[0]: one entry), for i <
+ * @p n; when n < KANSA_BATCH_BUCKETS the last bucket also counts the larger
+ * ones, and buckets past KANSA_BATCH_BUCKETS are 0. @p sum_out, when not
+ * NULL, receives the entries of all those commits (kansa_ledger_stats'
+ * appends), read at the same moment as the counts.
+ * @return 0 or KANSA_EINVAL (a NULL ledger, or NULL counts with n > 0).
+ */
+KANSA_EXTERN(int) kansa_ledger_get_batch_sizes(uint64_t *counts, size_t n, uint64_t *sum_out,
+    kansa_ledger *lg);
+
 /* ---------------------------------------------------------------------- */
 /* Ledger upkeep: database rekey, clock sanity                            */
 /* ---------------------------------------------------------------------- */

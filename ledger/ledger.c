@@ -494,6 +494,14 @@ int kansa_ledger_witnesses(char **vkeys_out, size_t *quorum_out, kansa_ledger *l
 
 /* ---- accessors for the ledger's other files (ledger_impl.h) -------------- */
 
+int kansa_ledger_get_batch_sizes(uint64_t *counts, size_t n, uint64_t *sum_out, kansa_ledger *lg)
+{
+	if (lg == NULL || (counts == NULL && n > 0))
+		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "batch sizes: missing argument");
+	kansa_store__batches(lg->store, counts, n, sum_out);
+	return 0;
+}
+
 int kansa_ledger_get_stats(kansa_ledger_stats *out, kansa_ledger *lg)
 {
 	kansa_cache_stats cs;

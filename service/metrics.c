@@ -113,6 +113,27 @@ static int server_text(kansa_buf *b, kansa_metrics *m)
 	    (unsigned long long)atomic_load(&m->connections));
 }
 
+/* The group commits by size, a histogram whose bucket bounds are powers of two. */
+static int batch_text(kansa_buf *b, kansa_ledger *lg)
+{
+	uint64_t counts[KANSA_BATCH_BUCKETS], sum, cum = 0;
+	int error;
+
+	if ((error = kansa_ledger_get_batch_sizes(counts, KANSA_BATCH_BUCKETS, &sum, lg)) < 0 ||
+	    (error = kansa_buf_printf(b, "# HELP kansa_ledger_batch_size Entries per group commit.\n"
+	    "# TYPE kansa_ledger_batch_size histogram\n")) < 0)
+		return error;
+	for (size_t i = 0; i < KANSA_BATCH_BUCKETS; i++) {
+		cum += counts[i];
+		if ((error = kansa_buf_printf(b, "kansa_ledger_batch_size_bucket{le=\"%llu\"} %llu\n",
+		    1ULL << i, (unsigned long long)cum)) < 0)
+			return error;
+	}
+	return kansa_buf_printf(b, "kansa_ledger_batch_size_bucket{le=\"+Inf\"} %llu\n"
+	    "kansa_ledger_batch_size_sum %llu\nkansa_ledger_batch_size_count %llu\n",
+	    (unsigned long long)cum, (unsigned long long)sum, (unsigned long long)cum);
+}
+
 static int ledger_text(kansa_buf *b, kansa_ledger *lg)
 {
 	kansa_ledger_info info;
@@ -121,7 +142,7 @@ static int ledger_text(kansa_buf *b, kansa_ledger *lg)
 
 	if ((error = kansa_ledger_get_info(&info, lg)) < 0 || (error = kansa_ledger_get_stats(&st, lg)) < 0)
 		return error;
-	return kansa_buf_printf(b,
+	if ((error = kansa_buf_printf(b,
 	    "# HELP kansa_ledger_entries Entries in the ledger.\n# TYPE kansa_ledger_entries gauge\n"
 	    "kansa_ledger_entries %llu\n"
 	    "# HELP kansa_ledger_commits_total Write transactions committed (group commits).\n"
@@ -129,7 +150,9 @@ static int ledger_text(kansa_buf *b, kansa_ledger *lg)
 	    "# HELP kansa_ledger_appends_total Entries committed; appends / commits is the mean batch.\n"
 	    "# TYPE kansa_ledger_appends_total counter\nkansa_ledger_appends_total %llu\n",
 	    (unsigned long long)info.size, (unsigned long long)st.commits,
-	    (unsigned long long)st.appends);
+	    (unsigned long long)st.appends)) < 0)
+		return error;
+	return batch_text(b, lg);
 }
 
 void kansa_metrics__signed(kansa_metrics *m)

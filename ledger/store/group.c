@@ -152,6 +152,16 @@ out:
 }
 
 /* Lead one batch. Called and returns with q_mu held. */
+/* The histogram bucket of a batch of @p n entries: the least i with n <= 2^i. */
+static size_t batch_bucket(size_t n)
+{
+	size_t i = 0;
+
+	while (i + 1 < KANSA_BATCH_BUCKETS && ((size_t)1 << i) < n)
+		i++;
+	return i;
+}
+
 static void lead(kansa_store *s)
 {
 	store_waiter *batch[KANSA_STORE_MAX_BATCH], *failed[KANSA_STORE_MAX_BATCH];
@@ -220,6 +230,7 @@ static void lead(kansa_store *s)
 	if (error == 0 && live > 0) {
 		s->commits++;
 		s->appends += live;
+		s->batches[batch_bucket(live)]++;
 	}
 	s->expect = s->active; /* callers inside append now: the next batch's likely size */
 	s->leading = false;
@@ -273,6 +284,19 @@ size_t kansa_store__queued(kansa_store *s, bool *leading)
 		*leading = s->leading;
 	pthread_mutex_unlock(&s->q_mu);
 	return n;
+}
+
+void kansa_store__batches(kansa_store *s, uint64_t *counts, size_t n, uint64_t *sum)
+{
+	pthread_mutex_lock(&s->q_mu);
+	for (size_t i = 0; i < n; i++)
+		counts[i] = i < KANSA_BATCH_BUCKETS ? s->batches[i] : 0;
+	/* a shorter array's last bucket also counts the larger batches */
+	for (size_t i = n; n > 0 && i < KANSA_BATCH_BUCKETS; i++)
+		counts[n - 1] += s->batches[i];
+	if (sum)
+		*sum = s->appends;
+	pthread_mutex_unlock(&s->q_mu);
 }
 
 void kansa_store__stats(kansa_store *s, uint64_t *commits, uint64_t *appends)

@@ -155,6 +155,10 @@ size_t kansa_store__queued(kansa_store *s, bool *leading);
 /* Commits and appended entries since open (appends/commits = mean batch size). */
 void kansa_store__stats(kansa_store *s, uint64_t *commits, uint64_t *appends);
 
+/* The commits by batch size, as kansa_ledger_get_batch_sizes(), and their
+ * entries into *sum (when not NULL), read together. */
+void kansa_store__batches(kansa_store *s, uint64_t *counts, size_t n, uint64_t *sum);
+
 /* ---------------------------------------------------------------------- */
 /* Reading                                                                 */
 /* ---------------------------------------------------------------------- */

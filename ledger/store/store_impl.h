@@ -183,6 +183,7 @@ struct kansa_store {
 	size_t expect;                /* callers seen when the last batch ended */
 	uint64_t commits;             /* committed batches */
 	uint64_t appends;             /* committed entries */
+	uint64_t batches[KANSA_BATCH_BUCKETS]; /* commits by size: bucket i holds 2^(i-1) < n <= 2^i */
 };
 
 /* A read snapshot: the iterator of store.c, and the audit's queries on the

@@ -205,6 +205,26 @@ mcurl "$URL/metrics" > metrics.txt
 expect_grep 'kansa_checks_total{decision="deny",reason="unauthenticated-requester"} 3' metrics.txt \
 	"GET /metrics counts the checks by decision and reason"
 expect_grep '^kansa_ledger_entries ' metrics.txt "and the ledger's size"
+# the batch histogram agrees with the commit counters: every commit in one
+# bucket, the buckets cumulative and the sum the entries committed
+batches=$(python3 - metrics.txt <<'PY'
+import re, sys
+m = {}
+for line in open(sys.argv[1]):
+    k = line.split()
+    if len(k) == 2 and not line.startswith("#"):
+        m[k[0]] = int(float(k[1]))
+b = [(k, v) for k, v in m.items() if k.startswith("kansa_ledger_batch_size_bucket{")]
+le = [re.search(r'le="([^"]+)"', k).group(1) for k, _ in b]
+ok = (le == [str(1 << i) for i in range(9)] + ["+Inf"]
+      and all(b[i][1] <= b[i + 1][1] for i in range(len(b) - 1))
+      and b[-1][1] == m["kansa_ledger_batch_size_count"] == m["kansa_ledger_commits_total"] > 0
+      and m["kansa_ledger_batch_size_sum"] == m["kansa_ledger_appends_total"] >= b[-1][1])
+print("agree" if ok else "disagree")
+PY
+)
+[ "$batches" = agree ] && ok "and its commits by batch size (a histogram that agrees with the commit counters)" \
+	|| { not_ok "batch histogram: $batches"; grep kansa_ledger metrics.txt; }
 
 # ---- idle connections do not starve a lawful client -----------------------------
 # The idle clients hold their connections until told to let go, then report

@@ -297,6 +297,47 @@ static void *worker(void *p)
 	return NULL;
 }
 
+/* The commits by size are @p want (KANSA_BATCH_BUCKETS of them), summing
+ * to @p entries; a shorter read folds the larger batches into its last bucket. */
+static void expect_batches(kansa_store *s, const uint64_t *want, uint64_t entries)
+{
+	uint64_t got[KANSA_BATCH_BUCKETS + 2], two[2], sum = 0, wide = 0;
+
+	memset(got, 0xff, sizeof(got));
+	kansa_store__batches(s, got, KANSA_BATCH_BUCKETS + 2, &sum);
+	for (size_t i = 0; i < KANSA_BATCH_BUCKETS; i++) {
+		cr_expect_eq(got[i], want[i], "batches of bucket %zu: %llu, not %llu", i,
+		    (unsigned long long)got[i], (unsigned long long)want[i]);
+		wide += i > 0 ? want[i] : 0;
+	}
+	cr_expect_eq(got[KANSA_BATCH_BUCKETS], 0, "a bucket past the last is 0");
+	cr_expect_eq(got[KANSA_BATCH_BUCKETS + 1], 0);
+	cr_expect_eq(sum, entries, "entries %llu, not %llu", (unsigned long long)sum,
+	    (unsigned long long)entries);
+	kansa_store__batches(s, two, 2, NULL);
+	cr_expect_eq(two[0], want[0]);
+	cr_expect_eq(two[1], wide, "the last of two buckets holds every batch of 2 or more");
+}
+
+/* Every commit is in exactly one bucket, and the buckets hold the entries
+ * their bounds allow. */
+static void expect_batch_totals(kansa_store *s, uint64_t commits, uint64_t appends)
+{
+	uint64_t got[KANSA_BATCH_BUCKETS], sum, n = 0, most = 0, least = 0;
+
+	kansa_store__batches(s, got, KANSA_BATCH_BUCKETS, &sum);
+	for (size_t i = 0; i < KANSA_BATCH_BUCKETS; i++) {
+		n += got[i];
+		most += got[i] << i;
+		least += i == 0 ? got[i] : got[i] * ((1ULL << (i - 1)) + 1);
+	}
+	cr_expect_eq(n, commits, "%llu commits in the buckets, %llu made", (unsigned long long)n,
+	    (unsigned long long)commits);
+	cr_expect_eq(sum, appends);
+	cr_expect(least <= appends && appends <= most, "%llu entries outside the buckets' %llu..%llu",
+	    (unsigned long long)appends, (unsigned long long)least, (unsigned long long)most);
+}
+
 /* REQ: LEDGER-FORK-1 threads never fork the chain; group commit shares fsyncs */
 Test(store_append, threads_8x500_group_commit)
 {
@@ -319,6 +360,7 @@ Test(store_append, threads_8x500_group_commit)
 	kansa_store__stats(s, &commits, &appends);
 	cr_expect_eq(appends, 4000);
 	cr_expect_lt(commits, appends, "no group commit: %llu commits", (unsigned long long)commits);
+	expect_batch_totals(s, commits, appends);
 	cr_assert_eq(kansa_store__count(&n, s), 0);
 	cr_expect_eq(n, 4000);
 	cr_expect_eq(check_chain(s), 4000);
@@ -506,6 +548,7 @@ Test(store_append, failing_entry_fails_only_its_caller)
 	kansa_store__stats(s, &commits, &appends);
 	cr_expect_eq(commits, 2, "the gate, then B and D together (got %llu)", (unsigned long long)commits);
 	cr_expect_eq(appends, 3);
+	expect_batches(s, (uint64_t[KANSA_BATCH_BUCKETS]){ 1, 1 }, 3); /* gate alone, then B+D */
 	cr_expect_eq(b[0].rc, 0, "B got %d", b[0].rc);
 	cr_expect_eq(b[1].rc, KANSA_EDENIED, "C got %d", b[1].rc);
 	cr_expect_eq(b[2].rc, 0, "D got %d", b[2].rc);
@@ -569,6 +612,7 @@ Test(store_append, database_error_fails_the_whole_batch)
 	kansa_store__stats(s, &commits, &appends);
 	cr_expect_eq(commits, 1, "gate only");
 	cr_expect_eq(appends, 1);
+	expect_batches(s, (uint64_t[KANSA_BATCH_BUCKETS]){ 1 }, 1); /* the failed batch is not counted */
 	for (int i = 0; i < 3; i++)
 		cr_expect_eq(b[i].rc, KANSA_EIO, "caller %d got %d", i, b[i].rc);
 	cr_assert_eq(kansa_store__count(&n, s), 0);
@@ -657,6 +701,7 @@ Test(store_append, uses_and_revocations_visible_within_batch)
 	kansa_store__stats(s, &commits, &appends);
 	cr_expect_eq(commits, 2, "B, C and D shared one commit");
 	cr_expect_eq(appends, 4);
+	expect_batches(s, (uint64_t[KANSA_BATCH_BUCKETS]){ 1, 0, 1 }, 4); /* 1, then 3 in 3-4 */
 	cr_expect_eq(b[2].t.seen_uses, 1);
 	cr_expect(b[2].t.seen_revoked);
 	cr_expect_eq(b[2].t.seen.seq, 3);
