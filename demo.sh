@@ -138,8 +138,6 @@ sed 's/"case": *"[^"]*"/"case": "2026-ACD-0099"/' warrant.json > warrant2.json
 for m in member-a member-b; do
 	"$K" warrant sign warrant2.cose --key "$m.key" --passphrase-file "$m.pass" --policy policy.cose >/dev/null 2>&1
 done
-from=$(date -u -d '-7 days' +%Y-%m-%dT%H:%M:%SZ); until=$(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)
-sed "s/\"-7d\"/\"$from\"/; s/\"-1d\"/\"$until\"/" request.json > request-abs.json
 "$K" serve --db ledger.db --listen 127.0.0.1:0 --cert server.pem --key server.key \
 	--client-ca units-ca.pem 2> serve.log &
 server=$!
@@ -152,21 +150,21 @@ done
 [ -n "$port" ] || { cat serve.log; kill "$server" 2>/dev/null; exit 1; }
 echo "kansa serve listening on https://127.0.0.1:$port (pid $server)"
 run check --server "https://127.0.0.1:$port" --cert npa.pem --key npa.key --ca server-ca.pem \
-	--warrant warrant2.cose --request request-abs.json --receipt-out act.receipt
+	--warrant warrant2.cose --request request.json --receipt-out act.receipt --request-out act.request
 kill -TERM "$server" && wait "$server" || true
 
 say "15. The carrier's gateway verifies the receipt with the log's public key: no receipt, no data"
 echo "$logkey" > log.vkey
 run receipt show act.receipt
-printf '$ gateway log.vkey act.receipt request-abs.json\n'
-"$G" log.vkey act.receipt request-abs.json
-sed 's/203.0.113.17/203.0.113.99/' request-abs.json > not-asked.json
+printf '$ gateway log.vkey act.receipt act.request   # the request as decided on (canonical CBOR)\n'
+"$G" log.vkey act.receipt act.request
+sed 's/203.0.113.17/203.0.113.99/' request.json > not-asked.json
 printf '$ gateway log.vkey act.receipt not-asked.json   # a request the receipt is not for\n'
 "$G" log.vkey act.receipt not-asked.json || true
 
 say "16. Once a checkpoint covers the act, its receipt carries a proof of inclusion (RFC 9942)"
 run ledger checkpoint --db ledger.db >/dev/null
 run receipt prove act.receipt --db ledger.db --out act.proven
-run receipt verify act.proven --log-key "$logkey" --request request-abs.json
+run receipt verify act.proven --log-key "$logkey" --request act.request --cbor
 echo
 echo "demo finished: the files are in $(pwd)"

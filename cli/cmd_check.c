@@ -13,9 +13,9 @@
 
 static const cli_help help_check = {
 	.usage = "--db DB --request REQUEST.json [--warrant WARRANT.cose]\n"
-	    "[--receipt-out FILE [--force]] [--db-key-file FILE] [--json]\n"
+	    "[--receipt-out FILE] [--request-out FILE] [--force] [--db-key-file FILE] [--json]\n"
 	    "--server URL --cert CERT --key KEY --ca CA --request REQUEST.json\n"
-	    "[--warrant WARRANT.cose] [--cbor] [--receipt-out FILE [--force]] [--json]",
+	    "[--warrant WARRANT.cose] [--cbor] [--receipt-out FILE] [--request-out FILE] [--force] [--json]",
 	.about = "Decide on one request and record the decision in the ledger before answering.\n"
 	    "A request that cannot be parsed is recorded too, as malformed-request.\n"
 	    "Exit status: 0 allowed, 1 denied (the reason is printed), 3 an input file\n"
@@ -25,8 +25,13 @@ static const cli_help help_check = {
 	    "\n"
 	    "Every decision comes with a receipt signed by the ledger's log key (design §9):\n"
 	    "--json prints it as \"receipt\" (base64), --receipt-out writes it to FILE, for the\n"
-	    "data holder to check with 'kansa receipt verify'. An existing FILE is refused,\n"
-	    "before anything is checked, unless --force is given.\n"
+	    "data holder to check with 'kansa receipt verify'. The receipt binds the hash of\n"
+	    "the request's canonical CBOR: --request-out writes that CBOR, the form to hand\n"
+	    "the data holder with the receipt ('receipt verify --cbor'). A JSON request is\n"
+	    "then converted here, its relative times (\"-7d\") taken from this machine's\n"
+	    "clock, and sent as CBOR; one that does not convert is recorded as\n"
+	    "malformed-request and no request file is written. An existing output file is\n"
+	    "refused, before anything is checked, unless --force is given.\n"
 	    "\n"
 	    "With --server the check goes to a kansa serve (docs/service.md), with the\n"
 	    "client certificate --cert naming your unit; the answer and its receipt are the\n"
@@ -34,25 +39,62 @@ static const cli_help help_check = {
 	    "the request file is canonical CBOR and the service is spoken to in CBOR.",
 	.example = "kansa check --db ledger.db --warrant warrant.cose --request request.json --json\n"
 	    "kansa check --db ledger.db --warrant warrant.cose --request request.json --receipt-out act.receipt\n"
+	    "kansa check --db ledger.db --warrant warrant.cose --request request.json \\\n"
+	    "    --receipt-out act.receipt --request-out act.request\n"
 	    "kansa check --server https://kansa.example:8443 --cert unit.pem --key unit.key --ca ca.pem \\\n"
 	    "    --warrant warrant.cose --request request.json --json",
 	.schema = "kansa.check/1",
 };
 
-/* Refuse an existing --receipt-out file before the check, so that a check
- * is never recorded whose receipt could not be written where asked. */
-static int receipt_out_free(const char *path, bool force)
+/* Where a check's receipt and request are written, once it is recorded. */
+typedef struct {
+	const char *receipt;    /* --receipt-out */
+	const char *request;    /* --request-out */
+	bool force;
+	const uint8_t *cbor;    /* the request as decided on; NULL: it did not convert */
+	size_t cbor_len;
+	bool request_written;
+	const char *failed;     /* which of the two could not be written */
+} check_outs;
+
+/* Refuse an existing output file before the check, so that a check is
+ * never recorded whose receipt or request could not be written where asked. */
+static int out_free(const char *option, const char *path, bool force)
 {
 	struct stat st;
+	char msg[160];
 
 	if (path == NULL || force || lstat(path, &st) != 0)
 		return 0;
-	return kansa_error_set_str(KANSA_EEXISTS, "--receipt-out: the file exists: give --force to "
-	    "replace it, or another name (nothing was checked or recorded)");
+	snprintf(msg, sizeof(msg), "--%s: the file exists: give --force to replace it, or another "
+	    "name (nothing was checked or recorded)", option);
+	return kansa_error_set_str(KANSA_EEXISTS, msg);
+}
+
+/* Write the receipt, then the request, after the entry is recorded. */
+static int write_outs(check_outs *o, const kansa_receipt *r)
+{
+	int mode = o->force ? KANSA_FILE_REPLACE : 0, error;
+
+	/* REQ: RECEIPT-OUT written only after the entry is recorded; never over a file without --force */
+	o->failed = "receipt";
+	if (o->receipt && r->cose_len == 0)
+		return kansa_error_set_str(KANSA_EFORMAT, "the answer carries no receipt");
+	if (o->receipt && (error = kansa_file_write(o->receipt, r->cose, r->cose_len, 0644, mode)) < 0)
+		return error;
+	o->failed = "request";
+	if (o->request && o->cbor &&
+	    (error = kansa_file_write(o->request, o->cbor, o->cbor_len, 0644, mode)) < 0)
+		return error;
+	o->failed = NULL;
+	if (o->request == NULL || o->cbor == NULL)
+		return 0;
+	o->request_written = true;
+	return 0;
 }
 
 /* The result, when the check's entry is recorded. */
-static int print_result(const kansa_receipt *r, json_t *clock, bool json, const char *receipt_out,
+static int print_result(const kansa_receipt *r, json_t *clock, bool json, const check_outs *o,
     int write_error)
 {
 	if (json) {
@@ -60,22 +102,29 @@ static int print_result(const kansa_receipt *r, json_t *clock, bool json, const 
 		json_object_set_new(j, "ok", json_boolean(r->verdict == KANSA_ALLOW && write_error == 0));
 		if (clock)
 			json_object_set(j, "clock", clock);
-		if (receipt_out && write_error == 0)
-			json_object_set_new(j, "receipt_out", json_string(receipt_out));
+		if (o->receipt && write_error == 0)
+			json_object_set_new(j, "receipt_out", json_string(o->receipt));
+		if (o->request_written)
+			json_object_set_new(j, "request_out", json_string(o->request));
 		if (write_error < 0)
 			json_object_set_new(j, "error", json_pack("{s:s, s:s}", "code",
 			    kansa_error_name(write_error), "message", kansa_error_last()->message));
 		cli_json_print(j, help_check.schema);
 	} else {
 		cli_receipt_print(r, "decision");
-		if (receipt_out && write_error == 0)
-			printf("receipt:   %s\n", receipt_out);
+		if (o->receipt && write_error == 0)
+			printf("receipt:   %s\n", o->receipt);
+		if (o->request_written)
+			printf("request:   %s\n", o->request);
 	}
 	if (write_error < 0) {
-		cli_warn("decision recorded as entry %llu, but the receipt was not written: %s",
-		    (unsigned long long)r->seq, kansa_error_last()->message);
+		cli_warn("decision recorded as entry %llu, but the %s was not written: %s",
+		    (unsigned long long)r->seq, o->failed, kansa_error_last()->message);
 		return EXIT_ENV;
 	}
+	if (o->request && !o->request_written)
+		cli_warn("the request did not convert to CBOR (recorded as malformed-request): "
+		    "--request-out was not written");
 	return r->verdict == KANSA_ALLOW ? EXIT_OK : EXIT_NO;
 }
 
@@ -108,9 +157,9 @@ int cmd_check(int argc, char **argv)
 {
 	const char *schema = help_check.schema;
 	const char *db = NULL, *key_file = NULL, *warrant_file = NULL, *request_file = NULL;
-	const char *receipt_out = NULL;
+	check_outs outs = { 0 };
 	const char *server = NULL, *cert = NULL, *key = NULL, *ca = NULL;
-	bool cbor = false, json = false, force = false;
+	bool cbor = false, json = false;
 	const cli_option opts[] = {
 		CLI_OPT_DB(&db, "the ledger (or --server)", 0),
 		CLI_OPT_STRING("server", 0, &server, "URL", "check through a kansa serve at https://HOST:PORT", 0),
@@ -121,8 +170,10 @@ int cmd_check(int argc, char **argv)
 		CLI_OPT_PATH("request", 0, &request_file, "FILE",
 		    "the request (JSON as in docs/documents.md, or CBOR with --cbor)", CLI_OPT_REQUIRED),
 		CLI_OPT_FLAG("cbor", 0, &cbor, "the request file is canonical CBOR, not JSON"),
-		CLI_OPT_PATH("receipt-out", 0, &receipt_out, "FILE", "write the signed receipt (COSE_Sign1) to FILE", 0),
-		CLI_OPT_FLAG("force", 0, &force, "with --receipt-out: replace an existing FILE"),
+		CLI_OPT_PATH("receipt-out", 0, &outs.receipt, "FILE", "write the signed receipt (COSE_Sign1) to FILE", 0),
+		CLI_OPT_PATH("request-out", 0, &outs.request, "FILE",
+		    "write the request as decided on (canonical CBOR, what the receipt binds) to FILE", 0),
+		CLI_OPT_FLAG("force", 0, &outs.force, "with --receipt-out or --request-out: replace an existing FILE"),
 		CLI_OPT_DB_KEY_FILE(&key_file),
 		CLI_OPT_JSON(&json, "print {decision, reason, seq, leaf_hash, ...}"),
 		CLI_OPT_END(),
@@ -131,7 +182,7 @@ int cmd_check(int argc, char **argv)
 	kansa_client *client = NULL;
 	kansa_receipt r;
 	json_t *clock = NULL;
-	uint8_t *warrant = NULL, *req_in = NULL;
+	uint8_t *warrant = NULL, *req_in = NULL, *req_cbor = NULL;
 	size_t wlen = 0, rinlen = 0;
 	int rc, error, write_error = 0;
 
@@ -146,15 +197,25 @@ int cmd_check(int argc, char **argv)
 	/* The request file is handed over as it is: the library records even
 	 * one that does not parse or is too large (design §5 row 1). Only a
 	 * file that cannot be read is refused here, with nothing recorded. */
-	if ((error = receipt_out_free(receipt_out, force)) < 0)
+	if ((error = out_free("receipt-out", outs.receipt, outs.force)) < 0 ||
+	    (error = out_free("request-out", outs.request, outs.force)) < 0)
 		goto out;
 	if ((warrant_file && (error = cli_read_input(&warrant, &wlen, warrant_file, 1024 * 1024)) < 0) ||
 	    (error = cli_read_input(&req_in, &rinlen, request_file, REQUEST_FILE_MAX)) < 0)
 		goto out;
+	if (cbor) {
+		outs.cbor = req_in;
+		outs.cbor_len = rinlen;
+	} else if (outs.request && kansa_request_from_json(&req_cbor, &outs.cbor_len, (const char *)req_in,
+	    rinlen, (int64_t)time(NULL)) == 0) {
+		/* decided as the CBOR written, exactly as kansa_check_json() would decide it */
+		outs.cbor = req_cbor;
+	}
 	if (server) {
 		/* REQ: SERVICE-CLIENT-FAIL a check that does not come back is a deny, exit 4 */
 		if ((error = kansa_client_open(&client, server, cert, key, ca)) == 0)
-			error = cbor ? kansa_client_check_cbor(&r, client, warrant, wlen, req_in, rinlen) :
+			error = outs.cbor ? kansa_client_check_cbor(&r, client, warrant, wlen, outs.cbor,
+			    outs.cbor_len) :
 			    kansa_client_check(&r, client, warrant, wlen, (const char *)req_in, rinlen);
 		if (error == KANSA_EFORMAT) /* an answer that is not a receipt: the transport's fault */
 			error = kansa_error_set_str(KANSA_EIO, kansa_error_last()->message);
@@ -164,8 +225,8 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	clock = cli_clock_check(lg); /* before the check: its entry moves the last time */
 	/* REQ: LEDGER-REQUEST-RECORDED the CLI never refuses a request it has read */
-	if (cbor)
-		error = kansa_check(&r, lg, warrant, wlen, req_in, rinlen);
+	if (outs.cbor)
+		error = kansa_check(&r, lg, warrant, wlen, outs.cbor, outs.cbor_len);
 	else
 		error = kansa_check_json(&r, lg, warrant, wlen, (const char *)req_in, rinlen,
 		    (int64_t)time(NULL));
@@ -177,19 +238,15 @@ answer:
 	}
 	if (error < 0)
 		goto out;
-	/* REQ: RECEIPT-OUT written only after the entry is recorded; never over a file without --force */
-	if (receipt_out && r.cose_len == 0)
-		write_error = kansa_error_set_str(KANSA_EFORMAT, "the answer carries no receipt");
-	else if (receipt_out)
-		write_error = kansa_file_write(receipt_out, r.cose, r.cose_len, 0644,
-		    force ? KANSA_FILE_REPLACE : 0);
-	rc = print_result(&r, clock, json, receipt_out, write_error);
+	write_error = write_outs(&outs, &r);
+	rc = print_result(&r, clock, json, &outs, write_error);
 out:
 	json_decref(clock);
 	kansa_ledger_close(lg);
 	kansa_client_close(client);
 	free(warrant);
 	free(req_in);
+	free(req_cbor);
 	if (error < 0) {
 		/* fail closed: no recorded answer, so the answer is deny (in process
 		 * nothing was recorded; through the service, none came back) */

@@ -6,8 +6,8 @@
 libkansa_internal_la_SOURCES += ledger/entry.h ledger/entry.c ledger/ledger.c ledger/check.c ledger/check_json.c ledger/check_cbor.c ledger/ledger_impl.h \
 	ledger/commission.c ledger/proof.c ledger/receipt.c ledger/receipt_proof.c ledger/cosign.c ledger/receipt_get.c
 
-TESTS += tests/cli/receipts.sh tests/cli/receipts-independent.sh tests/cli/receipts-prove.sh tests/cli/receipt-get.sh
-EXTRA_DIST += tests/cli/receipts.sh tests/cli/receipts-independent.sh tests/receipt_ref.py \
+TESTS += tests/cli/receipts.sh tests/cli/request-out.sh tests/cli/receipts-independent.sh tests/cli/receipts-prove.sh tests/cli/receipt-get.sh
+EXTRA_DIST += tests/cli/receipts.sh tests/cli/request-out.sh tests/cli/receipts-independent.sh tests/receipt_ref.py \
 	tests/cli/receipts-prove.sh tests/receipt_proof_ref.py tests/cli/receipt-get.sh
 TESTS += tests/cli/ledger.sh tests/cli/tamper.sh tests/cli/ledger-names.sh tests/cli/ledger-bind.sh \
 	tests/cli/ledger-readonly.sh tests/cli/check-input.sh

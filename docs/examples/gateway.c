@@ -11,6 +11,7 @@
  *   cc gateway.c $(pkg-config --cflags --libs kansa) -o gateway
  *   ./gateway log.vkey act.receipt request.json          # now
  *   ./gateway log.vkey act.receipt request.json 1796287600   # at a given time
+ *   ./gateway log.vkey act.receipt act.request           # the CBOR of check --request-out
  *
  * Exit status: 0 released; 1 refused (expired, another request, a deny,
  * another log, tampered); 2 usage; 3 malformed input; 4 a file cannot be read.
@@ -92,7 +93,7 @@ int main(int argc, char **argv)
 	int error;
 
 	if (argc != 4 && argc != 5) {
-		fprintf(stderr, "usage: %s LOG_KEY RECEIPT REQUEST.json [NOW]\n", argv[0]);
+		fprintf(stderr, "usage: %s LOG_KEY RECEIPT REQUEST.json|REQUEST.cbor [NOW]\n", argv[0]);
 		return 2;
 	}
 	if (argc == 5)
@@ -101,13 +102,21 @@ int main(int argc, char **argv)
 	    (error = load_receipt(receipt, &rlen, argv[2])) < 0 ||
 	    (error = kansa_file_read(&json, &jlen, argv[3], KANSA_MAX_JSON_BYTES, 0)) < 0)
 		goto out;
-	/* The request the agency sent, in the canonical CBOR kansa decided on.
-	 * Relative times ("-7d") are taken from the receipt's time: the
-	 * unverified parse gives only that clock, and a forged time fails the
-	 * signature below anyway. */
-	if ((error = kansa_receipt_parse(&seen, receipt, rlen)) < 0 ||
-	    (error = kansa_request_from_json(&request, &qlen, (const char *)json, jlen, seen.time)) < 0)
+	/* The request the agency sent, in the canonical CBOR kansa decided on:
+	 * as sent when it is CBOR (a map: 0xa0-0xbf), else converted from JSON,
+	 * relative times ("-7d") taken from the receipt's time (the unverified
+	 * parse gives only that clock, and a forged time fails the signature
+	 * below anyway). The verifier accepts only canonical CBOR. */
+	if ((error = kansa_receipt_parse(&seen, receipt, rlen)) < 0)
 		goto out;
+	if (jlen > 0 && (json[0] & 0xe0) == 0xa0) {
+		request = json;
+		qlen = jlen;
+		json = NULL;
+	} else if ((error = kansa_request_from_json(&request, &qlen, (const char *)json, jlen,
+	    seen.time)) < 0) {
+		goto out;
+	}
 	/* The one call that matters: signed by this log, for this request, an
 	 * allow, not expired. Anything else: refuse. */
 	if ((error = kansa_receipt_verify(&ri, receipt, rlen, log, request, qlen, now)) < 0)

@@ -4,7 +4,8 @@
 # against the public header and libkansa only, it releases its record for a
 # valid allow receipt of the request it is sent, and refuses -- releasing
 # nothing -- an expired receipt, a receipt of another request, a deny, a
-# receipt of another log, and a tampered one.
+# receipt of another log, and a tampered one. The request is the JSON the
+# unit sent or the canonical CBOR of kansa check --request-out.
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 . "${KANSA_SRCDIR:-$(dirname "$0")/../..}/tests/cli/lib-ledger.sh"
 src=${KANSA_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -60,6 +61,13 @@ d = bytearray(open("q.receipt", "rb").read()); d[d.find(b"npa-cyber-3")] ^= 2
 open("tampered.receipt", "wb").write(bytes(d))
 PY
 refused "a tampered receipt" "does not verify" log.vkey tampered.receipt q.json
+kansa check --db l.db --warrant w.cose --request ok.json --receipt-out rel.receipt --request-out rel.cbor \
+	>/dev/null || exit 99
+released "the CBOR request of check --request-out (relative times fixed by the unit)" log.vkey rel.receipt rel.cbor
+kansa check --db l.db --warrant w.cose --request other.json --request-out other.cbor >/dev/null || exit 99
+refused "that receipt for another CBOR request" "another request" log.vkey rel.receipt other.cbor
+python3 -c 'import sys; b = open("rel.cbor", "rb").read(); open("rel-trail.cbor", "wb").write(b + b"\x00")' || exit 99
+refused "that CBOR with a byte added" "another request" log.vkey rel.receipt rel-trail.cbor
 expect_exit 3 "not a receipt" -- gateway log.vkey q.json q.json
 released "the receipt vector, at its time" "$src/tests/vectors/receipts/log.vkey" \
 	"$src/tests/vectors/receipts/receipt.b64" "$src/tests/vectors/receipts/request.json" 1796287600

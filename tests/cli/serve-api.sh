@@ -5,7 +5,8 @@
 # holder's verifier accepts for that CBOR request; a JSON body answered in
 # CBOR on Accept; malformed CBOR bodies recorded as malformed-request (past
 # the bound by their hash and size); the unit check applies to CBOR bodies;
-# kansa check --server --cbor the same from the CLI.
+# kansa check --server --cbor the same from the CLI, and --request-out (a
+# JSON request with relative times sent as the CBOR written).
 # Documents:# refused without a client certificate, with too few signatures, a forged
 # signer, another commission, the wrong kind or bytes that are no document,
 # each with nothing recorded; a revocation recorded, then the warrant denied
@@ -157,6 +158,17 @@ kansa receipt verify cc.receipt --log-key "$log_key" --request q-jsdf.cbor --cbo
 cbor_check co.json q-jsdf.cbor --warrant w.cose; rc=$?
 [ $rc = 1 ] && [ "$(json_get co.json "j['reason']")" = unauthenticated-requester ] \
 	&& ok "check --server --cbor as another unit: deny unauthenticated-requester" || not_ok "other unit: rc $rc $(cat co.json)"
+# --request-out through the service: a JSON request with relative times is
+# converted on the unit's side and sent as CBOR; the receipt is for the file
+sed "s/\[$from, $until\]/[\"-7d\", \"-1d\"]/" q.json > q-rel.json
+kansa check --server "$URL" --cert npa.pem --key npa.key --ca server-ca.pem --warrant w.cose \
+	--request q-rel.json --request-out q-rel.cbor --receipt-out q-rel.receipt --json > qr.json 2> qr.err; rc=$?
+[ $rc = 0 ] && [ "$(json_get qr.json "j['decision'], j['request_out']")" = "allow q-rel.cbor" ] \
+	&& ok "check --server --request-out: allowed, the request written" || not_ok "--request-out: rc $rc $(cat qr.json qr.err)"
+kansa receipt verify q-rel.receipt --log-key "$log_key" --request q-rel.cbor --cbor --at +1m >/dev/null 2>&1 \
+	&& ok "its receipt verifies for the CBOR written" || not_ok "the --request-out receipt does not verify"
+[ "$($mini show q-rel.cbor | python3 -c 'import json,sys; w = json.load(sys.stdin)["window"]; print(w[1] - w[0])')" = 518400 ] \
+	&& ok "with the window fixed to absolute times" || not_ok "window of q-rel.cbor: $($mini show q-rel.cbor)"
 cbor_check cn.json q.cbor; rc=$?
 [ $rc = 1 ] && [ "$(json_get cn.json "j['decision'], j['recorded']")" = "deny True" ] \
 	&& ok "check --server --cbor without a warrant: denied, recorded" || not_ok "no warrant: rc $rc $(cat cn.json)"
