@@ -4,7 +4,7 @@
 libkansa_internal_la_SOURCES += ledger/store/store.h ledger/store/store_impl.h ledger/store/store.c ledger/store/store_rows.c ledger/store/store_docs.c ledger/store/store_snap.c ledger/store/store_file.c ledger/store/group.c \
 	ledger/store/store_mem.c ledger/store/store_engine.c ledger/store/sqlite_engine.c \
 	ledger/store/pg_impl.h ledger/store/pg.c ledger/store/pg_rows.c ledger/store/pg_snap.c \
-	ledger/store/pg_seal.c ledger/store/pg_checkpoints.c ledger/store/copy.c
+	ledger/store/pg_seal.c ledger/store/pg_checkpoints.c ledger/store/pg_rekey.c ledger/store/copy.c
 
 check_PROGRAMS += tests/unit/test_store tests/unit/store_tool
 tests_unit_test_store_SOURCES = tests/unit/ledger/store/test_store.c tests/unit/ledger/store/test_readonly.c \

@@ -22,7 +22,9 @@
  * HKDF-SHA256 with the salt of store_info, which gives the AES-256-GCM key
  * of entry bodies, documents and meta values, and the HMAC-SHA256 key of
  * the warrant-id index columns. store_info keeps a sealed check value, so
- * a wrong key is KANSA_EKEY at open. Rekeying is not supported here.
+ * a wrong key is KANSA_EKEY at open. A rekey (pg_rekey.c) seals every
+ * row again under a new salt; every write batch checks, under the lock,
+ * that the salt is still the one its keys were derived with.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,8 +34,6 @@
 #include "ledger/store/pg_impl.h"
 
 #define KANSA_PG_LOCK 0x6b6e7361 /* "knsa": the writers' advisory lock */
-#define KEY_INFO "kansa postgresql store v1"
-#define KEYCHECK "kansa ledger key check"
 
 static const char schema_sql[] =
 	"CREATE TABLE store_info(id integer PRIMARY KEY CHECK (id = 1),"
@@ -324,52 +324,13 @@ PGconn *kansa_pg__conn(kansa_store *s)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Keys                                                                    */
-/* ---------------------------------------------------------------------- */
-
-/* The key file's 32-byte input key: 64 hex digits decoded, or scrypt of a passphrase. */
-static int input_key(uint8_t ikm[KANSA_HASH_LEN], const kansa_secret *key,
-    const uint8_t salt[KANSA_PG_SALT_LEN])
-{
-	char hex[2 * KANSA_HASH_LEN + 1];
-	bool raw = kansa_secret_len(key) == 2 * KANSA_HASH_LEN;
-
-	if (raw) {
-		memcpy(hex, kansa_secret_data(key), 2 * KANSA_HASH_LEN);
-		hex[2 * KANSA_HASH_LEN] = '\0';
-		raw = kansa_hex_decode(ikm, KANSA_HASH_LEN, hex) == 0;
-		kansa_wipe(hex, sizeof(hex));
-	}
-	if (!raw)
-		return kansa_kdf_scrypt(ikm, KANSA_HASH_LEN, key, salt, KANSA_PG_SALT_LEN,
-		    KANSA_STORE_SCRYPT_N, KANSA_STORE_SCRYPT_R, KANSA_STORE_SCRYPT_P);
-	return 0;
-}
-
-static int derive_keys(kansa_secret **out, const kansa_secret *key,
-    const uint8_t salt[KANSA_PG_SALT_LEN])
-{
-	uint8_t ikm[KANSA_HASH_LEN], keys[KANSA_PG_KEYS_LEN];
-	int error;
-
-	*out = NULL;
-	if ((error = input_key(ikm, key, salt)) == 0 &&
-	    (error = kansa_hkdf_sha256(keys, sizeof(keys), ikm, sizeof(ikm), salt,
-	    KANSA_PG_SALT_LEN, KEY_INFO)) == 0)
-		error = kansa_secret_from(out, keys, sizeof(keys));
-	kansa_wipe(ikm, sizeof(ikm));
-	kansa_wipe(keys, sizeof(keys));
-	return error;
-}
-
-/* ---------------------------------------------------------------------- */
 /* Open, create, close                                                     */
 /* ---------------------------------------------------------------------- */
 
 static int create_ledger(kansa_store *s, const kansa_secret *key)
 {
 	struct kansa_pg *pg = s->pg;
-	uint8_t salt[KANSA_PG_SALT_LEN], *check = NULL;
+	uint8_t *check = NULL;
 	size_t check_len = 0;
 	kansa_pg_params p = { 0 };
 	PGresult *r = NULL;
@@ -385,14 +346,13 @@ static int create_ledger(kansa_store *s, const kansa_secret *key)
 		    "this PostgreSQL database already holds a kansa ledger");
 		goto out;
 	}
-	if ((error = kansa_random(salt, sizeof(salt))) < 0 ||
-	    (error = derive_keys(&pg->keys, key, salt)) < 0 ||
-	    (error = kansa_pg__seal(&check, &check_len, pg->keys, (const uint8_t *)"store.key_check",
-	    15, (const uint8_t *)KEYCHECK, strlen(KEYCHECK))) < 0 ||
+	if ((error = kansa_random(pg->salt, sizeof(pg->salt))) < 0 ||
+	    (error = kansa_pg__derive_keys(&pg->keys, key, pg->salt)) < 0 ||
+	    (error = kansa_pg__seal_check(&check, &check_len, pg->keys)) < 0 ||
 	    (error = kansa_pg__exec(pg->conn, schema_sql, NULL, "cannot create ledger schema")) < 0)
 		goto out;
 	kansa_pg__p_i32(&p, KANSA_STORE_SCHEMA_VERSION);
-	kansa_pg__p_blob(&p, salt, sizeof(salt));
+	kansa_pg__p_blob(&p, pg->salt, sizeof(pg->salt));
 	kansa_pg__p_blob(&p, check, check_len);
 	if ((error = kansa_pg__exec(pg->conn, "INSERT INTO store_info(id, schema_version, salt,"
 	    " key_check) VALUES(1, $1, $2, $3)", &p, "cannot create ledger")) < 0)
@@ -409,8 +369,6 @@ out:
 static int check_ledger(kansa_store *s, const kansa_secret *key)
 {
 	struct kansa_pg *pg = s->pg;
-	uint8_t salt[KANSA_PG_SALT_LEN], *plain = NULL;
-	size_t plain_len = 0;
 	int32_t version = 0;
 	PGresult *r = NULL;
 	int error;
@@ -435,16 +393,14 @@ static int check_ledger(kansa_store *s, const kansa_secret *key)
 		    KANSA_STORE_SCHEMA_VERSION);
 		goto out;
 	}
-	memcpy(salt, PQgetvalue(r, 0, 1), sizeof(salt));
-	if ((error = derive_keys(&pg->keys, key, salt)) < 0)
+	memcpy(pg->salt, PQgetvalue(r, 0, 1), sizeof(pg->salt));
+	if ((error = kansa_pg__derive_keys(&pg->keys, key, pg->salt)) < 0)
 		goto out;
-	if (kansa_pg__open_sealed(&plain, &plain_len, pg->keys, (const uint8_t *)"store.key_check", 15,
-	    (const uint8_t *)PQgetvalue(r, 0, 2), (size_t)PQgetlength(r, 0, 2)) < 0 ||
-	    plain_len != strlen(KEYCHECK) || !kansa_ct_equal(plain, KEYCHECK, plain_len))
+	if (!kansa_pg__check_opens(pg->keys, (const uint8_t *)PQgetvalue(r, 0, 2),
+	    (size_t)PQgetlength(r, 0, 2)))
 		error = kansa_error_set(KANSA_EKEY, KANSA_ERRCLASS_LEDGER,
 		    "wrong database key (or not a kansa ledger)");
 out:
-	free(plain);
 	PQclear(r);
 	return error;
 }
@@ -490,15 +446,6 @@ static void pg_close(kansa_store *s)
 	kansa_store__free(s);
 }
 
-static int pg_rekey(kansa_store *s, const kansa_secret *new_key)
-{
-	(void)s;
-	(void)new_key;
-	return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER,
-	    "rekey: not supported for a PostgreSQL ledger: migrate it to a new database under"
-	    " the new key (kansa ledger migrate --to-db-key-file)");
-}
-
 /* ---------------------------------------------------------------------- */
 /* The write transaction of group.c                                        */
 /* ---------------------------------------------------------------------- */
@@ -519,7 +466,26 @@ static int begin_locked(kansa_store *s)
 	    "cannot take the ledger's write lock");
 }
 
-static int pg_begin(kansa_store *s)
+/* REQ: STORE-PG-REKEY a process whose keys are of the salt before a rekey
+ * writes nothing: its rows would not open under the new key */
+static int same_salt(kansa_store *s)
+{
+	PGresult *r = NULL;
+	int error;
+
+	if ((error = kansa_pg__run(&r, s->pg->conn, "SELECT salt FROM store_info WHERE id = 1", NULL,
+	    "cannot append")) < 0)
+		return error;
+	if (PQntuples(r) != 1 || PQgetlength(r, 0, 0) != KANSA_PG_SALT_LEN ||
+	    !kansa_ct_equal(PQgetvalue(r, 0, 0), s->pg->salt, KANSA_PG_SALT_LEN))
+		error = kansa_error_set(KANSA_EKEY, KANSA_ERRCLASS_LEDGER, "the ledger's database key "
+		    "was changed (kansa ledger rekey) since this process opened it: nothing is "
+		    "stored; open the ledger again with the new key");
+	PQclear(r);
+	return error;
+}
+
+int kansa_pg__begin(kansa_store *s)
 {
 	int error = begin_locked(s);
 
@@ -532,7 +498,7 @@ static int pg_begin(kansa_store *s)
 		reconnect(s);
 		error = begin_locked(s);
 	}
-	return error;
+	return error < 0 ? error : same_salt(s);
 }
 
 static int pg_commit(kansa_store *s)
@@ -580,8 +546,8 @@ static bool pg_in_txn(kansa_store *s)
 const kansa_store_engine kansa_pg__engine = {
 	.name = "postgresql",
 	.close = pg_close,
-	.rekey = pg_rekey,
-	.begin = pg_begin,
+	.rekey = kansa_pg__rekey,
+	.begin = kansa_pg__begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.in_txn = pg_in_txn,

@@ -21,6 +21,7 @@
 struct kansa_pg {
 	PGconn *conn;       /* the main connection; guarded by the store's db_mu */
 	kansa_secret *keys; /* AEAD key || MAC key, derived from the db key at open */
+	uint8_t salt[KANSA_PG_SALT_LEN]; /* store_info's salt, that keys were derived with */
 	bool in_txn;        /* a write transaction is open on conn */
 };
 
@@ -97,6 +98,17 @@ size_t kansa_pg__ad_entry_cti(uint8_t ad[KANSA_PG_AD_MAX], uint64_t seq);
 /* The keyed MAC of a warrant id, the index column of uses and revocations. */
 int kansa_pg__cti_mac(uint8_t mac[KANSA_HASH_LEN], const kansa_secret *keys,
     const uint8_t cti[KANSA_STORE_CTI_LEN]);
+
+/* pg_seal.c: the keys of a key file's contents and a salt (AEAD key || MAC key),
+ * and store_info's sealed check value under them. */
+int kansa_pg__derive_keys(kansa_secret **out, const kansa_secret *key,
+    const uint8_t salt[KANSA_PG_SALT_LEN]);
+int kansa_pg__seal_check(uint8_t **out, size_t *out_len, const kansa_secret *keys);
+bool kansa_pg__check_opens(const kansa_secret *keys, const uint8_t *sealed, size_t len);
+/* pg.c: BEGIN, the writers' lock, and the check that the salt is unchanged. */
+int kansa_pg__begin(kansa_store *s);
+/* pg_rekey.c: every sealed value and MAC again under a new key and salt. */
+int kansa_pg__rekey(kansa_store *s, const kansa_secret *new_key);
 
 /* pg_rows.c and pg_snap.c: the engine's functions (store_impl.h's table). */
 int kansa_pg__read_head(kansa_store_pos *out, kansa_store *s);

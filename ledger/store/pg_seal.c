@@ -7,12 +7,17 @@
  * moved to another row, or a row whose clear columns (seq, time, kind,
  * hash) were changed, fails to open (KANSA_EVERIFY). The index column of a
  * warrant id is its HMAC-SHA256 under the second derived key: the database
- * can find a warrant's row without learning the warrant id.
+ * can find a warrant's row without learning the warrant id. The two keys
+ * come from the key file's contents and the database's salt (HKDF-SHA256);
+ * store_info's sealed check value tells a wrong key at open.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ledger/store/pg_impl.h"
+
+#define KEY_INFO "kansa postgresql store v1"
+#define KEYCHECK "kansa ledger key check"
 
 static const uint8_t *aead_key(const kansa_secret *keys)
 {
@@ -127,4 +132,57 @@ int kansa_pg__cti_mac(uint8_t mac[KANSA_HASH_LEN], const kansa_secret *keys,
     const uint8_t cti[KANSA_STORE_CTI_LEN])
 {
 	return kansa_hmac_sha256(mac, mac_key(keys), KANSA_AEAD_KEY_LEN, cti, KANSA_STORE_CTI_LEN);
+}
+
+/* The key file's 32-byte input key: 64 hex digits decoded, or scrypt of a passphrase. */
+static int input_key(uint8_t ikm[KANSA_HASH_LEN], const kansa_secret *key,
+    const uint8_t salt[KANSA_PG_SALT_LEN])
+{
+	char hex[2 * KANSA_HASH_LEN + 1];
+	bool raw = kansa_secret_len(key) == 2 * KANSA_HASH_LEN;
+
+	if (raw) {
+		memcpy(hex, kansa_secret_data(key), 2 * KANSA_HASH_LEN);
+		hex[2 * KANSA_HASH_LEN] = '\0';
+		raw = kansa_hex_decode(ikm, KANSA_HASH_LEN, hex) == 0;
+		kansa_wipe(hex, sizeof(hex));
+	}
+	if (!raw)
+		return kansa_kdf_scrypt(ikm, KANSA_HASH_LEN, key, salt, KANSA_PG_SALT_LEN,
+		    KANSA_STORE_SCRYPT_N, KANSA_STORE_SCRYPT_R, KANSA_STORE_SCRYPT_P);
+	return 0;
+}
+
+int kansa_pg__derive_keys(kansa_secret **out, const kansa_secret *key,
+    const uint8_t salt[KANSA_PG_SALT_LEN])
+{
+	uint8_t ikm[KANSA_HASH_LEN], keys[KANSA_PG_KEYS_LEN];
+	int error;
+
+	*out = NULL;
+	if ((error = input_key(ikm, key, salt)) == 0 &&
+	    (error = kansa_hkdf_sha256(keys, sizeof(keys), ikm, sizeof(ikm), salt,
+	    KANSA_PG_SALT_LEN, KEY_INFO)) == 0)
+		error = kansa_secret_from(out, keys, sizeof(keys));
+	kansa_wipe(ikm, sizeof(ikm));
+	kansa_wipe(keys, sizeof(keys));
+	return error;
+}
+
+int kansa_pg__seal_check(uint8_t **out, size_t *out_len, const kansa_secret *keys)
+{
+	return kansa_pg__seal(out, out_len, keys, (const uint8_t *)"store.key_check", 15,
+	    (const uint8_t *)KEYCHECK, strlen(KEYCHECK));
+}
+
+bool kansa_pg__check_opens(const kansa_secret *keys, const uint8_t *sealed, size_t len)
+{
+	uint8_t *plain = NULL;
+	size_t plain_len = 0;
+	bool ok = kansa_pg__open_sealed(&plain, &plain_len, keys, (const uint8_t *)"store.key_check",
+	    15, sealed, len) == 0 && plain_len == strlen(KEYCHECK) &&
+	    kansa_ct_equal(plain, KEYCHECK, plain_len);
+
+	free(plain);
+	return ok;
 }

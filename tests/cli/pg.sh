@@ -9,7 +9,8 @@
 # contiguous, uses counted exactly, verify passes); ledger migrate copies it
 # to a SQLCipher file and back to another database with the same root; a
 # pg_dump restored into a new database verifies as the source (and with a
-# changed row does not).
+# changed row does not); ledger rekey seals every row of it again under a new
+# key, the same ledger.
 # Skips (77) when the PostgreSQL server programs are not installed.
 top=${KANSA_SRCDIR:-$(dirname "$0")/../..}
 . "$top/tests/cli/lib.sh"
@@ -136,6 +137,24 @@ kansa ledger checkpoint --db "$URI" > cp-src.txt && kansa ledger checkpoint --db
 	cmp -s cp-src.txt cp-copy.txt && ok "and signs the same checkpoint" || not_ok "the checkpoints differ"
 expect_exit 0 "a check on the restored copy" -- kansa check --db "$URI3" --warrant w.cose --request ok.json
 expect_grep "use 34 of 100" out.txt "continues the use count"
+# REQ: STORE-PG-REKEY ledger rekey on PostgreSQL: every row sealed again, the same ledger
+kansa ledger info --db "$URI3" --json > pre.json || not_ok "ledger info before the rekey"
+body0=$(pg_cluster_psql "SELECT encode(body, 'hex') FROM entries WHERE seq = 0" restored)
+openssl rand -hex 32 > new.key; chmod 600 new.key
+expect_exit 0 "ledger rekey on a postgresql:// URI" -- kansa ledger rekey --db "$URI3" --new-db-key-file new.key --json
+kansa ledger info --db "$URI3" --db-key-file new.key --json > post.json || not_ok "ledger info under the new key"
+same=$(python3 -c 'import json,sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); print(all(
+	a[k] == b[k] for k in ("size", "root", "head", "log_key")))' pre.json post.json)
+[ "$same" = True ] && ok "the same size, root, head and log key under the new key" ||
+	{ not_ok "rekey changed the ledger"; cat pre.json post.json; }
+[ "$(pg_cluster_psql "SELECT encode(body, 'hex') FROM entries WHERE seq = 0" restored)" != "$body0" ] &&
+	ok "the rows are sealed again" || not_ok "entry 0's ciphertext is unchanged"
+expect_exit 4 "the old key no longer opens it" -- kansa ledger info --db "$URI3"
+expect_exit 0 "it verifies under the new key" -- kansa ledger verify --db "$URI3" --db-key-file new.key
+expect_exit 0 "and replays" -- kansa audit replay --db "$URI3" --db-key-file new.key
+expect_exit 0 "a check under the new key" -- kansa check --db "$URI3" --db-key-file new.key --warrant w.cose --request ok.json
+expect_grep "use 35 of 100" out.txt "continues the use count (found by its new MAC)"
+
 "$pgbin/createdb" -h "$PG_CLUSTER_DIR" -U kansa altered && "$pgbin/pg_restore" -h "$PG_CLUSTER_DIR" \
 	-U kansa -d altered --exit-on-error < ledger.dump || not_ok "second pg_restore"
 pg_cluster_psql "UPDATE entries SET leaf_hash = set_byte(leaf_hash, 0, get_byte(leaf_hash, 0) # 1) WHERE seq = 12" altered

@@ -4,7 +4,7 @@
 # (tests/unit/ledger/fixture.h) made on a throw-away cluster
 # (tests/pg-cluster.sh) through KANSA_TEST_DB_URI, one test at a time (each
 # empties the database first); the tests that need a ledger file, two
-# ledgers at once or rekey skip. Skips (77) without the PostgreSQL server
+# ledgers at once skip. Skips (77) without the PostgreSQL server
 # programs.
 top=${KANSA_SRCDIR:-$(dirname "$0")/../..}
 build=${KANSA_BUILDDIR:-.}

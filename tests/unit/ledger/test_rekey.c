@@ -3,7 +3,8 @@
  * kansa_ledger_rekey (docs/ledger.md "Changing the database key"): after a
  * rekey the old key is refused, the new key opens the ledger, and every
  * entry, the root and the chain are as before. A ledger open elsewhere is
- * not rekeyed (KANSA_ELOCKED, nothing changed).
+ * not rekeyed (KANSA_ELOCKED, nothing changed). On both engines (through
+ * tests/unit/ledger-pg.sh for PostgreSQL).
  */
 #include "tests/unit/hang_guard.h"
 #include "tests/unit/ledger/fixture.h"
@@ -61,19 +62,16 @@ static void rekey_to(const char *key_text)
 /* REQ: LEDGER-REKEY */
 Test(ledger_rekey, raw_key_to_raw_key, .timeout = KANSA_HANG_GUARD)
 {
-	FIXTURE_FILE_ONLY();
 	rekey_to("fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210");
 }
 
 Test(ledger_rekey, raw_key_to_passphrase, .timeout = KANSA_HANG_GUARD)
 {
-	FIXTURE_FILE_ONLY();
 	rekey_to("correct horse battery staple");
 }
 
 Test(ledger_rekey, refused_while_open_elsewhere_and_read_only, .timeout = KANSA_HANG_GUARD)
 {
-	FIXTURE_FILE_ONLY();
 	ledger_fixture f;
 	kansa_ledger *a = NULL, *b = NULL;
 	kansa_secret *nk = NULL, *empty = NULL;

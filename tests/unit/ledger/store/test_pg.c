@@ -3,13 +3,16 @@
  * ledger/store/pg*.c: what only the PostgreSQL engine has (design §13):
  * rows sealed by kansa (ciphertext only in the database, a changed byte or
  * a row moved to another place is KANSA_EVERIFY), warrant ids as keyed
- * MACs, a wrong key, refused rekey, open and create errors. Skipped unless
+ * MACs, a wrong key, rekey (every row sealed again; refused while another
+ * session is connected; a writer of the old key writes nothing), open and
+ * create errors. Skipped unless
  * KANSA_TEST_DB_URI names a database (tests/unit/store-pg.sh).
  */
 #include "tests/unit/hang_guard.h"
 #include <signal.h>
 
 #include "helpers.h"
+#include "ledger/store/pg_impl.h"
 
 static char dir[64], path[512];
 
@@ -68,10 +71,6 @@ Test(store_pg, open_create_and_keys)
 	cr_expect_eq(open_pg(&s, RAW_KEY_A, KANSA_STORE_CREATE | KANSA_STORE_READONLY), KANSA_EINVAL);
 	cr_assert_eq(open_pg(&s, RAW_KEY_A, KANSA_STORE_CREATE), 0, "%s", kansa_error_last()->message);
 	cr_assert_eq(append_simple(s, "a", NULL), 0, "%s", kansa_error_last()->message);
-	/* REQ: STORE-PG-REKEY refused, and the ledger is unchanged */
-	k = secret(RAW_KEY_B);
-	cr_expect_eq(kansa_store__rekey(s, k), KANSA_EINVAL);
-	kansa_secret_free(k);
 	kansa_store__close(s);
 	/* CREATE never clobbers */
 	cr_expect_eq(open_pg(&s, RAW_KEY_A, KANSA_STORE_CREATE), KANSA_EEXISTS);
@@ -88,6 +87,9 @@ Test(store_pg, open_create_and_keys)
 	cr_assert_eq(open_pg(&s, upper, KANSA_STORE_READONLY), 0, "%s", kansa_error_last()->message);
 	cr_expect_eq(append_simple(s, "ro", NULL), KANSA_EIO);
 	cr_expect_eq(check_chain(s), 1);
+	k = secret(RAW_KEY_B);
+	cr_expect_eq(kansa_store__rekey(s, k), KANSA_EINVAL, "a read-only store is not rekeyed");
+	kansa_secret_free(k);
 	kansa_store__close(s);
 	/* an unknown schema version is refused */
 	pg_sql("UPDATE store_info SET schema_version = 99");
@@ -271,4 +273,170 @@ Test(store_pg, a_closed_connection_is_found_before_a_read)
 	cr_assert_eq(kansa_store__head(&pos, s), 0, "%s", kansa_error_last()->message);
 	cr_expect_eq(pos.seq, 1);
 	kansa_store__close(s);
+}
+
+/* The first value of a query, as text (bytea in hex); malloc'd. */
+static char *pg_text(const char *sql)
+{
+	PGconn *c = PQconnectdb(test_db_uri());
+	PGresult *r;
+	char *v;
+
+	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+	r = PQexec(c, sql);
+	cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
+	cr_assert_eq(PQntuples(r), 1, "%s: %d rows", sql, PQntuples(r));
+	v = strdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
+
+static const char *const sealed_columns[] = {
+	"SELECT body FROM entries WHERE seq = 0", "SELECT warrant_mac FROM entries WHERE seq = 0",
+	"SELECT warrant_cti FROM entries WHERE seq = 0", "SELECT warrant_mac FROM entries WHERE seq = 4",
+	"SELECT body FROM documents ORDER BY hash LIMIT 1", "SELECT value FROM meta WHERE key = 'log.seed'",
+	"SELECT cti_mac FROM uses", "SELECT cti FROM uses", "SELECT cti_mac FROM revocations",
+	"SELECT cti FROM revocations", "SELECT salt FROM store_info", "SELECT key_check FROM store_info",
+};
+#define N_SEALED (sizeof(sealed_columns) / sizeof(sealed_columns[0]))
+static const char clear_columns[] = "SELECT string_agg(seq || ':' || time || ':' || kind || ':' ||"
+    " encode(leaf_hash, 'hex') || ':' || coalesce(encode(warrant_hash, 'hex'), '-') || ':' ||"
+    " coalesce(decision::text, '-'), ',' ORDER BY seq) FROM entries";
+
+/* What a store of key @p key must read after a rekey: the use, the
+ * revocation, the document, the seed, and the chain of @p n entries. */
+static void expect_readable(kansa_store *s, const uint8_t cti[16], const uint8_t rcti[16],
+    const uint8_t h[KANSA_HASH_LEN], int n)
+{
+	uint64_t uses = 0, seq = 0;
+	bool revoked = false;
+	uint8_t *v = NULL;
+	size_t len = 0;
+
+	cr_assert_eq(kansa_store__uses(&uses, s, cti), 0, "%s", kansa_error_last()->message);
+	cr_expect_eq(uses, 1, "the use count is found by the new MAC");
+	cr_assert_eq(kansa_store__is_revoked(&revoked, &seq, s, rcti), 0);
+	cr_expect(revoked, "the revocation is found by the new MAC");
+	cr_expect_eq(seq, 4);
+	cr_assert_eq(kansa_store__doc_get(&v, &len, NULL, s, h), 0, "%s", kansa_error_last()->message);
+	cr_expect(len == 17 && memcmp(v, "the document text", 17) == 0);
+	free(v);
+	cr_assert_eq(kansa_store__meta_get(&v, &len, s, "log.seed"), 0, "%s", kansa_error_last()->message);
+	cr_expect(len == 14 && memcmp(v, "seed-in-clear?", 14) == 0);
+	free(v);
+	cr_expect_eq(check_chain(s), n);
+}
+
+/* REQ: STORE-PG-REKEY every sealed value and MAC is made again under the new
+ * key and a new salt, the clear columns and the chain unchanged; the old key
+ * no longer opens, the new one (raw or passphrase) does */
+Test(store_pg, rekey_seals_every_row_again)
+{
+	uint8_t h[KANSA_HASH_LEN], cti[16], rcti[16];
+	tentry rv = { .tag = "rv", .is_revocation = true, .doc = "revocation document" };
+	char *before[N_SEALED], *clear;
+	kansa_secret *k;
+	kansa_store *s;
+
+	PG_ONLY();
+	memset(cti, 0x3e, sizeof(cti));
+	memset(rcti, 0x3f, sizeof(rcti));
+	memcpy(rv.revoked_cti, rcti, sizeof(rcti));
+	s = populated(h, cti);
+	cr_assert_eq(kansa_store__append(s, tbuild, &rv, NULL), 0, "%s", kansa_error_last()->message);
+	for (size_t i = 0; i < N_SEALED; i++)
+		before[i] = pg_text(sealed_columns[i]);
+	clear = pg_text(clear_columns);
+
+	k = secret(RAW_KEY_B);
+	cr_assert_eq(kansa_store__rekey(s, k), 0, "%s", kansa_error_last()->message);
+	kansa_secret_free(k);
+	for (size_t i = 0; i < N_SEALED; i++) {
+		char *after = pg_text(sealed_columns[i]);
+		cr_expect_str_neq(after, before[i], "unchanged by the rekey: %s", sealed_columns[i]);
+		free(after);
+		free(before[i]);
+	}
+	char *clear_after = pg_text(clear_columns);
+	cr_expect_str_eq(clear_after, clear, "the clear columns and leaf hashes stay");
+	free(clear_after);
+	free(clear);
+	/* the handle that rekeyed goes on under the new keys */
+	expect_readable(s, cti, rcti, h, 5);
+	cr_expect_eq(append_simple(s, "after", NULL), 0, "%s", kansa_error_last()->message);
+	kansa_store__close(s);
+
+	cr_expect_eq(open_pg(&s, RAW_KEY_A, 0), KANSA_EKEY, "the old key opens nothing");
+	cr_assert_eq(open_pg(&s, RAW_KEY_B, 0), 0, "%s", kansa_error_last()->message);
+	expect_readable(s, cti, rcti, h, 6);
+	k = secret("correct horse battery staple");
+	cr_assert_eq(kansa_store__rekey(s, k), 0, "to a passphrase: %s", kansa_error_last()->message);
+	kansa_secret_free(k);
+	kansa_store__close(s);
+	cr_expect_eq(open_pg(&s, RAW_KEY_B, 0), KANSA_EKEY);
+	cr_assert_eq(open_pg(&s, "correct horse battery staple", KANSA_STORE_READONLY), 0, "%s",
+	    kansa_error_last()->message);
+	expect_readable(s, cti, rcti, h, 6);
+	kansa_store__close(s);
+}
+
+/* REQ: STORE-PG-REKEY refused while another session is connected, and when
+ * a row does not open, with nothing changed; a process that kept the old
+ * keys (it connected again after the rekey) writes nothing: KANSA_EKEY */
+Test(store_pg, rekey_refusals_and_a_writer_of_the_old_key)
+{
+	kansa_store *s = NULL, *other = NULL;
+	kansa_secret *k = secret(RAW_KEY_B);
+	char *salt, *now;
+	uint64_t n;
+	int pid;
+
+	PG_ONLY();
+	cr_assert_eq(open_pg(&s, RAW_KEY_A, KANSA_STORE_CREATE), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(append_simple(s, "a", NULL), 0);
+	cr_assert_eq(append_simple(s, "b", NULL), 0);
+	salt = pg_text("SELECT salt FROM store_info");
+
+	/* a tampered row: the rekey stops at it and changes nothing */
+	pg_sql("UPDATE entries SET body = set_byte(body, 20, get_byte(body, 20) # 1) WHERE seq = 1");
+	cr_expect_eq(kansa_store__rekey(s, k), KANSA_EVERIFY);
+	cr_expect(strstr(kansa_error_last()->message, "entry 1") != NULL, "%s", kansa_error_last()->message);
+	pg_sql("UPDATE entries SET body = set_byte(body, 20, get_byte(body, 20) # 1) WHERE seq = 1");
+	now = pg_text("SELECT salt FROM store_info");
+	cr_expect_str_eq(now, salt, "nothing changed");
+	free(now);
+	cr_expect_eq(check_chain(s), 2, "the old key still reads every row");
+
+	/* another session on the database */
+	cr_assert_eq(open_pg(&other, RAW_KEY_A, 0), 0, "%s", kansa_error_last()->message);
+	cr_expect_eq(kansa_store__rekey(s, k), KANSA_ELOCKED);
+	cr_expect(strstr(kansa_error_last()->message, "other session") != NULL, "%s",
+	    kansa_error_last()->message);
+	now = pg_text("SELECT salt FROM store_info");
+	cr_expect_str_eq(now, salt, "nothing changed");
+	free(now);
+	cr_expect_eq(append_simple(other, "c", NULL), 0, "the other process goes on");
+
+	/* its session ends (a restart, say); the rekey goes through */
+	pid = PQbackendPID(other->pg->conn);
+	cr_assert_gt(pid, 0);
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT count(pg_terminate_backend(%d))", pid);
+	cr_assert_eq(pg_count(sql), 1);
+	while (kill((pid_t)pid, 0) == 0)
+		usleep(10000);
+	cr_assert_eq(kansa_store__rekey(s, k), 0, "%s", kansa_error_last()->message);
+	/* it connects again, with the keys of the old salt: its batch is refused */
+	cr_expect_eq(append_simple(other, "stale", NULL), KANSA_EKEY);
+	cr_expect(strstr(kansa_error_last()->message, "open the ledger again") != NULL, "%s",
+	    kansa_error_last()->message);
+	cr_assert_eq(kansa_store__count(&n, s), 0);
+	cr_expect_eq(n, 3, "nothing of the stale writer is stored");
+	cr_expect_eq(append_simple(s, "d", NULL), 0);
+	cr_expect_eq(check_chain(s), 4);
+	kansa_store__close(other);
+	kansa_store__close(s);
+	kansa_secret_free(k);
+	free(salt);
 }
