@@ -450,34 +450,37 @@ static void pg_close(kansa_store *s)
 /* The write transaction of group.c                                        */
 /* ---------------------------------------------------------------------- */
 
-/* BEGIN and the writers' lock on the main connection. */
+/*
+ * BEGIN, the writers' lock, and the salt, in one round trip: the simple
+ * protocol runs the three statements in order and stops at the first that
+ * fails. In READ COMMITTED the salt's statement takes its snapshot after the
+ * lock was granted, so it sees a rekey committed before.
+ */
 static int begin_locked(kansa_store *s)
 {
-	kansa_pg_params p = { 0 };
-	int error;
+	char sql[160];
+	uint8_t salt[KANSA_PG_SALT_LEN];
+	PGconn *conn = kansa_pg__conn(s);
+	PGTransactionStatusType ts;
+	PGresult *r;
+	int error = 0;
 
-	if ((error = kansa_pg__exec(kansa_pg__conn(s), "BEGIN ISOLATION LEVEL READ COMMITTED", NULL,
-	    "cannot append")) < 0)
-		return error;
-	s->pg->in_txn = true;
 	/* REQ: LEDGER-FORK-1 one writer at a time across processes, head read under the lock */
-	kansa_pg__p_i64(&p, KANSA_PG_LOCK);
-	return kansa_pg__exec(s->pg->conn, "SELECT pg_advisory_xact_lock($1)", &p,
-	    "cannot take the ledger's write lock");
-}
-
-/* REQ: STORE-PG-REKEY a process whose keys are of the salt before a rekey
- * writes nothing: its rows would not open under the new key */
-static int same_salt(kansa_store *s)
-{
-	PGresult *r = NULL;
-	int error;
-
-	if ((error = kansa_pg__run(&r, s->pg->conn, "SELECT salt FROM store_info WHERE id = 1", NULL,
-	    "cannot append")) < 0)
+	snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(%d);"
+	    " SELECT encode(salt, 'hex') FROM store_info WHERE id = 1", KANSA_PG_LOCK);
+	r = PQexec(conn, sql);
+	ts = PQtransactionStatus(conn);
+	s->pg->in_txn = ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR;
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+		error = pg_error(conn, r, "cannot append");
+		PQclear(r);
 		return error;
-	if (PQntuples(r) != 1 || PQgetlength(r, 0, 0) != KANSA_PG_SALT_LEN ||
-	    !kansa_ct_equal(PQgetvalue(r, 0, 0), s->pg->salt, KANSA_PG_SALT_LEN))
+	}
+	/* REQ: STORE-PG-REKEY a process whose keys are of the salt before a rekey
+	 * writes nothing: its rows would not open under the new key */
+	if (PQntuples(r) != 1 || PQgetlength(r, 0, 0) != 2 * KANSA_PG_SALT_LEN ||
+	    kansa_hex_decode(salt, sizeof(salt), PQgetvalue(r, 0, 0)) < 0 ||
+	    !kansa_ct_equal(salt, s->pg->salt, sizeof(salt)))
 		error = kansa_error_set(KANSA_EKEY, KANSA_ERRCLASS_LEDGER, "the ledger's database key "
 		    "was changed (kansa ledger rekey) since this process opened it: nothing is "
 		    "stored; open the ledger again with the new key");
@@ -498,7 +501,7 @@ int kansa_pg__begin(kansa_store *s)
 		reconnect(s);
 		error = begin_locked(s);
 	}
-	return error < 0 ? error : same_salt(s);
+	return error;
 }
 
 static int pg_commit(kansa_store *s)
