@@ -27,7 +27,7 @@ EXTRA_DIST += tests/unit/ledger-pg.sh
 
 # Verified-document cache. test_threads: the ledger shared by threads (the
 # cache, group commit, the lock order).
-libkansa_internal_la_SOURCES += ledger/cache.h ledger/cache.c
+libkansa_internal_la_SOURCES += ledger/cache.h ledger/cache.c ledger/json.h ledger/json.c
 check_PROGRAMS += tests/unit/test_threads
 tests_unit_test_threads_SOURCES = tests/unit/ledger/test_cache.c tests/unit/ledger/test_group.c \
 	tests/unit/ledger/test_locks.c tests/unit/ledger/threads_fixture.h

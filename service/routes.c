@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "keys/keys.h"
+#include "ledger/json.h"
 #include "service/service.h"
 
 static const char json_content_type[] = "application/json";
@@ -46,26 +47,6 @@ void kansa_route__error(kansa_response *out, int status, const char *code, const
 void kansa_route__json(kansa_response *out, int status, json_t *j)
 {
 	json_response(out, status, j);
-}
-
-void kansa_route__json_time(json_t *obj, const char *key, int64_t t)
-{
-	char text[32], k[64];
-
-	if (obj == NULL)
-		return;
-	kansa_time_format(text, t);
-	json_object_set_new(obj, key, json_string(text));
-	snprintf(k, sizeof(k), "%s_unix", key);
-	json_object_set_new(obj, k, json_integer((json_int_t)t));
-}
-
-static json_t *hex(const uint8_t *p, size_t n)
-{
-	char h[2 * KANSA_HASH_LEN + 1];
-
-	kansa_hex_encode(h, p, n);
-	return json_string(h);
 }
 
 /* What the check's body gives: the warrant bytes and the request's JSON.
@@ -162,11 +143,11 @@ static void route_check(kansa_response *out, int route, kansa_ledger *lg, kansa_
 	/* the fields of `kansa check --json` (cli/receipt.c), and the unit */
 	j = json_pack("{s:b, s:s, s:s, s:s, s:I, s:o, s:s, s:s}", "ok", r.verdict == KANSA_ALLOW,
 	    "decision", r.verdict == KANSA_ALLOW ? "allow" : "deny", "reason", kansa_reason_name(r.reason),
-	    "detail", r.detail, "seq", (json_int_t)r.seq, "leaf_hash", hex(r.leaf_hash, KANSA_HASH_LEN),
+	    "detail", r.detail, "seq", (json_int_t)r.seq, "leaf_hash", kansa_json_out__hex(r.leaf_hash, KANSA_HASH_LEN),
 	    "schema", "kansa.check/1", "unit", unit);
-	kansa_route__json_time(j, "time", r.time);
+	kansa_json_out__set_time(j, "time", r.time);
 	if (r.ratify_by)
-		kansa_route__json_time(j, "ratify_by", r.ratify_by);
+		kansa_json_out__set_time(j, "ratify_by", r.ratify_by);
 	/* the signed receipt (design §9), for the data holder */
 	if (j != NULL && r.cose_len > 0) {
 		char b64[KANSA_RECEIPT_MAX_BASE64];
@@ -198,11 +179,11 @@ static void route_info(kansa_response *out, kansa_ledger *lg)
 		return;
 	}
 	j = json_pack("{s:b, s:I, s:o, s:o, s:I, s:s, s:s, s:s, s:s}", "ok", 1,
-	    "size", (json_int_t)info.size, "head", hex(info.head, KANSA_HASH_LEN),
-	    "root", hex(info.root, KANSA_HASH_LEN), "policy_version", (json_int_t)info.policy_version,
+	    "size", (json_int_t)info.size, "head", kansa_json_out__hex(info.head, KANSA_HASH_LEN),
+	    "root", kansa_json_out__hex(info.root, KANSA_HASH_LEN), "policy_version", (json_int_t)info.policy_version,
 	    "commission", info.commission, "origin", info.origin, "log_key", info.log_key,
 	    "schema", "kansa.info/1");
-	kansa_route__json_time(j, "last_time", info.last_time);
+	kansa_json_out__set_time(j, "last_time", info.last_time);
 	json_response(out, 200, j);
 }
 

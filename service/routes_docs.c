@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "keys/keys.h"
+#include "ledger/json.h"
 #include "service/service.h"
 
 static const struct {
@@ -67,14 +68,6 @@ static int document_of(uint8_t **out, size_t *out_len, int route, const uint8_t 
 		*out = NULL;
 	}
 	return error;
-}
-
-static json_t *hex(const uint8_t *p, size_t n)
-{
-	char h[2 * KANSA_HASH_LEN + 1];
-
-	kansa_hex_encode(h, p, n);
-	return json_string(h);
 }
 
 /* The HTTP status of a refused document: what the caller should do differs. */
@@ -133,9 +126,9 @@ void kansa_route__document(kansa_response *out, int route, kansa_ledger *lg, con
 	j = json_pack("{s:b, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:b}", "ok", error == 0,
 	    "schema", "kansa.document/1", "kind", kinds[k].kind,
 	    "decision", r.verdict == KANSA_ALLOW ? "allow" : "deny", "reason", kansa_reason_name(r.reason),
-	    "detail", r.detail, "seq", (json_int_t)r.seq, "leaf_hash", hex(r.leaf_hash, KANSA_HASH_LEN),
+	    "detail", r.detail, "seq", (json_int_t)r.seq, "leaf_hash", kansa_json_out__hex(r.leaf_hash, KANSA_HASH_LEN),
 	    "recorded", 1);
-	kansa_route__json_time(j, "time", r.time);
+	kansa_json_out__set_time(j, "time", r.time);
 	if (j != NULL && r.cose_len > 0) {
 		char b64[KANSA_RECEIPT_MAX_BASE64];
 

@@ -12,15 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger/json.h"
 #include "service/service.h"
-
-static json_t *hex(const uint8_t *p, size_t n)
-{
-	char h[2 * KANSA_HASH_LEN + 1];
-
-	kansa_hex_encode(h, p, n);
-	return json_string(h);
-}
 
 void kansa_route__proof(kansa_response *out, int route, kansa_ledger *lg, uint64_t a, uint64_t size)
 {
@@ -44,13 +37,13 @@ void kansa_route__proof(kansa_response *out, int route, kansa_ledger *lg, uint64
 		return;
 	}
 	j = json_pack("{s:b, s:s%, s:I, s:o, s:s}", "ok", 1, "proof", text, len, "size", (json_int_t)p.size,
-	    "root", hex(root, KANSA_HASH_LEN), "schema", "kansa.ledger.proof/1");
+	    "root", kansa_json_out__hex(root, KANSA_HASH_LEN), "schema", "kansa.ledger.proof/1");
 	if (j != NULL && inclusion) {
 		json_object_set_new(j, "seq", json_integer((json_int_t)p.index));
-		json_object_set_new(j, "leaf_hash", hex(first, KANSA_HASH_LEN));
+		json_object_set_new(j, "leaf_hash", kansa_json_out__hex(first, KANSA_HASH_LEN));
 	} else if (j != NULL) {
 		json_object_set_new(j, "old_size", json_integer((json_int_t)p.old_size));
-		json_object_set_new(j, "old_root", hex(first, KANSA_HASH_LEN));
+		json_object_set_new(j, "old_root", kansa_json_out__hex(first, KANSA_HASH_LEN));
 	}
 	free(text);
 	kansa_route__json(out, 200, j);

@@ -196,9 +196,6 @@ void kansa_route__document(kansa_response *out, int route, kansa_ledger *lg, con
 /* The CBOR answer of a check (routes_docs.c): @p r and @p error as the check returned. */
 void kansa_route__check_cbor(kansa_response *out, const kansa_receipt *r, const char *unit, int error);
 
-/* Set @p key of @p obj to the time @p t as JSON gives times (design §3):
- * RFC 3339 text, and KEY_unix the same in Unix seconds, as the CLI's JSON. */
-void kansa_route__json_time(struct json_t *obj, const char *key, int64_t t);
 
 /* A small JSON error body {"ok": false, "error": {"code", "message"}}. */
 void kansa_route__error(kansa_response *out, int status, const char *code, const char *message);

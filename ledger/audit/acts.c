@@ -14,26 +14,11 @@
 
 #include "keys/keys.h"
 #include "ledger/audit/audit.h"
+#include "ledger/json.h"
 #include "ledger/ledger_impl.h"
 
 /* A reason seen this often from one officer is a pattern ("repeated"). */
 #define ACTS_REPEATED 2
-
-static json_t *time_json(int64_t t)
-{
-	char b[32];
-
-	kansa_time__format(b, t);
-	return json_string(b);
-}
-
-static json_t *hex_json(const uint8_t *p, size_t n)
-{
-	char h[2 * KANSA_HASH_LEN + 1];
-
-	kansa_hex_encode(h, p, n);
-	return json_string(h);
-}
 
 typedef struct {
 	int (*entry)(void *ctx, const kansa_audit_entry *e);
@@ -157,8 +142,8 @@ static json_t *officer_json(const officer_row *r)
 	json_object_set_new(o, "emergency", json_integer((json_int_t)r->emergency));
 	json_object_set_new(o, "denied_by", by);
 	json_object_set_new(o, "patterns", patterns_json(r));
-	json_object_set_new(o, "first", time_json(r->first));
-	json_object_set_new(o, "last", time_json(r->last));
+	json_object_set_new(o, "first", kansa_json_out__time(r->first));
+	json_object_set_new(o, "last", kansa_json_out__time(r->last));
 	return o;
 }
 
@@ -253,9 +238,9 @@ static json_t *act_json(const kansa_audit_entry *e)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "seq", json_integer((json_int_t)e->seq));
-	json_object_set_new(o, "leaf_hash", hex_json(e->leaf_hash, KANSA_HASH_LEN));
-	json_object_set_new(o, "time", time_json(e->time));
-	json_object_set_new(o, "ratify_by", time_json(e->ratify_by));
+	json_object_set_new(o, "leaf_hash", kansa_json_out__hex(e->leaf_hash, KANSA_HASH_LEN));
+	json_object_set_new(o, "time", kansa_json_out__time(e->time));
+	json_object_set_new(o, "ratify_by", kansa_json_out__time(e->ratify_by));
 	json_object_set_new(o, "ratify_by_unix", json_integer((json_int_t)e->ratify_by));
 	if (!e->has_request)
 		return o;
@@ -280,8 +265,8 @@ static json_t *act_json(const kansa_audit_entry *e)
 		json_object_set_new(o, "fields", t);
 	}
 	if (e->has_window)
-		json_object_set_new(o, "window", json_pack("[o,o]", time_json(e->window[0]),
-		    time_json(e->window[1])));
+		json_object_set_new(o, "window", json_pack("[o,o]", kansa_json_out__time(e->window[0]),
+		    kansa_json_out__time(e->window[1])));
 	return o;
 }
 
@@ -334,7 +319,7 @@ static json_t *acts_list(const acts_ctx *c, int64_t now, json_t *counts)
 		json_object_set_new(o, "state", json_string(st));
 		if (a->ratified) {
 			json_object_set_new(o, "ratification_seq", json_integer((json_int_t)a->ratification_seq));
-			json_object_set_new(o, "ratified_at", time_json(a->ratified_at));
+			json_object_set_new(o, "ratified_at", kansa_json_out__time(a->ratified_at));
 			if (a->ratified_at > a->ratify_by)
 				json_object_set_new(o, "late_by", json_integer((json_int_t)(a->ratified_at - a->ratify_by)));
 		} else if (now <= a->ratify_by) {
@@ -371,7 +356,7 @@ int kansa_audit_emergencies(char **json, kansa_ledger *lg, int64_t now, const ka
 		json_object_set_new(counts, states[i], json_integer(0));
 	json_object_set_new(root, "emergencies", acts_list(&c, now, counts));
 	json_object_set_new(root, "counts", counts);
-	json_object_set_new(root, "generated", time_json(now));
+	json_object_set_new(root, "generated", kansa_json_out__time(now));
 	json_object_set_new(root, "schema", json_string("kansa.audit.emergencies/1"));
 	error = finish(json, root);
 out:

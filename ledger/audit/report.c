@@ -11,6 +11,7 @@
 
 #include "keys/keys.h"
 #include "ledger/audit/audit.h"
+#include "ledger/json.h"
 #include "ledger/ledger_impl.h"
 
 /* Denied attempts listed in "attention" (the count goes on past this). */
@@ -75,22 +76,6 @@ static int attention_rank(int reason)
 	if (reason == KANSA_REASON_MALFORMED_REQUEST)
 		return (int)N_ATTENTION + 2;
 	return (int)N_ATTENTION; /* a reason this table does not name yet */
-}
-
-static json_t *hex_json(const uint8_t *p, size_t len)
-{
-	char h[2 * KANSA_HASH_LEN + 1];
-
-	kansa_hex_encode(h, p, len);
-	return json_string(h);
-}
-
-static json_t *time_json(int64_t t)
-{
-	char s[32];
-
-	kansa_time__format(s, t);
-	return json_string(s);
 }
 
 static json_t *reasons_json(const uint64_t *by)
@@ -159,7 +144,7 @@ static void note_attention(report_ctx *c, const kansa_audit_view *v, const kansa
 		return;
 	o = json_object();
 	json_object_set_new(o, "seq", json_integer((json_int_t)e->seq));
-	json_object_set_new(o, "time", time_json(e->time));
+	json_object_set_new(o, "time", kansa_json_out__time(e->time));
 	json_object_set_new(o, "reason", json_string(kansa_reason_name(e->reason)));
 	json_object_set_new(o, "detail", json_string(e->detail ? e->detail : ""));
 	if (v->request) {
@@ -168,7 +153,7 @@ static void note_attention(report_ctx *c, const kansa_audit_view *v, const kansa
 		json_object_set_new(o, "action", json_string(kansa_action__name(v->request->action)));
 	}
 	if (v->warrant)
-		json_object_set_new(o, "warrant", hex_json(v->warrant->cti, 16));
+		json_object_set_new(o, "warrant", kansa_json_out__hex(v->warrant->cti, 16));
 	c->att[c->n_att++] = (attention){ e->seq, e->time, e->reason, rank, o };
 }
 
@@ -280,16 +265,16 @@ static json_t *warrant_json(const kansa_audit_warrant *w, const kansa_policy_doc
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "cti", hex_json(w->cti, 16));
+	json_object_set_new(o, "cti", kansa_json_out__hex(w->cti, 16));
 	if (w->doc && w->doc->doc) {
 		const kansa_warrant_doc *d = &w->doc->doc->u.warrant;
-		json_object_set_new(o, "hash", hex_json(w->doc->hash, KANSA_HASH_LEN));
+		json_object_set_new(o, "hash", kansa_json_out__hex(w->doc->hash, KANSA_HASH_LEN));
 		json_object_set_new(o, "case", json_string(d->case_id ? d->case_id : ""));
 		json_object_set_new(o, "subject", json_string(d->subject ? d->subject : ""));
 		json_object_set_new(o, "action", json_string(kansa_action__name(d->action)));
 		json_object_set_new(o, "signers", signers_json(w->doc->doc, policy));
-		json_object_set_new(o, "not_before", time_json(d->not_before));
-		json_object_set_new(o, "expires", time_json(d->expires));
+		json_object_set_new(o, "not_before", kansa_json_out__time(d->not_before));
+		json_object_set_new(o, "expires", kansa_json_out__time(d->expires));
 		json_object_set_new(o, "max_uses", json_integer((json_int_t)d->max_uses));
 	}
 	json_object_set_new(o, "uses", json_integer((json_int_t)w->uses));
@@ -297,8 +282,8 @@ static json_t *warrant_json(const kansa_audit_warrant *w, const kansa_policy_doc
 	json_object_set_new(o, "denied", json_integer((json_int_t)w->denied));
 	json_object_set_new(o, "denied_by", reasons_json(w->denied_by));
 	if (w->allowed + w->denied) {
-		json_object_set_new(o, "first_use", time_json(w->first_time));
-		json_object_set_new(o, "last_use", time_json(w->last_time));
+		json_object_set_new(o, "first_use", kansa_json_out__time(w->first_time));
+		json_object_set_new(o, "last_use", kansa_json_out__time(w->last_time));
 	}
 	json_object_set_new(o, "revoked", json_boolean(w->revoked));
 	if (w->revoked)
@@ -353,8 +338,8 @@ static int parties_json(json_t *root, const char *key, const kansa_audit_map *m)
 		json_object_set_new(o, "allowed", json_integer((json_int_t)q->allowed));
 		json_object_set_new(o, "denied", json_integer((json_int_t)q->denied));
 		json_object_set_new(o, "denied_by", reasons_json(q->denied_by));
-		json_object_set_new(o, "first", time_json(q->first_time));
-		json_object_set_new(o, "last", time_json(q->last_time));
+		json_object_set_new(o, "first", kansa_json_out__time(q->first_time));
+		json_object_set_new(o, "last", kansa_json_out__time(q->last_time));
 		json_array_append_new(a, o);
 	}
 	free(l.items);
@@ -435,9 +420,9 @@ static int emergencies_json(json_t *root, const kansa_replay *r, int64_t now)
 		const kansa_audit_emergency *em = l.items[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "seq", json_integer((json_int_t)em->seq));
-		json_object_set_new(o, "leaf_hash", hex_json(em->leaf, KANSA_HASH_LEN));
-		json_object_set_new(o, "time", time_json(em->time));
-		json_object_set_new(o, "ratify_by", time_json(em->ratify_by));
+		json_object_set_new(o, "leaf_hash", kansa_json_out__hex(em->leaf, KANSA_HASH_LEN));
+		json_object_set_new(o, "time", kansa_json_out__time(em->time));
+		json_object_set_new(o, "ratify_by", kansa_json_out__time(em->ratify_by));
 		json_object_set_new(o, "status", json_string(emergency_status(em, now)));
 		if (em->ratified)
 			json_object_set_new(o, "ratification_seq", json_integer((json_int_t)em->ratification_seq));
@@ -460,7 +445,7 @@ static json_t *summary_json(const kansa_audit_summary *s, const report_ctx *c)
 	json_object_set_new(o, "allowed", json_integer((json_int_t)c->allowed));
 	json_object_set_new(o, "denied", json_integer((json_int_t)c->denied));
 	json_object_set_new(o, "denied_by", reasons_json(c->denied_by));
-	json_object_set_new(o, "root", hex_json(s->root, KANSA_HASH_LEN));
+	json_object_set_new(o, "root", kansa_json_out__hex(s->root, KANSA_HASH_LEN));
 	json_object_set_new(o, "finding_count", json_integer((json_int_t)s->findings));
 	if (s->has_first_bad)
 		json_object_set_new(o, "first_bad_seq", json_integer((json_int_t)s->first_bad_seq));
@@ -475,7 +460,7 @@ static int build(json_t *root, report_ctx *c, const kansa_replay *r, const kansa
 
 	json_object_set_new(root, "schema", json_string("kansa.audit.report/1"));
 	json_object_set_new(root, "origin", json_string(kansa_ledger__origin(lg)));
-	json_object_set_new(root, "generated", time_json(now));
+	json_object_set_new(root, "generated", kansa_json_out__time(now));
 	json_object_set_new(root, "summary", summary_json(s, c));
 	json_object_set_new(root, "findings", json_incref(c->findings));
 	qsort(c->att, c->n_att, sizeof(*c->att), cmp_attention);

@@ -20,6 +20,7 @@
 
 #include "keys/keys.h"
 #include "ledger/audit/audit.h"
+#include "ledger/json.h"
 #include "ledger/ledger_impl.h"
 
 /* One thing whose data falls due: a warrant (by cti) or an emergency act. */
@@ -135,24 +136,6 @@ static int visit(void *ctx, kansa_audit_entries *it, const kansa_audit_entry *e)
 
 /* ---- the JSON ------------------------------------------------------------ */
 
-static void put_time(json_t *o, const char *key, int64_t t)
-{
-	char b[32], k[64];
-
-	kansa_time__format(b, t);
-	json_object_set_new(o, key, json_string(b));
-	snprintf(k, sizeof(k), "%s_unix", key);
-	json_object_set_new(o, k, json_integer((json_int_t)t));
-}
-
-static json_t *hex_json(const uint8_t *p, size_t n)
-{
-	char h[2 * KANSA_HASH_LEN + 1];
-
-	kansa_hex_encode(h, p, n);
-	return json_string(h);
-}
-
 static json_t *duration_json(int64_t s)
 {
 	char b[32];
@@ -170,15 +153,15 @@ static json_t *item_json(const ret_item *r, int64_t retention, int64_t at)
 	json_object_set_new(o, "action", json_string(kansa_action__name(r->action)));
 	if (r->emergency) {
 		json_object_set_new(o, "seq", json_integer((json_int_t)r->seq));
-		json_object_set_new(o, "leaf_hash", hex_json(r->leaf, sizeof(r->leaf)));
+		json_object_set_new(o, "leaf_hash", kansa_json_out__hex(r->leaf, sizeof(r->leaf)));
 		json_object_set_new(o, "warrant", json_null());
 	} else {
-		json_object_set_new(o, "warrant", hex_json(r->cti, sizeof(r->cti)));
+		json_object_set_new(o, "warrant", kansa_json_out__hex(r->cti, sizeof(r->cti)));
 		json_object_set_new(o, "case", json_string(r->case_id));
 		json_object_set_new(o, "first_seq", json_integer((json_int_t)r->seq));
 		json_object_set_new(o, "uses", json_integer((json_int_t)r->uses));
 	}
-	put_time(o, "window_end", r->window_end);
+	kansa_json_out__set_time(o, "window_end", r->window_end);
 	if (retention <= 0) {
 		json_object_set_new(o, "retention", json_null());
 		return o;
@@ -186,7 +169,7 @@ static json_t *item_json(const ret_item *r, int64_t retention, int64_t at)
 	json_object_set_new(o, "retention", duration_json(retention));
 	json_object_set_new(o, "retention_seconds", json_integer((json_int_t)retention));
 	due = r->due;
-	put_time(o, "due_at", due);
+	kansa_json_out__set_time(o, "due_at", due);
 	if (due <= at)
 		json_object_set_new(o, "due_since", json_integer((json_int_t)(at - due)));
 	else
@@ -235,7 +218,7 @@ static json_t *retention_json(ret_ctx *c, bool all)
 		if (c->retention[a] > 0)
 			json_object_set_new(pol, kansa_action__name(a), duration_json(c->retention[a]));
 	json_object_set_new(root, "schema", json_string("kansa.audit.retention/1"));
-	put_time(root, "at", c->at);
+	kansa_json_out__set_time(root, "at", c->at);
 	json_object_set_new(root, "policy_version", json_integer((json_int_t)c->policy_version));
 	json_object_set_new(root, "retention", pol);
 	json_object_set_new(root, "counts", json_pack("{s:I, s:I, s:I}", "due", (json_int_t)json_array_size(due),
