@@ -169,6 +169,12 @@ kansa receipt verify q-rel.receipt --log-key "$log_key" --request q-rel.cbor --c
 	&& ok "its receipt verifies for the CBOR written" || not_ok "the --request-out receipt does not verify"
 [ "$($mini show q-rel.cbor | python3 -c 'import json,sys; w = json.load(sys.stdin)["window"]; print(w[1] - w[0])')" = 518400 ] \
 	&& ok "with the window fixed to absolute times" || not_ok "window of q-rel.cbor: $($mini show q-rel.cbor)"
+printf '{"requester": "npa-cyber-3", "officer": ' > q-broken.json
+kansa check --server "$URL" --cert npa.pem --key npa.key --ca server-ca.pem --warrant w.cose \
+	--request q-broken.json --request-out q-broken.cbor --json > qb.json 2> qb.err; rc=$?
+[ $rc = 1 ] && [ "$(json_get qb.json "j['reason'], j['recorded']")" = "malformed-request True" ] && [ ! -e q-broken.cbor ] \
+	&& ok "--request-out with a request that does not convert: sent as it is, recorded malformed-request, no file" \
+	|| not_ok "broken --request-out: rc $rc $(cat qb.json qb.err)"
 cbor_check cn.json q.cbor; rc=$?
 [ $rc = 1 ] && [ "$(json_get cn.json "j['decision'], j['recorded']")" = "deny True" ] \
 	&& ok "check --server --cbor without a warrant: denied, recorded" || not_ok "no warrant: rc $rc $(cat cn.json)"
