@@ -130,7 +130,7 @@ static int decide_in_txn(kansa_decision *d, check_ctx *c, kansa_store *s, int64_
 	uint8_t ph[KANSA_HASH_LEN];
 	int error;
 
-	if ((error = kansa_ledger__current_policy(&policy, lg, s)) < 0)
+	if ((error = kansa_ledger__batch_policy(&policy, lg, s)) < 0)
 		return error;
 	*policy_version = kansa_policy_version(policy);
 	c->receipt_ttl = kansa_policy__doc(policy)->receipt_ttl;

@@ -46,6 +46,8 @@ struct kansa_ledger {
 	size_t n_retired;        /* entries in retired */
 	kansa_cache *cache;      /* verified warrants by (warrant hash, policy hash) */
 	bool readonly;           /* opened with KANSA_LEDGER_READONLY */
+	uint64_t pv_batch;       /* the write batch that read pv_value (0: none); the batch */
+	uint64_t pv_value;       /* leader's only, under the store's db_mu */
 };
 
 /* Keep @p p until close: a check may still use it outside the lock. Caller holds lg->lock. */
@@ -169,6 +171,27 @@ static int load_policy(kansa_policy **out, kansa_store *s)
 }
 
 /*
+ * The version in force as @p s sees it. A build callback reads it once per
+ * write batch: nothing but this batch's own policy entry (which forgets
+ * it, build_policy) changes it while the batch holds the writers' lock.
+ */
+static int version_in_force(uint64_t *v, kansa_ledger *lg, kansa_store *s, bool in_batch)
+{
+	uint64_t batch = in_batch ? kansa_store__batch_no(s) : 0;
+	int error;
+
+	if (batch != 0 && lg->pv_batch == batch) {
+		*v = lg->pv_value;
+		return 0;
+	}
+	if ((error = meta_get_u64(v, s, "policy.version")) == 0 && batch != 0) {
+		lg->pv_batch = batch;
+		lg->pv_value = *v;
+	}
+	return error;
+}
+
+/*
  * The policy in force as @p s (a transaction, or the store) sees it, into
  * *out: borrowed, valid until close (replaced policies are retired, never
  * freed). Reloads when another process or thread activated a newer version.
@@ -176,14 +199,14 @@ static int load_policy(kansa_policy **out, kansa_store *s)
  * around the swap: the batch leader holds the store lock and then takes
  * lg->lock, so holding lg->lock into a store call would deadlock.
  */
-int kansa_ledger__current_policy(const kansa_policy **out, kansa_ledger *lg, kansa_store *s)
+static int policy_in_force(const kansa_policy **out, kansa_ledger *lg, kansa_store *s, bool in_batch)
 {
 	uint64_t v = 0;
 	kansa_policy *p = NULL;
 	int error = 0;
 
 	*out = NULL;
-	if ((error = meta_get_u64(&v, s, "policy.version")) < 0)
+	if ((error = version_in_force(&v, lg, s, in_batch)) < 0)
 		return error;
 	pthread_mutex_lock(&lg->lock);
 	if (lg->policy && kansa_policy_version(lg->policy) == v)
@@ -208,6 +231,16 @@ int kansa_ledger__current_policy(const kansa_policy **out, kansa_ledger *lg, kan
 	if (error < 0)
 		kansa_policy_free(p);
 	return error;
+}
+
+int kansa_ledger__current_policy(const kansa_policy **out, kansa_ledger *lg, kansa_store *s)
+{
+	return policy_in_force(out, lg, s, false);
+}
+
+int kansa_ledger__batch_policy(const kansa_policy **out, kansa_ledger *lg, kansa_store *s)
+{
+	return policy_in_force(out, lg, s, true);
 }
 
 int64_t kansa_ledger__entry_time(const kansa_store_pos *pos)
@@ -286,6 +319,8 @@ static int build_policy(void *vctx, kansa_store *s, const kansa_store_pos *pos, 
 	if ((error = kansa_store__meta_put(s, key, e.document, KANSA_HASH_LEN)) < 0 ||
 	    (error = kansa_ledger__meta_put_text(s, "policy.version", val)) < 0)
 		return error;
+	if (c->lg != NULL)
+		c->lg->pv_batch = 0; /* the batch's next entries read the new version */
 	out->docs[0] = (kansa_store_doc){ c->doc, c->len, KANSA_DOC_POLICY, NULL };
 	out->n_docs = 1;
 	if (c->receipt) {

@@ -81,6 +81,9 @@ kansa_store *kansa_ledger__store(kansa_ledger *lg);
  * when it is newer than the one held; an older one stays valid until close.
  * Never call it holding the ledger's lock (docs/ledger.md "Locks"). */
 int kansa_ledger__current_policy(const kansa_policy **out, kansa_ledger *lg, kansa_store *s);
+/* The same from a build callback of a write batch: the version in force is
+ * read once per batch (the store's batch number). */
+int kansa_ledger__batch_policy(const kansa_policy **out, kansa_ledger *lg, kansa_store *s);
 /* The policy held now (outside any transaction: what a check verifies its
  * warrant against before its append; valid until close). */
 const kansa_policy *kansa_ledger__policy_in_force(kansa_ledger *lg);

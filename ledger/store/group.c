@@ -123,6 +123,7 @@ static int run_batch(kansa_store *s, store_waiter **batch, size_t n, size_t *bad
 	/* REQ: LEDGER-FORK-1 one writer at a time across processes, head read under the lock */
 	if ((error = s->eng->begin(s)) < 0)
 		goto out;
+	s->batch_no = ++s->batches_run;
 	if ((error = s->eng->read_head(&pos, s)) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -147,11 +148,16 @@ out:
 		s->eng->rollback(s);
 		kansa_error_set(saved.code, saved.klass, "%s", saved.message);
 	}
+	s->batch_no = 0;
 	pthread_mutex_unlock(&s->db_mu);
 	return error;
 }
 
-/* Lead one batch. Called and returns with q_mu held. */
+uint64_t kansa_store__batch_no(kansa_store *s)
+{
+	return s->batch_no;
+}
+
 /* The histogram bucket of a batch of @p n entries: the least i with n <= 2^i. */
 static size_t batch_bucket(size_t n)
 {
@@ -162,6 +168,13 @@ static size_t batch_bucket(size_t n)
 	return i;
 }
 
+void kansa_store__set_batch_hook(kansa_store *s, void (*hook)(kansa_store *s, void *ctx), void *ctx)
+{
+	s->batch_hook = hook;
+	s->batch_hook_ctx = ctx;
+}
+
+/* Lead one batch. Called and returns with q_mu held. */
 static void lead(kansa_store *s)
 {
 	store_waiter *batch[KANSA_STORE_MAX_BATCH], *failed[KANSA_STORE_MAX_BATCH];
@@ -192,6 +205,8 @@ static void lead(kansa_store *s)
 	if (s->q_head == NULL)
 		s->q_tail = NULL;
 	pthread_mutex_unlock(&s->q_mu);
+	if (s->batch_hook != NULL) /* tests: callers queue behind this batch meanwhile */
+		s->batch_hook(s, s->batch_hook_ctx);
 
 	/* Each round either commits what is left, fails it all, or answers the
 	 * one caller whose entry failed and builds the others again: at most n

@@ -149,6 +149,18 @@ typedef int (*kansa_store_build_fn)(void *ctx, kansa_store *s, const kansa_store
  */
 int kansa_store__append(kansa_store *s, kansa_store_build_fn build, void *ctx, uint64_t *seq_out);
 
+/* The number of the write batch whose build callbacks run now (one
+ * transaction: a batch built again after one caller's failure is a new
+ * one), 0 outside a batch. For a build callback only: db_mu is held. What a
+ * callback read in this batch stays true within it until this batch itself
+ * writes it. */
+uint64_t kansa_store__batch_no(kansa_store *s);
+
+/* Tests: @p hook runs in every leader after it took its batch and before
+ * the batch's transaction, holding no lock, so that callers can queue
+ * behind it in a known order. Set before the store is shared. */
+void kansa_store__set_batch_hook(kansa_store *s, void (*hook)(kansa_store *s, void *ctx), void *ctx);
+
 /* Callers queued for the next batch, and whether a batch is running (tests). */
 size_t kansa_store__queued(kansa_store *s, bool *leading);
 

@@ -163,6 +163,10 @@ struct kansa_store {
 	sqlite3 *db;                  /* the main connection; guarded by db_mu */
 	sqlite3_stmt *st[ST_COUNT_];  /* prepared on db */
 	pthread_mutex_t db_mu;        /* recursive: callbacks re-enter the read API */
+	uint64_t batch_no;            /* the write batch running now, 0 outside one (db_mu) */
+	uint64_t batches_run;         /* write batches begun since open (db_mu) */
+	void (*batch_hook)(kansa_store *s, void *ctx); /* tests: run by a leader before its batch */
+	void *batch_hook_ctx;
 	kansa_secret *keyspec;        /* "x'..'" for further connections (iterators) */
 	char *path;                   /* the database file */
 	int flags;                    /* KANSA_STORE_* of open */

@@ -9,10 +9,12 @@
  */
 #include "tests/unit/hang_guard.h"
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "threads_fixture.h"
 #include "ledger/cache.h"
 #include "ledger/ledger_impl.h"
+#include "tests/unit/ledger/store/queue_wait.h"
 #include "policy/doc.h"
 
 /* A verification result of warrant @p w (COSE bytes) against policy @p pol. */
@@ -396,6 +398,93 @@ Test(kansa_check_cache, policy_change_never_answers_from_a_stale_verification, .
 	cr_expect_eq(st.cache_invalidations, 1, "the reload dropped the v1 entry");
 	free(v2);
 	kansa_ledger_close(other);
+	kansa_ledger_close(lg);
+	perf_fixture_free(&p);
+}
+
+/* One call of a batch: a check, or the activation of a policy. */
+typedef struct {
+	kansa_ledger *lg;
+	perf_fixture *p;
+	const uint8_t *policy; /* NULL: a check */
+	size_t policy_len;
+	kansa_receipt r;
+	int rc;
+} batch_call;
+
+static void *batch_call_run(void *arg)
+{
+	batch_call *c = arg;
+
+	c->rc = c->policy ? kansa_ledger_activate_policy(&c->r, c->lg, c->policy, c->policy_len) :
+	    kansa_check(&c->r, c->lg, c->p->f.warrant, c->p->f.warrant_len, c->p->f.request,
+	    c->p->f.request_len);
+	return NULL;
+}
+
+/* The first leader waits in its hook until the next three calls queued. */
+typedef struct {
+	atomic_int fired;
+	size_t n;
+} gate;
+
+static void gate_hook(kansa_store *s, void *ctx)
+{
+	gate *g = ctx;
+
+	if (atomic_exchange(&g->fired, 1) == 0 && !queue_wait(s, g->n, true))
+		cr_assert_fail("the calls never queued behind the first batch");
+}
+
+/* REQ: LEDGER-POLICY-BATCH the version in force is read once per write
+ * batch, and a policy entry of the batch is in force for the entries after
+ * it: check, policy v2 (member-b leaves), check in one commit; the first is
+ * allowed under v1, the last denied under v2 */
+Test(kansa_check_cache, a_policy_entry_is_in_force_within_its_batch, .timeout = KANSA_HANG_GUARD)
+{
+	perf_fixture p;
+	kansa_ledger *lg = NULL;
+	kansa_store *s;
+	uint8_t *v2 = NULL;
+	size_t v2_len = 0;
+	uint64_t batches[KANSA_BATCH_BUCKETS], sum;
+	gate g = { .n = 3 };
+	batch_call c[4];
+	pthread_t t[4];
+
+	perf_fixture_make(&p);
+	perf_policy(&v2, &v2_len, &p, 2, false);
+	cr_assert_eq(kansa_ledger_open(&lg, p.f.db, p.f.dbkey, 0), 0);
+	s = kansa_ledger__store(lg);
+	/* the first call leads and waits in the hook; the next three queue behind it, in order */
+	kansa_store__set_batch_hook(s, gate_hook, &g);
+	for (int i = 0; i < 4; i++) {
+		c[i] = (batch_call){ .lg = lg, .p = &p };
+		if (i == 2) {
+			c[i].policy = v2;
+			c[i].policy_len = v2_len;
+		}
+		cr_assert_eq(pthread_create(&t[i], NULL, batch_call_run, &c[i]), 0);
+		if (!queue_wait(s, (size_t)i, true))
+			cr_assert_fail("call %d never queued", i);
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(c[i].rc, 0, "call %d: %s", i, c[i].r.detail);
+	cr_assert_eq(kansa_ledger_get_batch_sizes(batches, KANSA_BATCH_BUCKETS, &sum, lg), 0);
+	cr_expect(batches[0] == 1 && batches[1] == 0 && batches[2] == 1 && sum == 4,
+	    "the first call alone, then the three in one commit (%llu, %llu, %llu)",
+	    (unsigned long long)batches[0], (unsigned long long)batches[1],
+	    (unsigned long long)batches[2]);
+	cr_expect_eq(c[0].r.verdict, KANSA_ALLOW);
+	cr_expect_eq(c[1].r.verdict, KANSA_ALLOW, "before v2 in the batch: v1 is in force");
+	cr_expect_eq(c[2].r.verdict, KANSA_ALLOW, "%s", c[2].r.detail);
+	cr_expect_eq(c[3].r.verdict, KANSA_DENY, "after v2 in the same batch: v2 is in force");
+	cr_expect_eq(c[3].r.reason, KANSA_REASON_BAD_SIGNATURE, "%s", c[3].r.detail);
+	cr_expect_eq(c[1].r.seq + 2, c[3].r.seq);
+	free(v2);
 	kansa_ledger_close(lg);
 	perf_fixture_free(&p);
 }
