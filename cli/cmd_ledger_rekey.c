@@ -17,7 +17,11 @@ static const cli_help help_rekey = {
 	    "the new key opens the ledger. No other process may have the ledger open.\n"
 	    "Both key files must be mode 0600: 64 hex digits are a raw 256-bit key,\n"
 	    "anything else is a passphrase. Keep the old key until the new one is\n"
-	    "safely stored: a ledger whose key is lost cannot be read by anyone.",
+	    "safely stored: a ledger whose key is lost cannot be read by anyone.\n"
+	    "\n"
+	    "On PostgreSQL every row kansa sealed is sealed again under the new key and a\n"
+	    "new salt, in one transaction; while another session is connected to the\n"
+	    "database it waits 5 s, then fails with nothing changed (exit 4).",
 	.example = "(umask 077; openssl rand -hex 32 > new.keyfile)\n"
 	    "kansa ledger rekey --db ledger.db --db-key-file ledger.keyfile --new-db-key-file new.keyfile",
 	.schema = "kansa.ledger.rekey/1",
