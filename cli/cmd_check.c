@@ -53,7 +53,7 @@ typedef struct {
 	bool force;
 	const uint8_t *cbor;    /* the request as decided on; NULL: it did not convert */
 	size_t cbor_len;
-	bool request_written;
+	bool receipt_written, request_written;
 	const char *failed;     /* which of the two could not be written */
 } check_outs;
 
@@ -82,14 +82,13 @@ static int write_outs(check_outs *o, const kansa_receipt *r)
 		return kansa_error_set_str(KANSA_EFORMAT, "the answer carries no receipt");
 	if (o->receipt && (error = kansa_file_write(o->receipt, r->cose, r->cose_len, 0644, mode)) < 0)
 		return error;
+	o->receipt_written = o->receipt != NULL;
 	o->failed = "request";
 	if (o->request && o->cbor &&
 	    (error = kansa_file_write(o->request, o->cbor, o->cbor_len, 0644, mode)) < 0)
 		return error;
+	o->request_written = o->request && o->cbor;
 	o->failed = NULL;
-	if (o->request == NULL || o->cbor == NULL)
-		return 0;
-	o->request_written = true;
 	return 0;
 }
 
@@ -102,7 +101,7 @@ static int print_result(const kansa_receipt *r, json_t *clock, bool json, const 
 		json_object_set_new(j, "ok", json_boolean(r->verdict == KANSA_ALLOW && write_error == 0));
 		if (clock)
 			json_object_set(j, "clock", clock);
-		if (o->receipt && write_error == 0)
+		if (o->receipt_written)
 			json_object_set_new(j, "receipt_out", json_string(o->receipt));
 		if (o->request_written)
 			json_object_set_new(j, "request_out", json_string(o->request));
@@ -112,7 +111,7 @@ static int print_result(const kansa_receipt *r, json_t *clock, bool json, const 
 		cli_json_print(j, help_check.schema);
 	} else {
 		cli_receipt_print(r, "decision");
-		if (o->receipt && write_error == 0)
+		if (o->receipt_written)
 			printf("receipt:   %s\n", o->receipt);
 		if (o->request_written)
 			printf("request:   %s\n", o->request);

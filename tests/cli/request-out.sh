@@ -63,6 +63,16 @@ cmp -s a.request a.before && not_ok "--force kept the old request" || ok "with t
 expect_exit 0 "which its own receipt verifies" -- \
 	kansa receipt verify a2.receipt --log-key log.vkey --request a.request --cbor
 
+# ---- the request cannot be written: recorded, the receipt written, exit 4 ------------
+size=$(ledger_size l.db)
+expect_exit 4 "a --request-out that cannot be written: exit 4" -- kansa check --db l.db --warrant w.cose \
+	--request ok.json --receipt-out w.receipt --request-out no/such/dir/x.request --json
+[ "$(json_get out.txt 'j["recorded"], j["ok"], j.get("receipt_out"), "request_out" in j')" = \
+	"True False w.receipt False" ] && [ -s w.receipt ] && ok "recorded, the receipt written, the request not" \
+	|| not_ok "unwritable request: $(cat out.txt)"
+expect_grep "but the request was not written" err.txt "stderr says which file was not written"
+[ "$(ledger_size l.db)" = "$((size + 1))" ] && ok "the entry is recorded" || not_ok "entries: $(ledger_size l.db)"
+
 # ---- a request that does not convert -----------------------------------------------
 printf '{"requester": "npa-cyber-3", "officer": ' > broken.json
 size=$(ledger_size l.db)
