@@ -27,6 +27,18 @@ static const cli_help help_rekey = {
 	.schema = "kansa.ledger.rekey/1",
 };
 
+/* The rekey, with a progress bar on a terminal (PostgreSQL reports its entries). */
+static int rekey(kansa_ledger *lg, const kansa_secret *new_key)
+{
+	cli_progress bar;
+	int error;
+
+	cli_progress_init(&bar, "rekey");
+	error = kansa_ledger_rekey_progress(lg, new_key, cli_progress_update, &bar);
+	cli_progress_done(&bar);
+	return error;
+}
+
 int cmd_ledger_rekey(int argc, char **argv)
 {
 	const char *schema = help_rekey.schema, *db = NULL, *old_file = NULL, *new_file = NULL;
@@ -48,7 +60,7 @@ int cmd_ledger_rekey(int argc, char **argv)
 	/* REQ: SECRETS-FILES the new key file must be private too */
 	if ((error = kansa_secret_read_file(&new_key, new_file)) < 0 ||
 	    (error = cli_open_ledger(&lg, db, old_file, 0)) < 0 ||
-	    (error = kansa_ledger_rekey(lg, new_key)) < 0)
+	    (error = rekey(lg, new_key)) < 0)
 		goto out;
 	kansa_ledger_close(lg);
 	lg = NULL;

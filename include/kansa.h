@@ -879,16 +879,27 @@ KANSA_EXTERN(int) kansa_ledger_get_batch_sizes(uint64_t *counts, size_t n, uint6
 /* ---------------------------------------------------------------------- */
 
 /**
- * Change the ledger's database key (SQLCipher rekey): every page is
- * re-encrypted under @p new_key (the contents of a key file: 64 hex digits
- * are a raw key, anything else a passphrase). The content is untouched.
- * Afterwards only the new key opens the ledger. @p lg must be open
- * read-write, and no other process may have the file open.
+ * Change the ledger's database key: every SQLCipher page, or on PostgreSQL
+ * every row kansa sealed (under a new salt), is encrypted again under
+ * @p new_key (the contents of a key file: 64 hex digits are a raw key,
+ * anything else a passphrase), in one transaction. The content is
+ * untouched. Afterwards only the new key opens the ledger. @p lg must be
+ * open read-write, and no other process may have the ledger open.
  * @return 0; KANSA_ELOCKED (the ledger is in use elsewhere: nothing
  * changed); KANSA_EINVAL (read-only, or a NULL argument); KANSA_EFORMAT
- * (an empty key); KANSA_EIO; KANSA_ERROR.
+ * (an empty key); KANSA_EVERIFY (PostgreSQL: a row that does not open under
+ * the current key: nothing changed); KANSA_EIO; KANSA_ERROR.
  */
 KANSA_EXTERN(int) kansa_ledger_rekey(kansa_ledger *lg, const kansa_secret *new_key);
+
+/**
+ * kansa_ledger_rekey() calling @p on_progress (may be NULL) now and then
+ * with the entries done and the ledger's size: on PostgreSQL after each
+ * page of entries sealed again; a SQLCipher rekey is one call and does not
+ * call it.
+ */
+KANSA_EXTERN(int) kansa_ledger_rekey_progress(kansa_ledger *lg, const kansa_secret *new_key,
+    void (*on_progress)(void *ctx, uint64_t done, uint64_t total), void *ctx);
 
 /**
  * Copy the ledger at @p from (a SQLCipher file or a postgresql:// URI) to

@@ -108,7 +108,8 @@ bool kansa_pg__check_opens(const kansa_secret *keys, const uint8_t *sealed, size
 /* pg.c: BEGIN, the writers' lock, and the check that the salt is unchanged. */
 int kansa_pg__begin(kansa_store *s);
 /* pg_rekey.c: every sealed value and MAC again under a new key and salt. */
-int kansa_pg__rekey(kansa_store *s, const kansa_secret *new_key);
+int kansa_pg__rekey(kansa_store *s, const kansa_secret *new_key, kansa_store_progress_fn progress,
+    void *ctx);
 
 /* pg_rows.c and pg_snap.c: the engine's functions (store_impl.h's table). */
 int kansa_pg__read_head(kansa_store_pos *out, kansa_store *s);

@@ -28,6 +28,8 @@ typedef struct {
 	PGconn *conn;
 	const kansa_secret *old; /* the keys the rows are sealed with now */
 	const kansa_secret *new; /* the keys they are sealed with after */
+	kansa_store_progress_fn progress; /* may be NULL */
+	void *progress_ctx;
 } rekey_ctx;
 
 /* Open column @p col of row @p row under the old keys into *plain (wiped
@@ -132,10 +134,28 @@ out:
 	return error;
 }
 
+/* The entries to seal again, for the progress: the head's seq + 1. */
+static int entry_count(int64_t *out, PGconn *conn)
+{
+	PGresult *r = NULL;
+	int error;
+
+	*out = 0;
+	if ((error = kansa_pg__run(&r, conn, "SELECT coalesce(max(seq) + 1, 0) FROM entries", NULL,
+	    "rekey")) == 0)
+		error = kansa_pg__i64(out, r, 0, 0);
+	PQclear(r);
+	return error;
+}
+
 static int rekey_entries(const rekey_ctx *rk)
 {
-	int64_t next = 0;
+	int64_t next = 0, total = 0;
+	uint64_t done = 0;
 	int error = 0, rows;
+
+	if (rk->progress && (error = entry_count(&total, rk->conn)) < 0)
+		return error;
 
 	do {
 		kansa_pg_params p = { 0 };
@@ -152,6 +172,9 @@ static int rekey_entries(const rekey_ctx *rk)
 		if (error == 0 && rows > 0 && kansa_pg__i64(&next, r, rows - 1, 0) == 0)
 			next++;
 		PQclear(r);
+		done += (uint64_t)rows;
+		if (error == 0 && rk->progress)
+			rk->progress(rk->progress_ctx, done, (uint64_t)total);
 	} while (error == 0 && rows == KANSA_PG_PAGE);
 	return error;
 }
@@ -304,7 +327,8 @@ static int rekey_rows(const rekey_ctx *rk)
 	return rekey_ctis(rk, "revocations");
 }
 
-int kansa_pg__rekey(kansa_store *s, const kansa_secret *new_key)
+int kansa_pg__rekey(kansa_store *s, const kansa_secret *new_key, kansa_store_progress_fn progress,
+    void *ctx)
 {
 	struct kansa_pg *pg = s->pg;
 	uint8_t salt[KANSA_PG_SALT_LEN], *check = NULL;
@@ -326,7 +350,8 @@ int kansa_pg__rekey(kansa_store *s, const kansa_secret *new_key)
 	    (error = kansa_pg__derive_keys(&keys, new_key, salt)) < 0 ||
 	    (error = kansa_pg__seal_check(&check, &check_len, keys)) < 0)
 		goto out;
-	rk = (rekey_ctx){ .conn = pg->conn, .old = pg->keys, .new = keys };
+	rk = (rekey_ctx){ .conn = pg->conn, .old = pg->keys, .new = keys, .progress = progress,
+		.progress_ctx = ctx };
 	if ((error = rekey_rows(&rk)) < 0)
 		goto out;
 	kansa_pg__p_blob(&p, salt, sizeof(salt));

@@ -22,6 +22,15 @@ static void sq_rollback(kansa_store *s)
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* SQLCipher rekeys in one call: nothing to tell on the way. */
+static int sq_rekey(kansa_store *s, const kansa_secret *new_key, kansa_store_progress_fn progress,
+    void *ctx)
+{
+	(void)progress;
+	(void)ctx;
+	return kansa_sqlite__rekey(s, new_key);
+}
+
 static bool sq_in_txn(kansa_store *s)
 {
 	return !sqlite3_get_autocommit(s->db);
@@ -30,7 +39,7 @@ static bool sq_in_txn(kansa_store *s)
 const kansa_store_engine kansa_sqlite__engine = {
 	.name = "sqlcipher",
 	.close = kansa_sqlite__close,
-	.rekey = kansa_sqlite__rekey,
+	.rekey = sq_rekey,
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,

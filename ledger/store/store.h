@@ -84,6 +84,15 @@ void kansa_store__close(kansa_store *s);
  */
 int kansa_store__rekey(kansa_store *s, const kansa_secret *new_key);
 
+/* Now and then: the entries done so far of @p total. */
+typedef void (*kansa_store_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+/* kansa_store__rekey() telling @p progress (may be NULL) how far it is: the
+ * PostgreSQL engine after each page of entries sealed again; SQLCipher's
+ * rekey is one call, and tells nothing. */
+int kansa_store__rekey_progress(kansa_store *s, const kansa_secret *new_key,
+    kansa_store_progress_fn progress, void *ctx);
+
 /* ---------------------------------------------------------------------- */
 /* Appending                                                               */
 /* ---------------------------------------------------------------------- */

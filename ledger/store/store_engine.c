@@ -77,9 +77,15 @@ void kansa_store__close(kansa_store *s)
 
 int kansa_store__rekey(kansa_store *s, const kansa_secret *new_key)
 {
+	return kansa_store__rekey_progress(s, new_key, NULL, NULL);
+}
+
+int kansa_store__rekey_progress(kansa_store *s, const kansa_secret *new_key,
+    kansa_store_progress_fn progress, void *ctx)
+{
 	if (s == NULL)
 		return kansa_error_set(KANSA_EINVAL, KANSA_ERRCLASS_LEDGER, "rekey: invalid arguments");
-	return s->eng->rekey(s, new_key);
+	return s->eng->rekey(s, new_key, progress, ctx);
 }
 
 int kansa_store__count(uint64_t *out, kansa_store *s)

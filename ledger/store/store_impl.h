@@ -54,7 +54,8 @@ struct kansa_pg_iter; /* its read snapshot */
 typedef struct kansa_store_engine {
 	const char *name; /* "sqlcipher", "postgresql" */
 	void (*close)(kansa_store *s);
-	int (*rekey)(kansa_store *s, const kansa_secret *new_key);
+	int (*rekey)(kansa_store *s, const kansa_secret *new_key, kansa_store_progress_fn progress,
+	    void *ctx);
 
 	int (*begin)(kansa_store *s);   /* a write transaction with the writer's lock */
 	int (*commit)(kansa_store *s);  /* durable when it returns 0 */

@@ -328,6 +328,24 @@ static void expect_readable(kansa_store *s, const uint8_t cti[16], const uint8_t
 	cr_expect_eq(check_chain(s), n);
 }
 
+/* What a rekey's progress calls said. */
+typedef struct {
+	int calls;
+	bool monotonic;
+	uint64_t done, total;
+} progress_seen;
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	progress_seen *p = ctx;
+
+	if (done < p->done || done > total)
+		p->monotonic = false;
+	p->calls++;
+	p->done = done;
+	p->total = total;
+}
+
 /* REQ: STORE-PG-REKEY every sealed value and MAC is made again under the new
  * key and a new salt, the clear columns and the chain unchanged; the old key
  * no longer opens, the new one (raw or passphrase) does */
@@ -336,6 +354,7 @@ Test(store_pg, rekey_seals_every_row_again)
 	uint8_t h[KANSA_HASH_LEN], cti[16], rcti[16];
 	tentry rv = { .tag = "rv", .is_revocation = true, .doc = "revocation document" };
 	char *before[N_SEALED], *clear;
+	progress_seen prog = { .monotonic = true };
 	kansa_secret *k;
 	kansa_store *s;
 
@@ -350,8 +369,12 @@ Test(store_pg, rekey_seals_every_row_again)
 	clear = pg_text(clear_columns);
 
 	k = secret(RAW_KEY_B);
-	cr_assert_eq(kansa_store__rekey(s, k), 0, "%s", kansa_error_last()->message);
+	cr_assert_eq(kansa_store__rekey_progress(s, k, on_progress, &prog), 0, "%s",
+	    kansa_error_last()->message);
 	kansa_secret_free(k);
+	cr_expect(prog.calls >= 1 && prog.monotonic && prog.done == 5 && prog.total == 5,
+	    "progress: %d calls, last %llu of %llu", prog.calls, (unsigned long long)prog.done,
+	    (unsigned long long)prog.total);
 	for (size_t i = 0; i < N_SEALED; i++) {
 		char *after = pg_text(sealed_columns[i]);
 		cr_expect_str_neq(after, before[i], "unchanged by the rekey: %s", sealed_columns[i]);
