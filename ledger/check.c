@@ -104,12 +104,10 @@ static int warrant_state(void *vctx, const uint8_t hash[KANSA_HASH_LEN], const u
     kansa_warrant_state *out)
 {
 	check_ctx *c = vctx;
-	uint64_t rseq;
 	int error;
 
 	(void)hash;
-	if ((error = kansa_store__uses(&out->uses, c->store, cti)) < 0 ||
-	    (error = kansa_store__is_revoked(&out->revoked, &rseq, c->store, cti)) < 0)
+	if ((error = kansa_store__warrant_state(&out->uses, &out->revoked, c->store, cti)) < 0)
 		return error;
 	c->state = *out;
 	c->state_read = true;

@@ -561,6 +561,7 @@ const kansa_store_engine kansa_pg__engine = {
 	.find_leaf = kansa_pg__find_leaf,
 	.uses = kansa_pg__uses,
 	.is_revoked = kansa_pg__is_revoked,
+	.warrant_state = kansa_pg__warrant_state,
 	.iter_new = kansa_pg__iter_new,
 	.iter_next = kansa_pg__iter_next,
 	.iter_free = kansa_pg__iter_free,

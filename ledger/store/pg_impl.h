@@ -120,6 +120,8 @@ int kansa_pg__find_leaf(uint64_t *seq_out, kansa_store *s, const uint8_t leaf[KA
 int kansa_pg__uses(uint64_t *out, kansa_store *s, const uint8_t cti[16]);
 int kansa_pg__is_revoked(bool *out, uint64_t *seq_out, kansa_store *s,
     const uint8_t cti[KANSA_STORE_CTI_LEN]);
+int kansa_pg__warrant_state(uint64_t *uses, bool *revoked, kansa_store *s,
+    const uint8_t cti[KANSA_STORE_CTI_LEN]);
 int kansa_pg__doc_put(uint8_t hash_out[KANSA_HASH_LEN], kansa_store *s, int kind,
     const uint8_t *body, size_t len);
 int kansa_pg__doc_get(uint8_t **body_out, size_t *len_out, int *kind_out, kansa_store *s,

@@ -348,6 +348,37 @@ int kansa_pg__is_revoked(bool *out, uint64_t *seq_out, kansa_store *s,
 	return 0;
 }
 
+int kansa_pg__warrant_state(uint64_t *uses, bool *revoked, kansa_store *s,
+    const uint8_t cti[KANSA_STORE_CTI_LEN])
+{
+	uint8_t mac[KANSA_HASH_LEN];
+	kansa_pg_params p = { 0 };
+	PGresult *r = NULL;
+	int64_t n = 0, seq = 0;
+	int error;
+
+	*uses = 0;
+	*revoked = false;
+	if ((error = kansa_pg__cti_mac(mac, s->pg->keys, cti)) < 0)
+		return error;
+	kansa_pg__p_blob(&p, mac, sizeof(mac));
+	kansa_store__lock(s);
+	error = kansa_pg__run(&r, conn_of(s), "SELECT (SELECT count FROM uses WHERE cti_mac = $1),"
+	    " (SELECT seq FROM revocations WHERE cti_mac = $1)", &p, "cannot read the warrant's state");
+	kansa_store__unlock(s);
+	if (error == 0 && (PQntuples(r) != 1 ||
+	    (!PQgetisnull(r, 0, 0) && (kansa_pg__i64(&n, r, 0, 0) < 0 || n < 0)) ||
+	    (!PQgetisnull(r, 0, 1) && (kansa_pg__i64(&seq, r, 0, 1) < 0 || seq < 0))))
+		error = kansa_error_set(KANSA_EFORMAT, KANSA_ERRCLASS_LEDGER,
+		    "cannot read the warrant's state: malformed row");
+	if (error == 0) {
+		*uses = (uint64_t)n;
+		*revoked = !PQgetisnull(r, 0, 1);
+	}
+	PQclear(r);
+	return error;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Documents and meta values                                               */
 /* ---------------------------------------------------------------------- */

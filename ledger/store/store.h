@@ -225,6 +225,11 @@ int kansa_store__uses(uint64_t *out, kansa_store *s, const uint8_t cti[16]);
 int kansa_store__is_revoked(bool *out, uint64_t *seq_out, kansa_store *s,
     const uint8_t cti[KANSA_STORE_CTI_LEN]);
 
+/* kansa_store__uses() and kansa_store__is_revoked() of one warrant, in one
+ * query where the engine can (PostgreSQL: one round trip). */
+int kansa_store__warrant_state(uint64_t *uses, bool *revoked, kansa_store *s,
+    const uint8_t cti[KANSA_STORE_CTI_LEN]);
+
 /*
  * Stream entries in seq order from @p from_seq, on a read snapshot taken at
  * iter_new (its own connection: appends go on meanwhile and are not seen).

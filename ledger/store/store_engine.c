@@ -134,6 +134,18 @@ int kansa_store__is_revoked(bool *out, uint64_t *seq_out, kansa_store *s,
 	return s->eng->is_revoked(out, seq_out, s, cti);
 }
 
+int kansa_store__warrant_state(uint64_t *uses, bool *revoked, kansa_store *s,
+    const uint8_t cti[KANSA_STORE_CTI_LEN])
+{
+	int error;
+
+	if (s->eng->warrant_state != NULL)
+		return s->eng->warrant_state(uses, revoked, s, cti);
+	if ((error = s->eng->uses(uses, s, cti)) < 0)
+		return error;
+	return s->eng->is_revoked(revoked, NULL, s, cti);
+}
+
 int kansa_store__iter_new(kansa_store_iter **out, kansa_store *s, uint64_t from_seq)
 {
 	return s->eng->iter_new(out, s, from_seq);

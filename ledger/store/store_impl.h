@@ -70,6 +70,9 @@ typedef struct kansa_store_engine {
 	int (*uses)(uint64_t *out, kansa_store *s, const uint8_t cti[16]);
 	int (*is_revoked)(bool *out, uint64_t *seq_out, kansa_store *s,
 	    const uint8_t cti[KANSA_STORE_CTI_LEN]);
+	/* both of a warrant at once; NULL: uses, then is_revoked */
+	int (*warrant_state)(uint64_t *uses, bool *revoked, kansa_store *s,
+	    const uint8_t cti[KANSA_STORE_CTI_LEN]);
 
 	int (*iter_new)(kansa_store_iter **out, kansa_store *s, uint64_t from_seq);
 	int (*iter_next)(kansa_store_row *row, kansa_store_iter *it);

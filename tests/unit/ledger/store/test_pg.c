@@ -319,6 +319,19 @@ static void expect_readable(kansa_store *s, const uint8_t cti[16], const uint8_t
 	cr_assert_eq(kansa_store__is_revoked(&revoked, &seq, s, rcti), 0);
 	cr_expect(revoked, "the revocation is found by the new MAC");
 	cr_expect_eq(seq, 4);
+	/* both at once, in one query: the use, the revocation, and neither */
+	{
+		uint8_t none[16];
+
+		memset(none, 0x01, sizeof(none));
+		cr_assert_eq(kansa_store__warrant_state(&uses, &revoked, s, cti), 0, "%s",
+		    kansa_error_last()->message);
+		cr_expect(uses == 1 && !revoked);
+		cr_assert_eq(kansa_store__warrant_state(&uses, &revoked, s, rcti), 0);
+		cr_expect(uses == 0 && revoked);
+		cr_assert_eq(kansa_store__warrant_state(&uses, &revoked, s, none), 0);
+		cr_expect(uses == 0 && !revoked);
+	}
 	cr_assert_eq(kansa_store__doc_get(&v, &len, NULL, s, h), 0, "%s", kansa_error_last()->message);
 	cr_expect(len == 17 && memcmp(v, "the document text", 17) == 0);
 	free(v);

@@ -713,9 +713,15 @@ Test(store_append, uses_and_revocations_visible_within_batch)
 	cr_assert_eq(kansa_store__is_revoked(&revoked, &rseq, s, cti), 0);
 	cr_expect(revoked);
 	cr_expect_eq(rseq, 2);
+	uses = 0;
+	revoked = false;
+	cr_assert_eq(kansa_store__warrant_state(&uses, &revoked, s, cti), 0, "%s", kansa_error_last()->message);
+	cr_expect(uses == 1 && revoked, "both at once: %llu uses, revoked %d", (unsigned long long)uses, revoked);
 	memset(cti, 0xcc, sizeof(cti));
 	cr_assert_eq(kansa_store__uses(&uses, s, cti), 0);
 	cr_expect_eq(uses, 0);
+	cr_assert_eq(kansa_store__warrant_state(&uses, &revoked, s, cti), 0);
+	cr_expect(uses == 0 && !revoked, "an unknown warrant: neither");
 
 	/* The document came with C, keyed by its SHA-256. */
 	uint8_t h[KANSA_HASH_LEN], *body = NULL;
