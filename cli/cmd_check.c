@@ -54,7 +54,6 @@ typedef struct {
 	const uint8_t *cbor;    /* the request as decided on; NULL: it did not convert */
 	size_t cbor_len;
 	bool receipt_written, request_written;
-	const char *failed;     /* which of the two could not be written */
 } check_outs;
 
 /* Refuse an existing output file before the check, so that a check is
@@ -77,18 +76,15 @@ static int write_outs(check_outs *o, const kansa_receipt *r)
 	int mode = o->force ? KANSA_FILE_REPLACE : 0, error;
 
 	/* REQ: RECEIPT-OUT written only after the entry is recorded; never over a file without --force */
-	o->failed = "receipt";
 	if (o->receipt && r->cose_len == 0)
 		return kansa_error_set_str(KANSA_EFORMAT, "the answer carries no receipt");
 	if (o->receipt && (error = kansa_file_write(o->receipt, r->cose, r->cose_len, 0644, mode)) < 0)
 		return error;
 	o->receipt_written = o->receipt != NULL;
-	o->failed = "request";
 	if (o->request && o->cbor &&
 	    (error = kansa_file_write(o->request, o->cbor, o->cbor_len, 0644, mode)) < 0)
 		return error;
 	o->request_written = o->request && o->cbor;
-	o->failed = NULL;
 	return 0;
 }
 
@@ -118,7 +114,8 @@ static int print_result(const kansa_receipt *r, json_t *clock, bool json, const 
 	}
 	if (write_error < 0) {
 		cli_warn("decision recorded as entry %llu, but the %s was not written: %s",
-		    (unsigned long long)r->seq, o->failed, kansa_error_last()->message);
+		    (unsigned long long)r->seq, o->receipt && !o->receipt_written ? "receipt" : "request",
+		    kansa_error_last()->message);
 		return EXIT_ENV;
 	}
 	if (o->request && !o->request_written)

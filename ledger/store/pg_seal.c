@@ -18,6 +18,7 @@
 
 #define KEY_INFO "kansa postgresql store v1"
 #define KEYCHECK "kansa ledger key check"
+#define KEYCHECK_AD "store.key_check" /* the check value's associated data */
 
 static const uint8_t *aead_key(const kansa_secret *keys)
 {
@@ -171,7 +172,7 @@ int kansa_pg__derive_keys(kansa_secret **out, const kansa_secret *key,
 
 int kansa_pg__seal_check(uint8_t **out, size_t *out_len, const kansa_secret *keys)
 {
-	return kansa_pg__seal(out, out_len, keys, (const uint8_t *)"store.key_check", 15,
+	return kansa_pg__seal(out, out_len, keys, (const uint8_t *)KEYCHECK_AD, strlen(KEYCHECK_AD),
 	    (const uint8_t *)KEYCHECK, strlen(KEYCHECK));
 }
 
@@ -179,8 +180,8 @@ bool kansa_pg__check_opens(const kansa_secret *keys, const uint8_t *sealed, size
 {
 	uint8_t *plain = NULL;
 	size_t plain_len = 0;
-	bool ok = kansa_pg__open_sealed(&plain, &plain_len, keys, (const uint8_t *)"store.key_check",
-	    15, sealed, len) == 0 && plain_len == strlen(KEYCHECK) &&
+	bool ok = kansa_pg__open_sealed(&plain, &plain_len, keys, (const uint8_t *)KEYCHECK_AD,
+	    strlen(KEYCHECK_AD), sealed, len) == 0 && plain_len == strlen(KEYCHECK) &&
 	    kansa_ct_equal(plain, KEYCHECK, plain_len);
 
 	free(plain);

@@ -73,6 +73,10 @@ expect_exit 4 "a --request-out that cannot be written: exit 4" -- kansa check --
 expect_grep "but the request was not written" err.txt "stderr says which file was not written"
 [ "$(ledger_size l.db)" = "$((size + 1))" ] && ok "the entry is recorded" || not_ok "entries: $(ledger_size l.db)"
 
+expect_exit 4 "a --receipt-out that cannot be written: exit 4" -- kansa check --db l.db --warrant w.cose \
+	--request ok.json --receipt-out no/such/dir/x.receipt --request-out r2.request
+expect_grep "but the receipt was not written" err.txt "stderr names the receipt"
+
 # ---- a request that does not convert -----------------------------------------------
 printf '{"requester": "npa-cyber-3", "officer": ' > broken.json
 size=$(ledger_size l.db)
